@@ -1,0 +1,17 @@
+package com.layerlab.app;
+
+import com.vaadin.flow.component.page.AppShellConfigurator;
+import com.vaadin.flow.component.page.Push;
+import com.vaadin.flow.theme.Theme;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** The LayerLab web application: the playground and its friends, trained live on the server. */
+@SpringBootApplication
+@Push
+@Theme("layerlab")
+public class Application implements AppShellConfigurator {
+    public static void main(String[] args) {
+        SpringApplication.run(Application.class, args);
+    }
+}

@@ -1,0 +1,92 @@
+package com.layerlab.datasets;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * A 2D point set: coordinates {@code (x1[i], x2[i])} with {@code label[i]}.
+ * {@code classes} is 0 for regression (real labels), 2 for binary (labels 0/1),
+ * K for multi-class (labels 0..K-1).
+ *
+ * <p>The arrays are shared, not copied: treat them as read-only.
+ */
+public record Points2D(float[] x1, float[] x2, float[] label, int classes) {
+
+    public Points2D {
+        if (x1 == null || x2 == null || label == null) {
+            throw new IllegalArgumentException("x1, x2 and label must not be null");
+        }
+        if (x1.length != x2.length || x1.length != label.length) {
+            throw new IllegalArgumentException("x1, x2 and label must have the same length, got "
+                    + x1.length + ", " + x2.length + ", " + label.length);
+        }
+        if (classes < 0 || classes == 1) {
+            throw new IllegalArgumentException("classes must be 0 (regression) or at least 2, got " + classes);
+        }
+    }
+
+    public int size() {
+        return x1.length;
+    }
+
+    public boolean isRegression() {
+        return classes == 0;
+    }
+
+    /** The points at the given indices, in that order. */
+    public Points2D select(int[] indices) {
+        float[] a = new float[indices.length];
+        float[] b = new float[indices.length];
+        float[] l = new float[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            int k = indices[i];
+            a[i] = x1[k];
+            b[i] = x2[k];
+            l[i] = label[k];
+        }
+        return new Points2D(a, b, l, classes);
+    }
+
+    /** Points {@code from} (inclusive) to {@code to} (exclusive). */
+    public Points2D slice(int from, int to) {
+        return new Points2D(Arrays.copyOfRange(x1, from, to), Arrays.copyOfRange(x2, from, to),
+                Arrays.copyOfRange(label, from, to), classes);
+    }
+
+    /** A seeded Fisher-Yates permutation of the points. */
+    public Points2D shuffled(Random rng) {
+        return select(permutation(size(), rng));
+    }
+
+    /**
+     * Shuffles with {@code rng}, then puts the first {@code floor(size * trainFraction)} points in the
+     * train split and the rest in the test split, as TensorFlow Playground does.
+     */
+    public Split split(double trainFraction, Random rng) {
+        if (!(trainFraction > 0 && trainFraction <= 1)) {
+            throw new IllegalArgumentException("train fraction must be in (0, 1], got " + trainFraction);
+        }
+        Points2D all = shuffled(rng);
+        int cut = (int) Math.floor(size() * trainFraction);
+        return new Split(all.slice(0, cut), all.slice(cut, size()));
+    }
+
+    /** Train and test points. */
+    public record Split(Points2D train, Points2D test) {
+    }
+
+    /** Fisher-Yates: a uniformly random permutation of 0..n-1 drawn from {@code rng}. */
+    public static int[] permutation(int n, Random rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+}
