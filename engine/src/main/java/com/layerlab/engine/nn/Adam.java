@@ -1,0 +1,108 @@
+package com.layerlab.engine.nn;
+
+import com.layerlab.engine.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * Adam with torch.optim.Adam's rule (amsgrad off; weight decay added to the gradient, not AdamW):
+ * <pre>
+ * g = grad + weight_decay * p;  t = t + 1
+ * m = lerp(m, g, 1 - beta1);    v = beta2 * v + (1 - beta2) * g * g
+ * p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+ * </pre>
+ */
+public final class Adam extends Optimizer {
+
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final float[][] m;
+    private final float[][] v;
+    private final int[] steps;
+
+    public Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
+        super("Adam", params, lr);
+        if (!(beta1 >= 0 && beta1 < 1)) {
+            throw new IllegalArgumentException("Adam: betas[0] must be in [0, 1), got " + beta1);
+        }
+        if (!(beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("Adam: betas[1] must be in [0, 1), got " + beta2);
+        }
+        requireNonNegative("Adam", "eps", eps);
+        requireNonNegative("Adam", "weight_decay", weightDecay);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.m = new float[this.params.size()][];
+        this.v = new float[this.params.size()][];
+        this.steps = new int[this.params.size()];
+    }
+
+    public double beta1() {
+        return beta1;
+    }
+
+    public double beta2() {
+        return beta2;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    @Override
+    public void step() {
+        float wd = (float) weightDecay;
+        float w1 = (float) (1 - beta1);
+        float b2 = (float) beta2;
+        float w2 = (float) (1 - beta2);
+        float epsF = (float) eps;
+        for (int pi = 0; pi < params.size(); pi++) {
+            Tensor param = params.get(pi);
+            if (param.grad() == null) {
+                continue;
+            }
+            float[] p = param.data();
+            float[] grad = param.grad().data();
+            if (m[pi] == null) {
+                m[pi] = new float[p.length];
+                v[pi] = new float[p.length];
+            }
+            float[] mp = m[pi];
+            float[] vp = v[pi];
+            int t = ++steps[pi];
+            // scalars in double, as PyTorch computes them in Python floats
+            double bias1 = 1 - Math.pow(beta1, t);
+            double bias2 = 1 - Math.pow(beta2, t);
+            float stepSize = (float) (lr() / bias1);
+            float bias2Sqrt = (float) Math.sqrt(bias2);
+            for (int i = 0; i < p.length; i++) {
+                float g = grad[i];
+                if (wd != 0f) {
+                    g += wd * p[i];
+                }
+                mp[i] = lerp(mp[i], g, w1);
+                vp[i] = vp[i] * b2 + w2 * g * g;
+                float denom = (float) Math.sqrt(vp[i]) / bias2Sqrt + epsF;
+                p[i] -= stepSize * (mp[i] / denom);
+            }
+        }
+    }
+
+    /** torch.lerp's formula, which switches ends for weights of 0.5 and above to stay exact at w = 1. */
+    private static float lerp(float start, float end, float w) {
+        return w < 0.5f ? start + w * (end - start) : end - (end - start) * (1f - w);
+    }
+
+    @Override
+    public String toString() {
+        return "Adam(lr=" + lr() + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + ", weight_decay=" + weightDecay + ")";
+    }
+}

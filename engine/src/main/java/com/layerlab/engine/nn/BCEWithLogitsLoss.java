@@ -1,0 +1,22 @@
+package com.layerlab.engine.nn;
+
+import com.layerlab.engine.tensor.Tensor;
+
+/**
+ * Binary cross-entropy on logits, as torch.nn.BCEWithLogitsLoss(): the mean of
+ * softplus(x) - t*x, which equals -[t log sigmoid(x) + (1-t) log(1 - sigmoid(x))] but never
+ * overflows, and whose gradient is exactly sigmoid(x) - t (per element, before the mean).
+ */
+public final class BCEWithLogitsLoss implements Loss {
+
+    @Override
+    public Tensor apply(Tensor output, Tensor target) {
+        Tensor t = Losses.sameShapeTarget("BCEWithLogitsLoss", output, target);
+        return output.softplus().sub(output.mul(t)).mean();
+    }
+
+    @Override
+    public String toString() {
+        return "BCEWithLogitsLoss()";
+    }
+}

@@ -1,0 +1,34 @@
+package com.layerlab.engine.nn;
+
+import com.layerlab.engine.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A layer or a network of layers, as torch.nn.Module: a forward function and named parameters. */
+public abstract class Module {
+
+    private boolean training = true;
+
+    public abstract Tensor forward(Tensor x);
+
+    /** Parameters by PyTorch's state_dict() names ({@code weight}, {@code bias}, {@code 0.weight}, ...). */
+    public Map<String, Tensor> stateDict() {
+        return new LinkedHashMap<>();
+    }
+
+    public List<Tensor> parameters() {
+        return new ArrayList<>(stateDict().values());
+    }
+
+    /** Training or evaluation mode (matters for layers such as Dropout or BatchNorm). */
+    public void train(boolean on) {
+        training = on;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+}

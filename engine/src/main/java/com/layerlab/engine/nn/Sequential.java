@@ -1,0 +1,73 @@
+package com.layerlab.engine.nn;
+
+import com.layerlab.engine.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/** Layers applied in order, as torch.nn.Sequential; parameter names are prefixed with the layer index. */
+public final class Sequential extends Module {
+
+    private final List<Module> layers;
+
+    public Sequential(List<Module> layers) {
+        if (layers == null || layers.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("Sequential: the layer list must not be null or contain null");
+        }
+        this.layers = List.copyOf(layers);
+    }
+
+    public Sequential(Module... layers) {
+        this(List.of(layers));
+    }
+
+    public List<Module> layers() {
+        return layers;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        for (Module layer : layers) {
+            x = layer.forward(x);
+        }
+        return x;
+    }
+
+    /** The output of every layer, in order (the last one is {@link #forward}'s result). */
+    public List<Tensor> forwardAll(Tensor x) {
+        List<Tensor> outputs = new ArrayList<>(layers.size());
+        for (Module layer : layers) {
+            x = layer.forward(x);
+            outputs.add(x);
+        }
+        return outputs;
+    }
+
+    @Override
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Map.Entry<String, Tensor> e : layers.get(i).stateDict().entrySet()) {
+                state.put(i + "." + e.getKey(), e.getValue());
+            }
+        }
+        return state;
+    }
+
+    @Override
+    public void train(boolean on) {
+        super.train(on);
+        for (Module layer : layers) {
+            layer.train(on);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return layers.stream().map(Object::toString).collect(Collectors.joining(", ", "Sequential(", ")"));
+    }
+}

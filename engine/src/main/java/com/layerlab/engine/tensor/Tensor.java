@@ -1,0 +1,769 @@
+package com.layerlab.engine.tensor;
+
+import com.layerlab.engine.tensor.Backend.BinaryOp;
+import com.layerlab.engine.tensor.Backend.UnaryOp;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * A float32 tensor: a shape and a dense row-major array, with reverse-mode automatic differentiation.
+ *
+ * <p>Every differentiable operation is one of a few primitives that run on the {@link Backend}
+ * (element-wise unary and binary ops with broadcasting, sum and max over an axis, broadcast,
+ * matrix product, transpose, reshape); the rest (mean, square, softmax, logSoftmax, ...) is composed
+ * from them, so its gradient comes for free. An operation records its inputs and a backward function
+ * only when an input requires a gradient and gradient recording is on ({@link #noGrad}).
+ *
+ * <p>As in PyTorch, gradients accumulate into {@link #grad()} of leaf tensors (parameters) until
+ * {@link #zeroGrad()}; intermediate results keep no gradient. A tensor with shape {@code []} is a
+ * scalar. Tensors are not thread-safe; different threads may use different tensors freely.
+ */
+public final class Tensor {
+
+    private static volatile Backend backend = CpuBackend.INSTANCE;
+    private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    private static final AtomicLong BACKWARD_PASSES = new AtomicLong();
+
+    private static final String[] OP_NAMES = {"add", "sub", "mul", "div", "eq"};
+
+    private final float[] data;
+    private final int[] shape;
+    private boolean requiresGrad;
+    /** Accumulated gradient of a leaf. */
+    private Tensor grad;
+
+    // autograd graph: set only on results of recorded operations
+    private Tensor[] parents;
+    private BackwardFn backwardFn;
+    /** Gradient flowing into a non-leaf during one backward pass. */
+    private float[] pendingGrad;
+    private long visitedPass;
+
+    /** Adds this result's share of the gradient into its parents, given dLoss/dThis. */
+    @FunctionalInterface
+    private interface BackwardFn {
+        void apply(Tensor self, float[] gy);
+    }
+
+    private Tensor(float[] data, int[] shape) {
+        this.data = data;
+        this.shape = shape;
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    /** A tensor over {@code data} (not copied: the tensor takes ownership). */
+    public static Tensor of(float[] data, int... shape) {
+        int[] s = checkedShape("Tensor.of", shape);
+        if (data == null) {
+            throw new IllegalArgumentException("Tensor.of: data is null");
+        }
+        if (data.length != numel(s)) {
+            throw new IllegalArgumentException("Tensor.of: " + data.length + " values do not fill shape "
+                    + Arrays.toString(s) + " (" + numel(s) + " values)");
+        }
+        return new Tensor(data, s);
+    }
+
+    public static Tensor zeros(int... shape) {
+        int[] s = checkedShape("Tensor.zeros", shape);
+        return new Tensor(new float[numel(s)], s);
+    }
+
+    public static Tensor full(float value, int... shape) {
+        int[] s = checkedShape("Tensor.full", shape);
+        float[] d = new float[numel(s)];
+        Arrays.fill(d, value);
+        return new Tensor(d, s);
+    }
+
+    public static Tensor ones(int... shape) {
+        return full(1f, shape);
+    }
+
+    /** A tensor of shape {@code []}. */
+    public static Tensor scalar(float value) {
+        return new Tensor(new float[] {value}, new int[0]);
+    }
+
+    // ---------------------------------------------------------------- backend and grad mode
+
+    public static Backend backend() {
+        return backend;
+    }
+
+    /** Selects the backend all tensor operations run on from now on (all threads). */
+    public static void setBackend(Backend b) {
+        if (b == null) {
+            throw new IllegalArgumentException("Tensor.setBackend: backend is null");
+        }
+        backend = b;
+    }
+
+    /** Whether operations on this thread are being recorded for autograd. */
+    public static boolean isGradEnabled() {
+        return NO_GRAD_DEPTH.get()[0] == 0;
+    }
+
+    /** Runs {@code body} without recording operations (evaluation, weight updates). */
+    public static void noGrad(Runnable body) {
+        try (NoGrad ignored = noGradScope()) {
+            body.run();
+        }
+    }
+
+    /** Computes a value without recording operations (evaluation). */
+    public static <T> T noGrad(Supplier<T> body) {
+        try (NoGrad ignored = noGradScope()) {
+            return body.get();
+        }
+    }
+
+    /** {@code try (var g = Tensor.noGradScope()) { ... }}: nothing inside is recorded. */
+    public static NoGrad noGradScope() {
+        NO_GRAD_DEPTH.get()[0]++;
+        return new NoGrad();
+    }
+
+    /** Ends a no-grad region when closed; scopes nest. */
+    public static final class NoGrad implements AutoCloseable {
+        private boolean closed;
+
+        private NoGrad() {
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                NO_GRAD_DEPTH.get()[0]--;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- shape and data
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Row-major strides in elements; storage is always contiguous. */
+    public int[] strides() {
+        int[] st = new int[shape.length];
+        int s = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            st[d] = s;
+            s *= shape[d];
+        }
+        return st;
+    }
+
+    public int dim() {
+        return shape.length;
+    }
+
+    /** The size of axis {@code d}; negative {@code d} counts from the end. */
+    public int size(int d) {
+        return shape[axis("size", d)];
+    }
+
+    public int numel() {
+        return data.length;
+    }
+
+    /** The backing storage (row-major, contiguous); writes go straight into the tensor. */
+    public float[] data() {
+        return data;
+    }
+
+    public float item() {
+        if (data.length != 1) {
+            throw new IllegalStateException("item() needs a one-element tensor, this one has shape "
+                    + Arrays.toString(shape));
+        }
+        return data[0];
+    }
+
+    // ---------------------------------------------------------------- autograd
+
+    public Tensor grad() {
+        return grad;
+    }
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Marks a leaf tensor (a parameter) as one whose gradient {@link #backward()} computes. */
+    public Tensor requiresGrad(boolean on) {
+        if (parents != null) {
+            throw new IllegalStateException("requiresGrad(" + on + "): only leaf tensors can be changed; "
+                    + "use detach() for a copy outside the graph");
+        }
+        requiresGrad = on;
+        return this;
+    }
+
+    /** Zeroes the accumulated gradient in place (keeping its storage for the next backward pass). */
+    public void zeroGrad() {
+        if (grad != null) {
+            Arrays.fill(grad.data, 0f);
+        }
+    }
+
+    /** A tensor sharing this one's storage, outside the autograd graph. */
+    public Tensor detach() {
+        return new Tensor(data, shape);
+    }
+
+    public boolean isLeaf() {
+        return parents == null;
+    }
+
+    /** Back-propagates from this one-element tensor (typically the loss) into every leaf it depends on. */
+    public void backward() {
+        if (data.length != 1) {
+            throw new IllegalStateException("backward() needs a one-element tensor (a loss), this one has shape "
+                    + Arrays.toString(shape));
+        }
+        if (!requiresGrad) {
+            throw new IllegalStateException("backward(): this tensor does not depend on any tensor that requires "
+                    + "a gradient (or it was computed inside noGrad)");
+        }
+        List<Tensor> order = topologicalOrder();
+        accumulate(this, new float[] {1f}, true);
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Tensor node = order.get(i);
+            if (node.parents == null) {
+                continue;
+            }
+            float[] g = node.pendingGrad;
+            node.pendingGrad = null;
+            if (g != null) {
+                node.backwardFn.apply(node, g);
+            }
+        }
+    }
+
+    /** Nodes that need a gradient, every node after all of its inputs (iterative: graphs can be deep). */
+    private List<Tensor> topologicalOrder() {
+        long pass = BACKWARD_PASSES.incrementAndGet();
+        List<Tensor> order = new ArrayList<>(64);
+        List<Tensor> stack = new ArrayList<>(64);
+        int[] next = new int[64];
+        stack.add(this);
+        visitedPass = pass;
+        while (!stack.isEmpty()) {
+            int top = stack.size() - 1;
+            Tensor node = stack.get(top);
+            if (node.parents != null && next[top] < node.parents.length) {
+                Tensor p = node.parents[next[top]++];
+                if (p.requiresGrad && p.visitedPass != pass) {
+                    p.visitedPass = pass;
+                    stack.add(p);
+                    if (stack.size() > next.length) {
+                        next = Arrays.copyOf(next, next.length * 2);
+                    }
+                    next[stack.size() - 1] = 0;
+                }
+            } else {
+                stack.remove(top);
+                order.add(node);
+            }
+        }
+        return order;
+    }
+
+    /** Adds g (shaped as t) into t's gradient; {@code owned} says g may be kept without copying. */
+    private static void accumulate(Tensor t, float[] g, boolean owned) {
+        if (!t.requiresGrad) {
+            return;
+        }
+        if (t.parents == null) {
+            if (t.grad == null) {
+                t.grad = new Tensor(owned ? g : g.clone(), t.shape);
+            } else {
+                addInto(t.grad.data, g);
+            }
+        } else if (t.pendingGrad == null) {
+            t.pendingGrad = owned ? g : g.clone();
+        } else {
+            addInto(t.pendingGrad, g);
+        }
+    }
+
+    private static void addInto(float[] acc, float[] g) {
+        for (int i = 0; i < acc.length; i++) acc[i] += g[i];
+    }
+
+    /** Wraps an operation's output, recording the graph edge when a gradient is needed. */
+    private static Tensor result(float[] data, int[] shape, BackwardFn fn, Tensor... inputs) {
+        Tensor out = new Tensor(data, shape);
+        if (isGradEnabled()) {
+            for (Tensor in : inputs) {
+                if (in.requiresGrad) {
+                    out.requiresGrad = true;
+                    out.parents = inputs;
+                    out.backwardFn = fn;
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- primitive: element-wise unary
+
+    private Tensor unary(UnaryOp op, float alpha) {
+        int n = data.length;
+        float[] out = new float[n];
+        backend.unary(op, alpha, data, out, n);
+        return result(out, shape, (self, gy) -> {
+            float[] gx = new float[n];
+            backend.unaryBackward(op, alpha, data, self.data, gy, gx, n);
+            accumulate(this, gx, true);
+        }, this);
+    }
+
+    public Tensor neg() {
+        return unary(UnaryOp.NEG, 0f);
+    }
+
+    public Tensor exp() {
+        return unary(UnaryOp.EXP, 0f);
+    }
+
+    public Tensor log() {
+        return unary(UnaryOp.LOG, 0f);
+    }
+
+    public Tensor abs() {
+        return unary(UnaryOp.ABS, 0f);
+    }
+
+    public Tensor relu() {
+        return unary(UnaryOp.RELU, 0f);
+    }
+
+    public Tensor leakyRelu(float negativeSlope) {
+        return unary(UnaryOp.LEAKY_RELU, negativeSlope);
+    }
+
+    public Tensor tanh() {
+        return unary(UnaryOp.TANH, 0f);
+    }
+
+    public Tensor sigmoid() {
+        return unary(UnaryOp.SIGMOID, 0f);
+    }
+
+    /** log(1 + exp(x)), stable for large |x|. */
+    public Tensor softplus() {
+        return unary(UnaryOp.SOFTPLUS, 0f);
+    }
+
+    // ---------------------------------------------------------------- primitive: element-wise binary
+
+    private Tensor binary(BinaryOp op, Tensor o) {
+        int[] outShape = broadcastShape(OP_NAMES[op.ordinal()], shape, o.shape);
+        float[] out = new float[numel(outShape)];
+        backend.binary(op, data, shape, o.data, o.shape, out, outShape);
+        if (op == BinaryOp.EQ) {
+            return new Tensor(out, outShape);
+        }
+        return result(out, outShape, (self, gy) -> binaryBackward(op, this, o, self, gy), this, o);
+    }
+
+    private static void binaryBackward(BinaryOp op, Tensor a, Tensor b, Tensor y, float[] gy) {
+        Backend be = backend;
+        int[] ys = y.shape;
+        switch (op) {
+            case ADD -> {
+                reduceInto(a, gy, ys, false);
+                reduceInto(b, gy, ys, false);
+            }
+            case SUB -> {
+                reduceInto(a, gy, ys, false);
+                if (b.requiresGrad) {
+                    float[] ng = new float[gy.length];
+                    be.unary(UnaryOp.NEG, 0f, gy, ng, gy.length);
+                    reduceInto(b, ng, ys, true);
+                }
+            }
+            case MUL -> {
+                if (a.requiresGrad) {
+                    float[] ga = new float[gy.length];
+                    be.binary(BinaryOp.MUL, gy, ys, b.data, b.shape, ga, ys);
+                    reduceInto(a, ga, ys, true);
+                }
+                if (b.requiresGrad) {
+                    float[] gb = new float[gy.length];
+                    be.binary(BinaryOp.MUL, gy, ys, a.data, a.shape, gb, ys);
+                    reduceInto(b, gb, ys, true);
+                }
+            }
+            case DIV -> {
+                if (a.requiresGrad) {
+                    float[] ga = new float[gy.length];
+                    be.binary(BinaryOp.DIV, gy, ys, b.data, b.shape, ga, ys);
+                    reduceInto(a, ga, ys, true);
+                }
+                if (b.requiresGrad) {
+                    // d(a/b)/db = -(a/b)/b = -y/b
+                    float[] gb = new float[gy.length];
+                    be.binary(BinaryOp.MUL, gy, ys, y.data, ys, gb, ys);
+                    be.binary(BinaryOp.DIV, gb, ys, b.data, b.shape, gb, ys);
+                    be.unary(UnaryOp.NEG, 0f, gb, gb, gb.length);
+                    reduceInto(b, gb, ys, true);
+                }
+            }
+            case EQ -> throw new IllegalStateException("eq has no gradient");
+        }
+    }
+
+    /** Sums g (shaped gShape) down to t's shape, undoing broadcasting, and accumulates it into t. */
+    private static void reduceInto(Tensor t, float[] g, int[] gShape, boolean owned) {
+        if (!t.requiresGrad) {
+            return;
+        }
+        if (g.length == t.data.length) {
+            accumulate(t, g, owned);
+            return;
+        }
+        accumulate(t, sumToShape(g, gShape, t.shape), true);
+    }
+
+    /** The sum of g over the axes along which {@code target} was broadcast to {@code gShape}. */
+    private static float[] sumToShape(float[] g, int[] gShape, int[] target) {
+        int lead = gShape.length - target.length;
+        int leadCount = 1;
+        for (int d = 0; d < lead; d++) leadCount *= gShape[d];
+        int rest = g.length / Math.max(1, leadCount);
+        float[] cur = g;
+        if (lead > 0) {
+            cur = new float[rest];
+            backend.sum(g, 1, leadCount, rest, cur);
+        }
+        int[] curShape = Arrays.copyOfRange(gShape, lead, gShape.length);
+        for (int d = 0; d < target.length; d++) {
+            if (target[d] == 1 && curShape[d] != 1) {
+                int outer = 1;
+                for (int e = 0; e < d; e++) outer *= curShape[e];
+                int inner = 1;
+                for (int e = d + 1; e < curShape.length; e++) inner *= curShape[e];
+                float[] next = new float[outer * inner];
+                backend.sum(cur, outer, curShape[d], inner, next);
+                cur = next;
+                curShape[d] = 1;
+            }
+        }
+        return cur == g ? g.clone() : cur;
+    }
+
+    public Tensor add(Tensor o) {
+        return binary(BinaryOp.ADD, o);
+    }
+
+    public Tensor sub(Tensor o) {
+        return binary(BinaryOp.SUB, o);
+    }
+
+    public Tensor mul(Tensor o) {
+        return binary(BinaryOp.MUL, o);
+    }
+
+    public Tensor div(Tensor o) {
+        return binary(BinaryOp.DIV, o);
+    }
+
+    public Tensor add(float v) {
+        return binary(BinaryOp.ADD, scalar(v));
+    }
+
+    public Tensor sub(float v) {
+        return binary(BinaryOp.SUB, scalar(v));
+    }
+
+    public Tensor mul(float v) {
+        return binary(BinaryOp.MUL, scalar(v));
+    }
+
+    public Tensor div(float v) {
+        return binary(BinaryOp.DIV, scalar(v));
+    }
+
+    /** 1 where the elements are equal, else 0; not differentiable. */
+    public Tensor eq(Tensor o) {
+        return binary(BinaryOp.EQ, o);
+    }
+
+    // ---------------------------------------------------------------- primitive: reductions
+
+    /** Sum over axis {@code dim} (negative counts from the end). */
+    public Tensor sum(int dim, boolean keepdim) {
+        int d = axis("sum", dim);
+        int outer = 1;
+        for (int e = 0; e < d; e++) outer *= shape[e];
+        int inner = 1;
+        for (int e = d + 1; e < shape.length; e++) inner *= shape[e];
+        float[] out = new float[outer * inner];
+        backend.sum(data, outer, shape[d], inner, out);
+        int[] keptShape = shape.clone();
+        keptShape[d] = 1;
+        return result(out, keepdim ? keptShape : dropAxis(shape, d), (self, gy) -> {
+            float[] gx = new float[data.length];
+            backend.broadcast(gy, keptShape, gx, shape);
+            accumulate(this, gx, true);
+        }, this);
+    }
+
+    /** Sum of all elements, shape []. */
+    public Tensor sum() {
+        float[] out = new float[1];
+        backend.sum(data, 1, data.length, 1, out);
+        return result(out, new int[0], (self, gy) -> {
+            float[] gx = new float[data.length];
+            Arrays.fill(gx, gy[0]);
+            accumulate(this, gx, true);
+        }, this);
+    }
+
+    /**
+     * Maximum over axis {@code dim}. The gradient goes to the maximal elements, split evenly between
+     * ties (as PyTorch's amax).
+     */
+    public Tensor max(int dim, boolean keepdim) {
+        int d = axis("max", dim);
+        if (shape[d] == 0) {
+            throw new IllegalArgumentException("max: axis " + dim + " of shape " + Arrays.toString(shape) + " is empty");
+        }
+        int outer = 1;
+        for (int e = 0; e < d; e++) outer *= shape[e];
+        int inner = 1;
+        for (int e = d + 1; e < shape.length; e++) inner *= shape[e];
+        float[] out = new float[outer * inner];
+        backend.max(data, outer, shape[d], inner, out);
+        int[] keptShape = shape.clone();
+        keptShape[d] = 1;
+        int reduce = shape[d];
+        int o = outer;
+        int in = inner;
+        return result(out, keepdim ? keptShape : dropAxis(shape, d), (self, gy) -> {
+            Backend be = backend;
+            float[] mask = new float[data.length];
+            be.binary(BinaryOp.EQ, data, shape, self.data, keptShape, mask, shape);
+            float[] count = new float[self.data.length];
+            be.sum(mask, o, reduce, in, count);
+            float[] share = new float[count.length];
+            be.binary(BinaryOp.DIV, gy, keptShape, count, keptShape, share, keptShape);
+            be.binary(BinaryOp.MUL, mask, shape, share, keptShape, mask, shape);
+            accumulate(this, mask, true);
+        }, this);
+    }
+
+    // ---------------------------------------------------------------- primitive: movement
+
+    /** Broadcasts to a larger shape (NumPy rules), copying. */
+    public Tensor expand(int... newShape) {
+        int[] target = checkedShape("expand", newShape);
+        int[] check = broadcastShape("expand", shape, target);
+        if (!Arrays.equals(check, target)) {
+            throw new IllegalArgumentException("expand: shape " + Arrays.toString(shape) + " cannot be expanded to "
+                    + Arrays.toString(target));
+        }
+        float[] out = new float[numel(target)];
+        backend.broadcast(data, shape, out, target);
+        return result(out, target, (self, gy) -> reduceInto(this, gy, target, false), this);
+    }
+
+    /** Same elements, new shape (one size may be -1); shares the storage. */
+    public Tensor reshape(int... newShape) {
+        int[] s = newShape.clone();
+        int known = 1;
+        int free = -1;
+        for (int d = 0; d < s.length; d++) {
+            if (s[d] == -1) {
+                if (free >= 0) {
+                    throw new IllegalArgumentException("reshape: only one size can be -1, got " + Arrays.toString(newShape));
+                }
+                free = d;
+            } else if (s[d] < 0) {
+                throw new IllegalArgumentException("reshape: negative size in " + Arrays.toString(newShape));
+            } else {
+                known *= s[d];
+            }
+        }
+        if (free >= 0 && known > 0 && data.length % known == 0) {
+            s[free] = data.length / known;
+        }
+        if ((free >= 0 && s[free] < 0) || numel(s) != data.length) {
+            throw new IllegalArgumentException("reshape: cannot reshape " + Arrays.toString(shape) + " ("
+                    + data.length + " values) to " + Arrays.toString(newShape));
+        }
+        return result(data, s, (self, gy) -> accumulate(this, gy, false), this);
+    }
+
+    /** The transpose of a 2D tensor (a copy). */
+    public Tensor transpose() {
+        if (shape.length != 2) {
+            throw new IllegalArgumentException("transpose: needs a 2D tensor, got shape " + Arrays.toString(shape));
+        }
+        int rows = shape[0];
+        int cols = shape[1];
+        float[] out = new float[data.length];
+        backend.transpose(data, rows, cols, out);
+        return result(out, new int[] {cols, rows}, (self, gy) -> {
+            float[] gx = new float[data.length];
+            backend.transpose(gy, cols, rows, gx);
+            accumulate(this, gx, true);
+        }, this);
+    }
+
+    // ---------------------------------------------------------------- primitive: matrix product
+
+    /** The matrix product of two 2D tensors. */
+    public Tensor matmul(Tensor o) {
+        return matmul(o, false, false);
+    }
+
+    /**
+     * op(this) x op(o) for 2D tensors, op transposing when its flag is set, without copying:
+     * {@code x.matmul(w, false, true)} is x times w-transposed, as in a Linear layer.
+     */
+    public Tensor matmul(Tensor o, boolean transposeThis, boolean transposeOther) {
+        if (shape.length != 2 || o.shape.length != 2) {
+            throw new IllegalArgumentException("matmul: needs two 2D tensors, got shapes " + Arrays.toString(shape)
+                    + " and " + Arrays.toString(o.shape));
+        }
+        boolean ta = transposeThis;
+        boolean tb = transposeOther;
+        int m = ta ? shape[1] : shape[0];
+        int k = ta ? shape[0] : shape[1];
+        int k2 = tb ? o.shape[1] : o.shape[0];
+        int n = tb ? o.shape[0] : o.shape[1];
+        if (k != k2) {
+            throw new IllegalArgumentException("matmul: shapes " + Arrays.toString(shape) + (ta ? "^T" : "") + " and "
+                    + Arrays.toString(o.shape) + (tb ? "^T" : "") + " do not fit (" + k + " columns vs " + k2 + " rows)");
+        }
+        float[] out = new float[m * n];
+        backend.matmul(data, ta, o.data, tb, out, m, k, n);
+        return result(out, new int[] {m, n}, (self, gy) -> {
+            Backend be = backend;
+            if (requiresGrad) {
+                float[] ga = new float[data.length];
+                if (!ta) {
+                    be.matmul(gy, false, o.data, !tb, ga, m, n, k);
+                } else {
+                    be.matmul(o.data, tb, gy, true, ga, k, n, m);
+                }
+                accumulate(this, ga, true);
+            }
+            if (o.requiresGrad) {
+                float[] gb = new float[o.data.length];
+                if (!tb) {
+                    be.matmul(data, !ta, gy, false, gb, k, m, n);
+                } else {
+                    be.matmul(gy, true, data, ta, gb, n, m, k);
+                }
+                accumulate(o, gb, true);
+            }
+        }, this, o);
+    }
+
+    // ---------------------------------------------------------------- composite operations
+
+    public Tensor square() {
+        return mul(this);
+    }
+
+    public Tensor mean() {
+        return sum().div((float) data.length);
+    }
+
+    public Tensor mean(int dim, boolean keepdim) {
+        return sum(dim, keepdim).div((float) shape[axis("mean", dim)]);
+    }
+
+    /** log(softmax(x)) along {@code dim}, shifted by the maximum so that exp never overflows. */
+    public Tensor logSoftmax(int dim) {
+        // the shift cancels out of the result and of its gradient, so it needs no gradient itself
+        Tensor shifted = sub(max(dim, true).detach());
+        return shifted.sub(shifted.exp().sum(dim, true).log());
+    }
+
+    public Tensor softmax(int dim) {
+        return logSoftmax(dim).exp();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor(shape=").append(Arrays.toString(shape)).append(", data=[");
+        int show = Math.min(data.length, 12);
+        for (int i = 0; i < show; i++) {
+            if (i > 0) sb.append(", ");
+            sb.append(data[i]);
+        }
+        if (show < data.length) sb.append(", ...");
+        sb.append(']');
+        if (requiresGrad) sb.append(", requiresGrad");
+        return sb.append(')').toString();
+    }
+
+    private int axis(String op, int dim) {
+        int d = dim < 0 ? dim + shape.length : dim;
+        if (d < 0 || d >= shape.length) {
+            throw new IllegalArgumentException(op + ": axis " + dim + " is out of range for shape " + Arrays.toString(shape));
+        }
+        return d;
+    }
+
+    private static int[] dropAxis(int[] shape, int d) {
+        int[] s = new int[shape.length - 1];
+        System.arraycopy(shape, 0, s, 0, d);
+        System.arraycopy(shape, d + 1, s, d, shape.length - d - 1);
+        return s;
+    }
+
+    private static int[] checkedShape(String op, int[] shape) {
+        long n = 1;
+        for (int s : shape) {
+            if (s < 0) {
+                throw new IllegalArgumentException(op + ": negative size in shape " + Arrays.toString(shape));
+            }
+            n *= s;
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(op + ": shape " + Arrays.toString(shape) + " is too large");
+            }
+        }
+        return shape.clone();
+    }
+
+    /** NumPy broadcasting: shapes aligned on the right, each pair of sizes equal or one of them 1. */
+    private static int[] broadcastShape(String op, int[] a, int[] b) {
+        if (Arrays.equals(a, b)) {
+            return a;
+        }
+        int rank = Math.max(a.length, b.length);
+        int[] out = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            int sa = d < rank - a.length ? 1 : a[d - (rank - a.length)];
+            int sb = d < rank - b.length ? 1 : b[d - (rank - b.length)];
+            if (sa != sb && sa != 1 && sb != 1) {
+                throw new IllegalArgumentException(op + ": shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
+                        + " cannot be broadcast together");
+            }
+            out[d] = sa == 1 ? sb : sa;
+        }
+        return out;
+    }
+
+    static int numel(int[] shape) {
+        return CpuBackend.numel(shape);
+    }
+}

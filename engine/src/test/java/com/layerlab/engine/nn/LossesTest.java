@@ -1,0 +1,90 @@
+package com.layerlab.engine.nn;
+
+import com.layerlab.engine.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Random;
+
+import static com.layerlab.engine.tensor.GradCheck.awayFromZero;
+import static com.layerlab.engine.tensor.GradCheck.check;
+import static com.layerlab.engine.tensor.GradCheck.param;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Loss and penalty values by hand, their finite-difference gradients, and their error messages. */
+class LossesTest {
+
+    private final Random rng = new Random(3);
+
+    @Test
+    void mseValue() {
+        Tensor out = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+        Tensor target = Tensor.of(new float[] {0, 2, 5, 4}, 2, 2);
+        assertEquals((1 + 0 + 4 + 0) / 4f, new MSELoss().apply(out, target).item());
+        // a [N] target against an [N, 1] output is reshaped, not broadcast to [N, N]
+        assertEquals(0.5f, new MSELoss().apply(Tensor.of(new float[] {1, 2}, 2, 1), Tensor.of(new float[] {0, 2}, 2)).item());
+    }
+
+    @Test
+    void bceWithLogitsValueIsStable() {
+        Tensor out = Tensor.of(new float[] {0, 100, -100, 2}, 4, 1).requiresGrad(true);
+        Tensor target = Tensor.of(new float[] {1, 0, 0, 1}, 4, 1);
+        Tensor loss = new BCEWithLogitsLoss().apply(out, target);
+        double expected = (Math.log(2) + 100 + 0 + Math.log1p(Math.exp(-2))) / 4;
+        assertEquals(expected, loss.item(), 1e-5);
+        loss.backward();
+        // d/dx = (sigmoid(x) - t) / N
+        assertArrayEquals(new float[] {(0.5f - 1) / 4, 1f / 4, 0, (float) ((1 / (1 + Math.exp(-2)) - 1) / 4)},
+                out.grad().data(), 1e-7f);
+    }
+
+    @Test
+    void crossEntropyValue() {
+        Tensor out = Tensor.of(new float[] {1, 2, 3, 0, 0, 0}, 2, 3);
+        Tensor target = Tensor.of(new float[] {2, 0}, 2);
+        double lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
+        double expected = ((lse - 3) + Math.log(3)) / 2;
+        assertEquals(expected, new CrossEntropyLoss().apply(out, target).item(), 1e-6);
+    }
+
+    @Test
+    void lossGradients() {
+        Tensor mseTarget = param(rng, -1, 1, 5, 2).requiresGrad(false);
+        check("MSELoss", in -> new MSELoss().apply(in[0], mseTarget), param(rng, -2, 2, 5, 2));
+        Tensor bceTarget = Tensor.of(new float[] {1, 0, 0, 1, 1}, 5, 1);
+        check("BCEWithLogitsLoss", in -> new BCEWithLogitsLoss().apply(in[0], bceTarget), param(rng, -3, 3, 5, 1));
+        Tensor ceTarget = Tensor.of(new float[] {0, 3, 1, 1, 2}, 5);
+        check("CrossEntropyLoss", in -> new CrossEntropyLoss().apply(in[0], ceTarget), param(rng, -3, 3, 5, 4));
+    }
+
+    @Test
+    void regularizationValuesAndGradients() {
+        Tensor w1 = Tensor.of(new float[] {1, -2}, 1, 2);
+        Tensor w2 = Tensor.of(new float[] {3}, 1, 1);
+        assertEquals(0.1f * 6, Regularization.penalty("L1", 0.1, List.of(w1, w2)).item(), 1e-6);
+        assertEquals(0.1f * 0.5f * 14, Regularization.penalty("L2", 0.1, List.of(w1, w2)).item(), 1e-6);
+        assertEquals(0f, Regularization.penalty("none", 0.1, List.of(w1, w2)).item());
+        assertEquals(0f, Regularization.penalty("l2", 0, List.of(w1, w2)).item());
+        check("L1", in -> Regularization.penalty("L1", 0.3, List.of(in[0], in[1])), awayFromZero(rng, 2, 3), awayFromZero(rng, 4));
+        check("L2", in -> Regularization.penalty("L2", 0.3, List.of(in[0], in[1])), param(rng, -2, 2, 2, 3), param(rng, -2, 2, 4));
+    }
+
+    @Test
+    void clearErrors() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CrossEntropyLoss().apply(Tensor.zeros(2, 3), Tensor.of(new float[] {0, 3}, 2)));
+        assertEquals("CrossEntropyLoss: target[1] = 3.0 is not a class index in 0..2", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new CrossEntropyLoss().apply(Tensor.zeros(2, 3), Tensor.zeros(3)));
+        assertTrue(e.getMessage().startsWith("CrossEntropyLoss: target must hold one class index per sample (2)"));
+        e = assertThrows(IllegalArgumentException.class, () -> new MSELoss().apply(Tensor.zeros(2, 1), Tensor.zeros(3)));
+        assertEquals("MSELoss: output shape [2, 1] and target shape [3] differ", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Regularization.penalty("L3", 0.1, List.of()));
+        assertEquals("regularization.type must be none, L1 or L2, got \"L3\"", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Regularization.penalty("L1", -1, List.of()));
+        assertEquals("regularization.rate must be a finite number >= 0, got -1.0", e.getMessage());
+    }
+}

@@ -1,0 +1,56 @@
+package com.layerlab.engine.tensor;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/**
+ * The same computation gives the same bits, also when large matrix products are spread over threads:
+ * a few training-like steps (forward, backward, update) on layers big enough to use the thread pool.
+ */
+class DeterminismTest {
+
+    private static float[] run(Backend backend) {
+        Backend saved = Tensor.backend();
+        Tensor.setBackend(backend);
+        try {
+            Random rng = new Random(5);
+            Tensor w1 = GradCheck.param(rng, -0.1f, 0.1f, 256, 192);
+            Tensor w2 = GradCheck.param(rng, -0.1f, 0.1f, 10, 256);
+            float[] out = null;
+            for (int step = 0; step < 3; step++) {
+                Tensor x = GradCheck.param(rng, -1, 1, 96, 192).requiresGrad(false);
+                Tensor h = x.matmul(w1, false, true).tanh();
+                Tensor y = h.matmul(w2, false, true);
+                Tensor loss = y.logSoftmax(1).mean().neg();
+                loss.backward();
+                for (Tensor w : new Tensor[] {w1, w2}) {
+                    float[] d = w.data();
+                    float[] g = w.grad().data();
+                    for (int i = 0; i < d.length; i++) d[i] -= 0.5f * g[i];
+                    w.zeroGrad();
+                }
+                out = y.data();
+            }
+            float[] all = new float[out.length + w1.numel()];
+            System.arraycopy(out, 0, all, 0, out.length);
+            System.arraycopy(w1.data(), 0, all, out.length, w1.numel());
+            return all;
+        } finally {
+            Tensor.setBackend(saved);
+        }
+    }
+
+    @Test
+    void bitIdenticalAcrossRunsAndThreadCounts() {
+        float[] reference = run(new CpuBackend(1));
+        assertArrayEquals(reference, run(new CpuBackend(1)));
+        CpuBackend threaded = new CpuBackend(4);
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(reference, run(threaded), "4 threads, run " + i);
+        }
+        assertArrayEquals(reference, run(new CpuBackend(2)));
+    }
+}

@@ -1,0 +1,162 @@
+package com.layerlab.engine.tensor;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Values, shapes, autograd bookkeeping and error messages. */
+class TensorTest {
+
+    private static Tensor t(int[] shape, float... v) {
+        return Tensor.of(v, shape);
+    }
+
+    @Test
+    void shapesAndStrides() {
+        Tensor x = Tensor.zeros(2, 3, 4);
+        assertArrayEquals(new int[] {2, 3, 4}, x.shape());
+        assertArrayEquals(new int[] {12, 4, 1}, x.strides());
+        assertEquals(3, x.dim());
+        assertEquals(4, x.size(-1));
+        assertEquals(24, x.numel());
+        assertEquals(0, Tensor.scalar(2f).dim());
+        assertEquals(2f, Tensor.scalar(2f).item());
+    }
+
+    @Test
+    void forwardValues() {
+        Tensor a = t(new int[] {2, 2}, 1, 2, 3, 4);
+        Tensor b = t(new int[] {2}, 10, 20);
+        assertArrayEquals(new float[] {11, 22, 13, 24}, a.add(b).data());
+        assertArrayEquals(new float[] {-9, -18, -7, -16}, a.sub(b).data());
+        assertArrayEquals(new float[] {10, 40, 30, 80}, a.mul(b).data());
+        assertArrayEquals(new float[] {0.1f, 0.1f, 0.3f, 0.2f}, a.div(b).data());
+        assertArrayEquals(new float[] {7, 10, 15, 22}, a.matmul(a).data());
+        assertArrayEquals(new float[] {10, 14, 14, 20}, a.matmul(a, true, false).data());
+        assertArrayEquals(new float[] {5, 11, 11, 25}, a.matmul(a, false, true).data());
+        assertArrayEquals(new float[] {7, 15, 10, 22}, a.matmul(a, true, true).data());
+        assertArrayEquals(new float[] {1, 3, 2, 4}, a.transpose().data());
+        assertArrayEquals(new float[] {4, 6}, a.sum(0, false).data());
+        assertArrayEquals(new float[] {3, 7}, a.sum(1, false).data());
+        assertArrayEquals(new int[] {2, 1}, a.sum(1, true).shape());
+        assertEquals(10f, a.sum().item());
+        assertEquals(2.5f, a.mean().item());
+        assertArrayEquals(new float[] {2, 4}, a.max(1, false).data());
+        assertArrayEquals(new float[] {10, 20, 10, 20}, b.expand(2, 2).data());
+        assertArrayEquals(new float[] {1, 0, 0, 1}, a.eq(t(new int[] {2, 2}, 1, 0, 0, 4)).data());
+        assertArrayEquals(new float[] {0, 0.5f, 2}, t(new int[] {3}, -1, 0.5f, 2).relu().data());
+        assertArrayEquals(new float[] {-0.1f, 0.5f}, t(new int[] {2}, -1, 0.5f).leakyRelu(0.1f).data());
+        assertArrayEquals(new float[] {1, 0}, t(new int[] {2}, -1, 0).abs().data());
+        assertEquals(0.5f, Tensor.scalar(0f).sigmoid().item());
+        assertEquals((float) Math.log(2), Tensor.scalar(0f).softplus().item(), 1e-7f);
+        assertEquals(1000f, Tensor.scalar(1000f).softplus().item());
+        assertEquals(0f, Tensor.scalar(-1000f).softplus().item());
+    }
+
+    @Test
+    void logSoftmaxIsStableAndNormalised() {
+        Tensor x = t(new int[] {2, 3}, 1000, 1001, 1002, -5, 0, 5);
+        float[] p = x.softmax(1).data();
+        assertEquals(1.0, p[0] + p[1] + p[2], 1e-6);
+        assertEquals(1.0, p[3] + p[4] + p[5], 1e-6);
+        float[] lp = x.logSoftmax(1).data();
+        double lse = Math.log(Math.exp(-2) + Math.exp(-1) + 1);
+        assertEquals(-2 - lse, lp[0], 1e-5);
+        assertEquals(-lse, lp[2], 1e-5);
+    }
+
+    @Test
+    void reshapeSharesStorageAndInfersSize() {
+        Tensor a = Tensor.zeros(2, 6);
+        Tensor r = a.reshape(3, -1);
+        assertArrayEquals(new int[] {3, 4}, r.shape());
+        assertSame(a.data(), r.data());
+    }
+
+    @Test
+    void gradientsAccumulateUntilZeroed() {
+        Tensor w = t(new int[] {2}, 1, 2).requiresGrad(true);
+        w.mul(w).sum().backward();
+        assertArrayEquals(new float[] {2, 4}, w.grad().data());
+        w.mul(w).sum().backward();
+        assertArrayEquals(new float[] {4, 8}, w.grad().data());
+        w.zeroGrad();
+        assertArrayEquals(new float[] {0, 0}, w.grad().data());
+        w.sum().mul(3f).backward();
+        assertArrayEquals(new float[] {3, 3}, w.grad().data());
+    }
+
+    @Test
+    void maxSplitsTheGradientBetweenTies() {
+        Tensor x = t(new int[] {1, 3}, 1, 3, 3).requiresGrad(true);
+        x.max(1, false).sum().backward();
+        assertArrayEquals(new float[] {0, 0.5f, 0.5f}, x.grad().data());
+    }
+
+    @Test
+    void intermediateResultsKeepNoGradient() {
+        Tensor w = t(new int[] {2}, 1, 2).requiresGrad(true);
+        Tensor h = w.tanh();
+        h.sum().backward();
+        assertNull(h.grad());
+        assertFalse(h.isLeaf());
+        assertTrue(w.isLeaf());
+    }
+
+    @Test
+    void noGradRecordsNothing() {
+        Tensor w = t(new int[] {2}, 1, 2).requiresGrad(true);
+        Tensor y = Tensor.noGrad(() -> w.mul(w).sum());
+        assertFalse(y.requiresGrad());
+        assertThrows(IllegalStateException.class, y::backward);
+        try (Tensor.NoGrad ignored = Tensor.noGradScope()) {
+            assertFalse(Tensor.isGradEnabled());
+            Tensor.noGrad(() -> assertFalse(Tensor.isGradEnabled()));
+            assertFalse(Tensor.isGradEnabled());
+        }
+        assertTrue(Tensor.isGradEnabled());
+        assertTrue(w.mul(w).requiresGrad());
+    }
+
+    @Test
+    void detachCutsTheGraph() {
+        Tensor w = t(new int[] {2}, 1, 2).requiresGrad(true);
+        Tensor d = w.mul(2f).detach();
+        assertFalse(d.requiresGrad());
+        w.mul(d).sum().backward();
+        assertArrayEquals(new float[] {2, 4}, w.grad().data());
+    }
+
+    @Test
+    void deepGraphsDoNotOverflowTheStack() {
+        Tensor w = Tensor.scalar(0.5f).requiresGrad(true);
+        Tensor x = w;
+        for (int i = 0; i < 100_000; i++) {
+            x = x.mul(1f);
+        }
+        x.backward();
+        assertEquals(1f, w.grad().item());
+    }
+
+    @Test
+    void clearErrors() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(2, 3).add(Tensor.zeros(4)));
+        assertEquals("add: shapes [2, 3] and [4] cannot be broadcast together", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(2, 3)));
+        assertTrue(e.getMessage().contains("do not fit"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Tensor.of(new float[5], 2, 3));
+        assertEquals("Tensor.of: 5 values do not fill shape [2, 3] (6 values)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).reshape(4, -1));
+        assertTrue(e.getMessage().startsWith("reshape: cannot reshape [2, 3]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).sum(2, false));
+        assertTrue(e.getMessage().contains("axis 2"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> Tensor.zeros(2).requiresGrad(true).mul(2f).backward());
+    }
+}
