@@ -1,0 +1,342 @@
+package com.layerlab.engine.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.ExperimentException;
+import com.layerlab.engine.experiment.ExperimentFiles;
+import com.layerlab.engine.experiment.LayerInfo;
+import com.layerlab.engine.experiment.ModelSummary;
+import com.layerlab.engine.experiment.Models;
+import com.layerlab.engine.experiment.Safetensors;
+import com.layerlab.engine.nn.Sequential;
+import com.layerlab.engine.tensor.CpuBackend;
+import com.layerlab.engine.tensor.Tensor;
+import com.layerlab.engine.train.EpochStats;
+import com.layerlab.engine.train.TrainingRun;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The engine's command line: {@code inspect}, {@code train}, {@code forward}, {@code benchmark}.
+ * Results go to stdout as JSON; errors to stderr as one line, with exit status 2.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            usage: java -jar layerlab-engine.jar <command> [arguments]
+
+            commands:
+              inspect FILE
+                  the model's layers with output shapes and parameter counts, as JSON
+              train FILE [--out DIR] [--epochs N]
+                  trains on the CPU, printing one JSON line per epoch; writes DIR/experiment.json and
+                  DIR/weights.safetensors (DIR defaults to runs/<FILE without .json>)
+              forward FILE --weights W.safetensors --input X.safetensors --out Y.safetensors
+                  runs the model in evaluation mode on the tensor "input" of X (batch first) and
+                  writes the tensor "output" to Y
+              benchmark [--seconds S] [--rounds R]
+                  training steps per second of a 2-8-8-1 Tanh network on 500 points at batch 10 (SGD),
+                  next to PyTorch (through DJL) when it is on the class path
+              help
+                  this text
+            """;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        System.out.flush();
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs one command; returns the exit status (0 success, 2 bad input or failure). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.print(USAGE);
+            return 2;
+        }
+        String command = args[0];
+        List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+        try {
+            switch (command) {
+                case "inspect" -> inspect(rest, out);
+                case "train" -> train(rest, out, err);
+                case "forward" -> forward(rest, out);
+                case "benchmark" -> benchmark(rest, out);
+                case "help", "--help", "-h" -> out.print(USAGE);
+                default -> {
+                    err.println("layerlab: unknown command \"" + command + "\"");
+                    err.print(USAGE);
+                    return 2;
+                }
+            }
+            return 0;
+        } catch (ExperimentException | UsageException e) {
+            err.println("layerlab: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("layerlab: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            err.println("layerlab: internal error: " + e);
+            return 2;
+        }
+    }
+
+    /** Wrong command-line arguments. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** FILE plus --name value options; every option must be known and have a value. */
+    private record Args(String file, Map<String, String> options) {
+    }
+
+    private static Args parse(String command, List<String> args, boolean needsFile, List<String> known) {
+        String file = null;
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.startsWith("--")) {
+                if (!known.contains(a)) {
+                    throw new UsageException(command + ": unknown option " + a
+                            + (known.isEmpty() ? "" : " (options: " + String.join(", ", known) + ")"));
+                }
+                if (i + 1 >= args.size()) {
+                    throw new UsageException(command + ": " + a + " needs a value");
+                }
+                if (options.put(a, args.get(++i)) != null) {
+                    throw new UsageException(command + ": " + a + " is given twice");
+                }
+            } else if (file == null && needsFile) {
+                file = a;
+            } else {
+                throw new UsageException(command + ": unexpected argument \"" + a + "\"");
+            }
+        }
+        if (needsFile && file == null) {
+            throw new UsageException(command + ": FILE is missing (usage: see \"help\")");
+        }
+        return new Args(file, options);
+    }
+
+    private static String require(String command, Args a, String option) {
+        String v = a.options().get(option);
+        if (v == null) {
+            throw new UsageException(command + ": " + option + " is missing");
+        }
+        return v;
+    }
+
+    private static int intOption(String command, Args a, String option, int dflt, int min) {
+        String v = a.options().get(option);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(command + ": " + option + " must be an integer of at least " + min + ", got \"" + v + "\"");
+    }
+
+    private static double doubleOption(String command, Args a, String option, double dflt) {
+        String v = a.options().get(option);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            double d = Double.parseDouble(v);
+            if (d > 0 && d < 3600) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(command + ": " + option + " must be a positive number of seconds, got \"" + v + "\"");
+    }
+
+    // ---- inspect
+
+    private static void inspect(List<String> args, PrintStream out) {
+        Args a = parse("inspect", args, true, List.of());
+        ModelSummary s = Models.inspect(ExperimentFiles.read(Path.of(a.file())));
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode layers = root.putArray("layers");
+        for (LayerInfo l : s.layers()) {
+            ObjectNode o = layers.addObject();
+            o.put("index", l.index());
+            o.put("type", l.type());
+            ArrayNode shape = o.putArray("output_shape");
+            for (int d : l.outputShape()) {
+                shape.add(d);
+            }
+            o.put("params", l.params());
+        }
+        root.put("total_params", s.totalParams());
+        out.println(root);
+    }
+
+    // ---- train
+
+    private static void train(List<String> args, PrintStream out, PrintStream err) {
+        Args a = parse("train", args, true, List.of("--out", "--epochs"));
+        Path file = Path.of(a.file());
+        Experiment e = ExperimentFiles.read(file);
+        if (a.options().containsKey("--epochs")) {
+            e = e.withEpochs(intOption("train", a, "--epochs", 0, 0));
+        }
+        Path dir = Path.of(a.options().getOrDefault("--out",
+                Path.of("runs", file.getFileName().toString().replaceFirst("\\.json$", "")).toString()));
+        TrainingRun run = new TrainingRun(e);
+        int epochs = e.epochs();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException ex) {
+            throw new ExperimentException(dir + ": cannot create the output folder (" + ex.getMessage() + ")");
+        }
+        err.println("layerlab: training " + (e.name() == null ? file.getFileName().toString() : "\"" + e.name() + "\"")
+                + " for " + epochs + " epochs on backend " + Tensor.backend().name() + " (device: " + device() + ")");
+        long start = System.nanoTime();
+        for (int i = 0; i < epochs; i++) {
+            out.println(statsJson(run.trainEpoch()));
+        }
+        Path experimentFile = dir.resolve("experiment.json");
+        Path weightsFile = dir.resolve("weights.safetensors");
+        ExperimentFiles.write(run.experiment(), experimentFile);
+        Safetensors.write(weightsFile, run.model().stateDict(), Map.of("format", "pt"));
+        EpochStats last = run.stats();
+        err.println(String.format(Locale.ROOT, "layerlab: done on backend %s (device: %s): %d epochs in %.2f s, "
+                        + "test loss %.4f; wrote %s and %s", Tensor.backend().name(), device(), run.epoch(),
+                (System.nanoTime() - start) / 1e9, last.testLoss(), experimentFile, weightsFile));
+    }
+
+    private static String device() {
+        if (Tensor.backend() instanceof CpuBackend c) {
+            return "CPU, " + c.threads() + (c.threads() == 1 ? " thread" : " threads");
+        }
+        return Tensor.backend().name();
+    }
+
+    static String statsJson(EpochStats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epoch", s.epoch());
+        m.put("train_loss", finite(s.trainLoss()));
+        m.put("test_loss", finite(s.testLoss()));
+        if (s.trainAccuracy() != null) {
+            m.put("train_accuracy", finite(s.trainAccuracy()));
+            m.put("test_accuracy", finite(s.testAccuracy()));
+        }
+        return JSON.valueToTree(m).toString();
+    }
+
+    /** JSON has no NaN or infinity: a diverged loss is written as null. */
+    private static Double finite(Double v) {
+        return v == null || !Double.isFinite(v) ? null : v;
+    }
+
+    // ---- forward
+
+    private static void forward(List<String> args, PrintStream out) {
+        Args a = parse("forward", args, true, List.of("--weights", "--input", "--out"));
+        Path weights = Path.of(require("forward", a, "--weights"));
+        Path input = Path.of(require("forward", a, "--input"));
+        Path output = Path.of(require("forward", a, "--out"));
+        Experiment e = ExperimentFiles.read(Path.of(a.file()));
+        int[] sample = Models.inputShape(e);
+        Sequential model = Models.build(e);
+        Map<String, Tensor> w = Safetensors.read(weights);
+        try {
+            Safetensors.load(model, w);
+        } catch (ExperimentException ex) {
+            throw new ExperimentException(weights + ": " + ex.getMessage());
+        }
+        Map<String, Tensor> in = Safetensors.read(input);
+        Tensor x = in.get("input");
+        if (x == null) {
+            throw new ExperimentException(input + ": no tensor named \"input\" (found: "
+                    + (in.isEmpty() ? "none" : String.join(", ", in.keySet())) + ")");
+        }
+        int[] shape = x.shape();
+        if (shape.length != sample.length + 1 || !Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), sample)) {
+            String expected = Arrays.toString(sample).replaceFirst("^\\[", "[N, ");
+            throw new ExperimentException(input + ": tensor \"input\" has shape " + Arrays.toString(shape)
+                    + " but the model takes " + expected + " (batch first)");
+        }
+        model.train(false);
+        Tensor y = Tensor.noGrad(() -> model.forward(x));
+        Map<String, Tensor> result = new LinkedHashMap<>();
+        result.put("output", y);
+        Safetensors.write(output, result);
+        out.println("{\"output\":" + JSON.valueToTree(y.shape()) + ",\"file\":" + JSON.valueToTree(output.toString()) + "}");
+    }
+
+    // ---- benchmark
+
+    /** Where the PyTorch peer lives: the engine's test classes, which have DJL. */
+    static final String TORCH_PEER = "com.layerlab.engine.cli.TorchBenchmark";
+
+    private static void benchmark(List<String> args, PrintStream out) {
+        Args a = parse("benchmark", args, false, List.of("--seconds", "--rounds"));
+        double seconds = doubleOption("benchmark", a, "--seconds", 2);
+        int rounds = intOption("benchmark", a, "--rounds", 5, 1);
+        Benchmark.Work work = Benchmark.work();
+        List<Benchmark.Peer> peers = new ArrayList<>();
+        peers.add(new Benchmark.Engine());
+        String missing = null;
+        try {
+            peers.add((Benchmark.Peer) Class.forName(TORCH_PEER).getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            missing = e.toString();
+        }
+        out.printf(Locale.ROOT, "benchmark: 2-8-8-1 Tanh MLP, %d xor points, batch %d (%d steps per epoch), "
+                        + "BCEWithLogitsLoss, SGD lr %s; %d rounds of %.1f s each, alternating, after a warm-up%n",
+                work.points(), work.batch(), work.points() / work.batch(), work.lr(), rounds, seconds);
+        for (Benchmark.Peer p : peers) {
+            p.stepsPerSecond(work, Math.min(seconds, 1.0)); // warm-up: JIT, native libraries
+            out.printf(Locale.ROOT, "  %-28s loss after 3 epochs from the same weights: %.6f%n", p.name(), p.lossAfter(work, 3));
+        }
+        double[][] rates = new double[peers.size()][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < peers.size(); i++) {
+                rates[i][r] = peers.get(i).stepsPerSecond(work, seconds);
+            }
+        }
+        double[] medians = new double[peers.size()];
+        for (int i = 0; i < peers.size(); i++) {
+            double[] sorted = rates[i].clone();
+            Arrays.sort(sorted);
+            medians[i] = sorted[rounds / 2];
+            out.printf(Locale.ROOT, "  %-28s %,10.0f steps/s (median; rounds: %s)%n", peers.get(i).name(), medians[i],
+                    Arrays.stream(rates[i]).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
+        }
+        if (peers.size() > 1) {
+            out.printf(Locale.ROOT, "  ratio engine / %s: %.2f%n", peers.get(1).name(), medians[0] / medians[1]);
+        } else {
+            out.println("  PyTorch: not on the class path (" + missing + "); for the comparison run it on the engine's test class path: "
+                    + "mvn -B -q -pl engine -am -Pbench -DskipTests verify");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package com.layerlab.engine.experiment;
+
+import com.layerlab.engine.nn.Identity;
+import com.layerlab.engine.nn.LeakyReLU;
+import com.layerlab.engine.nn.Linear;
+import com.layerlab.engine.nn.Module;
+import com.layerlab.engine.nn.ReLU;
+import com.layerlab.engine.nn.Sequential;
+import com.layerlab.engine.nn.Sigmoid;
+import com.layerlab.engine.nn.Tanh;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Shape inference, parameter counts and model building for an experiment's {@code model} list. */
+public final class Models {
+
+    private Models() {
+    }
+
+    /**
+     * The per-sample input shape: {@code input_shape} when given (it must agree with a 2D data set's
+     * feature count), else the one the data set fixes.
+     */
+    public static int[] inputShape(Experiment e) {
+        List<Integer> given = e.inputShape();
+        List<Integer> fromData = e.data() == null || e.data().dataset() == null || !DataSets.isKnown(e.data().dataset())
+                ? null : DataSets.inputShape(e.data());
+        if (given == null) {
+            if (fromData == null) {
+                throw new ExperimentException(e.data() == null
+                        ? "input_shape is missing (a model-only file needs format, input_shape and model)"
+                        : "input_shape is missing: data set \"" + e.data().dataset() + "\" does not fix it");
+            }
+            return toArray(fromData);
+        }
+        if (given.isEmpty() || given.size() > 4) {
+            throw new ExperimentException("input_shape must list 1 to 4 positive integers (the shape of one sample, "
+                    + "without the batch axis), got " + Layers.json(given));
+        }
+        for (int i = 0; i < given.size(); i++) {
+            Integer v = given.get(i);
+            if (v == null || v < 1) {
+                throw new ExperimentException("input_shape[" + i + "] must be a positive integer, got " + Layers.json(v));
+            }
+        }
+        if (fromData != null && e.data().is2D() && !fromData.equals(given)) {
+            throw new ExperimentException("input_shape " + given + " does not agree with data set \"" + e.data().dataset()
+                    + "\": its features " + e.data().featuresOrDefault() + " give " + fromData);
+        }
+        return toArray(given);
+    }
+
+    /** Output shape and parameter count of every layer; throws naming the first layer that does not fit. */
+    public static ModelSummary inspect(Experiment e) {
+        List<LayerSpec> model = e.model();
+        if (model == null) {
+            throw new ExperimentException("model is missing (a list of layers such as {\"type\": \"Linear\", \"out_features\": 1})");
+        }
+        if (model.isEmpty()) {
+            throw new ExperimentException("model must list at least one layer");
+        }
+        int[] shape = inputShape(e);
+        List<LayerInfo> infos = new ArrayList<>();
+        long total = 0;
+        for (int i = 0; i < model.size(); i++) {
+            Layers.Checked c = Layers.check(i, model.get(i));
+            Layers.Inferred r = Layers.infer(c, shape);
+            infos.add(new LayerInfo(i, c.type, r.outputShape(), r.params()));
+            total += r.params();
+            shape = r.outputShape();
+        }
+        return new ModelSummary(infos, total);
+    }
+
+    static int[] toArray(List<Integer> l) {
+        int[] a = new int[l.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = l.get(i);
+        }
+        return a;
+    }
+
+    /**
+     * Builds the model with PyTorch's default initialisation, drawn in layer order from
+     * {@code new Random(seed)} (0 when the file has no seed): the same file gives the same weights.
+     * Layers this version cannot build (convolutions, pools, ...) are refused, naming the layer.
+     */
+    public static Sequential build(Experiment e) {
+        return build(e, new Random(e.seedOrZero()));
+    }
+
+    /** As {@link #build(Experiment)}, drawing the starting weights from {@code rng}. */
+    public static Sequential build(Experiment e, Random rng) {
+        inspect(e);
+        int[] shape = inputShape(e);
+        List<Module> modules = new ArrayList<>();
+        for (int i = 0; i < e.model().size(); i++) {
+            Layers.Checked c = Layers.check(i, e.model().get(i));
+            modules.add(switch (c.type) {
+                case "Linear" -> new Linear(shape[0], c.integer("out_features"), c.bool("bias"), rng);
+                case "ReLU" -> new ReLU();
+                case "Tanh" -> new Tanh();
+                case "Sigmoid" -> new Sigmoid();
+                case "LeakyReLU" -> new LeakyReLU((float) c.number("negative_slope"));
+                case "Identity" -> new Identity();
+                default -> throw c.error("cannot be built in this version (buildable layers: "
+                        + String.join(", ", Layers.BUILDABLE) + "); inspect works for every layer type");
+            });
+            shape = Layers.infer(c, shape).outputShape();
+        }
+        return new Sequential(modules);
+    }
+}

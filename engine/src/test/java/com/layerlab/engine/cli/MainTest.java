@@ -1,0 +1,210 @@
+package com.layerlab.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.ExperimentFiles;
+import com.layerlab.engine.experiment.Models;
+import com.layerlab.engine.experiment.Safetensors;
+import com.layerlab.engine.nn.Sequential;
+import com.layerlab.engine.tensor.Tensor;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Result(int status, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        Result r = new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        return r;
+    }
+
+    private static Path example(Path dir, String name) throws Exception {
+        Path f = dir.resolve(name + ".json");
+        try (InputStream in = MainTest.class.getResourceAsStream("/layerlab/examples/" + name + ".json")) {
+            Files.write(f, in.readAllBytes());
+        }
+        return f;
+    }
+
+    @Test
+    void inspectPrintsLayersAndTotal(@TempDir Path dir) throws Exception {
+        Result r = run("inspect", example(dir, "cifar10-tutorial").toString());
+        assertEquals(0, r.status(), r.err());
+        JsonNode j = JSON.readTree(r.out());
+        assertEquals(145_578, j.get("total_params").asLong());
+        assertEquals(9, j.get("layers").size());
+        assertEquals("{\"index\":0,\"type\":\"Conv2d\",\"output_shape\":[32,32,32],\"params\":2432}", j.get("layers").get(0).toString());
+        assertEquals("[1024]", j.get("layers").get(6).get("output_shape").toString());
+        Result p = run("inspect", example(dir, "perceptron-3").toString());
+        assertEquals("{\"layers\":[{\"index\":0,\"type\":\"Linear\",\"output_shape\":[1],\"params\":4},"
+                + "{\"index\":1,\"type\":\"Sigmoid\",\"output_shape\":[1],\"params\":0}],\"total_params\":4}", p.out().trim());
+    }
+
+    @Test
+    void inspectRefusesAModelThatDoesNotFitItsInput(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.json");
+        Files.writeString(f, """
+                {"format": "layerlab/experiment@1", "input_shape": [3, 32, 32],
+                 "model": [{"type": "Conv2d", "out_channels": 3, "kernel_size": 3}, {"type": "Linear", "out_features": 10}]}
+                """);
+        Result r = run("inspect", f.toString());
+        assertEquals(2, r.status());
+        assertEquals("", r.out());
+        assertEquals("layerlab: model[1] (Linear): expects input of shape [in_features] but got [3, 30, 30]; "
+                + "add a Flatten layer before it\n", r.err());
+        r = run("inspect", dir.resolve("missing.json").toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().endsWith("missing.json: no such file\n"), r.err());
+        Files.writeString(f, "{not json");
+        r = run("inspect", f.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("layerlab: not valid JSON"), r.err());
+    }
+
+    @Test
+    void trainPrintsOneLinePerEpochAndWritesTheRun(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        Result r = run("train", example(dir, "xor-tanh").toString(), "--out", out.toString(), "--epochs", "4");
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(4, lines.size());
+        for (int i = 0; i < 4; i++) {
+            JsonNode j = JSON.readTree(lines.get(i));
+            assertEquals(i + 1, j.get("epoch").asInt());
+            assertTrue(j.get("train_loss").isNumber() && j.get("test_loss").isNumber());
+            assertTrue(j.get("train_accuracy").asDouble() >= 0 && j.get("test_accuracy").asDouble() <= 1);
+        }
+        assertTrue(r.err().contains("backend cpu (device: CPU"), r.err());
+        assertEquals(2, r.err().lines().count(), "one line at the start, one at the end");
+        Experiment saved = ExperimentFiles.read(out.resolve("experiment.json"));
+        assertEquals(4, saved.epochs());
+        Map<String, Tensor> w = Safetensors.read(out.resolve("weights.safetensors"));
+        assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(w.keySet()));
+        assertArrayEquals(new int[] {4, 2}, w.get("0.weight").shape());
+        // the same run again gives the same lines, bit for bit
+        Result again = run("train", example(dir, "xor-tanh").toString(), "--out", dir.resolve("run2").toString(), "--epochs", "4");
+        assertEquals(r.out(), again.out());
+        assertArrayEquals(Files.readAllBytes(out.resolve("weights.safetensors")),
+                Files.readAllBytes(dir.resolve("run2").resolve("weights.safetensors")));
+    }
+
+    @Test
+    void regressionLinesHaveNoAccuracy(@TempDir Path dir) throws Exception {
+        Result r = run("train", example(dir, "plane-regression").toString(), "--out", dir.resolve("r").toString(), "--epochs", "1");
+        assertEquals(0, r.status(), r.err());
+        JsonNode j = JSON.readTree(r.out());
+        assertEquals(1, j.get("epoch").asInt());
+        assertFalse(j.has("train_accuracy"));
+    }
+
+    @Test
+    void trainRefusesModelOnlyFilesAndBadOptions(@TempDir Path dir) throws Exception {
+        Result r = run("train", example(dir, "perceptron-3").toString(), "--out", dir.resolve("x").toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("layerlab: cannot train: the file has no seed, task, data, loss, optimizer, epochs"), r.err());
+        assertFalse(Files.exists(dir.resolve("x")), "nothing written for a refused run");
+        r = run("train", example(dir, "xor-tanh").toString(), "--epochs", "many");
+        assertEquals(2, r.status());
+        assertEquals("layerlab: train: --epochs must be an integer of at least 0, got \"many\"\n", r.err());
+        r = run("train", example(dir, "xor-tanh").toString(), "--lr", "1");
+        assertEquals("layerlab: train: unknown option --lr (options: --out, --epochs)\n", r.err());
+        r = run("train");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("FILE is missing"));
+    }
+
+    @Test
+    void forwardRunsTheModelOnTheInputTensor(@TempDir Path dir) throws Exception {
+        Path model = example(dir, "perceptron-3");
+        Experiment e = ExperimentFiles.read(model).withSeed(77);
+        Sequential net = Models.build(e);
+        Path weights = dir.resolve("w.safetensors");
+        Safetensors.write(weights, net.stateDict());
+        float[] x = {1, 2, 3, -1, 0, 0.5f};
+        Map<String, Tensor> input = new LinkedHashMap<>();
+        input.put("input", Tensor.of(x.clone(), 2, 3));
+        Path in = dir.resolve("x.safetensors");
+        Safetensors.write(in, input);
+        Path out = dir.resolve("y.safetensors");
+        Result r = run("forward", model.toString(), "--weights", weights.toString(), "--input", in.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        Tensor y = Safetensors.read(out).get("output");
+        assertArrayEquals(new int[] {2, 1}, y.shape());
+        float[] expected = Tensor.noGrad(() -> net.forward(Tensor.of(x.clone(), 2, 3))).data();
+        assertArrayEquals(expected, y.data());
+        // by hand: sigmoid(w . x + b)
+        float[] w = net.stateDict().get("0.weight").data();
+        float b = net.stateDict().get("0.bias").data()[0];
+        assertEquals(1 / (1 + Math.exp(-(w[0] + 2 * w[1] + 3 * w[2] + b))), y.data()[0], 1e-6);
+
+        input.put("input", Tensor.of(new float[] {1, 2}, 1, 2));
+        Safetensors.write(in, input);
+        r = run("forward", model.toString(), "--weights", weights.toString(), "--input", in.toString(), "--out", out.toString());
+        assertEquals(2, r.status());
+        assertEquals("layerlab: " + in + ": tensor \"input\" has shape [1, 2] but the model takes [N, 3] (batch first)\n", r.err());
+        r = run("forward", model.toString(), "--weights", in.toString(), "--input", in.toString(), "--out", out.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("layerlab: " + in + ": the weights do not fit the model: missing 0.weight, 0.bias;"), r.err());
+        r = run("forward", model.toString(), "--weights", weights.toString(), "--out", out.toString());
+        assertEquals("layerlab: forward: --input is missing\n", r.err());
+    }
+
+    @Test
+    void forwardRefusesLayersItCannotBuild(@TempDir Path dir) throws Exception {
+        Path model = example(dir, "conv-demo");
+        Path t = dir.resolve("t.safetensors");
+        Safetensors.write(t, Map.of("input", Tensor.zeros(1, 3, 32, 32)));
+        Result r = run("forward", model.toString(), "--weights", t.toString(), "--input", t.toString(), "--out", dir.resolve("y").toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("layerlab: model[0] (Conv2d): cannot be built in this version"), r.err());
+    }
+
+    @Test
+    void usageOnNoOrUnknownCommand() {
+        Result r = run();
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("usage: java -jar layerlab-engine.jar"), r.err());
+        r = run("fly");
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("layerlab: unknown command \"fly\"\nusage:"), r.err());
+        r = run("help");
+        assertEquals(0, r.status());
+        assertTrue(r.out().contains("inspect FILE") && r.out().contains("forward FILE --weights"));
+    }
+
+    @Test
+    void benchmarkRunsBothSidesOnTheSameWork() {
+        // a smoke test of the command's wiring, not a timing: tiny rounds, no assertion on speed
+        Result r = run("benchmark", "--seconds", "0.05", "--rounds", "1");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("engine (cpu, 1 thread)"), r.out());
+        assertTrue(r.out().contains("PyTorch"), r.out());
+        List<String> losses = r.out().lines().filter(l -> l.contains("loss after 3 epochs")).map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
+        assertEquals(2, losses.size(), r.out());
+        assertEquals(Double.parseDouble(losses.get(0)), Double.parseDouble(losses.get(1)), 1e-4, "same work on both sides");
+        assertTrue(r.out().contains("ratio engine / PyTorch"), r.out());
+    }
+}

@@ -1,0 +1,196 @@
+package com.layerlab.engine.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.layerlab.engine.nn.Linear;
+import com.layerlab.engine.nn.Sequential;
+import com.layerlab.engine.nn.Tanh;
+import com.layerlab.engine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ModelsTest {
+
+    private static ModelSummary inspect(String json) {
+        return Models.inspect(ExperimentFiles.read(json));
+    }
+
+    private static ModelSummary inspect(List<Integer> input, LayerSpec... layers) {
+        return Models.inspect(Experiment.modelOnly(input, List.of(layers)));
+    }
+
+    private static String message(List<Integer> input, LayerSpec... layers) {
+        return assertThrows(ExperimentException.class, () -> inspect(input, layers)).getMessage();
+    }
+
+    private static LayerSpec layer(String type, Object... args) {
+        java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            m.put((String) args[i], args[i + 1]);
+        }
+        return LayerSpec.of(type, m);
+    }
+
+    @Test
+    void cifarTutorialModelHasTheDocumentedShapesAndParameterCount() {
+        ModelSummary s = inspect(Examples.FORMAT_MD);
+        int[][] expected = {{32, 32, 32}, {32, 16, 16}, {32, 16, 16}, {32, 8, 8}, {64, 8, 8}, {64, 4, 4}, {1024}, {64}, {10}};
+        assertEquals(expected.length, s.layers().size());
+        for (int i = 0; i < expected.length; i++) {
+            assertArrayEquals(expected[i], s.layers().get(i).outputShape(), "layer " + i);
+            assertEquals(i, s.layers().get(i).index());
+        }
+        assertEquals(145_578, s.totalParams());
+        long[] params = {2432, 0, 25632, 0, 51264, 0, 0, 65600, 650};
+        for (int i = 0; i < params.length; i++) {
+            assertEquals(params[i], s.layers().get(i).params(), "params of layer " + i);
+        }
+        assertEquals("Conv2d", s.layers().get(0).type());
+        assertEquals(145_578, inspect(Examples.resource("cifar10-tutorial")).totalParams());
+    }
+
+    @Test
+    void courseExamples() {
+        ModelSummary perceptron = inspect(Examples.resource("perceptron-3"));
+        assertEquals(4, perceptron.totalParams());
+        assertArrayEquals(new int[] {1}, perceptron.outputShape());
+        assertArrayEquals(new int[] {6, 30, 30}, inspect(Examples.resource("conv-demo")).outputShape());
+        assertEquals(6 * 3 * 9 + 6, inspect(Examples.resource("conv-demo")).totalParams());
+        assertArrayEquals(new int[] {1, 2, 2}, inspect(Examples.resource("pooling-demo")).outputShape());
+        assertArrayEquals(new int[] {1, 1, 1}, inspect(List.of(1, 5, 5), layer("MaxPool2d", "kernel_size", 3)).outputShape());
+        ModelSummary shallow = inspect(Examples.SHALLOW);
+        assertEquals(2 * 8 + 8 + 8 + 1, shallow.totalParams());
+        assertArrayEquals(new int[] {8}, shallow.layers().get(1).outputShape());
+    }
+
+    @Test
+    void shapesFollowPyTorchFormulas() {
+        // Conv1d/Conv3d with per-axis sizes, stride and dilation
+        assertArrayEquals(new int[] {4, 48}, inspect(List.of(2, 100), layer("Conv1d", "out_channels", 4, "kernel_size", 5,
+                "stride", 2, "dilation", 1)).outputShape());
+        ModelSummary c3 = inspect(List.of(1, 8, 9, 10), layer("Conv3d", "out_channels", 2, "kernel_size", List.of(3, 3, 1),
+                "padding", List.of(1, 0, 0)));
+        assertArrayEquals(new int[] {2, 8, 7, 10}, c3.outputShape());
+        assertEquals(2 * 9 + 2, c3.totalParams());
+        assertArrayEquals(new int[] {4, 10, 10}, inspect(List.of(4, 14, 14), layer("Conv2d", "out_channels", 4,
+                "kernel_size", 3, "dilation", 2)).outputShape());
+        // groups divide the weight
+        assertEquals(8 * 2 * 9 + 8, inspect(List.of(4, 5, 5), layer("Conv2d", "out_channels", 8, "kernel_size", 3,
+                "groups", 2, "in_channels", 4)).totalParams());
+        // ConvTranspose2d: (L-1)s - 2p + d(k-1) + output_padding + 1; weight [in, out/groups, kh, kw]
+        ModelSummary t = inspect(List.of(16, 7, 7), layer("ConvTranspose2d", "out_channels", 8, "kernel_size", 3,
+                "stride", 2, "padding", 1, "output_padding", 1));
+        assertArrayEquals(new int[] {8, 14, 14}, t.outputShape());
+        assertEquals(16 * 8 * 9 + 8, t.totalParams());
+        // pools: stride defaults to kernel_size; ceil_mode drops a window that starts in the padding only
+        assertArrayEquals(new int[] {3, 3, 3}, inspect(List.of(3, 7, 7), layer("AvgPool2d", "kernel_size", 2,
+                "ceil_mode", false)).outputShape());
+        assertArrayEquals(new int[] {3, 4, 4}, inspect(List.of(3, 7, 7), layer("AvgPool2d", "kernel_size", 2,
+                "ceil_mode", true)).outputShape());
+        assertArrayEquals(new int[] {1, 3, 3}, inspect(List.of(1, 5, 5), layer("MaxPool2d", "kernel_size", 2,
+                "stride", 2, "padding", 1, "ceil_mode", true)).outputShape(), "a 4th window would start in the right padding");
+        assertArrayEquals(new int[] {1, 4, 4}, inspect(List.of(1, 6, 6), layer("MaxPool2d", "kernel_size", 2,
+                "padding", 1, "ceil_mode", true)).outputShape());
+        assertArrayEquals(new int[] {1, 2, 2}, inspect(List.of(1, 7, 7), layer("MaxPool2d", "kernel_size", 2,
+                "dilation", 3)).outputShape());
+        // Flatten, BatchNorm, Dropout, Softmax
+        assertArrayEquals(new int[] {3, 20}, inspect(List.of(3, 4, 5), layer("Flatten", "start_dim", 2)).outputShape());
+        assertArrayEquals(new int[] {60}, inspect(List.of(3, 4, 5), layer("Flatten", "start_dim", -3)).outputShape());
+        ModelSummary bn = inspect(List.of(6, 4, 4), layer("BatchNorm2d"), layer("Dropout", "p", 0.2), layer("Softmax", "dim", 1),
+                layer("Flatten"), layer("BatchNorm1d"), layer("LeakyReLU", "negative_slope", 0.2));
+        assertEquals(12 + 192, bn.totalParams());
+        assertArrayEquals(new int[] {96}, bn.outputShape());
+    }
+
+    @Test
+    void shapeMismatchNamesTheLayerAndBothShapes() {
+        String m = message(List.of(3, 32, 32), layer("Conv2d", "out_channels", 3, "kernel_size", 3),
+                layer("ReLU"), layer("Identity"), layer("Linear", "out_features", 4, "in_features", 8));
+        assertEquals("model[3] (Linear): expects input of shape [8] but got [3, 30, 30]; add a Flatten layer before it", m);
+        m = message(List.of(3), layer("Linear", "out_features", 4, "in_features", 8));
+        assertEquals("model[0] (Linear): expects input of shape [8] but got [3] (in_features is 8)", m);
+        m = message(List.of(784), layer("Conv2d", "out_channels", 3, "kernel_size", 3));
+        assertTrue(m.startsWith("model[0] (Conv2d): expects input of shape [C, H, W] but got [784]"), m);
+        m = message(List.of(1, 28, 28), layer("Conv2d", "out_channels", 3, "kernel_size", 3, "in_channels", 3));
+        assertEquals("model[0] (Conv2d): expects input of shape [3, H, W] but got [1, 28, 28] (in_channels is 3)", m);
+        m = message(List.of(3, 2, 2), layer("Conv2d", "out_channels", 6, "kernel_size", 5));
+        assertTrue(m.startsWith("model[0] (Conv2d): input [3, 2, 2] is too small for kernel_size [5, 5]"), m);
+        m = message(List.of(3, 5, 5), layer("Conv2d", "out_channels", 6, "kernel_size", 1, "groups", 2));
+        assertEquals("model[0] (Conv2d): in_channels 3 is not divisible by groups 2", m);
+        m = message(List.of(1, 5, 5), layer("MaxPool2d", "kernel_size", 2, "padding", 2));
+        assertTrue(m.contains("padding [2, 2] must be at most half of kernel_size [2, 2]"), m);
+        m = message(List.of(8), layer("MaxPool2d", "kernel_size", 2));
+        assertEquals("model[0] (MaxPool2d): expects input of shape [C, H, W] but got [8]", m);
+        m = message(List.of(3, 4), layer("Flatten", "start_dim", 0));
+        assertTrue(m.startsWith("model[0] (Flatten): start_dim 0 is the batch axis"), m);
+        m = message(List.of(3, 4), layer("Softmax", "dim", 3));
+        assertTrue(m.startsWith("model[0] (Softmax): dim 3 is out of range for input [3, 4]"), m);
+        m = message(List.of(4, 5), layer("BatchNorm2d"));
+        assertEquals("model[0] (BatchNorm2d): expects input of shape [C, H, W] but got [4, 5]", m);
+        m = message(List.of(4, 5, 5), layer("ConvTranspose2d", "out_channels", 2, "kernel_size", 3, "output_padding", 1));
+        assertTrue(m.contains("output_padding [1, 1] must be smaller than stride [1, 1] or dilation [1, 1]"), m);
+    }
+
+    @Test
+    void badArgumentsNameLayerArgumentAndValue() {
+        assertEquals("model[0] (Linear): out_features must be a positive integer, got \"abc\"",
+                message(List.of(2), layer("Linear", "out_features", "abc")));
+        assertEquals("model[0] (Linear): out_features must be a positive integer, got 0",
+                message(List.of(2), layer("Linear", "out_features", 0)));
+        assertEquals("model[0] (Linear): out_features must be a positive integer, got 2.5",
+                message(List.of(2), layer("Linear", "out_features", 2.5)));
+        assertEquals("model[0] (Linear): out_features is missing", message(List.of(2), layer("Linear")));
+        assertEquals("model[0] (Linear): bias must be true or false, got \"yes\"",
+                message(List.of(2), layer("Linear", "out_features", 1, "bias", "yes")));
+        assertTrue(message(List.of(2), layer("Linear", "out_feature", 1))
+                .startsWith("model[0] (Linear): unknown argument \"out_feature\" (arguments: out_features, in_features, bias)"));
+        assertTrue(message(List.of(2), layer("ReLU", "inplace", true)).contains("ReLU takes no arguments"));
+        assertEquals("model[0] (Conv2d): kernel_size must be a positive integer or a list of 2 positive integers, got [3,3,3]",
+                message(List.of(1, 9, 9), layer("Conv2d", "out_channels", 1, "kernel_size", List.of(3, 3, 3))));
+        assertEquals("model[0] (Dropout): p must be a number between 0 and 1, got 1.5",
+                message(List.of(2), layer("Dropout", "p", 1.5)));
+        assertTrue(message(List.of(2), layer("Dense")).startsWith("model[0]: unknown layer type \"Dense\" (known: Linear, Conv1d"));
+        assertTrue(message(List.of(2)).contains("at least one layer"));
+    }
+
+    @Test
+    void buildInitialisesLinearLayersFromTheSeedInLayerOrder() {
+        Experiment e = Experiment.modelOnly(List.of(2), List.of(LayerSpec.linear(4), LayerSpec.of("Tanh"), LayerSpec.linear(1)))
+                .withSeed(123);
+        Sequential a = Models.build(e);
+        Sequential b = Models.build(e);
+        Sequential c = Models.build(e.withSeed(124));
+        assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), new ArrayList<>(a.stateDict().keySet()));
+        assertTrue(a.layers().get(1) instanceof Tanh);
+        Linear first = (Linear) a.layers().get(0);
+        assertArrayEquals(new int[] {4, 2}, first.weight().shape());
+        assertArrayEquals(first.weight().data(), ((Linear) b.layers().get(0)).weight().data());
+        assertTrue(first.weight().data()[0] != ((Linear) c.layers().get(0)).weight().data()[0]);
+        // same draws as PyTorch's order with one generator: layer 0 weight, layer 0 bias, layer 2 weight, ...
+        Linear expected0 = new Linear(2, 4, true, new java.util.Random(123));
+        assertArrayEquals(expected0.bias().data(), first.bias().data());
+        float bound = (float) (1 / Math.sqrt(2));
+        for (float w : first.weight().data()) {
+            assertTrue(Math.abs(w) <= bound);
+        }
+        Tensor y = a.forward(Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2));
+        assertArrayEquals(new int[] {3, 1}, y.shape());
+        Map<String, Tensor> sd = a.stateDict();
+        assertEquals(4, sd.get("2.weight").numel());
+    }
+
+    @Test
+    void buildRefusesLayersOfLaterVersionsNamingThem() {
+        Experiment e = ExperimentFiles.read(Examples.FORMAT_MD);
+        ExperimentException ex = assertThrows(ExperimentException.class, () -> Models.build(e));
+        assertTrue(ex.getMessage().startsWith("model[0] (Conv2d): cannot be built in this version"), ex.getMessage());
+        Experiment d = Experiment.modelOnly(List.of(4), List.of(LayerSpec.linear(4), LayerSpec.of("Dropout")));
+        assertTrue(assertThrows(ExperimentException.class, () -> Models.build(d)).getMessage()
+                .startsWith("model[1] (Dropout): cannot be built"));
+    }
+}

@@ -1,0 +1,223 @@
+package com.layerlab.engine.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.layerlab.datasets.Datasets2D;
+import com.layerlab.datasets.Points2D;
+import com.layerlab.engine.experiment.DataSpec;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.ExperimentException;
+import com.layerlab.engine.experiment.LayerSpec;
+import com.layerlab.engine.experiment.LossSpec;
+import com.layerlab.engine.experiment.OptimizerSpec;
+import com.layerlab.engine.experiment.RegularizationSpec;
+import com.layerlab.engine.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrainingRunTest {
+
+    private static final List<LayerSpec> XOR_NET = List.of(LayerSpec.linear(4), LayerSpec.of("Tanh"), LayerSpec.linear(1));
+
+    private static Experiment xor(long seed, OptimizerSpec o) {
+        return Experiment.of("xor", seed, "classification", DataSpec.of2D("xor", 500, 0, null, 0.5, 10), XOR_NET,
+                LossSpec.of("BCEWithLogitsLoss"), o, RegularizationSpec.NONE, 30);
+    }
+
+    @Test
+    void xorIsLearnedByA241TanhNetwork() {
+        TrainingRun run = new TrainingRun(xor(3, OptimizerSpec.sgd(0.1)));
+        EpochStats start = run.stats();
+        assertEquals(0, start.epoch());
+        assertTrue(start.testAccuracy() < 0.8, "untrained: " + start);
+        EpochStats s = start;
+        for (int i = 0; i < 30; i++) {
+            s = run.trainEpoch();
+        }
+        assertEquals(30, s.epoch());
+        assertEquals(30, run.epoch());
+        assertTrue(s.testAccuracy() >= 0.97, "after 30 epochs: " + s);
+        assertTrue(s.trainAccuracy() >= 0.97, "after 30 epochs: " + s);
+        assertTrue(s.testLoss() < 0.15 && s.testLoss() < start.testLoss() / 4, "after 30 epochs: " + s);
+    }
+
+    @Test
+    void sameExperimentGivesBitIdenticalLosses() {
+        Experiment e = xor(11, OptimizerSpec.sgd(0.05, 0.9, 1e-4, true))
+                .withRegularization(RegularizationSpec.of("L2", 0.001));
+        long[] a = losses(e, 8);
+        long[] b = losses(e, 8);
+        assertArrayEquals(a, b);
+        assertFalse(Arrays.equals(a, losses(e.withSeed(12), 8)), "another seed, other losses");
+        Experiment adam = Experiment.of("spiral", 4, "classification",
+                DataSpec.of2D("spiral", 300, 10, List.of("x1", "x2", "sin(x1)", "sin(x2)"), 0.7, 16).withOption("classes", 3),
+                List.of(LayerSpec.linear(8), LayerSpec.of("ReLU"), LayerSpec.linear(3)), LossSpec.of("CrossEntropyLoss"),
+                OptimizerSpec.adam(0.01), RegularizationSpec.of("L1", 0.0005), 5);
+        assertArrayEquals(losses(adam, 5), losses(adam, 5));
+    }
+
+    private static long[] losses(Experiment e, int epochs) {
+        TrainingRun run = new TrainingRun(e);
+        long[] out = new long[2 * epochs];
+        for (int i = 0; i < epochs; i++) {
+            EpochStats s = run.trainEpoch();
+            out[2 * i] = Double.doubleToRawLongBits(s.trainLoss());
+            out[2 * i + 1] = Double.doubleToRawLongBits(s.testLoss());
+        }
+        return out;
+    }
+
+    @Test
+    void splitFollowsTrainFractionAndTheDataSeed() {
+        Experiment e = xor(5, OptimizerSpec.sgd(0.1)).withData(DataSpec.of2D("xor", 200, 10, null, 0.7, 10));
+        TrainingRun run = new TrainingRun(e);
+        assertEquals(140, run.trainPoints().size());
+        assertEquals(60, run.testPoints().size());
+        // the points are the data set's, shuffled
+        Points2D all = Datasets2D.generate("xor", 200, 10, 2, 5);
+        float[] expected = all.x1().clone();
+        float[] got = new float[200];
+        System.arraycopy(run.trainPoints().x1(), 0, got, 0, 140);
+        System.arraycopy(run.testPoints().x1(), 0, got, 140, 60);
+        Arrays.sort(expected);
+        Arrays.sort(got);
+        assertArrayEquals(expected, got);
+        // a data seed of its own keeps the points when the experiment's seed (the weights) changes
+        Experiment pinned = e.withData(e.data().withOption("seed", 99));
+        TrainingRun a = new TrainingRun(pinned);
+        TrainingRun b = new TrainingRun(pinned.withSeed(6));
+        assertArrayEquals(a.trainPoints().x1(), b.trainPoints().x1());
+        assertNotEquals(a.model().stateDict().get("0.weight").data()[0], b.model().stateDict().get("0.weight").data()[0]);
+        TrainingRun c = new TrainingRun(pinned.withData(pinned.data().withOption("seed", 100)));
+        assertArrayEquals(a.model().stateDict().get("0.weight").data(), c.model().stateDict().get("0.weight").data());
+        assertFalse(Arrays.equals(a.trainPoints().x1(), c.trainPoints().x1()));
+    }
+
+    @Test
+    void dropLastAndNoShuffleChangeTheSteps() {
+        Experiment base = xor(5, OptimizerSpec.sgd(0.1)).withData(
+                new DataSpec("xor", java.util.Map.of("samples", 105), null, 0.5, 10, false, false));
+        Experiment dropLast = base.withData(new DataSpec("xor", java.util.Map.of("samples", 105), null, 0.5, 10, false, true));
+        double keep = new TrainingRun(base).trainEpoch().trainLoss();
+        assertEquals(keep, new TrainingRun(base).trainEpoch().trainLoss(), 0.0, "no shuffle: same order each run");
+        assertNotEquals(keep, new TrainingRun(dropLast).trainEpoch().trainLoss(), "52 points: a short last batch dropped");
+    }
+
+    @Test
+    void regressionTrainsAndHasNoAccuracy() {
+        Experiment e = Experiment.of("plane", 3, "regression", DataSpec.of2D("plane", 400, 0, null, 0.5, 10),
+                XOR_NET, LossSpec.of("MSELoss"), OptimizerSpec.sgd(0.03), RegularizationSpec.NONE, 10);
+        TrainingRun run = new TrainingRun(e);
+        double start = run.stats().testLoss();
+        assertNull(run.stats().testAccuracy());
+        EpochStats s = null;
+        for (int i = 0; i < 10; i++) {
+            s = run.trainEpoch();
+        }
+        assertNull(s.trainAccuracy());
+        assertTrue(s.testLoss() < 0.05 && s.testLoss() < start / 2, start + " then " + s);
+        GridPrediction g = run.predictGrid(3, 6f);
+        assertEquals(1, g.channels());
+        // the plane's label is (x1 + x2) / 10: top-right corner +1.2, bottom-left -1.2, centre 0
+        assertEquals(0, g.at(0, 0, 0), 0.2);
+        assertEquals(1.2, g.at(0, 2, 0), 0.3);
+        assertEquals(-1.2, g.at(2, 0, 0), 0.3);
+    }
+
+    @Test
+    void multiClassSpiralLearnsAndGridGivesProbabilities() {
+        Experiment e = Experiment.of("spiral", 7, "classification",
+                DataSpec.of2D("gauss", 300, 0, null, 0.5, 10).withOption("classes", 3),
+                List.of(LayerSpec.linear(8), LayerSpec.of("ReLU"), LayerSpec.linear(3)), LossSpec.of("CrossEntropyLoss"),
+                OptimizerSpec.adam(0.03), RegularizationSpec.NONE, 10);
+        TrainingRun run = new TrainingRun(e);
+        EpochStats s = null;
+        for (int i = 0; i < 10; i++) {
+            s = run.trainEpoch();
+        }
+        assertTrue(s.testAccuracy() > 0.95, s.toString());
+        GridPrediction g = run.predictGrid(10, 6f);
+        assertEquals(3, g.channels());
+        assertEquals(300, g.values().length);
+        for (int cell = 0; cell < 100; cell++) {
+            float sum = g.values()[cell * 3] + g.values()[cell * 3 + 1] + g.values()[cell * 3 + 2];
+            assertEquals(1f, sum, 1e-5);
+        }
+        float[][][] maps = run.neuronGrids(4, 6f);
+        assertEquals(3, maps.length, "inputs, one hidden block, output");
+        assertEquals(2, maps[0].length);
+        assertEquals(8, maps[1].length);
+        assertEquals(3, maps[2].length);
+        for (float v : maps[1][0]) {
+            assertTrue(v >= 0, "hidden maps are taken after the ReLU");
+        }
+    }
+
+    @Test
+    void gridsInputsWeightsAndGradientsHaveTheContractsLayout() {
+        TrainingRun run = new TrainingRun(xor(3, OptimizerSpec.sgd(0.1)).withData(
+                DataSpec.of2D("xor", 500, 0, List.of("x1", "x2", "x1*x2"), 0.5, 10)));
+        assertArrayEquals(new double[] {0, 0}, run.gradientNorms());
+        run.trainEpoch();
+        double[] g = run.gradientNorms();
+        assertEquals(2, g.length);
+        assertTrue(g[0] > 0 && g[1] > 0);
+        float[][][] maps = run.neuronGrids(3, 6f);
+        assertEquals(3, maps.length);
+        assertEquals(3, maps[0].length, "three input features");
+        // row 0 is the top (x2 = +6), column 0 the left (x1 = -6)
+        assertArrayEquals(new float[] {-6, 0, 6, -6, 0, 6, -6, 0, 6}, maps[0][0]);
+        assertArrayEquals(new float[] {6, 6, 6, 0, 0, 0, -6, -6, -6}, maps[0][1]);
+        assertEquals(-36f, maps[0][2][0]);
+        assertEquals(4, maps[1].length);
+        for (float v : maps[1][2]) {
+            assertTrue(v >= -1 && v <= 1, "after Tanh");
+        }
+        GridPrediction p = run.predictGrid(3, 6f);
+        assertEquals(1, p.channels());
+        assertArrayEquals(p.values(), maps[2][0]);
+        for (float v : p.values()) {
+            assertTrue(v >= 0 && v <= 1, "P(class 1)");
+        }
+        List<float[][]> w = run.linearWeights();
+        assertEquals(2, w.size());
+        assertEquals(4, w.get(0).length);
+        assertEquals(3, w.get(0)[0].length);
+        Tensor w0 = run.model().stateDict().get("0.weight");
+        assertEquals(w0.data()[1 * 3 + 2], w.get(0)[1][2]);
+        assertEquals(1, w.get(1).length);
+    }
+
+    @Test
+    void learningRateCanChangeBetweenEpochs() {
+        TrainingRun a = new TrainingRun(xor(3, OptimizerSpec.sgd(0.1)));
+        TrainingRun b = new TrainingRun(xor(3, OptimizerSpec.sgd(0.1)));
+        a.trainEpoch();
+        b.trainEpoch();
+        b.setLearningRate(0.0);
+        assertEquals(0.0, b.experiment().optimizer().lr());
+        float before = b.model().stateDict().get("0.weight").data()[0];
+        b.trainEpoch();
+        assertEquals(before, b.model().stateDict().get("0.weight").data()[0], "lr 0 leaves the weights alone");
+        a.trainEpoch();
+        assertNotEquals(before, a.model().stateDict().get("0.weight").data()[0]);
+    }
+
+    @Test
+    void modelOnlyAndUnavailableExperimentsAreRefused() {
+        Experiment modelOnly = Experiment.modelOnly(List.of(2), XOR_NET);
+        String m = assertThrows(ExperimentException.class, () -> new TrainingRun(modelOnly)).getMessage();
+        assertTrue(m.startsWith("cannot train: the file has no seed, task, data, loss, optimizer, epochs"), m);
+        Experiment conv = xor(1, OptimizerSpec.sgd(0.1)).withData(new DataSpec("mnist", null, null, 0.8, 64, true, false))
+                .withModel(List.of(LayerSpec.of("Flatten"), LayerSpec.linear(1)));
+        m = assertThrows(ExperimentException.class, () -> new TrainingRun(conv)).getMessage();
+        assertTrue(m.startsWith("data.dataset: \"mnist\" cannot be trained in this version"), m);
+    }
+}
