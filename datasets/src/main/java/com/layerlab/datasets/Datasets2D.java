@@ -3,6 +3,7 @@ package com.layerlab.datasets;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.function.DoubleBinaryOperator;
 
 /**
  * The 2D data sets of TensorFlow Playground (tensorflow/playground, src/dataset.ts), generated the
@@ -195,16 +196,9 @@ public final class Datasets2D {
         }
     }
 
+    // the Playground maps x + y from [-10, 10] linearly onto [-1, 1] (not clamped)
     private static void plane(Builder b, int samples, double noise, Random rng) {
-        double radius = 6;
-        for (int i = 0; i < samples; i++) {
-            double x = uniform(rng, -radius, radius);
-            double y = uniform(rng, -radius, radius);
-            double nx = uniform(rng, -radius, radius) * noise;
-            double ny = uniform(rng, -radius, radius) * noise;
-            // the Playground maps x + y from [-10, 10] linearly onto [-1, 1] (not clamped)
-            b.add(x, y, (x + nx + y + ny) / 10.0);
-        }
+        regression(b, samples, noise, rng, (x, y) -> (x + y) / 10.0);
     }
 
     private static final double[][] GAUSSIANS = {
@@ -212,13 +206,18 @@ public final class Datasets2D {
     };
 
     private static void multiGauss(Builder b, int samples, double noise, Random rng) {
+        regression(b, samples, noise, rng, Datasets2D::multiGaussLabel);
+    }
+
+    /** The Playground's regression sets: uniform points in [-6, 6]^2, labelled at a noisy copy of the point. */
+    private static void regression(Builder b, int samples, double noise, Random rng, DoubleBinaryOperator label) {
         double radius = 6;
         for (int i = 0; i < samples; i++) {
             double x = uniform(rng, -radius, radius);
             double y = uniform(rng, -radius, radius);
             double nx = uniform(rng, -radius, radius) * noise;
             double ny = uniform(rng, -radius, radius) * noise;
-            b.add(x, y, multiGaussLabel(x + nx, y + ny));
+            b.add(x, y, label.applyAsDouble(x + nx, y + ny));
         }
     }
 

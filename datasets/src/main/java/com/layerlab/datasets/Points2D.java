@@ -67,8 +67,18 @@ public record Points2D(float[] x1, float[] x2, float[] label, int classes) {
             throw new IllegalArgumentException("train fraction must be in (0, 1], got " + trainFraction);
         }
         Points2D all = shuffled(rng);
-        int cut = (int) Math.floor(size() * trainFraction);
+        int cut = trainCount(size(), trainFraction);
         return new Split(all.slice(0, cut), all.slice(cut, size()));
+    }
+
+    /**
+     * How many of {@code size} points go to the train split: {@code floor(size * trainFraction)}, as the
+     * Playground computes it from a whole percent ({@code floor(size * percent / 100)}). The small
+     * allowance absorbs the rounding of a fraction such as 0.57, whose double is slightly below 57/100
+     * (100 * 0.57 = 56.99999999999999), and is far below any real fractional part.
+     */
+    public static int trainCount(int size, double trainFraction) {
+        return (int) Math.floor(size * trainFraction + 1e-9);
     }
 
     /** Train and test points. */

@@ -183,4 +183,17 @@ class Datasets2DTest {
         assertArrayEquals(sorted, all, "a split is a permutation of the points");
         assertFalse(Arrays.equals(Arrays.copyOf(p.x1(), 50), s.train().x1()), "shuffled before the cut");
     }
+
+    @Test
+    void trainCountIsThePlaygroundsWholePercentCut() {
+        // floor(100 * 57 / 100) = 57 in the Playground; the double 0.57 times 100 is 56.99999999999999
+        assertEquals(57, Points2D.trainCount(100, 0.57));
+        assertEquals(57, Datasets2D.generate("xor", 100, 0, 2, 1).split(0.57, new Random(2)).train().size());
+        for (int percent = 1; percent < 100; percent++) {
+            for (int size : new int[] {7, 100, 500, 1200, 999_999}) {
+                assertEquals(size * percent / 100, Points2D.trainCount(size, percent / 100.0), size + " at " + percent + " %");
+            }
+        }
+        assertEquals(50, Points2D.trainCount(101, 0.5));
+    }
 }

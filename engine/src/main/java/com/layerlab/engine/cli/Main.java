@@ -87,13 +87,14 @@ public final class Main {
                 }
             }
             return 0;
-        } catch (ExperimentException | UsageException e) {
-            err.println("layerlab: " + e.getMessage());
+        } catch (ExperimentException | UsageException | IllegalArgumentException | IllegalStateException e) {
+            err.println("layerlab: " + (e.getMessage() == null ? e : e.getMessage()));
             return 2;
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            err.println("layerlab: " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            err.println("layerlab: out of memory (" + e.getMessage() + "): use a smaller model or data set, or give Java "
+                    + "more memory (java -Xmx8g -jar ...)");
             return 2;
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (RuntimeException e) {
             err.println("layerlab: internal error: " + e);
             return 2;
         }
@@ -215,7 +216,7 @@ public final class Main {
         try {
             Files.createDirectories(dir);
         } catch (IOException ex) {
-            throw new ExperimentException(dir + ": cannot create the output folder (" + ex.getMessage() + ")");
+            throw new ExperimentException(dir + ": cannot create the output folder (" + ExperimentException.reason(ex) + ")", ex);
         }
         err.println("layerlab: training " + (e.name() == null ? file.getFileName().toString() : "\"" + e.name() + "\"")
                 + " for " + epochs + " epochs on backend " + Tensor.backend().name() + " (device: " + device() + ")");

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.layerlab.datasets.Datasets2D;
 import com.layerlab.datasets.Features2D;
+import com.layerlab.datasets.Points2D;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ public final class ExperimentFiles {
         } catch (NoSuchFileException e) {
             throw new ExperimentException(file + ": no such file");
         } catch (IOException e) {
-            throw new ExperimentException(file + ": cannot read (" + e.getMessage() + ")");
+            throw new ExperimentException(file + ": cannot read (" + ExperimentException.reason(e) + ")", e);
         }
     }
 
@@ -203,10 +204,15 @@ public final class ExperimentFiles {
         if (e.backend().equals("opencl") || e.backend().equals("cuda")) {
             throw new ExperimentException("backend \"" + e.backend() + "\" is not available in this version (use auto or cpu)");
         }
-        int train = (int) Math.floor(d.samples() * d.trainFraction());
+        int train = Points2D.trainCount(d.samples(), d.trainFraction());
         if (train < 1 || train >= d.samples()) {
             throw new ExperimentException("data: " + d.samples() + " samples with train_fraction " + d.trainFraction()
                     + " leave " + (train < 1 ? "no training" : "no test") + " points");
+        }
+        if (d.dropLast() && d.batchSize() > train) {
+            throw new ExperimentException("data.batch_size " + d.batchSize() + " is more than the " + train
+                    + " training points and data.drop_last drops that one short batch: nothing would be trained "
+                    + "(use a smaller batch_size or drop_last false)");
         }
         return summary;
     }
@@ -587,7 +593,7 @@ public final class ExperimentFiles {
         try {
             Files.writeString(file, write(e), StandardCharsets.UTF_8);
         } catch (IOException ex) {
-            throw new ExperimentException(file + ": cannot write (" + ex.getMessage() + ")");
+            throw new ExperimentException(file + ": cannot write (" + ExperimentException.reason(ex) + ")", ex);
         }
     }
 

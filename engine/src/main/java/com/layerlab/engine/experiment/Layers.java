@@ -18,7 +18,7 @@ public final class Layers {
     /** Types this version can build and train; the rest can be checked and inspected. */
     public static final List<String> BUILDABLE = List.of("Linear", "ReLU", "Tanh", "Sigmoid", "LeakyReLU", "Identity");
 
-    private enum Kind { POS_INT, NONNEG_INT, INT, BOOL, PROBABILITY, POS_NUMBER, NUMBER, POS_SIZE, NONNEG_SIZE }
+    private enum Kind { POS_INT, INT, BOOL, PROBABILITY, POS_NUMBER, NUMBER, POS_SIZE, NONNEG_SIZE }
 
     private record Arg(String name, Kind kind, boolean required, Object dflt) {
     }
@@ -195,9 +195,9 @@ public final class Layers {
                 }
                 throw bad(where, a.name(), "must be true or false", v);
             }
-            case POS_INT, NONNEG_INT, INT -> {
+            case POS_INT, INT -> {
                 Integer i = asInt(v);
-                int min = a.kind() == Kind.POS_INT ? 1 : a.kind() == Kind.NONNEG_INT ? 0 : Integer.MIN_VALUE;
+                int min = a.kind() == Kind.POS_INT ? 1 : Integer.MIN_VALUE;
                 if (i == null || i < min) {
                     throw bad(where, a.name(), kindText(a.kind(), spatial), v);
                 }
@@ -244,7 +244,6 @@ public final class Layers {
         String list = spatial == 1 ? "a list of 1 " : "a list of " + spatial + " ";
         return switch (k) {
             case POS_INT -> "must be a positive integer";
-            case NONNEG_INT -> "must be a non-negative integer";
             case INT -> "must be an integer";
             case BOOL -> "must be true or false";
             case PROBABILITY -> "must be a number between 0 and 1";
@@ -430,9 +429,9 @@ public final class Layers {
         out[0] = in[0];
         boolean tooSmall = false;
         for (int a = 0; a < 2; a++) {
-            int effective = d[a] * (k[a] - 1) + 1;
-            // PyTorch's rule; AvgPool2d checks against the plain kernel size
-            if (max ? p[a] > effective / 2 : p[a] > k[a] / 2) {
+            // PyTorch's pool2d_shape_check: against the plain kernel size, dilated or not (MaxPool2d's
+            // check against the dilated size is the weaker of its two)
+            if (p[a] > k[a] / 2) {
                 throw l.error("padding " + shape(p) + " must be at most half of kernel_size " + shape(k));
             }
             long span = (long) in[a + 1] + 2L * p[a] - (long) d[a] * (k[a] - 1) - 1;
@@ -466,8 +465,20 @@ public final class Layers {
         try {
             return Math.multiplyExact(a, b);
         } catch (ArithmeticException e) {
-            throw new ExperimentException("the model is too large: its parameter count overflows");
+            throw tooLarge();
         }
+    }
+
+    static long add(long a, long b) {
+        try {
+            return Math.addExact(a, b);
+        } catch (ArithmeticException e) {
+            throw tooLarge();
+        }
+    }
+
+    private static ExperimentException tooLarge() {
+        return new ExperimentException("the model is too large: its parameter count overflows");
     }
 
     /** {@code [3, 30, 30]}. */

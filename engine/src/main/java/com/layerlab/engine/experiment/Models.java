@@ -10,6 +10,7 @@ import com.layerlab.engine.nn.Sigmoid;
 import com.layerlab.engine.nn.Tanh;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /** Shape inference, parameter counts and model building for an experiment's {@code model} list. */
@@ -67,7 +68,7 @@ public final class Models {
             Layers.Checked c = Layers.check(i, model.get(i));
             Layers.Inferred r = Layers.infer(c, shape);
             infos.add(new LayerInfo(i, c.type, r.outputShape(), r.params()));
-            total += r.params();
+            total = Layers.add(total, r.params());
             shape = r.outputShape();
         }
         return new ModelSummary(infos, total);
@@ -92,7 +93,7 @@ public final class Models {
 
     /** As {@link #build(Experiment)}, drawing the starting weights from {@code rng}. */
     public static Sequential build(Experiment e, Random rng) {
-        inspect(e);
+        requireBuildable(inspect(e));
         int[] shape = inputShape(e);
         List<Module> modules = new ArrayList<>();
         for (int i = 0; i < e.model().size(); i++) {
@@ -110,5 +111,22 @@ public final class Models {
             shape = Layers.infer(c, shape).outputShape();
         }
         return new Sequential(modules);
+    }
+
+    /** Refuses, with a message, a model whose weights cannot be held, instead of failing on the allocation. */
+    private static void requireBuildable(ModelSummary summary) {
+        for (LayerInfo l : summary.layers()) {
+            if (l.params() > Integer.MAX_VALUE) {
+                throw new ExperimentException(String.format(Locale.ROOT, "model[%d] (%s): %,d parameters are more than "
+                        + "one layer can hold (%,d)", l.index(), l.type(), l.params(), Integer.MAX_VALUE));
+            }
+        }
+        long maxBytes = Runtime.getRuntime().maxMemory();
+        long weightBytes = 4L * summary.totalParams();
+        if (maxBytes != Long.MAX_VALUE && weightBytes > maxBytes) {
+            throw new ExperimentException(String.format(Locale.ROOT, "the model has %,d parameters: its float32 weights "
+                    + "alone need %,d MiB, more than the %,d MiB this Java VM may use (a smaller model, or a larger -Xmx)",
+                    summary.totalParams(), weightBytes >> 20, maxBytes >> 20));
+        }
     }
 }

@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The safetensors file format (huggingface/safetensors): an 8-byte little-endian header length, a JSON
@@ -48,7 +49,7 @@ public final class Safetensors {
         try {
             Files.write(file, toBytes(tensors, metadata));
         } catch (IOException e) {
-            throw new ExperimentException(file + ": cannot write (" + e.getMessage() + ")");
+            throw new ExperimentException(file + ": cannot write (" + ExperimentException.reason(e) + ")", e);
         }
     }
 
@@ -56,7 +57,8 @@ public final class Safetensors {
         ObjectNode header = MAPPER.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode m = header.putObject(METADATA);
-            metadata.forEach(m::put);
+            // sorted, so that the same weights give the same bytes whatever the map's iteration order
+            new TreeMap<>(metadata).forEach(m::put);
         }
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -107,7 +109,7 @@ public final class Safetensors {
         } catch (NoSuchFileException e) {
             throw new ExperimentException(file + ": no such file");
         } catch (IOException e) {
-            throw new ExperimentException(file + ": cannot read (" + e.getMessage() + ")");
+            throw new ExperimentException(file + ": cannot read (" + ExperimentException.reason(e) + ")", e);
         }
         try {
             return fromBytes(bytes);
@@ -168,7 +170,7 @@ public final class Safetensors {
             long numel = 1;
             for (int i = 0; i < shape.length; i++) {
                 JsonNode s = shapeNode.get(i);
-                if (!s.isIntegralNumber() || s.asLong() < 0 || s.asLong() > Integer.MAX_VALUE) {
+                if (!s.isIntegralNumber() || !s.canConvertToLong() || s.asLong() < 0 || s.asLong() > Integer.MAX_VALUE) {
                     throw new ExperimentException(at + "shape " + shapeNode + " holds an invalid size");
                 }
                 shape[i] = s.asInt();
@@ -179,7 +181,9 @@ public final class Safetensors {
             }
             JsonNode offsets = info.get("data_offsets");
             if (offsets == null || !offsets.isArray() || offsets.size() != 2
-                    || !offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()) {
+                    || !offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()
+                    // beyond a long, asLong() would keep the low bits and could pass the checks below
+                    || !offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
                 throw new ExperimentException(at + "data_offsets must be [begin, end], got " + offsets);
             }
             long begin = offsets.get(0).asLong();

@@ -27,6 +27,10 @@ public final class Linear extends Module {
         if (outFeatures <= 0) {
             throw new IllegalArgumentException("Linear: out_features must be a positive integer, got " + outFeatures);
         }
+        if ((long) inFeatures * outFeatures > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Linear: in_features * out_features = " + (long) inFeatures * outFeatures
+                    + " weights, more than one tensor can hold (" + Integer.MAX_VALUE + ")");
+        }
         if (rng == null) {
             throw new IllegalArgumentException("Linear: the random number generator is null");
         }

@@ -193,4 +193,32 @@ class ModelsTest {
         assertTrue(assertThrows(ExperimentException.class, () -> Models.build(d)).getMessage()
                 .startsWith("model[1] (Dropout): cannot be built"));
     }
+
+    @Test
+    void maxPoolPaddingIsCheckedAgainstThePlainKernelAsInPyTorch() {
+        // torch.nn.MaxPool2d(2, dilation=3, padding=2) fails in pool2d_shape_check: pad 2 > kernel 2 / 2
+        String m = message(List.of(1, 7, 7), layer("MaxPool2d", "kernel_size", 2, "dilation", 3, "padding", 2));
+        assertEquals("model[0] (MaxPool2d): padding [2, 2] must be at most half of kernel_size [2, 2]", m);
+        // (7 + 2*1 - 3*(2-1) - 1) / 2 + 1 = 3
+        assertArrayEquals(new int[] {1, 3, 3}, inspect(List.of(1, 7, 7), layer("MaxPool2d", "kernel_size", 2,
+                "dilation", 3, "padding", 1)).outputShape());
+    }
+
+    @Test
+    void buildRefusesWeightsTooLargeToHoldInsteadOfFailingOnTheAllocation() {
+        // 50,000 x 50,000 weights overflow an int; as an array length it wrapped to a negative size
+        Experiment huge = Experiment.modelOnly(List.of(50_000), List.of(LayerSpec.linear(50_000)));
+        assertEquals(2_500_050_000L, Models.inspect(huge).totalParams());
+        String m = assertThrows(ExperimentException.class, () -> Models.build(huge)).getMessage();
+        assertEquals("model[0] (Linear): 2,500,050,000 parameters are more than one layer can hold (2,147,483,647)", m);
+        // each layer fits a tensor, all of them together no Java heap
+        List<LayerSpec> layers = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            layers.add(LayerSpec.linear(40_000));
+        }
+        Experiment wide = Experiment.modelOnly(List.of(40_000), layers);
+        m = assertThrows(ExperimentException.class, () -> Models.build(wide)).getMessage();
+        assertTrue(m.startsWith("the model has 640,016,000,000 parameters: its float32 weights alone need"), m);
+        assertThrows(IllegalArgumentException.class, () -> new Linear(50_000, 50_000, true, new java.util.Random(1)));
+    }
 }

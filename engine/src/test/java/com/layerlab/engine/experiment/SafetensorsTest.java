@@ -105,6 +105,34 @@ class SafetensorsTest {
                 .getMessage().endsWith("no such file"));
     }
 
+    @Test
+    void numbersBeyondALongAreNotCutToTheirLowBits() {
+        // 2^64 + 8 would read as 8 through asLong(), a valid offset for 8 data bytes
+        assertTrue(bad("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,18446744073709551624]}}", 8)
+                .contains("data_offsets must be [begin, end]"));
+        assertTrue(bad("{\"x\":{\"dtype\":\"F32\",\"shape\":[18446744073709551618],\"data_offsets\":[0,8]}}", 8)
+                .contains("holds an invalid size"));
+    }
+
+    @Test
+    void metadataOrderDoesNotChangeTheBytes() {
+        Map<String, Tensor> t = Map.of("w", Tensor.of(new float[] {1f}, 1));
+        Map<String, String> ab = new LinkedHashMap<>();
+        ab.put("a", "1");
+        ab.put("b", "2");
+        Map<String, String> ba = new LinkedHashMap<>();
+        ba.put("b", "2");
+        ba.put("a", "1");
+        assertArrayEquals(Safetensors.toBytes(t, ab), Safetensors.toBytes(t, ba));
+    }
+
+    @Test
+    void aMissingFolderIsSaidInWords(@TempDir Path dir) {
+        Path f = dir.resolve("no-such-folder").resolve("w.safetensors");
+        String m = assertThrows(ExperimentException.class, () -> Safetensors.write(f, Map.of())).getMessage();
+        assertEquals(f + ": cannot write (no such file or folder)", m);
+    }
+
     private static String bad(String header, int dataBytes) {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
         ByteBuffer buf = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);

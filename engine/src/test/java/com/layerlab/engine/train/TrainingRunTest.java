@@ -111,6 +111,19 @@ class TrainingRunTest {
     }
 
     @Test
+    void aDroppedOnlyBatchIsRefusedInsteadOfTrainingNothing() {
+        Experiment e = xor(5, OptimizerSpec.sgd(0.1)).withData(
+                new DataSpec("xor", java.util.Map.of("samples", 100), null, 0.5, 60, true, true));
+        String m = assertThrows(ExperimentException.class, () -> new TrainingRun(e)).getMessage();
+        assertEquals("data.batch_size 60 is more than the 50 training points and data.drop_last drops that one short "
+                + "batch: nothing would be trained (use a smaller batch_size or drop_last false)", m);
+        // the same batch without drop_last is one short batch, which trains
+        Experiment keep = e.withData(new DataSpec("xor", java.util.Map.of("samples", 100), null, 0.5, 60, true, false));
+        TrainingRun run = new TrainingRun(keep);
+        assertNotEquals(run.stats().trainLoss(), run.trainEpoch().trainLoss());
+    }
+
+    @Test
     void regressionTrainsAndHasNoAccuracy() {
         Experiment e = Experiment.of("plane", 3, "regression", DataSpec.of2D("plane", 400, 0, null, 0.5, 10),
                 XOR_NET, LossSpec.of("MSELoss"), OptimizerSpec.sgd(0.03), RegularizationSpec.NONE, 10);
