@@ -1,0 +1,86 @@
+package com.layerlab.engine.summary;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A run's event files for download. A writer may be appending while this reads, so each file is
+ * cut after its last whole record: TensorBoard then reads every copied record, none half-written.
+ */
+public final class EventArchive {
+    private EventArchive() {
+    }
+
+    /** The event files under {@code logDir} (sub-runs included), sorted by path. */
+    public static List<Path> eventFiles(Path logDir) {
+        if (!Files.isDirectory(logDir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(logDir)) {
+            return walk.filter(p -> p.getFileName().toString().startsWith(EventFile.PREFIX))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list event files in " + logDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a zip of the event files under {@code logDir}, their paths relative to it (so
+     * {@code tensorboard --logdir} on the unzipped folder shows the same runs). Does not close
+     * {@code out}.
+     */
+    public static void writeZip(Path logDir, OutputStream out) {
+        List<Path> files = eventFiles(logDir);
+        try {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (Path f : files) {
+                byte[] bytes = Files.readAllBytes(f);
+                int length = (int) wholeRecordsLength(bytes);
+                ZipEntry entry = new ZipEntry(relativeName(logDir, f));
+                entry.setTime(Files.getLastModifiedTime(f).toMillis());
+                zip.putNextEntry(entry);
+                zip.write(bytes, 0, length);
+                zip.closeEntry();
+            }
+            zip.finish();
+            zip.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot archive event files of " + logDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The length of the prefix of {@code bytes} made of whole TFRecord records. */
+    static long wholeRecordsLength(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long end = 0;
+        while (bytes.length - end >= 12) {
+            long length = b.getLong((int) end);
+            long next = end + 12 + length + 4;
+            if (length < 0 || next > bytes.length) {
+                break;
+            }
+            end = next;
+        }
+        return end;
+    }
+
+    private static String relativeName(Path root, Path file) {
+        List<String> parts = new ArrayList<>();
+        for (Path p : root.relativize(file)) {
+            parts.add(p.toString());
+        }
+        return String.join("/", parts);
+    }
+}
