@@ -1,22 +1,18 @@
 package com.layerlab.engine.experiment;
 
 import com.layerlab.datasets.Datasets2D;
+import com.layerlab.datasets.ImageDataException;
+import com.layerlab.datasets.ImageFolders;
+import com.layerlab.datasets.ImageSet;
+import com.layerlab.datasets.ImageSets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** The registry of data set ids that an experiment file may name, and what each implies. */
 public final class DataSets {
-
-    /** Image sets and their per-sample shape. */
-    private static final Map<String, List<Integer>> IMAGE_SHAPES = Map.of(
-            "mnist", List.of(1, 28, 28),
-            "fashion-mnist", List.of(1, 28, 28),
-            "cifar10", List.of(3, 32, 32),
-            "shapes", List.of(3, 32, 32));
-
-    private static final Pattern FOLDER = Pattern.compile("folder:[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private DataSets() {
     }
@@ -24,16 +20,22 @@ public final class DataSets {
     /** The ids a file may name ({@code folder:<name>} stands for any uploaded folder). */
     public static List<String> ids() {
         List<String> ids = new ArrayList<>(Datasets2D.ids());
-        ids.addAll(List.of("mnist", "fashion-mnist", "cifar10", "shapes", "folder:<name>"));
+        ids.addAll(ImageSets.IDS);
+        ids.add("folder:<name>");
         return ids;
     }
 
     public static boolean isKnown(String id) {
-        return id != null && (Datasets2D.isKnown(id) || IMAGE_SHAPES.containsKey(id) || FOLDER.matcher(id).matches());
+        return id != null && (Datasets2D.isKnown(id) || ImageSets.isKnown(id));
     }
 
     public static boolean is2D(String id) {
         return Datasets2D.isKnown(id);
+    }
+
+    /** Whether {@code id} is an image set: a built-in one or {@code folder:<name>}. */
+    public static boolean isImage(String id) {
+        return ImageSets.isKnown(id);
     }
 
     /** Whether this version can load the set for training: the 2D sets. */
@@ -48,17 +50,83 @@ public final class DataSets {
                     ? List.of("samples", "noise", "classes", "seed")
                     : List.of("samples", "noise", "seed");
         }
-        return id.equals("shapes") ? List.of("limit", "samples") : List.of("limit");
+        return ImageSets.options(id);
+    }
+
+    /** The largest value of count option {@code samples} or {@code limit} of set {@code id}. */
+    public static int maxCount(String id, String option) {
+        return is2D(id) ? Datasets2D.MAX_SAMPLES : ImageSets.maxOption(id, option);
     }
 
     /**
      * The per-sample input shape the set fixes: {@code [feature count]} for 2D sets, the image shape for
-     * the built-in image sets, null for a folder (its images decide).
+     * the built-in image sets, null for a folder (its images decide; see {@link #inputShape(DataSpec, Path)}).
      */
     public static List<Integer> inputShape(DataSpec data) {
         if (is2D(data.dataset())) {
             return List.of(data.featuresOrDefault().size());
         }
-        return IMAGE_SHAPES.get(data.dataset());
+        if (ImageSets.IDS.contains(data.dataset())) {
+            return toList(ImageSets.shape(data.dataset(), null));
+        }
+        return null;
+    }
+
+    /**
+     * As {@link #inputShape(DataSpec)}, and for a folder set the shape of its stored images in
+     * {@code dataDir} (null when there is no data folder or no such set).
+     */
+    public static List<Integer> inputShape(DataSpec data, Path dataDir) {
+        List<Integer> fixed = inputShape(data);
+        if (fixed != null || dataDir == null || !ImageSets.isFolder(data.dataset())
+                || !ImageFolders.exists(ImageSets.folderName(data.dataset()), dataDir)) {
+            return fixed;
+        }
+        return toList(ImageSets.shape(data.dataset(), dataDir));
+    }
+
+    /**
+     * Checks that a given {@code input_shape} agrees with an image set's images (FORMAT.md: "when given,
+     * it must agree with the data set"). A folder set is checked when {@code dataDir} holds it.
+     *
+     * @throws ExperimentException naming both shapes
+     */
+    public static void checkInputShape(DataSpec data, List<Integer> given, Path dataDir) {
+        if (given == null || data == null || !isImage(data.dataset())) {
+            return;
+        }
+        List<Integer> images = inputShape(data, dataDir);
+        if (images != null && !images.equals(given)) {
+            throw new ExperimentException("input_shape " + given + " does not agree with data set \"" + data.dataset()
+                    + "\": its images are " + images + " (channels, height, width)");
+        }
+    }
+
+    /** The number of classes of an image set (a folder set's from its stored files). */
+    public static int imageClasses(String id, Path dataDir) {
+        List<String> names = ImageSets.classNames(id);
+        if (names != null) {
+            return names.size();
+        }
+        return load(new DataSpec(id, Map.of("limit", 1), null, 0.8, 1, false, false), 0, dataDir).classes();
+    }
+
+    /**
+     * Loads an image set as the experiment describes it ({@code data.options}); {@code seed} generates
+     * {@code shapes}. Problems (missing files, bad options) become an {@link ExperimentException} that
+     * names {@code data.dataset} or {@code data.options}.
+     */
+    public static ImageSet load(DataSpec data, long seed, Path dataDir) {
+        try {
+            return ImageSets.load(data.dataset(), data.options(), dataDir, seed);
+        } catch (ImageDataException e) {
+            String m = e.getMessage();
+            String where = m.contains("option") ? "data.options" : "data.dataset";
+            throw new ExperimentException(where + ": " + m, e);
+        }
+    }
+
+    private static List<Integer> toList(int[] shape) {
+        return Arrays.stream(shape).boxed().toList();
     }
 }

@@ -161,6 +161,8 @@ public final class ExperimentFiles {
             throw new ExperimentException("data.dataset: \"" + d.dataset() + "\" cannot be trained in this version "
                     + "(available: " + String.join(", ", Datasets2D.ids()) + ")");
         }
+        // FORMAT.md: a given input_shape must agree with the data set (the 2D sets are checked by Models)
+        DataSets.checkInputShape(d, e.inputShape(), null);
         boolean regressionSet = Datasets2D.isRegression(d.dataset());
         if (regressionSet != Experiment.REGRESSION.equals(e.task())) {
             throw new ExperimentException("task is " + e.task() + " but data set \"" + d.dataset() + "\" is a "
@@ -237,9 +239,9 @@ public final class ExperimentFiles {
             switch (name) {
                 case "samples", "limit" -> {
                     Integer n = Layers.asInt(v);
-                    if (n == null || n < 1 || n > Datasets2D.MAX_SAMPLES) {
-                        throw new ExperimentException(path + " must be an integer from 1 to " + Datasets2D.MAX_SAMPLES
-                                + ", got " + Layers.json(v));
+                    int max = DataSets.maxCount(d.dataset(), name);
+                    if (n == null || n < 1 || n > max) {
+                        throw new ExperimentException(path + " must be an integer from 1 to " + max + ", got " + Layers.json(v));
                     }
                 }
                 case "noise" -> {
