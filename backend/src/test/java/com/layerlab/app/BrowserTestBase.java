@@ -1,0 +1,134 @@
+package com.layerlab.app;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Base of the browser tests: the app on a random port, and Debian's Chromium driven by Playwright
+ * (never a downloaded browser: see STACK.md). One browser per test class, a fresh context (cookies,
+ * session) per test, a 1400x900 window. Screenshots go to {@code target/screenshots/}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class BrowserTestBase {
+
+    public static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+    public static final int WIDTH = 1400;
+    public static final int HEIGHT = 900;
+
+    /** Chromium's own calls home fail here; these flags stop them (STACK.md). */
+    static final List<String> CHROMIUM_ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
+            "--disable-quic", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost");
+
+    @LocalServerPort
+    protected int port;
+
+    protected Playwright playwright;
+    protected Browser browser;
+    protected BrowserContext context;
+    protected Page page;
+    private final List<BrowserContext> extraContexts = new ArrayList<>();
+
+    @BeforeAll
+    void launchBrowser() {
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        String chromium = System.getProperty("chromium.path", "/usr/bin/chromium");
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setHeadless(true)
+                .setExecutablePath(Paths.get(chromium))
+                .setArgs(CHROMIUM_ARGS));
+    }
+
+    @AfterAll
+    void closeBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @BeforeEach
+    void openContext() {
+        context = newContext();
+        page = context.newPage();
+    }
+
+    @AfterEach
+    void closeContexts() {
+        for (BrowserContext c : extraContexts) {
+            c.close();
+        }
+        extraContexts.clear();
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    /** A fresh browser context (no cookies, no session), closed after the test. */
+    protected BrowserContext newContext() {
+        BrowserContext c = browser.newContext(new Browser.NewContextOptions().setViewportSize(WIDTH, HEIGHT)
+                .setPermissions(List.of("clipboard-read", "clipboard-write"))
+                .setBaseURL(baseUrl()));
+        c.setDefaultTimeout(20_000);
+        if (context != null) {
+            extraContexts.add(c);
+        }
+        return c;
+    }
+
+    protected String baseUrl() {
+        return "http://localhost:" + port + "/";
+    }
+
+    /** Opens a path of the app and waits until Vaadin has rendered it and is idle. */
+    protected Page open(Page p, String path) {
+        p.navigate(baseUrl() + (path.startsWith("/") ? path.substring(1) : path));
+        waitForVaadin(p);
+        return p;
+    }
+
+    protected Page open(String path) {
+        return open(page, path);
+    }
+
+    /** Waits until every Vaadin client on the page has finished its round trips. */
+    protected static void waitForVaadin(Page p) {
+        p.waitForFunction("() => window.Vaadin && window.Vaadin.Flow && window.Vaadin.Flow.clients"
+                + " && Object.keys(window.Vaadin.Flow.clients).length > 0"
+                + " && Object.values(window.Vaadin.Flow.clients).every(c => !c.isActive || !c.isActive())");
+    }
+
+    /** Saves a screenshot of the page as target/screenshots/NAME.png and returns its path. */
+    protected static Path screenshot(Page p, String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Path file = SCREENSHOTS.resolve(name + ".png");
+        p.screenshot(new Page.ScreenshotOptions().setPath(file));
+        return file;
+    }
+}
