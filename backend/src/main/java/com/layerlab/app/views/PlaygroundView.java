@@ -2,6 +2,7 @@ package com.layerlab.app.views;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.layerlab.app.CompareLinks;
 import com.layerlab.app.EngineInfo;
 import com.layerlab.app.LiveTraining;
 import com.layerlab.app.LiveTrainingService;
@@ -26,6 +27,7 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
@@ -78,6 +80,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private final Button stepButton = new Button(VaadinIcon.STEP_FORWARD.create());
     private final Button resetButton = new Button(VaadinIcon.ROTATE_LEFT.create());
     private final Span epochLabel = new Span();
+    private final Anchor compareLink = new Anchor();
     private final Select<Double> learningRate = new Select<>();
     private final Select<String> activation = new Select<>();
     private final Select<String> regularization = new Select<>();
@@ -264,7 +267,11 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
 
         Div selects = new Div(learningRate, activation, regularization, regularizationRate, problem, presets);
         selects.addClassName("ll-selects");
-        Div actions = new Div(copy);
+        compareLink.setId("compare-link");
+        compareLink.setText("Compare activations");
+        compareLink.getElement().setAttribute("title", "Train this network with ReLU, Tanh and Sigmoid side by side");
+        compareLink.addClassName("ll-compare-link");
+        Div actions = new Div(compareLink, copy);
         actions.addClassName("ll-actions");
         bar.add(controls, epoch, selects, actions);
         return bar;
@@ -494,6 +501,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     }
 
     private void updateUrl() {
+        compareLink.setHref(CompareLinks.fromPlayground(settings));
         // plain history.replaceState: Vaadin's History re-orders the parameters, and the address bar
         // should read exactly as the copied link
         getElement().executeJs("window.history.replaceState(window.history.state, '', '?' + $0)",

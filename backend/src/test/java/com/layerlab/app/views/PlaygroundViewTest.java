@@ -297,4 +297,21 @@ class PlaygroundViewTest extends BrowserTestBase {
         }
         assertFalse(service.isRunning(id), "the training thread ends when its page closes");
     }
+
+    @Test
+    void theCompareLinkOpensThisNetworkOnTheComparePage() {
+        open("/");
+        waitForEpoch(page, "epoch === 0");
+        chooseInSelect(page, "learning-rate-select", "0.1");
+        String href = page.locator("#compare-link").getAttribute("href");
+        assertTrue(href.startsWith("compare?x="), href);
+        page.locator("#compare-link").click();
+        page.waitForURL("**/compare?**");
+        waitForVaadin(page);
+        // the compare page restores the playground's network: same learning rate, three runs
+        page.waitForSelector("#compare-cards heat-map");
+        assertEquals("0.1", page.locator("#compare-learning-rate vaadin-select-value-button").textContent().trim(),
+                "the learning rate carried over");
+        assertEquals(3, page.locator("#compare-cards heat-map").count(), "ReLU, Tanh and Sigmoid side by side");
+    }
 }
