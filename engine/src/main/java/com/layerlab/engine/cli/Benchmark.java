@@ -7,19 +7,32 @@ import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.LayerSpec;
 import com.layerlab.engine.experiment.Models;
 import com.layerlab.engine.nn.BCEWithLogitsLoss;
+import com.layerlab.engine.nn.CrossEntropyLoss;
 import com.layerlab.engine.nn.Loss;
 import com.layerlab.engine.nn.SGD;
 import com.layerlab.engine.nn.Sequential;
+import com.layerlab.engine.tensor.Backend;
+import com.layerlab.engine.tensor.CpuBackend;
 import com.layerlab.engine.tensor.Tensor;
+import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * The training benchmark: a 2-8-8-1 Tanh MLP on 500 xor points, batches of 10 in a fixed order,
  * BCEWithLogitsLoss, plain SGD. One step = forward, loss, backward, update. A {@link Peer} (PyTorch
  * through DJL, from the engine's test classes) does the same work from the same starting weights. Steps this
  * small stay on the calling thread in the CPU backend (below its parallel-matmul threshold).
+ *
+ * <p>Then two image models ({@link #images}): FORMAT.md's CIFAR-10 tutorial model on 3x32x32 and a
+ * LeNet-5-style model on 1x28x28 (MNIST's size), batches of 64 random images with random labels,
+ * CrossEntropyLoss, SGD with momentum; training images per second for the engine and an
+ * {@link ImagePeer} on the same work, both using every core.
  */
 public final class Benchmark {
 
@@ -124,6 +137,231 @@ public final class Benchmark {
             }
             return Tensor.noGrad(() -> loss.apply(m.forward(Tensor.of(w.x().clone(), w.points(), 2)),
                     Tensor.of(w.y().clone(), w.points(), 1)).item());
+        }
+    }
+
+    // ---------------------------------------------------------------- image models
+
+    public static final int IMAGE_BATCH = 64;
+    /** Distinct batches of random images per model, used in turn (the data is not what is measured). */
+    public static final int IMAGE_BATCHES = 4;
+    public static final double IMAGE_LR = 0.01;
+    public static final double IMAGE_MOMENTUM = 0.9;
+
+    /**
+     * One image model's shared work: the layers (Conv2d, MaxPool2d, ReLU, Flatten, Linear), the sample
+     * shape, {@code batches} batches of inputs and class labels, and the starting weights in state_dict order.
+     */
+    public record ImageWork(String title, List<LayerSpec> layers, int[] sample, int batch, int batches, float[] x,
+                            float[] y, double lr, double momentum, List<String> names, List<int[]> shapes,
+                            List<float[]> weights) {
+
+        public int sampleSize() {
+            int n = 1;
+            for (int d : sample) n *= d;
+            return n;
+        }
+    }
+
+    /** Another implementation of the image-model training steps. */
+    public interface ImagePeer {
+        /** The name, with the number of threads. */
+        String imageName(int threads);
+
+        /**
+         * Trains on {@code w}'s batches in turn for about {@code seconds} with {@code threads} threads;
+         * returns images per second.
+         */
+        double imagesPerSecond(ImageWork w, double seconds, int threads);
+
+        /** The loss of the last of {@code steps} steps from the starting weights (batch 0, 1, ...). */
+        double lossAfter(ImageWork w, int steps);
+    }
+
+    private static LayerSpec layer(String type, Object... args) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            m.put((String) args[i], args[i + 1]);
+        }
+        return LayerSpec.of(type, m);
+    }
+
+    /** FORMAT.md's example: three 5x5 convolutions (padding 2) with 2x2 max pools, then 1024-64-10. */
+    static List<LayerSpec> cifarTutorial() {
+        return List.of(layer("Conv2d", "out_channels", 32, "kernel_size", 5, "padding", 2), layer("MaxPool2d", "kernel_size", 2),
+                layer("Conv2d", "out_channels", 32, "kernel_size", 5, "padding", 2), layer("MaxPool2d", "kernel_size", 2),
+                layer("Conv2d", "out_channels", 64, "kernel_size", 5, "padding", 2), layer("MaxPool2d", "kernel_size", 2),
+                LayerSpec.of("Flatten"), LayerSpec.linear(64), LayerSpec.linear(10));
+    }
+
+    /** LeNet-5 as usually adapted to MNIST: 6 and 16 5x5 filters with ReLU and 2x2 max pools, then 400-120-84-10. */
+    static List<LayerSpec> leNet() {
+        return List.of(layer("Conv2d", "out_channels", 6, "kernel_size", 5, "padding", 2), LayerSpec.of("ReLU"),
+                layer("MaxPool2d", "kernel_size", 2), layer("Conv2d", "out_channels", 16, "kernel_size", 5), LayerSpec.of("ReLU"),
+                layer("MaxPool2d", "kernel_size", 2), LayerSpec.of("Flatten"), LayerSpec.linear(120), LayerSpec.of("ReLU"),
+                LayerSpec.linear(84), LayerSpec.of("ReLU"), LayerSpec.linear(10));
+    }
+
+    public static List<ImageWork> imageWork() {
+        return List.of(imageWork("CIFAR-10 tutorial model", cifarTutorial(), new int[] {3, 32, 32}),
+                imageWork("LeNet-5-style MNIST model", leNet(), new int[] {1, 28, 28}));
+    }
+
+    static ImageWork imageWork(String title, List<LayerSpec> layers, int[] sample) {
+        Experiment e = Experiment.modelOnly(Arrays.stream(sample).boxed().toList(), layers).withSeed(1);
+        Sequential model = Models.build(e);
+        List<String> names = new ArrayList<>();
+        List<int[]> shapes = new ArrayList<>();
+        List<float[]> weights = new ArrayList<>();
+        for (Map.Entry<String, Tensor> en : model.stateDict().entrySet()) {
+            names.add(en.getKey());
+            shapes.add(en.getValue().shape());
+            weights.add(en.getValue().data().clone());
+        }
+        int per = Arrays.stream(sample).reduce(1, (a, b) -> a * b);
+        Random rng = new Random(2);
+        float[] x = new float[IMAGE_BATCHES * IMAGE_BATCH * per];
+        for (int i = 0; i < x.length; i++) x[i] = rng.nextFloat();
+        float[] y = new float[IMAGE_BATCHES * IMAGE_BATCH];
+        for (int i = 0; i < y.length; i++) y[i] = rng.nextInt(10);
+        return new ImageWork(title, List.copyOf(layers), sample.clone(), IMAGE_BATCH, IMAGE_BATCHES, x, y, IMAGE_LR,
+                IMAGE_MOMENTUM, List.copyOf(names), List.copyOf(shapes), List.copyOf(weights));
+    }
+
+    /** The engine on the image models, on a CPU backend with the given number of threads. */
+    public static final class ImageEngine implements ImagePeer {
+
+        @Override
+        public String imageName(int threads) {
+            return "engine (cpu, " + threads + (threads == 1 ? " thread)" : " threads)");
+        }
+
+        private static final class Run {
+            final ImageWork w;
+            final Sequential model;
+            final SGD opt;
+            final Loss loss = new CrossEntropyLoss();
+            final int[] shape;
+
+            Run(ImageWork w) {
+                this.w = w;
+                model = Models.build(Experiment.modelOnly(Arrays.stream(w.sample()).boxed().toList(), w.layers()));
+                int i = 0;
+                for (Tensor t : model.stateDict().values()) {
+                    System.arraycopy(w.weights().get(i), 0, t.data(), 0, t.numel());
+                    i++;
+                }
+                opt = new SGD(model.parameters(), w.lr(), w.momentum(), 0, false);
+                shape = new int[w.sample().length + 1];
+                shape[0] = w.batch();
+                System.arraycopy(w.sample(), 0, shape, 1, w.sample().length);
+            }
+
+            /** One step on batch b; returns the loss. */
+            float step(int b) {
+                int per = w.batch() * w.sampleSize();
+                float[] xb = Arrays.copyOfRange(w.x(), b * per, (b + 1) * per);
+                float[] yb = Arrays.copyOfRange(w.y(), b * w.batch(), (b + 1) * w.batch());
+                opt.zeroGrad();
+                Tensor l = loss.apply(model.forward(Tensor.of(xb, shape)), Tensor.of(yb, w.batch()));
+                l.backward();
+                opt.step();
+                return l.item();
+            }
+        }
+
+        @Override
+        public double imagesPerSecond(ImageWork w, double seconds, int threads) {
+            Backend saved = Tensor.backend();
+            Tensor.setBackend(threads == CpuBackend.INSTANCE.threads() ? CpuBackend.INSTANCE : new CpuBackend(threads));
+            try {
+                Run run = new Run(w);
+                long images = 0;
+                long start = System.nanoTime();
+                long end = start + (long) (seconds * 1e9);
+                long now;
+                int b = 0;
+                do {
+                    run.step(b);
+                    b = (b + 1) % w.batches();
+                    images += w.batch();
+                    now = System.nanoTime();
+                } while (now < end);
+                return images / ((now - start) / 1e9);
+            } finally {
+                Tensor.setBackend(saved);
+            }
+        }
+
+        @Override
+        public double lossAfter(ImageWork w, int steps) {
+            Run run = new Run(w);
+            float l = Float.NaN;
+            for (int s = 0; s < steps; s++) {
+                l = run.step(s % w.batches());
+            }
+            return l;
+        }
+    }
+
+    /**
+     * The image-model part of the benchmark command. For each model: the loss after 3 steps on both sides
+     * (the same work), then, with 1 thread each and with every core each, {@code rounds} alternating
+     * rounds of {@code seconds} after a warm-up (skipped for rounds under half a second, as in a smoke
+     * test), the median images per second of each side and their ratio. {@code peer} may be null.
+     *
+     * <p>Both settings are shown because they answer different questions: one thread each compares the
+     * arithmetic per core and hardly moves when other programs share the machine; all cores is what a
+     * user gets, but PyTorch's OpenMP threads wait on each other when a core is taken away, so on a busy
+     * machine that ratio says more about the load than about the code.
+     */
+    public static void images(PrintStream out, double seconds, int rounds, ImagePeer peer) {
+        List<ImagePeer> peers = new ArrayList<>();
+        peers.add(new ImageEngine());
+        if (peer != null) {
+            peers.add(peer);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int[] settings = cores == 1 ? new int[] {1} : new int[] {1, cores};
+        out.printf(Locale.ROOT, "benchmark: image models, batches of %d random images with random labels, CrossEntropyLoss, "
+                + "SGD lr %s momentum %s; %d rounds of %.1f s each, alternating, after a warm-up%n", IMAGE_BATCH, IMAGE_LR,
+                IMAGE_MOMENTUM, rounds, seconds);
+        for (ImageWork w : imageWork()) {
+            long params = 0;
+            for (int i = 0; i < w.names().size(); i++) {
+                params += w.weights().get(i).length;
+            }
+            out.printf(Locale.ROOT, "  %s (%s, %,d parameters):%n", w.title(),
+                    String.join("x", Arrays.stream(w.sample()).mapToObj(Integer::toString).toList()), params);
+            for (ImagePeer p : peers) {
+                out.printf(Locale.ROOT, "    %-32s loss after 3 steps from the same weights: %.6f%n", p.imageName(cores),
+                        p.lossAfter(w, 3));
+            }
+            for (int threads : settings) {
+                double[][] rates = new double[peers.size()][rounds];
+                for (ImagePeer p : peers) {
+                    if (seconds >= 0.5) {
+                        p.imagesPerSecond(w, Math.min(seconds, 1.0), threads); // warm-up: JIT, native libraries
+                    }
+                }
+                for (int r = 0; r < rounds; r++) {
+                    for (int i = 0; i < peers.size(); i++) {
+                        rates[i][r] = peers.get(i).imagesPerSecond(w, seconds, threads);
+                    }
+                }
+                double[] medians = new double[peers.size()];
+                for (int i = 0; i < peers.size(); i++) {
+                    double[] sorted = rates[i].clone();
+                    Arrays.sort(sorted);
+                    medians[i] = sorted[rounds / 2];
+                    out.printf(Locale.ROOT, "    %-32s %,8.0f images/s (median; rounds: %s)%n", peers.get(i).imageName(threads),
+                            medians[i], Arrays.stream(rates[i]).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
+                }
+                if (peers.size() > 1) {
+                    out.printf(Locale.ROOT, "    ratio engine / PyTorch, %d %s each: %.2f%n", threads,
+                            threads == 1 ? "thread" : "threads", medians[0] / medians[1]);
+                }
+            }
         }
     }
 }

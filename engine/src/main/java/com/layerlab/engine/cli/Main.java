@@ -3,12 +3,14 @@ package com.layerlab.engine.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.layerlab.datasets.ImageSets;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.experiment.ExperimentFiles;
 import com.layerlab.engine.experiment.LayerInfo;
 import com.layerlab.engine.experiment.ModelSummary;
 import com.layerlab.engine.experiment.Models;
+import com.layerlab.engine.experiment.PyTorchExport;
 import com.layerlab.engine.experiment.Safetensors;
 import com.layerlab.engine.nn.Sequential;
 import com.layerlab.engine.tensor.CpuBackend;
@@ -28,7 +30,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The engine's command line: {@code inspect}, {@code train}, {@code forward}, {@code benchmark}.
+ * The engine's command line: {@code inspect}, {@code train}, {@code forward}, {@code export-pytorch},
+ * {@code benchmark}.
  * Results go to stdout as JSON; errors to stderr as one line, with exit status 2.
  */
 public final class Main {
@@ -39,15 +42,21 @@ public final class Main {
             commands:
               inspect FILE
                   the model's layers with output shapes and parameter counts, as JSON
-              train FILE [--out DIR] [--epochs N]
-                  trains on the CPU, printing one JSON line per epoch; writes DIR/experiment.json and
-                  DIR/weights.safetensors (DIR defaults to runs/<FILE without .json>)
+              train FILE [--out DIR] [--epochs N] [--data-dir D]
+                  trains on the CPU, printing one JSON line per epoch; writes DIR/experiment.json,
+                  DIR/weights.safetensors and TensorBoard event files in DIR/events (DIR defaults to
+                  runs/<FILE without .json>); image sets that live in files (cifar10, folder:<name>)
+                  are read from D (default: $LAYERLAB_DATA_DIR, else ./datasets)
               forward FILE --weights W.safetensors --input X.safetensors --out Y.safetensors
                   runs the model in evaluation mode on the tensor "input" of X (batch first) and
                   writes the tensor "output" to Y
+              export-pytorch FILE
+                  the model as PyTorch code (an nn.Sequential class whose state_dict keys are those of
+                  the weights file train writes), with its loss and optimizer, printed to stdout
               benchmark [--seconds S] [--rounds R]
                   training steps per second of a 2-8-8-1 Tanh network on 500 points at batch 10 (SGD),
-                  next to PyTorch (through DJL) when it is on the class path
+                  then training images per second of the CIFAR-10 tutorial model and a LeNet-5-style
+                  MNIST model at batch 64, next to PyTorch (through DJL) when it is on the class path
               help
                   this text
             """;
@@ -78,6 +87,7 @@ public final class Main {
                 case "inspect" -> inspect(rest, out);
                 case "train" -> train(rest, out, err);
                 case "forward" -> forward(rest, out);
+                case "export-pytorch" -> exportPyTorch(rest, out);
                 case "benchmark" -> benchmark(rest, out);
                 case "help", "--help", "-h" -> out.print(USAGE);
                 default -> {
@@ -203,7 +213,7 @@ public final class Main {
     // ---- train
 
     private static void train(List<String> args, PrintStream out, PrintStream err) {
-        Args a = parse("train", args, true, List.of("--out", "--epochs"));
+        Args a = parse("train", args, true, List.of("--out", "--epochs", "--data-dir"));
         Path file = Path.of(a.file());
         Experiment e = ExperimentFiles.read(file);
         if (a.options().containsKey("--epochs")) {
@@ -211,27 +221,51 @@ public final class Main {
         }
         Path dir = Path.of(a.options().getOrDefault("--out",
                 Path.of("runs", file.getFileName().toString().replaceFirst("\\.json$", "")).toString()));
-        TrainingRun run = new TrainingRun(e);
-        int epochs = e.epochs();
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException ex) {
-            throw new ExperimentException(dir + ": cannot create the output folder (" + ExperimentException.reason(ex) + ")", ex);
+        Path dataDir = a.options().containsKey("--data-dir") ? Path.of(a.options().get("--data-dir"))
+                : ImageSets.defaultDataDir();
+        try (TrainingRun run = new TrainingRun(e, dataDir)) {
+            int epochs = e.epochs();
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException ex) {
+                throw new ExperimentException(dir + ": cannot create the output folder (" + ExperimentException.reason(ex)
+                        + ")", ex);
+            }
+            Path events = dir.resolve("events");
+            run.logTo(events);
+            err.println("layerlab: training " + (e.name() == null ? file.getFileName().toString() : "\"" + e.name() + "\"")
+                    + " for " + epochs + " epochs on backend " + Tensor.backend().name() + " (device: " + device() + ")");
+            if (run.isImageTask()) {
+                err.println("layerlab: data " + run.dataDescription() + "; " + run.batchesPerEpoch() + " batches per epoch");
+            }
+            long start = System.nanoTime();
+            double[] imagesPerSecond = new double[1];
+            for (int i = 0; i < epochs; i++) {
+                long epochStart = System.nanoTime();
+                EpochStats s = run.trainEpoch((batch, batches, rate) -> {
+                    imagesPerSecond[0] = rate;
+                    return true;
+                });
+                out.println(statsJson(s));
+                if (run.isImageTask()) {
+                    // the time and speed go to stderr: stdout stays the same, bit for bit, on every run
+                    err.println(String.format(Locale.ROOT, "layerlab: epoch %d/%d in %.1f s (%,.0f images/s training); "
+                                    + "test loss %.4f%s", s.epoch(), epochs, (System.nanoTime() - epochStart) / 1e9,
+                            imagesPerSecond[0], s.testLoss(), s.testAccuracy() == null ? ""
+                                    : String.format(Locale.ROOT, ", test accuracy %.2f %%", 100 * s.testAccuracy())));
+                }
+            }
+            Path experimentFile = dir.resolve("experiment.json");
+            Path weightsFile = dir.resolve("weights.safetensors");
+            ExperimentFiles.write(run.experiment(), experimentFile);
+            Safetensors.write(weightsFile, run.model().stateDict(), Map.of("format", "pt"));
+            run.close();
+            EpochStats last = run.stats();
+            err.println(String.format(Locale.ROOT, "layerlab: done on backend %s (device: %s): %d epochs in %.2f s, "
+                            + "test loss %.4f; wrote %s, %s and TensorBoard event files in %s (tensorboard --logdir %s)",
+                    Tensor.backend().name(), device(), run.epoch(), (System.nanoTime() - start) / 1e9, last.testLoss(),
+                    experimentFile, weightsFile, events, events));
         }
-        err.println("layerlab: training " + (e.name() == null ? file.getFileName().toString() : "\"" + e.name() + "\"")
-                + " for " + epochs + " epochs on backend " + Tensor.backend().name() + " (device: " + device() + ")");
-        long start = System.nanoTime();
-        for (int i = 0; i < epochs; i++) {
-            out.println(statsJson(run.trainEpoch()));
-        }
-        Path experimentFile = dir.resolve("experiment.json");
-        Path weightsFile = dir.resolve("weights.safetensors");
-        ExperimentFiles.write(run.experiment(), experimentFile);
-        Safetensors.write(weightsFile, run.model().stateDict(), Map.of("format", "pt"));
-        EpochStats last = run.stats();
-        err.println(String.format(Locale.ROOT, "layerlab: done on backend %s (device: %s): %d epochs in %.2f s, "
-                        + "test loss %.4f; wrote %s and %s", Tensor.backend().name(), device(), run.epoch(),
-                (System.nanoTime() - start) / 1e9, last.testLoss(), experimentFile, weightsFile));
     }
 
     private static String device() {
@@ -294,6 +328,13 @@ public final class Main {
         out.println("{\"output\":" + JSON.valueToTree(y.shape()) + ",\"file\":" + JSON.valueToTree(output.toString()) + "}");
     }
 
+    // ---- export-pytorch
+
+    private static void exportPyTorch(List<String> args, PrintStream out) {
+        Args a = parse("export-pytorch", args, true, List.of());
+        out.print(PyTorchExport.code(ExperimentFiles.read(Path.of(a.file()))));
+    }
+
     // ---- benchmark
 
     /** Where the PyTorch peer lives: the engine's test classes, which have DJL. */
@@ -339,5 +380,7 @@ public final class Main {
             out.println("  PyTorch: not on the class path (" + missing + "); for the comparison run it on the engine's test class path: "
                     + "mvn -B -q -pl engine -am -Pbench -DskipTests verify");
         }
+        Benchmark.images(out, seconds, rounds,
+                peers.size() > 1 && peers.get(1) instanceof Benchmark.ImagePeer torch ? torch : null);
     }
 }

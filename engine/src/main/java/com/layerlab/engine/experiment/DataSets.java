@@ -38,9 +38,12 @@ public final class DataSets {
         return ImageSets.isKnown(id);
     }
 
-    /** Whether this version can load the set for training: the 2D sets. */
+    /**
+     * Whether this version can train on the set: the 2D sets and the image sets (whose files, for
+     * {@code cifar10} and {@code folder:<name>}, are looked for when the set is loaded).
+     */
     public static boolean isAvailable(String id) {
-        return is2D(id);
+        return is2D(id) || isImage(id);
     }
 
     /** The options a set accepts. */

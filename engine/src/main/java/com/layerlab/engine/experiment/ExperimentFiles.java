@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.layerlab.datasets.Datasets2D;
 import com.layerlab.datasets.Features2D;
+import com.layerlab.datasets.ImageSets;
 import com.layerlab.datasets.Points2D;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -144,11 +145,20 @@ public final class ExperimentFiles {
     /**
      * Checks that an experiment can be trained by this version: nothing missing (a model-only file is
      * refused with the list of what it lacks), a data set this version can load, a task, loss and model
-     * output that fit together.
+     * output that fit together. Image sets' own counts (how many images, the split) are checked when
+     * they are loaded ({@code TrainingRun}); a folder set is looked up in the default data folder.
      *
      * @return the model summary, for the caller's convenience
      */
     public static ModelSummary requireTrainable(Experiment e) {
+        return requireTrainable(e, ImageSets.defaultDataDir());
+    }
+
+    /**
+     * As {@link #requireTrainable(Experiment)}, with {@code dataDir} as the data folder (where
+     * {@code folder:<name>} sets and CIFAR-10 live; may be null).
+     */
+    public static ModelSummary requireTrainable(Experiment e, Path dataDir) {
         validate(e);
         List<String> missing = e.missingForTraining();
         if (!missing.isEmpty()) {
@@ -159,26 +169,23 @@ public final class ExperimentFiles {
         DataSpec d = e.data();
         if (!DataSets.isAvailable(d.dataset())) {
             throw new ExperimentException("data.dataset: \"" + d.dataset() + "\" cannot be trained in this version "
-                    + "(available: " + String.join(", ", Datasets2D.ids()) + ")");
+                    + "(available: " + String.join(", ", DataSets.ids()) + ")");
         }
+        boolean image = DataSets.isImage(d.dataset());
         // FORMAT.md: a given input_shape must agree with the data set (the 2D sets are checked by Models)
-        DataSets.checkInputShape(d, e.inputShape(), null);
-        boolean regressionSet = Datasets2D.isRegression(d.dataset());
+        DataSets.checkInputShape(d, e.inputShape(), dataDir);
+        boolean regressionSet = !image && Datasets2D.isRegression(d.dataset());
         if (regressionSet != Experiment.REGRESSION.equals(e.task())) {
             throw new ExperimentException("task is " + e.task() + " but data set \"" + d.dataset() + "\" is a "
                     + (regressionSet ? "regression" : "classification") + " set");
         }
+        // every layer type of FORMAT.md is built by Models.build, so any model that fits its input trains
         ModelSummary summary = Models.inspect(e);
-        for (LayerInfo l : summary.layers()) {
-            if (!Layers.BUILDABLE.contains(l.type())) {
-                throw new ExperimentException("model[" + l.index() + "] (" + l.type() + "): cannot be trained in this "
-                        + "version (trainable layers: " + String.join(", ", Layers.BUILDABLE) + ")");
-            }
-        }
         int[] out = summary.outputShape();
         String outText = Layers.shape(out);
         String loss = e.loss().type();
-        int classes = d.classes();
+        int classes = image ? DataSets.imageClasses(d.dataset(), dataDir) : d.classes();
+        String sample = image ? "image" : "point";
         if (regressionSet) {
             if (!loss.equals(LossSpec.MSE)) {
                 throw new ExperimentException("loss.type: regression needs MSELoss, got " + loss);
@@ -191,7 +198,7 @@ public final class ExperimentFiles {
             if (out.length != 1 || out[0] != classes) {
                 throw new ExperimentException("the model's output has shape " + outText + " but " + loss + " on "
                         + classes + " classes needs [" + classes + "] (one " + (loss.equals(LossSpec.MSE) ? "value" : "logit")
-                        + " per class)");
+                        + " per class)" + (image && out.length > 1 ? "; add Flatten and a Linear layer at the end" : ""));
             }
         } else {
             if (classes != 2) {
@@ -200,11 +207,15 @@ public final class ExperimentFiles {
             }
             if (out.length != 1 || out[0] != 1) {
                 throw new ExperimentException("the model's output has shape " + outText + " but " + loss
-                        + " on 2 classes needs [1] (one " + (loss.equals(LossSpec.MSE) ? "value" : "logit") + " per point)");
+                        + " on 2 classes needs [1] (one " + (loss.equals(LossSpec.MSE) ? "value" : "logit") + " per "
+                        + sample + ")");
             }
         }
         if (e.backend().equals("opencl") || e.backend().equals("cuda")) {
             throw new ExperimentException("backend \"" + e.backend() + "\" is not available in this version (use auto or cpu)");
+        }
+        if (image) {
+            return summary;
         }
         int train = Points2D.trainCount(d.samples(), d.trainFraction());
         if (train < 1 || train >= d.samples()) {

@@ -1,12 +1,23 @@
 package com.layerlab.engine.experiment;
 
+import com.layerlab.engine.nn.AvgPool2d;
+import com.layerlab.engine.nn.BatchNorm1d;
+import com.layerlab.engine.nn.BatchNorm2d;
+import com.layerlab.engine.nn.Conv1d;
+import com.layerlab.engine.nn.Conv2d;
+import com.layerlab.engine.nn.Conv3d;
+import com.layerlab.engine.nn.ConvTranspose2d;
+import com.layerlab.engine.nn.Dropout;
+import com.layerlab.engine.nn.Flatten;
 import com.layerlab.engine.nn.Identity;
 import com.layerlab.engine.nn.LeakyReLU;
 import com.layerlab.engine.nn.Linear;
+import com.layerlab.engine.nn.MaxPool2d;
 import com.layerlab.engine.nn.Module;
 import com.layerlab.engine.nn.ReLU;
 import com.layerlab.engine.nn.Sequential;
 import com.layerlab.engine.nn.Sigmoid;
+import com.layerlab.engine.nn.Softmax;
 import com.layerlab.engine.nn.Tanh;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,30 +96,57 @@ public final class Models {
     /**
      * Builds the model with PyTorch's default initialisation, drawn in layer order from
      * {@code new Random(seed)} (0 when the file has no seed): the same file gives the same weights.
-     * Layers this version cannot build (convolutions, pools, ...) are refused, naming the layer.
      */
     public static Sequential build(Experiment e) {
         return build(e, new Random(e.seedOrZero()));
     }
 
-    /** As {@link #build(Experiment)}, drawing the starting weights from {@code rng}. */
+    /**
+     * As {@link #build(Experiment)}, drawing the starting weights from {@code rng}: layer by layer, each
+     * layer's weight then its bias. Dropout layers get generators seeded from {@code rng} after all the
+     * weights are drawn, so adding or removing a Dropout layer does not change any weight.
+     */
     public static Sequential build(Experiment e, Random rng) {
         requireBuildable(inspect(e));
         int[] shape = inputShape(e);
         List<Module> modules = new ArrayList<>();
+        List<Integer> dropouts = new ArrayList<>();
         for (int i = 0; i < e.model().size(); i++) {
             Layers.Checked c = Layers.check(i, e.model().get(i));
             modules.add(switch (c.type) {
                 case "Linear" -> new Linear(shape[0], c.integer("out_features"), c.bool("bias"), rng);
+                case "Conv1d" -> new Conv1d(shape[0], c.integer("out_channels"), c.size("kernel_size"), c.size("stride"),
+                        c.size("padding"), c.size("dilation"), c.integer("groups"), c.bool("bias"), rng);
+                case "Conv2d" -> new Conv2d(shape[0], c.integer("out_channels"), c.size("kernel_size"), c.size("stride"),
+                        c.size("padding"), c.size("dilation"), c.integer("groups"), c.bool("bias"), rng);
+                case "Conv3d" -> new Conv3d(shape[0], c.integer("out_channels"), c.size("kernel_size"), c.size("stride"),
+                        c.size("padding"), c.size("dilation"), c.integer("groups"), c.bool("bias"), rng);
+                case "ConvTranspose2d" -> new ConvTranspose2d(shape[0], c.integer("out_channels"), c.size("kernel_size"),
+                        c.size("stride"), c.size("padding"), c.size("output_padding"), c.size("dilation"), c.integer("groups"),
+                        c.bool("bias"), rng);
+                case "MaxPool2d" -> new MaxPool2d(c.size("kernel_size"), c.size("stride"), c.size("padding"),
+                        c.size("dilation"), c.bool("ceil_mode"));
+                case "AvgPool2d" -> new AvgPool2d(c.size("kernel_size"), c.size("stride"), c.size("padding"), c.bool("ceil_mode"));
                 case "ReLU" -> new ReLU();
                 case "Tanh" -> new Tanh();
                 case "Sigmoid" -> new Sigmoid();
                 case "LeakyReLU" -> new LeakyReLU((float) c.number("negative_slope"));
                 case "Identity" -> new Identity();
-                default -> throw c.error("cannot be built in this version (buildable layers: "
-                        + String.join(", ", Layers.BUILDABLE) + "); inspect works for every layer type");
+                case "Flatten" -> new Flatten(c.integer("start_dim"));
+                case "Dropout" -> {
+                    dropouts.add(i);
+                    yield null;
+                }
+                case "BatchNorm1d" -> new BatchNorm1d(shape[0], c.number("eps"), c.number("momentum"));
+                case "BatchNorm2d" -> new BatchNorm2d(shape[0], c.number("eps"), c.number("momentum"));
+                case "Softmax" -> new Softmax(c.integer("dim"));
+                default -> throw new IllegalStateException(c.where() + "no module for this layer type");
             });
             shape = Layers.infer(c, shape).outputShape();
+        }
+        for (int i : dropouts) {
+            Layers.Checked c = Layers.check(i, e.model().get(i));
+            modules.set(i, new Dropout(c.number("p"), new Random(rng.nextLong())));
         }
         return new Sequential(modules);
     }

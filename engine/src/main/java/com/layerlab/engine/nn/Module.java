@@ -14,11 +14,15 @@ public abstract class Module {
 
     public abstract Tensor forward(Tensor x);
 
-    /** Parameters by PyTorch's state_dict() names ({@code weight}, {@code bias}, {@code 0.weight}, ...). */
+    /**
+     * Parameters and buffers (BatchNorm's running statistics) by PyTorch's state_dict() names
+     * ({@code weight}, {@code bias}, {@code running_mean}, {@code 0.weight}, ...).
+     */
     public Map<String, Tensor> stateDict() {
         return new LinkedHashMap<>();
     }
 
+    /** The tensors an optimizer trains: the state dict's values unless the layer has buffers. */
     public List<Tensor> parameters() {
         return new ArrayList<>(stateDict().values());
     }

@@ -58,6 +58,16 @@ public final class Sequential extends Module {
         return state;
     }
 
+    /** Every layer's parameters in order (buffers such as BatchNorm's running statistics excluded). */
+    @Override
+    public List<Tensor> parameters() {
+        List<Tensor> params = new ArrayList<>();
+        for (Module layer : layers) {
+            params.addAll(layer.parameters());
+        }
+        return params;
+    }
+
     @Override
     public void train(boolean on) {
         super.train(on);

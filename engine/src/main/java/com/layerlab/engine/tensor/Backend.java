@@ -15,7 +15,8 @@ public interface Backend {
     enum UnaryOp {
         NEG, EXP, LOG, ABS, RELU, LEAKY_RELU, TANH, SIGMOID,
         /** log(1 + exp(x)), computed without overflow. */
-        SOFTPLUS
+        SOFTPLUS,
+        SQRT
     }
 
     /** Element-wise functions of two arguments with NumPy broadcasting. {@link #EQ} gives 1 or 0. */
@@ -52,4 +53,39 @@ public interface Backend {
 
     /** out[c, r] = x[r, c] for x stored as [rows, cols]. */
     void transpose(float[] x, int rows, int cols, float[] out);
+
+    // ---- convolution: three primitives give Conv1d/2d/3d and, as their adjoint, ConvTranspose
+
+    /**
+     * y = conv(x, w) + bias: x {@link ConvShape#inputShape()}, w {@link ConvShape#weightShape()}, y
+     * {@link ConvShape#outputShape()}; {@code bias} ([C_out]) may be null.
+     */
+    void convolution(float[] x, float[] w, float[] bias, float[] y, ConvShape s);
+
+    /** gx = the gradient of the convolution's input given gy, the gradient of its output (overwritten). */
+    void convolutionBackwardInput(float[] gy, float[] w, float[] gx, ConvShape s);
+
+    /** gw = the gradient of the convolution's weight, summed over the batch (overwritten). */
+    void convolutionBackwardWeight(float[] x, float[] gy, float[] gw, ConvShape s);
+
+    // ---- 2D pooling
+
+    /**
+     * y = the maximum of every window, skipping padding; {@code argmax} gets the winner's position in its
+     * input plane (h * W + w; the first maximum in window order wins a tie; NaN wins), or -1 for a window
+     * that covers no input.
+     */
+    void maxPool2d(float[] x, float[] y, int[] argmax, PoolShape s);
+
+    /** gx = gy scattered back to the maxima that {@link #maxPool2d} recorded (overwritten). */
+    void maxPool2dBackward(float[] gy, int[] argmax, float[] gx, PoolShape s);
+
+    /**
+     * y = the mean of every window, padding counted as zeros (count_include_pad): the divisor is the
+     * window's size clipped to the padded input, as PyTorch does for ceil-mode windows past it.
+     */
+    void avgPool2d(float[] x, float[] y, PoolShape s);
+
+    /** gx = the gradient of {@link #avgPool2d}'s input given gy (overwritten). */
+    void avgPool2dBackward(float[] gy, float[] gx, PoolShape s);
 }

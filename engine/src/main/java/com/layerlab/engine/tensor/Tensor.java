@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  *
  * <p>Every differentiable operation is one of a few primitives that run on the {@link Backend}
  * (element-wise unary and binary ops with broadcasting, sum and max over an axis, broadcast,
- * matrix product, transpose, reshape); the rest (mean, square, softmax, logSoftmax, ...) is composed
+ * matrix product, transpose, reshape, convolution, pooling); the rest (mean, square, softmax, logSoftmax, ...) is composed
  * from them, so its gradient comes for free. An operation records its inputs and a backward function
  * only when an input requires a gradient and gradient recording is on ({@link #noGrad}).
  *
@@ -366,6 +366,10 @@ public final class Tensor {
         return unary(UnaryOp.SOFTPLUS, 0f);
     }
 
+    public Tensor sqrt() {
+        return unary(UnaryOp.SQRT, 0f);
+    }
+
     // ---------------------------------------------------------------- primitive: element-wise binary
 
     private Tensor binary(BinaryOp op, Tensor o) {
@@ -672,6 +676,190 @@ public final class Tensor {
                 accumulate(o, gb, true);
             }
         }, this, o);
+    }
+
+    // ---------------------------------------------------------------- primitive: convolution
+
+    /**
+     * The convolution of this batch {@code [N, C_in, *in]} (1 to 3 spatial axes) with {@code weight}
+     * {@code [C_out, C_in/groups, *kernel]} plus {@code bias} {@code [C_out]} (or null), as
+     * torch.nn.functional.conv1d/conv2d/conv3d; stride, padding and dilation have one value per axis.
+     */
+    public Tensor conv(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        int dims = weight.shape.length - 2;
+        String op = "conv" + Math.max(dims, 1) + "d";
+        if (dims < 1 || dims > 3 || shape.length != dims + 2) {
+            throw new IllegalArgumentException(op + ": needs input [N, C, *spatial] and weight [C_out, C_in/groups, *kernel] "
+                    + "with 1 to 3 spatial axes, got input " + Arrays.toString(shape) + " and weight "
+                    + Arrays.toString(weight.shape));
+        }
+        if (groups < 1 || weight.shape[1] * groups != shape[1]) {
+            throw new IllegalArgumentException(op + ": input " + Arrays.toString(shape) + " has " + shape[1]
+                    + " channels but weight " + Arrays.toString(weight.shape) + " with groups " + groups + " expects "
+                    + (long) weight.shape[1] * groups);
+        }
+        int cout = weight.shape[0];
+        checkBias(op, bias, cout);
+        ConvShape s = ConvShape.of(shape[0], shape[1], Arrays.copyOfRange(shape, 2, shape.length), cout,
+                Arrays.copyOfRange(weight.shape, 2, weight.shape.length), stride, padding, dilation, groups);
+        int[] outShape = s.outputShape();
+        float[] out = new float[numel(outShape)];
+        backend.convolution(data, weight.data, bias == null ? null : bias.data, out, s);
+        return result(out, outShape, (self, gy) -> {
+            Backend be = backend;
+            if (requiresGrad) {
+                float[] gx = new float[data.length];
+                be.convolutionBackwardInput(gy, weight.data, gx, s);
+                accumulate(this, gx, true);
+            }
+            if (weight.requiresGrad) {
+                float[] gw = new float[weight.data.length];
+                be.convolutionBackwardWeight(data, gy, gw, s);
+                accumulate(weight, gw, true);
+            }
+            if (bias != null && bias.requiresGrad) {
+                accumulate(bias, channelSums(gy, outShape), true);
+            }
+        }, bias == null ? new Tensor[] {this, weight} : new Tensor[] {this, weight, bias});
+    }
+
+    /**
+     * The transposed convolution of this batch {@code [N, C_in, *in]} with {@code weight}
+     * {@code [C_in, C_out/groups, *kernel]} plus {@code bias} {@code [C_out]} (or null), as
+     * torch.nn.functional.conv_transpose1d/2d/3d: the adjoint of the convolution with the same arguments.
+     * Output size per axis: (in - 1) stride - 2 padding + dilation (kernel - 1) + output_padding + 1.
+     */
+    public Tensor convTranspose(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding,
+                                int[] dilation, int groups) {
+        int dims = weight.shape.length - 2;
+        String op = "conv_transpose" + Math.max(dims, 1) + "d";
+        if (dims < 1 || dims > 3 || shape.length != dims + 2) {
+            throw new IllegalArgumentException(op + ": needs input [N, C, *spatial] and weight [C_in, C_out/groups, *kernel] "
+                    + "with 1 to 3 spatial axes, got input " + Arrays.toString(shape) + " and weight "
+                    + Arrays.toString(weight.shape));
+        }
+        if (groups < 1 || weight.shape[0] != shape[1] || shape[1] % groups != 0) {
+            throw new IllegalArgumentException(op + ": input " + Arrays.toString(shape) + " has " + shape[1]
+                    + " channels but weight " + Arrays.toString(weight.shape) + " expects " + weight.shape[0]
+                    + " (divisible by groups " + groups + ")");
+        }
+        int cout = weight.shape[1] * groups;
+        checkBias(op, bias, cout);
+        int[] in = Arrays.copyOfRange(shape, 2, shape.length);
+        int[] kernel = Arrays.copyOfRange(weight.shape, 2, weight.shape.length);
+        if (stride == null || padding == null || outputPadding == null || dilation == null || stride.length != dims
+                || padding.length != dims || outputPadding.length != dims || dilation.length != dims) {
+            throw new IllegalArgumentException(op + ": stride, padding, output_padding and dilation need " + dims
+                    + " values each");
+        }
+        int[] outSize = new int[dims];
+        for (int a = 0; a < dims; a++) {
+            if (stride[a] < 1 || dilation[a] < 1 || padding[a] < 0 || outputPadding[a] < 0) {
+                throw new IllegalArgumentException(op + ": stride and dilation must be positive, padding and output_padding "
+                        + "non-negative, got stride " + Arrays.toString(stride) + ", padding " + Arrays.toString(padding)
+                        + ", output_padding " + Arrays.toString(outputPadding) + ", dilation " + Arrays.toString(dilation));
+            }
+            if (outputPadding[a] >= Math.max(stride[a], dilation[a])) {
+                throw new IllegalArgumentException(op + ": output_padding " + Arrays.toString(outputPadding)
+                        + " must be smaller than stride " + Arrays.toString(stride) + " or dilation " + Arrays.toString(dilation));
+            }
+            long o = (long) (in[a] - 1) * stride[a] - 2L * padding[a] + (long) dilation[a] * (kernel[a] - 1) + outputPadding[a] + 1;
+            if (o < 1 || o > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(op + ": input " + Arrays.toString(shape) + " with kernel "
+                        + Arrays.toString(kernel) + " and padding " + Arrays.toString(padding) + " gives output size " + o);
+            }
+            outSize[a] = (int) o;
+        }
+        // the convolution that maps our output back onto our input: its weight layout is ours
+        ConvShape s = ConvShape.of(shape[0], cout, outSize, shape[1], kernel, stride, padding, dilation, groups).withOutput(in);
+        int[] outShape = s.inputShape();
+        float[] out = new float[numel(outShape)];
+        backend.convolutionBackwardInput(data, weight.data, out, s);
+        if (bias != null) {
+            int[] rows = {shape[0], cout, out.length / Math.max(1, shape[0] * cout)};
+            backend.binary(BinaryOp.ADD, out, rows, bias.data, new int[] {cout, 1}, out, rows);
+        }
+        return result(out, outShape, (self, gy) -> {
+            Backend be = backend;
+            if (requiresGrad) {
+                float[] gx = new float[data.length];
+                be.convolution(gy, weight.data, null, gx, s);
+                accumulate(this, gx, true);
+            }
+            if (weight.requiresGrad) {
+                float[] gw = new float[weight.data.length];
+                be.convolutionBackwardWeight(gy, data, gw, s);
+                accumulate(weight, gw, true);
+            }
+            if (bias != null && bias.requiresGrad) {
+                accumulate(bias, channelSums(gy, outShape), true);
+            }
+        }, bias == null ? new Tensor[] {this, weight} : new Tensor[] {this, weight, bias});
+    }
+
+    private static void checkBias(String op, Tensor bias, int channels) {
+        if (bias != null && (bias.shape.length != 1 || bias.shape[0] != channels)) {
+            throw new IllegalArgumentException(op + ": bias must have shape [" + channels + "], got "
+                    + Arrays.toString(bias.shape));
+        }
+    }
+
+    /** g [N, C, *spatial] summed over everything but the channel axis: the gradient of a per-channel bias. */
+    private static float[] channelSums(float[] g, int[] shape) {
+        int n = shape[0];
+        int c = shape[1];
+        int plane = g.length / Math.max(1, n * c);
+        float[] perSample = new float[n * c];
+        backend.sum(g, n * c, plane, 1, perSample);
+        float[] out = new float[c];
+        backend.sum(perSample, 1, n, c, out);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- primitive: pooling
+
+    /**
+     * 2D max pooling of this {@code [N, C, H, W]} batch, as torch.nn.functional.max_pool2d (padding never
+     * wins; the gradient goes to the first maximum of each window).
+     */
+    public Tensor maxPool2d(int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        PoolShape s = poolShape("max_pool2d", kernel, stride, padding, dilation, ceilMode);
+        int[] outShape = s.outputShape();
+        float[] out = new float[numel(outShape)];
+        int[] argmax = new int[out.length];
+        backend.maxPool2d(data, out, argmax, s);
+        return result(out, outShape, (self, gy) -> {
+            float[] gx = new float[data.length];
+            backend.maxPool2dBackward(gy, argmax, gx, s);
+            accumulate(this, gx, true);
+        }, this);
+    }
+
+    /**
+     * 2D average pooling of this {@code [N, C, H, W]} batch, as torch.nn.functional.avg_pool2d with
+     * count_include_pad=True (padding counts as zeros; ceil-mode windows past the padding divide by less).
+     */
+    public Tensor avgPool2d(int[] kernel, int[] stride, int[] padding, boolean ceilMode) {
+        PoolShape s = poolShape("avg_pool2d", kernel, stride, padding, new int[] {1, 1}, ceilMode);
+        int[] outShape = s.outputShape();
+        float[] out = new float[numel(outShape)];
+        backend.avgPool2d(data, out, s);
+        return result(out, outShape, (self, gy) -> {
+            float[] gx = new float[data.length];
+            backend.avgPool2dBackward(gy, gx, s);
+            accumulate(this, gx, true);
+        }, this);
+    }
+
+    private PoolShape poolShape(String op, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        if (shape.length != 4) {
+            throw new IllegalArgumentException(op + ": needs input [N, C, H, W], got " + Arrays.toString(shape));
+        }
+        try {
+            return PoolShape.of(shape[0], shape[1], shape[2], shape[3], kernel, stride, padding, dilation, ceilMode);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + e.getMessage().substring("pooling".length()), e);
+        }
     }
 
     // ---------------------------------------------------------------- composite operations

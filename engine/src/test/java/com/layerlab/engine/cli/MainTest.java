@@ -130,7 +130,7 @@ class MainTest {
         assertEquals(2, r.status());
         assertEquals("layerlab: train: --epochs must be an integer of at least 0, got \"many\"\n", r.err());
         r = run("train", example(dir, "xor-tanh").toString(), "--lr", "1");
-        assertEquals("layerlab: train: unknown option --lr (options: --out, --epochs)\n", r.err());
+        assertEquals("layerlab: train: unknown option --lr (options: --out, --epochs, --data-dir)\n", r.err());
         r = run("train");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("FILE is missing"));
@@ -173,13 +173,24 @@ class MainTest {
     }
 
     @Test
-    void forwardRefusesLayersItCannotBuild(@TempDir Path dir) throws Exception {
+    void forwardRunsAConvolutionModel(@TempDir Path dir) throws Exception {
+        // the convolution demo: [3, 32, 32] through Conv2d(6, kernel 3) gives [6, 30, 30]; on a zero image
+        // every output is its channel's bias
         Path model = example(dir, "conv-demo");
-        Path t = dir.resolve("t.safetensors");
-        Safetensors.write(t, Map.of("input", Tensor.zeros(1, 3, 32, 32)));
-        Result r = run("forward", model.toString(), "--weights", t.toString(), "--input", t.toString(), "--out", dir.resolve("y").toString());
-        assertEquals(2, r.status());
-        assertTrue(r.err().startsWith("layerlab: model[0] (Conv2d): cannot be built in this version"), r.err());
+        Sequential net = Models.build(ExperimentFiles.read(model));
+        Path weights = dir.resolve("w.safetensors");
+        Safetensors.write(weights, net.stateDict());
+        Path in = dir.resolve("x.safetensors");
+        Safetensors.write(in, Map.of("input", Tensor.zeros(1, 3, 32, 32)));
+        Path out = dir.resolve("y.safetensors");
+        Result r = run("forward", model.toString(), "--weights", weights.toString(), "--input", in.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        Tensor y = Safetensors.read(out).get("output");
+        assertArrayEquals(new int[] {1, 6, 30, 30}, y.shape());
+        float[] bias = net.stateDict().get("0.bias").data();
+        for (int c = 0; c < 6; c++) {
+            assertEquals(bias[c], y.data()[c * 900 + 437]);
+        }
     }
 
     @Test
@@ -206,5 +217,17 @@ class MainTest {
         assertEquals(2, losses.size(), r.out());
         assertEquals(Double.parseDouble(losses.get(0)), Double.parseDouble(losses.get(1)), 1e-4, "same work on both sides");
         assertTrue(r.out().contains("ratio engine / PyTorch"), r.out());
+        // the image models: the same loss on both sides after 3 steps from the same weights, then a ratio each
+        List<Double> imageLosses = r.out().lines().filter(l -> l.contains("loss after 3 steps"))
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).toList();
+        assertEquals(4, imageLosses.size(), r.out());
+        assertEquals(imageLosses.get(0), imageLosses.get(1), 1e-3 * imageLosses.get(0), "CIFAR-10 model, same work");
+        assertEquals(imageLosses.get(2), imageLosses.get(3), 1e-3 * imageLosses.get(2), "LeNet model, same work");
+        assertTrue(r.out().contains("CIFAR-10 tutorial model (3x32x32, 145,578 parameters)"), r.out());
+        assertTrue(r.out().contains("LeNet-5-style MNIST model (1x28x28, 61,706 parameters)"), r.out());
+        // 1 thread each, then every core each (when there is more than one)
+        long ratios = r.out().lines().filter(l -> l.contains("ratio engine / PyTorch, ")).count();
+        assertEquals(Runtime.getRuntime().availableProcessors() == 1 ? 2 : 4, ratios, r.out());
+        assertTrue(r.out().contains("ratio engine / PyTorch, 1 thread each: "), r.out());
     }
 }

@@ -168,7 +168,8 @@ class ExperimentFilesTest {
         assertEquals("task is regression but data set \"circle\" is a classification set", m);
         Experiment cifar = ExperimentFiles.read(Examples.FORMAT_MD);
         m = assertThrows(ExperimentException.class, () -> ExperimentFiles.requireTrainable(cifar)).getMessage();
-        assertTrue(m.startsWith("data.dataset: \"fashion-mnist\" cannot be trained in this version"), m);
+        assertEquals("input_shape [3, 32, 32] does not agree with data set \"fashion-mnist\": its images are [1, 28, 28] "
+                + "(channels, height, width)", m);
         m = assertThrows(ExperimentException.class, () -> ExperimentFiles.requireTrainable(ok.withBackend("cuda"))).getMessage();
         assertTrue(m.startsWith("backend \"cuda\" is not available"), m);
         Experiment spiral = ok.withData(ok.data().withDataset("spiral").withOption("classes", 3));

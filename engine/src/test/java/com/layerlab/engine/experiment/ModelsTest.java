@@ -184,14 +184,86 @@ class ModelsTest {
         assertEquals(4, sd.get("2.weight").numel());
     }
 
+    /** Builds, checks every module's type, and runs a batch of 2 through it against inspect's shapes. */
+    private static Sequential buildAndRun(Experiment e, String... types) {
+        Sequential net = Models.build(e);
+        ModelSummary summary = Models.inspect(e);
+        assertEquals(types.length, net.layers().size());
+        int[] sample = Models.inputShape(e);
+        int[] batch = new int[sample.length + 1];
+        batch[0] = 2;
+        System.arraycopy(sample, 0, batch, 1, sample.length);
+        float[] x = new float[Tensor.zeros(batch).numel()];
+        java.util.Random rng = new java.util.Random(1);
+        for (int i = 0; i < x.length; i++) x[i] = rng.nextFloat();
+        List<Tensor> outs = net.forwardAll(Tensor.of(x, batch));
+        long params = 0;
+        for (int i = 0; i < types.length; i++) {
+            assertEquals(types[i], net.layers().get(i).getClass().getSimpleName(), "layer " + i);
+            int[] shape = outs.get(i).shape();
+            assertEquals(2, shape[0]);
+            assertArrayEquals(summary.layers().get(i).outputShape(), java.util.Arrays.copyOfRange(shape, 1, shape.length),
+                    "output of layer " + i + " (" + types[i] + ")");
+        }
+        for (Tensor p : net.parameters()) params += p.numel();
+        assertEquals(summary.totalParams(), params, "parameters() against inspect's count");
+        return net;
+    }
+
     @Test
-    void buildRefusesLayersOfLaterVersionsNamingThem() {
+    void buildsEveryLayerTypeAndItsShapesAgreeWithInspect() {
+        buildAndRun(Experiment.modelOnly(List.of(3, 12, 12), List.of(
+                layer("Conv2d", "out_channels", 4, "kernel_size", 3, "padding", 1, "groups", 1),
+                layer("BatchNorm2d"), LayerSpec.of("ReLU"),
+                layer("ConvTranspose2d", "out_channels", 6, "kernel_size", List.of(2, 3), "stride", 2, "padding", List.of(0, 1),
+                        "output_padding", 1, "groups", 2),
+                layer("MaxPool2d", "kernel_size", 2, "dilation", 2, "ceil_mode", true),
+                layer("AvgPool2d", "kernel_size", 3, "stride", 2, "padding", 1, "ceil_mode", true),
+                layer("Dropout", "p", 0.3), layer("LeakyReLU", "negative_slope", 0.2), LayerSpec.of("Tanh"),
+                LayerSpec.of("Sigmoid"), LayerSpec.of("Identity"), LayerSpec.of("Flatten"), LayerSpec.linear(8),
+                layer("BatchNorm1d", "eps", 1e-3, "momentum", 0.2), LayerSpec.linear(5), LayerSpec.of("Softmax"))),
+                "Conv2d", "BatchNorm2d", "ReLU", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Dropout", "LeakyReLU", "Tanh",
+                "Sigmoid", "Identity", "Flatten", "Linear", "BatchNorm1d", "Linear", "Softmax");
+        buildAndRun(Experiment.modelOnly(List.of(2, 20), List.of(
+                layer("Conv1d", "out_channels", 4, "kernel_size", 5, "stride", 2, "dilation", 2, "bias", false),
+                layer("BatchNorm1d"), layer("Flatten", "start_dim", -2), LayerSpec.linear(3))),
+                "Conv1d", "BatchNorm1d", "Flatten", "Linear");
+        buildAndRun(Experiment.modelOnly(List.of(2, 4, 6, 6), List.of(
+                layer("Conv3d", "out_channels", 4, "kernel_size", List.of(2, 3, 3), "padding", List.of(0, 1, 1), "groups", 2),
+                layer("Softmax", "dim", 2), LayerSpec.of("Flatten"))),
+                "Conv3d", "Softmax", "Flatten");
+    }
+
+    @Test
+    void buildsTheCifarTutorialModelWithPyTorchsKeysAndTheSeedsWeights() {
         Experiment e = ExperimentFiles.read(Examples.FORMAT_MD);
-        ExperimentException ex = assertThrows(ExperimentException.class, () -> Models.build(e));
-        assertTrue(ex.getMessage().startsWith("model[0] (Conv2d): cannot be built in this version"), ex.getMessage());
-        Experiment d = Experiment.modelOnly(List.of(4), List.of(LayerSpec.linear(4), LayerSpec.of("Dropout")));
-        assertTrue(assertThrows(ExperimentException.class, () -> Models.build(d)).getMessage()
-                .startsWith("model[1] (Dropout): cannot be built"));
+        Sequential net = buildAndRun(e, "Conv2d", "MaxPool2d", "Conv2d", "MaxPool2d", "Conv2d", "MaxPool2d", "Flatten",
+                "Linear", "Linear");
+        assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias", "7.weight", "7.bias",
+                "8.weight", "8.bias"), List.copyOf(net.stateDict().keySet()));
+        assertArrayEquals(new int[] {32, 3, 5, 5}, net.stateDict().get("0.weight").shape());
+        // the seed's generator, layer by layer: the first convolution is drawn first
+        com.layerlab.engine.nn.Conv2d first = new com.layerlab.engine.nn.Conv2d(3, 32, new int[] {5, 5}, new int[] {1, 1},
+                new int[] {2, 2}, new int[] {1, 1}, 1, true, new java.util.Random(42));
+        assertArrayEquals(first.weight().data(), net.stateDict().get("0.weight").data());
+        assertArrayEquals(first.bias().data(), net.stateDict().get("0.bias").data());
+        assertArrayEquals(net.stateDict().get("8.weight").data(), Models.build(e).stateDict().get("8.weight").data());
+    }
+
+    @Test
+    void dropoutLayersDoNotShiftTheWeightsAndDropTheSameUnitsForTheSameSeed() {
+        Experiment plain = Experiment.modelOnly(List.of(4), List.of(LayerSpec.linear(16), LayerSpec.linear(3))).withSeed(5);
+        Experiment dropped = Experiment.modelOnly(List.of(4), List.of(LayerSpec.linear(16), layer("Dropout", "p", 0.5),
+                LayerSpec.linear(3))).withSeed(5);
+        Sequential a = Models.build(plain);
+        Sequential b = Models.build(dropped);
+        assertArrayEquals(a.stateDict().get("1.weight").data(), b.stateDict().get("2.weight").data());
+        Tensor x = Tensor.zeros(8, 4);
+        java.util.Arrays.fill(x.data(), 1f);
+        assertArrayEquals(b.forward(x).data(), Models.build(dropped).forward(x).data());
+        b.train(false);
+        assertArrayEquals(Tensor.noGrad(() -> b.forward(x)).data(),
+                Tensor.noGrad(() -> a.forward(x)).data(), "Dropout passes through in evaluation mode");
     }
 
     @Test

@@ -53,4 +53,56 @@ class DeterminismTest {
         }
         assertArrayEquals(reference, run(new CpuBackend(2)));
     }
+
+    /** Three steps of a small CNN (conv, pools, transposed conv, linear) on {@code backend}; the final weights and output. */
+    private static float[] cnnRun(Backend backend) {
+        Backend saved = Tensor.backend();
+        Tensor.setBackend(backend);
+        try {
+            Random rng = new Random(6);
+            Tensor w1 = GradCheck.param(rng, -0.3f, 0.3f, 8, 3, 3, 3);
+            Tensor b1 = GradCheck.param(rng, -0.3f, 0.3f, 8);
+            Tensor w2 = GradCheck.param(rng, -0.3f, 0.3f, 8, 4, 2, 2);
+            Tensor w3 = GradCheck.param(rng, -0.1f, 0.1f, 5, 4 * 8 * 8);
+            Tensor[] params = {w1, b1, w2, w3};
+            float[] out = null;
+            for (int step = 0; step < 3; step++) {
+                // 19 samples: more than two chunks of the weight gradient's batch sum
+                Tensor x = GradCheck.param(rng, -1, 1, 19, 3, 8, 8).requiresGrad(false);
+                Tensor h = x.conv(w1, b1, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1).relu();
+                h = h.maxPool2d(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, new int[] {1, 1}, false);
+                h = h.convTranspose(w2, null, new int[] {2, 2}, new int[] {0, 0}, new int[] {0, 0}, new int[] {1, 1}, 1);
+                h = h.avgPool2d(new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, false);
+                Tensor y = h.reshape(19, -1).matmul(w3, false, true);
+                y.logSoftmax(1).mean().neg().backward();
+                for (Tensor w : params) {
+                    float[] d = w.data();
+                    float[] g = w.grad().data();
+                    for (int i = 0; i < d.length; i++) d[i] -= 0.1f * g[i];
+                    w.zeroGrad();
+                }
+                out = y.data();
+            }
+            float[] all = out.clone();
+            for (Tensor w : params) {
+                float[] grown = java.util.Arrays.copyOf(all, all.length + w.numel());
+                System.arraycopy(w.data(), 0, grown, all.length, w.numel());
+                all = grown;
+            }
+            return all;
+        } finally {
+            Tensor.setBackend(saved);
+        }
+    }
+
+    @Test
+    void cnnTrainingIsBitIdenticalAcrossRunsAndThreadCounts() {
+        float[] reference = cnnRun(new CpuBackend(1));
+        assertArrayEquals(reference, cnnRun(new CpuBackend(1)));
+        assertArrayEquals(reference, cnnRun(new CpuBackend(2)));
+        CpuBackend threaded = new CpuBackend(5);
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(reference, cnnRun(threaded), "5 threads, run " + i);
+        }
+    }
 }

@@ -18,6 +18,7 @@ import com.layerlab.engine.experiment.LossSpec;
 import com.layerlab.engine.experiment.OptimizerSpec;
 import com.layerlab.engine.experiment.RegularizationSpec;
 import com.layerlab.engine.tensor.Tensor;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -231,6 +232,11 @@ class TrainingRunTest {
         Experiment conv = xor(1, OptimizerSpec.sgd(0.1)).withData(new DataSpec("mnist", null, null, 0.8, 64, true, false))
                 .withModel(List.of(LayerSpec.of("Flatten"), LayerSpec.linear(1)));
         m = assertThrows(ExperimentException.class, () -> new TrainingRun(conv)).getMessage();
-        assertTrue(m.startsWith("data.dataset: \"mnist\" cannot be trained in this version"), m);
+        assertEquals("loss.type: BCEWithLogitsLoss needs 2 classes, but data set \"mnist\" has 10; use CrossEntropyLoss", m);
+        Experiment folder = conv.withData(new DataSpec("folder:nothing-here", null, null, 0.8, 64, true, false))
+                .withInputShape(List.of(1, 28, 28));
+        m = assertThrows(ExperimentException.class, () -> new TrainingRun(folder, Path.of("/nonexistent")))
+                .getMessage();
+        assertTrue(m.startsWith("data.dataset: "), m);
     }
 }

@@ -1,0 +1,49 @@
+"""1D convolution: exported from LayerLab as PyTorch code.
+
+Input: one sample is a tensor of shape [2, 20] (channels, length); the model takes a batch
+of shape [N, 2, 20] and gives [N, 2]. 102 parameters. The experiment file is model-only: it
+names no data, loss or optimizer.
+
+LayerLab's weights file loads into this model as it is:
+
+    from safetensors.torch import load_file
+    model = Model1DConvolution()
+    model.load_state_dict(load_file("weights.safetensors"))
+"""
+import torch
+from torch import nn
+
+INPUT_SHAPE = (2, 20)  # one sample, without the batch axis
+
+
+class Model1DConvolution(nn.Sequential):
+    # An nn.Sequential (itself an nn.Module) rather than an nn.Module that holds one: its
+    # state_dict() keys are then "0.weight", "0.bias", ..., those of LayerLab's weights file.
+    def __init__(self):
+        super().__init__(
+            nn.Conv1d(in_channels=2, out_channels=4, kernel_size=5, stride=2, padding=1, dilation=2),  # 0: [N, 4, 7]
+            nn.ReLU(),                                  # 1: [N, 4, 7]
+            nn.Flatten(),                               # 2: [N, 28]
+            nn.Linear(in_features=28, out_features=2),  # 3: [N, 2]
+        )
+
+    def forward(self, x):
+        for layer in self:
+            x = layer(x)
+        return x
+
+
+if __name__ == "__main__":
+    import sys
+    from safetensors.torch import load_file
+
+    model = Model1DConvolution()
+    # the weights LayerLab saved: python this_file.py [weights.safetensors]
+    weights = sys.argv[1] if len(sys.argv) > 1 else "weights.safetensors"
+    model.load_state_dict(load_file(weights))
+    model.eval()
+    x = torch.rand(4, *INPUT_SHAPE)  # a random batch of 4 samples
+    with torch.no_grad():
+        y = model(x)
+    print(model)
+    print(y.shape)  # torch.Size([4, 2])
