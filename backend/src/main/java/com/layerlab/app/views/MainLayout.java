@@ -32,8 +32,10 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
 
         Anchor playground = link("", "Playground");
         Anchor compare = link("compare", "Compare activations");
-        links = List.of(playground, compare);
-        Nav nav = new Nav(playground, compare);
+        Anchor cnn = link("cnn", "CNN lab");
+        Anchor convolution = link("convolution", "Convolution");
+        links = List.of(playground, compare, cnn, convolution);
+        Nav nav = new Nav(playground, compare, cnn, convolution);
         nav.addClassName("ll-nav");
         header.add(brand, nav);
 

@@ -1,0 +1,1035 @@
+package com.layerlab.app.views;
+
+import com.layerlab.app.CnnDataService;
+import com.layerlab.app.CnnImages;
+import com.layerlab.app.CnnInspection;
+import com.layerlab.app.CnnLayerTypes;
+import com.layerlab.app.CnnLimits;
+import com.layerlab.app.CnnLinks;
+import com.layerlab.app.CnnPresets;
+import com.layerlab.app.CnnTraining;
+import com.layerlab.app.CnnTrainingService;
+import com.layerlab.app.CompareActivation;
+import com.layerlab.app.ShareLinks;
+import com.layerlab.app.components.CnnLayerEditor;
+import com.layerlab.app.components.CnnConfusionMatrix;
+import com.layerlab.app.components.GradientChart;
+import com.layerlab.app.components.ImageGrid;
+import com.layerlab.app.components.LossChart;
+import com.layerlab.datasets.ImageDataException;
+import com.layerlab.datasets.Points2D;
+import com.layerlab.datasets.ImageFolders;
+import com.layerlab.datasets.ImageSet;
+import com.layerlab.datasets.ImageSets;
+import com.layerlab.engine.experiment.DataSpec;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.ExperimentException;
+import com.layerlab.engine.experiment.OptimizerSpec;
+import com.layerlab.engine.summary.EventArchive;
+import com.layerlab.engine.train.EpochStats;
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.dependency.CssImport;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.upload.Upload;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.streams.DownloadHandler;
+import com.vaadin.flow.server.streams.UploadHandler;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The CNN lab: build a network layer by layer (each layer's shape, parameters and size formula as
+ * you type), pick the images, train on the server and watch it learn: curves, speed, a confusion
+ * matrix, predictions, feature maps, filters and gradient sizes; compare ReLU, Tanh and Sigmoid on
+ * the same network; share the whole experiment as a link.
+ */
+@Route(value = CnnLinks.ROUTE, layout = MainLayout.class)
+@PageTitle("CNN lab | LayerLab")
+@CssImport("./components/cnn-view.css")
+public class CnnView extends Div implements BeforeEnterObserver {
+
+    static final List<Double> LEARNING_RATES = List.of(0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3);
+    static final List<Integer> BATCH_SIZES = List.of(1, 8, 16, 32, 64, 128, 256, 512);
+    static final List<Double> SPLITS = List.of(0.5, 0.6, 0.7, 0.75, 0.8, 0.9);
+    private static final String TRAIN_COLOR = "#0877bd";
+    private static final String TEST_COLOR = "#f59322";
+    private static final List<Integer> DASH = List.of(6, 4);
+    private static final int BATCH_SHOWN = 32;
+
+    private final CnnTrainingService trainingService;
+    private final CnnDataService data;
+    private final CnnLimits limits;
+
+    private CnnLinks.State state = CnnLinks.DEFAULTS;
+    private CnnInspection.Result inspection;
+    private String trainProblem;
+    private CnnTraining training;
+    private int generation;
+    private CnnTraining.Phase phase;
+    private List<String> shownRunNames = List.of();
+    private int shownPoints = -1;
+    private List<CnnTraining.Guess> guesses = List.of();
+    private List<CnnTraining.Planes> guessImages = List.of();
+    private List<String> classNames = List.of();
+    private int chosen;
+    private String loadedData;
+    private int[] dataShape;
+    private CnnInspection.DataInfo dataInfo;
+    private String dataError;
+
+    // header and toolbar
+    private final Div linkError = new Div();
+    private final Select<CnnPresets.Preset> preset = new Select<>();
+    private final Span presetDescription = new Span();
+    private final Button train = new Button("Train", VaadinIcon.PLAY.create());
+    private final Button pause = new Button("Pause", VaadinIcon.PAUSE.create());
+    private final Button stop = new Button("Stop", VaadinIcon.STOP.create());
+    private final IntegerField epochs = new IntegerField("Epochs");
+    private final Select<String> optimizer = new Select<>();
+    private final Select<Double> learningRate = new Select<>();
+    private final Checkbox compare = new Checkbox("Compare ReLU, Tanh, Sigmoid");
+    private final Anchor shareLink = new Anchor();
+    private final Button copyLink = new Button("Copy link", VaadinIcon.LINK.create());
+    private final Div problem = new Div();
+    // data
+    private final Select<String> dataset = new Select<>();
+    private final IntegerField limit = new IntegerField();
+    private final Select<Integer> batchSize = new Select<>();
+    private final Select<Double> split = new Select<>();
+    private final Checkbox shuffle = new Checkbox("shuffle");
+    private final Span dataNote = new Span();
+    private final ImageGrid batch = new ImageGrid();
+    private final Upload upload;
+    private final Div uploadMessage = new Div();
+    // model
+    private final CnnLayerEditor editor = new CnnLayerEditor();
+    // training
+    private final Span status = new Span();
+    private final ProgressBar progress = new ProgressBar();
+    private final Span epochText = new Span();
+    private final Span speed = new Span();
+    private final Span eta = new Span();
+    private final Anchor logs = new Anchor();
+    /** The training whose TensorBoard files a download gets (read on the download's request thread). */
+    private volatile CnnTraining logged;
+    private final LossChart lossChart = new LossChart();
+    private final LossChart accuracyChart = new LossChart();
+    private final GradientChart gradientChart = new GradientChart();
+    private final CnnConfusionMatrix confusion = new CnnConfusionMatrix();
+    private final Span confusionTitle = new Span();
+    private final ImageGrid predictions = new ImageGrid();
+    private final ImageGrid filters = new ImageGrid();
+    private final Div featureMaps = new Div();
+    private final Span featureTitle = new Span();
+
+    public CnnView(CnnTrainingService trainingService, CnnDataService data) {
+        this.trainingService = trainingService;
+        this.data = data;
+        this.limits = data.limits();
+        setId("cnn-view");
+        addClassName("cnn-view");
+
+        H2 title = new H2("CNN lab");
+        title.addClassName("cnn-title");
+        Paragraph intro = new Paragraph("Stack the layers of a convolutional network, see every layer's output shape "
+                + "and parameter count as you type, then train it on real images and watch what it learns.");
+        intro.addClassName("cnn-intro");
+        linkError.setId("cnn-link-error");
+        linkError.addClassName("cnn-message");
+        linkError.getElement().setAttribute("role", "alert");
+        linkError.setVisible(false);
+
+        upload = new Upload(UploadHandler.inMemory((meta, bytes) -> {
+            // decode and store on the upload's request thread; only the page changes under its lock
+            String name = CnnDataService.folderName(meta.fileName());
+            String error = null;
+            ImageFolders.Imported imported = null;
+            try {
+                imported = data.importZip(new ByteArrayInputStream(bytes), name);
+            } catch (ImageDataException | ExperimentException e) {
+                error = e.getMessage();
+            } catch (RuntimeException e) {
+                error = "the file could not be read as a zip of images";
+            }
+            String fileName = meta.fileName();
+            ImageFolders.Imported done = imported;
+            String problemText = error;
+            getUI().ifPresent(ui -> ui.access(() -> uploaded(fileName, done, problemText)));
+        }));
+
+        Div head = new Div(title, intro);
+        head.addClassName("cnn-head");
+        Div body = new Div(dataPanel(), modelPanel());
+        body.addClassName("cnn-body");
+        add(head, linkError, toolbar(), problem, body, trainingPanel());
+        showState();
+    }
+
+    // ---- layout ------------------------------------------------------------------------------------
+
+    private Div toolbar() {
+        preset.setId("cnn-preset");
+        preset.setLabel("Preset");
+        preset.setItems(CnnPresets.all(data.cifar10Present()));
+        preset.setItemLabelGenerator(CnnPresets.Preset::title);
+        preset.setPlaceholder("Custom");
+        preset.setWidth("17em");
+        preset.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                state = new CnnLinks.State(e.getValue().experiment(), state.comparing() && CnnLinks.hasActivation(
+                        e.getValue().experiment()) ? state.compare() : List.of());
+                linkError.setVisible(false);
+                showState();
+            }
+        });
+        presetDescription.setId("cnn-preset-description");
+        presetDescription.addClassName("cnn-preset-description");
+
+        train.setId("cnn-train");
+        train.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        train.addClickListener(e -> startTraining());
+        pause.setId("cnn-pause");
+        pause.addClickListener(e -> {
+            if (training == null) {
+                return;
+            }
+            if (training.isPaused()) {
+                training.resume();
+                pause.setText("Pause");
+                pause.setIcon(VaadinIcon.PAUSE.create());
+            } else {
+                training.pause();
+                pause.setText("Resume");
+                pause.setIcon(VaadinIcon.PLAY.create());
+            }
+        });
+        stop.setId("cnn-stop");
+        stop.addThemeVariants(ButtonVariant.LUMO_ERROR);
+        stop.addClickListener(e -> {
+            if (training != null) {
+                training.stop();
+                stop.setEnabled(false);
+                pause.setEnabled(false);
+            }
+        });
+        pause.setEnabled(false);
+        stop.setEnabled(false);
+
+        epochs.setId("cnn-epochs");
+        epochs.setMin(1);
+        epochs.setMax(limits.maxEpochs());
+        epochs.setStepButtonsVisible(true);
+        epochs.setWidth("7.5em");
+        epochs.setValueChangeMode(ValueChangeMode.LAZY);
+        epochs.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                setExperiment(state.experiment().withEpochs(e.getValue()));
+            }
+        });
+
+        optimizer.setId("cnn-optimizer");
+        optimizer.setLabel("Optimizer");
+        optimizer.setItems(OptimizerSpec.TYPES);
+        optimizer.setWidth("7em");
+        optimizer.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                double lr = state.experiment().optimizer().lr();
+                setExperiment(state.experiment().withOptimizer(e.getValue().equals(OptimizerSpec.ADAM)
+                        ? OptimizerSpec.adam(lr) : OptimizerSpec.sgd(lr, 0.9, 0, false)));
+            }
+        });
+
+        learningRate.setId("cnn-lr");
+        learningRate.setLabel("Learning rate");
+        learningRate.setWidth("8em");
+        learningRate.setItemLabelGenerator(CnnView::rate);
+        learningRate.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                setExperiment(state.experiment().withOptimizer(state.experiment().optimizer().withLr(e.getValue())));
+                if (training != null && training.isAlive()) {
+                    // the running training takes it from its next batch
+                    training.setLearningRate(e.getValue());
+                }
+            }
+        });
+
+        compare.setId("cnn-compare");
+        compare.addValueChangeListener(e -> {
+            if (e.isFromClient()) {
+                state = new CnnLinks.State(state.experiment(), e.getValue() ? CnnLayerTypes.ACTIVATIONS : List.of());
+                refresh(false);
+            }
+        });
+
+        shareLink.setId("cnn-share-link");
+        shareLink.setText("Link to this experiment");
+        shareLink.addClassName("cnn-share-link");
+        copyLink.setId("cnn-copy-link");
+        copyLink.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        copyLink.addClickListener(e -> getElement().executeJs(
+                "const url = new URL($0, document.baseURI).href;"
+                        + "return (navigator.clipboard ? navigator.clipboard.writeText(url) : Promise.reject())"
+                        + ".then(() => true, () => false);", CnnLinks.location(state))
+                .then(Boolean.class, ok -> Notification.show(Boolean.TRUE.equals(ok)
+                                ? "Link copied: whoever opens it gets this experiment, layers, data and settings."
+                                : "Copying was not allowed here: use \"Link to this experiment\" instead.", 3000,
+                        Notification.Position.BOTTOM_START)));
+
+        Div transport = new Div(train, pause, stop);
+        transport.addClassName("cnn-transport");
+        Div links = new Div(shareLink, copyLink);
+        links.addClassName("cnn-links");
+        Div controls = new Div(preset, epochs, optimizer, learningRate, compare, transport);
+        controls.addClassName("cnn-toolbar-row");
+        Div about = new Div(presetDescription, links);
+        about.addClassName("cnn-toolbar-about");
+        Div bar = new Div(controls, about);
+        bar.addClassNames("ll-panel", "cnn-toolbar");
+
+        problem.setId("cnn-train-problem");
+        problem.addClassName("cnn-problem");
+        return bar;
+    }
+
+    private Div dataPanel() {
+        dataset.setId("cnn-dataset");
+        dataset.setLabel("Data set");
+        dataset.setWidthFull();
+        dataset.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                DataSpec d = state.experiment().data();
+                Map<String, Object> options = new LinkedHashMap<>();
+                // keep a quick run quick: carry a limit over, as samples for the generated shapes
+                Object n = d.options().getOrDefault(ImageSets.LIMIT, d.options().get(ImageSets.SAMPLES));
+                if (n != null) {
+                    options.put(e.getValue().equals(ImageSets.SHAPES) ? ImageSets.SAMPLES : ImageSets.LIMIT, n);
+                } else if (e.getValue().equals(ImageSets.SHAPES)) {
+                    options.put(ImageSets.SAMPLES, CnnPresets.SHAPES_SAMPLES);
+                }
+                setExperiment(followingData(state.experiment()).withData(new DataSpec(e.getValue(), options, null,
+                        d.trainFraction(), d.batchSize(), d.shuffle(), d.dropLast())));
+            }
+        });
+
+        limit.setId("cnn-limit");
+        limit.setMin(1);
+        limit.setMax(ImageSets.MAX_LIMIT);
+        limit.setClearButtonVisible(true);
+        limit.setValueChangeMode(ValueChangeMode.LAZY);
+        limit.addValueChangeListener(e -> {
+            if (e.isFromClient()) {
+                String option = optionName();
+                DataSpec d = state.experiment().data();
+                if (e.getValue() != null && e.getValue() < 1) {
+                    limit.setInvalid(true);
+                    limit.setErrorMessage("At least 1");
+                    return;
+                }
+                limit.setInvalid(false);
+                setExperiment(state.experiment().withData(d.withOption(option, e.getValue())));
+            }
+        });
+
+        batchSize.setId("cnn-batch-size");
+        batchSize.setLabel("batch_size");
+        batchSize.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                setExperiment(state.experiment().withData(state.experiment().data().withBatchSize(e.getValue())));
+            }
+        });
+        split.setId("cnn-split");
+        split.setLabel("Train share");
+        split.setItems(SPLITS);
+        split.setItemLabelGenerator(f -> Math.round(f * 100) + " %");
+        split.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                setExperiment(state.experiment().withData(state.experiment().data().withTrainFraction(e.getValue())));
+            }
+        });
+        shuffle.setId("cnn-shuffle");
+        shuffle.addValueChangeListener(e -> {
+            if (e.isFromClient()) {
+                DataSpec d = state.experiment().data();
+                setExperiment(state.experiment().withData(new DataSpec(d.dataset(), d.options(), d.features(),
+                        d.trainFraction(), d.batchSize(), e.getValue(), d.dropLast())));
+            }
+        });
+        dataNote.setId("cnn-data-note");
+        dataNote.addClassName("ll-hint");
+
+        batch.setId("cnn-batch");
+        batch.setTileSize(44);
+        batch.setEmptyText("No images to show.");
+
+        upload.setId("cnn-upload");
+        upload.setAcceptedFileTypes(".zip", "application/zip", "application/x-zip-compressed");
+        upload.setMaxFiles(1);
+        upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, limits.maxUploadBytes()));
+        upload.setDropLabel(new Span("or drop a zip: one folder of PNG/JPEG images per class (up to "
+                + (limits.maxUploadBytes() >> 20) + " MB)"));
+        upload.addFileRejectedListener(e -> showUploadMessage("\"" + e.getFileName() + "\" was not uploaded: "
+                + (e.getErrorMessage() == null ? "" : e.getErrorMessage().replaceAll("\\.$", "").toLowerCase(Locale.ROOT))
+                + ". Use a .zip of at most " + (limits.maxUploadBytes() >> 20) + " MB.", true));
+        uploadMessage.setId("cnn-upload-message");
+        uploadMessage.addClassName("cnn-message");
+        uploadMessage.setVisible(false);
+
+        Div row1 = new Div(limit, batchSize);
+        row1.addClassName("cnn-pair");
+        Div row2 = new Div(split, shuffle);
+        row2.addClassNames("cnn-pair", "cnn-pair-end");
+        Span batchTitle = new Span("A batch, as the DataLoader deals it");
+        batchTitle.addClassName("cnn-subtitle");
+        Div panel = new Div(section("Data"), dataset, row1, row2, dataNote, batchTitle, batch, upload, uploadMessage);
+        panel.addClassNames("ll-panel", "cnn-data");
+        return panel;
+    }
+
+    private Div modelPanel() {
+        editor.setLayersListener(layers -> setExperiment(state.experiment().withModel(layers), false));
+        editor.setInputListener(shape -> setExperiment(state.experiment().withInputShape(shape), false));
+        Span hint = new Span("Fields take PyTorch's names; leave one empty for PyTorch's default. A size is one number "
+                + "or two (height, width).");
+        hint.addClassName("ll-hint");
+        Div panel = new Div(section("Model: nn.Sequential"), hint, editor);
+        panel.addClassNames("ll-panel", "cnn-model");
+        return panel;
+    }
+
+    private Div trainingPanel() {
+        status.setId("cnn-status");
+        status.addClassName("cnn-status");
+        progress.setId("cnn-progress");
+        progress.setMin(0);
+        progress.setMax(1);
+        progress.addClassName("cnn-progress");
+        epochText.setId("cnn-epoch");
+        speed.setId("cnn-speed");
+        eta.setId("cnn-eta");
+        for (Span s : List.of(epochText, speed, eta)) {
+            s.addClassName("cnn-metric");
+        }
+        logs.setId("cnn-logs");
+        logs.setText("TensorBoard logs (.zip)");
+        logs.setHref(logsDownload());
+        logs.getElement().setAttribute("title", "This run's event files: unzip, then tensorboard --logdir <folder>");
+        logs.addClassName("cnn-logs");
+        logs.setVisible(false);
+        Div bar = new Div(status, progress, epochText, speed, eta, logs);
+        bar.addClassName("cnn-progress-row");
+
+        lossChart.setId("cnn-loss-chart");
+        lossChart.setHeightPx(180);
+        lossChart.setYLabel("loss");
+        accuracyChart.setId("cnn-accuracy-chart");
+        accuracyChart.setHeightPx(180);
+        accuracyChart.setYLabel("accuracy %");
+        gradientChart.setId("cnn-gradient-chart");
+        gradientChart.setChartHeight(180);
+        confusion.setId("cnn-confusion");
+        confusionTitle.setId("cnn-confusion-title");
+        confusionTitle.addClassName("cnn-subtitle");
+        confusionTitle.setText("Confusion matrix (test images)");
+        predictions.setId("cnn-predictions");
+        predictions.setTileSize(48);
+        predictions.setSelectable(true);
+        predictions.setEmptyText("Test images and the model's top-3 guesses appear once training starts.");
+        predictions.addTileClickListener(e -> choose(e.index()));
+        filters.setId("cnn-filters");
+        filters.setTileSize(36);
+        filters.setEmptyText("The first layer has no Conv2d filters to show.");
+        featureMaps.setId("cnn-feature-maps");
+        featureMaps.addClassName("cnn-feature-maps");
+        featureTitle.setId("cnn-feature-title");
+        featureTitle.addClassName("cnn-subtitle");
+        featureTitle.setText("Feature maps: pick a test image above");
+
+        Div charts = new Div(card("Loss (solid: train, dashed: test)", lossChart),
+                card("Accuracy % (solid: train, dashed: test)", accuracyChart),
+                card("Gradient size per layer: mean |dL/dW| over the last epoch (log scale)", gradientChart));
+        charts.addClassName("cnn-charts");
+        Div confusionCard = card(null, confusionTitle, confusion);
+        Div predictionCard = card("Test images: class, then the top-3 guesses (red: wrong); click one for its feature maps",
+                predictions);
+        predictionCard.addClassName("cnn-wide");
+        Div results = new Div(confusionCard, predictionCard);
+        results.addClassName("cnn-results");
+        Div mapsCard = card(null, featureTitle, featureMaps);
+        mapsCard.addClassName("cnn-wide");
+        Div filterCard = card("First layer's filters (kernels), as images", filters);
+        Div inside = new Div(filterCard, mapsCard);
+        inside.addClassName("cnn-results");
+
+        Div panel = new Div(section("Training"), bar, charts, results, inside);
+        panel.setId("cnn-training");
+        panel.addClassNames("ll-panel", "cnn-training");
+        return panel;
+    }
+
+    /** The event files of the latest training, zipped on the download's own request. */
+    private DownloadHandler logsDownload() {
+        return event -> {
+            CnnTraining t = logged;
+            if (t == null || t.logDir() == null) {
+                event.getResponse().setStatus(404);
+                return;
+            }
+            t.flushLogs();
+            event.setFileName("layerlab-cnn-logs.zip");
+            event.setContentType("application/zip");
+            EventArchive.writeZip(t.logDir(), event.getOutputStream());
+        };
+    }
+
+    private static H3 section(String text) {
+        H3 h = new H3(text);
+        h.addClassName("ll-panel-title");
+        return h;
+    }
+
+    private static Div card(String heading, Component... body) {
+        Div d = new Div();
+        d.addClassName("cnn-card");
+        if (heading != null) {
+            Span h = new Span(heading);
+            h.addClassName("cnn-subtitle");
+            d.add(h);
+        }
+        d.add(body);
+        return d;
+    }
+
+    // ---- state -------------------------------------------------------------------------------------
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        ShareLinks.Parsed<CnnLinks.State> parsed = CnnLinks.parse(event.getLocation().getQueryParameters().getParameters());
+        state = parsed.value();
+        if (parsed.ok()) {
+            linkError.setVisible(false);
+        } else {
+            linkError.setText(parsed.error() + " Opening the default experiment instead.");
+            linkError.setVisible(true);
+        }
+        showState();
+    }
+
+    @Override
+    protected void onAttach(AttachEvent attachEvent) {
+        super.onAttach(attachEvent);
+        showLink();
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detachEvent) {
+        // the service ends the training thread when this view detaches
+        training = null;
+        super.onDetach(detachEvent);
+    }
+
+    /** Puts the whole state into the controls (a preset, a link). */
+    private void showState() {
+        Experiment e = state.experiment();
+        preset.setValue(matchingPreset(e));
+        presetDescription.setText(preset.getValue() == null ? "Your own network." : preset.getValue().description());
+        epochs.setValue(e.epochs());
+        optimizer.setValue(e.optimizer().type());
+        List<Double> rates = new ArrayList<>(LEARNING_RATES);
+        if (!rates.contains(e.optimizer().lr())) {
+            rates.add(e.optimizer().lr());
+            rates.sort(Double::compare);
+        }
+        learningRate.setItems(rates);
+        learningRate.setValue(e.optimizer().lr());
+        compare.setValue(state.comparing());
+        showData();
+        editor.setLayers(e.model());
+        refresh(true);
+    }
+
+    private void showData() {
+        DataSpec d = state.experiment().data();
+        List<CnnDataService.Choice> choices = new ArrayList<>(data.choices());
+        if (choices.stream().noneMatch(c -> c.id().equals(d.dataset()))) {
+            choices.add(new CnnDataService.Choice(d.dataset(), d.dataset() + " (not available here)"));
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        choices.forEach(c -> labels.put(c.id(), c.label()));
+        dataset.setItems(new ArrayList<>(labels.keySet()));
+        dataset.setItemLabelGenerator(id -> labels.getOrDefault(id, id));
+        dataset.setValue(d.dataset());
+        String option = optionName();
+        limit.setLabel(option);
+        limit.setPlaceholder(option.equals(ImageSets.SAMPLES) ? "10000" : "all");
+        Object n = d.options().get(option);
+        limit.setValue(n instanceof Number num ? num.intValue() : null);
+        limit.setInvalid(false);
+        List<Integer> sizes = new ArrayList<>(BATCH_SIZES.stream().filter(s -> s <= limits.maxBatchSize()).toList());
+        if (!sizes.contains(d.batchSize())) {
+            sizes.add(d.batchSize());
+            sizes.sort(Integer::compare);
+        }
+        batchSize.setItems(sizes);
+        batchSize.setValue(d.batchSize());
+        List<Double> splits = new ArrayList<>(SPLITS);
+        if (!splits.contains(d.trainFraction())) {
+            splits.add(d.trainFraction());
+            splits.sort(Double::compare);
+        }
+        split.setItems(splits);
+        split.setValue(d.trainFraction());
+        shuffle.setValue(d.shuffle());
+    }
+
+    private String optionName() {
+        return ImageSets.SHAPES.equals(state.experiment().data().dataset()) ? ImageSets.SAMPLES : ImageSets.LIMIT;
+    }
+
+    private CnnPresets.Preset matchingPreset(Experiment e) {
+        for (CnnPresets.Preset p : CnnPresets.all(data.cifar10Present())) {
+            if (p.experiment().equals(e)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private void setExperiment(Experiment e) {
+        setExperiment(e, true);
+    }
+
+    /** A change from a control: the new experiment, checked, linked; {@code controls}: show it in the controls too. */
+    private void setExperiment(Experiment e, boolean controls) {
+        CnnPresets.Preset p = matchingPreset(e);
+        // an edited preset is the user's own network now
+        Experiment named = p != null ? e : e.withName(customName(e));
+        List<String> cmp = state.comparing() && CnnLinks.hasActivation(named) ? state.compare() : List.of();
+        state = new CnnLinks.State(named, cmp);
+        preset.setValue(p);
+        presetDescription.setText(p == null ? "Your own network." : p.description());
+        if (controls) {
+            showData();
+        }
+        refresh(false);
+    }
+
+    /** The experiment without an input shape that only repeated the current data set's, before the set changes. */
+    private Experiment followingData(Experiment e) {
+        return e.inputShape() != null && dataShape != null && e.inputShape().equals(toList(dataShape))
+                ? e.withInputShape(null) : e;
+    }
+
+    private static List<Integer> toList(int[] a) {
+        List<Integer> l = new ArrayList<>();
+        for (int v : a) {
+            l.add(v);
+        }
+        return l;
+    }
+
+    private static String customName(Experiment e) {
+        String n = e.name() == null ? "" : e.name();
+        return n.startsWith("Custom") || n.isBlank() ? (n.isBlank() ? "Custom CNN" : n) : "Custom: " + n;
+    }
+
+    /** Re-checks the experiment and shows the result everywhere: layers, data, the Train button, the link. */
+    private void refresh(boolean dataChangedForSure) {
+        Experiment e = state.experiment();
+        String dataKey = e.data().dataset() + e.data().options() + e.data().batchSize() + e.data().shuffle() + e.seed();
+        if (dataChangedForSure || !dataKey.equals(loadedData)) {
+            loadedData = dataKey;
+            loadData();
+        }
+        boolean folder = ImageSets.isFolder(e.data().dataset());
+        if (folder && e.inputShape() == null && dataShape != null) {
+            // an uploaded set's shape is known only from its files: the experiment must state it
+            e = e.withInputShape(toList(dataShape));
+            state = new CnnLinks.State(e, state.compare());
+        }
+        editor.setInput(e.inputShape(), dataShape, folder && e.inputShape() != null && dataShape != null
+                && e.inputShape().equals(toList(dataShape)));
+        inspection = CnnInspection.inspect(e);
+        editor.show(inspection);
+        trainProblem = CnnInspection.trainProblem(e, inspection, dataInfo, limits);
+        if (dataInfo == null && dataError != null && inspection.ok()) {
+            trainProblem = "The data set cannot be loaded: " + dataError;
+        }
+        boolean comparable = CnnLinks.hasActivation(e);
+        compare.setEnabled(comparable);
+        compare.setValue(state.comparing());
+        compare.setTooltipText(comparable ? "Trains one copy per activation, same seed and starting weights"
+                : "The model has no ReLU, Tanh or Sigmoid to swap");
+        if (!comparable && state.comparing()) {
+            state = new CnnLinks.State(e, List.of());
+        }
+        problem.setText(trainProblem == null ? "" : trainProblem);
+        problem.setVisible(trainProblem != null);
+        showButtons();
+        showLink();
+    }
+
+    private void loadData() {
+        DataSpec d = state.experiment().data();
+        try {
+            ImageSet set = data.load(d, state.experiment().seedOrZero());
+            dataShape = set.shape();
+            dataError = null;
+            dataInfo = new CnnInspection.DataInfo(d.dataset(), set.size(), set.classes(), set.shape());
+            List<ImageGrid.Tile> tiles = new ArrayList<>();
+            for (int i : CnnDataService.firstBatch(set, d, state.experiment().seedOrZero(), BATCH_SHOWN)) {
+                tiles.add(CnnImages.dataImage(set, i));
+            }
+            batch.setTiles(tiles);
+            // as the training run splits: the set's official split where it has one, else train_fraction
+            int n = set.size();
+            boolean official = set.officialTrainCount() > 0 && set.officialTrainCount() < n;
+            int train = official ? set.officialTrainCount() : Points2D.trainCount(n, d.trainFraction());
+            split.setEnabled(!official);
+            split.setTooltipText(official ? "This set comes with its own train/test split, which is used" : null);
+            dataNote.setText(String.format(Locale.ROOT, "%,d images %s, %d classes; %,d to train on, %,d to test%s. "
+                            + "Showing %d of a batch of %d.", n, CnnInspection.shape(set.shape()), set.classes(),
+                    train, n - train, official ? " (the official split)" : "", tiles.size(), d.batchSize()));
+            dataNote.removeClassName("cnn-error-text");
+        } catch (ExperimentException | ImageDataException ex) {
+            dataShape = null;
+            dataInfo = null;
+            dataError = ex.getMessage();
+            batch.setTiles(List.of());
+            dataNote.setText(ex.getMessage());
+            dataNote.addClassName("cnn-error-text");
+        }
+    }
+
+    private void showButtons() {
+        boolean running = training != null && training.isAlive() && phase != CnnTraining.Phase.DONE
+                && phase != CnnTraining.Phase.STOPPED && phase != CnnTraining.Phase.FAILED;
+        train.setEnabled(!running && trainProblem == null);
+        train.setText(phase == null || running ? "Train" : "Train again");
+        train.setTooltipText(trainProblem);
+        pause.setEnabled(running && phase != CnnTraining.Phase.LOADING);
+        stop.setEnabled(running);
+        if (!running) {
+            pause.setText("Pause");
+            pause.setIcon(VaadinIcon.PAUSE.create());
+        }
+        if (phase == null) {
+            status.setText(trainProblem == null ? "Ready: press Train." : "Not ready to train: see the note above.");
+        }
+    }
+
+    /** Keeps the address bar and the share link on the current experiment (only while it is valid: a link must open). */
+    private void showLink() {
+        shareLink.setVisible(inspection.ok());
+        if (!inspection.ok()) {
+            copyLink.setEnabled(false);
+            copyLink.setTooltipText("Fix the red layer first: a link carries a working model.");
+            return;
+        }
+        copyLink.setEnabled(true);
+        copyLink.setTooltipText(null);
+        String location = CnnLinks.location(state);
+        shareLink.setHref(location);
+        getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null, location));
+    }
+
+    // ---- training ----------------------------------------------------------------------------------
+
+    private void startTraining() {
+        if (trainProblem != null) {
+            return;
+        }
+        if (training != null) {
+            training.close();
+        }
+        List<Experiment> runs = new ArrayList<>();
+        if (state.comparing()) {
+            for (String a : state.compare()) {
+                runs.add(CnnLinks.withActivation(state.experiment(), a));
+            }
+        } else {
+            runs.add(state.experiment());
+        }
+        int gen = ++generation;
+        resetResults(runs);
+        try {
+            training = trainingService.start(this, runs, frame -> {
+                if (gen == generation) {
+                    onFrame(frame);
+                }
+            });
+            logged = training;
+            logs.setVisible(training.logDir() != null);
+            phase = CnnTraining.Phase.LOADING;
+            status.setText("Loading the data and building the model\u2026");
+            progress.setIndeterminate(true);
+            // the results are below the editor: bring them into view
+            getElement().executeJs("const t = document.getElementById('cnn-training');"
+                    + "if (t) t.scrollIntoView({behavior: 'smooth', block: 'start'});");
+        } catch (CnnTrainingService.BusyException ex) {
+            training = null;
+            phase = null;
+            status.setText(ex.getMessage());
+        }
+        showButtons();
+    }
+
+    private void resetResults(List<Experiment> runs) {
+        shownRunNames = List.of();
+        shownPoints = -1;
+        lossChart.setSeries(List.of());
+        accuracyChart.setSeries(List.of());
+        gradientChart.show(List.of(), List.of());
+        confusion.show(null, null);
+        predictions.setTiles(List.of());
+        filters.setTiles(List.of());
+        featureMaps.removeAll();
+        guesses = List.of();
+        guessImages = List.of();
+        chosen = 0;
+        progress.setValue(0);
+        epochText.setText("");
+        speed.setText("");
+        eta.setText("");
+        confusionTitle.setText("Confusion matrix (test images)" + (runs.size() > 1 ? " of the " + activationOf(runs.get(0).name())
+                + " run" : ""));
+    }
+
+    private void choose(int tile) {
+        if (tile < 0 || tile >= guesses.size()) {
+            return;
+        }
+        chosen = guesses.get(tile).index();
+        showGuesses();
+        if (training != null) {
+            training.choose(chosen);
+        }
+    }
+
+    private void onFrame(CnnTraining.Frame f) {
+        CnnTraining.Progress p = f.progress();
+        phase = p.phase();
+        showProgress(p);
+        showCurves(f.runs());
+        if (f.details() != null) {
+            showDetails(f.details());
+        }
+        showButtons();
+    }
+
+    private void showProgress(CnnTraining.Progress p) {
+        progress.setIndeterminate(p.phase() == CnnTraining.Phase.LOADING);
+        progress.setValue(p.batches() > 0 ? Math.min(1, (double) p.batch() / p.batches()) : 0);
+        String run = p.runs() > 1 ? " \u00b7 run " + (p.run() + 1) + " of " + p.runs() + " (" + state.compare().get(
+                Math.min(p.run(), state.compare().size() - 1)) + ")" : "";
+        epochText.setText(p.epoch() == 0 ? "" : "Epoch " + p.epoch() + " of " + p.epochs() + run
+                + (p.batches() > 0 && p.phase() != CnnTraining.Phase.DONE ? " \u00b7 batch " + p.batch() + " of " + p.batches() : ""));
+        speed.setText((Double.isFinite(p.imagesPerSecond()) && p.imagesPerSecond() > 0
+                ? String.format(Locale.ROOT, "%,.0f images/s \u00b7 ", p.imagesPerSecond()) : "")
+                + (Double.isFinite(p.learningRate()) ? "lr " + rate(p.learningRate()) : ""));
+        eta.setText(Double.isFinite(p.epochEta()) && p.phase() == CnnTraining.Phase.TRAINING
+                ? "epoch: " + duration(p.epochEta()) + " left \u00b7 all: " + duration(p.totalEta()) + " left" : "");
+        status.setText(switch (p.phase()) {
+            case LOADING -> "Loading the data and building the model\u2026";
+            case TRAINING -> "Training\u2026";
+            case PAUSED -> "Paused: change the learning rate, or pick test images to look at.";
+            case STOPPED -> p.message() == null ? "Stopped." : p.message();
+            case DONE -> "Done: " + p.epochs() + (p.epochs() == 1 ? " epoch." : " epochs.");
+            case FAILED -> p.message();
+        });
+        status.setClassName("cnn-error-text", p.phase() == CnnTraining.Phase.FAILED);
+        if (p.phase() == CnnTraining.Phase.PAUSED) {
+            pause.setText("Resume");
+            pause.setIcon(VaadinIcon.PLAY.create());
+        } else if (p.phase() == CnnTraining.Phase.TRAINING && training != null && !training.isPaused()) {
+            pause.setText("Pause");
+            pause.setIcon(VaadinIcon.PAUSE.create());
+        }
+    }
+
+    private void showCurves(List<CnnTraining.RunHistory> runs) {
+        List<String> names = runs.stream().map(CnnTraining.RunHistory::name).toList();
+        int points = runs.stream().mapToInt(r -> r.stats().size()).sum();
+        if (!names.equals(shownRunNames)) {
+            shownRunNames = names;
+            shownPoints = -1;
+            List<LossChart.Series> series = new ArrayList<>();
+            for (String n : names) {
+                series.add(new LossChart.Series(label(n, runs.size(), "train"), color(n, runs.size(), TRAIN_COLOR)));
+            }
+            for (String n : names) {
+                series.add(new LossChart.Series(label(n, runs.size(), "test"), color(n, runs.size(), TEST_COLOR), DASH));
+            }
+            lossChart.setSeries(series);
+            accuracyChart.setSeries(series);
+        }
+        if (points != shownPoints) {
+            shownPoints = points;
+            lossChart.clear();
+            accuracyChart.clear();
+            int longest = runs.stream().mapToInt(r -> r.stats().size()).max().orElse(0);
+            for (int ep = 0; ep < longest; ep++) {
+                double[] loss = new double[runs.size() * 2];
+                double[] acc = new double[runs.size() * 2];
+                for (int i = 0; i < runs.size(); i++) {
+                    List<EpochStats> s = runs.get(i).stats();
+                    EpochStats st = ep < s.size() ? s.get(ep) : null;
+                    loss[i] = st == null ? Double.NaN : st.trainLoss();
+                    loss[runs.size() + i] = st == null ? Double.NaN : st.testLoss();
+                    acc[i] = st == null || st.trainAccuracy() == null ? Double.NaN : st.trainAccuracy() * 100;
+                    acc[runs.size() + i] = st == null || st.testAccuracy() == null ? Double.NaN : st.testAccuracy() * 100;
+                }
+                lossChart.append(ep, loss);
+                accuracyChart.append(ep, acc);
+            }
+            List<GradientChart.Series> grads = new ArrayList<>();
+            for (CnnTraining.RunHistory r : runs) {
+                grads.add(new GradientChart.Series(runs.size() > 1 ? activationOf(r.name()) : "gradient",
+                        color(r.name(), runs.size(), TRAIN_COLOR), r.gradientNorms()));
+            }
+            gradientChart.show(runs.isEmpty() ? List.of() : runs.get(0).gradientLayers(), grads);
+        }
+    }
+
+    private static String activationOf(String runName) {
+        int colon = runName == null ? -1 : runName.indexOf(':');
+        return colon > 0 ? runName.substring(0, colon) : "";
+    }
+
+    private static String label(String runName, int runs, String which) {
+        return runs > 1 ? activationOf(runName) + " " + which : which;
+    }
+
+    private static String color(String runName, int runs, String single) {
+        if (runs < 2) {
+            return single;
+        }
+        try {
+            return CompareActivation.parse(activationOf(runName)).color();
+        } catch (IllegalArgumentException e) {
+            return single;
+        }
+    }
+
+    private void showDetails(CnnTraining.Details d) {
+        classNames = d.classNames();
+        confusion.show(d.classNames(), d.confusion());
+        int total = 0;
+        int right = 0;
+        for (int r = 0; r < d.confusion().length; r++) {
+            for (int c = 0; c < d.confusion()[r].length; c++) {
+                total += d.confusion()[r][c];
+                right += r == c ? d.confusion()[r][c] : 0;
+            }
+        }
+        String of = shownRunNames.size() > 1 ? " of the " + activationOf(shownRunNames.get(0)) + " run" : "";
+        confusionTitle.setText(String.format(Locale.ROOT, "Confusion matrix%s after epoch %d: %,d of %,d test images right (%.1f%%)",
+                of, d.epoch(), right, total, total == 0 ? 0 : 100.0 * right / total));
+        guesses = d.guesses();
+        guessImages = d.images();
+        chosen = d.chosen();
+        showGuesses();
+        filters.setTiles(d.filters() == null ? List.of() : CnnImages.filters(d.filters()));
+        showFeatureMaps(d);
+    }
+
+    private void showGuesses() {
+        List<ImageGrid.Tile> tiles = new ArrayList<>();
+        for (int i = 0; i < guesses.size() && i < guessImages.size(); i++) {
+            CnnTraining.Guess g = guesses.get(i);
+            tiles.add(CnnImages.guess(guessImages.get(i), g, classNames, g.index() == chosen));
+        }
+        predictions.setTiles(tiles);
+    }
+
+    private void showFeatureMaps(CnnTraining.Details d) {
+        featureMaps.removeAll();
+        featureTitle.setText("Feature maps of test image " + d.chosen() + " (class "
+                + (d.guesses().stream().filter(g -> g.index() == d.chosen()).map(g -> classNameOf(g.label())).findFirst()
+                .orElse("?")) + ") after epoch " + d.epoch() + ": every layer's output");
+        if (d.chosenImage() != null) {
+            featureMaps.add(mapRow("input", "Input " + CnnInspection.shape(d.chosenImage().shape()),
+                    List.of(new ImageGrid.Tile(d.chosenImage().shape(), CnnImages.unitBytes(d.chosenImage().values()),
+                            d.chosenImage().shape()[0] >= 3 ? ImageGrid.Mode.RGB : ImageGrid.Mode.GRAY, null, null, "input",
+                            false, false)), 64));
+        }
+        for (CnnTraining.LayerOutput out : d.featureMaps()) {
+            int[] s = out.output().shape();
+            String more = s.length == 3 && s[0] > CnnImages.MAX_CHANNELS ? " (first " + CnnImages.MAX_CHANNELS + " channels)" : "";
+            int px = s.length == 3 ? (s[1] >= 24 ? 48 : s[1] >= 12 ? 40 : 32) : 96;
+            featureMaps.add(mapRow(String.valueOf(out.layer()), out.layer() + " " + out.type() + " " + CnnInspection.shape(s) + more,
+                    CnnImages.featureMaps(out.output()), px));
+        }
+    }
+
+    private String classNameOf(int k) {
+        return k >= 0 && k < classNames.size() ? classNames.get(k) : String.valueOf(k);
+    }
+
+    private static Div mapRow(String key, String title, List<ImageGrid.Tile> tiles, int px) {
+        Span t = new Span(title);
+        t.addClassName("cnn-map-title");
+        ImageGrid g = new ImageGrid();
+        g.setTileSize(px);
+        g.setTiles(tiles);
+        Div row = new Div(t, g);
+        row.addClassName("cnn-map-row");
+        row.getElement().setAttribute("data-layer", key);
+        return row;
+    }
+
+    private void uploaded(String fileName, ImageFolders.Imported imported, String error) {
+        upload.clearFileList();
+        if (error != null) {
+            showUploadMessage("\"" + fileName + "\" was not added: " + error.replaceAll("\\.$", "") + ". Nothing was changed.", true);
+            return;
+        }
+        showUploadMessage(String.format(Locale.ROOT, "Added \"%s\": %,d images %s in %d classes (%s).", imported.name(),
+                imported.images(), CnnInspection.shape(new int[] {imported.channels(), imported.height(), imported.width()}),
+                imported.classNames().size(), String.join(", ", imported.classNames())), false);
+        DataSpec d = state.experiment().data();
+        setExperiment(followingData(state.experiment()).withData(new DataSpec(imported.id(), Map.of(), null,
+                d.trainFraction(), d.batchSize(), d.shuffle(), d.dropLast())));
+    }
+
+    private void showUploadMessage(String text, boolean error) {
+        uploadMessage.setText(text);
+        uploadMessage.setClassName("cnn-ok", !error);
+        uploadMessage.setVisible(true);
+    }
+
+    private static String rate(double lr) {
+        return java.math.BigDecimal.valueOf(lr).stripTrailingZeros().toPlainString();
+    }
+
+    private static String duration(double seconds) {
+        if (!Double.isFinite(seconds)) {
+            return "\u2013";
+        }
+        long s = Math.max(0, Math.round(seconds));
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+}

@@ -1,0 +1,85 @@
+package com.layerlab.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.LayerSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CnnInspectionTest {
+
+    private static final Experiment CIFAR = CnnPresets.byKey(CnnPresets.CIFAR10_TUTORIAL, false).experiment();
+
+    @Test
+    void aWorkingModelHasEveryShapeAndTheTotal() {
+        CnnInspection.Result r = CnnInspection.inspect(CIFAR);
+        assertTrue(r.ok());
+        assertEquals(9, r.rows().size());
+        assertEquals("[3, 32, 32]", Arrays.toString(r.rows().get(0).input()));
+        assertEquals("[64, 4, 4]", Arrays.toString(r.rows().get(6).input()));
+        assertEquals("[10]", Arrays.toString(r.output()));
+        assertEquals(145_578, r.totalParams());
+        assertNull(r.problem());
+    }
+
+    @Test
+    void aLayerThatBreaksTheShapesIsNamedWithTheReasonAndTheLayersBeforeItKeepTheirShapes() {
+        List<LayerSpec> model = new ArrayList<>(CIFAR.model());
+        model.remove(6); // the Flatten: Linear now gets [64, 4, 4]
+        CnnInspection.Result r = CnnInspection.inspect(CIFAR.withModel(model));
+        assertFalse(r.ok());
+        assertEquals(6, r.errorIndex());
+        CnnInspection.Row bad = r.rows().get(6);
+        assertEquals("Linear", bad.type());
+        assertTrue(bad.error().contains("[64, 4, 4]") && bad.error().contains("Flatten"), bad.error());
+        assertEquals("[64, 4, 4]", Arrays.toString(r.rows().get(5).output()));
+        assertNull(r.rows().get(7).output());
+        assertNull(r.rows().get(7).error());
+        assertTrue(r.problem().startsWith("Layer 6 (Linear): "), r.problem());
+        assertNotNull(CnnInspection.trainProblem(CIFAR, r, null, CnnLimits.DEFAULT));
+    }
+
+    @Test
+    void textThatIsNoNumberIsReportedByTheEngineNamingTheField() {
+        List<LayerSpec> model = new ArrayList<>(CIFAR.model());
+        model.set(2, model.get(2).withArg("kernel_size", CnnLayerTypes.parse(CnnLayerTypes.Kind.SIZE, "five")));
+        CnnInspection.Result r = CnnInspection.inspect(CIFAR.withModel(model));
+        assertEquals(2, r.errorIndex());
+        assertTrue(r.rows().get(2).error().contains("kernel_size"), r.rows().get(2).error());
+        assertEquals(2432, r.rows().get(0).params());
+    }
+
+    @Test
+    void aKernelLargerThanItsInputIsCaught() {
+        List<LayerSpec> model = new ArrayList<>(CIFAR.model());
+        model.set(4, model.get(4).withArg("kernel_size", 20).withArg("padding", 0));
+        CnnInspection.Result r = CnnInspection.inspect(CIFAR.withModel(model));
+        assertEquals(4, r.errorIndex());
+        assertTrue(r.rows().get(4).error().toLowerCase().contains("too small"), r.rows().get(4).error());
+    }
+
+    @Test
+    void aBadInputShapeIsReportedOnTheInput() {
+        CnnInspection.Result r = CnnInspection.inspect(CIFAR.withInputShape(List.of(0, 3)));
+        assertFalse(r.ok());
+        assertNotNull(r.inputError());
+        assertEquals(-1, r.errorIndex());
+        assertTrue(r.problem().startsWith("Input: "));
+        assertEquals(9, r.rows().size());
+    }
+
+    @Test
+    void anEmptyModelCannotTrain() {
+        Experiment e = CIFAR.withModel(List.of());
+        CnnInspection.Result r = CnnInspection.inspect(e);
+        assertTrue(r.ok());
+        assertEquals("The model has no layers: add some.", CnnInspection.trainProblem(e, r, null, CnnLimits.DEFAULT));
+    }
+}

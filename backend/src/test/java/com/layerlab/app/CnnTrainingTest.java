@@ -1,0 +1,170 @@
+package com.layerlab.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.train.EpochStats;
+import com.layerlab.engine.summary.EventArchive;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CNN lab's background training, without a browser: frames, details, pause, stop, comparison. */
+class CnnTrainingTest {
+
+    private final List<CnnTraining.Frame> frames = Collections.synchronizedList(new ArrayList<>());
+
+    @TempDir
+    Path logs;
+
+    private CnnTraining start(List<Experiment> experiments) {
+        return start(experiments, null);
+    }
+
+    private CnnTraining start(List<Experiment> experiments, Path logRoot) {
+        // frames are delivered on the training thread itself, as UI.access would later
+        return new CnnTraining(experiments, null, logRoot, frames::add, task -> {
+            task.run();
+            return true;
+        }, Duration.ofMillis(5), null);
+    }
+
+    private CnnTraining.Frame await(Predicate<CnnTraining.Frame> p, String what) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < end) {
+            synchronized (frames) {
+                for (CnnTraining.Frame f : frames) {
+                    if (p.test(f)) {
+                        return f;
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no frame: " + what + "; last: " + (frames.isEmpty() ? "none" : frames.get(frames.size() - 1).progress()));
+    }
+
+    private static Experiment mnist(String preset, int limit, int batch, int epochs) {
+        Experiment e = CnnPresets.byKey(preset, false).experiment();
+        return e.withData(e.data().withOption("limit", limit).withBatchSize(batch)).withEpochs(epochs);
+    }
+
+    @Test
+    void trainsALeNetAndReportsWhatThePageShows() throws Exception {
+        Experiment e = mnist(CnnPresets.LENET, 400, 32, 2);
+        Path logRoot = logs.resolve("lenet");
+        CnnTraining t = start(List.of(e), logRoot);
+        try {
+            CnnTraining.Frame done = await(f -> f.progress().phase() == CnnTraining.Phase.DONE, "done");
+            List<EpochStats> h = done.runs().get(0).stats();
+            assertEquals(3, h.size(), "epoch 0 plus two epochs");
+            assertTrue(h.get(2).testAccuracy() > h.get(0).testAccuracy(), h.toString());
+            // progress came batch by batch, with a speed
+            assertTrue(frames.stream().anyMatch(f -> f.progress().phase() == CnnTraining.Phase.TRAINING
+                    && f.progress().batch() > 0 && f.progress().batches() == 10 && f.progress().imagesPerSecond() > 0));
+            CnnTraining.Details d = await(f -> f.details() != null && f.details().epoch() == 2, "details of epoch 2").details();
+            int total = 0;
+            for (int[] row : d.confusion()) {
+                for (int v : row) {
+                    total += v;
+                }
+            }
+            assertEquals(80, total, "the test split of 400 images at 0.8");
+            assertEquals(10, d.classNames().size());
+            assertEquals(CnnTraining.PREDICTIONS, d.guesses().size());
+            assertEquals(3, d.guesses().get(0).top().length);
+            assertEquals(CnnTraining.PREDICTIONS, d.images().size());
+            assertArrayEquals(new int[] {1, 28, 28}, d.images().get(0).shape());
+            assertEquals(e.model().size(), d.featureMaps().size());
+            assertArrayEquals(new int[] {6, 28, 28}, d.featureMaps().get(0).output().shape());
+            assertArrayEquals(new int[] {10}, d.featureMaps().get(11).output().shape());
+            assertArrayEquals(new int[] {6, 1, 5, 5}, d.filters().shape());
+            List<String> layers = done.runs().get(0).gradientLayers();
+            assertEquals(List.of("0 Conv2d", "3 Conv2d", "7 Linear", "9 Linear", "11 Linear"), layers);
+            assertTrue(java.util.Arrays.stream(done.runs().get(0).gradientNorms()).allMatch(v -> v > 0));
+
+            // TensorBoard files: one run folder, downloadable as a zip while the page is open
+            t.flushLogs();
+            List<Path> files = EventArchive.eventFiles(logRoot);
+            assertEquals(1, files.size());
+            assertTrue(files.get(0).toString().contains("0-LeNet-style-MNIST-model"), files.toString());
+            ByteArrayOutputStream zip = new ByteArrayOutputStream();
+            EventArchive.writeZip(logRoot, zip);
+            assertTrue(zip.size() > 1000);
+
+            t.choose(5);
+            CnnTraining.Details chosen = await(f -> f.details() != null && f.details().chosen() == 5, "image 5").details();
+            assertEquals(e.model().size(), chosen.featureMaps().size());
+        } finally {
+            t.close();
+            assertTrue(t.awaitTermination(Duration.ofSeconds(10)));
+        }
+        assertFalse(Files.exists(logRoot), "the logs go with the training");
+    }
+
+    @Test
+    void pausesResumesAndStops() throws Exception {
+        Experiment e = mnist(CnnPresets.PERCEPTRON, 2000, 4, 50);
+        CnnTraining t = start(List.of(e));
+        try {
+            await(f -> f.progress().phase() == CnnTraining.Phase.TRAINING && f.progress().batch() > 0, "training");
+            t.pause();
+            CnnTraining.Frame paused = await(f -> f.progress().phase() == CnnTraining.Phase.PAUSED, "paused");
+            int batch = paused.progress().batch();
+            assertEquals(0.001, paused.progress().learningRate(), 1e-12);
+            // while training: a speed, and an ETA for the epoch within the one for the whole run
+            assertTrue(frames.stream().map(CnnTraining.Frame::progress).anyMatch(p -> p.phase() == CnnTraining.Phase.TRAINING
+                    && Double.isFinite(p.epochEta()) && p.totalEta() > p.epochEta() && p.imagesPerSecond() > 0));
+            t.setLearningRate(0.1);
+            await(f -> f.progress().learningRate() == 0.1, "the new learning rate, applied while paused");
+            Thread.sleep(300);
+            CnnTraining.Progress still = t.progress();
+            assertEquals(CnnTraining.Phase.PAUSED, still.phase());
+            assertEquals(batch, still.batch());
+            frames.clear();
+            t.resume();
+            await(f -> f.progress().phase() == CnnTraining.Phase.TRAINING && f.progress().batch() > batch, "resumed");
+            t.stop();
+            CnnTraining.Frame stopped = await(f -> f.progress().phase() == CnnTraining.Phase.STOPPED, "stopped");
+            assertTrue(stopped.runs().get(0).stats().size() < 5, "stopped long before 50 epochs");
+            assertNotNull(stopped.progress().message());
+        } finally {
+            t.close();
+            assertTrue(t.awaitTermination(Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
+    void comparesActivationsOnTheSameStart() throws Exception {
+        Experiment e = mnist(CnnPresets.SHALLOW, 300, 32, 1);
+        CnnTraining t = start(List.of(CnnLinks.withActivation(e, "ReLU"), CnnLinks.withActivation(e, "Sigmoid")));
+        try {
+            CnnTraining.Frame done = await(f -> f.progress().phase() == CnnTraining.Phase.DONE, "done");
+            assertEquals(2, done.runs().size());
+            assertTrue(done.runs().get(0).name().startsWith("ReLU: "));
+            assertTrue(done.runs().get(1).name().startsWith("Sigmoid: "));
+            for (CnnTraining.RunHistory r : done.runs()) {
+                assertEquals(2, r.stats().size());
+                assertEquals(List.of("1 Linear", "3 Linear"), r.gradientLayers());
+            }
+            // both start near chance (ln 10 for ten classes) and learn differently
+            assertEquals(Math.log(10), done.runs().get(0).stats().get(0).testLoss(), 0.5);
+            assertEquals(Math.log(10), done.runs().get(1).stats().get(0).testLoss(), 0.5);
+            assertTrue(done.runs().get(0).stats().get(1).testLoss() != done.runs().get(1).stats().get(1).testLoss());
+        } finally {
+            t.close();
+            assertTrue(t.awaitTermination(Duration.ofSeconds(10)));
+        }
+    }
+}
