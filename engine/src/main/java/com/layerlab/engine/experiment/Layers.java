@@ -15,9 +15,6 @@ import java.util.Map;
  */
 public final class Layers {
 
-    /** Types this version can build and train; the rest can be checked and inspected. */
-    public static final List<String> BUILDABLE = List.of("Linear", "ReLU", "Tanh", "Sigmoid", "LeakyReLU", "Identity");
-
     private enum Kind { POS_INT, INT, BOOL, PROBABILITY, POS_NUMBER, NUMBER, POS_SIZE, NONNEG_SIZE }
 
     private record Arg(String name, Kind kind, boolean required, Object dflt) {
