@@ -117,10 +117,12 @@ public final class CnnFormula {
             }
             case "Linear" -> {
                 Integer o = intOf(spec.args().get("out_features"));
-                if (o == null || in.length != 1) {
+                if (o == null || in.length == 0) {
                     return null;
                 }
-                return String.format(Locale.ROOT, "%d*%d weights%s = %,d", in[0], o, bias ? " + " + o + " biases" : "", params);
+                // as torch.nn.Linear, the weights see only the last axis
+                return String.format(Locale.ROOT, "%d*%d weights%s = %,d", in[in.length - 1], o,
+                        bias ? " + " + o + " biases" : "", params);
             }
             case "BatchNorm2d" -> {
                 return String.format(Locale.ROOT, "a weight and a bias per channel: 2*%d = %,d (running mean and "

@@ -164,8 +164,11 @@ public final class CnnInspection {
         }
         int[] out = r.output();
         if (out.length != 1 || out[0] != data.classes()) {
-            String fix = out.length != 1 ? "end with Flatten and Linear(out_features=" + data.classes() + ")"
-                    : "set the last Linear layer's out_features to " + data.classes();
+            String fix = out.length == 1 ? "set the last Linear layer's out_features to " + data.classes()
+                    : r.rows().stream().filter(row -> row.type().equals("Linear") && row.input().length > 1).findFirst()
+                            .map(row -> "layer " + row.index() + " (Linear) gets " + shape(row.input())
+                                    + " and, as in PyTorch, maps only its last axis: add a Flatten before it")
+                            .orElse("end with Flatten and Linear(out_features=" + data.classes() + ")");
             return "The model's output is " + shape(out) + " but " + data.id() + " has " + data.classes()
                     + " classes, so CrossEntropyLoss needs [" + data.classes() + "] (one score per class): " + fix + ".";
         }

@@ -182,7 +182,7 @@ public final class CnnLayerTypes {
                 parts.add(text(spec.args().get("out_channels")));
             }
             case "Linear" -> {
-                parts.add(input != null && input.length > 0 ? String.valueOf(input[0]) : "in_features");
+                parts.add(input != null && input.length > 0 ? String.valueOf(input[input.length - 1]) : "in_features");
                 parts.add(text(spec.args().get("out_features")));
             }
             case "BatchNorm2d" -> parts.add(input != null && input.length > 0 ? String.valueOf(input[0]) : "num_features");

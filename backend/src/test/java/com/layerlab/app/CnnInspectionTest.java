@@ -31,19 +31,36 @@ class CnnInspectionTest {
 
     @Test
     void aLayerThatBreaksTheShapesIsNamedWithTheReasonAndTheLayersBeforeItKeepTheirShapes() {
+        // PyTorch code copied over: nn.Linear(1024, 64) but the Flatten before it forgotten
         List<LayerSpec> model = new ArrayList<>(CIFAR.model());
-        model.remove(6); // the Flatten: Linear now gets [64, 4, 4]
+        model.remove(6);
+        model.set(6, model.get(6).withArg("in_features", 1024));
         CnnInspection.Result r = CnnInspection.inspect(CIFAR.withModel(model));
         assertFalse(r.ok());
         assertEquals(6, r.errorIndex());
         CnnInspection.Row bad = r.rows().get(6);
         assertEquals("Linear", bad.type());
-        assertTrue(bad.error().contains("[64, 4, 4]") && bad.error().contains("Flatten"), bad.error());
+        assertTrue(bad.error().contains("[64, 4, 4]") && bad.error().contains("add a Flatten layer before it"), bad.error());
         assertEquals("[64, 4, 4]", Arrays.toString(r.rows().get(5).output()));
         assertNull(r.rows().get(7).output());
         assertNull(r.rows().get(7).error());
         assertTrue(r.problem().startsWith("Layer 6 (Linear): "), r.problem());
         assertNotNull(CnnInspection.trainProblem(CIFAR, r, null, CnnLimits.DEFAULT));
+    }
+
+    @Test
+    void withoutFlattenLinearMapsTheLastAxisAndTrainingSaysWhereTheFlattenGoes() {
+        List<LayerSpec> model = new ArrayList<>(CIFAR.model());
+        model.remove(6);
+        Experiment e = CIFAR.withModel(model);
+        CnnInspection.Result r = CnnInspection.inspect(e);
+        assertTrue(r.ok());
+        assertEquals("[64, 4, 64]", Arrays.toString(r.rows().get(6).output()));
+        assertEquals("[64, 4, 10]", Arrays.toString(r.output()));
+        CnnInspection.DataInfo shapes = new CnnInspection.DataInfo("shapes", 100, 10, new int[] {3, 32, 32});
+        assertEquals("The model's output is [64, 4, 10] but shapes has 10 classes, so CrossEntropyLoss needs [10] (one "
+                + "score per class): layer 6 (Linear) gets [64, 4, 4] and, as in PyTorch, maps only its last axis: add a "
+                + "Flatten before it.", CnnInspection.trainProblem(e, r, shapes, CnnLimits.DEFAULT));
     }
 
     @Test

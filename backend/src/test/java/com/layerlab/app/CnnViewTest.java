@@ -117,10 +117,13 @@ class CnnViewTest extends BrowserTestBase {
         page.waitForFunction("() => !document.querySelector('#cnn-layer-3').classList.contains('broken')");
         assertFalse(page.locator("#cnn-train").isDisabled());
 
-        // without Flatten the Linear layer gets a 3D input
+        // without Flatten the Linear layer maps only the last axis of [16, 5, 5], as in PyTorch, and the
+        // output is no longer one score per class
         page.locator("#cnn-layer-6 .cnn-remove").click();
-        page.waitForFunction("() => document.querySelector('#cnn-layer-6').classList.contains('broken')");
-        assertTrue(page.locator("#cnn-layer-6 .cnn-layer-error").innerText().contains("Flatten"));
+        page.waitForFunction("() => document.querySelector('#cnn-train-problem').textContent.includes('Flatten')");
+        assertEquals("[16, 5, 120]", layerShapes(page).get(6));
+        assertTrue(page.locator("#cnn-train-problem").innerText().contains("layer 6 (Linear) gets [16, 5, 5]"),
+                page.locator("#cnn-train-problem").innerText());
         assertTrue(page.locator("#cnn-train").isDisabled());
         // add it back at the end and move it up into place
         chooseInSelect(page, "cnn-add-type", "Flatten");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.layerlab.datasets.ImageSets;
+import com.layerlab.engine.experiment.DataSets;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.experiment.ExperimentFiles;
@@ -84,7 +85,7 @@ public final class Main {
         List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
         try {
             switch (command) {
-                case "inspect" -> inspect(rest, out);
+                case "inspect" -> inspect(rest, out, err);
                 case "train" -> train(rest, out, err);
                 case "forward" -> forward(rest, out);
                 case "export-pytorch" -> exportPyTorch(rest, out);
@@ -191,9 +192,16 @@ public final class Main {
 
     // ---- inspect
 
-    private static void inspect(List<String> args, PrintStream out) {
+    private static void inspect(List<String> args, PrintStream out, PrintStream err) {
         Args a = parse("inspect", args, true, List.of());
-        ModelSummary s = Models.inspect(ExperimentFiles.read(Path.of(a.file())));
+        Experiment e = ExperimentFiles.read(Path.of(a.file()));
+        ModelSummary s = Models.inspect(e);
+        try {
+            // the model can be inspected on its own, but say now what training would refuse
+            DataSets.checkInputShape(e.data(), e.inputShape(), null);
+        } catch (ExperimentException x) {
+            err.println("layerlab: warning: " + x.getMessage() + "; training this file will be refused");
+        }
         ObjectNode root = JSON.createObjectNode();
         ArrayNode layers = root.putArray("layers");
         for (LayerInfo l : s.layers()) {

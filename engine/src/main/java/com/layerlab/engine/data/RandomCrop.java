@@ -48,42 +48,34 @@ public final class RandomCrop implements Transform {
         int top = rng.nextInt(ph - height + 1);
         int left = rng.nextInt(pw - width + 1);
         int[] shape = {c, height, width};
-        // source row of output row y is top + y - padding; outside 0..h-1 it is padding (zero)
         if (s.isImage()) {
-            byte[] in = s.pixels();
             byte[] out = new byte[c * height * width];
-            for (int ch = 0; ch < c; ch++) {
-                for (int y = 0; y < height; y++) {
-                    int sy = top + y - padding;
-                    if (sy < 0 || sy >= h) {
-                        continue;
-                    }
-                    int x0 = Math.max(0, padding - left);
-                    int x1 = Math.min(width, w + padding - left);
-                    if (x1 > x0) {
-                        System.arraycopy(in, (ch * h + sy) * w + left + x0 - padding, out, (ch * height + y) * width + x0,
-                                x1 - x0);
-                    }
-                }
-            }
+            copyWindow(s.pixels(), h, w, out, c, top, left);
             return s.withPixels(out, shape);
         }
-        float[] in = s.values();
         float[] out = new float[c * height * width];
+        copyWindow(s.values(), h, w, out, c, top, left);
+        return s.withValues(out, shape);
+    }
+
+    /**
+     * Copies the crop window of a {@code c x h x w} array ({@code byte[]} or {@code float[]}) into {@code out},
+     * row by row; window rows and columns that fall into the padding stay zero.
+     */
+    private void copyWindow(Object in, int h, int w, Object out, int c, int top, int left) {
+        int x0 = Math.max(0, padding - left);
+        int x1 = Math.min(width, w + padding - left);
+        if (x1 <= x0) {
+            return;
+        }
         for (int ch = 0; ch < c; ch++) {
             for (int y = 0; y < height; y++) {
                 int sy = top + y - padding;
-                if (sy < 0 || sy >= h) {
-                    continue;
-                }
-                int x0 = Math.max(0, padding - left);
-                int x1 = Math.min(width, w + padding - left);
-                if (x1 > x0) {
+                if (sy >= 0 && sy < h) {
                     System.arraycopy(in, (ch * h + sy) * w + left + x0 - padding, out, (ch * height + y) * width + x0, x1 - x0);
                 }
             }
         }
-        return s.withValues(out, shape);
     }
 
     @Override

@@ -198,7 +198,7 @@ public final class ExperimentFiles {
             if (out.length != 1 || out[0] != classes) {
                 throw new ExperimentException("the model's output has shape " + outText + " but " + loss + " on "
                         + classes + " classes needs [" + classes + "] (one " + (loss.equals(LossSpec.MSE) ? "value" : "logit")
-                        + " per class)" + (image && out.length > 1 ? "; add Flatten and a Linear layer at the end" : ""));
+                        + " per class)" + (out.length > 1 ? flattenHint(e, summary) : ""));
             }
         } else {
             if (classes != 2) {
@@ -228,6 +228,22 @@ public final class ExperimentFiles {
                     + "(use a smaller batch_size or drop_last false)");
         }
         return summary;
+    }
+
+    /**
+     * Why a classifier's output kept several axes: usually a Linear layer that got [C, H, W] and, as in
+     * PyTorch, mapped only the last axis.
+     */
+    private static String flattenHint(Experiment e, ModelSummary summary) {
+        int[] in = Models.inputShape(e);
+        for (LayerInfo l : summary.layers()) {
+            if (l.type().equals("Linear") && in.length > 1) {
+                return "; model[" + l.index() + "] (Linear) got " + Layers.shape(in) + " and, as in PyTorch, maps only "
+                        + "its last axis: add a Flatten layer before it";
+            }
+            in = l.outputShape();
+        }
+        return "; add Flatten and a Linear layer at the end";
     }
 
     private static void validateData(DataSpec d) {

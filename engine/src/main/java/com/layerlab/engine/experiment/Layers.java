@@ -287,18 +287,19 @@ public final class Layers {
     static Inferred infer(Checked l, int[] in) {
         switch (l.type) {
             case "Linear" -> {
+                // as torch.nn.Linear: it maps the last axis and keeps the others ([C, H, W] -> [C, H, out])
                 Integer given = l.optionalInteger("in_features");
-                if (in.length != 1) {
-                    throw l.error("expects input of shape " + (given == null ? "[in_features]" : "[" + given + "]")
-                            + " but got " + shape(in) + "; add a Flatten layer before it");
-                }
-                if (given != null && given != in[0]) {
-                    throw l.error("expects input of shape [" + given + "] but got " + shape(in)
-                            + " (in_features is " + given + ")");
+                int features = in[in.length - 1];
+                if (given != null && given != features) {
+                    throw l.error("expects input whose last axis is " + given + " (in_features is " + given + ") but got "
+                            + shape(in) + (in.length > 1 ? "; add a Flatten layer before it to use all " + count(in, 0)
+                            + " values" : ""));
                 }
                 int out = l.integer("out_features");
-                long params = mul((long) in[0], out) + (l.bool("bias") ? out : 0);
-                return new Inferred(new int[] {out}, params);
+                long params = mul((long) features, out) + (l.bool("bias") ? out : 0);
+                int[] outShape = in.clone();
+                outShape[in.length - 1] = out;
+                return new Inferred(outShape, params);
             }
             case "Conv1d", "Conv2d", "Conv3d", "ConvTranspose2d" -> {
                 return conv(l, in);
@@ -312,10 +313,7 @@ public final class Layers {
             case "Flatten" -> {
                 int d = batchAxis(l, "start_dim", l.integer("start_dim"), in);
                 int[] out = Arrays.copyOf(in, d);
-                long n = 1;
-                for (int k = d - 1; k < in.length; k++) {
-                    n = mul(n, in[k]);
-                }
+                long n = count(in, d - 1);
                 if (n > Integer.MAX_VALUE) {
                     throw l.error("input " + shape(in) + " has too many values to flatten (" + n + ")");
                 }
@@ -456,6 +454,15 @@ public final class Layers {
             r[i] = (int) v[i];
         }
         return r;
+    }
+
+    /** The number of values in axes {@code from..} of a per-sample shape. */
+    static long count(int[] shape, int from) {
+        long n = 1;
+        for (int k = from; k < shape.length; k++) {
+            n = mul(n, shape[k]);
+        }
+        return n;
     }
 
     private static long mul(long a, long b) {

@@ -114,7 +114,7 @@ public final class Models {
         for (int i = 0; i < e.model().size(); i++) {
             Layers.Checked c = Layers.check(i, e.model().get(i));
             modules.add(switch (c.type) {
-                case "Linear" -> new Linear(shape[0], c.integer("out_features"), c.bool("bias"), rng);
+                case "Linear" -> new Linear(shape[shape.length - 1], c.integer("out_features"), c.bool("bias"), rng);
                 case "Conv1d" -> new Conv1d(shape[0], c.integer("out_channels"), c.size("kernel_size"), c.size("stride"),
                         c.size("padding"), c.size("dilation"), c.integer("groups"), c.bool("bias"), rng);
                 case "Conv2d" -> new Conv2d(shape[0], c.integer("out_channels"), c.size("kernel_size"), c.size("stride"),

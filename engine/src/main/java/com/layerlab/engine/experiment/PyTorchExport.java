@@ -219,7 +219,7 @@ public final class PyTorchExport {
         List<String> a = new ArrayList<>();
         switch (c.type) {
             case "Linear" -> {
-                a.add("in_features=" + in[0]);
+                a.add("in_features=" + in[in.length - 1]);
                 a.add("out_features=" + c.integer("out_features"));
                 bias(a, c);
             }

@@ -3,7 +3,6 @@ package com.layerlab.engine.nn;
 import com.layerlab.engine.tensor.Tensor;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -173,12 +172,7 @@ public abstract class Convolution extends Module {
 
     @Override
     public Map<String, Tensor> stateDict() {
-        Map<String, Tensor> state = new LinkedHashMap<>();
-        state.put("weight", weight);
-        if (bias != null) {
-            state.put("bias", bias);
-        }
-        return state;
+        return weightAndBias(weight, bias);
     }
 
     /** As PyTorch prints it: {@code Conv2d(3, 32, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))}. */

@@ -3,7 +3,6 @@ package com.layerlab.engine.nn;
 import com.layerlab.engine.tensor.Tensor;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -89,12 +88,7 @@ public final class Linear extends Module {
 
     @Override
     public Map<String, Tensor> stateDict() {
-        Map<String, Tensor> state = new LinkedHashMap<>();
-        state.put("weight", weight);
-        if (bias != null) {
-            state.put("bias", bias);
-        }
-        return state;
+        return weightAndBias(weight, bias);
     }
 
     @Override

@@ -22,6 +22,16 @@ public abstract class Module {
         return new LinkedHashMap<>();
     }
 
+    /** PyTorch's state of a layer with a weight and an optional bias (null when it has none). */
+    static Map<String, Tensor> weightAndBias(Tensor weight, Tensor bias) {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        state.put("weight", weight);
+        if (bias != null) {
+            state.put("bias", bias);
+        }
+        return state;
+    }
+
     /** The tensors an optimizer trains: the state dict's values unless the layer has buffers. */
     public List<Tensor> parameters() {
         return new ArrayList<>(stateDict().values());

@@ -58,13 +58,14 @@ class ExportPyTorchCommandTest {
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, """
                 {"format": "layerlab/experiment@1", "input_shape": [1, 28, 28],
-                 "model": [{"type": "Conv2d", "out_channels": 4, "kernel_size": 3}, {"type": "Linear", "out_features": 10}]}
+                 "model": [{"type": "Conv2d", "out_channels": 4, "kernel_size": 3},
+                           {"type": "Linear", "in_features": 2704, "out_features": 10}]}
                 """);
         r = run("export-pytorch", bad.toString());
         assertEquals(2, r.status());
         assertEquals("", r.out());
-        assertEquals("layerlab: model[1] (Linear): expects input of shape [in_features] but got [4, 26, 26]; "
-                + "add a Flatten layer before it\n", r.err());
+        assertEquals("layerlab: model[1] (Linear): expects input whose last axis is 2704 (in_features is 2704) but got "
+                + "[4, 26, 26]; add a Flatten layer before it to use all 2704 values\n", r.err());
 
         r = run("export-pytorch", bad.toString(), "--weights", "w.safetensors");
         assertEquals(2, r.status());

@@ -64,17 +64,37 @@ class MainTest {
     }
 
     @Test
+    void inspectWarnsWhenTrainingWouldRefuseTheInputShape(@TempDir Path dir) throws Exception {
+        // FORMAT.md's own example pairs fashion-mnist (1x28x28) with input_shape [3, 32, 32]
+        Path f = dir.resolve("mismatch.json");
+        Files.writeString(f, """
+                {"format": "layerlab/experiment@1", "seed": 1, "task": "classification",
+                 "data": {"dataset": "fashion-mnist", "train_fraction": 0.8, "batch_size": 64},
+                 "input_shape": [3, 32, 32],
+                 "model": [{"type": "Conv2d", "out_channels": 4, "kernel_size": 5}, {"type": "Flatten"},
+                           {"type": "Linear", "out_features": 10}],
+                 "loss": {"type": "CrossEntropyLoss"}, "optimizer": {"type": "SGD", "lr": 0.01}, "epochs": 1}
+                """);
+        Result r = run("inspect", f.toString());
+        assertEquals(0, r.status());
+        assertTrue(r.out().contains("\"total_params\":"), r.out());
+        assertEquals("layerlab: warning: input_shape [3, 32, 32] does not agree with data set \"fashion-mnist\": its images "
+                + "are [1, 28, 28] (channels, height, width); training this file will be refused\n", r.err());
+    }
+
+    @Test
     void inspectRefusesAModelThatDoesNotFitItsInput(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("bad.json");
         Files.writeString(f, """
                 {"format": "layerlab/experiment@1", "input_shape": [3, 32, 32],
-                 "model": [{"type": "Conv2d", "out_channels": 3, "kernel_size": 3}, {"type": "Linear", "out_features": 10}]}
+                 "model": [{"type": "Conv2d", "out_channels": 3, "kernel_size": 3},
+                           {"type": "Linear", "in_features": 2700, "out_features": 10}]}
                 """);
         Result r = run("inspect", f.toString());
         assertEquals(2, r.status());
         assertEquals("", r.out());
-        assertEquals("layerlab: model[1] (Linear): expects input of shape [in_features] but got [3, 30, 30]; "
-                + "add a Flatten layer before it\n", r.err());
+        assertEquals("layerlab: model[1] (Linear): expects input whose last axis is 2700 (in_features is 2700) but got "
+                + "[3, 30, 30]; add a Flatten layer before it to use all 2700 values\n", r.err());
         r = run("inspect", dir.resolve("missing.json").toString());
         assertEquals(2, r.status());
         assertTrue(r.err().endsWith("missing.json: no such file\n"), r.err());

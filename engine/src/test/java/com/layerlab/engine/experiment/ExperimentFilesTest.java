@@ -170,6 +170,13 @@ class ExperimentFilesTest {
         m = assertThrows(ExperimentException.class, () -> ExperimentFiles.requireTrainable(cifar)).getMessage();
         assertEquals("input_shape [3, 32, 32] does not agree with data set \"fashion-mnist\": its images are [1, 28, 28] "
                 + "(channels, height, width)", m);
+        // without the Flatten, Linear maps only the last axis (as in PyTorch) and the output keeps three axes
+        Experiment noFlatten = cifar.withInputShape(null).withData(cifar.data().withDataset("shapes"))
+                .withModel(cifar.model().stream().filter(l -> !l.type().equals("Flatten")).toList());
+        m = assertThrows(ExperimentException.class, () -> ExperimentFiles.requireTrainable(noFlatten)).getMessage();
+        assertEquals("the model's output has shape [64, 4, 10] but CrossEntropyLoss on 10 classes needs [10] (one logit per "
+                + "class); model[6] (Linear) got [64, 4, 4] and, as in PyTorch, maps only its last axis: add a Flatten "
+                + "layer before it", m);
         m = assertThrows(ExperimentException.class, () -> ExperimentFiles.requireTrainable(ok.withBackend("cuda"))).getMessage();
         assertTrue(m.startsWith("backend \"cuda\" is not available"), m);
         Experiment spiral = ok.withData(ok.data().withDataset("spiral").withOption("classes", 3));

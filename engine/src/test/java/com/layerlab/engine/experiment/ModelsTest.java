@@ -108,12 +108,22 @@ class ModelsTest {
     }
 
     @Test
+    void linearMapsTheLastAxisAsInPyTorch() {
+        ModelSummary s = inspect(List.of(3, 30, 30), layer("Linear", "out_features", 4));
+        assertArrayEquals(new int[] {3, 30, 4}, s.outputShape());
+        assertEquals(30 * 4 + 4, s.totalParams());
+        assertArrayEquals(new int[] {5, 2}, inspect(List.of(5, 8), layer("Linear", "out_features", 2, "in_features", 8,
+                "bias", false)).outputShape());
+    }
+
+    @Test
     void shapeMismatchNamesTheLayerAndBothShapes() {
         String m = message(List.of(3, 32, 32), layer("Conv2d", "out_channels", 3, "kernel_size", 3),
                 layer("ReLU"), layer("Identity"), layer("Linear", "out_features", 4, "in_features", 8));
-        assertEquals("model[3] (Linear): expects input of shape [8] but got [3, 30, 30]; add a Flatten layer before it", m);
+        assertEquals("model[3] (Linear): expects input whose last axis is 8 (in_features is 8) but got [3, 30, 30]; "
+                + "add a Flatten layer before it to use all 2700 values", m);
         m = message(List.of(3), layer("Linear", "out_features", 4, "in_features", 8));
-        assertEquals("model[0] (Linear): expects input of shape [8] but got [3] (in_features is 8)", m);
+        assertEquals("model[0] (Linear): expects input whose last axis is 8 (in_features is 8) but got [3]", m);
         m = message(List.of(784), layer("Conv2d", "out_channels", 3, "kernel_size", 3));
         assertTrue(m.startsWith("model[0] (Conv2d): expects input of shape [C, H, W] but got [784]"), m);
         m = message(List.of(1, 28, 28), layer("Conv2d", "out_channels", 3, "kernel_size", 3, "in_channels", 3));
@@ -228,6 +238,10 @@ class ModelsTest {
                 layer("Conv1d", "out_channels", 4, "kernel_size", 5, "stride", 2, "dilation", 2, "bias", false),
                 layer("BatchNorm1d"), layer("Flatten", "start_dim", -2), LayerSpec.linear(3))),
                 "Conv1d", "BatchNorm1d", "Flatten", "Linear");
+        // Linear on a multi-axis input maps the last axis, as torch.nn.Linear does
+        buildAndRun(Experiment.modelOnly(List.of(2, 20), List.of(
+                layer("Conv1d", "out_channels", 3, "kernel_size", 5), LayerSpec.linear(7), LayerSpec.of("ReLU"))),
+                "Conv1d", "Linear", "ReLU");
         buildAndRun(Experiment.modelOnly(List.of(2, 4, 6, 6), List.of(
                 layer("Conv3d", "out_channels", 4, "kernel_size", List.of(2, 3, 3), "padding", List.of(0, 1, 1), "groups", 2),
                 layer("Softmax", "dim", 2), LayerSpec.of("Flatten"))),

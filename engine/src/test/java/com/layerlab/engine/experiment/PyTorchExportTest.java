@@ -257,10 +257,11 @@ class PyTorchExportTest {
     @Test
     void anInvalidModelIsRefusedNamingTheLayer() {
         Experiment e = Experiment.modelOnly(List.of(3, 32, 32), List.of(
-                LayerSpec.of("Conv2d", Map.of("out_channels", 3, "kernel_size", 3)), LayerSpec.linear(10)));
+                LayerSpec.of("Conv2d", Map.of("out_channels", 3, "kernel_size", 3)),
+                LayerSpec.of("Linear", Map.of("out_features", 10, "in_features", 900))));
         ExperimentException x = assertThrows(ExperimentException.class, () -> PyTorchExport.code(e));
-        assertEquals("model[1] (Linear): expects input of shape [in_features] but got [3, 30, 30]; add a Flatten layer before it",
-                x.getMessage());
+        assertEquals("model[1] (Linear): expects input whose last axis is 900 (in_features is 900) but got [3, 30, 30]; "
+                + "add a Flatten layer before it to use all 2700 values", x.getMessage());
         Experiment noInput = Experiment.modelOnly(null, List.of(LayerSpec.linear(1)));
         x = assertThrows(ExperimentException.class, () -> PyTorchExport.code(noInput));
         assertTrue(x.getMessage().startsWith("input_shape is missing"), x.getMessage());

@@ -483,4 +483,12 @@ class CnnOracleTest {
                     in -> in[0].softmax(dim));
         }
     }
+
+    @Test
+    void linearOnAMultiAxisInputMapsTheLastAxisAsPyTorchDoes() {
+        Random rng = new Random(5);
+        Linear layer = new Linear(5, 3, true, rng);
+        compare("Linear on [2, 4, 5]", new Tensor[] {leaf(rng, -2, 2, 2, 4, 5), layer.weight(), layer.bias()},
+                in -> layer.forward(in[0]), in -> in[0].matMul(in[1].transpose()).add(in[2]));
+    }
 }
