@@ -111,6 +111,10 @@ public final class TrainingRun implements AutoCloseable {
     private final ImageData images;
 
     private double[] gradientNorms;
+    /** Each gradient layer's weight before the current step, to measure what the step changed. */
+    private final List<float[]> weightsBefore = new ArrayList<>();
+    private volatile StepReport lastStep;
+    private int batchInEpoch;
     private int epoch;
     private EpochStats stats;
     private boolean lastEpochStopped;
@@ -335,6 +339,7 @@ public final class TrainingRun implements AutoCloseable {
             throw new IllegalStateException("this training run is closed");
         }
         BatchListener l = listener == null ? BatchListener.NONE : listener;
+        batchInEpoch = 0;
         stats = images != null ? trainImageEpoch(l) : train2DEpoch(l);
         RunLog current = log;
         if (current != null) {
@@ -406,11 +411,35 @@ public final class TrainingRun implements AutoCloseable {
         }
         l.backward();
         List<Module> layers = model.layers();
-        for (int j = 0; j < gradientLayerIndices.size(); j++) {
-            gradSums[j] += meanAbs(layers.get(gradientLayerIndices.get(j)).parameters().get(0).grad());
+        int k = gradientLayerIndices.size();
+        double[] gradient = new double[k];
+        for (int j = 0; j < k; j++) {
+            Tensor w = layers.get(gradientLayerIndices.get(j)).parameters().get(0);
+            gradient[j] = meanAbs(w.grad());
+            gradSums[j] += gradient[j];
+            if (weightsBefore.size() <= j) {
+                weightsBefore.add(new float[w.numel()]);
+            }
+            System.arraycopy(w.data(), 0, weightsBefore.get(j), 0, w.numel());
         }
         optimizer.step();
-        return new Step(out.detach(), dataLoss.item());
+        double[] update = new double[k];
+        double[] weight = new double[k];
+        for (int j = 0; j < k; j++) {
+            float[] after = layers.get(gradientLayerIndices.get(j)).parameters().get(0).data();
+            float[] before = weightsBefore.get(j);
+            double du = 0;
+            double sw = 0;
+            for (int i = 0; i < after.length; i++) {
+                du += Math.abs(after[i] - before[i]);
+                sw += Math.abs(after[i]);
+            }
+            update[j] = du / after.length;
+            weight[j] = sw / after.length;
+        }
+        double lossValue = dataLoss.item();
+        lastStep = new StepReport(epoch + 1, ++batchInEpoch, lossValue, gradientLayerNames, gradient, update, weight);
+        return new Step(out.detach(), lossValue);
     }
 
     private void finishEpoch(double[] gradSums, int steps, boolean stopped) {
@@ -720,6 +749,11 @@ public final class TrainingRun implements AutoCloseable {
      */
     public double[] gradientNorms() {
         return gradientNorms.clone();
+    }
+
+    /** What the latest training step did to each layer's weights; null before the first step. */
+    public StepReport lastStep() {
+        return lastStep;
     }
 
     /** The names of the layers {@link #gradientNorms()} reports on, as "index type": "0 Conv2d", "3 Linear". */

@@ -175,6 +175,36 @@ class TrainingRunTest {
     }
 
     @Test
+    void theLastStepReportsGradientUpdateAndWeightPerLayer() {
+        TrainingRun run = new TrainingRun(xor(3, OptimizerSpec.sgd(0.1)).withData(
+                DataSpec.of2D("xor", 500, 0, List.of("x1", "x2"), 0.5, 10)));
+        assertNull(run.lastStep());
+        float[] before = run.model().parameters().get(0).data().clone();
+        run.trainEpoch((batch, batches, rate) -> batch < 3);
+        StepReport s = run.lastStep();
+        assertEquals(1, s.epoch());
+        assertEquals(3, s.batch());
+        assertEquals(run.gradientLayers(), s.layers());
+        assertTrue(s.loss() > 0);
+        for (int j = 0; j < s.layers().size(); j++) {
+            assertTrue(s.gradient()[j] > 0, s.layers().get(j));
+            // plain SGD moves every weight by lr * |grad|
+            assertEquals(0.1 * s.gradient()[j], s.update()[j], 1e-4 * s.update()[j], s.layers().get(j));
+            assertTrue(s.relativeUpdate(j) > 0 && s.relativeUpdate(j) < 1, s.layers().get(j));
+        }
+        double moved = 0;
+        float[] after = run.model().parameters().get(0).data();
+        for (int i = 0; i < after.length; i++) {
+            moved += Math.abs(after[i]);
+        }
+        assertEquals(moved / after.length, s.weight()[0], 1e-6);
+        assertFalse(Arrays.equals(before, after));
+        run.trainEpoch((batch, batches, rate) -> false);
+        assertEquals(2, run.lastStep().epoch());
+        assertEquals(1, run.lastStep().batch());
+    }
+
+    @Test
     void gridsInputsWeightsAndGradientsHaveTheContractsLayout() {
         TrainingRun run = new TrainingRun(xor(3, OptimizerSpec.sgd(0.1)).withData(
                 DataSpec.of2D("xor", 500, 0, List.of("x1", "x2", "x1*x2"), 0.5, 10)));
