@@ -200,6 +200,13 @@ class CnnViewTest extends BrowserTestBase {
         page.locator("#cnn-limit input").fill("300");
         page.locator("#cnn-limit input").press("Tab");
         page.waitForFunction("() => document.querySelector('#cnn-data-note').textContent.startsWith('300 images')");
+        // 240 training images in the preset's batches of 64: three full batches and a short one, which
+        // drop_last leaves out
+        page.waitForFunction("() => document.querySelector('#cnn-data-note').textContent.includes("
+                + "'An epoch is 4 batches: 3 of 64 and a last one of 48.')");
+        page.click("#cnn-drop-last");
+        page.waitForFunction("() => document.querySelector('#cnn-data-note').textContent.includes("
+                + "'An epoch is 3 batches of 64; drop_last leaves out the last 48 images.')");
         page.click("#cnn-compare");
         waitForVaadin(page);
         String href = page.locator("#cnn-share-link").getAttribute("href");
@@ -219,6 +226,8 @@ class CnnViewTest extends BrowserTestBase {
         assertFalse(other.locator("#cnn-link-error").isVisible());
         assertEquals(4, other.locator("#cnn-layers .cnn-layer").count());
         assertEquals("300", other.locator("#cnn-limit input").inputValue());
+        assertEquals(Boolean.TRUE, other.locator("#cnn-drop-last").evaluate("c => c.checked"));
+        assertTrue(other.locator("#cnn-data-note").innerText().contains("drop_last leaves out the last 48 images"));
 
         // the comparison trains one copy per activation, on one chart
         other.click("#cnn-train");

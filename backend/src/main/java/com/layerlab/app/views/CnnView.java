@@ -120,6 +120,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final Select<Integer> batchSize = new Select<>();
     private final Select<Double> split = new Select<>();
     private final Checkbox shuffle = new Checkbox("shuffle");
+    private final Checkbox dropLast = new Checkbox("drop_last");
     private final Span dataNote = new Span();
     private final ImageGrid batch = new ImageGrid();
     private final Upload upload;
@@ -377,6 +378,15 @@ public class CnnView extends Div implements BeforeEnterObserver {
                         d.trainFraction(), d.batchSize(), e.getValue(), d.dropLast())));
             }
         });
+        dropLast.setId("cnn-drop-last");
+        dropLast.setTooltipText("Leave out the last, smaller batch of each epoch");
+        dropLast.addValueChangeListener(e -> {
+            if (e.isFromClient()) {
+                DataSpec d = state.experiment().data();
+                setExperiment(state.experiment().withData(new DataSpec(d.dataset(), d.options(), d.features(),
+                        d.trainFraction(), d.batchSize(), d.shuffle(), e.getValue())));
+            }
+        });
         dataNote.setId("cnn-data-note");
         dataNote.addClassName("ll-hint");
 
@@ -399,13 +409,30 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
         Div row1 = new Div(limit, batchSize);
         row1.addClassName("cnn-pair");
-        Div row2 = new Div(split, shuffle);
+        Div loaderFlags = new Div(shuffle, dropLast);
+        loaderFlags.addClassName("cnn-flags");
+        Div row2 = new Div(split, loaderFlags);
         row2.addClassNames("cnn-pair", "cnn-pair-end");
         Span batchTitle = new Span("A batch, as the DataLoader deals it");
         batchTitle.addClassName("cnn-subtitle");
         Div panel = new Div(section("Data"), dataset, row1, row2, dataNote, batchTitle, batch, upload, uploadMessage);
         panel.addClassNames("ll-panel", "cnn-data");
         return panel;
+    }
+
+    /** How the DataLoader cuts an epoch into batches, and what drop_last does to the short one. */
+    static String batchesText(int train, DataSpec d) {
+        int b = d.batchSize();
+        int full = train / b;
+        int rest = train % b;
+        if (rest == 0) {
+            return String.format(Locale.ROOT, "An epoch is %,d batches of %d.", full, b);
+        }
+        return d.dropLast()
+                ? String.format(Locale.ROOT, "An epoch is %,d batches of %d; drop_last leaves out the last %d images.",
+                        full, b, rest)
+                : String.format(Locale.ROOT, "An epoch is %,d batches: %,d of %d and a last one of %d.", full + 1, full, b,
+                        rest);
     }
 
     private Div modelPanel() {
@@ -602,6 +629,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         split.setItems(splits);
         split.setValue(d.trainFraction());
         shuffle.setValue(d.shuffle());
+        dropLast.setValue(d.dropLast());
     }
 
     private String optionName() {
@@ -658,7 +686,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
     /** Re-checks the experiment and shows the result everywhere: layers, data, the Train button, the link. */
     private void refresh(boolean dataChangedForSure) {
         Experiment e = state.experiment();
-        String dataKey = e.data().dataset() + e.data().options() + e.data().batchSize() + e.data().shuffle() + e.seed();
+        DataSpec d = e.data();
+        String dataKey = d.dataset() + d.options() + d.batchSize() + d.shuffle() + d.dropLast() + d.trainFraction() + e.seed();
         if (dataChangedForSure || !dataKey.equals(loadedData)) {
             loadedData = dataKey;
             loadData();
@@ -710,8 +739,9 @@ public class CnnView extends Div implements BeforeEnterObserver {
             split.setEnabled(!official);
             split.setTooltipText(official ? "This set comes with its own train/test split, which is used" : null);
             dataNote.setText(String.format(Locale.ROOT, "%,d images %s, %d classes; %,d to train on, %,d to test%s. "
-                            + "Showing %d of a batch of %d.", n, CnnInspection.shape(set.shape()), set.classes(),
-                    train, n - train, official ? " (the official split)" : "", tiles.size(), d.batchSize()));
+                            + "%s Showing %d of a batch of %d.", n, CnnInspection.shape(set.shape()), set.classes(),
+                    train, n - train, official ? " (the official split)" : "", batchesText(train, d), tiles.size(),
+                    d.batchSize()));
             dataNote.removeClassName("cnn-error-text");
         } catch (ExperimentException | ImageDataException ex) {
             dataShape = null;
