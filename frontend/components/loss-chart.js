@@ -78,6 +78,37 @@ class LossChart extends LitElement {
     this._schedule();
   }
 
+  /**
+   * A point that may lie before the latest x: inserted in order, or merged into the point at the same x
+   * (its non-null values replace that point's).
+   */
+  insert(x, ysJson) {
+    const ys = JSON.parse(ysJson);
+    const xs = this._data[0];
+    let at = xs.length;
+    if (at > 0 && xs[at - 1] > x) {
+      let lo = 0;
+      let hi = xs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (xs[mid] <= x) lo = mid + 1; else hi = mid;
+      }
+      at = lo;
+    }
+    const valid = (v) => v !== null && v !== undefined && isFinite(v);
+    if (at > 0 && xs[at - 1] === x) {
+      for (let i = 0; i < this._series.length; i++) {
+        if (valid(ys[i])) this._data[i + 1][at - 1] = ys[i];
+      }
+    } else {
+      xs.splice(at, 0, x);
+      for (let i = 0; i < this._series.length; i++) {
+        this._data[i + 1].splice(at, 0, valid(ys[i]) ? ys[i] : null);
+      }
+    }
+    this._schedule();
+  }
+
   clear() {
     this._data = [[], ...this._series.map(() => [])];
     this._schedule();
@@ -128,7 +159,8 @@ class LossChart extends LitElement {
       series: [
         { label: 'epoch', value: (u, v, si, idx) => {
             const x = idx === null || idx === undefined ? lastOf(u.data[0]) : v;
-            return x === null || x === undefined ? '–' : String(x);
+            // batch points sit between epochs: 1.25 is a quarter into epoch 2
+            return x === null || x === undefined ? '–' : String(Number.isInteger(x) ? x : Number(x.toFixed(2)));
           } },
         ...this._series.map((s) => ({
           label: s.name,

@@ -3,20 +3,13 @@ package com.layerlab.app;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.TrainingRun;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,18 +19,23 @@ import org.slf4j.LoggerFactory;
  * changes the learning rate and picks the image whose feature maps it shows; the thread applies all of
  * it between batches, so a {@link TrainingRun} is only ever touched by that thread.
  *
- * <p>Frames: progress at most once per frame interval (10 a second), and after every epoch the
- * details (confusion matrix, predictions, feature maps, filters, gradient sizes). While one frame waits
- * for the page no newer one is made, so a slow browser never piles frames up; details that could not
- * go out yet go with the next frame.
+ * <p>Frames: progress and the training loss of the latest batches at most once per frame interval (10 a
+ * second), and after every epoch the details of every run (confusion matrix, predictions, feature maps,
+ * filters). While one frame waits for the page no newer one is made, so a slow browser never piles
+ * frames up; details that could not go out yet go with the next frame.
+ *
+ * <p>Logs: each run writes TensorBoard event files, every epoch, into a sub-folder of the training's
+ * folder, until the folder reaches its size cap; the folder stays when the training ends (RunLogs
+ * deletes old folders).
  */
-public final class CnnTraining implements AutoCloseable {
+public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CnnTraining.class);
-    private static final AtomicLong IDS = new AtomicLong();
 
     /** How many test images the page shows with their predictions. */
     public static final int PREDICTIONS = 16;
+    /** About how many training-loss points an epoch adds to the curve (the mean loss of the batches between two). */
+    public static final int BATCH_POINTS_PER_EPOCH = 25;
 
     public enum Phase { LOADING, TRAINING, PAUSED, STOPPED, DONE, FAILED }
 
@@ -55,8 +53,20 @@ public final class CnnTraining implements AutoCloseable {
                            double imagesPerSecond, double epochEta, double totalEta, double learningRate, String message) {
     }
 
-    /** One run's curve points (epoch 0 first: the untrained model) and its latest gradient sizes. */
-    public record RunHistory(String name, List<EpochStats> stats, List<String> gradientLayers, double[] gradientNorms) {
+    /**
+     * One run's curve points (epoch 0 first: the untrained model), its training loss batch by batch
+     * and its latest gradient sizes.
+     */
+    public record RunHistory(String name, List<EpochStats> stats, List<LossPoint> batchLosses, List<String> gradientLayers,
+                             double[] gradientNorms) {
+    }
+
+    /**
+     * The mean training loss of the batches since the previous point.
+     *
+     * @param x where in the training: epochs done, fractions included (1.5: half way through epoch 2)
+     */
+    public record LossPoint(double x, double loss) {
     }
 
     /** A test image's class and the three classes the model rates highest, with their probabilities. */
@@ -71,33 +81,18 @@ public final class CnnTraining implements AutoCloseable {
     public record LayerOutput(int layer, String type, Planes output) {
     }
 
-    /** What the page shows after an epoch, of the first run. */
-    public record Details(int epoch, List<String> classNames, int[][] confusion, List<Guess> guesses, List<Planes> images,
-                          int chosen, Planes chosenImage, List<LayerOutput> featureMaps, Planes filters) {
+    /** What the page shows of one run after an epoch. */
+    public record Details(int run, int epoch, List<String> classNames, int[][] confusion, List<Guess> guesses,
+                          List<Planes> images, int chosen, Planes chosenImage, List<LayerOutput> featureMaps, Planes filters) {
     }
 
-    /** A frame: progress always, the runs' histories, and new details when there are any (else null). */
-    public record Frame(Progress progress, List<RunHistory> runs, Details details) {
+    /** A frame: progress always, the runs' histories, and new details of every run when there are any (else null). */
+    public record Frame(Progress progress, List<RunHistory> runs, List<Details> details) {
     }
 
-    /** How frames reach the page: in the app {@code UI.access}; false when the page is gone. */
-    @FunctionalInterface
-    public interface Delivery {
-        boolean deliver(Runnable task);
-    }
-
-    private final long id = IDS.incrementAndGet();
     private final List<Experiment> experiments;
     private final Path dataDir;
-    private final Path logRoot;
-    private final Consumer<Frame> onFrame;
-    private final Delivery delivery;
     private final Duration frameInterval;
-    private final Runnable onEnd;
-    private final Thread thread;
-    private final Object signal = new Object();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean frameInFlight = new AtomicBoolean();
 
     private volatile boolean paused;
     private volatile boolean stopRequested;
@@ -108,6 +103,9 @@ public final class CnnTraining implements AutoCloseable {
     // training-thread state (runs is read by other threads only to flush their logs)
     private volatile List<TrainingRun> runs = List.of();
     private final List<List<EpochStats>> history = new ArrayList<>();
+    private final List<List<LossPoint>> batchLosses = new ArrayList<>();
+    private double batchLossSum;
+    private int batchLossCount;
     private Phase phase = Phase.LOADING;
     private String message;
     private int runIndex;
@@ -119,38 +117,32 @@ public final class CnnTraining implements AutoCloseable {
     private double secondsPerBatch = Double.NaN;
     private long nextFrameNanos;
     private boolean owed;
-    private Details pendingDetails;
+    private List<Details> pendingDetails;
     private int chosen;
-    private List<Guess> lastGuesses = List.of();
     private List<Planes> testImages;
-    private Details lastDetails;
+    private List<Details> lastDetails;
 
     /**
      * Starts the thread: it loads the data, builds the runs and trains them for the experiments' epochs.
      *
-     * @param logRoot where the runs write TensorBoard event files, one folder per run (null: no logging);
-     *                it is deleted when the training ends
-     * @param onEnd   called once on the training thread when it ends (the service's bookkeeping)
+     * @param logs  where the runs write TensorBoard event files, one sub-folder per run (null: no logging)
+     * @param onEnd called once on the training thread when it ends (the service's bookkeeping)
      */
-    public CnnTraining(List<Experiment> experiments, Path dataDir, Path logRoot, Consumer<Frame> onFrame,
+    public CnnTraining(List<Experiment> experiments, Path dataDir, RunLogs.Folder logs, Consumer<Frame> onFrame,
                        Delivery delivery, Duration frameInterval, Runnable onEnd) {
+        super("cnn-training", onFrame, delivery, logs, onEnd);
         if (experiments.isEmpty()) {
             throw new IllegalArgumentException("nothing to train");
         }
         this.experiments = List.copyOf(experiments);
         this.dataDir = dataDir;
-        this.logRoot = logRoot;
-        this.onFrame = Objects.requireNonNull(onFrame);
-        this.delivery = Objects.requireNonNull(delivery);
         this.frameInterval = Objects.requireNonNull(frameInterval);
-        this.onEnd = onEnd == null ? () -> { } : onEnd;
-        this.thread = new Thread(this::loop, "cnn-training-" + id);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        start();
     }
 
-    public long id() {
-        return id;
+    /** The experiments trained, one per run. */
+    public List<Experiment> experiments() {
+        return experiments;
     }
 
     public void pause() {
@@ -182,18 +174,6 @@ public final class CnnTraining implements AutoCloseable {
         wake();
     }
 
-    /** The folder of the runs' TensorBoard event files, null when not logging. */
-    public Path logDir() {
-        return logRoot;
-    }
-
-    /** Writes the runs' queued events to their files (for a download while training); any thread. */
-    public void flushLogs() {
-        for (TrainingRun r : runs) {
-            r.flushLog();
-        }
-    }
-
     public boolean isPaused() {
         return paused;
     }
@@ -203,164 +183,115 @@ public final class CnnTraining implements AutoCloseable {
         return lastProgress;
     }
 
-    public boolean isAlive() {
-        return thread.isAlive();
-    }
-
-    /** Ends the thread without waiting (safe while holding the page's lock). */
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            thread.interrupt();
-        }
-    }
-
-    public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        thread.join(Math.max(1, timeout.toMillis()));
-        return !thread.isAlive();
-    }
-
-    private void wake() {
-        synchronized (signal) {
-            signal.notifyAll();
-        }
-    }
-
-    private void waitForSignal(long millis) throws InterruptedException {
-        synchronized (signal) {
-            if (!closed.get()) {
-                signal.wait(millis);
-            }
-        }
-        if (closed.get()) {
-            throw new InterruptedException("closed");
-        }
-    }
-
     // ---- the training thread ----------------------------------------------------------------------
 
-    private void loop() {
+    @Override
+    protected List<TrainingRun> liveRuns() {
+        return runs;
+    }
+
+    @Override
+    protected void failed(String why) {
+        phase = Phase.FAILED;
+        message = why;
+        owed = false;
+        deliverFinal(this::makeFrame);
+    }
+
+    @Override
+    protected void body() throws InterruptedException {
+        send(true);
+        List<TrainingRun> built = new ArrayList<>();
         try {
-            send(true);
-            List<TrainingRun> built = new ArrayList<>();
-            try {
-                for (Experiment e : experiments) {
-                    built.add(new TrainingRun(e, dataDir));
-                    history.add(new ArrayList<>());
-                }
-            } finally {
-                // what was built is closed with the rest when the thread ends
-                runs = built;
-            }
-            for (int i = 0; i < runs.size(); i++) {
-                if (logRoot != null) {
-                    runs.get(i).logTo(logRoot.resolve(runFolder(i)));
-                }
-                history.get(i).add(runs.get(i).stats());
-                LOG.info("CNN run {}.{} started: backend={} device={} dataset={} layers={} seed={}", id, i,
-                        EngineInfo.backend(), EngineInfo.device(), experiments.get(i).data().dataset(),
-                        experiments.get(i).model().size(), experiments.get(i).seed());
-            }
-            int epochs = experiments.get(0).epochs() == null ? 1 : experiments.get(0).epochs();
-            phase = Phase.TRAINING;
-            details();
-            send(true);
-            outer:
-            for (int ep = 1; ep <= epochs; ep++) {
-                epoch = ep;
-                for (int i = 0; i < runs.size(); i++) {
-                    runIndex = i;
-                    TrainingRun run = runs.get(i);
-                    batch = 0;
-                    batches = 0;
-                    epochStartNanos = System.nanoTime();
-                    applyLearningRate();
-                    EpochStats s = run.trainEpoch((b, n, ips) -> onBatch(b, n, ips));
-                    if (closed.get()) {
-                        throw new InterruptedException("closed");
-                    }
-                    if (run.epoch() >= ep && s != null) {
-                        history.get(i).add(s);
-                    }
-                    if (stopRequested) {
-                        break outer;
-                    }
-                }
-                details();
-                send(true);
-                // a pause asked for at the very end of an epoch holds here
-                holdWhilePaused();
-                if (stopRequested) {
-                    break;
-                }
-            }
-            phase = stopRequested ? Phase.STOPPED : Phase.DONE;
-            message = stopRequested ? "Stopped after epoch " + runs.get(0).epoch() + "." : null;
-            if (stopRequested) {
-                details();
-            }
-            send(true);
-            for (int i = 0; i < runs.size(); i++) {
-                LOG.info("CNN run {}.{} {} after {} epochs", id, i, phase == Phase.DONE ? "finished" : "stopped",
-                        runs.get(i).epoch());
-            }
-            // finished: the page may still pick images to look at
-            while (!closed.get()) {
-                serveChoice();
-                if (owed) {
-                    send(true);
-                }
-                waitForSignal(owed ? 50 : 500);
-            }
-        } catch (InterruptedException e) {
-            // closed: the page went away
-        } catch (RuntimeException | Error e) {
-            if (!closed.get()) {
-                LOG.warn("CNN training {} failed", id, e);
-                phase = Phase.FAILED;
-                message = "Training stopped: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-                owed = false;
-                frameInFlight.set(false);
-                send(true);
+            for (Experiment e : experiments) {
+                built.add(new TrainingRun(e, dataDir));
+                history.add(new ArrayList<>());
+                batchLosses.add(new ArrayList<>());
             }
         } finally {
-            closed.set(true);
-            for (TrainingRun r : runs) {
-                try {
-                    r.close(); // stops its data loaders' threads
-                } catch (RuntimeException e) {
-                    LOG.debug("closing CNN run {} failed", id, e);
+            // what was built is closed with the rest when the thread ends
+            runs = built;
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            Path dir = logs() == null ? null : logs().runDir(experiments.get(i).name());
+            if (dir != null) {
+                runs.get(i).logTo(dir);
+            }
+            history.get(i).add(runs.get(i).stats());
+            LOG.info("CNN run {}.{} started: backend={} device={} dataset={} layers={} seed={}", id(), i,
+                    EngineInfo.backend(), EngineInfo.device(), experiments.get(i).data().dataset(),
+                    experiments.get(i).model().size(), experiments.get(i).seed());
+        }
+        int epochs = experiments.get(0).epochs() == null ? 1 : experiments.get(0).epochs();
+        phase = Phase.TRAINING;
+        details();
+        send(true);
+        outer:
+        for (int ep = 1; ep <= epochs; ep++) {
+            epoch = ep;
+            for (int i = 0; i < runs.size(); i++) {
+                runIndex = i;
+                TrainingRun run = runs.get(i);
+                batch = 0;
+                batches = 0;
+                batchLossSum = 0;
+                batchLossCount = 0;
+                epochStartNanos = System.nanoTime();
+                applyLearningRate();
+                EpochStats s = run.trainEpoch((b, n, ips) -> onBatch(run, b, n, ips));
+                if (isClosed()) {
+                    throw new InterruptedException("closed");
+                }
+                if (run.epoch() >= ep && s != null) {
+                    history.get(i).add(s);
+                }
+                capLogs();
+                if (stopRequested) {
+                    break outer;
                 }
             }
-            runs = List.of();
-            deleteLogs();
-            onEnd.run();
-        }
-    }
-
-    /** A run's log folder: its number and name, as TensorBoard lists runs by folder. */
-    private String runFolder(int i) {
-        String name = experiments.get(i).name() == null ? "run" : experiments.get(i).name();
-        String safe = name.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^-+|-+$", "");
-        return i + "-" + (safe.length() > 40 ? safe.substring(0, 40) : safe);
-    }
-
-    private void deleteLogs() {
-        if (logRoot == null || !Files.isDirectory(logRoot)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(logRoot)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+            details();
+            send(true);
+            // a pause asked for at the very end of an epoch holds here
+            holdWhilePaused();
+            if (stopRequested) {
+                break;
             }
-        } catch (IOException | UncheckedIOException e) {
-            LOG.debug("could not delete the logs of CNN training {} in {}", id, logRoot, e);
+        }
+        phase = stopRequested ? Phase.STOPPED : Phase.DONE;
+        message = stopRequested ? "Stopped after epoch " + runs.get(0).epoch() + "." : null;
+        if (stopRequested) {
+            details();
+        }
+        send(true);
+        for (int i = 0; i < runs.size(); i++) {
+            LOG.info("CNN run {}.{} {} after {} epochs", id(), i, phase == Phase.DONE ? "finished" : "stopped",
+                    runs.get(i).epoch());
+        }
+        // finished: the page may still pick images to look at, or take the weights
+        while (!isClosed()) {
+            serveChoice();
+            serveWeights(runs);
+            if (owed) {
+                send(true);
+            }
+            await(owed ? 50 : 500, () -> newChoice != null);
         }
     }
 
-    /** After each batch, on the training thread: progress, commands, pausing; false stops the epoch. */
-    private boolean onBatch(int b, int n, double ips) {
-        if (closed.get()) {
+    /** Stops every run's logging once the training's folder is over its size cap. */
+    private void capLogs() {
+        RunLogs.Folder logs = logs();
+        if (logs != null && logs.overCap()) {
+            for (TrainingRun r : runs) {
+                r.logTo(null);
+            }
+        }
+    }
+
+    /** After each batch, on the training thread: loss points, progress, commands, pausing; false stops the epoch. */
+    private boolean onBatch(TrainingRun run, int b, int n, double ips) {
+        if (isClosed()) {
             return false;
         }
         batch = Math.min(n, b);
@@ -369,7 +300,19 @@ public final class CnnTraining implements AutoCloseable {
         if (batch > 0) {
             secondsPerBatch = (System.nanoTime() - epochStartNanos) / 1e9 / batch;
         }
+        double loss = run.lastBatchLoss();
+        if (Double.isFinite(loss)) {
+            batchLossSum += loss;
+            batchLossCount++;
+        }
+        int every = Math.max(1, Math.round((float) n / BATCH_POINTS_PER_EPOCH));
+        if ((batch % every == 0 || batch == n) && batchLossCount > 0) {
+            batchLosses.get(runIndex).add(new LossPoint(epoch - 1 + (double) batch / n, batchLossSum / batchLossCount));
+            batchLossSum = 0;
+            batchLossCount = 0;
+        }
         applyLearningRate();
+        serveWeights(runs);
         try {
             holdWhilePaused();
         } catch (InterruptedException e) {
@@ -377,7 +320,7 @@ public final class CnnTraining implements AutoCloseable {
             return false;
         }
         send(owed);
-        return !stopRequested && !closed.get();
+        return !stopRequested && !isClosed();
     }
 
     private void holdWhilePaused() throws InterruptedException {
@@ -392,10 +335,11 @@ public final class CnnTraining implements AutoCloseable {
                 owed = true; // the page shows the rate in force
             }
             serveChoice();
+            serveWeights(runs);
             if (owed) {
                 send(true);
             }
-            waitForSignal(owed ? 50 : 500);
+            await(owed ? 50 : 500, () -> newChoice != null || newLearningRate != null || !paused || stopRequested);
         }
         // the time paused is not training time
         epochStartNanos += System.nanoTime() - pausedAt;
@@ -416,60 +360,71 @@ public final class CnnTraining implements AutoCloseable {
         return true;
     }
 
-    /** Shows a newly chosen image's feature maps now (paused or finished: the model is not changing). */
+    /** Shows a newly chosen image's feature maps now (paused or finished: the models are not changing). */
     private void serveChoice() {
         Integer c = newChoice;
         if (c == null || runs.isEmpty() || lastDetails == null) {
             return;
         }
         newChoice = null;
+        int before = chosen;
         chosen = c;
-        TrainingRun run = runs.get(0);
-        boolean training = run.model().isTraining();
         try {
-            pendingDetails = new Details(lastDetails.epoch(), lastDetails.classNames(), lastDetails.confusion(),
-                    lastDetails.guesses(), lastDetails.images(), chosen, image(run, chosen), featureMaps(run, chosen),
-                    lastDetails.filters());
-            lastDetails = pendingDetails;
+            List<Details> updated = new ArrayList<>();
+            for (Details d : lastDetails) {
+                TrainingRun run = runs.get(d.run());
+                boolean training = run.model().isTraining();
+                try {
+                    updated.add(new Details(d.run(), d.epoch(), d.classNames(), d.confusion(), d.guesses(), d.images(), chosen,
+                            image(run, chosen), featureMaps(run, chosen), d.filters()));
+                } finally {
+                    run.model().train(training);
+                }
+            }
+            pendingDetails = updated;
+            lastDetails = updated;
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            chosen = before;
             message = "There is no test image " + c + ".";
-        } finally {
-            run.model().train(training);
         }
         owed = true;
     }
 
-    /** Everything the page shows of the first run after an epoch. */
+    /** Everything the page shows of every run after an epoch. */
     private void details() {
         Integer c = newChoice;
         if (c != null) {
             newChoice = null;
             chosen = c;
         }
-        TrainingRun run = runs.get(0);
-        boolean training = run.model().isTraining();
-        try {
-            List<Guess> guesses = new ArrayList<>();
-            for (var p : run.predictions(PREDICTIONS)) {
-                guesses.add(new Guess(p.index(), p.label(), p.top().clone(), p.topProb().clone()));
-            }
-            lastGuesses = guesses;
-            if (testImages == null) {
-                List<Planes> images = new ArrayList<>();
-                for (Guess g : guesses) {
-                    images.add(image(run, g.index()));
-                }
-                testImages = images;
-            }
-            if (chosen < 0 || chosen >= Math.max(1, testCount(run))) {
-                chosen = 0;
-            }
-            pendingDetails = new Details(run.epoch(), List.copyOf(run.classNames()), run.confusionMatrix(), lastGuesses,
-                    testImages, chosen, image(run, chosen), featureMaps(run, chosen), filters(run));
-            lastDetails = pendingDetails;
-        } finally {
-            run.model().train(training);
+        if (chosen < 0 || chosen >= Math.max(1, testCount(runs.get(0)))) {
+            chosen = 0;
         }
+        List<Details> all = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            TrainingRun run = runs.get(i);
+            boolean training = run.model().isTraining();
+            try {
+                List<Guess> guesses = new ArrayList<>();
+                for (var p : run.predictions(PREDICTIONS)) {
+                    guesses.add(new Guess(p.index(), p.label(), p.top().clone(), p.topProb().clone()));
+                }
+                if (testImages == null) {
+                    // the same test images for every run: same data, same split
+                    List<Planes> images = new ArrayList<>();
+                    for (Guess g : guesses) {
+                        images.add(image(run, g.index()));
+                    }
+                    testImages = images;
+                }
+                all.add(new Details(i, run.epoch(), List.copyOf(run.classNames()), run.confusionMatrix(), guesses, testImages,
+                        chosen, image(run, chosen), featureMaps(run, chosen), filters(run)));
+            } finally {
+                run.model().train(training);
+            }
+        }
+        pendingDetails = all;
+        lastDetails = all;
         owed = true;
     }
 
@@ -525,35 +480,28 @@ public final class CnnTraining implements AutoCloseable {
         if (!force && now < nextFrameNanos) {
             return;
         }
-        if (!frameInFlight.compareAndSet(false, true)) {
+        if (deliver(this::makeFrame)) {
+            owed = false;
+            nextFrameNanos = now + TimeUnit.MILLISECONDS.toNanos(frameInterval.toMillis());
+        } else {
             owed = true;
-            return;
         }
-        owed = false;
-        nextFrameNanos = now + TimeUnit.MILLISECONDS.toNanos(frameInterval.toMillis());
+    }
+
+    private Frame makeFrame() {
         Progress p = progressNow();
         lastProgress = p;
         List<RunHistory> h = new ArrayList<>();
         for (int i = 0; i < experiments.size(); i++) {
             TrainingRun r = i < runs.size() ? runs.get(i) : null;
             List<EpochStats> stats = i < history.size() ? List.copyOf(history.get(i)) : List.of();
+            List<LossPoint> losses = i < batchLosses.size() ? List.copyOf(batchLosses.get(i)) : List.of();
             List<String> layers = r == null ? List.of() : List.copyOf(r.gradientLayers());
             double[] norms = r == null ? new double[0] : r.gradientNorms().clone();
-            h.add(new RunHistory(experiments.get(i).name(), stats, layers, norms));
+            h.add(new RunHistory(experiments.get(i).name(), stats, losses, layers, norms));
         }
         Frame frame = new Frame(p, h, pendingDetails);
         pendingDetails = null;
-        boolean accepted = delivery.deliver(() -> {
-            try {
-                onFrame.accept(frame);
-            } finally {
-                frameInFlight.set(false);
-                wake();
-            }
-        });
-        if (!accepted) {
-            frameInFlight.set(false);
-            close();
-        }
+        return frame;
     }
 }

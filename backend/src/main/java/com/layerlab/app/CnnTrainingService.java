@@ -2,32 +2,26 @@ package com.layerlab.app;
 
 import com.layerlab.engine.experiment.Experiment;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.UI;
-import com.vaadin.flow.component.UIDetachedException;
-import com.vaadin.flow.shared.Registration;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.springframework.stereotype.Service;
 
 /**
  * Starts CNN lab trainings for pages and keeps the server safe: each training belongs to one page and
  * ends when the page detaches (closed tab, navigation, expired session), and at most
- * {@code layerlab.cnn.max-sessions} train at once (an image network can keep a core busy).
+ * {@code layerlab.cnn.max-sessions} train at once (an image network can keep a core busy). Each
+ * training logs into a folder of {@link RunLogs}.
  */
 @Service
 public class CnnTrainingService {
 
-    private final Set<CnnTraining> active = ConcurrentHashMap.newKeySet();
+    private final PageTrainings<CnnTraining> trainings = new PageTrainings<>();
     private final CnnDataService data;
+    private final RunLogs runLogs;
 
-    public CnnTrainingService(CnnDataService data) {
+    public CnnTrainingService(CnnDataService data, RunLogs runLogs) {
         this.data = data;
+        this.runLogs = runLogs;
     }
 
     public CnnLimits limits() {
@@ -41,49 +35,18 @@ public class CnnTrainingService {
      * @throws BusyException when the server trains its maximum of CNNs already
      */
     public CnnTraining start(Component owner, List<Experiment> experiments, Consumer<CnnTraining.Frame> onFrame) {
-        UI ui = owner.getUI().orElseThrow(() -> new IllegalStateException("start training from an attached component"));
-        active.removeIf(t -> !t.isAlive());
-        if (active.size() >= limits().maxSessions()) {
-            throw new BusyException("The server is training " + active.size() + " image networks for other visitors "
+        int running = trainings.activeCount();
+        if (running >= limits().maxSessions()) {
+            throw new BusyException("The server is training " + running + " image networks for other visitors "
                     + "right now. Please try again in a minute.");
         }
-        AtomicReference<CnnTraining> self = new AtomicReference<>();
-        AtomicReference<Registration> detach = new AtomicReference<>();
-        CnnTraining.Delivery delivery = task -> {
-            try {
-                ui.access(task::run);
-                return true;
-            } catch (UIDetachedException e) {
-                return false;
-            }
-        };
-        Path logs;
-        try {
-            logs = Files.createTempDirectory("layerlab-cnn-");
-        } catch (IOException e) {
-            logs = null; // train without TensorBoard files rather than not at all
-        }
-        CnnTraining training = new CnnTraining(experiments, data.dataDir(), logs, onFrame, delivery, limits().frameInterval(), () -> {
-            active.remove(self.get());
-            Registration r = detach.get();
-            if (r != null) {
-                try {
-                    ui.access(r::remove);
-                } catch (UIDetachedException e) {
-                    // the page is gone and its listeners with it
-                }
-            }
-        });
-        self.set(training);
-        active.add(training);
-        detach.set(owner.addDetachListener(e -> training.close()));
-        return training;
+        return trainings.start(owner, (delivery, onEnd) -> new CnnTraining(experiments, data.dataDir(), runLogs.open("cnn"),
+                onFrame, delivery, limits().frameInterval(), onEnd));
     }
 
     /** Trainings whose thread still runs. */
     public int activeCount() {
-        active.removeIf(t -> !t.isAlive());
-        return active.size();
+        return trainings.activeCount();
     }
 
     /** The server is at its limit; the message is meant for the user. */

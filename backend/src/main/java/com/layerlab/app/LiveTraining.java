@@ -1,15 +1,15 @@
 package com.layerlab.app;
 
 import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.train.LogSchedule;
 import com.layerlab.engine.train.TrainingRun;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -27,14 +27,17 @@ import org.slf4j.LoggerFactory;
  * after any command. While one frame waits for delivery no newer one is made, so a slow browser
  * never piles frames up on the server.
  *
+ * <p>Logs: each run writes TensorBoard event files into a sub-folder of the training's folder, on a
+ * thinned schedule (a run may play for thousands of epochs); a run replaced before it trained an epoch
+ * leaves nothing behind, and logging stops when the folder reaches its size cap.
+ *
  * <p>{@link #close()} (the app calls it when the page detaches) ends the thread; nothing else keeps it.
  *
  * @param <F> what a frame carries
  */
-public final class LiveTraining<F> implements AutoCloseable {
+public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveTraining.class);
-    private static final AtomicLong IDS = new AtomicLong();
 
     /**
      * Limits that protect the server.
@@ -46,13 +49,6 @@ public final class LiveTraining<F> implements AutoCloseable {
      */
     public record Limits(int maxEpochs, Duration maxPlayTime, int maxEpochsPerSecond, Duration frameInterval) {
         public static final Limits DEFAULT = new Limits(10_000, Duration.ofMinutes(10), 120, Duration.ofMillis(100));
-    }
-
-    /** How frames and the state reach the page: in the app, {@code r -> ui.access(r::run)}. */
-    @FunctionalInterface
-    public interface Delivery {
-        /** Runs the task where the page may be changed; returns false when the page is gone. */
-        boolean deliver(Runnable task);
     }
 
     /** What the page shows next to a frame. */
@@ -87,21 +83,13 @@ public final class LiveTraining<F> implements AutoCloseable {
     private record SetLearningRate(double lr) implements Command {
     }
 
-    private final long id = IDS.incrementAndGet();
     private final Function<List<TrainingRun>, F> snapshot;
-    private final Consumer<Frame<F>> onFrame;
-    private final Delivery delivery;
     private final Limits limits;
-    private final Runnable onEnd;
     private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
-    private final Object signal = new Object();
-    private final AtomicBoolean frameInFlight = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Thread thread;
 
-    // training-thread state
+    // training-thread state (runs is read by other threads only to flush their logs)
     private List<Experiment> experiments;
-    private List<TrainingRun> runs = List.of();
+    private volatile List<TrainingRun> runs = List.of();
     private boolean playing;
     private long playStartedNanos;
     private String message;
@@ -114,19 +102,17 @@ public final class LiveTraining<F> implements AutoCloseable {
      */
     public LiveTraining(List<Experiment> experiments, Function<List<TrainingRun>, F> snapshot,
                         Consumer<Frame<F>> onFrame, Delivery delivery, Limits limits, Runnable onEnd) {
-        this.experiments = List.copyOf(experiments);
-        this.snapshot = Objects.requireNonNull(snapshot);
-        this.onFrame = Objects.requireNonNull(onFrame);
-        this.delivery = Objects.requireNonNull(delivery);
-        this.limits = Objects.requireNonNull(limits);
-        this.onEnd = onEnd == null ? () -> { } : onEnd;
-        this.thread = new Thread(this::loop, "live-training-" + id);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this(experiments, snapshot, onFrame, delivery, limits, null, onEnd);
     }
 
-    public long id() {
-        return id;
+    /** As above, the runs logging into {@code logs} (null: no logging). */
+    public LiveTraining(List<Experiment> experiments, Function<List<TrainingRun>, F> snapshot,
+                        Consumer<Frame<F>> onFrame, Delivery delivery, Limits limits, RunLogs.Folder logs, Runnable onEnd) {
+        super("live-training", onFrame, delivery, logs, onEnd);
+        this.experiments = List.copyOf(experiments);
+        this.snapshot = Objects.requireNonNull(snapshot);
+        this.limits = Objects.requireNonNull(limits);
+        start();
     }
 
     public void play() {
@@ -175,90 +161,69 @@ public final class LiveTraining<F> implements AutoCloseable {
         return lastStatus;
     }
 
-    public boolean isAlive() {
-        return thread.isAlive();
-    }
-
-    /** Ends the training thread without waiting for it (safe while holding the page's lock). */
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            thread.interrupt();
-        }
-    }
-
-    /** Waits until the thread has ended; true if it has. */
-    public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        thread.join(Math.max(1, timeout.toMillis()));
-        return !thread.isAlive();
-    }
-
     private void send(Command c) {
-        if (closed.get()) {
+        if (isClosed()) {
             return;
         }
         commands.add(c);
-        synchronized (signal) {
-            signal.notifyAll();
+        wake();
+    }
+
+    @Override
+    protected List<TrainingRun> liveRuns() {
+        return runs;
+    }
+
+    @Override
+    protected void body() throws InterruptedException {
+        rebuild("started");
+        // a frame is owed after every command; it waits while the previous one is undelivered
+        boolean owed = !sendFrame();
+        long nextFrame = 0;
+        long lastStep = 0;
+        while (!isClosed()) {
+            if (applyCommands()) {
+                owed = true;
+            }
+            serveWeights(runs);
+            if (playing) {
+                String stop = stopReason();
+                if (stop != null) {
+                    playing = false;
+                    message = stop;
+                    owed = true;
+                } else {
+                    long minGap = TimeUnit.SECONDS.toNanos(1) / Math.max(1, limits.maxEpochsPerSecond());
+                    long wait = lastStep + minGap - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    lastStep = System.nanoTime();
+                    trainOneEpoch();
+                }
+            }
+            long now = System.nanoTime();
+            if ((owed || (playing && now >= nextFrame)) && sendFrame()) {
+                owed = false;
+                nextFrame = now + limits.frameInterval().toNanos();
+            }
+            if (!playing) {
+                await(owed ? 20 : 1000, () -> !commands.isEmpty());
+            }
         }
     }
 
-    private void loop() {
-        try {
-            rebuild("started");
-            // a frame is owed after every command; it waits while the previous one is undelivered
-            boolean owed = !sendFrame();
-            long nextFrame = 0;
-            long lastStep = 0;
-            while (!closed.get()) {
-                if (applyCommands()) {
-                    owed = true;
-                }
-                if (playing) {
-                    String stop = stopReason();
-                    if (stop != null) {
-                        playing = false;
-                        message = stop;
-                        owed = true;
-                    } else {
-                        long minGap = TimeUnit.SECONDS.toNanos(1) / Math.max(1, limits.maxEpochsPerSecond());
-                        long wait = lastStep + minGap - System.nanoTime();
-                        if (wait > 0) {
-                            TimeUnit.NANOSECONDS.sleep(wait);
-                        }
-                        lastStep = System.nanoTime();
-                        trainOneEpoch();
-                    }
-                }
-                long now = System.nanoTime();
-                if ((owed || (playing && now >= nextFrame)) && sendFrame()) {
-                    owed = false;
-                    nextFrame = now + limits.frameInterval().toNanos();
-                }
-                if (!playing && commands.isEmpty()) {
-                    synchronized (signal) {
-                        if (commands.isEmpty() && !closed.get()) {
-                            signal.wait(owed ? 20 : 1000);
-                        }
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            // closed: the page went away
-        } catch (RuntimeException | Error e) {
-            if (closed.get()) {
-                return; // interrupted inside the engine on the way out
-            }
-            LOG.warn("Live training {} failed", id, e);
-            message = "Training stopped: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-            playing = false;
-            sendFrame();
-        } finally {
-            closed.set(true);
-            logStop("page closed");
-            runs = List.of();
-            onEnd.run();
-        }
+    @Override
+    protected void failed(String why) {
+        message = why;
+        playing = false;
+        deliverFinal(this::makeFrame);
+    }
+
+    @Override
+    protected void ended() {
+        logStop("page closed");
+        retire(runs);
     }
 
     private boolean applyCommands() {
@@ -340,6 +305,12 @@ public final class LiveTraining<F> implements AutoCloseable {
         for (TrainingRun r : runs) {
             r.trainEpoch();
         }
+        RunLogs.Folder logs = logs();
+        if (logs != null && logs.overCap()) {
+            for (TrainingRun r : runs) {
+                r.logTo(null);
+            }
+        }
     }
 
     private int epoch() {
@@ -347,45 +318,50 @@ public final class LiveTraining<F> implements AutoCloseable {
     }
 
     private void rebuild(String why) {
+        retire(runs);
         List<TrainingRun> fresh = new ArrayList<>();
         for (Experiment e : experiments) {
-            fresh.add(new TrainingRun(e));
+            TrainingRun r = new TrainingRun(e);
+            fresh.add(r);
+            Path dir = logs() == null ? null : logs().runDir(e.name());
+            if (dir != null) {
+                r.logTo(dir, LogSchedule.THINNED);
+            }
         }
         runs = fresh;
         for (int i = 0; i < runs.size(); i++) {
             Experiment e = experiments.get(i);
-            LOG.info("Live run {}.{} {}: backend={} device={} dataset={} model={} layers seed={}", id, i, why,
+            LOG.info("Live run {}.{} {}: backend={} device={} dataset={} model={} layers seed={}", id(), i, why,
                     EngineInfo.backend(), EngineInfo.device(), e.data().dataset(), e.model().size(), e.seed());
         }
     }
 
     private void logStop(String why) {
         for (int i = 0; i < runs.size(); i++) {
-            LOG.info("Live run {}.{} stopped ({}) after {} epochs: backend={} device={}", id, i, why,
+            LOG.info("Live run {}.{} stopped ({}) after {} epochs: backend={} device={}", id(), i, why,
                     runs.get(i).epoch(), EngineInfo.backend(), EngineInfo.device());
+        }
+    }
+
+    /** Ends runs that are being replaced: their logs are closed, and deleted if they never trained. */
+    private void retire(List<TrainingRun> old) {
+        for (TrainingRun r : old) {
+            r.close();
+            if (r.epoch() == 0 && logs() != null) {
+                logs().discard(r.logDir());
+            }
         }
     }
 
     /** Makes a frame and hands it over; false when the previous one is still waiting (then none is made). */
     private boolean sendFrame() {
-        if (!frameInFlight.compareAndSet(false, true)) {
-            return false;
-        }
+        return deliver(this::makeFrame);
+    }
+
+    private Frame<F> makeFrame() {
         Status status = new Status(playing, epoch(), message);
         F data = snapshot.apply(runs);
         lastStatus = status;
-        Frame<F> frame = new Frame<>(data, status);
-        boolean accepted = delivery.deliver(() -> {
-            try {
-                onFrame.accept(frame);
-            } finally {
-                frameInFlight.set(false);
-            }
-        });
-        if (!accepted) {
-            frameInFlight.set(false);
-            close();
-        }
-        return true;
+        return new Frame<>(data, status);
     }
 }

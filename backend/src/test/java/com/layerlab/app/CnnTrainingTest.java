@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.layerlab.engine.experiment.Experiment;
-import com.layerlab.engine.train.EpochStats;
+import com.layerlab.engine.experiment.Models;
+import com.layerlab.engine.experiment.Safetensors;
 import com.layerlab.engine.summary.EventArchive;
+import com.layerlab.engine.tensor.Tensor;
+import com.layerlab.engine.train.EpochStats;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,9 +37,9 @@ class CnnTrainingTest {
         return start(experiments, null);
     }
 
-    private CnnTraining start(List<Experiment> experiments, Path logRoot) {
+    private CnnTraining start(List<Experiment> experiments, RunLogs.Folder logFolder) {
         // frames are delivered on the training thread itself, as UI.access would later
-        return new CnnTraining(experiments, null, logRoot, frames::add, task -> {
+        return new CnnTraining(experiments, null, logFolder, frames::add, task -> {
             task.run();
             return true;
         }, Duration.ofMillis(5), null);
@@ -63,8 +68,9 @@ class CnnTrainingTest {
     @Test
     void trainsALeNetAndReportsWhatThePageShows() throws Exception {
         Experiment e = mnist(CnnPresets.LENET, 400, 32, 2);
-        Path logRoot = logs.resolve("lenet");
-        CnnTraining t = start(List.of(e), logRoot);
+        RunLogs.Folder folder = new RunLogs(logs, 50, 20L << 20).open("cnn");
+        Path logRoot = folder.dir();
+        CnnTraining t = start(List.of(e), folder);
         try {
             CnnTraining.Frame done = await(f -> f.progress().phase() == CnnTraining.Phase.DONE, "done");
             List<EpochStats> h = done.runs().get(0).stats();
@@ -73,7 +79,16 @@ class CnnTrainingTest {
             // progress came batch by batch, with a speed
             assertTrue(frames.stream().anyMatch(f -> f.progress().phase() == CnnTraining.Phase.TRAINING
                     && f.progress().batch() > 0 && f.progress().batches() == 10 && f.progress().imagesPerSecond() > 0));
-            CnnTraining.Details d = await(f -> f.details() != null && f.details().epoch() == 2, "details of epoch 2").details();
+            // the training loss batch by batch: 10 batches an epoch, a point each, between the epochs
+            List<CnnTraining.LossPoint> points = done.runs().get(0).batchLosses();
+            assertEquals(20, points.size(), points.toString());
+            assertEquals(0.1, points.get(0).x(), 1e-9);
+            assertEquals(1.5, points.get(14).x(), 1e-9);
+            assertEquals(2.0, points.get(19).x(), 1e-9);
+            assertTrue(points.stream().allMatch(p -> Double.isFinite(p.loss()) && p.loss() > 0));
+            assertTrue(points.get(19).loss() < points.get(0).loss(), points.toString());
+            CnnTraining.Details d = await(f -> f.details() != null && f.details().get(0).epoch() == 2, "details of epoch 2")
+                    .details().get(0);
             int total = 0;
             for (int[] row : d.confusion()) {
                 for (int v : row) {
@@ -98,19 +113,34 @@ class CnnTrainingTest {
             t.flushLogs();
             List<Path> files = EventArchive.eventFiles(logRoot);
             assertEquals(1, files.size());
-            assertTrue(files.get(0).toString().contains("0-LeNet-style-MNIST-model"), files.toString());
+            assertTrue(files.get(0).toString().contains("000-LeNet-style-MNIST-model"), files.toString());
             ByteArrayOutputStream zip = new ByteArrayOutputStream();
             EventArchive.writeZip(logRoot, zip);
             assertTrue(zip.size() > 1000);
 
             t.choose(5);
-            CnnTraining.Details chosen = await(f -> f.details() != null && f.details().chosen() == 5, "image 5").details();
+            CnnTraining.Details chosen = await(f -> f.details() != null && f.details().get(0).chosen() == 5, "image 5")
+                    .details().get(0);
             assertEquals(e.model().size(), chosen.featureMaps().size());
+
+            // the trained weights, handed over by the training thread, keyed and shaped as the model's state_dict()
+            TrainingThread.Weights w = t.weights(0).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(2, w.epoch());
+            Map<String, Tensor> trained = Safetensors.fromBytes(w.safetensors());
+            Map<String, Tensor> initial = Models.build(e).stateDict();
+            assertEquals(List.copyOf(initial.keySet()), List.copyOf(trained.keySet()));
+            for (String k : initial.keySet()) {
+                assertArrayEquals(initial.get(k).shape(), trained.get(k).shape(), k);
+            }
+            assertFalse(java.util.Arrays.equals(initial.get("0.weight").data(), trained.get("0.weight").data()), "trained");
+            assertThrows(java.util.concurrent.ExecutionException.class, () -> t.weights(7).get(30, java.util.concurrent.TimeUnit.SECONDS));
         } finally {
             t.close();
             assertTrue(t.awaitTermination(Duration.ofSeconds(10)));
         }
-        assertFalse(Files.exists(logRoot), "the logs go with the training");
+        // the logs stay for TensorBoard when the training ends; RunLogs deletes the oldest folders
+        assertTrue(Files.isDirectory(logRoot));
+        assertFalse(EventArchive.eventFiles(logRoot).isEmpty());
     }
 
     @Test
@@ -162,6 +192,17 @@ class CnnTrainingTest {
             assertEquals(Math.log(10), done.runs().get(0).stats().get(0).testLoss(), 0.5);
             assertEquals(Math.log(10), done.runs().get(1).stats().get(0).testLoss(), 0.5);
             assertTrue(done.runs().get(0).stats().get(1).testLoss() != done.runs().get(1).stats().get(1).testLoss());
+            // the details of every run, for the page to pick from: same test images, each run's own maps
+            List<CnnTraining.Details> details = await(f -> f.details() != null && f.details().get(0).epoch() == 1, "details")
+                    .details();
+            assertEquals(2, details.size());
+            assertEquals(0, details.get(0).run());
+            assertEquals(1, details.get(1).run());
+            assertEquals(details.get(0).images(), details.get(1).images());
+            assertEquals("ReLU", details.get(0).featureMaps().get(2).type());
+            assertEquals("Sigmoid", details.get(1).featureMaps().get(2).type());
+            assertFalse(java.util.Arrays.equals(details.get(0).featureMaps().get(2).output().values(),
+                    details.get(1).featureMaps().get(2).output().values()));
         } finally {
             t.close();
             assertTrue(t.awaitTermination(Duration.ofSeconds(10)));

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.PyTorchExport;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
@@ -95,6 +98,35 @@ class CnnViewTest extends BrowserTestBase {
     }
 
     @Test
+    void exportsTheModelToPyTorchBeforeTraining() {
+        open("cnn");
+        page.waitForSelector("#cnn-layer-0");
+        Experiment e = CnnLinks.DEFAULTS.experiment();
+        page.click("#cnn-export");
+        page.waitForSelector("#export-code");
+        String shown = page.locator("#export-code").innerText();
+        assertTrue(shown.contains("nn.Conv2d(in_channels=1, out_channels=6, kernel_size=5, padding=2)"), shown);
+        assertTrue(shown.contains("nn.MaxPool2d") && shown.contains("nn.Linear(in_features=120, out_features=84)"), shown);
+        assertTrue(page.locator("#export-weights-note").innerText().startsWith("Not trained yet"));
+        assertTrue(page.locator("#export-load").innerText().contains(
+                "model.load_state_dict(safetensors.torch.load_file(\"weights.safetensors\"))"));
+        screenshot(page, "cnn-export-dialog");
+
+        // the code downloaded is exactly what the engine writes; the weights are the seed's starting ones
+        assertEquals(PyTorchExport.code(e), ExportChecks.downloadText(page, "#export-model-py"));
+        byte[] weights = ExportChecks.download(page, "#export-weights");
+        JsonNode header = ExportChecks.assertWeightsFit(weights, e);
+        assertEquals("0", header.get("__metadata__").get("epoch").asText());
+        assertTrue(java.util.Arrays.equals(com.layerlab.app.components.PyTorchExportDialog.initialWeights(e), weights),
+                "the weights training starts from");
+
+        // a model that breaks the shapes cannot be exported
+        page.click("#export-close");
+        page.locator("#cnn-layer-3-kernel_size input").fill("40");
+        page.waitForFunction("() => document.querySelector('#cnn-export').hasAttribute('disabled')");
+    }
+
+    @Test
     void aLayerThatBreaksTheShapesIsRedAndTrainingCannotStart() {
         open("cnn");
         page.waitForSelector("#cnn-layer-3");
@@ -181,6 +213,17 @@ class CnnViewTest extends BrowserTestBase {
             throw new AssertionError(e);
         }
 
+        // the trained weights for PyTorch, from the training that has finished
+        page.click("#cnn-export");
+        page.waitForSelector("#export-code");
+        assertTrue(page.locator("#export-weights-note").innerText().contains("trained"));
+        Experiment trainedExperiment = CnnLinks.parse(java.util.Map.of("x", List.of(page.url().replaceAll(".*[?&]x=([^&]*).*", "$1"))))
+                .value().experiment();
+        assertEquals(PyTorchExport.code(trainedExperiment), ExportChecks.downloadText(page, "#export-model-py"));
+        JsonNode trained = ExportChecks.assertWeightsFit(ExportChecks.download(page, "#export-weights"), trainedExperiment);
+        assertEquals("2", trained.get("__metadata__").get("epoch").asText());
+        page.click("#export-close");
+
         // another test image's feature maps
         page.locator("#cnn-predictions").locator("figure[data-index='3']").click();
         page.waitForFunction("() => document.querySelector('#cnn-feature-title').textContent.startsWith('Feature maps of test image 3 ')");
@@ -233,12 +276,44 @@ class CnnViewTest extends BrowserTestBase {
         other.click("#cnn-train");
         other.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Done')",
                 null, new Page.WaitForFunctionOptions().setTimeout(120_000));
-        other.waitForFunction("() => document.querySelector('#cnn-loss-chart').pointCount === 8");
+        // the loss per epoch (test) and batch by batch (train): points between the epochs, in order on the axis
+        other.waitForFunction("() => document.querySelector('#cnn-accuracy-chart').pointCount === 8");
+        @SuppressWarnings("unchecked")
+        List<Number> xs = (List<Number>) other.evaluate("() => document.querySelector('#cnn-loss-chart')._data[0]");
+        assertTrue(xs.size() > 8 * 2, xs.toString());
+        assertTrue(xs.stream().anyMatch(x -> x.doubleValue() != Math.rint(x.doubleValue())), "batch points: " + xs);
+        for (int i = 1; i < xs.size(); i++) {
+            assertTrue(xs.get(i).doubleValue() > xs.get(i - 1).doubleValue(), "sorted: " + xs);
+        }
+        assertEquals(7.0, xs.get(xs.size() - 1).doubleValue(), 1e-9);
+        // every run draws its own training curve between the epochs
+        for (int series = 1; series <= 3; series++) {
+            int s = series;
+            long between = other.evaluate("s => document.querySelector('#cnn-loss-chart')._data[0]"
+                    + ".filter((x, i) => !Number.isInteger(x) && document.querySelector('#cnn-loss-chart')._data[s][i] !== null).length",
+                    s) instanceof Number num ? num.longValue() : -1;
+            assertTrue(between > 7, "series " + s + ": " + between);
+        }
         assertEquals(List.of("epoch", "ReLU train", "Tanh train", "Sigmoid train", "ReLU test", "Tanh test", "Sigmoid test"),
                 other.evaluate("() => [...document.querySelectorAll('#cnn-loss-chart .u-legend .u-series .u-label')]"
                         + ".map(e => e.textContent)"));
         other.waitForFunction("() => document.querySelector('#cnn-gradient-chart').barCount === 6");
         assertTrue(other.locator("#cnn-confusion-title").innerText().contains("of the ReLU run"));
+        assertTrue(other.locator("#cnn-feature-maps .cnn-map-row[data-layer='2']").innerText().contains("ReLU"));
+        // the details of another run of the comparison
+        assertTrue(other.locator("#cnn-details-run").isVisible());
+        chooseInSelect(other, "cnn-details-run", "Tanh");
+        other.waitForFunction("() => document.querySelector('#cnn-confusion-title').textContent.includes('of the Tanh run')");
+        assertTrue(other.locator("#cnn-feature-maps .cnn-map-row[data-layer='2']").innerText().contains("Tanh"));
+        chooseInSelect(other, "cnn-details-run", "Sigmoid");
+        other.waitForFunction("() => document.querySelector('#cnn-confusion-title').textContent.includes('of the Sigmoid run')");
+        assertTrue(other.locator("#cnn-feature-maps .cnn-map-row[data-layer='2']").innerText().contains("Sigmoid"));
+        // the export takes the run shown
+        other.click("#cnn-export");
+        other.waitForSelector("#export-code");
+        assertTrue(other.locator("#export-weights-note").innerText().contains("of the Sigmoid run"));
+        assertTrue(other.locator("#export-code").innerText().contains("nn.Sigmoid()"));
+        other.click("#export-close");
         other.locator("#cnn-training").screenshot(new Locator.ScreenshotOptions()
                 .setPath(SCREENSHOTS.resolve("cnn-compare.png")));
 
@@ -256,7 +331,21 @@ class CnnViewTest extends BrowserTestBase {
         page.waitForSelector("#cnn-layer-0");
         page.locator("#cnn-epochs input").fill("50");
         page.locator("#cnn-epochs input").press("Tab");
-        chooseInSelect(page, "cnn-batch-size", "8");
+        // the new epochs redraw the data controls, which can swallow a pick made meanwhile: pick until it holds
+        waitForVaadin(page);
+        for (int attempt = 1; ; attempt++) {
+            chooseInSelect(page, "cnn-batch-size", "8");
+            try {
+                page.waitForFunction("() => document.querySelector('#cnn-data-note').textContent.endsWith('of a batch of 8.')",
+                        null, new Page.WaitForFunctionOptions().setTimeout(5_000));
+                break;
+            } catch (RuntimeException e) {
+                if (attempt == 3) {
+                    screenshot(page, "cnn-debug-batch");
+                    throw new AssertionError("batch size 8 not taken; note: " + page.locator("#cnn-data-note").innerText(), e);
+                }
+            }
+        }
         page.click("#cnn-train");
         try {
             page.waitForFunction("() => / batch \\d+ of 200/.test(document.querySelector('#cnn-epoch').textContent)",
@@ -273,6 +362,16 @@ class CnnViewTest extends BrowserTestBase {
         // the learning rate changes while paused, and the page shows the rate in force
         chooseInSelect(page, "cnn-lr", "0.003");
         page.waitForFunction("() => document.querySelector('#cnn-speed').textContent.endsWith('lr 0.003')");
+        // the weights as they are now, handed over by the paused training thread
+        page.click("#cnn-export");
+        page.waitForSelector("#export-code");
+        assertTrue(page.locator("#export-weights-note").innerText().startsWith("The weights are the trained ones"),
+                page.locator("#export-weights-note").innerText());
+        JsonNode now = ExportChecks.assertWeightsFit(ExportChecks.download(page, "#export-weights"), CnnLinks.DEFAULTS.experiment());
+        String pausedAt = page.locator("#cnn-epoch").innerText();
+        int epochsDone = Integer.parseInt(pausedAt.replaceAll("^Epoch (\\d+) of.*", "$1")) - 1;
+        assertEquals(String.valueOf(epochsDone), now.get("__metadata__").get("epoch").asText(), "paused at: " + pausedAt);
+        page.click("#export-close");
         String epoch = page.locator("#cnn-epoch").innerText();
         page.waitForTimeout(500);
         assertEquals(epoch, page.locator("#cnn-epoch").innerText(), "paused: no batches");

@@ -75,6 +75,45 @@ public class LossChart extends Component implements HasSize, HasStyle {
         }
     }
 
+    /**
+     * Adds one point per series at {@code x}, which may lie before the latest one (curves that are
+     * filled in turn: the runs of a comparison train one after another); where a point at exactly
+     * {@code x} exists already, the finite values go into it. NaN: no value for that series here.
+     */
+    public void add(double x, double... values) {
+        if (xs.size() >= MAX_POINTS) {
+            return;
+        }
+        int at = xs.size();
+        if (at > 0 && xs.get(at - 1) > x) {
+            int lo = 0;
+            int hi = xs.size();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (xs.get(mid) <= x) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            at = lo;
+        }
+        if (at > 0 && xs.get(at - 1) == x) {
+            double[] row = ys.get(at - 1);
+            for (int i = 0; i < values.length && i < row.length; i++) {
+                if (Double.isFinite(values[i])) {
+                    row[i] = values[i];
+                }
+            }
+        } else {
+            xs.add(at, x);
+            ys.add(at, values.clone());
+        }
+        if (isAttached()) {
+            getElement().callJsFunction("insert", x, json(values));
+        }
+    }
+
     public void clear() {
         xs.clear();
         ys.clear();

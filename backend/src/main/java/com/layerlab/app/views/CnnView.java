@@ -10,8 +10,10 @@ import com.layerlab.app.CnnPresets;
 import com.layerlab.app.CnnTraining;
 import com.layerlab.app.CnnTrainingService;
 import com.layerlab.app.CompareActivation;
+import com.layerlab.app.Downloads;
 import com.layerlab.app.ShareLinks;
 import com.layerlab.app.components.CnnLayerEditor;
+import com.layerlab.app.components.PyTorchExportDialog;
 import com.layerlab.app.components.CnnConfusionMatrix;
 import com.layerlab.app.components.GradientChart;
 import com.layerlab.app.components.ImageGrid;
@@ -25,7 +27,6 @@ import com.layerlab.engine.experiment.DataSpec;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.experiment.OptimizerSpec;
-import com.layerlab.engine.summary.EventArchive;
 import com.layerlab.engine.train.EpochStats;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
@@ -51,7 +52,6 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.server.streams.DownloadHandler;
 import com.vaadin.flow.server.streams.UploadHandler;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
@@ -113,6 +113,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final Checkbox compare = new Checkbox("Compare ReLU, Tanh, Sigmoid");
     private final Anchor shareLink = new Anchor();
     private final Button copyLink = new Button("Copy link", VaadinIcon.LINK.create());
+    private final Button export = new Button("Export to PyTorch", VaadinIcon.CODE.create());
     private final Div problem = new Div();
     // data
     private final Select<String> dataset = new Select<>();
@@ -136,6 +137,13 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final Anchor logs = new Anchor();
     /** The training whose TensorBoard files a download gets (read on the download's request thread). */
     private volatile CnnTraining logged;
+    /** Which run of a comparison the details below the charts show. */
+    private final Select<Integer> detailsRun = new Select<>();
+    private int shownRun;
+    private List<CnnTraining.Details> lastDetails = List.of();
+    /** Per run: the epochs and the batch-loss points the charts have. */
+    private int[] chartedEpochs = new int[0];
+    private int[] chartedBatchPoints = new int[0];
     private final LossChart lossChart = new LossChart();
     private final LossChart accuracyChart = new LossChart();
     private final GradientChart gradientChart = new GradientChart();
@@ -299,9 +307,14 @@ public class CnnView extends Div implements BeforeEnterObserver {
                                 : "Copying was not allowed here: use \"Link to this experiment\" instead.", 3000,
                         Notification.Position.BOTTOM_START)));
 
+        export.setId("cnn-export");
+        export.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        export.setTooltipText("The model as PyTorch code, and its weights as a safetensors file");
+        export.addClickListener(e -> openExport());
+
         Div transport = new Div(train, pause, stop);
         transport.addClassName("cnn-transport");
-        Div links = new Div(shareLink, copyLink);
+        Div links = new Div(shareLink, copyLink, export);
         links.addClassName("cnn-links");
         Div controls = new Div(preset, epochs, optimizer, learningRate, compare, transport);
         controls.addClassName("cnn-toolbar-row");
@@ -461,7 +474,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         }
         logs.setId("cnn-logs");
         logs.setText("TensorBoard logs (.zip)");
-        logs.setHref(logsDownload());
+        logs.setHref(Downloads.logsZip(() -> logged, "layerlab-cnn-logs.zip"));
         logs.getElement().setAttribute("title", "This run's event files: unzip, then tensorboard --logdir <folder>");
         logs.addClassName("cnn-logs");
         logs.setVisible(false);
@@ -502,6 +515,27 @@ public class CnnView extends Div implements BeforeEnterObserver {
         Div predictionCard = card("Test images: class, then the top-3 guesses (red: wrong); click one for its feature maps",
                 predictions);
         predictionCard.addClassName("cnn-wide");
+        detailsRun.setId("cnn-details-run");
+        detailsRun.setLabel("Details for");
+        detailsRun.setWidth("11em");
+        detailsRun.addThemeVariants(com.vaadin.flow.component.select.SelectVariant.LUMO_SMALL);
+        detailsRun.setVisible(false);
+        detailsRun.addValueChangeListener(e -> {
+            if (e.getValue() != null && e.getValue() != shownRun) {
+                shownRun = e.getValue();
+                if (shownRun < lastDetails.size()) {
+                    showDetails(lastDetails.get(shownRun));
+                }
+            }
+        });
+        Span detailsHint = new Span("The confusion matrix, predictions, filters and feature maps below are of this run.");
+        detailsHint.addClassName("ll-hint");
+        Div detailsBar = new Div(detailsRun, detailsHint);
+        detailsBar.setId("cnn-details-bar");
+        detailsBar.addClassName("cnn-details-bar");
+        detailsBar.getStyle().set("display", "flex").set("align-items", "baseline").set("gap", "var(--lumo-space-m)")
+                .set("flex-wrap", "wrap");
+        detailsBar.setVisible(false);
         Div results = new Div(confusionCard, predictionCard);
         results.addClassName("cnn-results");
         Div mapsCard = card(null, featureTitle, featureMaps);
@@ -510,25 +544,10 @@ public class CnnView extends Div implements BeforeEnterObserver {
         Div inside = new Div(filterCard, mapsCard);
         inside.addClassName("cnn-results");
 
-        Div panel = new Div(section("Training"), bar, charts, results, inside);
+        Div panel = new Div(section("Training"), bar, charts, detailsBar, results, inside);
         panel.setId("cnn-training");
         panel.addClassNames("ll-panel", "cnn-training");
         return panel;
-    }
-
-    /** The event files of the latest training, zipped on the download's own request. */
-    private DownloadHandler logsDownload() {
-        return event -> {
-            CnnTraining t = logged;
-            if (t == null || t.logDir() == null) {
-                event.getResponse().setStatus(404);
-                return;
-            }
-            t.flushLogs();
-            event.setFileName("layerlab-cnn-logs.zip");
-            event.setContentType("application/zip");
-            EventArchive.writeZip(t.logDir(), event.getOutputStream());
-        };
     }
 
     private static H3 section(String text) {
@@ -773,6 +792,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
     /** Keeps the address bar and the share link on the current experiment (only while it is valid: a link must open). */
     private void showLink() {
         shareLink.setVisible(inspection.ok());
+        export.setEnabled(inspection.ok());
         if (!inspection.ok()) {
             copyLink.setEnabled(false);
             copyLink.setTooltipText("Fix the red layer first: a link carries a working model.");
@@ -794,14 +814,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         if (training != null) {
             training.close();
         }
-        List<Experiment> runs = new ArrayList<>();
-        if (state.comparing()) {
-            for (String a : state.compare()) {
-                runs.add(CnnLinks.withActivation(state.experiment(), a));
-            }
-        } else {
-            runs.add(state.experiment());
-        }
+        List<Experiment> runs = runExperiments();
         int gen = ++generation;
         resetResults(runs);
         try {
@@ -826,9 +839,75 @@ public class CnnView extends Div implements BeforeEnterObserver {
         showButtons();
     }
 
+    /** The experiments a training of the current state trains: one, or one per activation compared. */
+    private List<Experiment> runExperiments() {
+        List<Experiment> runs = new ArrayList<>();
+        if (state.comparing()) {
+            for (String a : state.compare()) {
+                runs.add(CnnLinks.withActivation(state.experiment(), a));
+            }
+        } else {
+            runs.add(state.experiment());
+        }
+        return runs;
+    }
+
+    /**
+     * "Export to PyTorch": the model of the editor; the weights of the training when it trains (or
+     * trained) this very model, the run whose details are shown, else the starting weights.
+     */
+    private void openExport() {
+        if (inspection == null || !inspection.ok()) {
+            return;
+        }
+        CnnTraining t = training;
+        boolean trained = t != null && t.isAlive() && phase != null && phase != CnnTraining.Phase.FAILED
+                && modelKeys(t.experiments()).equals(modelKeys(runExperiments()));
+        int run = trained && shownRun < t.experiments().size() ? shownRun : 0;
+        PyTorchExportDialog dialog;
+        try {
+            if (trained) {
+                Experiment e = t.experiments().get(run);
+                String which = t.experiments().size() > 1 ? " of the " + activationOf(e.name()) + " run" : "";
+                String when = phase == CnnTraining.Phase.DONE || phase == CnnTraining.Phase.STOPPED
+                        ? "as training left them" : "as they are when you click the link (training goes on meanwhile)";
+                dialog = new PyTorchExportDialog(e, "The weights" + which + " are the trained ones, " + when + ".",
+                        () -> PyTorchExportDialog.trainedWeights(t, run));
+            } else {
+                Experiment e = state.experiment();
+                dialog = new PyTorchExportDialog(e, "Not trained yet: the weights are the starting ones that seed "
+                        + e.seedOrZero() + " gives (training starts from the same). Train first to export what it learns.",
+                        () -> PyTorchExportDialog.initialWeights(e));
+            }
+        } catch (ExperimentException ex) {
+            Notification.show("The model cannot be exported: " + ex.getMessage(), 5000, Notification.Position.MIDDLE);
+            return;
+        }
+        dialog.open();
+    }
+
+    /**
+     * What decides the trained weights: all but what may change during or after training (the rate,
+     * the epochs, the name an edit gives).
+     */
+    private static List<Experiment> modelKeys(List<Experiment> runs) {
+        return runs.stream().map(e -> e.withEpochs(0).withOptimizer(e.optimizer().withLr(0)).withName(null)).toList();
+    }
+
     private void resetResults(List<Experiment> runs) {
         shownRunNames = List.of();
         shownPoints = -1;
+        lastDetails = List.of();
+        shownRun = 0;
+        List<Integer> indices = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            indices.add(i);
+        }
+        detailsRun.setItems(indices);
+        detailsRun.setItemLabelGenerator(i -> i < runs.size() ? activationOf(runs.get(i).name()) : String.valueOf(i));
+        detailsRun.setValue(0);
+        detailsRun.setVisible(runs.size() > 1);
+        detailsRun.getParent().ifPresent(p -> p.setVisible(runs.size() > 1));
         lossChart.setSeries(List.of());
         accuracyChart.setSeries(List.of());
         gradientChart.show(List.of(), List.of());
@@ -863,8 +942,9 @@ public class CnnView extends Div implements BeforeEnterObserver {
         phase = p.phase();
         showProgress(p);
         showCurves(f.runs());
-        if (f.details() != null) {
-            showDetails(f.details());
+        if (f.details() != null && !f.details().isEmpty()) {
+            lastDetails = f.details();
+            showDetails(lastDetails.get(Math.min(shownRun, lastDetails.size() - 1)));
         }
         showButtons();
     }
@@ -899,48 +979,70 @@ public class CnnView extends Div implements BeforeEnterObserver {
         }
     }
 
+    /**
+     * Adds what is new since the last frame: per run, the test loss and the accuracies of each epoch,
+     * and the training loss batch by batch (points between the epochs); a comparison's runs train one
+     * after another, so their points are inserted where they belong on the shared epoch axis.
+     */
     private void showCurves(List<CnnTraining.RunHistory> runs) {
         List<String> names = runs.stream().map(CnnTraining.RunHistory::name).toList();
-        int points = runs.stream().mapToInt(r -> r.stats().size()).sum();
+        int n = runs.size();
         if (!names.equals(shownRunNames)) {
             shownRunNames = names;
             shownPoints = -1;
+            chartedEpochs = new int[n];
+            chartedBatchPoints = new int[n];
             List<LossChart.Series> series = new ArrayList<>();
-            for (String n : names) {
-                series.add(new LossChart.Series(label(n, runs.size(), "train"), color(n, runs.size(), TRAIN_COLOR)));
+            for (String name : names) {
+                series.add(new LossChart.Series(label(name, n, "train"), color(name, n, TRAIN_COLOR)));
             }
-            for (String n : names) {
-                series.add(new LossChart.Series(label(n, runs.size(), "test"), color(n, runs.size(), TEST_COLOR), DASH));
+            for (String name : names) {
+                series.add(new LossChart.Series(label(name, n, "test"), color(name, n, TEST_COLOR), DASH));
             }
             lossChart.setSeries(series);
             accuracyChart.setSeries(series);
         }
-        if (points != shownPoints) {
-            shownPoints = points;
-            lossChart.clear();
-            accuracyChart.clear();
-            int longest = runs.stream().mapToInt(r -> r.stats().size()).max().orElse(0);
-            for (int ep = 0; ep < longest; ep++) {
-                double[] loss = new double[runs.size() * 2];
-                double[] acc = new double[runs.size() * 2];
-                for (int i = 0; i < runs.size(); i++) {
-                    List<EpochStats> s = runs.get(i).stats();
-                    EpochStats st = ep < s.size() ? s.get(ep) : null;
-                    loss[i] = st == null ? Double.NaN : st.trainLoss();
-                    loss[runs.size() + i] = st == null ? Double.NaN : st.testLoss();
-                    acc[i] = st == null || st.trainAccuracy() == null ? Double.NaN : st.trainAccuracy() * 100;
-                    acc[runs.size() + i] = st == null || st.testAccuracy() == null ? Double.NaN : st.testAccuracy() * 100;
+        for (int i = 0; i < n; i++) {
+            List<EpochStats> stats = runs.get(i).stats();
+            for (int k = chartedEpochs[i]; k < stats.size(); k++) {
+                EpochStats st = stats.get(k);
+                double[] loss = nans(2 * n);
+                double[] acc = nans(2 * n);
+                if (st.epoch() == 0) {
+                    // the untrained model's loss starts the training curve; later, the batches draw it
+                    loss[i] = st.trainLoss();
                 }
-                lossChart.append(ep, loss);
-                accuracyChart.append(ep, acc);
+                loss[n + i] = st.testLoss();
+                acc[i] = st.trainAccuracy() == null ? Double.NaN : st.trainAccuracy() * 100;
+                acc[n + i] = st.testAccuracy() == null ? Double.NaN : st.testAccuracy() * 100;
+                lossChart.add(st.epoch(), loss);
+                accuracyChart.add(st.epoch(), acc);
             }
+            chartedEpochs[i] = stats.size();
+            List<CnnTraining.LossPoint> points = runs.get(i).batchLosses();
+            for (int k = chartedBatchPoints[i]; k < points.size(); k++) {
+                double[] loss = nans(2 * n);
+                loss[i] = points.get(k).loss();
+                lossChart.add(points.get(k).x(), loss);
+            }
+            chartedBatchPoints[i] = points.size();
+        }
+        int epochsDone = runs.stream().mapToInt(r -> r.stats().size()).sum();
+        if (epochsDone != shownPoints) {
+            shownPoints = epochsDone;
             List<GradientChart.Series> grads = new ArrayList<>();
             for (CnnTraining.RunHistory r : runs) {
-                grads.add(new GradientChart.Series(runs.size() > 1 ? activationOf(r.name()) : "gradient",
-                        color(r.name(), runs.size(), TRAIN_COLOR), r.gradientNorms()));
+                grads.add(new GradientChart.Series(n > 1 ? activationOf(r.name()) : "gradient",
+                        color(r.name(), n, TRAIN_COLOR), r.gradientNorms()));
             }
             gradientChart.show(runs.isEmpty() ? List.of() : runs.get(0).gradientLayers(), grads);
         }
+    }
+
+    private static double[] nans(int n) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, Double.NaN);
+        return a;
     }
 
     private static String activationOf(String runName) {
@@ -974,7 +1076,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
                 right += r == c ? d.confusion()[r][c] : 0;
             }
         }
-        String of = shownRunNames.size() > 1 ? " of the " + activationOf(shownRunNames.get(0)) + " run" : "";
+        String of = shownRunNames.size() > 1 && d.run() < shownRunNames.size()
+                ? " of the " + activationOf(shownRunNames.get(d.run())) + " run" : "";
         confusionTitle.setText(String.format(Locale.ROOT, "Confusion matrix%s after epoch %d: %,d of %,d test images right (%.1f%%)",
                 of, d.epoch(), right, total, total == 0 ? 0 : 100.0 * right / total));
         guesses = d.guesses();

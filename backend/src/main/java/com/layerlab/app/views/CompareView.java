@@ -4,6 +4,7 @@ import com.layerlab.app.CompareActivation;
 import com.layerlab.app.CompareCaptions;
 import com.layerlab.app.CompareLinks;
 import com.layerlab.app.CompareStats;
+import com.layerlab.app.Downloads;
 import com.layerlab.app.LiveTraining;
 import com.layerlab.app.LiveTrainingService;
 import com.layerlab.app.PlaygroundSettings;
@@ -65,6 +66,9 @@ public class CompareView extends Div implements BeforeEnterObserver {
 
     private CompareLinks.State state = CompareLinks.DEFAULTS;
     private LiveTraining<List<Item>> training;
+    /** The training whose TensorBoard files a download gets (read on the download's request thread). */
+    private volatile LiveTraining<List<Item>> logged;
+    private final Anchor logsLink = new Anchor();
     private int lastEpoch = -1;
 
     private final Div error = new Div();
@@ -263,7 +267,14 @@ public class CompareView extends Div implements BeforeEnterObserver {
 
         Div spacer = new Div();
         spacer.getStyle().set("flex", "1");
-        Div row = new Div(play, step, reset, epoch, status, spacer, shareLink, copyLink);
+        logsLink.setId("compare-logs");
+        logsLink.setText("TensorBoard logs");
+        logsLink.setHref(Downloads.logsZip(() -> logged, "layerlab-compare-logs.zip"));
+        logsLink.getElement().setAttribute("title", "Every run of this comparison as TensorBoard event files: "
+                + "unzip, then tensorboard --logdir <folder>");
+        logsLink.getStyle().set("font-size", "var(--lumo-font-size-s)");
+        logsLink.setVisible(false);
+        Div row = new Div(play, step, reset, epoch, status, spacer, logsLink, shareLink, copyLink);
         row.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("align-items", "center")
                 .set("gap", "var(--lumo-space-s)").set("margin-top", "var(--lumo-space-s)");
         return row;
@@ -398,6 +409,8 @@ public class CompareView extends Div implements BeforeEnterObserver {
             lastEpoch = -1;
             try {
                 training = service.start(this, state.experiments(), CompareView::snapshot, this::onFrame);
+                logged = training;
+                logsLink.setVisible(training.logDir() != null);
             } catch (LiveTrainingService.BusyException e) {
                 status.setText(e.getMessage());
                 play.setEnabled(false);

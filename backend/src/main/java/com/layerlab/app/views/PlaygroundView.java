@@ -3,6 +3,7 @@ package com.layerlab.app.views;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.layerlab.app.CompareLinks;
+import com.layerlab.app.Downloads;
 import com.layerlab.app.EngineInfo;
 import com.layerlab.app.LiveTraining;
 import com.layerlab.app.LiveTrainingService;
@@ -13,11 +14,13 @@ import com.layerlab.app.components.HeatMap;
 import com.layerlab.app.components.LossChart;
 import com.layerlab.app.components.NetworkDiagram;
 import com.layerlab.app.components.PlotData;
+import com.layerlab.app.components.PyTorchExportDialog;
 import com.layerlab.app.components.Slider;
 import com.layerlab.datasets.Datasets2D;
 import com.layerlab.datasets.Features2D;
 import com.layerlab.datasets.Points2D;
 import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.TrainingRun;
 import com.vaadin.flow.component.AttachEvent;
@@ -48,6 +51,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -71,6 +75,8 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private final LiveTrainingService service;
     private PlaygroundSettings settings = PlaygroundSettings.DEFAULTS;
     private LiveTraining<Frame> training;
+    /** The training whose TensorBoard files a download gets (read on the download's request thread). */
+    private volatile LiveTraining<Frame> logged;
     private String pendingMessage;
     private String lastStatusMessage;
     private boolean playing;
@@ -81,6 +87,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private final Button resetButton = new Button(VaadinIcon.ROTATE_LEFT.create());
     private final Span epochLabel = new Span();
     private final Anchor compareLink = new Anchor();
+    private final Anchor logsLink = new Anchor();
     private final Select<Double> learningRate = new Select<>();
     private final Select<String> activation = new Select<>();
     private final Select<String> regularization = new Select<>();
@@ -375,7 +382,21 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         engine.addClassName("ll-engine");
         Div mapBox = new Div(outputMap);
         mapBox.addClassName("ll-mapbox");
-        output.add(numbers, accuracy, lossChart, mapBox, legend, toggles, engine);
+        Button export = new Button("Export to PyTorch", VaadinIcon.CODE.create());
+        export.setId("export-button");
+        export.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        export.setTooltipText("This network as PyTorch code, and its weights as a safetensors file");
+        export.addClickListener(e -> openExport());
+        logsLink.setId("logs-link");
+        logsLink.setText("TensorBoard logs (.zip)");
+        logsLink.setHref(Downloads.logsZip(() -> logged, "layerlab-playground-logs.zip"));
+        logsLink.getElement().setAttribute("title", "Every network trained on this page, as TensorBoard event files: "
+                + "unzip, then tensorboard --logdir <folder>");
+        logsLink.addClassName("ll-compare-link");
+        logsLink.setVisible(false);
+        Div outputActions = new Div(export, logsLink);
+        outputActions.addClassName("ll-output-actions");
+        output.add(numbers, accuracy, lossChart, mapBox, legend, toggles, outputActions, engine);
 
         grid.add(data, network, output);
         return grid;
@@ -462,6 +483,8 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
                 return new Frame(run.experiment(), snap, train, test, scale);
             }, this::showFrame);
             getElement().setAttribute("data-training", String.valueOf(training.id()));
+            logged = training;
+            logsLink.setVisible(training.logDir() != null);
         } catch (LiveTrainingService.BusyException e) {
             Notification.show(e.getMessage(), 8000, Notification.Position.TOP_CENTER)
                     .addThemeVariants(NotificationVariant.LUMO_ERROR);
@@ -506,6 +529,30 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         // should read exactly as the copied link
         getElement().executeJs("window.history.replaceState(window.history.state, '', '?' + $0)",
                 ShareLinks.queryString(ShareLinks.playgroundQuery(settings)));
+    }
+
+    /** "Export to PyTorch": this network's code, with its weights as they are when the download is asked for. */
+    private void openExport() {
+        Experiment e = settings.toExperiment();
+        LiveTraining<Frame> t = training;
+        String note;
+        Callable<byte[]> weights;
+        if (t != null && t.isAlive()) {
+            int epoch = t.status().epoch();
+            note = epoch == 0 && !playing ? "Not trained yet: the weights are the starting ones (epoch 0). Press play first to "
+                    + "export what the network learns; the download takes the weights as they are when you click it."
+                    : "The weights are the network's as they are when you click the download (epoch " + epoch + " now"
+                    + (playing ? ", and training goes on" : "") + ").";
+            weights = () -> PyTorchExportDialog.trainedWeights(t, 0);
+        } else {
+            note = "The weights are the starting ones that seed " + e.seedOrZero() + " gives.";
+            weights = () -> PyTorchExportDialog.initialWeights(e);
+        }
+        try {
+            new PyTorchExportDialog(e, note, weights).open();
+        } catch (ExperimentException ex) {
+            Notification.show("This network cannot be exported: " + ex.getMessage(), 5000, Notification.Position.MIDDLE);
+        }
     }
 
     private void copyLink() {

@@ -5,12 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.layerlab.app.BrowserTestBase;
+import com.layerlab.app.ExportChecks;
 import com.layerlab.app.LiveTrainingService;
+import com.layerlab.app.PlaygroundSettings;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.PyTorchExport;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -313,5 +325,46 @@ class PlaygroundViewTest extends BrowserTestBase {
         assertEquals("0.1", page.locator("#compare-learning-rate vaadin-select-value-button").textContent().trim(),
                 "the learning rate carried over");
         assertEquals(3, page.locator("#compare-cards heat-map").count(), "ReLU, Tanh and Sigmoid side by side");
+    }
+
+    @Test
+    void theRunsTensorBoardLogsAndThePyTorchExportDownload() throws IOException {
+        open("/");
+        waitForEpoch(page, "epoch === 0");
+        for (int i = 1; i <= 3; i++) {
+            page.click("#step-button");
+            int want = i;
+            waitForEpoch(page, "epoch === " + want);
+        }
+        // every network this page trained, as TensorBoard event files: scalars, histograms, the boundary image
+        assertTrue(page.locator("#logs-link").isVisible());
+        byte[] zip = ExportChecks.download(page, "#logs-link");
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.put(e.getName(), in.readAllBytes());
+            }
+        }
+        assertFalse(entries.isEmpty());
+        String first = entries.keySet().iterator().next();
+        assertTrue(first.startsWith("000-") && first.contains("/events.out.tfevents."), entries.keySet().toString());
+        String events = new String(entries.get(first), StandardCharsets.ISO_8859_1);
+        for (String tag : List.of("loss/train", "loss/test", "accuracy/test", "0.weight", "boundary")) {
+            assertTrue(events.contains(tag), tag + " in " + first);
+        }
+
+        // the network as PyTorch code, with the weights it has now (epoch 3)
+        Experiment e = PlaygroundSettings.DEFAULTS.toExperiment();
+        page.click("#export-button");
+        page.waitForSelector("#export-code");
+        String code = page.locator("#export-code").innerText();
+        assertTrue(code.contains("nn.Linear(in_features=2, out_features=4)") && code.contains("nn.Tanh()"), code);
+        assertTrue(page.locator("#export-weights-note").innerText().contains("epoch 3"));
+        screenshot(page, "playground-export");
+        assertEquals(PyTorchExport.code(e), ExportChecks.downloadText(page, "#export-model-py"));
+        JsonNode header = ExportChecks.assertWeightsFit(ExportChecks.download(page, "#export-weights"), e);
+        assertEquals("3", header.get("__metadata__").get("epoch").asText());
+        page.click("#export-close");
+        screenshot(page, "playground-logs-toolbar");
     }
 }

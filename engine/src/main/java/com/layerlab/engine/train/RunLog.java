@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * A training run's TensorBoard log: per epoch the losses, accuracies, learning rate, gradient sizes,
- * weight histograms and (for image models) the first layer's filters; once, a grid of training
- * inputs; at the end the hyper-parameters with the final metrics. Steps are epochs (0: untrained).
+ * weight histograms and (for image models) the first layer's filters, for 2D sets the decision
+ * boundary; once, a grid of training inputs; at the end the hyper-parameters with the final metrics.
+ * Steps are epochs (0: untrained); the {@link LogSchedule} says which epochs are recorded.
  */
 final class RunLog {
 
@@ -21,12 +22,31 @@ final class RunLog {
     static final String INPUTS = "inputs/train";
     static final String FILTERS = "filters/first_layer";
     static final String GRADIENT_PREFIX = "gradient/";
+    static final String BOUNDARY = "boundary";
 
     private final SummaryWriter writer;
+    private final LogSchedule schedule;
+    private long lastStep = -1;
+    private long lastDetailStep = -1;
     private boolean finished;
 
-    RunLog(Path dir) {
+    RunLog(Path dir, LogSchedule schedule) {
         this.writer = new SummaryWriter(dir);
+        this.schedule = schedule;
+    }
+
+    LogSchedule schedule() {
+        return schedule;
+    }
+
+    /** The latest epoch whose scalars were recorded, -1 before the first. */
+    long lastStep() {
+        return lastStep;
+    }
+
+    /** The latest epoch whose histograms and images were recorded, -1 before the first. */
+    long lastDetailStep() {
+        return lastDetailStep;
     }
 
     Path dir() {
@@ -40,14 +60,13 @@ final class RunLog {
     }
 
     /**
-     * One epoch's record.
+     * One epoch's scalars.
      *
      * @param gradientNames names of the layers in {@code gradientNorms} ("0 Conv2d", ...)
-     * @param filters       the first Conv2d's weight {@code [out, in, kh, kw]}, or null
      */
-    void epoch(EpochStats s, double lr, Map<String, Tensor> state, List<String> gradientNames, double[] gradientNorms,
-               float[] filters, int[] filterShape) {
+    void scalars(EpochStats s, double lr, List<String> gradientNames, double[] gradientNorms) {
         long step = s.epoch();
+        lastStep = step;
         writer.addScalar(LOSS_TRAIN, s.trainLoss(), step);
         writer.addScalar(LOSS_TEST, s.testLoss(), step);
         if (s.trainAccuracy() != null) {
@@ -60,11 +79,30 @@ final class RunLog {
                 writer.addScalar(GRADIENT_PREFIX + gradientNames.get(i).replace(' ', '.'), gradientNorms[i], step);
             }
         }
+    }
+
+    /**
+     * One epoch's histograms and images.
+     *
+     * @param filters  the first Conv2d's weight {@code [out, in, kh, kw]}, or null
+     * @param boundary a 2D run's decision boundary, 3 x n x n, or null
+     */
+    void details(long step, Map<String, Tensor> state, float[] filters, int[] filterShape, float[] boundary, int n) {
+        lastDetailStep = step;
         writer.addWeightHistograms(state, step);
         if (filters != null) {
             filterGrid(filters, filterShape, step);
         }
-        writer.flush();
+        if (boundary != null) {
+            writer.addImage(BOUNDARY, boundary, 3, n, n, step);
+        }
+    }
+
+    /** After an epoch: a run that logs every epoch writes it to disk now; a thinned one as its writer's queue fills. */
+    void epochDone() {
+        if (schedule == LogSchedule.EVERY_EPOCH) {
+            writer.flush();
+        }
     }
 
     /**

@@ -68,9 +68,10 @@ import java.util.stream.Collectors;
  * {@code learning_rate} and {@code gradient/<index>.<type>} (the {@link #gradientNorms()}); a histogram
  * of every state dict entry ({@code 0.weight}, ...); for image sets a grid of 16 training inputs
  * ({@code inputs/train}, once) and the first Conv2d's filters ({@code filters/first_layer}); at the end,
- * the hyper-parameters with the final metrics. Runs do not log unless asked, so that the live 2D
- * playground, which starts many short runs, does not write files. {@link #close()} writes the
- * hyper-parameters and closes the files.
+ * the hyper-parameters with the final metrics; for 2D sets the decision boundary with the training
+ * points ({@code boundary}). Runs do not log unless asked; a live run that may train for thousands of
+ * epochs logs on a {@link LogSchedule#THINNED} schedule. {@link #close()} writes the hyper-parameters
+ * (and the last epoch, if the schedule skipped it) and closes the files.
  *
  * <p>Not thread-safe: call it from one thread at a time (only {@link #flushLog()} may be called from
  * another thread).
@@ -268,6 +269,15 @@ public final class TrainingRun implements AutoCloseable {
         return lastEpochStopped;
     }
 
+    /**
+     * The data loss (without regularisation) of the latest training batch, before its optimizer step;
+     * NaN before the first. A {@link BatchListener} reads it to draw the loss batch by batch.
+     */
+    public double lastBatchLoss() {
+        StepReport s = lastStep;
+        return s == null ? Double.NaN : s.loss();
+    }
+
     /** Whether the data set is an image set (else a 2D set). */
     public boolean isImageTask() {
         return images != null;
@@ -343,7 +353,7 @@ public final class TrainingRun implements AutoCloseable {
         stats = images != null ? trainImageEpoch(l) : train2DEpoch(l);
         RunLog current = log;
         if (current != null) {
-            logEpoch(current);
+            logEpoch(current, false);
         }
         return stats;
     }
@@ -908,6 +918,14 @@ public final class TrainingRun implements AutoCloseable {
      * @throws IllegalStateException when the run already logs (stop it first with {@code logTo(null)})
      */
     public TrainingRun logTo(Path dir) {
+        return logTo(dir, LogSchedule.EVERY_EPOCH);
+    }
+
+    /**
+     * As {@link #logTo(Path)}, recording the epochs {@code schedule} picks (a live run that may train
+     * for thousands of epochs thins its log out); the epoch the run ends at is always recorded.
+     */
+    public TrainingRun logTo(Path dir, LogSchedule schedule) {
         if (dir == null) {
             endLog();
             return this;
@@ -918,13 +936,13 @@ public final class TrainingRun implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this training run is closed");
         }
-        RunLog l = new RunLog(dir);
+        RunLog l = new RunLog(dir, schedule == null ? LogSchedule.EVERY_EPOCH : schedule);
         if (images != null) {
             int[] s = images.set.shape();
             float[] first = images.firstTrainImages(16);
             l.inputs(first, first.length / images.set.imageSize(), s[0], s[1], s[2]);
         }
-        logEpoch(l);
+        logEpoch(l, true);
         log = l;
         logDir = dir;
         return this;
@@ -951,9 +969,41 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
-    private void logEpoch(RunLog l) {
-        l.epoch(stats, optimizer.lr(), model.stateDict(), gradientLayerNames, gradientNorms, firstLayerFilters(),
-                firstLayerFilterShape());
+    /** Records the current epoch where the log's schedule (or {@code always}: a start or an end) asks for it. */
+    private void logEpoch(RunLog l, boolean always) {
+        long step = stats.epoch();
+        boolean scalars = step != l.lastStep() && (always || l.schedule().scalarsAt(step));
+        boolean details = step != l.lastDetailStep() && (always || l.schedule().detailsAt(step));
+        if (!scalars && !details) {
+            return;
+        }
+        if (scalars) {
+            l.scalars(stats, optimizer.lr(), gradientLayerNames, gradientNorms);
+        }
+        if (details) {
+            float[] boundary = images == null ? boundaryImage() : null;
+            l.details(step, model.stateDict(), firstLayerFilters(), firstLayerFilterShape(), boundary, BoundaryImage.SIZE);
+        }
+        l.epochDone();
+    }
+
+    /** The decision boundary with the training points, as TensorBoard shows images (2D sets). */
+    private float[] boundaryImage() {
+        boolean regression = head == Head.REGRESSION;
+        double scale = 1;
+        if (regression) {
+            for (Points2D p : List.of(trainPoints, testPoints)) {
+                for (float v : p.label()) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+            }
+        }
+        boolean mode = model.isTraining();
+        try {
+            return BoundaryImage.render(predictGrid(BoundaryImage.SIZE, BoundaryImage.EXTENT), regression, scale, trainPoints);
+        } finally {
+            model.train(mode);
+        }
     }
 
     private void endLog() {
@@ -963,6 +1013,8 @@ public final class TrainingRun implements AutoCloseable {
         }
         log = null;
         try {
+            // the epoch the run ends at, if the schedule passed it over
+            logEpoch(l, true);
             l.finish(hparams(), metrics());
         } finally {
             l.close();

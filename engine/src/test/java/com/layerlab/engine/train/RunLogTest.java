@@ -113,9 +113,56 @@ class RunLogTest {
         assertEquals(Set.of(1L, 2L), steps(v, RunLog.LOSS_TEST), "from the epoch it started at until it stopped");
         assertEquals(Set.of(1L, 2L), steps(v, RunLog.ACCURACY_TEST));
         assertEquals(Set.of(1L, 2L), steps(v, "gradient/0.Linear"));
-        assertTrue(v.stream().noneMatch(x -> x.kind() == Kind.IMAGE), "no images for points");
+        // the only images of a 2D run: its decision boundary with the training points, in colour
+        List<Value> images = v.stream().filter(x -> x.kind() == Kind.IMAGE).toList();
+        assertEquals(Set.of(RunLog.BOUNDARY), images.stream().map(Value::tag).collect(Collectors.toSet()));
+        assertEquals(Set.of(1L, 2L), steps(v, RunLog.BOUNDARY));
+        assertEquals(3, images.get(0).channels());
+        assertEquals(BoundaryImage.SIZE, images.get(0).height());
+        assertEquals(BoundaryImage.SIZE, images.get(0).width());
         assertTrue(Files.size(files.get(0)) > 0);
         run.close();
         assertThrows(IllegalStateException.class, run::trainEpoch);
+    }
+
+    @Test
+    void aThinnedLogKeepsAFewRecordsPerDecadeAndTheLastEpoch(@TempDir Path tmp) throws Exception {
+        Experiment e = Experiment.of("circle", 5, "classification", DataSpec.of2D("circle", 60, 0, null, 0.5, 30),
+                List.of(LayerSpec.linear(3), LayerSpec.of("Tanh"), LayerSpec.linear(1)), LossSpec.of("BCEWithLogitsLoss"),
+                OptimizerSpec.sgd(0.1), RegularizationSpec.NONE, 100);
+        Path dir = tmp.resolve("circle");
+        try (TrainingRun run = new TrainingRun(e)) {
+            run.logTo(dir, LogSchedule.THINNED);
+            for (int i = 0; i < 25; i++) {
+                run.trainEpoch();
+            }
+        }
+        List<Value> v = EventFiles.values(EventFiles.files(dir).stream().filter(f -> f.getParent().equals(dir))
+                .findFirst().orElseThrow());
+        Set<Long> all = java.util.stream.LongStream.rangeClosed(0, 25).boxed().collect(Collectors.toSet());
+        assertEquals(all, steps(v, RunLog.LOSS_TEST), "scalars at every epoch below 1,000");
+        Set<Long> details = Set.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 20L, 25L);
+        assertEquals(details, steps(v, RunLog.BOUNDARY), "0 to 10, every 10th, and the last");
+        assertEquals(details, steps(v, "0.weight"));
+    }
+
+    @Test
+    void theScheduleThinsOutByDecades() {
+        for (long e = 0; e <= 10; e++) {
+            assertTrue(LogSchedule.THINNED.detailsAt(e));
+        }
+        assertFalse(LogSchedule.THINNED.detailsAt(11));
+        assertTrue(LogSchedule.THINNED.detailsAt(90));
+        assertTrue(LogSchedule.THINNED.detailsAt(100));
+        assertFalse(LogSchedule.THINNED.detailsAt(150));
+        assertTrue(LogSchedule.THINNED.detailsAt(200));
+        assertTrue(LogSchedule.THINNED.scalarsAt(999));
+        assertFalse(LogSchedule.THINNED.scalarsAt(1001));
+        assertTrue(LogSchedule.THINNED.scalarsAt(1010));
+        assertFalse(LogSchedule.THINNED.scalarsAt(10_010));
+        assertTrue(LogSchedule.THINNED.scalarsAt(10_100));
+        assertTrue(LogSchedule.EVERY_EPOCH.detailsAt(12_345));
+        long recorded = java.util.stream.LongStream.rangeClosed(0, 100_000).filter(LogSchedule.THINNED::scalarsAt).count();
+        assertTrue(recorded < 3_500, "about 1,000 per decade after the first 1,000: " + recorded);
     }
 }
