@@ -16,6 +16,7 @@ RUN useradd --system --create-home --home-dir /home/layerlab layerlab \
 COPY --from=build /src/backend/target/layerlab.jar /app/layerlab.jar
 USER layerlab
 VOLUME /data
-ENV LAYERLAB_DATA_DIR=/data
+ENV LAYERLAB_DATA_DIR=/data \
+    LAYERLAB_RUNS_DIR=/data/runs
 EXPOSE 8080
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/layerlab.jar"]
