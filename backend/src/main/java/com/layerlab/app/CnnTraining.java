@@ -2,6 +2,7 @@ package com.layerlab.app;
 
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.EpochStats;
+import com.layerlab.engine.train.StepReport;
 import com.layerlab.engine.train.TrainingRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +59,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
      * and its latest gradient sizes.
      */
     public record RunHistory(String name, List<EpochStats> stats, List<LossPoint> batchLosses, List<String> gradientLayers,
-                             double[] gradientNorms) {
+                             double[] gradientNorms, StepReport lastStep) {
     }
 
     /**
@@ -96,6 +97,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
 
     private volatile boolean paused;
     private volatile boolean stopRequested;
+    private volatile boolean stepRequested;
     private volatile Double newLearningRate;
     private volatile Integer newChoice;
     private volatile Progress lastProgress;
@@ -152,6 +154,16 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
 
     public void resume() {
         paused = false;
+        wake();
+    }
+
+    /**
+     * Trains one more batch, then holds: gradient descent one step at a time. Called right after the
+     * training starts, it holds after the first batch.
+     */
+    public void step() {
+        stepRequested = true;
+        paused = true;
         wake();
     }
 
@@ -253,7 +265,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
             details();
             send(true);
             // a pause asked for at the very end of an epoch holds here
-            holdWhilePaused();
+            holdWhilePaused(false);
             if (stopRequested) {
                 break;
             }
@@ -314,7 +326,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
         applyLearningRate();
         serveWeights(runs);
         try {
-            holdWhilePaused();
+            holdWhilePaused(true);
         } catch (InterruptedException e) {
             close();
             return false;
@@ -323,14 +335,23 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
         return !stopRequested && !isClosed();
     }
 
-    private void holdWhilePaused() throws InterruptedException {
-        if (!paused || stopRequested) {
+    /**
+     * Holds while paused. {@code afterBatch}: called right after a training batch (else at the end of an
+     * epoch, after its evaluation), which is the batch a {@link #step()} asked for.
+     */
+    private void holdWhilePaused(boolean afterBatch) throws InterruptedException {
+        if (!paused || stopRequested || (stepRequested && !afterBatch)) {
             return;
         }
         long pausedAt = System.nanoTime();
         phase = Phase.PAUSED;
+        if (stepRequested) {
+            // this batch was the step: hold here, with the feature maps of the weights it made
+            stepRequested = false;
+            details();
+        }
         send(true);
-        while (paused && !stopRequested) {
+        while (paused && !stopRequested && !stepRequested) {
             if (applyLearningRate()) {
                 owed = true; // the page shows the rate in force
             }
@@ -339,7 +360,8 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
             if (owed) {
                 send(true);
             }
-            await(owed ? 50 : 500, () -> newChoice != null || newLearningRate != null || !paused || stopRequested);
+            await(owed ? 50 : 500, () -> newChoice != null || newLearningRate != null || !paused || stopRequested
+                    || stepRequested);
         }
         // the time paused is not training time
         epochStartNanos += System.nanoTime() - pausedAt;
@@ -498,7 +520,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
             List<LossPoint> losses = i < batchLosses.size() ? List.copyOf(batchLosses.get(i)) : List.of();
             List<String> layers = r == null ? List.of() : List.copyOf(r.gradientLayers());
             double[] norms = r == null ? new double[0] : r.gradientNorms().clone();
-            h.add(new RunHistory(experiments.get(i).name(), stats, losses, layers, norms));
+            h.add(new RunHistory(experiments.get(i).name(), stats, losses, layers, norms, r == null ? null : r.lastStep()));
         }
         Frame frame = new Frame(p, h, pendingDetails);
         pendingDetails = null;

@@ -326,6 +326,47 @@ class CnnViewTest extends BrowserTestBase {
     }
 
     @Test
+    void stepTrainsOneBatchAtATimeAndShowsWhatTheStepDid() {
+        open("cnn");
+        page.waitForSelector("#cnn-layer-0");
+        assertFalse(page.locator("#cnn-step").isDisabled());
+        assertTrue(page.locator("#cnn-step-table").innerText().startsWith("Press Step"));
+        // Step before any training: it starts one and holds after the first batch
+        page.click("#cnn-step");
+        page.waitForFunction("() => document.querySelector('#cnn-step-table').dataset.batch === '1.1'",
+                null, new Page.WaitForFunctionOptions().setTimeout(60_000));
+        page.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Paused')");
+        assertTrue(page.locator("#cnn-epoch").innerText().contains("batch 1 of "), page.locator("#cnn-epoch").innerText());
+        // the LeNet-style default has five layers with weights: a row each under the header
+        @SuppressWarnings("unchecked")
+        List<List<String>> rows = (List<List<String>>) page.evaluate("() => [...document.querySelectorAll("
+                + "'#cnn-step-table tr')].map(r => [...r.children].map(c => c.textContent))");
+        assertEquals(List.of("layer", "mean |dL/dW|", "mean |\u0394W|", "|\u0394W| / |W|"), rows.get(0));
+        assertEquals(List.of("0 Conv2d", "3 Conv2d", "7 Linear", "9 Linear", "11 Linear"),
+                rows.subList(1, rows.size()).stream().map(r -> r.get(0)).toList());
+        for (List<String> r : rows.subList(1, rows.size())) {
+            for (String v : r.subList(1, 4)) {
+                assertTrue(Double.parseDouble(v) > 0, r.toString());
+            }
+        }
+        assertTrue(page.locator("#cnn-step-table").innerText().startsWith("Epoch 1, batch 1: the batch's loss"));
+        assertTrue(page.locator("#cnn-feature-maps .cnn-map-row, #cnn-feature-maps > *").count() > 0);
+        // one more step: exactly one more batch, and the training holds again
+        page.click("#cnn-step");
+        page.waitForFunction("() => document.querySelector('#cnn-step-table').dataset.batch === '1.2'");
+        page.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Paused')");
+        assertTrue(page.locator("#cnn-epoch").innerText().contains("batch 2 of "), page.locator("#cnn-epoch").innerText());
+        page.waitForTimeout(400);
+        assertEquals("1.2", page.locator("#cnn-step-table").getAttribute("data-batch"), "held after the step");
+        assertTrue(page.locator("#cnn-feature-title").innerText().contains("after batch 2 of epoch 1"),
+                page.locator("#cnn-feature-title").innerText());
+        page.locator("#cnn-training").screenshot(new Locator.ScreenshotOptions()
+                .setPath(SCREENSHOTS.resolve("cnn-step.png")));
+        page.click("#cnn-stop");
+        page.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Stopped')");
+    }
+
+    @Test
     void trainingPausesResumesAndEndsWhenThePageGoesAway() {
         open("cnn");
         page.waitForSelector("#cnn-layer-0");

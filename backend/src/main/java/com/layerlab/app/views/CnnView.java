@@ -14,6 +14,7 @@ import com.layerlab.app.Downloads;
 import com.layerlab.app.ShareLinks;
 import com.layerlab.app.components.CnnLayerEditor;
 import com.layerlab.app.components.PyTorchExportDialog;
+import com.layerlab.app.components.StepTable;
 import com.layerlab.app.components.CnnConfusionMatrix;
 import com.layerlab.app.components.GradientChart;
 import com.layerlab.app.components.ImageGrid;
@@ -28,6 +29,7 @@ import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.experiment.OptimizerSpec;
 import com.layerlab.engine.train.EpochStats;
+import com.layerlab.engine.train.StepReport;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
@@ -107,6 +109,9 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final Button train = new Button("Train", VaadinIcon.PLAY.create());
     private final Button pause = new Button("Pause", VaadinIcon.PAUSE.create());
     private final Button stop = new Button("Stop", VaadinIcon.STOP.create());
+    private final Button step = new Button("Step", VaadinIcon.STEP_FORWARD.create());
+    private final StepTable stepTable = new StepTable();
+    private List<CnnTraining.RunHistory> lastRuns = List.of();
     private final IntegerField epochs = new IntegerField("Epochs");
     private final Select<String> optimizer = new Select<>();
     private final Select<Double> learningRate = new Select<>();
@@ -246,6 +251,16 @@ public class CnnView extends Div implements BeforeEnterObserver {
         });
         pause.setEnabled(false);
         stop.setEnabled(false);
+        step.setId("cnn-step");
+        step.setTooltipText("Train one batch, then pause: see that step's gradients and weight update");
+        step.addClickListener(e -> {
+            if (training == null || !training.isAlive() || !isRunning()) {
+                startTraining();
+            }
+            if (training != null) {
+                training.step();
+            }
+        });
 
         epochs.setId("cnn-epochs");
         epochs.setMin(1);
@@ -312,7 +327,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         export.setTooltipText("The model as PyTorch code, and its weights as a safetensors file");
         export.addClickListener(e -> openExport());
 
-        Div transport = new Div(train, pause, stop);
+        Div transport = new Div(train, step, pause, stop);
         transport.addClassName("cnn-transport");
         Div links = new Div(shareLink, copyLink, export);
         links.addClassName("cnn-links");
@@ -526,6 +541,9 @@ public class CnnView extends Div implements BeforeEnterObserver {
                 if (shownRun < lastDetails.size()) {
                     showDetails(lastDetails.get(shownRun));
                 }
+                if (phase != CnnTraining.Phase.TRAINING) {
+                    showStep();
+                }
             }
         });
         Span detailsHint = new Span("The confusion matrix, predictions, filters and feature maps below are of this run.");
@@ -544,7 +562,10 @@ public class CnnView extends Div implements BeforeEnterObserver {
         Div inside = new Div(filterCard, mapsCard);
         inside.addClassName("cnn-results");
 
-        Div panel = new Div(section("Training"), bar, charts, detailsBar, results, inside);
+        stepTable.setId("cnn-step-table");
+        Div stepCard = card("One step of gradient descent: the last batch, layer by layer", stepTable);
+        stepCard.addClassName("cnn-step-card");
+        Div panel = new Div(section("Training"), bar, charts, stepCard, detailsBar, results, inside);
         panel.setId("cnn-training");
         panel.addClassNames("ll-panel", "cnn-training");
         return panel;
@@ -772,9 +793,15 @@ public class CnnView extends Div implements BeforeEnterObserver {
         }
     }
 
-    private void showButtons() {
-        boolean running = training != null && training.isAlive() && phase != CnnTraining.Phase.DONE
+    /** Whether a training is under way (loading, training or paused), as opposed to none or ended. */
+    private boolean isRunning() {
+        return training != null && training.isAlive() && phase != CnnTraining.Phase.DONE
                 && phase != CnnTraining.Phase.STOPPED && phase != CnnTraining.Phase.FAILED;
+    }
+
+    private void showButtons() {
+        boolean running = isRunning();
+        step.setEnabled(trainProblem == null && (!running || phase == CnnTraining.Phase.PAUSED));
         train.setEnabled(!running && trainProblem == null);
         train.setText(phase == null || running ? "Train" : "Train again");
         train.setTooltipText(trainProblem);
@@ -898,6 +925,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
         shownRunNames = List.of();
         shownPoints = -1;
         lastDetails = List.of();
+        lastRuns = List.of();
+        stepTable.show(null);
         shownRun = 0;
         List<Integer> indices = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
@@ -942,11 +971,20 @@ public class CnnView extends Div implements BeforeEnterObserver {
         phase = p.phase();
         showProgress(p);
         showCurves(f.runs());
+        lastRuns = f.runs();
+        if (phase != CnnTraining.Phase.TRAINING && phase != CnnTraining.Phase.LOADING) {
+            showStep();
+        }
         if (f.details() != null && !f.details().isEmpty()) {
             lastDetails = f.details();
             showDetails(lastDetails.get(Math.min(shownRun, lastDetails.size() - 1)));
         }
         showButtons();
+    }
+
+    /** The last step of the run whose details are shown (while training runs, the table holds still). */
+    private void showStep() {
+        stepTable.show(shownRun < lastRuns.size() ? lastRuns.get(shownRun).lastStep() : null);
     }
 
     private void showProgress(CnnTraining.Progress p) {
@@ -964,7 +1002,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         status.setText(switch (p.phase()) {
             case LOADING -> "Loading the data and building the model\u2026";
             case TRAINING -> "Training\u2026";
-            case PAUSED -> "Paused: change the learning rate, or pick test images to look at.";
+            case PAUSED -> "Paused: press Step for one more batch, change the learning rate, or pick test images.";
             case STOPPED -> p.message() == null ? "Stopped." : p.message();
             case DONE -> "Done: " + p.epochs() + (p.epochs() == 1 ? " epoch." : " epochs.");
             case FAILED -> p.message();
@@ -1097,11 +1135,20 @@ public class CnnView extends Div implements BeforeEnterObserver {
         predictions.setTiles(tiles);
     }
 
+    /** When the weights of {@code d} are from: an epoch's end, or, paused mid-epoch, the batch a step held at. */
+    private String weightsWhen(CnnTraining.Details d) {
+        StepReport step = d.run() < lastRuns.size() ? lastRuns.get(d.run()).lastStep() : null;
+        if (phase == CnnTraining.Phase.PAUSED && step != null && step.epoch() > d.epoch()) {
+            return "after batch " + step.batch() + " of epoch " + step.epoch();
+        }
+        return "after epoch " + d.epoch();
+    }
+
     private void showFeatureMaps(CnnTraining.Details d) {
         featureMaps.removeAll();
         featureTitle.setText("Feature maps of test image " + d.chosen() + " (class "
                 + (d.guesses().stream().filter(g -> g.index() == d.chosen()).map(g -> classNameOf(g.label())).findFirst()
-                .orElse("?")) + ") after epoch " + d.epoch() + ": every layer's output");
+                .orElse("?")) + ") " + weightsWhen(d) + ": every layer's output");
         if (d.chosenImage() != null) {
             featureMaps.add(mapRow("input", "Input " + CnnInspection.shape(d.chosenImage().shape()),
                     List.of(new ImageGrid.Tile(d.chosenImage().shape(), CnnImages.unitBytes(d.chosenImage().values()),
