@@ -6,6 +6,7 @@ import com.layerlab.datasets.Points2D;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.GridPrediction;
+import com.layerlab.engine.train.StepReport;
 import com.layerlab.engine.train.TrainingRun;
 import java.util.List;
 
@@ -19,9 +20,10 @@ import java.util.List;
  *                      all seven input features, then each hidden layer's neurons, then the outputs
  * @param weights       per Linear layer, [out][in]
  * @param gradientNorms per Linear layer, mean |dL/dW| over the last epoch
+ * @param lastStep      what the last training step did to each layer (null before the first)
  */
 public record RunSnapshot(EpochStats stats, int gridN, int channels, byte[] output, int neuronN, byte[] neuronMaps,
-                          List<float[][]> weights, double[] gradientNorms) {
+                          List<float[][]> weights, double[] gradientNorms, StepReport lastStep) {
 
     /** The plane the maps cover: [-6, 6] in both directions, as the data. */
     public static final float EXTENT = 6f;
@@ -51,7 +53,7 @@ public record RunSnapshot(EpochStats stats, int gridN, int channels, byte[] outp
             maps = neuronMaps(run, neuronN, regression, classes, scale);
         }
         return new RunSnapshot(run.stats(), g.n(), g.channels(), out, neuronN, maps, run.linearWeights(),
-                run.gradientNorms());
+                run.gradientNorms(), run.lastStep());
     }
 
     private static byte[] neuronMaps(TrainingRun run, int n, boolean regression, int classes, double scale) {

@@ -15,6 +15,7 @@ public class StepTable extends Div {
 
     private final Span caption = new Span();
     private final Element table = new Element("table");
+    private String emptyText = "Press Step to train one batch and pause: the table then shows what that step did.";
 
     public StepTable() {
         addClassName("ll-step-table");
@@ -23,11 +24,19 @@ public class StepTable extends Div {
         show(null);
     }
 
+    /** What the table says before there is a step to show. */
+    public void setEmptyText(String text) {
+        emptyText = text;
+        if (table.getChildCount() == 0) {
+            caption.setText(text);
+        }
+    }
+
     /** Shows {@code step}, or the hint on how to get one when it is null. */
     public void show(StepReport step) {
         table.removeAllChildren();
         if (step == null) {
-            caption.setText("Press Step to train one batch and pause: the table then shows what that step did.");
+            caption.setText(emptyText);
             getElement().setAttribute("data-batch", "");
             return;
         }

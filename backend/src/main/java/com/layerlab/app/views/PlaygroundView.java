@@ -16,6 +16,7 @@ import com.layerlab.app.components.NetworkDiagram;
 import com.layerlab.app.components.PlotData;
 import com.layerlab.app.components.PyTorchExportDialog;
 import com.layerlab.app.components.Slider;
+import com.layerlab.app.components.StepTable;
 import com.layerlab.datasets.Datasets2D;
 import com.layerlab.datasets.Features2D;
 import com.layerlab.datasets.Points2D;
@@ -85,6 +86,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private final Button playButton = new Button();
     private final Button stepButton = new Button(VaadinIcon.STEP_FORWARD.create());
     private final Button resetButton = new Button(VaadinIcon.ROTATE_LEFT.create());
+    private final StepTable stepTable = new StepTable();
     private final Span epochLabel = new Span();
     private final Anchor compareLink = new Anchor();
     private final Anchor logsLink = new Anchor();
@@ -345,7 +347,13 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         paramCount.addClassName("ll-hint");
         Div networkFoot = new Div(paramCount, sigmoidOutput);
         networkFoot.addClassName("ll-network-foot");
-        network.add(diagram, networkFoot);
+        stepTable.setId("step-table");
+        stepTable.setEmptyText("Press play or step: this table then shows what the latest step did to each layer.");
+        Span stepTitle = new Span("Gradient descent, the last step (the last batch of the epoch)");
+        stepTitle.addClassName("ll-subtitle");
+        Div stepSection = new Div(stepTitle, stepTable);
+        stepSection.addClassName("ll-step-section");
+        network.add(diagram, networkFoot, stepSection);
 
         // OUTPUT
         Div output = panel("Output");
@@ -622,6 +630,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         }
         outputMap.setGrid(s.gridN(), s.channels(), s.output());
         diagram.setFrame(s.weights(), s.neuronN(), s.neuronMaps());
+        stepTable.show(s.lastStep());
         int epoch = stats.epoch();
         epochLabel.setText(formatEpoch(epoch));
         epochLabel.getElement().setAttribute("data-epoch", String.valueOf(epoch));

@@ -94,11 +94,19 @@ class PlaygroundViewTest extends BrowserTestBase {
         open("/");
         waitForEpoch(page, "epoch === 0");
         String start = trainLoss(page);
+        assertTrue(page.locator("#step-table").innerText().startsWith("Press play or step"));
         page.locator("#step-button").click();
         waitForEpoch(page, "epoch === 1");
         assertNotEquals(start, trainLoss(page));
+        // 250 training points in batches of 10: the epoch's last step was batch 25, one row per Linear layer
+        page.waitForFunction("() => document.querySelector('#step-table').dataset.batch === '1.25'");
+        @SuppressWarnings("unchecked")
+        List<String> layers = (List<String>) page.evaluate(
+                "() => [...document.querySelectorAll('#step-table td:first-child')].map(c => c.textContent)");
+        assertEquals(List.of("0 Linear", "2 Linear", "4 Linear"), layers);
         page.locator("#step-button").click();
         waitForEpoch(page, "epoch === 2");
+        page.waitForFunction("() => document.querySelector('#step-table').dataset.batch === '2.25'");
 
         page.locator("#play-button").click();
         waitForEpoch(page, "epoch >= 25");
@@ -108,6 +116,7 @@ class PlaygroundViewTest extends BrowserTestBase {
         waitForVaadin(page);
         assertEquals("000,000", page.locator("#epoch").textContent());
         assertEquals(start, trainLoss(page), "reset keeps the starting weights: the same loss as at the start");
+        page.waitForFunction("() => document.querySelector('#step-table').dataset.batch === ''");
 
         page.locator("#new-seed-button").click();
         waitForVaadin(page);
