@@ -7,8 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 
 /** The compare page in headless Chromium: live training side by side, the selection, share links. */
@@ -111,6 +118,21 @@ class CompareViewTest extends BrowserTestBase {
         waitForEpochOnEveryCard(page, 1);
         page.waitForFunction("() => document.querySelector('#compare-gradient-chart').barCount === 10");
         assertTrue(page.url().contains("acts=ReLU.Sigmoid"), page.url());
+        // both networks' TensorBoard files, one run folder each
+        assertTrue(page.locator("#compare-logs").isVisible());
+        Map<String, String> events = new TreeMap<>();
+        try (ZipInputStream in = new ZipInputStream(
+                new ByteArrayInputStream(ExportChecks.download(page, "#compare-logs")))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                events.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        assertEquals(2, events.size(), events.keySet().toString());
+        for (var e : events.entrySet()) {
+            assertTrue(e.getKey().contains("/events.out.tfevents.") && e.getValue().contains("loss/test"), e.getKey());
+        }
 
         // one activation alone is no comparison: the last two cannot be unticked, the others can be added
         assertEquals(Boolean.TRUE, activationBox(page, "Sigmoid").evaluate("c => c.checked && c.disabled"));

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,10 +47,17 @@ public final class EventArchive {
         try {
             ZipOutputStream zip = new ZipOutputStream(out);
             for (Path f : files) {
-                byte[] bytes = Files.readAllBytes(f);
+                byte[] bytes;
+                long modified;
+                try {
+                    bytes = Files.readAllBytes(f);
+                    modified = Files.getLastModifiedTime(f).toMillis();
+                } catch (NoSuchFileException gone) {
+                    continue; // a run discarded while the archive was written: it has nothing to show
+                }
                 int length = (int) wholeRecordsLength(bytes);
                 ZipEntry entry = new ZipEntry(relativeName(logDir, f));
-                entry.setTime(Files.getLastModifiedTime(f).toMillis());
+                entry.setTime(modified);
                 zip.putNextEntry(entry);
                 zip.write(bytes, 0, length);
                 zip.closeEntry();
