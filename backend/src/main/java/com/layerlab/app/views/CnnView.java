@@ -401,18 +401,14 @@ public class CnnView extends Div implements BeforeEnterObserver {
         shuffle.setId("cnn-shuffle");
         shuffle.addValueChangeListener(e -> {
             if (e.isFromClient()) {
-                DataSpec d = state.experiment().data();
-                setExperiment(state.experiment().withData(new DataSpec(d.dataset(), d.options(), d.features(),
-                        d.trainFraction(), d.batchSize(), e.getValue(), d.dropLast())));
+                setExperiment(state.experiment().withData(state.experiment().data().withShuffle(e.getValue())));
             }
         });
         dropLast.setId("cnn-drop-last");
         dropLast.setTooltipText("Leave out the last, smaller batch of each epoch");
         dropLast.addValueChangeListener(e -> {
             if (e.isFromClient()) {
-                DataSpec d = state.experiment().data();
-                setExperiment(state.experiment().withData(new DataSpec(d.dataset(), d.options(), d.features(),
-                        d.trainFraction(), d.batchSize(), d.shuffle(), e.getValue())));
+                setExperiment(state.experiment().withData(state.experiment().data().withDropLast(e.getValue())));
             }
         });
         dataNote.setId("cnn-data-note");

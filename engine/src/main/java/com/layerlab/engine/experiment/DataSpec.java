@@ -90,4 +90,12 @@ public record DataSpec(String dataset, Map<String, Object> options, List<String>
     public DataSpec withBatchSize(int n) {
         return new DataSpec(dataset, options, features, trainFraction, n, shuffle, dropLast);
     }
+
+    public DataSpec withShuffle(boolean on) {
+        return new DataSpec(dataset, options, features, trainFraction, batchSize, on, dropLast);
+    }
+
+    public DataSpec withDropLast(boolean on) {
+        return new DataSpec(dataset, options, features, trainFraction, batchSize, shuffle, on);
+    }
 }
