@@ -542,7 +542,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
                 }
             }
         });
-        Span detailsHint = new Span("The confusion matrix, predictions, filters and feature maps below are of this run.");
+        Span detailsHint = new Span("The last step, the confusion matrix, predictions, filters and feature maps below are of this run.");
         detailsHint.addClassName("ll-hint");
         Div detailsBar = new Div(detailsRun, detailsHint);
         detailsBar.setId("cnn-details-bar");
@@ -561,7 +561,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         stepTable.setId("cnn-step-table");
         Div stepCard = card("One step of gradient descent: the last batch, layer by layer", stepTable);
         stepCard.addClassName("cnn-step-card");
-        Div panel = new Div(section("Training"), bar, charts, stepCard, detailsBar, results, inside);
+        Div panel = new Div(section("Training"), bar, charts, detailsBar, stepCard, results, inside);
         panel.setId("cnn-training");
         panel.addClassNames("ll-panel", "cnn-training");
         return panel;
