@@ -76,13 +76,41 @@ public final class CnnImages {
             int plane = s[1] * s[2];
             for (int c = 0; c < Math.min(s[0], MAX_CHANNELS); c++) {
                 tiles.add(new Tile(new int[] {1, s[1], s[2]}, scaled(v, c * plane, plane, max, negative),
-                        negative ? Mode.DIVERGING : Mode.GRAY, null, null, "channel " + c, false, false));
+                        negative ? Mode.DIVERGING : Mode.GRAY, null, null, "channel " + c + ": " + stats(v, c * plane, plane),
+                        false, false));
             }
         } else {
+            // a short vector (the logits, say) is read as numbers, not as a strip of colours
             tiles.add(new Tile(new int[] {v.length}, scaled(v, 0, v.length, max, negative),
-                    negative ? Mode.DIVERGING : Mode.GRAY, null, null, v.length + " values", false, false));
+                    negative ? Mode.DIVERGING : Mode.GRAY, null, v.length <= SHOWN_VALUES ? values(v) : null,
+                    v.length + " values: " + stats(v, 0, v.length), false, false));
         }
         return tiles;
+    }
+
+    /** Vectors up to this long show their values under the picture. */
+    static final int SHOWN_VALUES = 10;
+
+    /** min, mean and max of {@code n} values from {@code from}, for a tile's tooltip. */
+    static String stats(float[] v, int from, int n) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        for (int i = from; i < from + n; i++) {
+            min = Math.min(min, v[i]);
+            max = Math.max(max, v[i]);
+            sum += v[i];
+        }
+        return n == 0 ? "empty" : String.format(Locale.ROOT, "min %.3g, mean %.3g, max %.3g", min, sum / n, max);
+    }
+
+    /** The values, two decimals, five to a line. */
+    static String values(float[] v) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length; i++) {
+            b.append(i == 0 ? "" : i % 5 == 0 ? "\n" : " ").append(String.format(Locale.ROOT, "%.2f", v[i]));
+        }
+        return b.toString();
     }
 
     private static byte[] scaled(float[] v, int from, int n, double max, boolean signed) {

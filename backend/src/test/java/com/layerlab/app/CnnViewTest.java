@@ -360,6 +360,9 @@ class CnnViewTest extends BrowserTestBase {
         assertEquals("1.2", page.locator("#cnn-step-table").getAttribute("data-batch"), "held after the step");
         assertTrue(page.locator("#cnn-feature-title").innerText().contains("after batch 2 of epoch 1"),
                 page.locator("#cnn-feature-title").innerText());
+        // the output layer's ten logits are shown as numbers
+        String logits = page.locator("#cnn-feature-maps .cnn-map-row[data-layer='11'] .caption").innerText();
+        assertTrue(logits.matches("(-?\\d+\\.\\d\\d[ \\n]){9}-?\\d+\\.\\d\\d\\s*"), logits);
         page.locator("#cnn-training").screenshot(new Locator.ScreenshotOptions()
                 .setPath(SCREENSHOTS.resolve("cnn-step.png")));
         page.click("#cnn-stop");

@@ -1,0 +1,32 @@
+package com.layerlab.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.layerlab.app.components.ImageGrid.Tile;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CnnImagesTest {
+
+    @Test
+    void featureMapTilesCarryTheirValues() {
+        // two channels of 2x2
+        List<Tile> maps = CnnImages.featureMaps(new CnnTraining.Planes(new int[] {2, 2, 2},
+                new float[] {0, 1, 2, 3, -4, 0, 0, 8}));
+        assertEquals(2, maps.size());
+        assertEquals("channel 0: min 0.00, mean 1.50, max 3.00", maps.get(0).tooltip());
+        assertEquals("channel 1: min -4.00, mean 1.00, max 8.00", maps.get(1).tooltip());
+        assertNull(maps.get(0).caption());
+
+        // a short vector shows its numbers, five to a line
+        Tile logits = CnnImages.featureMaps(new CnnTraining.Planes(new int[] {6},
+                new float[] {0.5f, -1.25f, 2, 0, 0, 3.456f})).get(0);
+        assertEquals("0.50 -1.25 2.00 0.00 0.00\n3.46", logits.caption());
+        assertEquals("6 values: min -1.25, mean 0.784, max 3.46", logits.tooltip());
+
+        Tile longer = CnnImages.featureMaps(new CnnTraining.Planes(new int[] {11}, new float[11])).get(0);
+        assertNull(longer.caption());
+        assertEquals("11 values: min 0.00, mean 0.00, max 0.00", longer.tooltip());
+    }
+}
