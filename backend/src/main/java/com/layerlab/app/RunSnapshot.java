@@ -36,7 +36,7 @@ public record RunSnapshot(EpochStats stats, int gridN, int channels, byte[] outp
         Experiment e = run.experiment();
         boolean regression = !e.isClassification();
         int classes = e.data().classes();
-        double scale = regression ? PlotData.labelScale(run.trainPoints(), run.testPoints()) : 1;
+        double scale = regression ? Points2D.labelScale(run.trainPoints(), run.testPoints()) : 1;
 
         GridPrediction g = run.predictGrid(gridN, EXTENT);
         byte[] out;

@@ -85,6 +85,22 @@ public record Points2D(float[] x1, float[] x2, float[] label, int classes) {
     public record Split(Points2D train, Points2D test) {
     }
 
+    /**
+     * The largest |label| of the sets (null ones skipped), or 1 when all are about 0: the range a
+     * regression's values are coloured over, the same on the playground's map and in TensorBoard.
+     */
+    public static double labelScale(Points2D... sets) {
+        double m = 0;
+        for (Points2D s : sets) {
+            if (s != null) {
+                for (float v : s.label()) {
+                    m = Math.max(m, Math.abs(v));
+                }
+            }
+        }
+        return m > 1e-6 ? m : 1;
+    }
+
     /** Fisher-Yates: a uniformly random permutation of 0..n-1 drawn from {@code rng}. */
     public static int[] permutation(int n, Random rng) {
         int[] p = new int[n];

@@ -88,19 +88,6 @@ public final class PlotData {
         return Base64.getEncoder().encodeToString(buf.array());
     }
 
-    /** The largest |label| of the sets (at least a tiny positive number): the colour range of a regression. */
-    public static double labelScale(Points2D... sets) {
-        double m = 0;
-        for (Points2D s : sets) {
-            if (s != null) {
-                for (float v : s.label()) {
-                    m = Math.max(m, Math.abs(v));
-                }
-            }
-        }
-        return m > 1e-6 ? m : 1;
-    }
-
     /** Weights as a JSON array of [out][in] matrices, 4 significant digits (all a tooltip shows). */
     public static String weightsJson(java.util.List<float[][]> layers) {
         StringBuilder sb = new StringBuilder(256);

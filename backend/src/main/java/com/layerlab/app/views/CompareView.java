@@ -13,7 +13,7 @@ import com.layerlab.app.ShareLinks;
 import com.layerlab.app.components.GradientChart;
 import com.layerlab.app.components.HeatMap;
 import com.layerlab.app.components.LossChart;
-import com.layerlab.app.components.PlotData;
+import com.layerlab.datasets.Points2D;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.TrainingRun;
@@ -523,7 +523,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
         for (TrainingRun run : runs) {
             Experiment e = run.experiment();
             CompareActivation a = CompareLinks.activationOf(e);
-            double scale = e.isClassification() ? 0 : PlotData.labelScale(run.trainPoints(), run.testPoints());
+            double scale = e.isClassification() ? 0 : Points2D.labelScale(run.trainPoints(), run.testPoints());
             String points;
             synchronized (POINTS) {
                 points = POINTS.computeIfAbsent(run,

@@ -482,7 +482,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
                 RunSnapshot snap = RunSnapshot.of(run, GRID_N, NEURON_N);
                 String train = null;
                 String test = null;
-                double scale = PlotData.labelScale(run.trainPoints(), run.testPoints());
+                double scale = Points2D.labelScale(run.trainPoints(), run.testPoints());
                 if (run != shown[0]) {
                     shown[0] = run;
                     train = RunSnapshot.encodePoints(run.trainPoints(), run.experiment(), scale);
@@ -736,7 +736,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
                 } else {
                     map.setBinary();
                 }
-                map.setTrainPoints(PlotData.points(pts, k > 2, PlotData.labelScale(pts)));
+                map.setTrainPoints(PlotData.points(pts, k > 2, Points2D.labelScale(pts)));
                 Div card = new Div(map);
                 card.addClassName("ll-thumb");
                 card.setId("dataset-" + id);

@@ -49,7 +49,7 @@ class PlotDataTest {
         assertEquals(2f, m[2], "multi-class points carry the class index");
 
         Points2D reg = new Points2D(new float[] {0, 0}, new float[] {0, 0}, new float[] {-0.5f, 2f}, 0);
-        assertEquals(2.0, PlotData.labelScale(reg));
+        assertEquals(2.0, Points2D.labelScale(reg));
         float[] r = new float[6];
         ByteBuffer.wrap(Base64.getDecoder().decode(PlotData.points(reg, false, 2))).order(ByteOrder.LITTLE_ENDIAN)
                 .asFloatBuffer().get(r);

@@ -990,14 +990,7 @@ public final class TrainingRun implements AutoCloseable {
     /** The decision boundary with the training points, as TensorBoard shows images (2D sets). */
     private float[] boundaryImage() {
         boolean regression = head == Head.REGRESSION;
-        double scale = 1;
-        if (regression) {
-            for (Points2D p : List.of(trainPoints, testPoints)) {
-                for (float v : p.label()) {
-                    scale = Math.max(scale, Math.abs(v));
-                }
-            }
-        }
+        double scale = regression ? Points2D.labelScale(trainPoints, testPoints) : 1;
         boolean mode = model.isTraining();
         try {
             return BoundaryImage.render(predictGrid(BoundaryImage.SIZE, BoundaryImage.EXTENT), regression, scale, trainPoints);
