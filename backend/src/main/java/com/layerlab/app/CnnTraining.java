@@ -2,6 +2,7 @@ package com.layerlab.app;
 
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.EpochStats;
+import com.layerlab.engine.train.LogSchedule;
 import com.layerlab.engine.train.StepReport;
 import com.layerlab.engine.train.TrainingRun;
 import java.nio.file.Path;
@@ -225,10 +226,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
             runs = built;
         }
         for (int i = 0; i < runs.size(); i++) {
-            Path dir = logs() == null ? null : logs().runDir(experiments.get(i).name());
-            if (dir != null) {
-                runs.get(i).logTo(dir);
-            }
+            startLog(runs.get(i), experiments.get(i).name(), LogSchedule.EVERY_EPOCH);
             history.get(i).add(runs.get(i).stats());
             LOG.info("CNN run {}.{} started: backend={} device={} dataset={} layers={} seed={}", id(), i,
                     EngineInfo.backend(), EngineInfo.device(), experiments.get(i).data().dataset(),
@@ -257,7 +255,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
                 if (run.epoch() >= ep && s != null) {
                     history.get(i).add(s);
                 }
-                capLogs();
+                capLogs(runs);
                 if (stopRequested) {
                     break outer;
                 }
@@ -288,16 +286,6 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
                 send(true);
             }
             await(owed ? 50 : 500, () -> newChoice != null);
-        }
-    }
-
-    /** Stops every run's logging once the training's folder is over its size cap. */
-    private void capLogs() {
-        RunLogs.Folder logs = logs();
-        if (logs != null && logs.overCap()) {
-            for (TrainingRun r : runs) {
-                r.logTo(null);
-            }
         }
     }
 

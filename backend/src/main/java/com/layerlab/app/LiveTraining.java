@@ -3,7 +3,6 @@ package com.layerlab.app;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.LogSchedule;
 import com.layerlab.engine.train.TrainingRun;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -305,12 +304,7 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
         for (TrainingRun r : runs) {
             r.trainEpoch();
         }
-        RunLogs.Folder logs = logs();
-        if (logs != null && logs.overCap()) {
-            for (TrainingRun r : runs) {
-                r.logTo(null);
-            }
-        }
+        capLogs(runs);
     }
 
     private int epoch() {
@@ -323,10 +317,7 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
         for (Experiment e : experiments) {
             TrainingRun r = new TrainingRun(e);
             fresh.add(r);
-            Path dir = logs() == null ? null : logs().runDir(e.name());
-            if (dir != null) {
-                r.logTo(dir, LogSchedule.THINNED);
-            }
+            startLog(r, e.name(), LogSchedule.THINNED);
         }
         runs = fresh;
         for (int i = 0; i < runs.size(); i++) {

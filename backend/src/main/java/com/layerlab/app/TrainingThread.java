@@ -1,7 +1,9 @@
 package com.layerlab.app;
 
 import com.layerlab.engine.experiment.Safetensors;
+import com.layerlab.engine.train.LogSchedule;
 import com.layerlab.engine.train.TrainingRun;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +99,7 @@ public abstract class TrainingThread<F> implements AutoCloseable {
     }
 
     /** The folder of this training's TensorBoard event files (every run it trained), null when not logging. */
-    public java.nio.file.Path logDir() {
+    public Path logDir() {
         return logs == null ? null : logs.dir();
     }
 
@@ -147,6 +149,23 @@ public abstract class TrainingThread<F> implements AutoCloseable {
 
     protected final RunLogs.Folder logs() {
         return logs;
+    }
+
+    /** Has {@code run} log into a new sub-folder named after {@code name}, if this training logs and has room. */
+    protected final void startLog(TrainingRun run, String name, LogSchedule schedule) {
+        Path dir = logs == null ? null : logs.runDir(name);
+        if (dir != null) {
+            run.logTo(dir, schedule);
+        }
+    }
+
+    /** Stops every run's logging once the training's folder is over its size cap; call it after an epoch. */
+    protected final void capLogs(List<TrainingRun> runs) {
+        if (logs != null && logs.overCap()) {
+            for (TrainingRun r : runs) {
+                r.logTo(null);
+            }
+        }
     }
 
     /** Wakes the thread from {@link #await}. */
