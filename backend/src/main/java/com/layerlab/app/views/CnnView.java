@@ -254,7 +254,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         step.setId("cnn-step");
         step.setTooltipText("Train one batch, then pause: see that step's gradients and weight update");
         step.addClickListener(e -> {
-            if (training == null || !training.isAlive() || !isRunning()) {
+            if (!isRunning()) {
                 startTraining();
             }
             if (training != null) {
@@ -547,8 +547,6 @@ public class CnnView extends Div implements BeforeEnterObserver {
         Div detailsBar = new Div(detailsRun, detailsHint);
         detailsBar.setId("cnn-details-bar");
         detailsBar.addClassName("cnn-details-bar");
-        detailsBar.getStyle().set("display", "flex").set("align-items", "baseline").set("gap", "var(--lumo-space-m)")
-                .set("flex-wrap", "wrap");
         detailsBar.setVisible(false);
         Div results = new Div(confusionCard, predictionCard);
         results.addClassName("cnn-results");
