@@ -715,7 +715,7 @@ public final class CpuBackend implements Backend {
     static Panels unfolded(float[] x, ConvShape s, int first, int row0) {
         return (p0, kc, j0, nc, panel) -> {
             for (int p = 0; p < kc; p++) {
-                unfoldColumns(x, s, first, row0 + p0 + p, j0, nc, panel[p], 0);
+                unfoldColumns(x, s, first, row0 + p0 + p, j0, nc, panel[p]);
             }
         };
     }
@@ -731,7 +731,7 @@ public final class CpuBackend implements Backend {
             for (int jb = 0; jb < nc; jb += TILE) {
                 int jn = Math.min(TILE, nc - jb);
                 for (int jj = 0; jj < jn; jj++) {
-                    unfoldColumns(x, s, first, row0 + j0 + jb + jj, p0, kc, tile[jj], 0);
+                    unfoldColumns(x, s, first, row0 + j0 + jb + jj, p0, kc, tile[jj]);
                 }
                 for (int p = 0; p < kc; p++) {
                     float[] r = panel[p];
@@ -744,14 +744,14 @@ public final class CpuBackend implements Backend {
     }
 
     /** Columns j0..j0+nc-1 of unfolded row {@code row} of samples first, first+1, ... side by side, into dst. */
-    private static void unfoldColumns(float[] x, ConvShape s, int first, int row, int j0, int nc, float[] dst, int dstOff) {
+    private static void unfoldColumns(float[] x, ConvShape s, int first, int row, int j0, int nc, float[] dst) {
         int plane = s.outPlane();
         int inSample = s.inChannels() * s.inPlane();
         for (int j = j0, end = j0 + nc; j < end; ) {
             int k = j / plane;
             int q = j - k * plane;
             int q1 = Math.min(plane, q + end - j);
-            unfoldRow(x, (first + k) * inSample, s, row, q, q1, dst, dstOff + j - j0);
+            unfoldRow(x, (first + k) * inSample, s, row, q, q1, dst, j - j0);
             j += q1 - q;
         }
     }
