@@ -3,6 +3,7 @@ package com.layerlab.engine.tensor;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -52,22 +53,56 @@ public final class GradCheck {
         }
         scalar.apply(inputs).backward();
 
+        compareWithDifferences(what, in -> scalar.apply(in).item(), EPS, (a, numeric, scale) ->
+                Math.abs(a - numeric) <= ATOL + RTOL * Math.max(Math.abs(a), Math.abs(numeric)), inputs);
+    }
+
+    /**
+     * Checks the gradients of sum(f(inputs) * r) that {@code inputs} already hold against central
+     * differences of that sum with the given step, summed in double. An element agrees within
+     * {@code tolerance} of the gradient's largest magnitude (sums of products of either sign cancel to
+     * values whose relative error says nothing) plus {@code tolerance} of its own size, and of 0.01 (a
+     * gradient that is nearly zero everywhere, as batch norm's on two samples, has no scale). For a function
+     * linear in each input (convolutions, linear layers, average pooling) any step is exact up to
+     * rounding, so a large step keeps rounding out of the difference; piecewise linear ones (max
+     * pooling) need a step below half the gap between competing values.
+     */
+    public static void assertFiniteDifferences(String what, Function<Tensor[], Tensor> f, float[] r, float step,
+                                               double tolerance, Tensor... inputs) {
+        ToDoubleFunction<Tensor[]> scalar = in -> {
+            float[] y = f.apply(in).data();
+            double sum = 0;
+            for (int i = 0; i < y.length; i++) sum += (double) y[i] * r[i];
+            return sum;
+        };
+        compareWithDifferences(what, scalar, step, (a, numeric, scale) ->
+                Math.abs(a - numeric) <= tolerance * (scale + Math.abs(a) + 0.01), inputs);
+    }
+
+    private interface Agreement {
+        boolean test(double analytic, double numeric, double scale);
+    }
+
+    private static void compareWithDifferences(String what, ToDoubleFunction<Tensor[]> scalar, float step,
+                                               Agreement agree, Tensor... inputs) {
         for (int t = 0; t < inputs.length; t++) {
             Tensor in = inputs[t];
             if (!in.requiresGrad()) continue;
             if (in.grad() == null) fail(what + ": input " + t + " got no gradient");
             float[] analytic = in.grad().data();
+            double scale = 0;
+            for (float a : analytic) scale = Math.max(scale, Math.abs(a));
             float[] x = in.data();
             for (int i = 0; i < x.length; i++) {
                 float saved = x[i];
-                x[i] = saved + EPS;
-                double plus = Tensor.noGrad(() -> scalar.apply(inputs)).item();
-                x[i] = saved - EPS;
-                double minus = Tensor.noGrad(() -> scalar.apply(inputs)).item();
+                x[i] = saved + step;
+                double plus = Tensor.noGrad(() -> scalar.applyAsDouble(inputs));
+                x[i] = saved - step;
+                double minus = Tensor.noGrad(() -> scalar.applyAsDouble(inputs));
                 x[i] = saved;
-                double numeric = (plus - minus) / (2 * EPS);
+                double numeric = (plus - minus) / ((double) (saved + step) - (double) (saved - step));
                 double a = analytic[i];
-                if (!(Math.abs(a - numeric) <= ATOL + RTOL * Math.max(Math.abs(a), Math.abs(numeric)))) {
+                if (!agree.test(a, numeric, scale)) {
                     fail(what + ": d/d input" + t + Arrays.toString(unravel(i, in.shape())) + " autograd " + a
                             + " vs finite difference " + numeric);
                 }
