@@ -653,7 +653,7 @@ public final class Tensor {
             throw new IllegalArgumentException("matmul: shapes " + Arrays.toString(shape) + (ta ? "^T" : "") + " and "
                     + Arrays.toString(o.shape) + (tb ? "^T" : "") + " do not fit (" + k + " columns vs " + k2 + " rows)");
         }
-        float[] out = new float[m * n];
+        float[] out = new float[numel(new int[] {m, n})];
         backend.matmul(data, ta, o.data, tb, out, m, k, n);
         return result(out, new int[] {m, n}, (self, gy) -> {
             Backend be = backend;
