@@ -919,16 +919,12 @@ public final class Tensor {
     }
 
     private static int[] checkedShape(String op, int[] shape) {
-        long n = 1;
         for (int s : shape) {
             if (s < 0) {
                 throw new IllegalArgumentException(op + ": negative size in shape " + Arrays.toString(shape));
             }
-            n *= s;
-            if (n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(op + ": shape " + Arrays.toString(shape) + " is too large");
-            }
         }
+        numel(shape);
         return shape.clone();
     }
 
