@@ -71,7 +71,12 @@ public final class ConvShape {
                         + " (padded by " + Arrays.toString(padding) + ") is smaller than the kernel "
                         + Arrays.toString(kernel) + " with dilation " + Arrays.toString(dilation));
             }
-            natural[a] = (int) (span / stride[a] + 1);
+            long o = span / stride[a] + 1;
+            if (o > Integer.MAX_VALUE) {
+                throw new TensorTooLargeException("convolution: input size " + Arrays.toString(inSize) + " padded by "
+                        + Arrays.toString(padding) + " gives an output size of " + o + ", more than a size can be");
+            }
+            natural[a] = (int) o;
         }
         // the kernels compute these as ints: per channel plane, kernel volume, a group's unfolded rows
         TensorTooLargeException.checkedProduct("one input channel " + Arrays.toString(inSize), toLongs(inSize));
