@@ -56,11 +56,13 @@ public class CnnDataService {
                           @Value("${layerlab.cnn.max-images:20000}") int maxImages,
                           @Value("${layerlab.cnn.max-epochs:50}") int maxEpochs,
                           @Value("${layerlab.cnn.max-batch-size:512}") int maxBatchSize,
+                          @Value("${layerlab.cnn.max-batch-memory-mb:512}") int maxBatchMemoryMb,
                           @Value("${layerlab.cnn.max-upload-mb:32}") int maxUploadMb,
                           @Value("${layerlab.cnn.max-sessions:4}") int maxSessions,
                           @Value("${layerlab.cnn.frame-interval-ms:100}") int frameIntervalMs) {
         this(dataDir == null || dataDir.isBlank() ? ImageSets.defaultDataDir() : Path.of(dataDir).toAbsolutePath().normalize(),
-                new CnnLimits(maxParams, maxImages, maxEpochs, maxBatchSize, (long) maxUploadMb << 20, maxSessions,
+                new CnnLimits(maxParams, maxImages, maxEpochs, maxBatchSize, (long) maxBatchMemoryMb << 20,
+                        (long) maxUploadMb << 20, maxSessions,
                         java.time.Duration.ofMillis(frameIntervalMs)));
     }
 

@@ -4,6 +4,7 @@ import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.experiment.LayerInfo;
 import com.layerlab.engine.experiment.LayerSpec;
+import com.layerlab.engine.experiment.MemoryEstimate;
 import com.layerlab.engine.experiment.ModelSummary;
 import com.layerlab.engine.experiment.Models;
 import java.util.ArrayList;
@@ -184,9 +185,29 @@ public final class CnnInspection {
         if (epochs == null || epochs < 1 || epochs > limits.maxEpochs()) {
             return "Epochs must be from 1 to " + limits.maxEpochs() + ".";
         }
-        if (e.data() == null || e.data().batchSize() < 1 || e.data().batchSize() > limits.maxBatchSize()) {
+        if (e.data() == null || e.data().batchSize() == null || e.data().batchSize() < 1
+                || e.data().batchSize() > limits.maxBatchSize()) {
             return "The batch size must be from 1 to " + limits.maxBatchSize() + ".";
         }
-        return null;
+        return memoryProblem(e, limits);
+    }
+
+    /**
+     * A model whose training would take more memory than the server allows (its parameters may be few:
+     * 6,000 channels of a 1x1 convolution are 24 MB per 32x32 image), from the engine's estimate.
+     */
+    private static String memoryProblem(Experiment e, CnnLimits limits) {
+        MemoryEstimate m;
+        try {
+            m = Models.memoryEstimate(e);
+        } catch (ExperimentException ex) {
+            // a tensor larger than any array: not even a larger bound would do
+            return "The model is too large to train: " + ex.getMessage() + ".";
+        }
+        if (m.bytes() <= limits.maxMemoryBytes()) {
+            return null;
+        }
+        return "Training this model needs " + m.describe() + ". This server trains models of at most "
+                + MemoryEstimate.size(limits.maxMemoryBytes()) + ": use fewer channels, pool earlier or a smaller batch size.";
     }
 }

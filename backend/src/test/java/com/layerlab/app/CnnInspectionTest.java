@@ -48,6 +48,38 @@ class CnnInspectionTest {
         assertNotNull(CnnInspection.trainProblem(CIFAR, r, null, CnnLimits.DEFAULT));
     }
 
+    /** As a share link can carry it: a 1x1 convolution of {@code channels} channels, few parameters. */
+    private static Experiment wide(int channels) {
+        return CIFAR.withModel(List.of(LayerSpec.of("Conv2d").withArg("out_channels", channels).withArg("kernel_size", 1),
+                LayerSpec.of("ReLU"), LayerSpec.of("Conv2d").withArg("out_channels", 8).withArg("kernel_size", 1),
+                LayerSpec.of("MaxPool2d").withArg("kernel_size", 4), LayerSpec.of("Flatten"), LayerSpec.linear(10)));
+    }
+
+    @Test
+    void aModelOverTheMemoryBoundIsRefusedWithItsEstimateBeforeTraining() {
+        CnnInspection.DataInfo shapes = new CnnInspection.DataInfo("shapes", 1_000, 10, new int[] {3, 32, 32});
+        Experiment e = wide(6_000);
+        CnnInspection.Result r = CnnInspection.inspect(e);
+        assertTrue(r.ok());
+        assertTrue(r.totalParams() < CnnLimits.DEFAULT.maxParams(), "the parameter limit lets it through");
+        String problem = CnnInspection.trainProblem(e, r, shapes, CnnLimits.DEFAULT);
+        assertNotNull(problem);
+        assertTrue(problem.startsWith("Training this model needs about ") && problem.contains("GiB")
+                && problem.contains("the biggest layer, model[0] (Conv2d) with output [6000, 32, 32], takes ")
+                && problem.endsWith("This server trains models of at most 512 MiB: use fewer channels, pool earlier or a "
+                + "smaller batch size."), problem);
+        // the bound is the server's setting: 16 channels fit it, and the bound can be raised
+        assertNull(CnnInspection.trainProblem(wide(16), CnnInspection.inspect(wide(16)), shapes, CnnLimits.DEFAULT));
+        CnnLimits roomy = new CnnLimits(2_000_000, 20_000, 50, 512, 64L << 30, 32L << 20, 4, CnnLimits.DEFAULT.frameInterval());
+        assertNull(CnnInspection.trainProblem(e, r, shapes, roomy));
+        // 60,000 channels: no bound would do, the batch's tensor has more values than an array can hold
+        Experiment wider = wide(60_000);
+        assertEquals("The model is too large to train: model[0] (Conv2d): its output for a batch of 250, a tensor of shape "
+                + "[250, 60000, 32, 32], would hold 15,360,000,000 values, more than the 2,147,483,639 one array can hold; "
+                + "use fewer channels or features, or a smaller batch.",
+                CnnInspection.trainProblem(wider, CnnInspection.inspect(wider), shapes, CnnLimits.DEFAULT));
+    }
+
     @Test
     void withoutFlattenLinearMapsTheLastAxisAndTrainingSaysWhereTheFlattenGoes() {
         List<LayerSpec> model = new ArrayList<>(CIFAR.model());

@@ -208,4 +208,19 @@ class CnnTrainingTest {
             assertTrue(t.awaitTermination(Duration.ofSeconds(10)));
         }
     }
+
+    @Test
+    void aLossThatBecomesNaNStopsTheRunWithTheEnginesMessage() throws Exception {
+        Experiment e = mnist(CnnPresets.LENET, 200, 32, 3);
+        CnnTraining t = start(List.of(e.withOptimizer(e.optimizer().withLr(1e308))));
+        try {
+            CnnTraining.Frame failed = await(f -> f.progress().phase() == CnnTraining.Phase.FAILED, "failed");
+            String m = failed.progress().message();
+            assertTrue(m.startsWith("Training stopped: the training loss became ") && m.contains(" in epoch 1, batch ")
+                    && m.endsWith("use a smaller learning rate (optimizer.lr is 1.0E308; 0.001 to 0.1 is usual)"), m);
+        } finally {
+            t.close();
+            assertTrue(t.awaitTermination(Duration.ofSeconds(10)));
+        }
+    }
 }

@@ -9,6 +9,7 @@ import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.experiment.ExperimentFiles;
 import com.layerlab.engine.experiment.LayerInfo;
+import com.layerlab.engine.experiment.MemoryEstimate;
 import com.layerlab.engine.experiment.ModelSummary;
 import com.layerlab.engine.experiment.Models;
 import com.layerlab.engine.experiment.PyTorchExport;
@@ -17,6 +18,7 @@ import com.layerlab.engine.nn.Sequential;
 import com.layerlab.engine.tensor.CpuBackend;
 import com.layerlab.engine.tensor.Tensor;
 import com.layerlab.engine.train.EpochStats;
+import com.layerlab.engine.train.LossDivergedException;
 import com.layerlab.engine.train.TrainingRun;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,11 +45,13 @@ public final class Main {
             commands:
               inspect FILE
                   the model's layers with output shapes and parameter counts, as JSON
-              train FILE [--out DIR] [--epochs N] [--data-dir D]
+              train FILE [--out DIR] [--epochs N] [--data-dir D] [--max-memory MIB]
                   trains on the CPU, printing one JSON line per epoch; writes DIR/experiment.json,
                   DIR/weights.safetensors and TensorBoard event files in DIR/events (DIR defaults to
                   runs/<FILE without .json>); image sets that live in files (cifar10, folder:<name>)
-                  are read from D (default: $LAYERLAB_DATA_DIR, else ./datasets)
+                  are read from D (default: $LAYERLAB_DATA_DIR, else ./datasets); a model whose
+                  estimated memory for one batch is over MIB (default 2048) is refused before training;
+                  a loss that becomes NaN or infinite stops the run
               forward FILE --weights W.safetensors --input X.safetensors --out Y.safetensors
                   runs the model in evaluation mode on the tensor "input" of X (batch first) and
                   writes the tensor "output" to Y
@@ -63,6 +67,9 @@ public final class Main {
             """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** train's default bound on a model's estimated memory ({@link MemoryEstimate}), in MiB. */
+    static final int DEFAULT_MAX_MEMORY_MIB = 2048;
 
     private Main() {
     }
@@ -98,7 +105,8 @@ public final class Main {
                 }
             }
             return 0;
-        } catch (ExperimentException | UsageException | IllegalArgumentException | IllegalStateException e) {
+        } catch (ExperimentException | UsageException | LossDivergedException | IllegalArgumentException
+                 | IllegalStateException e) {
             err.println("layerlab: " + (e.getMessage() == null ? e : e.getMessage()));
             return 2;
         } catch (OutOfMemoryError e) {
@@ -194,7 +202,7 @@ public final class Main {
 
     private static void inspect(List<String> args, PrintStream out, PrintStream err) {
         Args a = parse("inspect", args, true, List.of());
-        Experiment e = ExperimentFiles.read(Path.of(a.file()));
+        Experiment e = ExperimentFiles.readModel(Path.of(a.file()));
         ModelSummary s = Models.inspect(e);
         try {
             // the model can be inspected on its own, but say now what training would refuse
@@ -221,16 +229,20 @@ public final class Main {
     // ---- train
 
     private static void train(List<String> args, PrintStream out, PrintStream err) {
-        Args a = parse("train", args, true, List.of("--out", "--epochs", "--data-dir"));
+        Args a = parse("train", args, true, List.of("--out", "--epochs", "--data-dir", "--max-memory"));
         Path file = Path.of(a.file());
         Experiment e = ExperimentFiles.read(file);
         if (a.options().containsKey("--epochs")) {
             e = e.withEpochs(intOption("train", a, "--epochs", 0, 0));
         }
+        long maxMemory = (long) intOption("train", a, "--max-memory", DEFAULT_MAX_MEMORY_MIB, 1) << 20;
         Path dir = Path.of(a.options().getOrDefault("--out",
                 Path.of("runs", file.getFileName().toString().replaceFirst("\\.json$", "")).toString()));
         Path dataDir = a.options().containsKey("--data-dir") ? Path.of(a.options().get("--data-dir"))
                 : ImageSets.defaultDataDir();
+        // before any data is loaded or weight allocated: the estimate needs only the shapes
+        ExperimentFiles.requireTrainable(e, dataDir);
+        Models.memoryEstimate(e).requireAtMost(maxMemory, "or raise the bound: --max-memory MIB");
         try (TrainingRun run = new TrainingRun(e, dataDir)) {
             int epochs = e.epochs();
             try {
@@ -307,7 +319,7 @@ public final class Main {
         Path weights = Path.of(require("forward", a, "--weights"));
         Path input = Path.of(require("forward", a, "--input"));
         Path output = Path.of(require("forward", a, "--out"));
-        Experiment e = ExperimentFiles.read(Path.of(a.file()));
+        Experiment e = ExperimentFiles.readModel(Path.of(a.file()));
         int[] sample = Models.inputShape(e);
         Sequential model = Models.build(e);
         Map<String, Tensor> w = Safetensors.read(weights);

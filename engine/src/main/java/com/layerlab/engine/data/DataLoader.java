@@ -2,6 +2,7 @@ package com.layerlab.engine.data;
 
 import com.layerlab.datasets.Points2D;
 import com.layerlab.engine.tensor.Tensor;
+import com.layerlab.engine.tensor.TensorTooLargeException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -246,7 +247,8 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
             }
             if (shape == null) {
                 shape = s.shape();
-                x = new float[Math.multiplyExact(count, s.numel())];
+                x = new float[TensorTooLargeException.checkedProduct("DataLoader: a batch of " + count + " samples of shape "
+                        + Arrays.toString(shape), count, s.numel())];
             } else if (!Arrays.equals(shape, s.shape())) {
                 throw new IllegalArgumentException("DataLoader: sample " + i + " has shape " + Arrays.toString(s.shape())
                         + " but sample " + indices[0] + " of the same batch has " + Arrays.toString(shape)

@@ -13,9 +13,13 @@ import java.util.Map;
  * <p>Options of the 2D sets: {@code samples}, {@code noise} (0..50 percent), {@code classes} (gauss and
  * spiral: 2..5) and {@code seed} (the data's own seed; without it the data follow the experiment's seed,
  * so "regenerate data" can change the points and keep the starting weights).
+ *
+ * <p>{@code trainFraction} and {@code batchSize} are null only in a file read for a command that needs
+ * no data split ({@link ExperimentFiles#readModel}); training refuses them missing
+ * ({@link ExperimentFiles#requireTrainable}).
  */
 public record DataSpec(String dataset, Map<String, Object> options, List<String> features,
-                       double trainFraction, int batchSize, boolean shuffle, boolean dropLast) {
+                       Double trainFraction, Integer batchSize, boolean shuffle, boolean dropLast) {
 
     public DataSpec {
         options = options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
@@ -83,11 +87,11 @@ public record DataSpec(String dataset, Map<String, Object> options, List<String>
         return new DataSpec(dataset, options, names, trainFraction, batchSize, shuffle, dropLast);
     }
 
-    public DataSpec withTrainFraction(double f) {
+    public DataSpec withTrainFraction(Double f) {
         return new DataSpec(dataset, options, features, f, batchSize, shuffle, dropLast);
     }
 
-    public DataSpec withBatchSize(int n) {
+    public DataSpec withBatchSize(Integer n) {
         return new DataSpec(dataset, options, features, trainFraction, n, shuffle, dropLast);
     }
 

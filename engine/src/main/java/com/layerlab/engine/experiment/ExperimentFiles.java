@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -36,6 +37,12 @@ public final class ExperimentFiles {
     private static final List<String> DATA_FIELDS = List.of("dataset", "options", "features", "train_fraction",
             "batch_size", "shuffle", "drop_last");
 
+    /**
+     * The largest experiment file read: a real one is a few KB (a share link's unpacks to at most 256 KB),
+     * and parsing a huge one would take gigabytes of memory before any field could be checked.
+     */
+    public static final int MAX_FILE_BYTES = 4 << 20;
+
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -49,8 +56,21 @@ public final class ExperimentFiles {
         return read(readText(file));
     }
 
+    /**
+     * Reads a file for a command that needs only the model (inspecting it, running it on given inputs):
+     * as {@link #read(Path)}, but FORMAT.md's model-only rule applies to the {@code data} block too, so
+     * it may leave out the data split ({@code train_fraction}, {@code batch_size}) that training needs.
+     */
+    public static Experiment readModel(Path file) {
+        return readModel(readText(file));
+    }
+
     static String readText(Path file) {
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new ExperimentException(file + ": " + tooLarge(size));
+            }
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ExperimentException(file + ": no such file");
@@ -64,6 +84,20 @@ public final class ExperimentFiles {
      * model fits its input (shape inference). A model-only file is accepted; see {@link #requireTrainable}.
      */
     public static Experiment read(String json) {
+        return parse(json, true);
+    }
+
+    /** As {@link #readModel(Path)}, from the file's text. */
+    public static Experiment readModel(String json) {
+        return parse(json, false);
+    }
+
+    /** {@code needsSplit}: a {@code data} block must give train_fraction and batch_size. */
+    private static Experiment parse(String json, boolean needsSplit) {
+        // a UTF-8 file has at least as many bytes as its text has chars
+        if (json.length() > MAX_FILE_BYTES) {
+            throw new ExperimentException(tooLarge(json.length()));
+        }
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
@@ -91,7 +125,7 @@ public final class ExperimentFiles {
                 optString(root, "name", "name"),
                 optLong(root, "seed", "seed"),
                 optString(root, "task", "task"),
-                data(root.get("data")),
+                data(root.get("data"), needsSplit),
                 intList(root.get("input_shape"), "input_shape"),
                 model(root.get("model")),
                 loss(root.get("loss")),
@@ -101,6 +135,11 @@ public final class ExperimentFiles {
                 optString(root, "backend", "backend"));
         validate(e);
         return e;
+    }
+
+    private static String tooLarge(long size) {
+        return String.format(Locale.ROOT, "the experiment is %,d bytes, more than the %d MiB an experiment file may "
+                + "have (a model with its training settings takes a few KB)", size, MAX_FILE_BYTES >> 20);
     }
 
     /**
@@ -167,6 +206,7 @@ public final class ExperimentFiles {
                     + "seed, task, data, loss, optimizer and epochs)");
         }
         DataSpec d = e.data();
+        requireSplit(d);
         if (!DataSets.isAvailable(d.dataset())) {
             throw new ExperimentException("data.dataset: \"" + d.dataset() + "\" cannot be trained in this version "
                     + "(available: " + String.join(", ", DataSets.ids()) + ")");
@@ -214,6 +254,8 @@ public final class ExperimentFiles {
         if (e.backend().equals("opencl") || e.backend().equals("cuda")) {
             throw new ExperimentException("backend \"" + e.backend() + "\" is not available in this version (use auto or cpu)");
         }
+        // refuses, naming the layer, a model whose batched sizes overflow an int
+        Models.memoryEstimate(e);
         if (image) {
             return summary;
         }
@@ -304,11 +346,11 @@ public final class ExperimentFiles {
                 throw new ExperimentException("data.features: " + ex.getMessage());
             }
         }
-        if (!(d.trainFraction() > 0 && d.trainFraction() < 1)) {
+        if (d.trainFraction() != null && !(d.trainFraction() > 0 && d.trainFraction() < 1)) {
             throw new ExperimentException("data.train_fraction must be a number between 0 and 1 (exclusive), got "
                     + d.trainFraction());
         }
-        if (d.batchSize() < 1) {
+        if (d.batchSize() != null && d.batchSize() < 1) {
             throw new ExperimentException("data.batch_size must be a positive integer, got " + d.batchSize());
         }
     }
@@ -342,7 +384,7 @@ public final class ExperimentFiles {
 
     // ---- JSON to records: types only; ranges are checked by validate
 
-    private static DataSpec data(JsonNode n) {
+    private static DataSpec data(JsonNode n, boolean needsSplit) {
         if (n == null || n.isNull()) {
             return null;
         }
@@ -379,23 +421,38 @@ public final class ExperimentFiles {
                 features.add(f.get(i).asText());
             }
         }
+        Double fraction = null;
         JsonNode tf = n.get("train_fraction");
-        if (tf == null || tf.isNull()) {
+        if (tf != null && !tf.isNull()) {
+            if (!tf.isNumber()) {
+                throw new ExperimentException("data.train_fraction must be a number between 0 and 1, got " + tf);
+            }
+            fraction = tf.asDouble();
+        }
+        Integer batch = null;
+        JsonNode bs = n.get("batch_size");
+        if (bs != null && !bs.isNull()) {
+            batch = Layers.asInt(value(bs));
+            if (batch == null || batch < 1) {
+                throw new ExperimentException("data.batch_size must be a positive integer, got " + bs);
+            }
+        }
+        DataSpec d = new DataSpec(ds.asText(), options, features, fraction, batch,
+                optBool(n, "shuffle", "data.shuffle", true), optBool(n, "drop_last", "data.drop_last", false));
+        if (needsSplit) {
+            requireSplit(d);
+        }
+        return d;
+    }
+
+    /** The data split training needs, which a file read for its model alone may leave out. */
+    private static void requireSplit(DataSpec d) {
+        if (d.trainFraction() == null) {
             throw new ExperimentException("data.train_fraction is missing (the share of points used for training, e.g. 0.8)");
         }
-        if (!tf.isNumber()) {
-            throw new ExperimentException("data.train_fraction must be a number between 0 and 1, got " + tf);
-        }
-        JsonNode bs = n.get("batch_size");
-        if (bs == null || bs.isNull()) {
+        if (d.batchSize() == null) {
             throw new ExperimentException("data.batch_size is missing (points per training step, e.g. 10)");
         }
-        Integer batch = Layers.asInt(value(bs));
-        if (batch == null || batch < 1) {
-            throw new ExperimentException("data.batch_size must be a positive integer, got " + bs);
-        }
-        return new DataSpec(ds.asText(), options, features, tf.asDouble(), batch,
-                optBool(n, "shuffle", "data.shuffle", true), optBool(n, "drop_last", "data.drop_last", false));
     }
 
     private static List<LayerSpec> model(JsonNode n) {
@@ -650,8 +707,12 @@ public final class ExperimentFiles {
                 ArrayNode f = data.putArray("features");
                 d.features().forEach(f::add);
             }
-            data.put("train_fraction", d.trainFraction());
-            data.put("batch_size", d.batchSize());
+            if (d.trainFraction() != null) {
+                data.put("train_fraction", d.trainFraction());
+            }
+            if (d.batchSize() != null) {
+                data.put("batch_size", d.batchSize());
+            }
             data.put("shuffle", d.shuffle());
             data.put("drop_last", d.dropLast());
         }

@@ -2,11 +2,13 @@ package com.layerlab.engine.experiment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.layerlab.engine.tensor.TensorTooLargeException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -407,7 +409,16 @@ public final class Layers {
             kernel = mul(kernel, k[a]);
         }
         long weights = transposed ? mul(mul(inC, outC / groups), kernel) : mul(mul(outC, inC / groups), kernel);
-        return new Inferred(toInts(l, out), weights + (l.bool("bias") ? outC : 0));
+        int[] outShape = toInts(l, out);
+        // the engine multiplies by the unfolded input (im2col): for one sample, the channels on the
+        // convolution's input side times the kernel, by the positions on its output side
+        long unfolded = transposed ? mul(mul(outC, kernel), count(in, 1)) : mul(mul(inC, kernel), count(outShape, 1));
+        if (unfolded > TensorTooLargeException.MAX_VALUES) {
+            throw l.error(String.format(Locale.ROOT, "its unfolded input (im2col: channels x kernel positions x output "
+                    + "positions) would hold %,d values for one sample, more than the %,d one array can hold; use fewer "
+                    + "channels, a smaller kernel or a smaller input", unfolded, TensorTooLargeException.MAX_VALUES));
+        }
+        return new Inferred(outShape, weights + (l.bool("bias") ? outC : 0));
     }
 
     private static Inferred pool(Checked l, int[] in) {

@@ -19,6 +19,7 @@ import com.layerlab.engine.nn.Sequential;
 import com.layerlab.engine.nn.Sigmoid;
 import com.layerlab.engine.nn.Softmax;
 import com.layerlab.engine.nn.Tanh;
+import com.layerlab.engine.tensor.TensorTooLargeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -83,6 +84,72 @@ public final class Models {
             shape = r.outputShape();
         }
         return new ModelSummary(infos, total);
+    }
+
+    /** Image sets are evaluated (without gradients) in batches of this many images. */
+    public static final int IMAGE_EVAL_BATCH = 250;
+
+    /**
+     * Estimates the memory training the experiment takes, from its shapes and batch size, before
+     * anything is allocated; refuses, naming the layer, a model one of whose tensors would hold more
+     * values than an array can (sizes are ints). The data block must give the batch size.
+     */
+    public static MemoryEstimate memoryEstimate(Experiment e) {
+        DataSpec d = e.data();
+        if (d == null || d.batchSize() == null) {
+            throw new ExperimentException("data.batch_size is missing: the memory a training takes depends on it");
+        }
+        ModelSummary summary = inspect(e);
+        // a 2D set is evaluated whole: the train split (the larger) in one batch; a limited image set's
+        // batches hold at most its images
+        Object limit = d.options().get("limit");
+        int images = limit instanceof Integer n ? n : Integer.MAX_VALUE;
+        int evalBatch = d.is2D() ? d.samples() : Math.min(IMAGE_EVAL_BATCH, images);
+        int batch = Math.min(d.batchSize(), d.is2D() ? d.samples() : images);
+        int largest = Math.max(batch, evalBatch);
+        int[] in = inputShape(e);
+        long inCount = Layers.count(in, 0);
+        long kept = inCount;
+        long evalPeak = 0;
+        LayerInfo biggest = null;
+        long biggestCount = -1;
+        for (LayerInfo l : summary.layers()) {
+            long out = Layers.count(l.outputShape(), 0);
+            int[] batched = new int[l.outputShape().length + 1];
+            batched[0] = largest;
+            System.arraycopy(l.outputShape(), 0, batched, 1, l.outputShape().length);
+            try {
+                TensorTooLargeException.checkedProduct("its output for a batch of " + largest + ", a tensor of shape "
+                        + Layers.shape(batched) + ",", largest, out);
+            } catch (TensorTooLargeException x) {
+                throw new ExperimentException("model[" + l.index() + "] (" + l.type() + "): " + x.getMessage()
+                        + "; use fewer channels or features, or a smaller batch");
+            }
+            kept += out;
+            evalPeak = Math.max(evalPeak, inCount + out);
+            if (out > biggestCount) {
+                biggest = l;
+                biggestCount = out;
+            }
+            inCount = out;
+        }
+        long activations = 2 * 4 * kept * batch;
+        long evaluation = 4 * evalPeak * evalBatch;
+        long state;
+        try {
+            state = Math.multiplyExact(summary.totalParams(), 4L * (2 + optimizerSlots(e.optimizer())));
+        } catch (ArithmeticException x) {
+            state = Long.MAX_VALUE - activations - evaluation; // far over any bound, and bytes() cannot overflow
+        }
+        return new MemoryEstimate(batch, evalBatch, activations, evaluation, state, biggest, biggestCount);
+    }
+
+    /** Values the optimizer keeps per parameter: SGD's momentum buffer, Adam's two moments. */
+    private static int optimizerSlots(OptimizerSpec o) {
+        if (o == null) {
+            return 0;
+        }
+        return OptimizerSpec.ADAM.equals(o.type()) ? 2 : o.momentum() > 0 ? 1 : 0;
     }
 
     static int[] toArray(List<Integer> l) {

@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,6 +141,7 @@ public final class Safetensors {
         int dataStart = 8 + (int) n;
         long dataLength = bytes.length - (long) dataStart;
         Map<String, Tensor> out = new LinkedHashMap<>();
+        List<Span> spans = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey();
@@ -196,6 +198,7 @@ public final class Safetensors {
                 throw new ExperimentException(at + "data_offsets " + offsets + " hold " + (end - begin) + " bytes but shape "
                         + Arrays.toString(shape) + " of " + dtype.asText() + " needs " + numel * width);
             }
+            spans.add(new Span(name, begin, end));
             float[] data = new float[(int) numel];
             ByteBuffer b = ByteBuffer.wrap(bytes, dataStart + (int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < data.length; i++) {
@@ -210,7 +213,43 @@ public final class Safetensors {
             }
             out.put(name, Tensor.of(data, shape));
         }
+        checkLayout(spans, dataLength);
         return out;
+    }
+
+    /** Where one tensor's bytes lie in the data section. */
+    private record Span(String name, long begin, long end) {
+    }
+
+    /**
+     * As the reference reader: the tensors' bytes must tile the data section, each tensor starting where
+     * the one before it (in offset order) ends and the last ending with the file. Overlapping tensors
+     * would share bytes (a weight silently read as another), and a gap or a tail means a damaged file.
+     */
+    private static void checkLayout(List<Span> spans, long dataLength) {
+        spans.sort(Comparator.comparingLong(Span::begin).thenComparingLong(Span::end));
+        long at = 0;
+        Span previous = null;
+        for (Span t : spans) {
+            if (t.begin() < at) {
+                throw new ExperimentException("tensors \"" + previous.name() + "\" and \"" + t.name() + "\" overlap: their "
+                        + "data_offsets [" + previous.begin() + ", " + previous.end() + "] and [" + t.begin() + ", " + t.end()
+                        + "] share bytes");
+            }
+            if (t.begin() > at) {
+                throw new ExperimentException((previous == null ? "the data section starts with "
+                        : "tensor \"" + previous.name() + "\" ends at byte " + at + ", and ") + (t.begin() - at)
+                        + " bytes that belong to no tensor before tensor \"" + t.name() + "\" (data_offsets ["
+                        + t.begin() + ", " + t.end() + "])");
+            }
+            at = t.end();
+            previous = t;
+        }
+        if (at != dataLength) {
+            throw new ExperimentException("the data section has " + (dataLength - at) + " bytes after "
+                    + (previous == null ? "the header, which lists no tensor" : "the last tensor, \"" + previous.name() + "\"")
+                    + " (a truncated header or a damaged file)");
+        }
     }
 
     /** IEEE 754 half precision to single precision bits (Java 17 has no Float.float16ToFloat). */

@@ -1,6 +1,7 @@
 package com.layerlab.engine.nn;
 
 import com.layerlab.engine.tensor.Tensor;
+import com.layerlab.engine.tensor.TensorTooLargeException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,8 +32,8 @@ public final class Sequential extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        for (Module layer : layers) {
-            x = layer.forward(x);
+        for (int i = 0; i < layers.size(); i++) {
+            x = forward(i, x);
         }
         return x;
     }
@@ -40,11 +41,22 @@ public final class Sequential extends Module {
     /** The output of every layer, in order (the last one is {@link #forward}'s result). */
     public List<Tensor> forwardAll(Tensor x) {
         List<Tensor> outputs = new ArrayList<>(layers.size());
-        for (Module layer : layers) {
-            x = layer.forward(x);
+        for (int i = 0; i < layers.size(); i++) {
+            x = forward(i, x);
             outputs.add(x);
         }
         return outputs;
+    }
+
+    /** Layer i on x; a size too large for the engine is reported as that layer's, as in an experiment file. */
+    private Tensor forward(int i, Tensor x) {
+        Module layer = layers.get(i);
+        try {
+            return layer.forward(x);
+        } catch (TensorTooLargeException e) {
+            throw new TensorTooLargeException("model[" + i + "] (" + layer.getClass().getSimpleName() + "): "
+                    + e.getMessage() + "; use fewer channels or features, or a smaller batch");
+        }
     }
 
     @Override

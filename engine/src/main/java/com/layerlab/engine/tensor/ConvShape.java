@@ -71,8 +71,19 @@ public final class ConvShape {
                         + " (padded by " + Arrays.toString(padding) + ") is smaller than the kernel "
                         + Arrays.toString(kernel) + " with dilation " + Arrays.toString(dilation));
             }
-            natural[a] = (int) (span / stride[a] + 1);
+            long o = span / stride[a] + 1;
+            if (o > Integer.MAX_VALUE) {
+                throw new TensorTooLargeException("convolution: input size " + Arrays.toString(inSize) + " padded by "
+                        + Arrays.toString(padding) + " gives an output size of " + o + ", more than a size can be");
+            }
+            natural[a] = (int) o;
         }
+        // the kernels compute these as ints: per channel plane, kernel volume, a group's unfolded rows
+        TensorTooLargeException.checkedProduct("one input channel " + Arrays.toString(inSize), toLongs(inSize));
+        TensorTooLargeException.checkedProduct("one output channel " + Arrays.toString(natural), toLongs(natural));
+        TensorTooLargeException.checkedProduct("the kernel's unfolded rows (in_channels / groups x kernel_size "
+                + Arrays.toString(kernel) + ")", inChannels / groups, TensorTooLargeException.checkedProduct(
+                "kernel_size " + Arrays.toString(kernel), toLongs(kernel)));
         return new ConvShape(batch, inChannels, outChannels, groups, dims, pad3(inSize, 1), pad3(natural, 1),
                 pad3(kernel, 1), pad3(stride, 1), pad3(padding, 0), pad3(dilation, 1));
     }
@@ -90,6 +101,10 @@ public final class ConvShape {
                     + Arrays.toString(spatial(out)));
         }
         return new ConvShape(batch, inChannels, outChannels, groups, dims, in, o, kernel, stride, padding, dilation);
+    }
+
+    private static long[] toLongs(int[] v) {
+        return Arrays.stream(v).asLongStream().toArray();
     }
 
     private static void checkLength(String name, int[] v, int dims, int min) {

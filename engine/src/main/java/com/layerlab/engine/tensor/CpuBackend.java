@@ -3,6 +3,7 @@ package com.layerlab.engine.tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.function.IntConsumer;
@@ -543,11 +544,25 @@ public final class CpuBackend implements Backend {
         return Math.max(1, Math.min(s.batch(), MIN_COLUMNS / Math.max(1, s.outPlane())));
     }
 
+    /**
+     * Refuses a convolution whose work buffers for {@code count} samples side by side (the unfolded
+     * input, and the output or its gradient laid out the same way) would not fit an array, before
+     * any int product of their sizes can overflow.
+     */
+    private static void checkWorkspace(ConvShape s, int count) {
+        long width = (long) count * s.outPlane();
+        String samples = count == 1 ? "1 sample" : count + " samples";
+        TensorTooLargeException.checkedProduct("the convolution's unfolded input (im2col) of " + samples,
+                s.inChannels(), s.kernelVolume(), width);
+        TensorTooLargeException.checkedProduct("the convolution's output of " + samples, s.outChannels(), width);
+    }
+
     @Override
     public void convolution(float[] x, float[] w, float[] bias, float[] y, ConvShape s) {
         int n = s.batch();
         int tasks = Math.min(n, threads * TASKS_PER_THREAD);
         int block = samplesPerBlock(s);
+        checkWorkspace(s, block);
         parallel(tasks, t -> {
             Scratch sc = scratch();
             for (int i = n * t / tasks, end = n * (t + 1) / tasks; i < end; i += block) {
@@ -620,6 +635,7 @@ public final class CpuBackend implements Backend {
         int tasks = Math.min(n, threads * TASKS_PER_THREAD);
         // a pointwise convolution's unfolded input gradient is gx itself, written in place one sample at a time
         int block = s.pointwise() ? 1 : samplesPerBlock(s);
+        checkWorkspace(s, block);
         parallel(tasks, t -> {
             Scratch sc = scratch();
             for (int i = n * t / tasks, end = n * (t + 1) / tasks; i < end; i += block) {
@@ -676,6 +692,7 @@ public final class CpuBackend implements Backend {
             Arrays.fill(gw, 0, s.outChannels() * s.groupRows(), 0f);
             return;
         }
+        checkWorkspace(s, Math.min(n, WEIGHT_GRAD_CHUNK));
         int chunks = (n + WEIGHT_GRAD_CHUNK - 1) / WEIGHT_GRAD_CHUNK;
         float[][] partial = new float[chunks][];
         partial[0] = gw;
@@ -1221,8 +1238,15 @@ public final class CpuBackend implements Backend {
     }
 
     static int numel(int[] shape) {
-        int n = 1;
-        for (int s : shape) n *= s;
-        return n;
+        long n = 1;
+        for (int s : shape) {
+            n *= s; // at most 2^31 * 2^31: no long overflow before the check
+            if (n > TensorTooLargeException.MAX_VALUES) {
+                throw new TensorTooLargeException(String.format(Locale.ROOT, "a tensor of shape %s would hold %,d values, "
+                        + "more than the %,d one array can hold", Arrays.toString(shape),
+                        Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b), TensorTooLargeException.MAX_VALUES));
+            }
+        }
+        return (int) n;
     }
 }

@@ -653,7 +653,7 @@ public final class Tensor {
             throw new IllegalArgumentException("matmul: shapes " + Arrays.toString(shape) + (ta ? "^T" : "") + " and "
                     + Arrays.toString(o.shape) + (tb ? "^T" : "") + " do not fit (" + k + " columns vs " + k2 + " rows)");
         }
-        float[] out = new float[m * n];
+        float[] out = new float[numel(new int[] {m, n})];
         backend.matmul(data, ta, o.data, tb, out, m, k, n);
         return result(out, new int[] {m, n}, (self, gy) -> {
             Backend be = backend;
@@ -919,16 +919,12 @@ public final class Tensor {
     }
 
     private static int[] checkedShape(String op, int[] shape) {
-        long n = 1;
         for (int s : shape) {
             if (s < 0) {
                 throw new IllegalArgumentException(op + ": negative size in shape " + Arrays.toString(shape));
             }
-            n *= s;
-            if (n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(op + ": shape " + Arrays.toString(shape) + " is too large");
-            }
         }
+        numel(shape);
         return shape.clone();
     }
 

@@ -9,6 +9,7 @@ import com.layerlab.engine.experiment.DataSets;
 import com.layerlab.engine.experiment.DataSpec;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
+import com.layerlab.engine.experiment.Models;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -28,7 +29,7 @@ import java.util.Random;
 final class ImageData implements AutoCloseable {
 
     /** Images per forward pass when evaluating (bounded memory, whatever the data set's size). */
-    static final int EVAL_BATCH = 250;
+    static final int EVAL_BATCH = Models.IMAGE_EVAL_BATCH;
     /** Before the first epoch, the train split's loss and accuracy are measured on this many of its images. */
     static final int START_SAMPLE = 2_000;
 

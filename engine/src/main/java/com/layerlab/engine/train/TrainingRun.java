@@ -351,6 +351,10 @@ public final class TrainingRun implements AutoCloseable {
         BatchListener l = listener == null ? BatchListener.NONE : listener;
         batchInEpoch = 0;
         stats = images != null ? trainImageEpoch(l) : train2DEpoch(l);
+        if (!Double.isFinite(stats.testLoss())) {
+            // the epoch's last step can take finite weights to NaN: its loss was computed before it
+            throw new LossDivergedException(epoch, 0, batchesPerEpoch(), stats.testLoss(), experiment.optimizer().lr());
+        }
         RunLog current = log;
         if (current != null) {
             logEpoch(current, false);
@@ -415,6 +419,12 @@ public final class TrainingRun implements AutoCloseable {
         optimizer.zeroGrad();
         Tensor out = model.forward(x);
         Tensor dataLoss = loss.apply(out, target);
+        double lossValue = dataLoss.item();
+        if (!Double.isFinite(lossValue)) {
+            // before the step: the weights stay those the last finite loss was computed with
+            throw new LossDivergedException(epoch + 1, batchInEpoch + 1, batchesPerEpoch(), lossValue,
+                    experiment.optimizer().lr());
+        }
         Tensor l = dataLoss;
         if (!regType.equals("none") && regRate > 0) {
             l = l.add(Regularization.penalty(regType, regRate, regularized));
@@ -447,7 +457,6 @@ public final class TrainingRun implements AutoCloseable {
             update[j] = du / after.length;
             weight[j] = sw / after.length;
         }
-        double lossValue = dataLoss.item();
         lastStep = new StepReport(epoch + 1, ++batchInEpoch, lossValue, gradientLayerNames, gradient, update, weight);
         return new Step(out.detach(), lossValue);
     }

@@ -150,7 +150,7 @@ class MainTest {
         assertEquals(2, r.status());
         assertEquals("layerlab: train: --epochs must be an integer of at least 0, got \"many\"\n", r.err());
         r = run("train", example(dir, "xor-tanh").toString(), "--lr", "1");
-        assertEquals("layerlab: train: unknown option --lr (options: --out, --epochs, --data-dir)\n", r.err());
+        assertEquals("layerlab: train: unknown option --lr (options: --out, --epochs, --data-dir, --max-memory)\n", r.err());
         r = run("train");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("FILE is missing"));
@@ -211,6 +211,108 @@ class MainTest {
         for (int c = 0; c < 6; c++) {
             assertEquals(bias[c], y.data()[c * 900 + 437]);
         }
+    }
+
+    /** A LeNet-style MNIST experiment whose first layer has {@code channels} output channels. */
+    private static Path wideMnist(Path dir, int channels, String lr) throws Exception {
+        Path f = dir.resolve("wide-" + channels + ".json");
+        Files.writeString(f, """
+                {"format": "layerlab/experiment@1", "seed": 1, "task": "classification",
+                 "data": {"dataset": "mnist", "options": {"limit": 300}, "train_fraction": 0.8, "batch_size": 64},
+                 "model": [{"type": "Conv2d", "out_channels": %d, "kernel_size": 5, "padding": 2}, {"type": "ReLU"},
+                           {"type": "MaxPool2d", "kernel_size": 4}, {"type": "Flatten"}, {"type": "Linear", "out_features": 10}],
+                 "loss": {"type": "CrossEntropyLoss"}, "optimizer": {"type": "SGD", "lr": %s}, "epochs": 2}
+                """.formatted(channels, lr));
+        return f;
+    }
+
+    @Test
+    void trainRefusesAModelWhoseSizesOverflowNamingTheLayer(@TempDir Path dir) throws Exception {
+        // 300 x 10,000,000 x 28 x 28 values: once a NegativeArraySizeException ("internal error")
+        Result r = run("train", wideMnist(dir, 10_000_000, "0.01").toString(), "--out", dir.resolve("run").toString());
+        assertEquals(2, r.status());
+        assertEquals("layerlab: model[0] (Conv2d): its output for a batch of 250, a tensor of shape [250, 10000000, 28, 28], "
+                + "would hold 1,960,000,000,000 values, more than the 2,147,483,639 one array can hold; use fewer "
+                + "channels or features, or a smaller batch\n", r.err());
+        assertFalse(Files.exists(dir.resolve("run")), "refused before anything is written");
+    }
+
+    @Test
+    void trainRefusesAModelOverTheMemoryBoundWithItsEstimate(@TempDir Path dir) throws Exception {
+        Result r = run("train", wideMnist(dir, 10_000, "0.01").toString(), "--out", dir.resolve("run").toString());
+        assertEquals(2, r.status());
+        assertEquals("layerlab: training this model needs about 15 GiB, most of it to evaluate in batches of 250; the "
+                + "biggest layer, model[0] (Conv2d) with output [10000, 28, 28], takes 7.3 GiB of it: more than the bound "
+                + "of 2 GiB (use fewer channels or features, pool earlier, or a smaller data.batch_size; or raise the "
+                + "bound: --max-memory MIB)\n", r.err());
+        // the bound is an option: a small model is refused under a bound of 1 MiB
+        r = run("train", example(dir, "lenet-mnist").toString(), "--out", dir.resolve("run").toString(), "--max-memory", "1");
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("layerlab: training this model needs about ") && r.err().contains("the bound of 1 MiB"),
+                r.err());
+        r = run("train", example(dir, "lenet-mnist").toString(), "--max-memory", "0");
+        assertEquals("layerlab: train: --max-memory must be an integer of at least 1, got \"0\"\n", r.err());
+    }
+
+    @Test
+    void aLossThatBecomesNaNStopsTheRunNamingEpochAndBatch(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("huge-lr.json");
+        Files.writeString(f, Files.readString(example(dir, "xor-tanh")).replaceFirst("\"lr\": [0-9.e-]+", "\"lr\": 1e308"));
+        assertTrue(Files.readString(f).contains("1e308"));
+        Result r = run("train", f.toString(), "--out", dir.resolve("run").toString());
+        assertEquals(2, r.status());
+        String last = r.err().lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(last.matches("layerlab: the training loss became (NaN|infinite) in epoch 1, batch \\d+ of \\d+: the weights "
+                + "have grown out of float range; use a smaller learning rate \\(optimizer.lr is 1.0E308; 0.001 to 0.1 is "
+                + "usual\\)"), last);
+    }
+
+    @Test
+    void aHugeExperimentFileIsRefusedBeforeParsing(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("huge.json");
+        Files.writeString(f, "{\"format\": \"layerlab/experiment@1\", \"name\": \"" + "x".repeat(5 << 20) + "\"}");
+        Result r = run("inspect", f.toString());
+        assertEquals(2, r.status());
+        assertEquals("layerlab: " + f + ": the experiment is 5,242,927 bytes, more than the 4 MiB an experiment file may "
+                + "have (a model with its training settings takes a few KB)\n", r.err());
+    }
+
+    @Test
+    void inspectNeedsNoDataSplitButTrainDoes(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("no-split.json");
+        Files.writeString(f, """
+                {"format": "layerlab/experiment@1", "seed": 1, "task": "classification",
+                 "data": {"dataset": "mnist"},
+                 "model": [{"type": "Flatten"}, {"type": "Linear", "out_features": 10}],
+                 "loss": {"type": "CrossEntropyLoss"}, "optimizer": {"type": "SGD", "lr": 0.1}, "epochs": 1}
+                """);
+        Result r = run("inspect", f.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(7850, JSON.readTree(r.out()).get("total_params").asLong());
+        assertEquals("", r.err());
+        r = run("train", f.toString(), "--out", dir.resolve("run").toString());
+        assertEquals(2, r.status());
+        assertEquals("layerlab: data.train_fraction is missing (the share of points used for training, e.g. 0.8)\n", r.err());
+    }
+
+    @Test
+    void forwardRefusesWeightsWhoseTensorsOverlap(@TempDir Path dir) throws Exception {
+        Path model = example(dir, "perceptron-3");
+        // 0.weight [1, 3] and 0.bias [1] both sized right, the bias reading the weight's last float
+        String header = "{\"0.weight\":{\"dtype\":\"F32\",\"shape\":[1,3],\"data_offsets\":[0,12]},"
+                + "\"0.bias\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + h.length + 12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h).putFloat(1f).putFloat(2f).putFloat(3f);
+        Path weights = dir.resolve("w.safetensors");
+        Files.write(weights, b.array());
+        Path in = dir.resolve("x.safetensors");
+        Safetensors.write(in, Map.of("input", Tensor.of(new float[] {1, 2, 3}, 1, 3)));
+        Result r = run("forward", model.toString(), "--weights", weights.toString(), "--input", in.toString(), "--out",
+                dir.resolve("y.safetensors").toString());
+        assertEquals(2, r.status());
+        assertEquals("layerlab: " + weights + ": tensors \"0.weight\" and \"0.bias\" overlap: their data_offsets [0, 12] "
+                + "and [8, 12] share bytes\n", r.err());
     }
 
     @Test

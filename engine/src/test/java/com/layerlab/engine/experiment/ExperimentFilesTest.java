@@ -191,4 +191,31 @@ class ExperimentFilesTest {
         Files.writeString(f, "{}");
         assertTrue(assertThrows(ExperimentException.class, () -> ExperimentFiles.read(f)).getMessage().startsWith("format is missing"));
     }
+
+    @Test
+    void aDataBlockWithoutItsSplitIsReadForTheModelAndRefusedForTraining() {
+        String noSplit = Examples.SHALLOW.replaceAll("\"train_fraction\"\\s*:\\s*[0-9.]+\\s*,", "");
+        assertTrue(!noSplit.contains("train_fraction"), noSplit);
+        assertEquals("data.train_fraction is missing (the share of points used for training, e.g. 0.8)", error(noSplit));
+        Experiment model = ExperimentFiles.readModel(noSplit);
+        assertNull(model.data().trainFraction());
+        assertEquals(Models.inspect(ExperimentFiles.read(Examples.SHALLOW)).totalParams(), Models.inspect(model).totalParams());
+        assertEquals("data.train_fraction is missing (the share of points used for training, e.g. 0.8)",
+                assertThrows(ExperimentException.class, () -> ExperimentFiles.requireTrainable(model)).getMessage());
+        // what the file does give is still checked
+        assertEquals("data.batch_size must be a positive integer, got 0",
+                assertThrows(ExperimentException.class, () -> ExperimentFiles.readModel(noSplit.replaceFirst(
+                        "\"batch_size\"\\s*:\\s*[0-9]+", "\"batch_size\": 0"))).getMessage());
+    }
+
+    @Test
+    void aHugeExperimentIsRefusedBeforeParsing(@TempDir Path dir) throws Exception {
+        String huge = "[" + "0,".repeat(3 << 20) + "0]";
+        assertEquals("the experiment is 6,291,459 bytes, more than the 4 MiB an experiment file may have (a model with "
+                + "its training settings takes a few KB)", error(huge));
+        Path f = dir.resolve("huge.json");
+        Files.writeString(f, huge);
+        String m = assertThrows(ExperimentException.class, () -> ExperimentFiles.readModel(f)).getMessage();
+        assertEquals(f + ": " + error(huge), m);
+    }
 }

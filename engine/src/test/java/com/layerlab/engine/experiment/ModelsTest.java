@@ -307,4 +307,70 @@ class ModelsTest {
         assertTrue(m.startsWith("the model has 640,016,000,000 parameters: its float32 weights alone need"), m);
         assertThrows(IllegalArgumentException.class, () -> new Linear(50_000, 50_000, true, new java.util.Random(1)));
     }
+
+    /** A shapes (3x32x32) experiment as a share link of the CNN lab makes it: a wide 1x1 convolution. */
+    private static Experiment wideShapes(int channels) {
+        return ExperimentFiles.read("""
+                {"format": "layerlab/experiment@1", "seed": 1, "task": "classification",
+                 "data": {"dataset": "shapes", "options": {}, "train_fraction": 0.8, "batch_size": 64},
+                 "model": [{"type": "Conv2d", "out_channels": %d, "kernel_size": 1}, {"type": "ReLU"},
+                           {"type": "Conv2d", "out_channels": 8, "kernel_size": 1}, {"type": "MaxPool2d", "kernel_size": 4},
+                           {"type": "Flatten"}, {"type": "Linear", "out_features": 10}],
+                 "loss": {"type": "CrossEntropyLoss"}, "optimizer": {"type": "Adam", "lr": 0.001}, "epochs": 1}
+                """.formatted(channels));
+    }
+
+    @Test
+    void memoryEstimateCountsActivationsGradientsEvaluationAndState() {
+        // xor: 500 points evaluated whole; 2 -> Linear(4) -> Tanh -> Linear(1), batch 10, plain SGD
+        Experiment e = Experiment.of("xor", 1, "classification", DataSpec.of2D("xor", 500, 0, null, 0.5, 10),
+                List.of(LayerSpec.linear(4), LayerSpec.of("Tanh"), LayerSpec.linear(1)), LossSpec.of("BCEWithLogitsLoss"),
+                OptimizerSpec.sgd(0.1), RegularizationSpec.NONE, 1);
+        MemoryEstimate m = Models.memoryEstimate(e);
+        assertEquals(10, m.batch());
+        assertEquals(500, m.evalBatch());
+        assertEquals(2 * 4 * (2 + 4 + 4 + 1) * 10, m.activationBytes(), "input and outputs, and their gradients");
+        assertEquals(4 * (4 + 4) * 500, m.evaluationBytes(), "the largest input plus output of one layer");
+        assertEquals(4 * 17 * 2, m.stateBytes(), "17 weights and their gradients");
+        assertEquals(16_000 + 136, m.bytes());
+        assertEquals(0, m.biggest().index());
+        // Adam keeps two moments per weight
+        assertEquals(4 * 17 * 4, Models.memoryEstimate(e.withOptimizer(OptimizerSpec.adam(0.01, 0.9, 0.999, 1e-8, 0)))
+                .stateBytes());
+        m.requireAtMost(m.bytes(), "");
+        String over = assertThrows(ExperimentException.class, () -> m.requireAtMost(16_000, "")).getMessage();
+        assertTrue(over.startsWith("training this model needs about 16 KiB, most of it to evaluate in batches of 500; "
+                + "the biggest layer, model[0] (Linear) with output [4], takes 7.8 KiB of it: more than the bound of "
+                + "16 KiB"), over);
+    }
+
+    @Test
+    void aWideOneByOneConvolutionIsOverAnyServerBoundAndAWiderOneOverflows() {
+        // 75,000 parameters pass a parameter limit, but 6,000 channels of 32x32 are 24 MB per image
+        Experiment wide = wideShapes(6_000);
+        assertEquals(77_138, Models.inspect(wide).totalParams());
+        MemoryEstimate m = Models.memoryEstimate(wide);
+        assertTrue(m.bytes() > 10L << 30, MemoryEstimate.size(m.bytes()));
+        assertEquals("about 11 GiB, most of it to evaluate in batches of 250; the biggest layer, model[0] (Conv2d) with "
+                + "output [6000, 32, 32], takes 5.7 GiB of it", m.describe());
+        String refused = assertThrows(ExperimentException.class, () -> m.requireAtMost(512L << 20, "raise it")).getMessage();
+        assertTrue(refused.contains("more than the bound of 512 MiB") && refused.endsWith("; raise it)"), refused);
+        // 60,000 channels: 250 x 60,000 x 1,024 values, more than an int can count
+        String overflow = assertThrows(ExperimentException.class, () -> Models.memoryEstimate(wideShapes(60_000))).getMessage();
+        assertEquals("model[0] (Conv2d): its output for a batch of 250, a tensor of shape [250, 60000, 32, 32], would hold "
+                + "15,360,000,000 values, more than the 2,147,483,639 one array can hold; use fewer channels or features, "
+                + "or a smaller batch", overflow);
+        // and training refuses it before loading any data
+        assertEquals(overflow, assertThrows(ExperimentException.class,
+                () -> ExperimentFiles.requireTrainable(wideShapes(60_000))).getMessage());
+    }
+
+    @Test
+    void aConvolutionWhoseUnfoldedInputOverflowsIsRefusedWhenInspected() {
+        // one sample of [20000, 64, 64] under a 7x7 kernel unfolds to 20,000 x 49 x 4,096 values
+        String m = message(List.of(20_000, 64, 64), layer("Conv2d", "out_channels", 4, "kernel_size", 7, "padding", 3));
+        assertEquals("model[0] (Conv2d): its unfolded input (im2col: channels x kernel positions x output positions) would "
+                + "hold 4,014,080,000 values for one sample, more than the 2,147,483,639 one array can hold; use fewer "
+                + "channels, a smaller kernel or a smaller input", m);
+    }
 }

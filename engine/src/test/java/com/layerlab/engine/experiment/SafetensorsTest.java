@@ -106,6 +106,23 @@ class SafetensorsTest {
     }
 
     @Test
+    void tensorsMustTileTheDataSectionWithoutOverlapGapOrTail() {
+        // two 2-float tensors sharing their last float: each is the right size and inside the file
+        assertEquals("tensors \"a\" and \"b\" overlap: their data_offsets [0, 8] and [4, 12] share bytes",
+                bad("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12));
+        // the same bytes for both, listed in the other order
+        assertTrue(bad("{\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8).contains("overlap"));
+        assertEquals("tensor \"a\" ends at byte 4, and 4 bytes that belong to no tensor before tensor \"b\" "
+                        + "(data_offsets [8, 12])",
+                bad("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12));
+        assertEquals("the data section has 4 bytes after the last tensor, \"a\" (a truncated header or a damaged file)",
+                bad("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 8));
+    }
+
+    @Test
     void numbersBeyondALongAreNotCutToTheirLowBits() {
         // 2^64 + 8 would read as 8 through asLong(), a valid offset for 8 data bytes
         assertTrue(bad("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,18446744073709551624]}}", 8)

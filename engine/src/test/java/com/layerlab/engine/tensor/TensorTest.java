@@ -159,4 +159,21 @@ class TensorTest {
         assertTrue(e.getMessage().contains("axis 2"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> Tensor.zeros(2).requiresGrad(true).mul(2f).backward());
     }
+
+    @Test
+    void sizesBeyondAnArrayAreRefusedNotWrapped() {
+        // 500 x 10,000 x 28 x 28 = 3,920,000,000, which as an int is -374,967,296
+        TensorTooLargeException x = assertThrows(TensorTooLargeException.class, () -> Tensor.zeros(500, 10_000, 28, 28));
+        assertEquals("a tensor of shape [500, 10000, 28, 28] would hold 3,920,000,000 values, more than the 2,147,483,639 "
+                + "one array can hold", x.getMessage());
+        // 2^16 x 2^16 wraps to 0 as an int product
+        assertThrows(TensorTooLargeException.class, () -> Tensor.zeros(65_536, 65_536));
+        // in a model, the layer is named
+        com.layerlab.engine.nn.Sequential net = new com.layerlab.engine.nn.Sequential(new com.layerlab.engine.nn.Flatten(1),
+                new com.layerlab.engine.nn.Linear(4, 1_000_000, true, new java.util.Random(1)));
+        String m = assertThrows(TensorTooLargeException.class, () -> Tensor.noGrad(() -> net.forward(Tensor.zeros(3000, 4))))
+                .getMessage();
+        assertEquals("model[1] (Linear): a tensor of shape [3000, 1000000] would hold 3,000,000,000 values, more than the "
+                + "2,147,483,639 one array can hold; use fewer channels or features, or a smaller batch", m);
+    }
 }

@@ -269,4 +269,22 @@ class TrainingRunTest {
                 .getMessage();
         assertTrue(m.startsWith("data.dataset: "), m);
     }
+
+    @Test
+    void aLossThatBecomesNaNStopsTheRunNamingEpochAndBatch() {
+        TrainingRun run = new TrainingRun(xor(1, OptimizerSpec.sgd(1e308)));
+        LossDivergedException x = assertThrows(LossDivergedException.class, () -> {
+            for (int i = 0; i < 3; i++) {
+                run.trainEpoch();
+            }
+        });
+        assertEquals(1, x.epoch());
+        assertTrue(x.batch() >= 1 && !Double.isFinite(x.loss()), x.getMessage());
+        assertEquals("the training loss became " + (Double.isNaN(x.loss()) ? "NaN" : "infinite") + " in epoch 1, batch "
+                + x.batch() + " of 25: the weights have grown out of float range; use a smaller learning rate "
+                + "(optimizer.lr is 1.0E308; 0.001 to 0.1 is usual)", x.getMessage());
+        // a sane rate on the same data trains on
+        TrainingRun sane = new TrainingRun(xor(1, OptimizerSpec.sgd(0.1)));
+        assertTrue(Double.isFinite(sane.trainEpoch().testLoss()));
+    }
 }
