@@ -1180,7 +1180,9 @@ public class CnnView extends Div implements BeforeEnterObserver {
             showUploadMessage("\"" + fileName + "\" was not added: " + error.replaceAll("\\.$", "") + ". Nothing was changed.", true);
             return;
         }
-        showUploadMessage(String.format(Locale.ROOT, "Added \"%s\": %,d images %s in %d classes (%s).", imported.name(),
+        String asked = CnnDataService.folderName(fileName);
+        showUploadMessage(String.format(Locale.ROOT, "Added \"%s\"%s: %,d images %s in %d classes (%s).", imported.name(),
+                asked.equals(imported.name()) ? "" : " (a set named \"" + asked + "\" exists already)",
                 imported.images(), CnnInspection.shape(new int[] {imported.channels(), imported.height(), imported.width()}),
                 imported.classNames().size(), String.join(", ", imported.classNames())), false);
         DataSpec d = state.experiment().data();
