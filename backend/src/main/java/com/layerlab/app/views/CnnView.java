@@ -449,14 +449,29 @@ public class CnnView extends Div implements BeforeEnterObserver {
         int b = d.batchSize();
         int full = train / b;
         int rest = train % b;
-        if (rest == 0) {
-            return String.format(Locale.ROOT, "An epoch is %,d batches of %d.", full, b);
+        if (train == 0) {
+            return "There are no images to train on.";
         }
-        return d.dropLast()
-                ? String.format(Locale.ROOT, "An epoch is %,d batches of %d; drop_last leaves out the last %d images.",
-                        full, b, rest)
-                : String.format(Locale.ROOT, "An epoch is %,d batches: %,d of %d and a last one of %d.", full + 1, full, b,
-                        rest);
+        if (rest == 0) {
+            return String.format(Locale.ROOT, "An epoch is %s of %d.", count(full, "batch", "batches"), b);
+        }
+        if (d.dropLast()) {
+            return full == 0
+                    ? String.format(Locale.ROOT, "An epoch has no batches: drop_last leaves out all %s, fewer than "
+                            + "one batch of %d.", count(rest, "image", "images"), b)
+                    : String.format(Locale.ROOT, "An epoch is %s of %d; drop_last leaves out the last %s.",
+                            count(full, "batch", "batches"), b, rest == 1 ? "image" : rest + " images");
+        }
+        if (full == 0) {
+            return String.format(Locale.ROOT, "An epoch is 1 batch of %s (fewer than the batch size, %d).",
+                    count(rest, "image", "images"), b);
+        }
+        return String.format(Locale.ROOT, "An epoch is %,d batches: %s of %d and a last one of %d.", full + 1,
+                full == 1 ? "one" : String.format(Locale.ROOT, "%,d", full), b, rest);
+    }
+
+    private static String count(int n, String one, String many) {
+        return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? one : many);
     }
 
     private Div modelPanel() {
