@@ -370,15 +370,12 @@ public class CnnView extends Div implements BeforeEnterObserver {
         limit.setValueChangeMode(ValueChangeMode.LAZY);
         limit.addValueChangeListener(e -> {
             if (e.isFromClient()) {
-                String option = optionName();
-                DataSpec d = state.experiment().data();
-                if (e.getValue() != null && e.getValue() < 1) {
-                    limit.setInvalid(true);
-                    limit.setErrorMessage("At least 1");
-                    return;
-                }
-                limit.setInvalid(false);
-                setExperiment(state.experiment().withData(d.withOption(option, e.getValue())));
+                // the data set judges the value: one it refuses fails the load, which disables Train and says why
+                setExperiment(state.experiment().withData(state.experiment().data().withOption(optionName(), e.getValue())));
+                int max = ImageSets.maxOption(state.experiment().data().dataset(), optionName());
+                boolean bad = e.getValue() != null && (e.getValue() < 1 || e.getValue() > max);
+                limit.setInvalid(bad);
+                limit.setErrorMessage(bad ? String.format(Locale.ROOT, "From 1 to %,d", max) : null);
             }
         });
 
