@@ -2,7 +2,9 @@ package com.layerlab.app;
 
 import com.vaadin.flow.component.page.AppShellConfigurator;
 import com.vaadin.flow.component.page.Push;
+import com.vaadin.flow.server.AppShellSettings;
 import com.vaadin.flow.theme.Theme;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -13,5 +15,11 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class Application implements AppShellConfigurator {
     public static void main(String[] args) {
         SpringApplication.run(Application.class, args);
+    }
+
+    /** The tab icon (META-INF/resources/favicon.svg; favicon.ico serves browsers that ask for that instead). */
+    @Override
+    public void configurePage(AppShellSettings settings) {
+        settings.addLink("favicon.svg", Map.of("rel", "icon", "type", "image/svg+xml"));
     }
 }

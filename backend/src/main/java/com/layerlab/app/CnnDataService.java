@@ -11,6 +11,7 @@ import com.layerlab.engine.experiment.DataSets;
 import com.layerlab.engine.experiment.DataSpec;
 import com.layerlab.engine.experiment.ExperimentException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
@@ -40,6 +42,8 @@ public class CnnDataService {
     }
 
     private static final int CACHED = 3;
+    /** How messages name the data folder. */
+    static final String DATA_FOLDER = "<data folder>";
 
     private final Path dataDir;
     private final CnnLimits limits;
@@ -64,6 +68,8 @@ public class CnnDataService {
                 new CnnLimits(maxParams, maxImages, maxEpochs, maxBatchSize, (long) maxBatchMemoryMb << 20,
                         (long) maxUploadMb << 20, maxSessions,
                         java.time.Duration.ofMillis(frameIntervalMs)));
+        LoggerFactory.getLogger(CnnDataService.class).info("Data folder: {} (CIFAR-10 in cifar10/, uploaded image sets "
+                + "in folders/)", this.dataDir);
     }
 
     public CnnDataService(Path dataDir, CnnLimits limits) {
@@ -118,7 +124,12 @@ public class CnnDataService {
                 return hit;
             }
         }
-        ImageSet set = DataSets.load(data, seed, dataDir);
+        ImageSet set;
+        try {
+            set = DataSets.load(data, seed, dataDir);
+        } catch (ExperimentException e) {
+            throw new ExperimentException(withoutServerPath(e.getMessage()), e);
+        }
         synchronized (cache) {
             cache.put(key, set);
         }
@@ -142,7 +153,9 @@ public class CnnDataService {
     }
 
     /**
-     * Stores an uploaded zip as folder set {@code name} (replacing one of the same name).
+     * Stores an uploaded zip as a folder set named {@code name}, or, when a set of that name exists,
+     * {@code name-2}, {@code name-3}, ...: uploads have no owner yet, so one visitor's upload must never
+     * replace another's set. Two uploads racing for the same free name: the second is refused.
      *
      * @throws ImageDataException with a message for the user; nothing is stored then
      */
@@ -151,11 +164,39 @@ public class CnnDataService {
         ImageFolders.Limits l = new ImageFolders.Limits(Math.min(d.maxArchiveBytes(), limits.maxUploadBytes()),
                 d.maxUnpackedBytes(), d.maxEntries(), Math.min(d.maxImages(), limits.maxImages()), d.maxWidth(),
                 d.maxHeight(), d.maxPixelBytes());
-        ImageFolders.Imported imported = ImageFolders.importZip(zip, name, dataDir, l, true);
+        ImageFolders.Imported imported;
+        try {
+            imported = ImageFolders.importZip(zip, freeName(name), dataDir, l, false);
+        } catch (ImageDataException e) {
+            throw new ImageDataException(withoutServerPath(e.getMessage()), e);
+        }
         synchronized (cache) {
             cache.keySet().removeIf(k -> k.id().equals(imported.id()));
         }
         return imported;
+    }
+
+    /** {@code name}, or the first of {@code name-2}, {@code name-3}, ... that no stored set has. */
+    String freeName(String name) {
+        if (!ImageFolders.isValidName(name) || !Files.exists(ImageFolders.folder(name, dataDir))) {
+            return name; // an invalid name is refused by the import, with its message
+        }
+        for (int n = 2; ; n++) {
+            String suffix = "-" + n;
+            String base = name.length() + suffix.length() > ImageFolders.MAX_NAME_LENGTH
+                    ? name.substring(0, ImageFolders.MAX_NAME_LENGTH - suffix.length()) : name;
+            if (!Files.exists(ImageFolders.folder(base + suffix, dataDir))) {
+                return base + suffix;
+            }
+        }
+    }
+
+    /**
+     * A data message for the page, with the server's data folder named as such: where a file should go
+     * is said relative to it ({@code <data folder>/cifar10}), and the server's own paths stay private.
+     */
+    String withoutServerPath(String message) {
+        return message == null ? null : message.replace(dataDir.toString(), DATA_FOLDER);
     }
 
     /** A name for an uploaded file's set: its base name with only the characters set names allow. */

@@ -74,6 +74,10 @@ public final class CnnInspection {
         if (model.isEmpty()) {
             return new Result(input, null, List.of(), 0, -1);
         }
+        int huge = firstTooLarge(model);
+        if (huge >= 0 && (huge == 0 || fits(e.withModel(model.subList(0, huge))))) {
+            return broken(e, input, huge, CnnLayerTypes.tooLarge(model.get(huge)));
+        }
         try {
             ModelSummary s = Models.inspect(e);
             return new Result(input, null, rows(input, s.layers()), s.totalParams(), -1);
@@ -87,25 +91,49 @@ public final class CnnInspection {
                 rows.set(last, new Row(r.index(), r.type(), null, null, 0, ex.getMessage()));
                 return new Result(input, null, rows, 0, last);
             }
-            int bad = Math.min(Integer.parseInt(m.group(1)), model.size() - 1);
-            List<LayerInfo> before = List.of();
-            long total = 0;
-            if (bad > 0) {
-                try {
-                    ModelSummary s = Models.inspect(e.withModel(model.subList(0, bad)));
-                    before = s.layers();
-                    total = s.totalParams();
-                } catch (ExperimentException ignored) {
-                    // the engine named the first broken layer, so the ones before it inspect
-                }
-            }
-            List<Row> rows = new ArrayList<>(rows(input, before));
-            int[] in = rows.isEmpty() ? input : rows.get(rows.size() - 1).output();
-            LayerSpec spec = model.get(bad);
-            rows.add(new Row(bad, spec == null || spec.type() == null ? "?" : spec.type(), in, null, 0, reason(m.group(2))));
-            rows.addAll(unknownRows(model, bad + 1, List.of()));
-            return new Result(input, null, rows, total, bad);
+            return broken(e, input, Math.min(Integer.parseInt(m.group(1)), model.size() - 1), reason(m.group(2)));
         }
+    }
+
+    /** The first layer with more channels or features than the lab takes, or -1. */
+    private static int firstTooLarge(List<LayerSpec> model) {
+        for (int i = 0; i < model.size(); i++) {
+            if (model.get(i) != null && CnnLayerTypes.tooLarge(model.get(i)) != null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean fits(Experiment e) {
+        try {
+            Models.inspect(e);
+            return true;
+        } catch (ExperimentException ex) {
+            return false;
+        }
+    }
+
+    /** The model with layer {@code bad} broken for {@code why}: the layers before it keep their shapes. */
+    private static Result broken(Experiment e, int[] input, int bad, String why) {
+        List<LayerSpec> model = e.model();
+        List<LayerInfo> before = List.of();
+        long total = 0;
+        if (bad > 0) {
+            try {
+                ModelSummary s = Models.inspect(e.withModel(model.subList(0, bad)));
+                before = s.layers();
+                total = s.totalParams();
+            } catch (ExperimentException ignored) {
+                // the engine named the first broken layer, so the ones before it inspect
+            }
+        }
+        List<Row> rows = new ArrayList<>(rows(input, before));
+        int[] in = rows.isEmpty() ? input : rows.get(rows.size() - 1).output();
+        LayerSpec spec = model.get(bad);
+        rows.add(new Row(bad, spec == null || spec.type() == null ? "?" : spec.type(), in, null, 0, why));
+        rows.addAll(unknownRows(model, bad + 1, List.of()));
+        return new Result(input, null, rows, total, bad);
     }
 
     private static String reason(String text) {

@@ -1,6 +1,8 @@
 package com.layerlab.app;
 
 import com.layerlab.engine.experiment.LayerSpec;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +64,15 @@ public final class CnnLayerTypes {
         SUMMARIES.put("BatchNorm2d", "normalises each channel over the batch, then scales and shifts it (2 weights per channel)");
     }
 
+    /**
+     * The most output channels or features the lab takes in a layer: wider than any layer the server's
+     * parameter limit lets train, and small enough that a layer's output on the largest images the lab
+     * accepts (256x256) still has fewer than 2^31 values.
+     */
+    public static final int MAX_UNITS = 16_384;
+    private static final List<String> UNIT_FIELDS = List.of("out_channels", "out_features");
+    private static final Pattern DIGITS = Pattern.compile("\\+?\\d+");
+
     private static final Pattern INT = Pattern.compile("[+-]?\\d{1,9}");
     private static final Pattern PAIR = Pattern.compile("[\\[(]?\\s*([+-]?\\d{1,9})\\s*[,x\u00d7*]\\s*([+-]?\\d{1,9})\\s*[\\])]?");
 
@@ -70,6 +81,23 @@ public final class CnnLayerTypes {
 
     public static boolean isEditable(String type) {
         return FIELDS.containsKey(type);
+    }
+
+    /**
+     * Why a layer's {@code out_channels} or {@code out_features} is more than the lab takes, naming the
+     * field, the value and the limit; null when neither is (other problems are the engine's to name).
+     */
+    public static String tooLarge(LayerSpec spec) {
+        for (String f : UNIT_FIELDS) {
+            Object v = spec.args().get(f);
+            BigDecimal n = v instanceof Number num && Double.isFinite(num.doubleValue()) ? new BigDecimal(num.toString())
+                    : v instanceof String t && DIGITS.matcher(t.trim()).matches() ? new BigDecimal(t.trim()) : null;
+            if (n != null && n.compareTo(BigDecimal.valueOf(MAX_UNITS)) > 0) {
+                return String.format(Locale.ROOT, "%s %,d is too large: a layer here has at most %,d", f,
+                        n.setScale(0, RoundingMode.DOWN).toBigInteger(), MAX_UNITS);
+            }
+        }
+        return null;
     }
 
     /** The fields the editor shows for a type (none for a type it does not offer). */

@@ -28,6 +28,7 @@ public final class CnnPresets {
     public static final String POOL_FLOOR = "pool-floor";
     public static final String LINEAR_DEMO = "linear-demo";
     public static final String CIFAR10_TUTORIAL = "cifar10-tutorial";
+    public static final String CIFAR10_RELU = "cifar10-relu";
     public static final String LENET = "lenet-mnist";
     public static final String PERCEPTRON = "perceptron-mnist";
     public static final String SHALLOW = "shallow-mnist";
@@ -69,14 +70,22 @@ public final class CnnPresets {
                         + "scores: y = xA^T + b with 30,730 parameters.",
                 experiment("Linear-layer demo", null, shapes(), List.of(LayerSpec.of("Flatten"), LayerSpec.linear(10)),
                         adam(), 10)));
+        String trainsOn = cifar10Present ? "Trains on CIFAR-10." : "Trains on the generated 3x32x32 shapes (CIFAR-10 "
+                + "when its files are in the data folder).";
         p.add(new Preset(CIFAR10_TUTORIAL, "CIFAR-10 tutorial model",
                 "The course's whole network, built with Sequential: three Conv2d(kernel_size=5, padding=2) + MaxPool2d(2) "
-                        + "blocks, Flatten, Linear(1024, 64), Linear(64, 10): 145,578 parameters. "
-                        + (cifar10Present ? "Trains on CIFAR-10." : "Trains on the generated 3x32x32 shapes (CIFAR-10 when "
-                        + "its files are in the data folder)."),
-                experiment("CIFAR-10 tutorial model", null, cifar10Present ? cifar10() : shapes(), List.of(
-                        conv(32, 5, 2), pool(2), conv(32, 5, 2), pool(2), conv(64, 5, 2), pool(2),
-                        LayerSpec.of("Flatten"), LayerSpec.linear(64), LayerSpec.linear(10)), sgd(0.01, 0.9), 10)));
+                        + "blocks, Flatten, Linear(1024, 64), Linear(64, 10): 145,578 parameters. Like the course's, it "
+                        + "has no activation layers, so the network is linear between its pools (the max-pools are its "
+                        + "only non-linear steps) and its two Linear layers together are no more than one. \"CIFAR-10 "
+                        + "tutorial model with ReLU\" is the same model with a ReLU after each Conv2d and the first "
+                        + "Linear. " + trainsOn,
+                experiment("CIFAR-10 tutorial model", null, cifar10Present ? cifar10() : shapes(), cifar10Layers(false),
+                        sgd(0.01, 0.9), 10)));
+        p.add(new Preset(CIFAR10_RELU, "CIFAR-10 tutorial model with ReLU",
+                "The CIFAR-10 tutorial model with a ReLU after each Conv2d and after Linear(1024, 64): the same "
+                        + "145,578 parameters, but no longer linear between the pools. " + trainsOn,
+                experiment("CIFAR-10 tutorial model with ReLU", null, cifar10Present ? cifar10() : shapes(),
+                        cifar10Layers(true), sgd(0.01, 0.9), 10)));
         p.add(new Preset(LENET, "LeNet-style MNIST model",
                 "Two Conv2d + ReLU + MaxPool2d blocks, then three Linear layers: the classic digit recogniser "
                         + "(61,706 parameters).",
@@ -109,6 +118,26 @@ public final class CnnPresets {
     /** The experiment the page opens with. */
     public static Experiment defaultExperiment() {
         return byKey(DEFAULT, false).experiment();
+    }
+
+    /** The course's CIFAR-10 network; {@code relu}: with a ReLU after each Conv2d and the hidden Linear. */
+    private static List<LayerSpec> cifar10Layers(boolean relu) {
+        List<LayerSpec> layers = new ArrayList<>();
+        int[] channels = {32, 32, 64};
+        for (int c : channels) {
+            layers.add(conv(c, 5, 2));
+            if (relu) {
+                layers.add(LayerSpec.of("ReLU"));
+            }
+            layers.add(pool(2));
+        }
+        layers.add(LayerSpec.of("Flatten"));
+        layers.add(LayerSpec.linear(64));
+        if (relu) {
+            layers.add(LayerSpec.of("ReLU"));
+        }
+        layers.add(LayerSpec.linear(10));
+        return layers;
     }
 
     private static Experiment experiment(String name, List<Integer> inputShape, DataSpec data, List<LayerSpec> model,

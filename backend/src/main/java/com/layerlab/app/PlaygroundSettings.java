@@ -200,8 +200,7 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
         boolean sigmoid = i + 1 < model.size() && "Sigmoid".equals(model.get(i + 1).type());
         int end = i + 1 + (sigmoid ? 1 : 0);
         if (end != model.size()) {
-            throw new IllegalArgumentException("model[" + end + "] (" + model.get(end).type()
-                    + "): the playground cannot show layers after the output layer");
+            throw new IllegalArgumentException(afterOutput(end, model.get(end).type()));
         }
         String loss = e.loss().type();
         String expectedLoss;
@@ -232,10 +231,71 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
             throw new IllegalArgumentException("optimizer: the playground trains with plain SGD (no momentum, no weight decay)");
         }
         RegularizationSpec reg = e.regularization();
+        requireInRange(e, hidden);
         return new PlaygroundSettings(task, data.dataset(), classes, (int) Math.round(data.noise()),
                 (int) Math.round(data.trainFraction() * 100), data.batchSize(), data.samples(), data.featuresOrDefault(),
                 hidden, acts, sigmoid, opt.lr(), reg.type(), reg.rate(), e.seedOrZero(), data.dataSeed(e.seedOrZero()),
                 e.epochs() == null ? DEFAULTS.epochs() : e.epochs(), false, false);
+    }
+
+    /**
+     * Refuses values beyond what the page offers (the constructor would clamp them, silently changing
+     * the experiment the link describes), naming the field, the value and the page's range.
+     */
+    private static void requireInRange(Experiment e, List<Integer> hidden) {
+        DataSpec d = e.data();
+        if (hidden.size() > MAX_LAYERS) {
+            throw new IllegalArgumentException("model: the link has " + hidden.size() + " hidden layers; the playground "
+                    + "shows at most " + MAX_LAYERS);
+        }
+        for (int i = 0; i < hidden.size(); i++) {
+            if (hidden.get(i) > MAX_NEURONS) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "model[%d] (Linear): out_features is %,d; "
+                        + "the playground's hidden layers have 1 to %d neurons", 2 * i, hidden.get(i), MAX_NEURONS));
+            }
+        }
+        requireBetween("optimizer.lr", e.optimizer().lr(), LEARNING_RATES.get(0),
+                LEARNING_RATES.get(LEARNING_RATES.size() - 1), "learning rates");
+        requireBetween("regularization.rate", e.regularization().rate(), 0,
+                REGULARIZATION_RATES.get(REGULARIZATION_RATES.size() - 1), "regularization rates");
+        if (e.epochs() != null) {
+            requireBetween("epochs", e.epochs(), 1, MAX_EPOCHS, "runs, in epochs,");
+        }
+        requireBetween("data.samples", d.samples(), MIN_SAMPLES, MAX_SAMPLES, "data sets, in points,");
+        requireBetween("data.batch_size", d.batchSize(), 1, MAX_BATCH, "batch sizes");
+        requireBetween("data.noise", d.noise(), 0, 50, "noise levels, in percent,");
+        requireBetween("data.train_fraction", d.trainFraction(), 0.1, 0.9, "training shares");
+        if (Datasets2D.supportsMultiClass(d.dataset())) {
+            requireBetween("data.classes", d.classes(), 2, Datasets2D.MAX_CLASSES, "classes");
+        }
+    }
+
+    private static void requireBetween(String field, double v, double lo, double hi, String what) {
+        if (!(v >= lo && v <= hi)) {
+            throw new IllegalArgumentException(field + " is " + number(v) + "; the playground's " + what + " go from "
+                    + number(lo) + " to " + number(hi));
+        }
+    }
+
+    /** 10000 as "10,000", 1e30 as "1.0E30", 0.00001 as "0.00001": as short as the value allows. */
+    private static String number(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.format(Locale.ROOT, "%,d", (long) v);
+        }
+        return Math.abs(v) >= 1e-6 && Math.abs(v) < 1e15
+                ? java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString() : String.valueOf(v);
+    }
+
+    /** Why a layer after the output layer cannot be shown, and for a softmax why it is not needed. */
+    private static String afterOutput(int index, String type) {
+        String where = "model[" + index + "] (" + type + "): ";
+        if ("Softmax".equals(type) || "LogSoftmax".equals(type)) {
+            return where + "the playground's network ends in its Linear output layer, whose outputs are scores "
+                    + "(logits); the loss turns them into probabilities itself (CrossEntropyLoss applies the softmax, "
+                    + "as in PyTorch), so a " + type + " layer after it would do it twice: remove the " + type + " layer";
+        }
+        return where + "the playground's network ends in its Linear output layer (followed by Sigmoid only in a "
+                + "binary classifier trained with MSELoss), so it cannot show a " + type + " layer after it";
     }
 
     private static boolean isLinear(LayerSpec l) {

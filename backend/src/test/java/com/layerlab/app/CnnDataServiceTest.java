@@ -116,6 +116,28 @@ class CnnDataServiceTest {
     }
 
     @Test
+    void anUploadUnderATakenNameGetsANewNameAndNeverReplacesTheStoredSet() throws IOException {
+        CnnDataService s = service();
+        byte[] zip = zipOfTwoClasses();
+        assertEquals("pets", s.importZip(new ByteArrayInputStream(zip), "pets").name());
+        assertEquals("pets-2", s.importZip(new ByteArrayInputStream(zip), "pets").name());
+        assertEquals("pets-3", s.importZip(new ByteArrayInputStream(zip), "pets").name());
+        assertEquals(java.util.List.of("pets", "pets-2", "pets-3"), ImageFolders.list(dataDir));
+        String longest = "a".repeat(ImageFolders.MAX_NAME_LENGTH);
+        s.importZip(new ByteArrayInputStream(zip), longest);
+        String renamed = s.importZip(new ByteArrayInputStream(zip), longest).name();
+        assertEquals("a".repeat(ImageFolders.MAX_NAME_LENGTH - 2) + "-2", renamed);
+    }
+
+    @Test
+    void theCifar10MessageNamesItsFolderInTheDataFolderNotTheServersPath() {
+        ExperimentException e = assertThrows(ExperimentException.class,
+                () -> service().load(CnnPresets.data("cifar10", Map.of()), 1));
+        assertTrue(e.getMessage().contains("into <data folder>/cifar10"), e.getMessage());
+        assertFalse(e.getMessage().contains(dataDir.toString()), e.getMessage());
+    }
+
+    @Test
     void uploadNamesAreMadeSafe() {
         assertEquals("my-pets", CnnDataService.folderName("C:\\fakepath\\My Pets.ZIP"));
         assertEquals("a.b_c", CnnDataService.folderName("../../a.b_c.zip"));

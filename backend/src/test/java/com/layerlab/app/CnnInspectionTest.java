@@ -106,6 +106,29 @@ class CnnInspectionTest {
     }
 
     @Test
+    void aChannelOrFeatureCountTooLargeSaysSoAndNamesTheLimit() {
+        // typed into the editor: ten digits stay text, which PyTorch would take as an int
+        List<LayerSpec> model = new ArrayList<>(CIFAR.model());
+        model.set(2, model.get(2).withArg("out_channels", CnnLayerTypes.parse(CnnLayerTypes.Kind.INT, "1000000000")));
+        CnnInspection.Result r = CnnInspection.inspect(CIFAR.withModel(model));
+        assertEquals(2, r.errorIndex());
+        assertEquals("out_channels 1,000,000,000 is too large: a layer here has at most 16,384", r.rows().get(2).error());
+        assertEquals("[32, 16, 16]", Arrays.toString(r.rows().get(1).output()), "the layers before it keep their shapes");
+        assertNull(r.rows().get(3).output());
+
+        // from a link: a number
+        model = new ArrayList<>(CIFAR.model());
+        model.set(7, model.get(7).withArg("out_features", 1e9));
+        r = CnnInspection.inspect(CIFAR.withModel(model));
+        assertEquals(7, r.errorIndex());
+        assertTrue(r.problem().startsWith("Layer 7 (Linear): out_features 1,000,000,000 is too large"), r.problem());
+
+        // an earlier broken layer is still named first
+        model.set(2, model.get(2).withArg("kernel_size", 40));
+        assertEquals(2, CnnInspection.inspect(CIFAR.withModel(model)).errorIndex());
+    }
+
+    @Test
     void aKernelLargerThanItsInputIsCaught() {
         List<LayerSpec> model = new ArrayList<>(CIFAR.model());
         model.set(4, model.get(4).withArg("kernel_size", 20).withArg("padding", 0));

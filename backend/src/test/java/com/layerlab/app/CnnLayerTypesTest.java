@@ -48,6 +48,21 @@ class CnnLayerTypesTest {
     }
 
     @Test
+    void countsOverTheLimitAreTooLargeWhateverFormTheyCameIn() {
+        LayerSpec conv = CnnLayerTypes.newLayer("Conv2d");
+        assertNull(CnnLayerTypes.tooLarge(conv.withArg("out_channels", CnnLayerTypes.MAX_UNITS)));
+        assertEquals("out_channels 16,385 is too large: a layer here has at most 16,384",
+                CnnLayerTypes.tooLarge(conv.withArg("out_channels", CnnLayerTypes.MAX_UNITS + 1)));
+        assertEquals("out_features 99,999,999,999 is too large: a layer here has at most 16,384",
+                CnnLayerTypes.tooLarge(LayerSpec.of("Linear", Map.of("out_features", "99999999999"))));
+        assertEquals("out_features 1,000,000,000 is too large: a layer here has at most 16,384",
+                CnnLayerTypes.tooLarge(LayerSpec.of("Linear", Map.of("out_features", 1e9))));
+        // not a count at all: the engine names that
+        assertNull(CnnLayerTypes.tooLarge(LayerSpec.of("Linear", Map.of("out_features", "many"))));
+        assertNull(CnnLayerTypes.tooLarge(LayerSpec.of("Linear", Map.of("out_features", -5))));
+    }
+
+    @Test
     void newLayersFitAfterAConvolution() {
         for (String type : CnnLayerTypes.TYPES) {
             LayerSpec l = CnnLayerTypes.newLayer(type);

@@ -11,6 +11,7 @@ import com.layerlab.datasets.ImageSets;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentFiles;
 import com.layerlab.engine.experiment.LayerInfo;
+import com.layerlab.engine.experiment.LayerSpec;
 import com.layerlab.engine.experiment.ModelSummary;
 import com.layerlab.engine.experiment.Models;
 import java.util.Arrays;
@@ -47,6 +48,22 @@ class CnnPresetsTest {
         assertEquals("shapes", e.data().dataset());
         assertEquals("cifar10", CnnPresets.byKey(CnnPresets.CIFAR10_TUTORIAL, true).experiment().data().dataset());
         assertNull(CnnInspection.trainProblem(e, CnnInspection.inspect(e), info(e), CnnLimits.DEFAULT));
+    }
+
+    @Test
+    void theCifar10TutorialSaysItIsLinearBetweenItsPoolsAndOffersTheModelWithRelu() {
+        String about = CnnPresets.byKey(CnnPresets.CIFAR10_TUTORIAL, false).description();
+        assertTrue(about.contains("no activation layers, so the network is linear between its pools"), about);
+        assertTrue(about.contains("\"CIFAR-10 tutorial model with ReLU\""), about);
+        CnnPresets.Preset relu = CnnPresets.byKey(CnnPresets.CIFAR10_RELU, false);
+        assertEquals("CIFAR-10 tutorial model with ReLU", relu.title());
+        ModelSummary s = Models.inspect(relu.experiment());
+        assertEquals(145_578, s.totalParams());
+        assertEquals(List.of("Conv2d", "ReLU", "MaxPool2d", "Conv2d", "ReLU", "MaxPool2d", "Conv2d", "ReLU", "MaxPool2d",
+                "Flatten", "Linear", "ReLU", "Linear"), relu.experiment().model().stream().map(LayerSpec::type).toList());
+        assertNull(CnnInspection.trainProblem(relu.experiment(), CnnInspection.inspect(relu.experiment()),
+                info(relu.experiment()), CnnLimits.DEFAULT));
+        assertEquals(preset(CnnPresets.CIFAR10_TUTORIAL).data(), relu.experiment().data());
     }
 
     @Test
@@ -96,7 +113,7 @@ class CnnPresetsTest {
             assertTrue(e.model().stream().allMatch(l -> CnnLayerTypes.isEditable(l.type())), p.key());
             assertEquals(p.title(), e.name());
         }
-        assertEquals(9, keys.size());
+        assertEquals(10, keys.size());
         assertEquals(CnnPresets.byKey(CnnPresets.DEFAULT, false).experiment(), CnnPresets.defaultExperiment());
     }
 

@@ -29,7 +29,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /** The CNN lab in headless Chromium: the layer editor, training on MNIST, share links, uploads. */
-@TestPropertySource(properties = "layerlab.data.dir=target/cnn-test-data")
+// a fresh data folder per run: an upload never replaces a set, so a kept one would rename this run's
+@TestPropertySource(properties = "layerlab.data.dir=target/cnn-test-data/${random.uuid}")
 class CnnViewTest extends BrowserTestBase {
 
     @Autowired

@@ -83,6 +83,15 @@ class CompareLinksTest {
     }
 
     @Test
+    void aLinkBeyondThePagesLimitsIsRefusedNotCutDown() {
+        Experiment e = CompareLinks.DEFAULT_SETTINGS.toExperiment().withEpochs(10_000_000);
+        ShareLinks.Parsed<CompareLinks.State> p = CompareLinks.parse(Map.of("x", List.of(ShareLinks.pack(e))));
+        assertEquals(CompareLinks.DEFAULTS, p.value());
+        assertEquals("The link's experiment cannot be compared here: epochs is 10,000,000; the playground's runs, in "
+                + "epochs, go from 1 to 10,000", p.error());
+    }
+
+    @Test
     void activationsAreKeptInThePagesOrderAndAtLeastTwo() {
         CompareLinks.State s = new CompareLinks.State(CompareLinks.DEFAULT_SETTINGS,
                 List.of(CompareActivation.SIGMOID, CompareActivation.RELU, CompareActivation.SIGMOID));

@@ -114,23 +114,43 @@ class ShareLinksTest {
         assertBroken(Map.of("x", List.of(deflate(" ".repeat(5_000_000)))), "far more");
     }
 
+    private static void assertRefused(com.layerlab.engine.experiment.Experiment e, String expected) {
+        assertBroken(Map.of("x", List.of(ShareLinks.pack(e))), expected);
+    }
+
     @Test
-    void handEditedValuesAreClampedNotObeyed() {
-        // a link asking for a network far beyond the page's limits gets the limits
-        PlaygroundSettings big = SETTINGS;
-        var e = big.toExperiment();
-        var model = new java.util.ArrayList<com.layerlab.engine.experiment.LayerSpec>();
+    void handEditedValuesBeyondThePagesLimitsAreRefusedNamingTheFieldAndTheLimit() {
+        // a link asking for a network far beyond the page's limits is not cut down without a word
+        var e = SETTINGS.toExperiment();
+        var model = new java.util.ArrayList<>(e.model());
+        model.set(0, com.layerlab.engine.experiment.LayerSpec.linear(1_000_000_000));
+        assertRefused(e.withModel(model), "model[0] (Linear): out_features is 1,000,000,000; the playground's hidden "
+                + "layers have 1 to 8 neurons");
+
+        var deep = new java.util.ArrayList<com.layerlab.engine.experiment.LayerSpec>();
         for (int i = 0; i < 20; i++) {
-            model.add(com.layerlab.engine.experiment.LayerSpec.linear(500));
-            model.add(com.layerlab.engine.experiment.LayerSpec.of("ReLU"));
+            deep.add(com.layerlab.engine.experiment.LayerSpec.linear(4));
+            deep.add(com.layerlab.engine.experiment.LayerSpec.of("ReLU"));
         }
-        model.add(com.layerlab.engine.experiment.LayerSpec.linear(3));
-        String packed = ShareLinks.pack(e.withModel(model));
-        ShareLinks.Parsed<PlaygroundSettings> p = ShareLinks.parsePlayground(Map.of("x", List.of(packed)));
-        assertTrue(p.ok(), p.error());
-        assertEquals(PlaygroundSettings.MAX_LAYERS, p.value().hiddenLayers().size());
-        assertTrue(p.value().hiddenLayers().stream().allMatch(n -> n == PlaygroundSettings.MAX_NEURONS));
-        assertNotEquals(SETTINGS, p.value());
+        deep.add(com.layerlab.engine.experiment.LayerSpec.linear(3));
+        assertRefused(e.withModel(deep), "the link has 20 hidden layers; the playground shows at most 6");
+
+        assertRefused(e.withOptimizer(com.layerlab.engine.experiment.OptimizerSpec.sgd(1e30)),
+                "optimizer.lr is 1.0E30; the playground's learning rates go from 0.00001 to 10");
+        assertRefused(e.withEpochs(10_000_000), "epochs is 10,000,000; the playground's runs, in epochs, go from 1 to 10,000");
+        assertRefused(e.withData(e.data().withBatchSize(1_000_000_000)), "data.batch_size is 1,000,000,000");
+    }
+
+    @Test
+    void aSoftmaxAfterTheOutputLayerIsExplained() {
+        var e = SETTINGS.toExperiment();
+        var model = new java.util.ArrayList<>(e.model());
+        model.add(com.layerlab.engine.experiment.LayerSpec.of("Softmax"));
+        ShareLinks.Parsed<PlaygroundSettings> p = ShareLinks.parsePlayground(Map.of("x", List.of(ShareLinks.pack(e.withModel(model)))));
+        assertTrue(p.error().contains("(Softmax): the playground's network ends in its Linear output layer, whose outputs "
+                + "are scores (logits); the loss turns them into probabilities itself (CrossEntropyLoss applies the "
+                + "softmax, as in PyTorch), so a Softmax layer after it would do it twice: remove the Softmax layer"),
+                p.error());
     }
 
     @Test

@@ -370,15 +370,12 @@ public class CnnView extends Div implements BeforeEnterObserver {
         limit.setValueChangeMode(ValueChangeMode.LAZY);
         limit.addValueChangeListener(e -> {
             if (e.isFromClient()) {
-                String option = optionName();
-                DataSpec d = state.experiment().data();
-                if (e.getValue() != null && e.getValue() < 1) {
-                    limit.setInvalid(true);
-                    limit.setErrorMessage("At least 1");
-                    return;
-                }
-                limit.setInvalid(false);
-                setExperiment(state.experiment().withData(d.withOption(option, e.getValue())));
+                // the data set judges the value: one it refuses fails the load, which disables Train and says why
+                setExperiment(state.experiment().withData(state.experiment().data().withOption(optionName(), e.getValue())));
+                int max = ImageSets.maxOption(state.experiment().data().dataset(), optionName());
+                boolean bad = e.getValue() != null && (e.getValue() < 1 || e.getValue() > max);
+                limit.setInvalid(bad);
+                limit.setErrorMessage(bad ? String.format(Locale.ROOT, "From 1 to %,d", max) : null);
             }
         });
 
@@ -449,14 +446,29 @@ public class CnnView extends Div implements BeforeEnterObserver {
         int b = d.batchSize();
         int full = train / b;
         int rest = train % b;
-        if (rest == 0) {
-            return String.format(Locale.ROOT, "An epoch is %,d batches of %d.", full, b);
+        if (train == 0) {
+            return "There are no images to train on.";
         }
-        return d.dropLast()
-                ? String.format(Locale.ROOT, "An epoch is %,d batches of %d; drop_last leaves out the last %d images.",
-                        full, b, rest)
-                : String.format(Locale.ROOT, "An epoch is %,d batches: %,d of %d and a last one of %d.", full + 1, full, b,
-                        rest);
+        if (rest == 0) {
+            return String.format(Locale.ROOT, "An epoch is %s of %d.", count(full, "batch", "batches"), b);
+        }
+        if (d.dropLast()) {
+            return full == 0
+                    ? String.format(Locale.ROOT, "An epoch has no batches: drop_last leaves out all %s, fewer than "
+                            + "one batch of %d.", count(rest, "image", "images"), b)
+                    : String.format(Locale.ROOT, "An epoch is %s of %d; drop_last leaves out the last %s.",
+                            count(full, "batch", "batches"), b, rest == 1 ? "image" : rest + " images");
+        }
+        if (full == 0) {
+            return String.format(Locale.ROOT, "An epoch is 1 batch of %s (fewer than the batch size, %d).",
+                    count(rest, "image", "images"), b);
+        }
+        return String.format(Locale.ROOT, "An epoch is %,d batches: %s of %d and a last one of %d.", full + 1,
+                full == 1 ? "one" : String.format(Locale.ROOT, "%,d", full), b, rest);
+    }
+
+    private static String count(int n, String one, String many) {
+        return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? one : many);
     }
 
     private Div modelPanel() {
@@ -1180,7 +1192,9 @@ public class CnnView extends Div implements BeforeEnterObserver {
             showUploadMessage("\"" + fileName + "\" was not added: " + error.replaceAll("\\.$", "") + ". Nothing was changed.", true);
             return;
         }
-        showUploadMessage(String.format(Locale.ROOT, "Added \"%s\": %,d images %s in %d classes (%s).", imported.name(),
+        String asked = CnnDataService.folderName(fileName);
+        showUploadMessage(String.format(Locale.ROOT, "Added \"%s\"%s: %,d images %s in %d classes (%s).", imported.name(),
+                asked.equals(imported.name()) ? "" : " (a set named \"" + asked + "\" exists already)",
                 imported.images(), CnnInspection.shape(new int[] {imported.channels(), imported.height(), imported.width()}),
                 imported.classNames().size(), String.join(", ", imported.classNames())), false);
         DataSpec d = state.experiment().data();

@@ -29,6 +29,7 @@ import com.vaadin.flow.server.streams.InMemoryUploadHandler;
 import com.vaadin.flow.shared.Registration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -264,8 +265,11 @@ public class ConvolutionView extends Div {
         }
         int max = ConvolutionImages.dataSetSize(id) - 1;
         if (index == null || index < 0 || index > max) {
+            // the field keeps what was typed, so the message says which image is still shown
             imageIndex.setInvalid(true);
-            imageIndex.setErrorMessage("From 0 to " + max);
+            imageIndex.setErrorMessage((index == null ? "Type an image number" : String.format(Locale.ROOT,
+                    "There is no image %,d", index)) + ": the numbers go from 0 to " + max + ". Still showing "
+                    + image.label() + ".");
             return;
         }
         imageIndex.setInvalid(false);
