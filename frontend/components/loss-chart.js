@@ -9,10 +9,13 @@ function lastOf(values) {
   return null;
 }
 
-/** A legend value: four significant digits, and one decimal at most from 10 up (89.3, not 89.3125). */
+/**
+ * A legend value: four significant digits, one decimal at most from 10 up, no trailing zeros
+ * (89.3 rather than 89.3125, 6 rather than 6.000, 0.7171).
+ */
 export function legendValue(y) {
   if (y === null || y === undefined || !isFinite(y)) return '–';
-  return Math.abs(y) >= 10 ? y.toFixed(1) : y.toPrecision(4);
+  return String(Number(Math.abs(y) >= 10 ? y.toFixed(1) : y.toPrecision(4)));
 }
 
 /**

@@ -91,6 +91,13 @@ class LayoutTest extends BrowserTestBase {
                 }
             }
         }
+        // a number field squeezed between its step buttons has no room left for its value
+        @SuppressWarnings("unchecked")
+        List<String> squeezed = (List<String>) page.evaluate("() => [...document.querySelectorAll("
+                + "'vaadin-integer-field, vaadin-text-field, vaadin-number-field')].filter(f => f.offsetParent !== null)"
+                + ".filter(f => { const i = f.querySelector('input'); return i && i.clientWidth < 20; })"
+                + ".map(f => (f.id || f.getAttribute('label') || f.tagName) + ' input is too narrow')");
+        problems.addAll(squeezed);
         assertEquals(List.of(), problems, screen.name() + " at " + size.width() + "x" + size.height());
 
         // the canvas takes the root element's background, which then covers the whole scroll height
@@ -110,15 +117,23 @@ class LayoutTest extends BrowserTestBase {
     }
 
     @Test
-    void theProblemTypeSelectShowsItsWholeText() {
+    void thePlaygroundsSelectsShowTheirWholeLabelsAndValues() {
         for (Size size : SIZES) {
             page.setViewportSize(size.width(), size.height());
             open("/");
-            Object fits = page.evaluate("() => { const v = document.querySelector('#problem-select vaadin-select-value-button');"
-                    + " const item = v.querySelector('vaadin-select-item') || v;"
-                    + " return item.textContent.trim() === 'Classification' && item.scrollWidth <= item.clientWidth"
-                    + " && v.scrollWidth <= v.clientWidth; }");
-            assertEquals(true, fits, "\"Classification\" is cut at " + size);
+            assertEquals("Classification", page.locator("#problem-select vaadin-select-value-button").innerText().trim());
+            @SuppressWarnings("unchecked")
+            // a label is cut (with an ellipsis) where its text is wider than its part less the part's padding
+            List<String> cut = (List<String>) page.evaluate("() => [...document.querySelectorAll('.ll-toolbar vaadin-select')]"
+                    + ".flatMap(s => { const out = []; const part = s.shadowRoot.querySelector('[part~=label]');"
+                    + " const cs = getComputedStyle(part); const text = document.createRange();"
+                    + " text.selectNodeContents(s.querySelector('label'));"
+                    + " if (text.getBoundingClientRect().width > part.getBoundingClientRect().width"
+                    + "     - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) + 0.05) out.push(s.id + ' label');"
+                    + " const item = s.querySelector('vaadin-select-value-button vaadin-select-item');"
+                    + " if (item && item.scrollWidth > item.clientWidth) out.push(s.id + ' value');"
+                    + " return out; })");
+            assertEquals(List.of(), cut, "cut at " + size);
         }
     }
 
