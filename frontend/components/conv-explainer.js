@@ -47,7 +47,7 @@ class ConvExplainer extends LitElement {
     .captions span:nth-child(2) { text-align: center; }
     canvas { display: block; cursor: crosshair; }
     .legends { display: grid; margin-top: 6px; font-size: 11px; color: var(--ll-muted, #5f6b78); }
-    .legend { display: flex; align-items: center; gap: 6px; }
+    .legend { display: flex; align-items: center; gap: 2px 6px; flex-wrap: wrap; }
     .bar { height: 9px; width: 110px; border-radius: 2px; box-shadow: 0 0 0 1px rgba(0,0,0,0.12); }
     .tip { position: absolute; pointer-events: none; background: rgba(19, 41, 61, 0.92); color: #fff;
            font-size: 12px; padding: 3px 7px; border-radius: 4px; white-space: nowrap; z-index: 2;

@@ -10,12 +10,12 @@ function lastOf(values) {
 }
 
 /**
- * A legend value: four significant digits, one decimal at most from 10 up, no trailing zeros
- * (89.3 rather than 89.3125, 6 rather than 6.000, 0.7171).
+ * A legend value of a fixed short width: four decimals below 10, one from 10 up, no trailing zeros
+ * (89.3 rather than 89.3125, 6 rather than 6.0000, 0.7171, 0.007).
  */
 export function legendValue(y) {
   if (y === null || y === undefined || !isFinite(y)) return '–';
-  return String(Number(Math.abs(y) >= 10 ? y.toFixed(1) : y.toPrecision(4)));
+  return String(Number(y.toFixed(Math.abs(y) >= 10 ? 1 : 4)));
 }
 
 /**

@@ -39,7 +39,7 @@ class CnnLabDisplayTest extends BrowserTestBase {
         @SuppressWarnings("unchecked")
         List<String> values = (List<String>) page.evaluate("() => [...document.querySelectorAll("
                 + "'#cnn-accuracy-chart .u-legend .u-series:not(:first-child) .u-value')].map(v => v.textContent)");
-        assertTrue(!values.isEmpty() && values.stream().allMatch(v -> v.matches("\\d{2,3}(\\.\\d)?|\\d(\\.\\d{1,3})?|–")),
+        assertTrue(!values.isEmpty() && values.stream().allMatch(v -> v.matches("\\d{2,3}(\\.\\d)?|\\d(\\.\\d{1,4})?|–")),
                 "accuracies rounded: " + values);
 
         // more test images than one row, and a filter for the wrong ones

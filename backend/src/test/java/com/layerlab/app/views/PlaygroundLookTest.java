@@ -62,6 +62,9 @@ class PlaygroundLookTest extends BrowserTestBase {
                         + "'#loss-chart .u-legend .u-series')].map(s => Math.round(s.getBoundingClientRect().top))");
                 assertEquals(3, tops.size());
                 assertEquals(1, tops.stream().distinct().count(), "one line at " + size[0] + " px: " + tops);
+                Object fits = page.evaluate("() => { const l = document.querySelector('#loss-chart .u-legend');"
+                        + " return l.scrollWidth <= document.querySelector('#loss-chart').clientWidth; }");
+                assertEquals(true, fits, "the legend fits the chart's width at " + size[0] + " px");
                 page.waitForTimeout(150);
             }
             page.locator("#play-button").click();
