@@ -10,6 +10,8 @@ import { diverging, decodeBase64 } from './palette.js';
  * gray: byte/255 as grey; rgb: three planes; diverging: byte b is t = b/127.5 - 1 on the
  * orange-grey-blue scale. A 1D tile ([n]) is drawn as rows of up to 32 cells.
  * Clicking a tile of a selectable grid fires `tile-click` with {index}.
+ * The CSS variable --ll-image-zoom (1 when unset), set on any ancestor, enlarges the pictures and
+ * their text, for a projector.
  */
 class CnnImageGrid extends LitElement {
   static properties = {
@@ -26,9 +28,10 @@ class CnnImageGrid extends LitElement {
     figure.selected { border-color: var(--lumo-primary-color, #1676f3); background: #eef5fe; }
     figure.wrong canvas { outline: 2px solid #d62728; outline-offset: 1px; }
     canvas { display: block; image-rendering: pixelated; background: #e8eaeb; border-radius: 2px; }
-    .title { font-size: 11px; font-weight: 600; color: var(--lumo-body-text-color, #222); max-width: 100%;
+    .title { font-size: calc(9.5px + 1.5px * var(--ll-image-zoom, 1)); font-weight: 600; color: var(--lumo-body-text-color, #222); max-width: 100%;
              white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-    .caption { font-size: 10.5px; color: var(--lumo-secondary-text-color, #666); white-space: pre; line-height: 1.25;
+    .caption { font-size: calc(10px + 1.5px * var(--ll-image-zoom, 1)); color: var(--lumo-body-text-color, #333);
+               white-space: pre; line-height: 1.25;
                font-variant-numeric: tabular-nums; text-align: left; }
     figure.wrong .title { color: #c62828; }
     .empty { font-size: 12px; color: var(--lumo-secondary-text-color, #777); padding: 6px 0; }
@@ -68,8 +71,9 @@ class CnnImageGrid extends LitElement {
       const cls = ['tile', g.selectable ? 'selectable' : '', t.selected ? 'selected' : '', t.wrong ? 'wrong' : ''].join(' ');
       return html`<figure class=${cls} data-index=${i} title=${t.tooltip || ''}
                           @click=${() => this._click(i)}>
-        <canvas width=${w} height=${h} style="width:${w * scale}px;height:${h * scale}px"></canvas>
-        ${t.title ? html`<span class="title" style="max-width:${Math.max(w * scale, 48)}px">${t.title}</span>` : ''}
+        <canvas width=${w} height=${h}
+                style="width:calc(${w * scale}px * var(--ll-image-zoom, 1));height:calc(${h * scale}px * var(--ll-image-zoom, 1))"></canvas>
+        ${t.title ? html`<span class="title" style="max-width:calc(${Math.max(w * scale, 48)}px * var(--ll-image-zoom, 1))">${t.title}</span>` : ''}
         ${t.caption ? html`<span class="caption">${t.caption}</span>` : ''}
       </figure>`;
     })}</div>`;

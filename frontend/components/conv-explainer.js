@@ -37,6 +37,7 @@ class ConvExplainer extends LitElement {
     inputCaption: { type: String },
     outputCaption: { type: String },
     _tip: { state: true },
+    _width: { state: true },
   };
 
   static styles = css`
@@ -46,7 +47,7 @@ class ConvExplainer extends LitElement {
     .captions span:nth-child(2) { text-align: center; }
     canvas { display: block; cursor: crosshair; }
     .legends { display: grid; margin-top: 6px; font-size: 11px; color: var(--ll-muted, #5f6b78); }
-    .legend { display: flex; align-items: center; gap: 6px; }
+    .legend { display: flex; align-items: center; gap: 2px 6px; flex-wrap: wrap; }
     .bar { height: 9px; width: 110px; border-radius: 2px; box-shadow: 0 0 0 1px rgba(0,0,0,0.12); }
     .tip { position: absolute; pointer-events: none; background: rgba(19, 41, 61, 0.92); color: #fff;
            font-size: 12px; padding: 3px 7px; border-radius: 4px; white-space: nowrap; z-index: 2;
@@ -69,14 +70,33 @@ class ConvExplainer extends LitElement {
     this.inputCaption = '';
     this.outputCaption = '';
     this._tip = null;
+    this._width = 0;
     this._in = new Float32Array(0);
     this._out = new Float32Array(0);
   }
 
-  /** Pixels per cell: the same for input and output, so that a stride visibly shrinks the map. */
+  connectedCallback() {
+    super.connectedCallback();
+    this._resize = new ResizeObserver((entries) => {
+      const w = Math.floor(entries[0].contentRect.width);
+      if (w > 0 && w !== this._width) this._width = w;
+    });
+    this._resize.observe(this);
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    this._resize.disconnect();
+  }
+
+  /**
+   * Pixels per cell: the same for input and output, so that a stride visibly shrinks the map; smaller
+   * where both maps would not fit side by side (a phone).
+   */
   get cell() {
     const n = Math.max(this.inRows, this.inCols, 1);
-    return Math.max(6, Math.min(40, Math.floor(MAX_PX / n)));
+    const fit = this._width > 0 ? Math.floor((this._width - GAP) / Math.max(1, this.inCols + this.outCols)) : 40;
+    return Math.max(3, Math.min(40, Math.floor(MAX_PX / n), fit));
   }
 
   _geometry() {

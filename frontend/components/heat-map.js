@@ -1,5 +1,5 @@
 import { LitElement, html, css } from 'lit';
-import { DEFAULT_CLASS_COLORS, hexToRgb, diverging, NEUTRAL, decodeBase64, decodeFloats } from './palette.js';
+import { DEFAULT_CLASS_COLORS, BOUNDARY_STRENGTH, hexToRgb, diverging, NEUTRAL, decodeBase64, decodeFloats } from './palette.js';
 
 /**
  * A model's output over the plane as an n x n heat map, with the data points on top.
@@ -10,6 +10,8 @@ import { DEFAULT_CLASS_COLORS, hexToRgb, diverging, NEUTRAL, decodeBase64, decod
  *   mode "classes" (K channels): byte b means probability b/255 of that class.
  * - `points` / `testPoints`: base64 of little-endian float32 triples (x1, x2, v); v is t in [-1, 1]
  *   (diverging) or the class index (classes).
+ * The background is paler than the points (BOUNDARY_STRENGTH), and each point has an outline:
+ * white for training points, dark for test points.
  */
 class HeatMap extends LitElement {
   static properties = {
@@ -100,7 +102,7 @@ class HeatMap extends LitElement {
     this._drawGrid(ctx, px);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     this._drawPoints(ctx, this._train, '#ffffff');
-    if (this.showTest) this._drawPoints(ctx, this._test, '#000000');
+    if (this.showTest) this._drawPoints(ctx, this._test, '#1d2733');
   }
 
   _drawGrid(ctx, px) {
@@ -117,8 +119,7 @@ class HeatMap extends LitElement {
     const data = img.data;
     const rgb = [0, 0, 0];
     const colors = this._rgbColors();
-    // the background stays lighter than the points so that both read at once
-    const strength = 0.8;
+    const strength = BOUNDARY_STRENGTH;
     for (let cell = 0; cell < n * n; cell++) {
       if (this.mode === 'classes') {
         let best = 0;
@@ -157,8 +158,9 @@ class HeatMap extends LitElement {
     const r = this.pointRadius > 0 ? this.pointRadius : Math.max(1.2, s / 90);
     const colors = this.classColors && this.classColors.length ? this.classColors : DEFAULT_CLASS_COLORS;
     const rgb = [0, 0, 0];
+    // small maps (the comparison's thumbnails) have no room for an outline
     const stroke = s >= 120;
-    ctx.lineWidth = 1;
+    ctx.lineWidth = 1.25;
     ctx.strokeStyle = outline;
     for (let i = 0; i + 2 < pts.length; i += 3) {
       const x = ((pts[i] + e) / (2 * e)) * s;

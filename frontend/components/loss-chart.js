@@ -10,16 +10,28 @@ function lastOf(values) {
 }
 
 /**
+ * A legend value of a fixed short width: four decimals below 10, one from 10 up, no trailing zeros
+ * (89.3 rather than 89.3125, 6 rather than 6.0000, 0.7171, 0.007).
+ */
+export function legendValue(y) {
+  if (y === null || y === undefined || !isFinite(y)) return '–';
+  return String(Number(y.toFixed(Math.abs(y) >= 10 ? 1 : 4)));
+}
+
+/**
  * Live line chart of N series over epochs (uPlot). The server calls
  * `configure(seriesJson)` once ([{name, color, dash?}]), then `append(x, ysJson)` per frame,
  * `setData(json)` to restore a whole history ({x: [...], ys: [[...], ...]}), and `clear()`.
  * Rendered in light DOM so that uPlot's global stylesheet applies.
+ * Charts with the same `group` show the same epochs on their x axes (the CNN lab's loss, whose
+ * batch points run ahead of the epochs, and accuracy); every chart shows at least one epoch.
  */
 class LossChart extends LitElement {
   static properties = {
     height: { type: Number },
     yLabel: { type: String },
     logScale: { type: Boolean },
+    group: { type: String },
   };
 
   constructor() {
@@ -27,6 +39,7 @@ class LossChart extends LitElement {
     this.height = 160;
     this.yLabel = 'loss';
     this.logScale = false;
+    this.group = '';
     this._series = [];
     this._data = [[]];
     this._plot = null;
@@ -124,11 +137,37 @@ class LossChart extends LitElement {
     this._pending = true;
     requestAnimationFrame(() => {
       this._pending = false;
-      if (!this._plot) return;
-      this._plot.setData(this._data);
-      // refresh the legend's latest values unless the user is reading values under the cursor
-      if (this._plot.cursor.idx === null || this._plot.cursor.idx === undefined) this._plot.setLegend({ idx: null });
+      // new data can widen the x range of every chart of the group
+      for (const chart of this._group()) chart._refresh();
     });
+  }
+
+  _refresh() {
+    if (!this._plot) return;
+    this._plot.setData(this._data);
+    // refresh the legend's latest values unless the user is reading values under the cursor
+    if (this._plot.cursor.idx === null || this._plot.cursor.idx === undefined) this._plot.setLegend({ idx: null });
+  }
+
+  /** This chart and the others of its group on the page. */
+  _group() {
+    if (!this.group) return [this];
+    return [...document.querySelectorAll('loss-chart')].filter((c) => c === this || c.group === this.group);
+  }
+
+  /** The x range: the epochs of every chart of the group, at least one wide. */
+  _xRange() {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const chart of this._group()) {
+      const xs = chart._data[0];
+      if (xs && xs.length) {
+        lo = Math.min(lo, xs[0]);
+        hi = Math.max(hi, xs[xs.length - 1]);
+      }
+    }
+    if (lo === Infinity) return [0, 1];
+    return [lo, Math.max(hi, lo + 1)];
   }
 
   _width() {
@@ -151,7 +190,7 @@ class LossChart extends LitElement {
       // live: the values under the cursor; with no cursor, the latest ones
       legend: { show: this._series.length > 0, live: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: false }, y: this.logScale ? { distr: 3 } : { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] } },
+      scales: { x: { time: false, range: () => this._xRange() }, y: this.logScale ? { distr: 3 } : { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] } },
       axes: [
         { ...axisStyle, label: 'epoch', labelSize: 16, labelFont: '11px sans-serif', size: 30 },
         { ...axisStyle, label: this.yLabel, labelSize: 16, labelFont: '11px sans-serif', size: 44 },
@@ -171,8 +210,7 @@ class LossChart extends LitElement {
           points: { show: (u) => u.data[0].length <= 2, size: 6 },
           spanGaps: true,
           value: (u, v, si, idx) => {
-            const y = idx === null || idx === undefined ? lastOf(u.data[si]) : v;
-            return y === null || y === undefined ? '–' : y.toFixed(4);
+            return legendValue(idx === null || idx === undefined ? lastOf(u.data[si]) : v);
           },
         })),
       ],

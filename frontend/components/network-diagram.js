@@ -46,7 +46,8 @@ class NetworkDiagram extends LitElement {
     .label { position: absolute; font-size: 12px; color: #444; text-align: right; white-space: nowrap; }
     .label.inactive { color: #aaa; }
     .colhead { position: absolute; text-align: center; font-size: 11px; color: #555; line-height: 1.3; }
-    .colhead .title { font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; font-size: 10.5px; }
+    .colhead .title { font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; font-size: 10.5px;
+                      white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     .topbar { position: absolute; left: 0; right: 0; top: 0; display: flex; justify-content: center; align-items: center;
               gap: 8px; font-size: 12px; color: #333; }
     .topbar .count { font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; font-size: 11px; }
@@ -56,7 +57,7 @@ class NetworkDiagram extends LitElement {
     button[disabled] { opacity: 0.35; cursor: default; }
     .pm { display: flex; gap: 3px; justify-content: center; margin: 2px 0; }
     .pm button { width: 18px; height: 18px; font-size: 12px; }
-    select { font: inherit; font-size: 11px; max-width: 86px; border: 1px solid #c5c9ce; border-radius: 3px; background: #fff;
+    select { font: inherit; font-size: 11px; max-width: 100%; border: 1px solid #c5c9ce; border-radius: 3px; background: #fff;
              padding: 1px 2px; }
     .preview { position: absolute; pointer-events: none; border: 1px solid #888; background: #fff; padding: 3px;
                box-shadow: 0 2px 8px rgba(0,0,0,0.25); z-index: 2; font-size: 11px; color: #333; }
@@ -139,7 +140,9 @@ class NetworkDiagram extends LitElement {
   _column(c, i, g, editable) {
     const L = this._layout;
     const layer = c.kind === 'hidden' ? L.columns.slice(0, i).filter((x) => x.kind === 'hidden').length : -1;
-    const headW = 92;
+    // a head never wider than the distance between two columns, so that narrow diagrams do not overlap
+    const pitch = g.xs.length > 1 ? g.xs[1] - g.xs[0] : 92;
+    const headW = Math.max(40, Math.min(92, pitch - 4));
     const cx = g.xs[i] + g.box / 2;
     const head = html`<div class="colhead" style="left:${cx - headW / 2}px;top:30px;width:${headW}px">
       <div class="title">${c.title}</div>

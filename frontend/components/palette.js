@@ -5,6 +5,13 @@ export const NEGATIVE = [245, 147, 34];   // #f59322
 export const NEUTRAL = [232, 234, 235];   // #e8eaeb
 export const POSITIVE = [8, 119, 189];    // #0877bd
 export const DEFAULT_CLASS_COLORS = ['#f59322', '#0877bd', '#2ca02c', '#9467bd', '#d62728'];
+/**
+ * How far a decision boundary's background goes from the neutral grey towards a class's colour
+ * where the model is certain (0: grey, 1: the points' own colour). Half way, as TensorFlow
+ * Playground draws it: the points keep their full colour, so a point on the other class's side
+ * stands out and one on its own side still shows.
+ */
+export const BOUNDARY_STRENGTH = 0.5;
 
 export function hexToRgb(hex) {
   const h = hex.replace('#', '');

@@ -43,6 +43,22 @@ public final class CnnImages {
         return b;
     }
 
+    /** Whether the model's first guess for a test image is not the image's class. */
+    public static boolean wrong(CnnTraining.Guess g) {
+        return g.top().length > 0 && g.top()[0] != g.label();
+    }
+
+    /** The positions in {@code guesses} of the test images to show: all, or only those guessed wrong. */
+    public static List<Integer> shown(List<CnnTraining.Guess> guesses, boolean wrongOnly) {
+        List<Integer> shown = new ArrayList<>();
+        for (int i = 0; i < guesses.size(); i++) {
+            if (!wrongOnly || wrong(guesses.get(i))) {
+                shown.add(i);
+            }
+        }
+        return shown;
+    }
+
     /** A test image with the model's top-3 guesses; marked wrong when the first guess is not its class. */
     public static Tile guess(CnnTraining.Planes image, CnnTraining.Guess g, List<String> classes, boolean selected) {
         StringBuilder caption = new StringBuilder();
@@ -53,7 +69,7 @@ public final class CnnImages {
             caption.append(String.format(Locale.ROOT, "%s %.0f%%", shortName(className(classes, g.top()[k])),
                     g.probabilities()[k] * 100));
         }
-        boolean wrong = g.top().length > 0 && g.top()[0] != g.label();
+        boolean wrong = wrong(g);
         String truth = className(classes, g.label());
         return new Tile(image.shape(), unitBytes(image.values()), mode(image.shape()[0]), truth, caption.toString(),
                 "test image " + g.index() + ", class " + truth + (wrong ? " (predicted wrongly)" : ""), wrong, selected);

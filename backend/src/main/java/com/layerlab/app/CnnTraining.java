@@ -34,8 +34,8 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CnnTraining.class);
 
-    /** How many test images the page shows with their predictions. */
-    public static final int PREDICTIONS = 16;
+    /** How many test images the page shows with their predictions (enough that the wrong ones alone are several). */
+    public static final int PREDICTIONS = 48;
     /** About how many training-loss points an epoch adds to the curve (the mean loss of the batches between two). */
     public static final int BATCH_POINTS_PER_EPOCH = 25;
 

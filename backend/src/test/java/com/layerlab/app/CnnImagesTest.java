@@ -1,7 +1,9 @@
 package com.layerlab.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.layerlab.app.components.ImageGrid.Tile;
 import java.util.List;
@@ -28,5 +30,19 @@ class CnnImagesTest {
         Tile longer = CnnImages.featureMaps(new CnnTraining.Planes(new int[] {11}, new float[11])).get(0);
         assertNull(longer.caption());
         assertEquals("11 values: min 0.00, mean 0.00, max 0.00", longer.tooltip());
+    }
+
+    @Test
+    void theWrongOnlyFilterKeepsTheImagesWhoseFirstGuessIsNotTheirClass() {
+        List<CnnTraining.Guess> guesses = List.of(
+                new CnnTraining.Guess(10, 3, new int[] {3, 1, 2}, new float[] {0.7f, 0.2f, 0.1f}),
+                new CnnTraining.Guess(11, 3, new int[] {1, 3, 2}, new float[] {0.5f, 0.4f, 0.1f}),
+                new CnnTraining.Guess(12, 0, new int[] {2, 0, 1}, new float[] {0.4f, 0.3f, 0.3f}),
+                new CnnTraining.Guess(13, 0, new int[] {0, 2, 1}, new float[] {0.9f, 0.05f, 0.05f}));
+        assertFalse(CnnImages.wrong(guesses.get(0)));
+        assertTrue(CnnImages.wrong(guesses.get(1)), "right only in second place is wrong");
+        assertEquals(List.of(0, 1, 2, 3), CnnImages.shown(guesses, false));
+        assertEquals(List.of(1, 2), CnnImages.shown(guesses, true));
+        assertEquals(List.of(), CnnImages.shown(List.of(guesses.get(0)), true));
     }
 }

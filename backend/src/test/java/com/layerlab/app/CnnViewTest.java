@@ -196,7 +196,7 @@ class CnnViewTest extends BrowserTestBase {
         page.waitForFunction("() => document.querySelector('#cnn-confusion').total === 100");
         assertEquals(10, page.locator("#cnn-confusion").evaluate("c => c.shadowRoot.querySelectorAll('tr').length - 1"));
         assertTrue(page.locator("#cnn-confusion-title").innerText().contains("after epoch 2"));
-        assertEquals(16, page.locator("#cnn-predictions").evaluate("g => g.tileCount"));
+        assertEquals(CnnTraining.PREDICTIONS, page.locator("#cnn-predictions").evaluate("g => g.tileCount"));
         assertEquals(13, page.locator("#cnn-feature-maps .cnn-map-row").count(), "the input and 12 layers");
         assertEquals(6, page.locator("#cnn-filters").evaluate("g => g.tileCount"));
         page.waitForFunction("() => document.querySelector('#cnn-gradient-chart').barCount === 5");

@@ -49,6 +49,11 @@ public class LossChart extends Component implements HasSize, HasStyle {
         getElement().setProperty("logScale", on);
     }
 
+    /** Charts of one group on a page show the same epochs on their x axes. */
+    public void setXGroup(String group) {
+        getElement().setProperty("group", group);
+    }
+
     /** Sets the series and clears the data. */
     public void setSeries(List<Series> newSeries) {
         series = List.copyOf(newSeries);

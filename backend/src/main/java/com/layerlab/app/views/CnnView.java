@@ -80,6 +80,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private static final String TEST_COLOR = "#f59322";
     private static final List<Integer> DASH = List.of(6, 4);
     private static final int BATCH_SHOWN = 32;
+    private static final String NO_GUESSES_YET = "Test images and the model's top-3 guesses appear once training starts.";
 
     private final CnnTrainingService trainingService;
     private final CnnDataService data;
@@ -95,6 +96,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private int shownPoints = -1;
     private List<CnnTraining.Guess> guesses = List.of();
     private List<CnnTraining.Planes> guessImages = List.of();
+    /** The positions in {@code guesses} of the tiles shown, in order (all, or the wrong ones only). */
+    private List<Integer> shownGuesses = List.of();
     private List<String> classNames = List.of();
     private int chosen;
     private String loadedData;
@@ -155,6 +158,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final CnnConfusionMatrix confusion = new CnnConfusionMatrix();
     private final Span confusionTitle = new Span();
     private final ImageGrid predictions = new ImageGrid();
+    private final Checkbox wrongOnly = new Checkbox("Wrong predictions only");
+    private final Select<Integer> imageSize = new Select<>();
     private final ImageGrid filters = new ImageGrid();
     private final Div featureMaps = new Div();
     private final Span featureTitle = new Span();
@@ -510,6 +515,9 @@ public class CnnView extends Div implements BeforeEnterObserver {
         accuracyChart.setId("cnn-accuracy-chart");
         accuracyChart.setHeightPx(180);
         accuracyChart.setYLabel("accuracy %");
+        // while stepping, the loss has batch points inside an epoch that the accuracy does not have yet
+        lossChart.setXGroup("cnn-epochs");
+        accuracyChart.setXGroup("cnn-epochs");
         gradientChart.setId("cnn-gradient-chart");
         gradientChart.setChartHeight(180);
         confusion.setId("cnn-confusion");
@@ -519,8 +527,17 @@ public class CnnView extends Div implements BeforeEnterObserver {
         predictions.setId("cnn-predictions");
         predictions.setTileSize(48);
         predictions.setSelectable(true);
-        predictions.setEmptyText("Test images and the model's top-3 guesses appear once training starts.");
+        predictions.setEmptyText(NO_GUESSES_YET);
         predictions.addTileClickListener(e -> choose(e.index()));
+        wrongOnly.setId("cnn-wrong-only");
+        wrongOnly.addValueChangeListener(e -> showGuesses());
+        imageSize.setId("cnn-image-size");
+        imageSize.setLabel("Image size");
+        imageSize.setTooltipText("Test images, filters and feature maps, larger for a projector");
+        imageSize.addThemeVariants(com.vaadin.flow.component.select.SelectVariant.LUMO_SMALL);
+        imageSize.setItems(1, 2, 3);
+        imageSize.setItemLabelGenerator(z -> z + "\u00d7");
+        imageSize.setValue(1);
         filters.setId("cnn-filters");
         filters.setTileSize(36);
         filters.setEmptyText("The first layer has no Conv2d filters to show.");
@@ -535,8 +552,10 @@ public class CnnView extends Div implements BeforeEnterObserver {
                 card("Gradient size per layer: mean |dL/dW| over the last epoch (log scale)", gradientChart));
         charts.addClassName("cnn-charts");
         Div confusionCard = card(null, confusionTitle, confusion);
+        Div imageTools = new Div(wrongOnly, imageSize);
+        imageTools.addClassName("cnn-image-tools");
         Div predictionCard = card("Test images: class, then the top-3 guesses (red: wrong); click one for its feature maps",
-                predictions);
+                imageTools, predictions);
         predictionCard.addClassName("cnn-wide");
         detailsRun.setId("cnn-details-run");
         detailsRun.setLabel("Details for");
@@ -574,6 +593,9 @@ public class CnnView extends Div implements BeforeEnterObserver {
         Div panel = new Div(section("Training"), bar, charts, detailsBar, stepCard, results, inside);
         panel.setId("cnn-training");
         panel.addClassNames("ll-panel", "cnn-training");
+        // the image grids below scale their pictures by this factor (cnn-image-grid.js)
+        imageSize.addValueChangeListener(e -> panel.getStyle().set("--ll-image-zoom",
+                String.valueOf(e.getValue() == null ? 1 : e.getValue())));
         return panel;
     }
 
@@ -952,6 +974,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         featureMaps.removeAll();
         guesses = List.of();
         guessImages = List.of();
+        shownGuesses = List.of();
         chosen = 0;
         progress.setValue(0);
         epochText.setText("");
@@ -962,10 +985,10 @@ public class CnnView extends Div implements BeforeEnterObserver {
     }
 
     private void choose(int tile) {
-        if (tile < 0 || tile >= guesses.size()) {
+        if (tile < 0 || tile >= shownGuesses.size()) {
             return;
         }
-        chosen = guesses.get(tile).index();
+        chosen = guesses.get(shownGuesses.get(tile)).index();
         showGuesses();
         if (training != null) {
             training.choose(chosen);
@@ -1134,10 +1157,16 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
     private void showGuesses() {
         List<ImageGrid.Tile> tiles = new ArrayList<>();
-        for (int i = 0; i < guesses.size() && i < guessImages.size(); i++) {
-            CnnTraining.Guess g = guesses.get(i);
-            tiles.add(CnnImages.guess(guessImages.get(i), g, classNames, g.index() == chosen));
+        List<Integer> shown = new ArrayList<>();
+        for (int i : CnnImages.shown(guesses, wrongOnly.getValue())) {
+            if (i < guessImages.size()) {
+                CnnTraining.Guess g = guesses.get(i);
+                tiles.add(CnnImages.guess(guessImages.get(i), g, classNames, g.index() == chosen));
+                shown.add(i);
+            }
         }
+        shownGuesses = shown;
+        predictions.setEmptyText(guesses.isEmpty() ? NO_GUESSES_YET : "The model gets all of these test images right.");
         predictions.setTiles(tiles);
     }
 

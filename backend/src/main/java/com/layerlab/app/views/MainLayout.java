@@ -1,24 +1,31 @@
 package com.layerlab.app.views;
 
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Header;
 import com.vaadin.flow.component.html.Nav;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.router.AfterNavigationEvent;
 import com.vaadin.flow.router.AfterNavigationObserver;
 import com.vaadin.flow.router.RouterLayout;
 import java.util.List;
 
-/** The frame around every page: the LayerLab name and the navigation between the views. */
+/**
+ * The frame around every page: the LayerLab name and the navigation between the views. On a narrow
+ * screen the stylesheet hides the navigation behind the menu button, which opens and closes it.
+ */
 public class MainLayout extends Div implements RouterLayout, AfterNavigationObserver {
 
     private final Div content = new Div();
+    private final Header header = new Header();
+    private final Button menu = new Button(VaadinIcon.MENU.create());
     private final List<Anchor> links;
 
     public MainLayout() {
         addClassName("ll-app");
-        Header header = new Header();
         header.addClassName("ll-header");
         Div brand = new Div();
         brand.addClassName("ll-brand");
@@ -37,10 +44,23 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         links = List.of(playground, compare, cnn, convolution);
         Nav nav = new Nav(playground, compare, cnn, convolution);
         nav.addClassName("ll-nav");
-        header.add(brand, nav);
+        nav.setId("ll-nav");
+        menu.setId("ll-menu");
+        menu.addClassName("ll-menu");
+        menu.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ICON);
+        menu.setAriaLabel("Menu");
+        menu.getElement().setAttribute("aria-controls", "ll-nav");
+        menu.addClickListener(e -> showMenu(!header.hasClassName("ll-menu-open")));
+        showMenu(false);
+        header.add(brand, menu, nav);
 
         content.addClassName("ll-content");
         add(header, content);
+    }
+
+    private void showMenu(boolean open) {
+        header.setClassName("ll-menu-open", open);
+        menu.getElement().setAttribute("aria-expanded", String.valueOf(open));
     }
 
     private static Anchor link(String href, String text) {
@@ -67,5 +87,6 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
             a.getElement().setAttribute("aria-current", active ? "page" : "false");
             a.setClassName("active", active);
         }
+        showMenu(false);
     }
 }
