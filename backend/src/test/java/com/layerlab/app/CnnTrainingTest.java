@@ -38,11 +38,17 @@ class CnnTrainingTest {
     }
 
     private CnnTraining start(List<Experiment> experiments, RunLogs.Folder logFolder) {
+        return start(experiments, logFolder, new TrainingSlots(4, 4, "image networks").claim("a visitor"));
+    }
+
+    private CnnTraining start(List<Experiment> experiments, RunLogs.Folder logFolder, TrainingSlots.Claim slot) {
         // frames are delivered on the training thread itself, as UI.access would later
-        return new CnnTraining(experiments, null, logFolder, frames::add, task -> {
+        CnnTraining t = new CnnTraining(experiments, null, logFolder, frames::add, task -> {
             task.run();
             return true;
-        }, Duration.ofMillis(5), null);
+        }, Duration.ofMillis(5), slot, null);
+        t.start();
+        return t;
     }
 
     private CnnTraining.Frame await(Predicate<CnnTraining.Frame> p, String what) throws InterruptedException {

@@ -37,10 +37,16 @@ class LiveTrainingTest {
     private final List<LiveTraining.Frame<Snap>> frames = new CopyOnWriteArrayList<>();
 
     private LiveTraining<Snap> start(List<Experiment> experiments, LiveTraining.Limits limits, LiveTraining.Delivery delivery) {
+        return start(experiments, limits, delivery, new TrainingSlots(32, 32, "networks").claim("a visitor"));
+    }
+
+    private LiveTraining<Snap> start(List<Experiment> experiments, LiveTraining.Limits limits, LiveTraining.Delivery delivery,
+                                     TrainingSlots.Claim slot) {
         LiveTraining<Snap> t = new LiveTraining<>(experiments,
                 runs -> new Snap(runs.stream().map(TrainingRun::stats).toList(), System.nanoTime()),
-                frames::add, delivery, limits, null);
+                frames::add, delivery, limits, null, slot, null);
         started.add(t);
+        t.start();
         return t;
     }
 
