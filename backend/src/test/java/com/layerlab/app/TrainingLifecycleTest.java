@@ -3,10 +3,6 @@ package com.layerlab.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.layerlab.engine.experiment.Experiment;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -24,7 +20,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
@@ -58,7 +53,9 @@ class TrainingLifecycleTest extends BrowserTestBase {
     @AfterEach
     void noTrainingOutlivesItsTest() {
         for (Page p : context.pages()) {
-            p.close();
+            if (p != page) {
+                p.close();
+            }
         }
         awaitThreads(CNN, 0, "after the test's pages closed");
         awaitThreads(LIVE, 0, "after the test's pages closed");
@@ -115,19 +112,20 @@ class TrainingLifecycleTest extends BrowserTestBase {
     }
 
     /**
-     * Holds every request of the page's Vaadin client from now on, the unload beacon excepted: in flight for
-     * good. {@code reachServer}: the server gets and answers it, and the page never gets the answer.
+     * Holds every request of the page's Vaadin client from now on: in flight for good. {@code loseUnload}: the
+     * unload beacon is lost too (a browser that crashes, a network that goes as the tab closes), else it goes.
      */
-    private static List<Route> holdRequests(Page p, boolean reachServer) {
+    private static List<Route> holdRequests(Page p, boolean loseUnload) {
         List<Route> held = new CopyOnWriteArrayList<>();
         p.route(Pattern.compile("v-r=uidl"), route -> {
             String body = route.request().postData();
             if (body != null && body.contains("\"UNLOAD\"")) {
-                route.resume();
+                if (loseUnload) {
+                    route.abort();
+                } else {
+                    route.resume();
+                }
                 return;
-            }
-            if (reachServer) {
-                route.fetch();
             }
             held.add(route);
         });
@@ -135,33 +133,22 @@ class TrainingLifecycleTest extends BrowserTestBase {
     }
 
     @Test
-    void aStepInFlightWhenThePageClosesDoesNotLeaveTheTrainingWaiting() {
-        // Vaadin ignores an unload beacon sent while the answer to a request is still on its way (its message id is
-        // the unanswered request's, which the server has already taken): the page's UI stays attached, so only the
-        // page's silence can end its training
-        Logger rpc = (Logger) LoggerFactory.getLogger("com.vaadin.flow.server.communication.ServerRpcHandler");
-        Level level = rpc.getLevel();
-        ListAppender<ILoggingEvent> vaadinLog = new ListAppender<>();
-        vaadinLog.start();
-        rpc.addAppender(vaadinLog);
-        rpc.setLevel(Level.DEBUG);
-        try {
-            Page p = openCnn(context, false);
-            p.click("#cnn-step");
-            awaitStatus(p, "Paused");
-            assertEquals(1, threads(CNN));
-            List<Route> held = holdRequests(p, true);
-            p.click("#cnn-step");
-            awaitTrue(() -> !held.isEmpty(), Duration.ofSeconds(10), () -> "the step's request was not sent");
-            p.close();
-            awaitTrue(() -> vaadinLog.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith(
-                    "Ignoring unexpected message id from the client on UNLOAD request")), Duration.ofSeconds(10),
-                    () -> "Vaadin took the beacon: " + vaadinLog.list);
-            awaitThreads(CNN, 0, "after the page closed with a step in flight");
-        } finally {
-            rpc.detachAppender(vaadinLog);
-            rpc.setLevel(level);
-        }
+    void aStepInFlightWhenThePageGoesWithoutUnloadingDoesNotLeaveTheTrainingWaiting() {
+        // the page goes with a step in flight and its unload never reaches the server: nothing detaches the page,
+        // and Vaadin closes a silent page only when another request of its session comes, which never does once
+        // the learner has gone; so the paused training waits in TrainingThread.await until the session expires
+        // (30 minutes), unless the page's silence ends it
+        Page p = openCnn(context, false);
+        p.click("#cnn-step");
+        awaitStatus(p, "Paused");
+        assertEquals(1, threads(CNN));
+        List<Route> held = holdRequests(p, true);
+        p.click("#cnn-step");
+        awaitTrue(() -> !held.isEmpty(), Duration.ofSeconds(10), () -> "the step's request was not sent");
+        p.close();
+        page.waitForTimeout(1_000);
+        assertEquals(1, threads(CNN), "nothing told the server that the page went");
+        awaitThreads(CNN, 0, "after the page went with a step in flight");
     }
 
     @Test
