@@ -132,23 +132,53 @@ class TrainingLifecycleTest extends BrowserTestBase {
         return held;
     }
 
+    /** A browser of its own, to be killed: {@link #kill(String)} with its marker ends its processes as a crash would. */
+    private Browser killableBrowser(String marker) {
+        List<String> args = new ArrayList<>(CHROMIUM_ARGS);
+        args.add(marker);
+        return playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true)
+                .setExecutablePath(Paths.get(System.getProperty("chromium.path", "/usr/bin/chromium"))).setArgs(args));
+    }
+
+    /** Kills the browser launched with {@code marker} (SIGKILL: no unload, no last request). */
+    private static void kill(String marker) {
+        List<ProcessHandle> chromium = ProcessHandle.allProcesses()
+                .filter(ph -> ph.info().commandLine().map(cmd -> cmd.contains(marker)).orElse(false)).toList();
+        assertTrue(!chromium.isEmpty(), "the browser's process");
+        chromium.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static void closeKilled(Browser b) {
+        try {
+            b.close();
+        } catch (RuntimeException e) {
+            // it was killed
+        }
+    }
+
     @Test
-    void aStepInFlightWhenThePageGoesWithoutUnloadingDoesNotLeaveTheTrainingWaiting() {
-        // the page goes with a step in flight and its unload never reaches the server: nothing detaches the page,
-        // and Vaadin closes a silent page only when another request of its session comes, which never does once
-        // the learner has gone; so the paused training waits in TrainingThread.await until the session expires
-        // (30 minutes), unless the page's silence ends it
-        Page p = openCnn(context, false);
-        p.click("#cnn-step");
-        awaitStatus(p, "Paused");
-        assertEquals(1, threads(CNN));
-        List<Route> held = holdRequests(p, true);
-        p.click("#cnn-step");
-        awaitTrue(() -> !held.isEmpty(), Duration.ofSeconds(10), () -> "the step's request was not sent");
-        p.close();
-        page.waitForTimeout(1_000);
-        assertEquals(1, threads(CNN), "nothing told the server that the page went");
-        awaitThreads(CNN, 0, "after the page went with a step in flight");
+    void aStepInFlightWhenTheBrowserGoesDoesNotLeaveTheTrainingWaiting() {
+        // the browser goes (killed) with a step in flight: no unload reaches the server, nothing detaches the page,
+        // and Vaadin closes a silent page only when another request of its session comes, which never does once the
+        // learner has gone; so the paused training would wait in TrainingThread.await until the session expires
+        // (30 minutes): the page's silence ends it
+        String marker = "--layerlab-kill-me=" + UUID.randomUUID();
+        Browser doomed = killableBrowser(marker);
+        try {
+            Page p = openCnn(doomed.newContext(new Browser.NewContextOptions().setViewportSize(WIDTH, HEIGHT)), false);
+            p.click("#cnn-step");
+            awaitStatus(p, "Paused");
+            assertEquals(1, threads(CNN));
+            List<Route> held = holdRequests(p, true);
+            p.click("#cnn-step");
+            awaitTrue(() -> !held.isEmpty(), Duration.ofSeconds(10), () -> "the step's request was not sent");
+            kill(marker);
+            page.waitForTimeout(1_000);
+            assertEquals(1, threads(CNN), "nothing told the server that the page went");
+            awaitThreads(CNN, 0, "after the browser went with a step in flight");
+        } finally {
+            closeKilled(doomed);
+        }
     }
 
     @Test
@@ -256,12 +286,9 @@ class TrainingLifecycleTest extends BrowserTestBase {
     }
 
     @Test
-    void aKilledBrowserFreesItsRunsOnceItsHeartbeatsStop() throws Exception {
+    void aKilledBrowserFreesItsRunsOnceItsHeartbeatsStop() {
         String marker = "--layerlab-kill-me=" + UUID.randomUUID();
-        List<String> args = new ArrayList<>(CHROMIUM_ARGS);
-        args.add(marker);
-        Browser doomed = playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true)
-                .setExecutablePath(Paths.get(System.getProperty("chromium.path", "/usr/bin/chromium"))).setArgs(args));
+        Browser doomed = killableBrowser(marker);
         try {
             BrowserContext c = doomed.newContext(new Browser.NewContextOptions().setViewportSize(WIDTH, HEIGHT));
             Page cnnPage = openCnn(c, false);
@@ -277,10 +304,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
             assertEquals(1, threads(LIVE));
             assertTrue(status(cnnPage).startsWith("Training"), status(cnnPage));
 
-            List<ProcessHandle> chromium = ProcessHandle.allProcesses()
-                    .filter(ph -> ph.info().commandLine().map(cmd -> cmd.contains(marker)).orElse(false)).toList();
-            assertTrue(!chromium.isEmpty(), "the browser's process");
-            chromium.forEach(ProcessHandle::destroyForcibly);
+            kill(marker);
             // no unload: the runs are still there just after the kill...
             page.waitForTimeout(300);
             assertEquals(1, threads(CNN), "nothing told the server yet");
@@ -291,11 +315,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
             assertEquals(0, cnn.computingCount());
             assertEquals(0, live.computingCount());
         } finally {
-            try {
-                doomed.close();
-            } catch (RuntimeException e) {
-                // it was killed
-            }
+            closeKilled(doomed);
         }
     }
 }
