@@ -283,6 +283,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
         fourth.close();
         awaitStatus(third, "Training");
         assertEquals(2, cnn.computingCount());
+        third.close();
     }
 
     @Test
