@@ -31,7 +31,8 @@ import org.springframework.test.context.TestPropertySource;
  * (and leave room for a heartbeat that waits for a busy page's lock on a loaded test machine).
  */
 @TestPropertySource(properties = {"layerlab.data.dir=target/cnn-test-data", "vaadin.heartbeatInterval=3",
-        "layerlab.page.timeout-seconds=15", "layerlab.cnn.max-sessions=2", "layerlab.cnn.max-per-visitor=1"})
+        "layerlab.page.timeout-seconds=15", "layerlab.cnn.max-sessions=2", "layerlab.cnn.max-per-visitor=1",
+        "layerlab.live.max-per-visitor=1"})
 class TrainingLifecycleTest extends BrowserTestBase {
 
     private static final String CNN = "cnn-training-";
@@ -284,6 +285,30 @@ class TrainingLifecycleTest extends BrowserTestBase {
         awaitStatus(third, "Training");
         assertEquals(2, cnn.computingCount());
         third.close();
+    }
+
+    @Test
+    void aPlaygroundThatWaitsSaysWhyUntilItPlays() {
+        Page first = context.newPage();
+        open(first, "");
+        first.click("#play-button");
+        awaitTrue(() -> live.computingCount() == 1, Duration.ofSeconds(10), () -> "the first playground plays");
+        Page second = context.newPage();
+        open(second, "");
+        second.click("#play-button");
+        String waiting = "() => [...document.querySelectorAll('vaadin-notification-card')].some(c => "
+                + "c.textContent.startsWith('Waiting: your other pages are training 1 network'))";
+        second.waitForFunction(waiting);
+        second.waitForTimeout(1500);
+        assertTrue((Boolean) second.evaluate(waiting), "the reason stays while it is true");
+        assertEquals(1, live.computingCount());
+        screenshot(second, "playground-waiting");
+        // the first pauses: the second plays by itself, and the reason goes
+        first.click("#play-button");
+        second.waitForFunction("() => ![...document.querySelectorAll('vaadin-notification-card')].some(c => "
+                + "c.textContent.startsWith('Waiting'))");
+        awaitTrue(() -> live.computingCount() == 1, Duration.ofSeconds(10), () -> "the second playground plays");
+        second.waitForFunction("() => document.querySelector('#play-button').dataset.playing === 'true'");
     }
 
     @Test

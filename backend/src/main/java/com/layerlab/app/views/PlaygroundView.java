@@ -508,7 +508,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
             waitingNote = new Notification();
             waitingNote.setId("play-waiting");
             waitingNote.addThemeVariants(NotificationVariant.LUMO_WARNING);
-            waitingNote.setPosition(Notification.Position.TOP_CENTER);
+            waitingNote.setPosition(Notification.Position.BOTTOM_CENTER);
             waitingNote.setDuration(0);
             waitingNote.open();
         }
