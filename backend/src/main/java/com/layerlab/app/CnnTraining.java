@@ -28,7 +28,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Logs: each run writes TensorBoard event files, every epoch, into a sub-folder of the training's
  * folder, until the folder reaches its size cap; the folder stays when the training ends (RunLogs
- * deletes old folders).
+ * deletes old folders). The app's log gets one line when a run starts and one when it stops, however
+ * it stops.
+ *
+ * <p>Slots: the thread loads and trains only holding a slot of {@link TrainingSlots}; paused or
+ * finished it gives it back, and while none is free it waits ({@link Phase#WAITING}), its frames
+ * saying why.
  */
 public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
 
@@ -39,7 +44,8 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
     /** About how many training-loss points an epoch adds to the curve (the mean loss of the batches between two). */
     public static final int BATCH_POINTS_PER_EPOCH = 25;
 
-    public enum Phase { LOADING, TRAINING, PAUSED, STOPPED, DONE, FAILED }
+    /** Where the training is; WAITING: for a training slot, the progress's message saying why. */
+    public enum Phase { WAITING, LOADING, TRAINING, PAUSED, STOPPED, DONE, FAILED }
 
     /**
      * Where the training is.
@@ -124,23 +130,26 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
     private int chosen;
     private List<Planes> testImages;
     private List<Details> lastDetails;
+    private boolean runsStarted;
+    private boolean stopLogged;
 
     /**
-     * Starts the thread: it loads the data, builds the runs and trains them for the experiments' epochs.
+     * A training that, once {@link #start() started}, loads the data, builds the runs and trains them for
+     * the experiments' epochs on its thread.
      *
      * @param logs  where the runs write TensorBoard event files, one sub-folder per run (null: no logging)
+     * @param slot  its place among the trainings that may compute
      * @param onEnd called once on the training thread when it ends (the service's bookkeeping)
      */
     public CnnTraining(List<Experiment> experiments, Path dataDir, RunLogs.Folder logs, Consumer<Frame> onFrame,
-                       Delivery delivery, Duration frameInterval, Runnable onEnd) {
-        super("cnn-training", onFrame, delivery, logs, onEnd);
+                       Delivery delivery, Duration frameInterval, TrainingSlots.Claim slot, Runnable onEnd) {
+        super("cnn-training", onFrame, delivery, logs, slot, onEnd);
         if (experiments.isEmpty()) {
             throw new IllegalArgumentException("nothing to train");
         }
         this.experiments = List.copyOf(experiments);
         this.dataDir = dataDir;
         this.frameInterval = Objects.requireNonNull(frameInterval);
-        start();
     }
 
     /** The experiments trained, one per run. */
@@ -212,8 +221,30 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
     }
 
     @Override
+    protected void ended() {
+        if (runsStarted && !stopLogged) {
+            logEnd("stopped (" + endReason() + ")");
+        }
+    }
+
+    private void logEnd(String how) {
+        stopLogged = true;
+        for (int i = 0; i < runs.size(); i++) {
+            LOG.info("CNN run {}.{} {} after {} epochs: backend={} device={}", id(), i, how, runs.get(i).epoch(),
+                    EngineInfo.backend(), EngineInfo.device());
+        }
+    }
+
+    @Override
     protected void body() throws InterruptedException {
         send(true);
+        if (!awaitSlot(false)) {
+            phase = Phase.STOPPED;
+            message = "Stopped before it started.";
+            send(true);
+            rest();
+            return;
+        }
         List<TrainingRun> built = new ArrayList<>();
         try {
             for (Experiment e : experiments) {
@@ -232,6 +263,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
                     EngineInfo.backend(), EngineInfo.device(), experiments.get(i).data().dataset(),
                     experiments.get(i).model().size(), experiments.get(i).seed());
         }
+        runsStarted = true;
         int epochs = experiments.get(0).epochs() == null ? 1 : experiments.get(0).epochs();
         phase = Phase.TRAINING;
         details();
@@ -273,12 +305,15 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
         if (stopRequested) {
             details();
         }
+        // finished: computing nothing more
+        releaseSlot();
         send(true);
-        for (int i = 0; i < runs.size(); i++) {
-            LOG.info("CNN run {}.{} {} after {} epochs", id(), i, phase == Phase.DONE ? "finished" : "stopped",
-                    runs.get(i).epoch());
-        }
-        // finished: the page may still pick images to look at, or take the weights
+        logEnd(phase == Phase.DONE ? "finished" : "stopped");
+        rest();
+    }
+
+    /** After the training: the page may still pick images to look at, or take the weights, until it goes. */
+    private void rest() throws InterruptedException {
         while (!isClosed()) {
             serveChoice();
             serveWeights(runs);
@@ -338,23 +373,70 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
             stepRequested = false;
             details();
         }
+        // paused: computing nothing, holding no slot
+        releaseSlot();
         send(true);
-        while (paused && !stopRequested && !stepRequested) {
+        do {
+            while (paused && !stopRequested && !stepRequested) {
+                if (applyLearningRate()) {
+                    owed = true; // the page shows the rate in force
+                }
+                serveChoice();
+                serveWeights(runs);
+                if (owed) {
+                    send(true);
+                }
+                await(owed ? 50 : 500, () -> newChoice != null || newLearningRate != null || !paused || stopRequested
+                        || stepRequested);
+            }
+            // resumed or stepping: on with a slot, or paused again while waiting for one
+        } while (!stopRequested && !awaitSlot(true));
+        // the time paused is not training time
+        epochStartNanos += System.nanoTime() - pausedAt;
+        phase = Phase.TRAINING;
+        send(true);
+    }
+
+    /**
+     * Takes a training slot before computing; while none is free the page sees {@link Phase#WAITING} and
+     * why. False when the learner gives up meanwhile: stops, or (when {@code pauseGivesUp}) pauses again
+     * without asking for a step; the training then holds no slot and is back in its phase.
+     */
+    private boolean awaitSlot(boolean pauseGivesUp) throws InterruptedException {
+        Phase before = phase;
+        String busy = takeSlot();
+        while (busy != null) {
+            if (stopRequested || (pauseGivesUp && paused && !stepRequested)) {
+                releaseSlot();
+                phase = before;
+                message = null;
+                owed = true;
+                return false;
+            }
+            if (phase != Phase.WAITING || !busy.equals(message)) {
+                phase = Phase.WAITING;
+                message = busy;
+                owed = true;
+            }
             if (applyLearningRate()) {
-                owed = true; // the page shows the rate in force
+                owed = true;
             }
             serveChoice();
             serveWeights(runs);
             if (owed) {
                 send(true);
             }
-            await(owed ? 50 : 500, () -> newChoice != null || newLearningRate != null || !paused || stopRequested
-                    || stepRequested);
+            // slots free up when other trainings pause or end: look again every quarter of a second
+            await(owed ? 50 : 250, () -> stopRequested || (pauseGivesUp && paused && !stepRequested)
+                    || newChoice != null || newLearningRate != null);
+            busy = takeSlot();
         }
-        // the time paused is not training time
-        epochStartNanos += System.nanoTime() - pausedAt;
-        phase = Phase.TRAINING;
-        send(true);
+        if (phase == Phase.WAITING) {
+            phase = before;
+            message = null;
+            send(true);
+        }
+        return true;
     }
 
     /** Applies a new learning rate, if one was asked for; true when it did. */

@@ -30,7 +30,12 @@ import org.slf4j.LoggerFactory;
  * thinned schedule (a run may play for thousands of epochs); a run replaced before it trained an epoch
  * leaves nothing behind, and logging stops when the folder reaches its size cap.
  *
- * <p>{@link #close()} (the app calls it when the page detaches) ends the thread; nothing else keeps it.
+ * <p>Slots: the thread trains only holding a slot of {@link TrainingSlots}; paused, stopped or between
+ * steps it gives the slot back, and while none is free, playing (or a step) waits, its frames saying why
+ * ({@link Status#waiting()}). A page that is only open computes nothing and logs no run.
+ *
+ * <p>{@link #close()} (the app calls it when the page detaches or goes silent) ends the thread; nothing
+ * else keeps it.
  *
  * @param <F> what a frame carries
  */
@@ -50,8 +55,14 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
         public static final Limits DEFAULT = new Limits(10_000, Duration.ofMinutes(10), 120, Duration.ofMillis(100));
     }
 
-    /** What the page shows next to a frame. */
-    public record Status(boolean playing, int epoch, String message) {
+    /**
+     * What the page shows next to a frame.
+     *
+     * @param playing whether it plays (or waits to play: see {@code waiting})
+     * @param message what happened (a stop, a pause), null when nothing did
+     * @param waiting why training waits for the server and what the learner can do; null when it does not wait
+     */
+    public record Status(boolean playing, int epoch, String message, String waiting) {
     }
 
     /** A frame and the state it was made in. */
@@ -90,28 +101,28 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
     private List<Experiment> experiments;
     private volatile List<TrainingRun> runs = List.of();
     private boolean playing;
+    private int stepsAsked;
     private long playStartedNanos;
     private String message;
-    private volatile Status lastStatus = new Status(false, 0, null);
+    private String waiting;
+    private boolean runsStarted;
+    private volatile Status lastStatus = new Status(false, 0, null, null);
 
     /**
-     * Builds the runs and sends the first frame (epoch 0) on a new thread.
+     * A training that, once {@link #start() started}, builds the runs and sends the first frame (epoch 0)
+     * on its thread.
      *
+     * @param logs  where the runs write TensorBoard event files (null: no logging)
+     * @param slot  its place among the trainings that may compute
      * @param onEnd called once on the training thread when it ends (the service's bookkeeping)
      */
     public LiveTraining(List<Experiment> experiments, Function<List<TrainingRun>, F> snapshot,
-                        Consumer<Frame<F>> onFrame, Delivery delivery, Limits limits, Runnable onEnd) {
-        this(experiments, snapshot, onFrame, delivery, limits, null, onEnd);
-    }
-
-    /** As above, the runs logging into {@code logs} (null: no logging). */
-    public LiveTraining(List<Experiment> experiments, Function<List<TrainingRun>, F> snapshot,
-                        Consumer<Frame<F>> onFrame, Delivery delivery, Limits limits, RunLogs.Folder logs, Runnable onEnd) {
-        super("live-training", onFrame, delivery, logs, onEnd);
+                        Consumer<Frame<F>> onFrame, Delivery delivery, Limits limits, RunLogs.Folder logs,
+                        TrainingSlots.Claim slot, Runnable onEnd) {
+        super("live-training", onFrame, delivery, logs, slot, onEnd);
         this.experiments = List.copyOf(experiments);
         this.snapshot = Objects.requireNonNull(snapshot);
         this.limits = Objects.requireNonNull(limits);
-        start();
     }
 
     public void play() {
@@ -175,7 +186,7 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
 
     @Override
     protected void body() throws InterruptedException {
-        rebuild("started");
+        rebuild(null);
         // a frame is owed after every command; it waits while the previous one is undelivered
         boolean owed = !sendFrame();
         long nextFrame = 0;
@@ -185,20 +196,42 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
                 owed = true;
             }
             serveWeights(runs);
-            if (playing) {
+            boolean trained = false;
+            if (playing || stepsAsked > 0) {
                 String stop = stopReason();
                 if (stop != null) {
                     playing = false;
+                    stepsAsked = 0;
                     message = stop;
                     owed = true;
                 } else {
-                    long minGap = TimeUnit.SECONDS.toNanos(1) / Math.max(1, limits.maxEpochsPerSecond());
-                    long wait = lastStep + minGap - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
+                    String busy = takeSlot();
+                    if (!Objects.equals(busy, waiting)) {
+                        waiting = busy;
+                        owed = true;
                     }
-                    lastStep = System.nanoTime();
-                    trainOneEpoch();
+                    if (busy == null) {
+                        long minGap = TimeUnit.SECONDS.toNanos(1) / Math.max(1, limits.maxEpochsPerSecond());
+                        long wait = lastStep + minGap - System.nanoTime();
+                        if (wait > 0) {
+                            TimeUnit.NANOSECONDS.sleep(wait);
+                        }
+                        lastStep = System.nanoTime();
+                        trainOneEpoch();
+                        trained = true;
+                        if (stepsAsked > 0) {
+                            stepsAsked--;
+                            owed = true;
+                        }
+                    }
+                }
+            }
+            if (!playing && stepsAsked == 0) {
+                // between steps, paused or stopped: computing nothing, holding no slot
+                releaseSlot();
+                if (waiting != null) {
+                    waiting = null;
+                    owed = true;
                 }
             }
             long now = System.nanoTime();
@@ -206,8 +239,9 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
                 owed = false;
                 nextFrame = now + limits.frameInterval().toNanos();
             }
-            if (!playing) {
-                await(owed ? 20 : 1000, () -> !commands.isEmpty());
+            if (!trained) {
+                // waiting for a slot: look again soon
+                await(owed ? 20 : waiting != null ? 250 : 1000, () -> !commands.isEmpty());
             }
         }
     }
@@ -221,7 +255,7 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
 
     @Override
     protected void ended() {
-        logStop("page closed");
+        logStop(endReason());
         retire(runs);
     }
 
@@ -240,25 +274,26 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
                 }
             } else if (c instanceof Pause) {
                 playing = false;
+                stepsAsked = 0;
                 message = null;
             } else if (c instanceof Step) {
                 playing = false;
                 message = stopReason();
                 if (message == null) {
-                    trainOneEpoch();
+                    stepsAsked++;
                 }
             } else if (c instanceof Reset) {
                 playing = false;
+                stepsAsked = 0;
                 message = null;
-                logStop("reset");
                 rebuild("reset");
             } else if (c instanceof Load load) {
                 boolean resume = playing && load.keepPlaying();
                 playing = false;
+                stepsAsked = 0;
                 message = null;
-                logStop("new settings");
                 experiments = load.experiments();
-                rebuild("started");
+                rebuild("new settings");
                 if (resume) {
                     playing = true;
                     playStartedNanos = System.nanoTime();
@@ -301,6 +336,15 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
     }
 
     private void trainOneEpoch() {
+        if (!runsStarted) {
+            // logged when they first train: a page that is only open runs nothing
+            runsStarted = true;
+            for (int i = 0; i < runs.size(); i++) {
+                Experiment e = experiments.get(i);
+                LOG.info("Live run {}.{} started: backend={} device={} dataset={} model={} layers seed={}", id(), i,
+                        EngineInfo.backend(), EngineInfo.device(), e.data().dataset(), e.model().size(), e.seed());
+            }
+        }
         for (TrainingRun r : runs) {
             r.trainEpoch();
         }
@@ -311,7 +355,9 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
         return runs.isEmpty() ? 0 : runs.get(0).epoch();
     }
 
+    /** New runs from the experiments, at epoch 0; the old ones, if any, stop ({@code why}, for the log). */
     private void rebuild(String why) {
+        logStop(why);
         retire(runs);
         List<TrainingRun> fresh = new ArrayList<>();
         for (Experiment e : experiments) {
@@ -320,14 +366,14 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
             startLog(r, e.name(), LogSchedule.THINNED);
         }
         runs = fresh;
-        for (int i = 0; i < runs.size(); i++) {
-            Experiment e = experiments.get(i);
-            LOG.info("Live run {}.{} {}: backend={} device={} dataset={} model={} layers seed={}", id(), i, why,
-                    EngineInfo.backend(), EngineInfo.device(), e.data().dataset(), e.model().size(), e.seed());
-        }
+        runsStarted = false;
     }
 
+    /** The stop line of every run that started (one that never trained has no start line, and no stop line). */
     private void logStop(String why) {
+        if (!runsStarted) {
+            return;
+        }
         for (int i = 0; i < runs.size(); i++) {
             LOG.info("Live run {}.{} stopped ({}) after {} epochs: backend={} device={}", id(), i, why,
                     runs.get(i).epoch(), EngineInfo.backend(), EngineInfo.device());
@@ -350,7 +396,7 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
     }
 
     private Frame<F> makeFrame() {
-        Status status = new Status(playing, epoch(), message);
+        Status status = new Status(playing, epoch(), message, waiting);
         F data = snapshot.apply(runs);
         lastStatus = status;
         return new Frame<>(data, status);

@@ -6,21 +6,38 @@ import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.shared.Registration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 
 /**
  * The trainings of one kind that pages run, and how a training is tied to its page: its frames go
- * through the page's {@code UI.access}, it ends when the page detaches (closed tab, navigation,
- * expired session), and it leaves this set when its thread ends.
+ * through the page's {@code UI.access}; it ends when the page detaches (closed tab, navigation,
+ * expired session) or goes silent ({@link PageWatch}: a killed browser, an unload that did not
+ * arrive), whatever state it is in; it computes only with a slot of {@link TrainingSlots}, its visitor
+ * being the page's session; and it leaves this set when its thread ends.
  *
  * @param <T> the kind of training
  */
 final class PageTrainings<T extends TrainingThread<?>> {
 
-    private final Set<T> active = ConcurrentHashMap.newKeySet();
+    /** Makes a training, not yet started, from what ties it to its page. */
+    @FunctionalInterface
+    interface Maker<U> {
+        U make(TrainingThread.Delivery delivery, TrainingSlots.Claim slot, Runnable onEnd);
+    }
 
-    /** Trainings whose thread still runs. */
+    private final Set<T> active = ConcurrentHashMap.newKeySet();
+    private final TrainingSlots slots;
+    private final PageWatch watch;
+
+    PageTrainings(TrainingSlots slots, PageWatch watch) {
+        this.slots = slots;
+        this.watch = watch;
+    }
+
+    TrainingSlots slots() {
+        return slots;
+    }
+
+    /** Trainings whose thread still runs, whatever they do (computing, paused, finished, waiting). */
     int activeCount() {
         active.removeIf(t -> !t.isAlive());
         return active.size();
@@ -31,37 +48,48 @@ final class PageTrainings<T extends TrainingThread<?>> {
     }
 
     /**
-     * Makes a training for an attached component and ties it to the component's page.
-     *
-     * @param make makes the training from its delivery and its end callback
+     * Makes a training for an attached component, ties it to the component's page, and starts it.
      */
-    <U extends T> U start(Component owner, BiFunction<TrainingThread.Delivery, Runnable, U> make) {
+    <U extends T> U start(Component owner, Maker<U> make) {
         UI ui = owner.getUI().orElseThrow(() -> new IllegalStateException("start training from an attached component"));
-        AtomicReference<U> self = new AtomicReference<>();
-        AtomicReference<Registration> detach = new AtomicReference<>();
-        TrainingThread.Delivery delivery = task -> {
+        Ties ties = new Ties(ui);
+        U training = make.make(task -> {
             try {
                 ui.access(task::run);
                 return true;
             } catch (UIDetachedException e) {
                 return false;
             }
-        };
-        U training = make.apply(delivery, () -> {
-            active.remove(self.get());
-            Registration r = detach.get();
-            if (r != null) {
-                // removing a listener changes the component: do it where that is allowed
-                try {
-                    ui.access(r::remove);
-                } catch (UIDetachedException e) {
-                    // the page is gone and its listeners with it
-                }
-            }
-        });
-        self.set(training);
+        }, slots.claim(ui.getSession()), ties::undo);
+        ties.training = training;
+        ties.detach = owner.addDetachListener(e -> training.close("page closed"));
+        ties.watch = watch.watch(ui, () -> training.close("page not heard from for " + watch.timeout().toSeconds() + " s"));
         active.add(training);
-        detach.set(owner.addDetachListener(e -> training.close()));
+        // started last: its end (which undoes the ties) may come at once
+        training.start();
         return training;
+    }
+
+    /** What ties one training to its page, undone when the training ends. */
+    private final class Ties {
+        private final UI ui;
+        private T training;
+        private Registration detach;
+        private PageWatch.Watch watch;
+
+        Ties(UI ui) {
+            this.ui = ui;
+        }
+
+        void undo() {
+            active.remove(training);
+            watch.end();
+            try {
+                // removing a listener changes the component: do it where that is allowed
+                ui.access(detach::remove);
+            } catch (UIDetachedException e) {
+                // the page is gone and its listeners with it
+            }
+        }
     }
 }

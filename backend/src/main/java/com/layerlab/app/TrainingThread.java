@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * What the playground's and the CNN lab's trainings share: one background thread that alone touches
  * its {@link TrainingRun}s, frames handed to the page one at a time (while one waits for the page no
  * newer one is made, so a slow browser never piles frames up on the server), a signal to wake the
- * thread, requests for a run's weights served between steps, its TensorBoard folder, and an end
- * that runs once whatever happens. {@link #close()} (the app calls it when the page detaches) ends
+ * thread, requests for a run's weights served between steps, its TensorBoard folder, its claim on a
+ * training slot ({@link TrainingSlots}: held only while it computes), and an end that runs once
+ * whatever happens. {@link #close()} (the app calls it when the page detaches or goes silent) ends
  * the thread; nothing else keeps it.
  *
  * @param <F> what a frame carries
@@ -52,27 +53,35 @@ public abstract class TrainingThread<F> implements AutoCloseable {
     private final Delivery delivery;
     private final Runnable onEnd;
     private final RunLogs.Folder logs;
+    private final TrainingSlots.Claim slot;
     private final Thread thread;
     private final Object signal = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String endReason;
     private final AtomicBoolean frameInFlight = new AtomicBoolean();
     private final ConcurrentLinkedQueue<WeightsRequest> weightRequests = new ConcurrentLinkedQueue<>();
 
     /**
      * @param logs  where the runs write TensorBoard event files (null: no logging)
+     * @param slot  its place among the trainings that may compute ({@link TrainingSlots})
      * @param onEnd called once on the training thread when it ends (the service's bookkeeping)
      */
-    protected TrainingThread(String name, Consumer<F> onFrame, Delivery delivery, RunLogs.Folder logs, Runnable onEnd) {
+    protected TrainingThread(String name, Consumer<F> onFrame, Delivery delivery, RunLogs.Folder logs,
+                             TrainingSlots.Claim slot, Runnable onEnd) {
         this.onFrame = Objects.requireNonNull(onFrame);
         this.delivery = Objects.requireNonNull(delivery);
         this.logs = logs;
+        this.slot = Objects.requireNonNull(slot);
         this.onEnd = onEnd == null ? () -> { } : onEnd;
         this.thread = new Thread(this::main, name + "-" + id);
         this.thread.setDaemon(true);
     }
 
-    /** Starts the thread; the subclass calls it last in its constructor, when its fields are set. */
-    protected final void start() {
+    /**
+     * Starts the thread. Whoever makes a training ties it to its page first and starts it then, so that
+     * its end always finds the ties made.
+     */
+    public final void start() {
         thread.start();
     }
 
@@ -84,10 +93,16 @@ public abstract class TrainingThread<F> implements AutoCloseable {
         return thread.isAlive();
     }
 
-    /** Ends the thread without waiting for it (safe while holding the page's lock). */
+    /** Ends the thread because its page closed, without waiting for it (safe while holding the page's lock). */
     @Override
     public void close() {
+        close("page closed");
+    }
+
+    /** Ends the thread without waiting for it; {@code why} goes into the log's stop line. */
+    public void close(String why) {
         if (closed.compareAndSet(false, true)) {
+            endReason = why;
             thread.interrupt();
         }
     }
@@ -122,7 +137,8 @@ public abstract class TrainingThread<F> implements AutoCloseable {
         }
         weightRequests.add(new WeightsRequest(run, answer));
         wake();
-        if (!thread.isAlive()) {
+        // the thread may have failed the waiting requests just before this one came: it sets closed first
+        if (closed.get() || !thread.isAlive()) {
             failRequests();
         }
         return answer;
@@ -149,6 +165,25 @@ public abstract class TrainingThread<F> implements AutoCloseable {
 
     protected final RunLogs.Folder logs() {
         return logs;
+    }
+
+    /** Why the training ended ("page closed", "failed"...), for its stop line in the log. */
+    protected final String endReason() {
+        String why = endReason;
+        return why == null ? "ended" : why;
+    }
+
+    /**
+     * Takes a training slot before computing, or keeps this training's place in the queue: null when it
+     * may compute now, else why it waits and what the learner can do.
+     */
+    protected final String takeSlot() {
+        return slot.take();
+    }
+
+    /** Gives the training slot back (or leaves the queue): call it when the training stops computing. */
+    protected final void releaseSlot() {
+        slot.release();
     }
 
     /** Has {@code run} log into a new sub-folder named after {@code name}, if this training logs and has room. */
@@ -265,11 +300,13 @@ public abstract class TrainingThread<F> implements AutoCloseable {
             // closed: the page went away
         } catch (RuntimeException | Error e) {
             if (!closed.get()) {
+                endReason = "failed";
                 LOG.warn("{} failed", thread.getName(), e);
                 failed("Training stopped: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             }
         } finally {
             closed.set(true);
+            slot.release();
             try {
                 ended();
             } catch (RuntimeException e) {

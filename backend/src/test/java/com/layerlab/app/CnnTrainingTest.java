@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.Models;
 import com.layerlab.engine.experiment.Safetensors;
@@ -24,6 +28,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The CNN lab's background training, without a browser: frames, details, pause, stop, comparison. */
 class CnnTrainingTest {
@@ -38,11 +43,17 @@ class CnnTrainingTest {
     }
 
     private CnnTraining start(List<Experiment> experiments, RunLogs.Folder logFolder) {
+        return start(experiments, logFolder, new TrainingSlots(4, 4, "image networks").claim("a visitor"));
+    }
+
+    private CnnTraining start(List<Experiment> experiments, RunLogs.Folder logFolder, TrainingSlots.Claim slot) {
         // frames are delivered on the training thread itself, as UI.access would later
-        return new CnnTraining(experiments, null, logFolder, frames::add, task -> {
+        CnnTraining t = new CnnTraining(experiments, null, logFolder, frames::add, task -> {
             task.run();
             return true;
-        }, Duration.ofMillis(5), null);
+        }, Duration.ofMillis(5), slot, null);
+        t.start();
+        return t;
     }
 
     private CnnTraining.Frame await(Predicate<CnnTraining.Frame> p, String what) throws InterruptedException {
@@ -222,5 +233,51 @@ class CnnTrainingTest {
             t.close();
             assertTrue(t.awaitTermination(Duration.ofSeconds(10)));
         }
+    }
+
+    @Test
+    void waitsForASlotSaysWhyAndHoldsNoneWhilePaused() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(CnnTraining.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        TrainingSlots slots = new TrainingSlots(1, 1, "image networks");
+        TrainingSlots.Claim other = slots.claim("another visitor");
+        assertNull(other.take());
+        CnnTraining t = start(List.of(mnist(CnnPresets.PERCEPTRON, 2000, 4, 50)), null, slots.claim("a visitor"));
+        try {
+            CnnTraining.Frame waiting = await(f -> f.progress().phase() == CnnTraining.Phase.WAITING, "waiting");
+            assertTrue(waiting.progress().message().startsWith("Waiting: the server is training 1 image network right now"),
+                    waiting.progress().message());
+            Thread.sleep(300);
+            assertEquals(CnnTraining.Phase.WAITING, t.progress().phase(), "the reason stays while it is true");
+            assertTrue(log.list.isEmpty(), "nothing started: " + log.list);
+            other.release();
+            await(f -> f.progress().phase() == CnnTraining.Phase.TRAINING && f.progress().batch() > 0, "training");
+            assertEquals(1, slots.computing());
+            t.pause();
+            await(f -> f.progress().phase() == CnnTraining.Phase.PAUSED, "paused");
+            assertEquals(0, slots.computing(), "paused: no slot");
+            // someone else computes meanwhile: resuming waits again, and a pause while waiting goes back to paused
+            assertNull(other.take());
+            frames.clear();
+            t.resume();
+            await(f -> f.progress().phase() == CnnTraining.Phase.WAITING, "waiting again");
+            t.pause();
+            await(f -> f.progress().phase() == CnnTraining.Phase.PAUSED, "paused while waiting");
+            t.resume();
+            await(f -> f.progress().phase() == CnnTraining.Phase.WAITING, "waiting once more");
+            other.release();
+            await(f -> f.progress().phase() == CnnTraining.Phase.TRAINING, "training again");
+        } finally {
+            t.close();
+            assertTrue(t.awaitTermination(Duration.ofSeconds(10)));
+            logger.detachAppender(log);
+        }
+        assertEquals(0, slots.computing(), "an ended training holds no slot");
+        List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("CNN run \\d+\\.0 started: backend=.* device=.*")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("CNN run \\d+\\.0 stopped \\(page closed\\) after \\d+ epochs: "
+                + "backend=.* device=.*")), lines.toString());
     }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.TrainingRun;
@@ -17,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class LiveTrainingTest {
 
@@ -37,10 +41,16 @@ class LiveTrainingTest {
     private final List<LiveTraining.Frame<Snap>> frames = new CopyOnWriteArrayList<>();
 
     private LiveTraining<Snap> start(List<Experiment> experiments, LiveTraining.Limits limits, LiveTraining.Delivery delivery) {
+        return start(experiments, limits, delivery, new TrainingSlots(32, 32, "networks").claim("a visitor"));
+    }
+
+    private LiveTraining<Snap> start(List<Experiment> experiments, LiveTraining.Limits limits, LiveTraining.Delivery delivery,
+                                     TrainingSlots.Claim slot) {
         LiveTraining<Snap> t = new LiveTraining<>(experiments,
                 runs -> new Snap(runs.stream().map(TrainingRun::stats).toList(), System.nanoTime()),
-                frames::add, delivery, limits, null);
+                frames::add, delivery, limits, null, slot, null);
         started.add(t);
+        t.start();
         return t;
     }
 
@@ -188,6 +198,81 @@ class LiveTrainingTest {
         queued.get(0).run();
         Thread.sleep(400);
         assertTrue(queued.size() >= 2, "frames resume once the page takes them");
+    }
+
+    /** Waits until the training's latest frame state satisfies {@code p}. */
+    private static void awaitStatus(LiveTraining<?> t, Predicate<LiveTraining.Status> p, String what) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!p.test(t.status())) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not within 30 s: " + what + "; status: " + t.status());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void aPageThatIsOnlyOpenHoldsNoSlotAndLogsNoRun() throws InterruptedException {
+        Logger logger = (Logger) LoggerFactory.getLogger(LiveTraining.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try {
+            TrainingSlots slots = new TrainingSlots(1, 1, "networks");
+            LiveTraining<Snap> t = start(List.of(PlaygroundSettings.DEFAULTS.toExperiment()), LiveTraining.Limits.DEFAULT,
+                    task -> {
+                        task.run();
+                        return true;
+                    }, slots.claim("a"));
+            await(f -> true);
+            Thread.sleep(300);
+            assertEquals(0, slots.computing(), "open, not playing: no slot");
+            assertTrue(log.list.isEmpty(), "no run logged: " + log.list);
+            // a step computes, with a slot, and gives it back when done
+            t.step();
+            await(f -> epoch(f) == 1);
+            awaitStatus(t, s -> s.epoch() == 1, "one step");
+            Thread.sleep(200);
+            assertEquals(0, slots.computing(), "between steps: no slot");
+            assertEquals(1, log.list.stream().filter(e -> e.getFormattedMessage().contains(" started: backend=")).count(),
+                    log.list.toString());
+            t.close();
+            assertTrue(t.awaitTermination(Duration.ofSeconds(10)));
+            assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().matches(
+                    "Live run \\d+\\.0 stopped \\(page closed\\) after 1 epochs: backend=.* device=.*")), log.list.toString());
+        } finally {
+            logger.detachAppender(log);
+        }
+    }
+
+    @Test
+    void playingWaitsForASlotSaysWhyAndStartsWhenOneIsFree() throws InterruptedException {
+        TrainingSlots slots = new TrainingSlots(1, 1, "networks");
+        LiveTraining.Delivery direct = task -> {
+            task.run();
+            return true;
+        };
+        Experiment e = PlaygroundSettings.DEFAULTS.toExperiment();
+        LiveTraining<Snap> a = start(List.of(e), LiveTraining.Limits.DEFAULT, direct, slots.claim("a"));
+        LiveTraining<Snap> b = start(List.of(e), LiveTraining.Limits.DEFAULT, direct, slots.claim("b"));
+        a.play();
+        awaitStatus(a, s -> s.epoch() > 0, "a trains");
+        b.play();
+        awaitStatus(b, s -> s.waiting() != null, "b waits");
+        assertTrue(b.status().playing(), "waiting to play still shows as playing: the learner can pause");
+        assertTrue(b.status().waiting().startsWith("Waiting: the server is training 1 network right now"),
+                b.status().waiting());
+        Thread.sleep(300);
+        assertEquals(0, b.status().epoch(), "no slot, no training");
+        assertNotNull(b.status().waiting(), "the reason stays while it is true");
+        a.pause();
+        awaitStatus(b, s -> s.waiting() == null && s.epoch() > 0, "b trains once a pauses");
+        assertEquals(1, slots.computing());
+        // pausing while waiting leaves the queue
+        b.pause();
+        awaitStatus(b, s -> !s.playing(), "b paused");
+        a.play();
+        awaitStatus(a, s -> s.waiting() == null && s.epoch() > 0 && s.playing(), "a trains again");
     }
 
     private static boolean threadAlive(String name) {

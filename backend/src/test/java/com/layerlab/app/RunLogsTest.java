@@ -128,7 +128,8 @@ class RunLogsTest {
         LiveTraining<Integer> t = new LiveTraining<>(List.of(e), runs -> runs.get(0).epoch(), frames::add, task -> {
             task.run();
             return true;
-        }, LiveTraining.Limits.DEFAULT, folder, null);
+        }, LiveTraining.Limits.DEFAULT, folder, new TrainingSlots(1, 1, "networks").claim("a visitor"), null);
+        t.start();
         try {
             t.step();
             t.step();

@@ -867,30 +867,25 @@ public class CnnView extends Div implements BeforeEnterObserver {
             return;
         }
         if (training != null) {
-            training.close();
+            training.close("replaced by a new training");
         }
         List<Experiment> runs = runExperiments();
         int gen = ++generation;
         resetResults(runs);
-        try {
-            training = trainingService.start(this, runs, frame -> {
-                if (gen == generation) {
-                    onFrame(frame);
-                }
-            });
-            logged = training;
-            logs.setVisible(training.logDir() != null);
-            phase = CnnTraining.Phase.LOADING;
-            status.setText("Loading the data and building the model\u2026");
-            progress.setIndeterminate(true);
-            // the results are below the editor: bring them into view
-            getElement().executeJs("const t = document.getElementById('cnn-training');"
-                    + "if (t) t.scrollIntoView({behavior: 'smooth', block: 'start'});");
-        } catch (CnnTrainingService.BusyException ex) {
-            training = null;
-            phase = null;
-            status.setText(ex.getMessage());
-        }
+        // when the server is busy the training waits for a slot, and its frames say why until it starts
+        training = trainingService.start(this, runs, frame -> {
+            if (gen == generation) {
+                onFrame(frame);
+            }
+        });
+        logged = training;
+        logs.setVisible(training.logDir() != null);
+        phase = CnnTraining.Phase.LOADING;
+        status.setText("Loading the data and building the model\u2026");
+        progress.setIndeterminate(true);
+        // the results are below the editor: bring them into view
+        getElement().executeJs("const t = document.getElementById('cnn-training');"
+                + "if (t) t.scrollIntoView({behavior: 'smooth', block: 'start'});");
         showButtons();
     }
 
@@ -1029,6 +1024,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         eta.setText(Double.isFinite(p.epochEta()) && p.phase() == CnnTraining.Phase.TRAINING
                 ? "epoch: " + duration(p.epochEta()) + " left \u00b7 all: " + duration(p.totalEta()) + " left" : "");
         status.setText(switch (p.phase()) {
+            case WAITING -> p.message();
             case LOADING -> "Loading the data and building the model\u2026";
             case TRAINING -> "Training\u2026";
             case PAUSED -> "Paused: press Step for one more batch, change the learning rate, or pick test images.";

@@ -407,16 +407,9 @@ public class CompareView extends Div implements BeforeEnterObserver {
         showLink();
         if (training == null) {
             lastEpoch = -1;
-            try {
-                training = service.start(this, state.experiments(), CompareView::snapshot, this::onFrame);
-                logged = training;
-                logsLink.setVisible(training.logDir() != null);
-            } catch (LiveTrainingService.BusyException e) {
-                status.setText(e.getMessage());
-                play.setEnabled(false);
-                step.setEnabled(false);
-                reset.setEnabled(false);
-            }
+            training = service.start(this, state.experiments(), CompareView::snapshot, this::onFrame);
+            logged = training;
+            logsLink.setVisible(training.logDir() != null);
         }
     }
 
@@ -540,7 +533,8 @@ public class CompareView extends Div implements BeforeEnterObserver {
         LiveTraining.Status st = frame.status();
         playing = st.playing();
         play.setText(playing ? "Pause" : "Play");
-        status.setText(st.message() == null ? "" : st.message());
+        // waiting for the server says why until it trains; else what happened last
+        status.setText(st.waiting() != null ? st.waiting() : st.message() == null ? "" : st.message());
         if (!made.equals(state.experiments().stream().map(CompareView::runKey).toList())) {
             return; // made before the settings or the selection changed; the frame for the new runs follows
         }

@@ -80,6 +80,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private volatile LiveTraining<Frame> logged;
     private String pendingMessage;
     private String lastStatusMessage;
+    private Notification waitingNote;
     private boolean playing;
 
     // toolbar
@@ -476,30 +477,42 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         }
         // only the training thread touches this: which run the points were last sent for
         TrainingRun[] shown = new TrainingRun[1];
-        try {
-            training = service.start(this, List.of(settings.toExperiment()), runs -> {
-                TrainingRun run = runs.get(0);
-                RunSnapshot snap = RunSnapshot.of(run, GRID_N, NEURON_N);
-                String train = null;
-                String test = null;
-                double scale = Points2D.labelScale(run.trainPoints(), run.testPoints());
-                if (run != shown[0]) {
-                    shown[0] = run;
-                    train = RunSnapshot.encodePoints(run.trainPoints(), run.experiment(), scale);
-                    test = RunSnapshot.encodePoints(run.testPoints(), run.experiment(), scale);
-                }
-                return new Frame(run.experiment(), snap, train, test, scale);
-            }, this::showFrame);
-            getElement().setAttribute("data-training", String.valueOf(training.id()));
-            logged = training;
-            logsLink.setVisible(training.logDir() != null);
-        } catch (LiveTrainingService.BusyException e) {
-            Notification.show(e.getMessage(), 8000, Notification.Position.TOP_CENTER)
-                    .addThemeVariants(NotificationVariant.LUMO_ERROR);
-            for (Button b : List.of(playButton, stepButton, resetButton)) {
-                b.setEnabled(false);
+        training = service.start(this, List.of(settings.toExperiment()), runs -> {
+            TrainingRun run = runs.get(0);
+            RunSnapshot snap = RunSnapshot.of(run, GRID_N, NEURON_N);
+            String train = null;
+            String test = null;
+            double scale = Points2D.labelScale(run.trainPoints(), run.testPoints());
+            if (run != shown[0]) {
+                shown[0] = run;
+                train = RunSnapshot.encodePoints(run.trainPoints(), run.experiment(), scale);
+                test = RunSnapshot.encodePoints(run.testPoints(), run.experiment(), scale);
             }
+            return new Frame(run.experiment(), snap, train, test, scale);
+        }, this::showFrame);
+        getElement().setAttribute("data-training", String.valueOf(training.id()));
+        logged = training;
+        logsLink.setVisible(training.logDir() != null);
+    }
+
+    /** While the server has no room to train this page's network: why, and what to do, until it has. */
+    private void showWaiting(String why) {
+        if (why == null) {
+            if (waitingNote != null) {
+                waitingNote.close();
+                waitingNote = null;
+            }
+            return;
         }
+        if (waitingNote == null) {
+            waitingNote = new Notification();
+            waitingNote.setId("play-waiting");
+            waitingNote.addThemeVariants(NotificationVariant.LUMO_WARNING);
+            waitingNote.setPosition(Notification.Position.BOTTOM_CENTER);
+            waitingNote.setDuration(0);
+            waitingNote.open();
+        }
+        waitingNote.setText(why);
     }
 
     // ---------------------------------------------------------------- state changes
@@ -610,6 +623,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         playButton.setIcon(playing ? VaadinIcon.PAUSE.create() : VaadinIcon.PLAY.create());
         playButton.setAriaLabel(playing ? "Pause" : "Play");
         playButton.getElement().setAttribute("data-playing", String.valueOf(playing));
+        showWaiting(status.waiting());
         if (status.message() != null && !status.message().equals(lastStatusMessage)) {
             Notification.show(status.message(), 5000, Notification.Position.BOTTOM_CENTER);
         }
