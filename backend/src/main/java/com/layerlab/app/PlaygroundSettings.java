@@ -254,10 +254,10 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
                         + "the playground's hidden layers have 1 to %d neurons", 2 * i, hidden.get(i), MAX_NEURONS));
             }
         }
-        requireBetween("optimizer.lr", e.optimizer().lr(), LEARNING_RATES.get(0),
-                LEARNING_RATES.get(LEARNING_RATES.size() - 1), "learning rates");
-        requireBetween("regularization.rate", e.regularization().rate(), 0,
-                REGULARIZATION_RATES.get(REGULARIZATION_RATES.size() - 1), "regularization rates");
+        requireOffered("optimizer.lr", e.optimizer().lr(), LEARNING_RATES, "learning rates");
+        if (!"none".equals(e.regularization().type())) {
+            requireOffered("regularization.rate", e.regularization().rate(), REGULARIZATION_RATES, "regularization rates");
+        }
         if (e.epochs() != null) {
             requireBetween("epochs", e.epochs(), 1, MAX_EPOCHS, "runs, in epochs,");
         }
@@ -268,6 +268,20 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
         if (Datasets2D.supportsMultiClass(d.dataset())) {
             requireBetween("data.classes", d.classes(), 2, Datasets2D.MAX_CLASSES, "classes");
         }
+    }
+
+    /** The page offers a menu of rates (TensorFlow Playground's): a rate between two of them is refused, not moved. */
+    private static void requireOffered(String field, double v, List<Double> offered, String what) {
+        for (double o : offered) {
+            if (Math.abs(v - o) <= 1e-9 * Math.max(1, Math.abs(o))) {
+                return;
+            }
+        }
+        StringBuilder menu = new StringBuilder();
+        for (double o : offered) {
+            menu.append(menu.isEmpty() ? "" : ", ").append(number(o));
+        }
+        throw new IllegalArgumentException(field + " is " + number(v) + "; the playground's " + what + " are " + menu);
     }
 
     private static void requireBetween(String field, double v, double lo, double hi, String what) {

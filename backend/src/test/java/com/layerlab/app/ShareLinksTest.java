@@ -136,7 +136,11 @@ class ShareLinksTest {
         assertRefused(e.withModel(deep), "the link has 20 hidden layers; the playground shows at most 6");
 
         assertRefused(e.withOptimizer(com.layerlab.engine.experiment.OptimizerSpec.sgd(1e30)),
-                "optimizer.lr is 1.0E30; the playground's learning rates go from 0.00001 to 10");
+                "optimizer.lr is 1.0E30; the playground's learning rates are 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, "
+                        + "0.1, 0.3, 1, 3, 10");
+        // a rate between two of the menu's is not moved to one of them either
+        assertRefused(e.withOptimizer(com.layerlab.engine.experiment.OptimizerSpec.sgd(0.02)),
+                "optimizer.lr is 0.02; the playground's learning rates are 0.00001");
         assertRefused(e.withEpochs(10_000_000), "epochs is 10,000,000; the playground's runs, in epochs, go from 1 to 10,000");
         assertRefused(e.withData(e.data().withBatchSize(1_000_000_000)), "data.batch_size is 1,000,000,000");
     }

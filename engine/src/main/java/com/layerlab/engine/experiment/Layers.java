@@ -197,6 +197,9 @@ public final class Layers {
             case POS_INT, INT -> {
                 Integer i = asInt(v);
                 int min = a.kind() == Kind.POS_INT ? 1 : Integer.MIN_VALUE;
+                if (i == null && beyondInt(v)) {
+                    throw bad(where, a.name(), "is too large: at most " + String.format(Locale.ROOT, "%,d", Integer.MAX_VALUE), v);
+                }
                 if (i == null || i < min) {
                     throw bad(where, a.name(), kindText(a.kind(), spatial), v);
                 }
@@ -279,6 +282,15 @@ public final class Layers {
             return b.bitLength() < 32 ? b.intValue() : null;
         }
         return null;
+    }
+
+    /** A whole number too large (or too small) for an int: a size that is too large, not a malformed one. */
+    private static boolean beyondInt(Object v) {
+        if (v instanceof BigInteger || v instanceof Long) {
+            return true; // asInt took those within range
+        }
+        return v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Double.isFinite(n.doubleValue())
+                && Math.abs(n.doubleValue()) > Integer.MAX_VALUE;
     }
 
     /** Output shape and parameter count of one layer. */

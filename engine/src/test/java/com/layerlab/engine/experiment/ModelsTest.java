@@ -155,6 +155,11 @@ class ModelsTest {
         assertEquals("model[0] (Linear): out_features must be a positive integer, got 2.5",
                 message(List.of(2), layer("Linear", "out_features", 2.5)));
         assertEquals("model[0] (Linear): out_features is missing", message(List.of(2), layer("Linear")));
+        // a size beyond what an int holds is too large, not malformed
+        assertEquals("model[0] (Linear): out_features is too large: at most 2,147,483,647, got 1000000000000",
+                message(List.of(2), layer("Linear", "out_features", 1_000_000_000_000L)));
+        assertEquals("model[0] (Linear): out_features is too large: at most 2,147,483,647, got 1.0E12",
+                message(List.of(2), layer("Linear", "out_features", 1e12)));
         assertEquals("model[0] (Linear): bias must be true or false, got \"yes\"",
                 message(List.of(2), layer("Linear", "out_features", 1, "bias", "yes")));
         assertTrue(message(List.of(2), layer("Linear", "out_feature", 1))
