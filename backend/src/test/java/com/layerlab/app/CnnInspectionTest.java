@@ -72,11 +72,9 @@ class CnnInspectionTest {
         assertNull(CnnInspection.trainProblem(wide(16), CnnInspection.inspect(wide(16)), shapes, CnnLimits.DEFAULT));
         CnnLimits roomy = new CnnLimits(2_000_000, 20_000, 50, 512, 64L << 30, 32L << 20, 4, CnnLimits.DEFAULT.frameInterval());
         assertNull(CnnInspection.trainProblem(e, r, shapes, roomy));
-        // 60,000 channels: no bound would do, the batch's tensor has more values than an array can hold
+        // 60,000 channels: the layer editor's own limit on a layer's size says so first
         Experiment wider = wide(60_000);
-        assertEquals("The model is too large to train: model[0] (Conv2d): its output for a batch of 250, a tensor of shape "
-                + "[250, 60000, 32, 32], would hold 15,360,000,000 values, more than the 2,147,483,639 one array can hold; "
-                + "use fewer channels or features, or a smaller batch.",
+        assertEquals("Layer 0 (Conv2d): out_channels 60,000 is too large: a layer here has at most 16,384",
                 CnnInspection.trainProblem(wider, CnnInspection.inspect(wider), shapes, CnnLimits.DEFAULT));
     }
 

@@ -414,7 +414,10 @@ class CnnViewTest extends BrowserTestBase {
                 page.locator("#export-weights-note").innerText());
         JsonNode now = ExportChecks.assertWeightsFit(ExportChecks.download(page, "#export-weights"), CnnLinks.DEFAULTS.experiment());
         String pausedAt = page.locator("#cnn-epoch").innerText();
-        int epochsDone = Integer.parseInt(pausedAt.replaceAll("^Epoch (\\d+) of.*", "$1")) - 1;
+        // "Epoch 2 of 50 · batch 37 of 200": one epoch done; paused at an epoch's end ("batch 200 of 200"): two
+        java.util.regex.Matcher at = java.util.regex.Pattern.compile("^Epoch (\\d+) of \\d+ · batch (\\d+) of (\\d+)").matcher(pausedAt);
+        assertTrue(at.find(), pausedAt);
+        int epochsDone = Integer.parseInt(at.group(1)) - (at.group(2).equals(at.group(3)) ? 0 : 1);
         assertEquals(String.valueOf(epochsDone), now.get("__metadata__").get("epoch").asText(), "paused at: " + pausedAt);
         page.click("#export-close");
         String epoch = page.locator("#cnn-epoch").innerText();
