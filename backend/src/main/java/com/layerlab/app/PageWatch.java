@@ -17,10 +17,10 @@ import org.springframework.stereotype.Service;
 
 /**
  * Which pages are still there. A page that closes tells the server (Vaadin's unload beacon; its
- * components then detach), but a killed browser, a laptop that sleeps or a lost network says nothing,
- * and Vaadin ignores a beacon that overtakes a request still in flight (a Step or an export clicked as
- * the page closes: the beacon's message id is not the one expected). Such a page stays attached in its
- * session until the session expires, or until another request of the same session finds it silent;
+ * components then detach), but a killed browser, a laptop that sleeps or a lost network says nothing
+ * (a paused CNN run of such a page waited in TrainingThread.await until its session expired). Such a
+ * page stays attached in its session until the session expires, or until another request of the same
+ * session finds it silent;
  * when the browser is gone no such request comes. So this watch does not wait for one: every page sends
  * a heartbeat ({@code vaadin.heartbeatInterval}), and a page whose last heartbeat is older than
  * {@code layerlab.page.timeout-seconds} is gone: its watchers are told, and its UI is closed as Vaadin
