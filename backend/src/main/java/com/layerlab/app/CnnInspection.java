@@ -178,6 +178,12 @@ public final class CnnInspection {
      * a broken layer, an input or output that does not fit the data, or one of the server's limits.
      */
     public static String trainProblem(Experiment e, Result r, DataInfo data, CnnLimits limits) {
+        String before = problemBeforeMemory(e, r, data, limits);
+        return before != null ? before : memoryProblem(e, limits);
+    }
+
+    /** The checks that come first: the memory estimate needs a model, data and batch size that are right. */
+    private static String problemBeforeMemory(Experiment e, Result r, DataInfo data, CnnLimits limits) {
         if (!r.ok()) {
             return r.problem();
         }
@@ -217,7 +223,7 @@ public final class CnnInspection {
                 || e.data().batchSize() > limits.maxBatchSize()) {
             return "The batch size must be from 1 to " + limits.maxBatchSize() + ".";
         }
-        return memoryProblem(e, limits);
+        return null;
     }
 
     /**
@@ -235,7 +241,35 @@ public final class CnnInspection {
         if (m.bytes() <= limits.maxMemoryBytes()) {
             return null;
         }
+        // the test images are evaluated a fixed number at a time: there a smaller batch size does not help
+        boolean training = m.activationBytes() >= m.evaluationBytes();
         return "Training this model needs " + m.describe() + ". This server trains models of at most "
-                + MemoryEstimate.size(limits.maxMemoryBytes()) + ": use fewer channels, pool earlier or a smaller batch size.";
+                + MemoryEstimate.size(limits.maxMemoryBytes()) + ": use fewer channels"
+                + (training ? ", pool earlier or a smaller batch size." : " or pool earlier.");
+    }
+
+    /**
+     * The layer to mark when the model is over the memory bound: the one with the largest output, with
+     * what to do there. Null when the model fits, or is refused for another reason first.
+     */
+    public static LayerNote memoryNote(Experiment e, Result r, DataInfo data, CnnLimits limits) {
+        if (problemBeforeMemory(e, r, data, limits) != null) {
+            return null;
+        }
+        try {
+            MemoryEstimate m = Models.memoryEstimate(e);
+            if (m.bytes() <= limits.maxMemoryBytes()) {
+                return null;
+            }
+            return new LayerNote(m.biggest().index(), "Its output " + shape(m.biggest().outputShape())
+                    + " is the largest: the model needs about " + MemoryEstimate.size(m.bytes()) + " to train, more than "
+                    + "the server's " + MemoryEstimate.size(limits.maxMemoryBytes()) + ". Use fewer channels here.");
+        } catch (ExperimentException ex) {
+            return null;
+        }
+    }
+
+    /** A message for one layer of the editor. */
+    public record LayerNote(int index, String text) {
     }
 }

@@ -66,8 +66,16 @@ class CnnInspectionTest {
         assertNotNull(problem);
         assertTrue(problem.startsWith("Training this model needs about ") && problem.contains("GiB")
                 && problem.contains("the biggest layer, model[0] (Conv2d) with output [6000, 32, 32], takes ")
-                && problem.endsWith("This server trains models of at most 512 MiB: use fewer channels, pool earlier or a "
-                + "smaller batch size."), problem);
+                && problem.endsWith("This server trains models of at most 512 MiB: use fewer channels or pool earlier."),
+                problem);
+        // evaluating 250 test images at a time takes most of it: a smaller batch size would not help, and is not advised
+        assertTrue(problem.contains("most of it to evaluate in batches of 250"), problem);
+        // the layer editor marks the layer whose output is the largest
+        CnnInspection.LayerNote note = CnnInspection.memoryNote(e, r, shapes, CnnLimits.DEFAULT);
+        assertEquals(0, note.index());
+        assertTrue(note.text().startsWith("Its output [6000, 32, 32] is the largest: the model needs about ")
+                && note.text().endsWith("more than the server's 512 MiB. Use fewer channels here."), note.text());
+        assertNull(CnnInspection.memoryNote(wide(16), CnnInspection.inspect(wide(16)), shapes, CnnLimits.DEFAULT));
         // the bound is the server's setting: 16 channels fit it, and the bound can be raised
         assertNull(CnnInspection.trainProblem(wide(16), CnnInspection.inspect(wide(16)), shapes, CnnLimits.DEFAULT));
         CnnLimits roomy = new CnnLimits(2_000_000, 20_000, 50, 512, 64L << 30, 32L << 20, 4, CnnLimits.DEFAULT.frameInterval());

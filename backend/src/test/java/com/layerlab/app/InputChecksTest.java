@@ -49,6 +49,25 @@ class InputChecksTest extends BrowserTestBase {
     }
 
     @Test
+    void aLayerWhoseOutputTakesTooMuchMemoryIsMarkedBeforeTraining() {
+        open("cnn");
+        page.waitForSelector("#cnn-layer-0");
+        // 6,000 channels of LeNet's first convolution: few parameters (the second convolution cut to one
+        // channel keeps the model under the parameter limit), gigabytes of feature maps
+        page.locator("#cnn-layer-3-out_channels input").fill("1");
+        page.locator("#cnn-layer-3-out_channels input").press("Tab");
+        page.waitForFunction("() => document.querySelector('#cnn-layer-3').textContent.includes('[1, 10, 10]')");
+        page.locator("#cnn-layer-0-out_channels input").fill("6000");
+        page.locator("#cnn-layer-0-out_channels input").press("Tab");
+        page.waitForFunction("() => document.querySelector('#cnn-layer-0').classList.contains('broken')");
+        String note = page.locator("#cnn-layer-0 .cnn-layer-error").innerText();
+        assertTrue(note.startsWith("Its output [6000, 28, 28] is the largest: the model needs about ")
+                && note.endsWith("Use fewer channels here."), note);
+        assertTrue(page.locator("#cnn-train").isDisabled());
+        screenshot(page, "cnn-memory-bound");
+    }
+
+    @Test
     void anImageNumberPastTheEndSaysSoAndWhichImageIsShown() {
         open("convolution");
         page.locator("#conv-image-index input").waitFor();

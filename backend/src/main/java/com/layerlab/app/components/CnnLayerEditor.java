@@ -164,6 +164,13 @@ public class CnnLayerEditor extends Div {
         total.setClassName("broken", !r.ok());
     }
 
+    /** Marks a layer whose shapes are fine but that the server cannot train (its memory), with why. */
+    public void markLayer(CnnInspection.LayerNote note) {
+        if (note != null && note.index() < rows.size()) {
+            rows.get(note.index()).mark(note.text());
+        }
+    }
+
     private void rebuild() {
         rowBox.removeAll();
         rows.clear();
@@ -287,6 +294,12 @@ public class CnnLayerEditor extends Div {
                 }
             });
             return t;
+        }
+
+        void mark(String text) {
+            setClassName("broken", true);
+            error.setVisible(true);
+            error.setText(text);
         }
 
         void show(CnnInspection.Row info) {

@@ -771,6 +771,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         inspection = CnnInspection.inspect(e);
         editor.show(inspection);
         trainProblem = CnnInspection.trainProblem(e, inspection, dataInfo, limits);
+        editor.markLayer(CnnInspection.memoryNote(e, inspection, dataInfo, limits));
         if (dataInfo == null && dataError != null && inspection.ok()) {
             trainProblem = "The data set cannot be loaded: " + dataError;
         }
