@@ -1,5 +1,6 @@
 package com.layerlab.app;
 
+import com.layerlab.app.lab.ShareLinks;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,5 +1,6 @@
 package com.layerlab.app;
 
+import com.layerlab.app.lab.CnnDataService;
 import jakarta.servlet.MultipartConfigElement;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;

@@ -3,6 +3,10 @@ package com.layerlab.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.layerlab.app.lab.CnnLinks;
+import com.layerlab.app.lab.CnnPresets;
+import com.layerlab.app.ui.CnnTrainingService;
+import com.layerlab.app.ui.LiveTrainingService;
 import com.layerlab.engine.experiment.Experiment;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;

@@ -1,0 +1,212 @@
+package com.layerlab.app.lab;
+
+import com.layerlab.datasets.Cifar10;
+import com.layerlab.datasets.ImageDataException;
+import com.layerlab.datasets.ImageFolders;
+import com.layerlab.datasets.ImageSet;
+import com.layerlab.datasets.ImageSets;
+import com.layerlab.engine.data.DataLoader;
+import com.layerlab.engine.data.ImageDataset;
+import com.layerlab.engine.experiment.DataSets;
+import com.layerlab.engine.experiment.DataSpec;
+import com.layerlab.engine.experiment.ExperimentException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+/**
+ * The image data sets the CNN lab offers: the built-in ones, CIFAR-10 when its files are in the data
+ * folder, and the folder sets users upload as zips. Loaded sets are kept for a while (the page reloads
+ * the same set on every setting change); uploads are checked whole by {@link ImageFolders} before
+ * anything is stored.
+ */
+@Service
+public class CnnDataService {
+
+    /** A set the lab offers: its id and its menu name. */
+    public record Choice(String id, String label) {
+    }
+
+    private record Key(String id, Map<String, Object> options, long seed) {
+    }
+
+    private static final int CACHED = 3;
+    /** How messages name the data folder. */
+    static final String DATA_FOLDER = "<data folder>";
+
+    private final Path dataDir;
+    private final CnnLimits limits;
+    private final Map<Key, ImageSet> cache = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, ImageSet> eldest) {
+            return size() > CACHED;
+        }
+    };
+
+    @Autowired
+    public CnnDataService(@Value("${layerlab.data.dir:}") String dataDir,
+                          @Value("${layerlab.cnn.max-params:2000000}") long maxParams,
+                          @Value("${layerlab.cnn.max-images:20000}") int maxImages,
+                          @Value("${layerlab.cnn.max-epochs:50}") int maxEpochs,
+                          @Value("${layerlab.cnn.max-batch-size:512}") int maxBatchSize,
+                          @Value("${layerlab.cnn.max-batch-memory-mb:512}") int maxBatchMemoryMb,
+                          @Value("${layerlab.cnn.max-upload-mb:32}") int maxUploadMb,
+                          @Value("${layerlab.cnn.max-sessions:4}") int maxSessions,
+                          @Value("${layerlab.cnn.frame-interval-ms:100}") int frameIntervalMs) {
+        this(dataDir == null || dataDir.isBlank() ? ImageSets.defaultDataDir() : Path.of(dataDir).toAbsolutePath().normalize(),
+                new CnnLimits(maxParams, maxImages, maxEpochs, maxBatchSize, (long) maxBatchMemoryMb << 20,
+                        (long) maxUploadMb << 20, maxSessions,
+                        java.time.Duration.ofMillis(frameIntervalMs)));
+        LoggerFactory.getLogger(CnnDataService.class).info("Data folder: {} (CIFAR-10 in cifar10/, uploaded image sets "
+                + "in folders/)", this.dataDir);
+    }
+
+    public CnnDataService(Path dataDir, CnnLimits limits) {
+        this.dataDir = Objects.requireNonNull(dataDir);
+        this.limits = Objects.requireNonNull(limits);
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public CnnLimits limits() {
+        return limits;
+    }
+
+    public boolean cifar10Present() {
+        return Cifar10.isPresent(dataDir);
+    }
+
+    /** The sets to choose from, in menu order. */
+    public List<Choice> choices() {
+        List<Choice> c = new ArrayList<>();
+        c.add(new Choice(ImageSets.MNIST, "MNIST digits (1x28x28)"));
+        c.add(new Choice(ImageSets.FASHION_MNIST, "Fashion-MNIST (1x28x28)"));
+        c.add(new Choice(ImageSets.SHAPES, "Shapes, generated (3x32x32)"));
+        if (cifar10Present()) {
+            c.add(new Choice(ImageSets.CIFAR10, "CIFAR-10 (3x32x32)"));
+        }
+        for (String name : ImageFolders.list(dataDir)) {
+            c.add(new Choice(ImageFolders.PREFIX + name, "Uploaded: " + name));
+        }
+        return c;
+    }
+
+    /** The menu name of a set (its id when it is not offered here). */
+    public String label(String id) {
+        return choices().stream().filter(c -> c.id().equals(id)).map(Choice::label).findFirst().orElse(id);
+    }
+
+    /**
+     * The set as the experiment's data section describes it ({@code options}; {@code seed} generates
+     * shapes).
+     *
+     * @throws ExperimentException naming the data set or option, with a message for the user
+     */
+    public ImageSet load(DataSpec data, long seed) {
+        Key key = new Key(data.dataset(), new LinkedHashMap<>(data.options()),
+                ImageSets.SHAPES.equals(data.dataset()) ? seed : 0);
+        synchronized (cache) {
+            ImageSet hit = cache.get(key);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        ImageSet set;
+        try {
+            set = DataSets.load(data, seed, dataDir);
+        } catch (ExperimentException e) {
+            throw new ExperimentException(withoutServerPath(e.getMessage()), e);
+        }
+        synchronized (cache) {
+            cache.put(key, set);
+        }
+        return set;
+    }
+
+    /** What the training check needs to know of the set. */
+    public CnnInspection.DataInfo info(DataSpec data, long seed) {
+        ImageSet s = load(data, seed);
+        return new CnnInspection.DataInfo(data.dataset(), s.size(), s.classes(), s.shape());
+    }
+
+    /**
+     * The images of the first batch of epoch 0, as a DataLoader with the experiment's batch size,
+     * shuffle and seed deals them from the whole set (at most {@code max}).
+     */
+    public static int[] firstBatch(ImageSet set, DataSpec data, long seed, int max) {
+        DataLoader loader = new DataLoader(new ImageDataset(set), Math.max(1, data.batchSize()), data.shuffle(), false, seed);
+        int[] order = loader.order(0);
+        return Arrays.copyOf(order, Math.min(Math.min(max, data.batchSize()), order.length));
+    }
+
+    /**
+     * Stores an uploaded zip as a folder set named {@code name}, or, when a set of that name exists,
+     * {@code name-2}, {@code name-3}, ...: uploads have no owner yet, so one visitor's upload must never
+     * replace another's set. Two uploads racing for the same free name: the second is refused.
+     *
+     * @throws ImageDataException with a message for the user; nothing is stored then
+     */
+    public ImageFolders.Imported importZip(InputStream zip, String name) {
+        ImageFolders.Limits d = ImageFolders.Limits.DEFAULT;
+        ImageFolders.Limits l = new ImageFolders.Limits(Math.min(d.maxArchiveBytes(), limits.maxUploadBytes()),
+                d.maxUnpackedBytes(), d.maxEntries(), Math.min(d.maxImages(), limits.maxImages()), d.maxWidth(),
+                d.maxHeight(), d.maxPixelBytes());
+        ImageFolders.Imported imported;
+        try {
+            imported = ImageFolders.importZip(zip, freeName(name), dataDir, l, false);
+        } catch (ImageDataException e) {
+            throw new ImageDataException(withoutServerPath(e.getMessage()), e);
+        }
+        synchronized (cache) {
+            cache.keySet().removeIf(k -> k.id().equals(imported.id()));
+        }
+        return imported;
+    }
+
+    /** {@code name}, or the first of {@code name-2}, {@code name-3}, ... that no stored set has. */
+    String freeName(String name) {
+        if (!ImageFolders.isValidName(name) || !Files.exists(ImageFolders.folder(name, dataDir))) {
+            return name; // an invalid name is refused by the import, with its message
+        }
+        for (int n = 2; ; n++) {
+            String suffix = "-" + n;
+            String base = name.length() + suffix.length() > ImageFolders.MAX_NAME_LENGTH
+                    ? name.substring(0, ImageFolders.MAX_NAME_LENGTH - suffix.length()) : name;
+            if (!Files.exists(ImageFolders.folder(base + suffix, dataDir))) {
+                return base + suffix;
+            }
+        }
+    }
+
+    /**
+     * A data message for the page, with the server's data folder named as such: where a file should go
+     * is said relative to it ({@code <data folder>/cifar10}), and the server's own paths stay private.
+     */
+    String withoutServerPath(String message) {
+        return message == null ? null : message.replace(dataDir.toString(), DATA_FOLDER);
+    }
+
+    /** A name for an uploaded file's set: its base name with only the characters set names allow. */
+    public static String folderName(String fileName) {
+        String base = fileName == null ? "" : fileName.replaceAll("(?i)\\.zip$", "");
+        int slash = Math.max(base.lastIndexOf('/'), base.lastIndexOf('\\'));
+        base = base.substring(slash + 1).replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[^A-Za-z0-9]+", "");
+        if (base.length() > ImageFolders.MAX_NAME_LENGTH) {
+            base = base.substring(0, ImageFolders.MAX_NAME_LENGTH);
+        }
+        return base.isEmpty() ? "upload" : base.toLowerCase(Locale.ROOT);
+    }
+}

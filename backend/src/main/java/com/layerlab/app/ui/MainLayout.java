@@ -1,0 +1,92 @@
+package com.layerlab.app.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Header;
+import com.vaadin.flow.component.html.Nav;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.router.AfterNavigationEvent;
+import com.vaadin.flow.router.AfterNavigationObserver;
+import com.vaadin.flow.router.RouterLayout;
+import java.util.List;
+
+/**
+ * The frame around every page: the LayerLab name and the navigation between the views. On a narrow
+ * screen the stylesheet hides the navigation behind the menu button, which opens and closes it.
+ */
+public class MainLayout extends Div implements RouterLayout, AfterNavigationObserver {
+
+    private final Div content = new Div();
+    private final Header header = new Header();
+    private final Button menu = new Button(VaadinIcon.MENU.create());
+    private final List<Anchor> links;
+
+    public MainLayout() {
+        addClassName("ll-app");
+        header.addClassName("ll-header");
+        Div brand = new Div();
+        brand.addClassName("ll-brand");
+        Span mark = new Span();
+        mark.addClassName("ll-logo");
+        Span name = new Span("LayerLab");
+        name.addClassName("ll-name");
+        Span tagline = new Span("Neural networks you can watch learn");
+        tagline.addClassName("ll-tagline");
+        brand.add(mark, name, tagline);
+
+        Anchor playground = link("", "Playground");
+        Anchor compare = link("compare", "Compare activations");
+        Anchor cnn = link("cnn", "CNN lab");
+        Anchor convolution = link("convolution", "Convolution");
+        links = List.of(playground, compare, cnn, convolution);
+        Nav nav = new Nav(playground, compare, cnn, convolution);
+        nav.addClassName("ll-nav");
+        nav.setId("ll-nav");
+        menu.setId("ll-menu");
+        menu.addClassName("ll-menu");
+        menu.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ICON);
+        menu.setAriaLabel("Menu");
+        menu.getElement().setAttribute("aria-controls", "ll-nav");
+        menu.addClickListener(e -> showMenu(!header.hasClassName("ll-menu-open")));
+        showMenu(false);
+        header.add(brand, menu, nav);
+
+        content.addClassName("ll-content");
+        add(header, content);
+    }
+
+    private void showMenu(boolean open) {
+        header.setClassName("ll-menu-open", open);
+        menu.getElement().setAttribute("aria-expanded", String.valueOf(open));
+    }
+
+    private static Anchor link(String href, String text) {
+        Anchor a = new Anchor(href, text);
+        // navigate inside the page (no reload), like RouterLink, without a compile-time tie to the target view
+        a.getElement().setAttribute("router-link", true);
+        a.getElement().setAttribute("data-path", href);
+        return a;
+    }
+
+    @Override
+    public void showRouterLayoutContent(com.vaadin.flow.component.HasElement view) {
+        content.getElement().removeAllChildren();
+        if (view != null) {
+            content.getElement().appendChild(view.getElement());
+        }
+    }
+
+    @Override
+    public void afterNavigation(AfterNavigationEvent event) {
+        String path = event.getLocation().getPath();
+        for (Anchor a : links) {
+            boolean active = a.getElement().getAttribute("data-path").equals(path);
+            a.getElement().setAttribute("aria-current", active ? "page" : "false");
+            a.setClassName("active", active);
+        }
+        showMenu(false);
+    }
+}

@@ -1,0 +1,566 @@
+package com.layerlab.app.ui.compare;
+
+import com.layerlab.app.lab.CompareActivation;
+import com.layerlab.app.lab.CompareCaptions;
+import com.layerlab.app.lab.CompareLinks;
+import com.layerlab.app.lab.CompareStats;
+import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.lab.ShareLinks;
+import com.layerlab.app.training.LiveTraining;
+import com.layerlab.app.ui.Downloads;
+import com.layerlab.app.ui.LiveTrainingService;
+import com.layerlab.app.ui.MainLayout;
+import com.layerlab.app.ui.components.GradientChart;
+import com.layerlab.app.ui.components.HeatMap;
+import com.layerlab.app.ui.components.LossChart;
+import com.layerlab.app.ui.components.RunSnapshot;
+import com.layerlab.datasets.Points2D;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.train.EpochStats;
+import com.layerlab.engine.train.TrainingRun;
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.CheckboxGroup;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.stream.IntStream;
+
+/**
+ * The same network, data and starting weights trained with two or more activations side by side,
+ * stepping together: one decision boundary per activation, the loss curves on one chart, and the
+ * gradient size per layer, so that dead neurons, saturation and vanishing gradients can be seen.
+ */
+@Route(value = CompareLinks.ROUTE, layout = MainLayout.class)
+@PageTitle("Compare activations | LayerLab")
+public class CompareView extends Div implements BeforeEnterObserver {
+
+    private static final int GRID = 64;
+    private static final int MAP_PX = 240;
+    private static final List<Integer> DASH = List.of(6, 4);
+    private static final List<String> DATASETS = List.of("circle", "xor", "gauss", "spiral", "plane", "multi-gauss");
+
+    /** What the page draws of one run, made on the training thread. */
+    private record Item(Experiment experiment, CompareActivation activation, RunSnapshot snapshot, CompareStats stats, String trainPoints,
+                        double regressionScale) {
+    }
+
+    private final LiveTrainingService service;
+
+    private CompareLinks.State state = CompareLinks.DEFAULTS;
+    private LiveTraining<List<Item>> training;
+    /** The training whose TensorBoard files a download gets (read on the download's request thread). */
+    private volatile LiveTraining<List<Item>> logged;
+    private final Anchor logsLink = new Anchor();
+    private int lastEpoch = -1;
+
+    private final Div error = new Div();
+    private final Select<String> dataset = new Select<>();
+    private final Select<Integer> noise = new Select<>();
+    private final Select<Integer> layers = new Select<>();
+    private final Select<Integer> neurons = new Select<>();
+    private final Select<Double> learningRate = new Select<>();
+    private final CheckboxGroup<CompareActivation> activations = new CheckboxGroup<>();
+    private final Span shape = new Span();
+    private final Button play = new Button("Play");
+    private final Button step = new Button("Step");
+    private final Button reset = new Button("Reset");
+    private final Span epoch = new Span("Epoch 0");
+    private final Span status = new Span();
+    private final Anchor shareLink = new Anchor();
+    private final Button copyLink = new Button("Copy link");
+    private final Div cards = new Div();
+    private final Map<CompareActivation, Card> cardByActivation = new LinkedHashMap<>();
+    private final LossChart lossChart = new LossChart();
+    private final GradientChart gradientChart = new GradientChart();
+    private boolean playing;
+
+    public CompareView(LiveTrainingService service) {
+        this.service = service;
+        setId("compare-view");
+        getStyle().set("padding", "var(--lumo-space-m)").set("max-width", "1400px").set("margin", "0 auto");
+
+        H2 title = new H2("Compare activations");
+        title.getStyle().set("margin", "0 0 var(--lumo-space-xs) 0");
+        Paragraph intro = new Paragraph("The same network, data and starting weights, trained side by side with "
+                + "different activations in every hidden layer. Watch the boundaries, the losses, and how much "
+                + "gradient reaches each layer.");
+        intro.getStyle().set("margin", "0 0 var(--lumo-space-s) 0").set("color", "var(--lumo-secondary-text-color)");
+
+        error.setId("compare-link-error");
+        error.addClassName("ll-link-error");
+        error.getElement().setAttribute("role", "alert");
+        error.getStyle().set("background", "var(--lumo-error-color-10pct)").set("color", "var(--lumo-error-text-color)")
+                .set("padding", "var(--lumo-space-s) var(--lumo-space-m)").set("border-radius", "var(--lumo-border-radius-m)")
+                .set("margin-bottom", "var(--lumo-space-s)");
+        error.setVisible(false);
+
+        cards.setId("compare-cards");
+        cards.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-m)")
+                .set("flex", "0 1 auto").set("align-items", "flex-start");
+        // boundaries on the left, the two charts beside them where the window is wide enough, else below
+        Div main = new Div(cards, charts());
+        main.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-l)")
+                .set("margin-top", "var(--lumo-space-m)").set("align-items", "flex-start");
+        add(title, intro, error, controls(), transport(), main);
+    }
+
+    // ---- layout ------------------------------------------------------------------------------------
+
+    private Div controls() {
+        dataset.setId("compare-dataset");
+        dataset.setLabel("Data");
+        dataset.setItems(DATASETS);
+        dataset.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                boolean regression = PlaygroundSettings.REGRESSION_SETS.contains(e.getValue());
+                changeSettings(state.settings().toBuilder()
+                        .problem(regression ? PlaygroundSettings.REGRESSION : PlaygroundSettings.CLASSIFICATION)
+                        .dataset(e.getValue()).build());
+            }
+        });
+
+        noise.setId("compare-noise");
+        noise.setLabel("Noise %");
+        noise.setItems(IntStream.rangeClosed(0, 10).map(i -> i * 5).boxed().toList());
+        noise.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                changeSettings(state.settings().toBuilder().noise(e.getValue()).build());
+            }
+        });
+
+        layers.setId("compare-layers");
+        layers.setLabel("Hidden layers");
+        layers.setItems(IntStream.rangeClosed(0, PlaygroundSettings.MAX_LAYERS).boxed().toList());
+        layers.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                List<Integer> widths = new ArrayList<>(state.settings().hiddenLayers());
+                int width = widths.isEmpty() ? neuronsOrDefault() : widths.get(widths.size() - 1);
+                while (widths.size() < e.getValue()) {
+                    widths.add(width);
+                }
+                while (widths.size() > e.getValue()) {
+                    widths.remove(widths.size() - 1);
+                }
+                changeSettings(state.settings().toBuilder().hiddenLayers(widths).build());
+            }
+        });
+
+        neurons.setId("compare-neurons");
+        neurons.setLabel("Neurons per layer");
+        neurons.setItems(IntStream.rangeClosed(1, PlaygroundSettings.MAX_NEURONS).boxed().toList());
+        neurons.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                List<Integer> widths = state.settings().hiddenLayers().stream().map(w -> e.getValue()).toList();
+                changeSettings(state.settings().toBuilder().hiddenLayers(widths).build());
+            }
+        });
+
+        learningRate.setId("compare-learning-rate");
+        learningRate.setLabel("Learning rate");
+        learningRate.setItems(PlaygroundSettings.LEARNING_RATES);
+        learningRate.setItemLabelGenerator(PlaygroundSettings::formatRate);
+        learningRate.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                state = new CompareLinks.State(state.settings().toBuilder().learningRate(e.getValue()).build(),
+                        state.activations());
+                if (training != null) {
+                    training.setLearningRate(state.settings().learningRate());
+                }
+                showLink();
+            }
+        });
+
+        activations.setId("compare-activations");
+        activations.setLabel("Activations to compare (two or more)");
+        activations.setItems(CompareActivation.values());
+        activations.setItemLabelGenerator(CompareActivation::layerType);
+        activations.addValueChangeListener(e -> {
+            if (!e.isFromClient()) {
+                return;
+            }
+            if (e.getValue().size() < 2) {
+                activations.setValue(e.getOldValue());
+                Notification.show("Pick at least two activations to compare.", 3000, Notification.Position.MIDDLE);
+                return;
+            }
+            state = new CompareLinks.State(state.settings(), new ArrayList<>(e.getValue()));
+            lockLastTwo();
+            rebuildRuns();
+        });
+
+        for (Select<?> s : List.of(dataset, noise, layers, neurons, learningRate)) {
+            s.setWidth("9.5em");
+        }
+        shape.setId("compare-shape");
+        shape.getStyle().set("align-self", "end").set("padding-bottom", "0.6em").set("color", "var(--lumo-secondary-text-color)")
+                .set("font-size", "var(--lumo-font-size-s)");
+
+        Div row = new Div(dataset, noise, layers, neurons, learningRate, shape);
+        row.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-m)");
+        Div box = new Div(row, activations);
+        box.getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "var(--lumo-space-xs)");
+        return box;
+    }
+
+    private Div transport() {
+        play.setId("compare-play");
+        play.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        play.addClickListener(e -> {
+            if (training != null) {
+                if (playing) {
+                    training.pause();
+                } else {
+                    training.play();
+                }
+            }
+        });
+        step.setId("compare-step");
+        step.addClickListener(e -> {
+            if (training != null) {
+                training.step();
+            }
+        });
+        reset.setId("compare-reset");
+        reset.getElement().setAttribute("title", "Start again from the same starting weights");
+        reset.addClickListener(e -> {
+            if (training != null) {
+                training.reset();
+            }
+        });
+        epoch.setId("compare-epoch");
+        epoch.getStyle().set("font-size", "var(--lumo-font-size-l)").set("font-weight", "600")
+                .set("font-variant-numeric", "tabular-nums").set("min-width", "7em");
+        status.setId("compare-status");
+        status.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)");
+
+        shareLink.setId("compare-share-link");
+        shareLink.setText("Link to this comparison");
+        shareLink.getStyle().set("font-size", "var(--lumo-font-size-s)");
+        copyLink.setId("compare-copy-link");
+        copyLink.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        copyLink.addClickListener(e -> getElement().executeJs(
+                "const url = new URL($0, document.baseURI).href;"
+                + "return (navigator.clipboard ? navigator.clipboard.writeText(url) : Promise.reject())"
+                + ".then(() => true, () => false);", CompareLinks.location(state))
+                .then(Boolean.class, ok -> Notification.show(Boolean.TRUE.equals(ok)
+                        ? "Link copied: whoever opens it sees this comparison from the same start."
+                        : "Copying was not allowed here: use \"Link to this comparison\" instead.", 3000,
+                        Notification.Position.BOTTOM_START)));
+
+        Div spacer = new Div();
+        spacer.getStyle().set("flex", "1");
+        logsLink.setId("compare-logs");
+        logsLink.setText("TensorBoard logs");
+        logsLink.setHref(Downloads.logsZip(() -> logged, "layerlab-compare-logs.zip"));
+        logsLink.getElement().setAttribute("title", "Every run of this comparison as TensorBoard event files: "
+                + "unzip, then tensorboard --logdir <folder>");
+        logsLink.getStyle().set("font-size", "var(--lumo-font-size-s)");
+        logsLink.setVisible(false);
+        Div row = new Div(play, step, reset, epoch, status, spacer, logsLink, shareLink, copyLink);
+        row.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("align-items", "center")
+                .set("gap", "var(--lumo-space-s)").set("margin-top", "var(--lumo-space-s)");
+        return row;
+    }
+
+    private Div charts() {
+        lossChart.setId("compare-loss-chart");
+        lossChart.setHeightPx(200);
+        lossChart.setYLabel("loss");
+        gradientChart.setId("compare-gradient-chart");
+        gradientChart.setChartHeight(190);
+
+        Div loss = section("Loss (solid: train, dashed: test)", lossChart);
+        Div grad = section("Gradient size per layer, mean |dL/dW| over the last epoch (log scale)", gradientChart);
+        Paragraph hint = new Paragraph("Each bar is how strongly the loss pulls on one layer's weights. "
+                + "Bars that shrink towards the input (left) are a vanishing gradient: those layers learn slowly.");
+        hint.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)")
+                .set("margin", "var(--lumo-space-xs) 0 0 0");
+        grad.add(hint);
+        Div column = new Div(loss, grad);
+        column.getStyle().set("flex", "1 1 420px").set("min-width", "320px").set("display", "flex")
+                .set("flex-direction", "column").set("gap", "var(--lumo-space-m)");
+        return column;
+    }
+
+    private static Div section(String heading, Component body) {
+        Span h = new Span(heading);
+        h.getStyle().set("font-weight", "600").set("font-size", "var(--lumo-font-size-s)");
+        Div d = new Div(h, body);
+        d.getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "var(--lumo-space-xs)");
+        return d;
+    }
+
+    /** One activation's boundary, numbers and caption. */
+    private static final class Card extends Div {
+        final HeatMap map = new HeatMap(MAP_PX);
+        final Span numbers = new Span();
+        final Span range = new Span();
+        final Span live = new Span();
+        String points;
+        int mode = -1;
+
+        Card(CompareActivation a) {
+            setId("compare-card-" + a.key());
+            addClassName("compare-card");
+            getElement().setAttribute("data-activation", a.layerType());
+            getStyle().set("flex", "0 1 " + (MAP_PX + 24) + "px").set("padding", "var(--lumo-space-s)")
+                    .set("border", "1px solid var(--lumo-contrast-10pct)").set("border-radius", "var(--lumo-border-radius-l)")
+                    .set("border-top", "4px solid " + a.color()).set("display", "flex").set("flex-direction", "column")
+                    .set("gap", "var(--lumo-space-xs)");
+            Span name = new Span(a.layerType());
+            name.getStyle().set("font-weight", "700").set("color", a.color()).set("font-size", "var(--lumo-font-size-l)");
+            numbers.addClassName("compare-numbers");
+            numbers.getStyle().set("font-size", "var(--lumo-font-size-s)").set("font-variant-numeric", "tabular-nums");
+            range.addClassName("compare-range");
+            range.getStyle().set("font-size", "var(--lumo-font-size-s)").set("font-weight", "600");
+            live.addClassName("compare-caption");
+            live.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+            Div caption = new Div(range, live);
+            caption.getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "2px");
+            add(name, map, numbers, caption);
+        }
+
+        void show(Item item, int epoch) {
+            RunSnapshot s = item.snapshot();
+            int newMode = s.channels() > 1 ? 2 : item.regressionScale() > 0 ? 1 : 0;
+            if (newMode != mode) {
+                mode = newMode;
+                if (mode == 2) {
+                    map.setClasses();
+                } else if (mode == 1) {
+                    map.setRegression(item.regressionScale());
+                } else {
+                    map.setBinary();
+                }
+            }
+            map.setGrid(s.gridN(), s.channels(), s.output());
+            if (!item.trainPoints().equals(points)) {
+                points = item.trainPoints();
+                map.setTrainPoints(points);
+            }
+            EpochStats st = s.stats();
+            StringBuilder sb = new StringBuilder("Epoch ").append(epoch);
+            if (st != null) {
+                sb.append(" \u00b7 train loss ").append(loss(st.trainLoss())).append(" \u00b7 test loss ").append(loss(st.testLoss()));
+                if (st.testAccuracy() != null) {
+                    sb.append(String.format(Locale.ROOT, " \u00b7 test acc. %.0f%%", st.testAccuracy() * 100));
+                }
+            }
+            numbers.setText(sb.toString());
+            CompareCaptions.Caption c = CompareCaptions.caption(item.activation(), item.stats());
+            range.setText(c.range());
+            live.setText(c.live());
+        }
+    }
+
+    private static String loss(double v) {
+        if (!Double.isFinite(v)) {
+            return "\u2013";
+        }
+        // a regression can reach losses that three decimals would show as 0.000
+        return String.format(Locale.ROOT, v == 0 || Math.abs(v) >= 0.01 ? "%.3f" : "%.1e", v);
+    }
+
+    // ---- state -------------------------------------------------------------------------------------
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        ShareLinks.Parsed<CompareLinks.State> parsed = CompareLinks.parse(event.getLocation().getQueryParameters().getParameters());
+        state = parsed.value();
+        if (parsed.ok()) {
+            error.setVisible(false);
+        } else {
+            error.setText(parsed.error() + " Showing the default comparison instead.");
+            error.setVisible(true);
+        }
+        showControls();
+        rebuildCards();
+        if (training != null) {
+            // the same page opened again with other parameters
+            showLink();
+            lastEpoch = -1;
+            training.load(state.experiments());
+        }
+    }
+
+    @Override
+    protected void onAttach(AttachEvent attachEvent) {
+        super.onAttach(attachEvent);
+        showLink();
+        if (training == null) {
+            lastEpoch = -1;
+            training = service.start(this, state.experiments(), CompareView::snapshot, this::onFrame);
+            logged = training;
+            logsLink.setVisible(training.logDir() != null);
+        }
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detachEvent) {
+        // the service ends the training thread when this view detaches
+        training = null;
+        super.onDetach(detachEvent);
+    }
+
+    private int neuronsOrDefault() {
+        return neurons.getValue() == null ? 4 : neurons.getValue();
+    }
+
+    private void changeSettings(PlaygroundSettings settings) {
+        state = new CompareLinks.State(settings, state.activations());
+        showControls();
+        rebuildRuns();
+    }
+
+    /** New runs for the current state from epoch 0, playing on if they were playing (as the playground does). */
+    private void rebuildRuns() {
+        error.setVisible(false);
+        rebuildCards();
+        showLink();
+        if (training != null) {
+            lastEpoch = -1;
+            training.load(state.experiments(), true);
+        }
+    }
+
+    private void showControls() {
+        PlaygroundSettings s = state.settings();
+        dataset.setValue(s.dataset());
+        noise.setValue(s.noise());
+        layers.setValue(s.hiddenLayers().size());
+        neurons.setValue(s.hiddenLayers().isEmpty() ? 4 : s.hiddenLayers().get(0));
+        neurons.setEnabled(!s.hiddenLayers().isEmpty());
+        learningRate.setValue(s.learningRate());
+        activations.setValue(new LinkedHashSet<>(state.activations()));
+        lockLastTwo();
+        List<String> widths = new ArrayList<>();
+        widths.add(String.valueOf(s.features().size()));
+        s.hiddenLayers().forEach(w -> widths.add(String.valueOf(w)));
+        widths.add(String.valueOf(s.outputs()));
+        shape.setText("Network: " + String.join(" \u2192 ", widths));
+    }
+
+    /** With two left, neither can be unticked: a comparison needs two. */
+    private void lockLastTwo() {
+        List<CompareActivation> chosen = state.activations();
+        activations.setItemEnabledProvider(a -> chosen.size() > 2 || !chosen.contains(a));
+    }
+
+    private void rebuildCards() {
+        cards.removeAll();
+        cardByActivation.clear();
+        List<LossChart.Series> series = new ArrayList<>();
+        for (CompareActivation a : state.activations()) {
+            Card c = new Card(a);
+            cardByActivation.put(a, c);
+            cards.add(c);
+            series.add(new LossChart.Series(a.layerType() + " train", a.color()));
+        }
+        for (CompareActivation a : state.activations()) {
+            series.add(new LossChart.Series(a.layerType() + " test", a.color(), DASH));
+        }
+        lossChart.setSeries(series);
+        gradientChart.show(layerLabels(state.settings()), List.of());
+    }
+
+    /** Keeps the address bar and the share link on the current state, as TensorFlow Playground does. */
+    private void showLink() {
+        String location = CompareLinks.location(state);
+        shareLink.setHref(location);
+        getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null, location));
+    }
+
+    private static List<String> layerLabels(PlaygroundSettings s) {
+        List<Integer> widths = new ArrayList<>();
+        widths.add(s.features().size());
+        widths.addAll(s.hiddenLayers());
+        widths.add(s.outputs());
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i + 1 < widths.size(); i++) {
+            String which = i + 2 == widths.size() ? "output" : "layer " + (i + 1);
+            labels.add(which + " (" + widths.get(i) + "\u2192" + widths.get(i + 1) + ")");
+        }
+        return labels;
+    }
+
+    /** What decides a run's course (its name says its activation), leaving out what may change while it trains. */
+    private static Experiment runKey(Experiment e) {
+        return e.withOptimizer(null).withEpochs(0);
+    }
+
+    // ---- frames ------------------------------------------------------------------------------------
+
+    /** Per run: the points never change, so each run's are encoded once (training thread only). */
+    private static final Map<TrainingRun, String> POINTS = new WeakHashMap<>();
+
+    private static List<Item> snapshot(List<TrainingRun> runs) {
+        List<Item> items = new ArrayList<>();
+        for (TrainingRun run : runs) {
+            Experiment e = run.experiment();
+            CompareActivation a = CompareLinks.activationOf(e);
+            double scale = e.isClassification() ? 0 : Points2D.labelScale(run.trainPoints(), run.testPoints());
+            String points;
+            synchronized (POINTS) {
+                points = POINTS.computeIfAbsent(run,
+                        r -> RunSnapshot.encodePoints(r.trainPoints(), r.experiment(), scale > 0 ? scale : 1));
+            }
+            items.add(new Item(e, a, RunSnapshot.of(run, GRID, 0), CompareStats.measure(a, run), points, scale));
+        }
+        return items;
+    }
+
+    private void onFrame(LiveTraining.Frame<List<Item>> frame) {
+        List<Item> items = frame.data();
+        List<Experiment> made = items.stream().map(i -> runKey(i.experiment())).toList();
+        LiveTraining.Status st = frame.status();
+        playing = st.playing();
+        play.setText(playing ? "Pause" : "Play");
+        // waiting for the server says why until it trains; else what happened last
+        status.setText(st.waiting() != null ? st.waiting() : st.message() == null ? "" : st.message());
+        if (!made.equals(state.experiments().stream().map(CompareView::runKey).toList())) {
+            return; // made before the settings or the selection changed; the frame for the new runs follows
+        }
+        epoch.setText("Epoch " + st.epoch());
+        for (Item item : items) {
+            cardByActivation.get(item.activation()).show(item, st.epoch());
+        }
+        if (st.epoch() < lastEpoch) {
+            lossChart.clear();
+        }
+        if (st.epoch() != lastEpoch) {
+            double[] ys = new double[items.size() * 2];
+            for (int i = 0; i < items.size(); i++) {
+                EpochStats s = items.get(i).snapshot().stats();
+                ys[i] = s == null ? Double.NaN : s.trainLoss();
+                ys[items.size() + i] = s == null ? Double.NaN : s.testLoss();
+            }
+            lossChart.append(st.epoch(), ys);
+            lastEpoch = st.epoch();
+        }
+        List<GradientChart.Series> grads = new ArrayList<>();
+        for (Item item : items) {
+            grads.add(new GradientChart.Series(item.activation().layerType(), item.activation().color(),
+                    item.snapshot().gradientNorms()));
+        }
+        gradientChart.show(layerLabels(state.settings()), grads);
+    }
+}

@@ -1,0 +1,146 @@
+package com.layerlab.app.lab;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.layerlab.datasets.ImageDataException;
+import com.layerlab.datasets.ImageFolders;
+import com.layerlab.datasets.ImageSet;
+import com.layerlab.engine.experiment.DataSpec;
+import com.layerlab.engine.experiment.ExperimentException;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CnnDataServiceTest {
+
+    @TempDir
+    Path dataDir;
+
+    private CnnDataService service() {
+        return new CnnDataService(dataDir, CnnLimits.DEFAULT);
+    }
+
+    private static byte[] zipOfTwoClasses() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (String cls : new String[] {"cats", "dogs"}) {
+                for (int i = 0; i < 3; i++) {
+                    BufferedImage img = new BufferedImage(12, 10, BufferedImage.TYPE_INT_RGB);
+                    Graphics2D g = img.createGraphics();
+                    g.setColor(cls.equals("cats") ? Color.ORANGE : Color.BLUE);
+                    g.fillRect(i, i, 6, 5);
+                    g.dispose();
+                    ByteArrayOutputStream png = new ByteArrayOutputStream();
+                    ImageIO.write(img, "png", png);
+                    zip.putNextEntry(new ZipEntry("pets/" + cls + "/" + i + ".png"));
+                    zip.write(png.toByteArray());
+                    zip.closeEntry();
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void offersTheBuiltInSetsAndCifar10OnlyWhenItsFilesArePresent() {
+        CnnDataService s = service();
+        assertEquals(java.util.List.of("mnist", "fashion-mnist", "shapes"),
+                s.choices().stream().map(CnnDataService.Choice::id).toList());
+        assertFalse(s.cifar10Present());
+    }
+
+    @Test
+    void anUploadedZipBecomesAFolderSetToTrainOn() throws IOException {
+        CnnDataService s = service();
+        ImageFolders.Imported imported = s.importZip(new ByteArrayInputStream(zipOfTwoClasses()),
+                CnnDataService.folderName("My Pets.zip"));
+        assertEquals("my-pets", imported.name());
+        assertEquals(6, imported.images());
+        assertTrue(s.choices().stream().anyMatch(c -> c.id().equals("folder:my-pets") && c.label().equals("Uploaded: my-pets")));
+        DataSpec d = CnnPresets.data("folder:my-pets", Map.of());
+        CnnInspection.DataInfo info = s.info(d, 1);
+        assertEquals(6, info.images());
+        assertEquals(2, info.classes());
+        assertArrayEquals(new int[] {3, 10, 12}, info.shape());
+    }
+
+    @Test
+    void aBadZipIsRefusedWithAMessageAndStoresNothing() {
+        CnnDataService s = service();
+        ImageDataException e = assertThrows(ImageDataException.class,
+                () -> s.importZip(new ByteArrayInputStream("not a zip".getBytes()), "bad"));
+        assertFalse(e.getMessage().isBlank());
+        assertEquals(3, s.choices().size());
+    }
+
+    @Test
+    void loadedSetsAreKeptAndAMissingSetIsReportedByName() {
+        CnnDataService s = service();
+        DataSpec d = CnnPresets.data("mnist", Map.of("limit", 100));
+        ImageSet a = s.load(d, 1);
+        assertSame(a, s.load(d, 2), "mnist does not depend on the seed");
+        assertEquals(100, a.size());
+        ExperimentException e = assertThrows(ExperimentException.class,
+                () -> s.load(CnnPresets.data("cifar10", Map.of()), 1));
+        assertTrue(e.getMessage().startsWith("data.dataset"), e.getMessage());
+    }
+
+    @Test
+    void theBatchShownIsTheDataLoadersFirstOne() {
+        CnnDataService s = service();
+        DataSpec d = CnnPresets.data("mnist", Map.of("limit", 200)).withBatchSize(16);
+        ImageSet set = s.load(d, 1);
+        int[] shuffled = CnnDataService.firstBatch(set, d, 42, 32);
+        assertEquals(16, shuffled.length);
+        assertArrayEquals(shuffled, CnnDataService.firstBatch(set, d, 42, 32), "the seed fixes it");
+        assertFalse(java.util.Arrays.equals(shuffled, CnnDataService.firstBatch(set, d, 43, 32)));
+        DataSpec plain = new DataSpec("mnist", Map.of("limit", 200), null, 0.8, 64, false, false);
+        assertArrayEquals(java.util.stream.IntStream.range(0, 32).toArray(), CnnDataService.firstBatch(set, plain, 42, 32));
+        assertNotEquals(0, shuffled[0] + shuffled[1] + shuffled[2]);
+    }
+
+    @Test
+    void anUploadUnderATakenNameGetsANewNameAndNeverReplacesTheStoredSet() throws IOException {
+        CnnDataService s = service();
+        byte[] zip = zipOfTwoClasses();
+        assertEquals("pets", s.importZip(new ByteArrayInputStream(zip), "pets").name());
+        assertEquals("pets-2", s.importZip(new ByteArrayInputStream(zip), "pets").name());
+        assertEquals("pets-3", s.importZip(new ByteArrayInputStream(zip), "pets").name());
+        assertEquals(java.util.List.of("pets", "pets-2", "pets-3"), ImageFolders.list(dataDir));
+        String longest = "a".repeat(ImageFolders.MAX_NAME_LENGTH);
+        s.importZip(new ByteArrayInputStream(zip), longest);
+        String renamed = s.importZip(new ByteArrayInputStream(zip), longest).name();
+        assertEquals("a".repeat(ImageFolders.MAX_NAME_LENGTH - 2) + "-2", renamed);
+    }
+
+    @Test
+    void theCifar10MessageNamesItsFolderInTheDataFolderNotTheServersPath() {
+        ExperimentException e = assertThrows(ExperimentException.class,
+                () -> service().load(CnnPresets.data("cifar10", Map.of()), 1));
+        assertTrue(e.getMessage().contains("into <data folder>/cifar10"), e.getMessage());
+        assertFalse(e.getMessage().contains(dataDir.toString()), e.getMessage());
+    }
+
+    @Test
+    void uploadNamesAreMadeSafe() {
+        assertEquals("my-pets", CnnDataService.folderName("C:\\fakepath\\My Pets.ZIP"));
+        assertEquals("a.b_c", CnnDataService.folderName("../../a.b_c.zip"));
+        assertEquals("upload", CnnDataService.folderName("???.zip"));
+    }
+}
