@@ -19,7 +19,8 @@ import com.layerlab.engine.tensor.CpuBackend;
 import com.layerlab.engine.tensor.Tensor;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.LossDivergedException;
-import com.layerlab.engine.train.TrainingRun;
+import com.layerlab.engine.train.ImageData;
+import com.layerlab.engine.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -243,7 +244,7 @@ public final class Main {
         // before any data is loaded or weight allocated: the estimate needs only the shapes
         ExperimentFiles.requireTrainable(e, dataDir);
         Models.memoryEstimate(e).requireAtMost(maxMemory, "or raise the bound: --max-memory MIB");
-        try (TrainingRun run = new TrainingRun(e, dataDir)) {
+        try (Trainer run = new Trainer(e, dataDir)) {
             int epochs = e.epochs();
             try {
                 Files.createDirectories(dir);
@@ -255,23 +256,20 @@ public final class Main {
             run.logTo(events);
             err.println("layerlab: training " + (e.name() == null ? file.getFileName().toString() : "\"" + e.name() + "\"")
                     + " for " + epochs + " epochs on backend " + Tensor.backend().name() + " (device: " + device() + ")");
-            if (run.isImageTask()) {
+            boolean images = run.data() instanceof ImageData;
+            if (images) {
                 err.println("layerlab: data " + run.dataDescription() + "; " + run.batchesPerEpoch() + " batches per epoch");
             }
             long start = System.nanoTime();
-            double[] imagesPerSecond = new double[1];
             for (int i = 0; i < epochs; i++) {
                 long epochStart = System.nanoTime();
-                EpochStats s = run.trainEpoch((batch, batches, rate) -> {
-                    imagesPerSecond[0] = rate;
-                    return true;
-                });
+                EpochStats s = run.trainEpoch();
                 out.println(statsJson(s));
-                if (run.isImageTask()) {
+                if (images) {
                     // the time and speed go to stderr: stdout stays the same, bit for bit, on every run
                     err.println(String.format(Locale.ROOT, "layerlab: epoch %d/%d in %.1f s (%,.0f images/s training); "
                                     + "test loss %.4f%s", s.epoch(), epochs, (System.nanoTime() - epochStart) / 1e9,
-                            imagesPerSecond[0], s.testLoss(), s.testAccuracy() == null ? ""
+                            run.samplesPerSecond(), s.testLoss(), s.testAccuracy() == null ? ""
                                     : String.format(Locale.ROOT, ", test accuracy %.2f %%", 100 * s.testAccuracy())));
                 }
             }

@@ -181,10 +181,25 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         return start(e, order);
     }
 
-    /** Epoch {@code e}, whatever ran before; the next {@link #iterator()} continues with {@code e + 1}. */
+    /**
+     * Epoch {@code e}, whatever ran before; the next {@link #iterator()} continues with {@code e + 1}.
+     * With a {@link Builder#generator(Random) generator} the orders are drawn in turn, so {@code e} can
+     * only go forward: the orders of the epochs skipped are drawn and dropped, which gives epoch
+     * {@code e} the order iterating to it would have given (a resumed run shuffles as a straight one).
+     */
     public Epoch epoch(int e) {
         if (e < 0) {
             throw new IllegalArgumentException("DataLoader: epoch must not be negative, got " + e);
+        }
+        if (generator != null && shuffle) {
+            if (e < nextEpoch) {
+                throw new IllegalStateException("DataLoader: with a generator the epochs' orders are drawn in turn; "
+                        + "epoch " + e + " is past (the next is " + nextEpoch + ")");
+            }
+            for (; nextEpoch < e; nextEpoch++) {
+                orderFrom(generator);
+            }
+            return iterator();
         }
         int[] order = order(e);
         nextEpoch = e + 1;

@@ -185,7 +185,7 @@ public final class ExperimentFiles {
      * Checks that an experiment can be trained by this version: nothing missing (a model-only file is
      * refused with the list of what it lacks), a data set this version can load, a task, loss and model
      * output that fit together. Image sets' own counts (how many images, the split) are checked when
-     * they are loaded ({@code TrainingRun}); a folder set is looked up in the default data folder.
+     * they are loaded ({@code Trainer}); a folder set is looked up in the default data folder.
      *
      * @return the model summary, for the caller's convenience
      */

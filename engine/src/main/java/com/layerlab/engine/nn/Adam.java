@@ -2,7 +2,9 @@ package com.layerlab.engine.nn;
 
 import com.layerlab.engine.tensor.Tensor;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Adam with torch.optim.Adam's rule (amsgrad off; weight decay added to the gradient, not AdamW):
@@ -94,6 +96,43 @@ public final class Adam extends Optimizer {
                 p[i] -= stepSize * (mp[i] / denom);
             }
         }
+    }
+
+    @Override
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        for (int i = 0; i < m.length; i++) {
+            if (m[i] != null) {
+                int[] shape = params.get(i).shape();
+                state.put(i + ".step", Tensor.of(new float[] {steps[i]}, 1));
+                state.put(i + ".exp_avg", Tensor.of(m[i].clone(), shape));
+                state.put(i + ".exp_avg_sq", Tensor.of(v[i].clone(), shape));
+            }
+        }
+        return state;
+    }
+
+    @Override
+    public void loadStateDict(Map<String, Tensor> state) {
+        requireKnownKeys(state, List.of("step", "exp_avg", "exp_avg_sq"));
+        float[][] loadedM = new float[m.length][];
+        float[][] loadedV = new float[m.length][];
+        int[] loadedSteps = new int[m.length];
+        for (int i = 0; i < m.length; i++) {
+            int[] shape = params.get(i).shape();
+            float[] step = stateEntry(state, i, "step", new int[] {1});
+            loadedM[i] = stateEntry(state, i, "exp_avg", shape);
+            loadedV[i] = stateEntry(state, i, "exp_avg_sq", shape);
+            if ((step == null) != (loadedM[i] == null) || (step == null) != (loadedV[i] == null)) {
+                throw new IllegalArgumentException("Adam state: parameter " + i + " needs step, exp_avg and exp_avg_sq "
+                        + "together");
+            }
+            // the step count is a float in the file, as PyTorch keeps it; exact below 2^24 steps
+            loadedSteps[i] = step == null ? 0 : (int) step[0];
+        }
+        System.arraycopy(loadedM, 0, m, 0, m.length);
+        System.arraycopy(loadedV, 0, v, 0, v.length);
+        System.arraycopy(loadedSteps, 0, steps, 0, steps.length);
     }
 
     /** torch.lerp's formula, which switches ends for weights of 0.5 and above to stay exact at w = 1. */

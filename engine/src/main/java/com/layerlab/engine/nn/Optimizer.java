@@ -2,7 +2,9 @@ package com.layerlab.engine.nn;
 
 import com.layerlab.engine.tensor.Tensor;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** Updates parameters in place from their gradients, as torch.optim.Optimizer. */
 public abstract class Optimizer {
@@ -41,6 +43,53 @@ public abstract class Optimizer {
 
     public List<Tensor> params() {
         return params;
+    }
+
+    /**
+     * What the optimizer keeps between steps besides the weights (momentum buffers, Adam's moments and
+     * step counts), as copies keyed {@code "<parameter index>.<name>"} after PyTorch's
+     * {@code optimizer.state_dict()["state"]}; empty before the first step. A resumed run needs it to
+     * take the same steps as a straight one.
+     */
+    public abstract Map<String, Tensor> stateDict();
+
+    /**
+     * Puts back a {@link #stateDict()} of the same kind of optimizer over parameters of the same shapes
+     * (replacing the current state; an empty map is a fresh optimizer).
+     *
+     * @throws IllegalArgumentException naming the first entry that does not fit
+     */
+    public abstract void loadStateDict(Map<String, Tensor> state);
+
+    /** Refuses keys other than {@code "<parameter index>.<one of names>"}. */
+    protected final void requireKnownKeys(Map<String, Tensor> state, List<String> names) {
+        for (String key : state.keySet()) {
+            int dot = key.indexOf('.');
+            String name = dot < 0 ? "" : key.substring(dot + 1);
+            int index = -1;
+            try {
+                index = dot < 0 ? -1 : Integer.parseInt(key.substring(0, dot));
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            if (index < 0 || index >= params.size() || !names.contains(name)) {
+                throw new IllegalArgumentException(getClass().getSimpleName() + " state: unexpected entry \"" + key
+                        + "\" (expected <parameter index 0.." + (params.size() - 1) + ">." + String.join(" or ", names) + ")");
+            }
+        }
+    }
+
+    /** The values of entry {@code "<index>.<name>"} (a copy), null when absent; it must have {@code shape}. */
+    protected final float[] stateEntry(Map<String, Tensor> state, int index, String name, int[] shape) {
+        Tensor t = state.get(index + "." + name);
+        if (t == null) {
+            return null;
+        }
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " state: \"" + index + "." + name
+                    + "\" has shape " + Arrays.toString(t.shape()) + " but needs " + Arrays.toString(shape));
+        }
+        return t.data().clone();
     }
 
     static void requireNonNegative(String optimizer, String field, double v) {

@@ -2,7 +2,9 @@ package com.layerlab.engine.nn;
 
 import com.layerlab.engine.tensor.Tensor;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stochastic gradient descent with torch.optim.SGD's rule (dampening 0):
@@ -76,6 +78,27 @@ public final class SGD extends Optimizer {
                 p[i] -= lr * g;
             }
         }
+    }
+
+    @Override
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        for (int i = 0; i < buffers.length; i++) {
+            if (buffers[i] != null) {
+                state.put(i + ".momentum_buffer", Tensor.of(buffers[i].clone(), params.get(i).shape()));
+            }
+        }
+        return state;
+    }
+
+    @Override
+    public void loadStateDict(Map<String, Tensor> state) {
+        requireKnownKeys(state, List.of("momentum_buffer"));
+        float[][] loaded = new float[buffers.length][];
+        for (int i = 0; i < buffers.length; i++) {
+            loaded[i] = stateEntry(state, i, "momentum_buffer", params.get(i).shape());
+        }
+        System.arraycopy(loaded, 0, buffers, 0, buffers.length);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package com.layerlab.engine.train;
 
 /**
- * Told after every training step of {@link TrainingRun#trainEpoch(BatchListener)}. It runs on the
+ * Told after every training step of {@link Trainer#trainEpoch(BatchListener)}. It runs on the
  * training thread: blocking in it pauses training (the time it blocks does not count against the
  * throughput it is told), and returning false stops the epoch after this batch.
  */

@@ -23,7 +23,7 @@ final class BoundaryImage {
     }
 
     /**
-     * @param grid        {@link TrainingRun#predictGrid} at {@link #SIZE}: P(class 1) per cell for a binary
+     * @param grid        {@link PointProbes#predictGrid} at {@link #SIZE}: P(class 1) per cell for a binary
      *                    head, K probabilities per cell for K classes, the predicted value for regression
      * @param regression  values are predictions, scaled by {@code scale} (the largest |label|)
      * @return CHW floats in [0, 1], 3 x SIZE x SIZE

@@ -12,11 +12,14 @@ import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.experiment.Models;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
 /**
- * An image set loaded and split for one training run, with its data loaders.
+ * An image set loaded and split for one training run, with its data loaders. The training batches are
+ * made ahead on a worker thread (an epoch of images is worth it); epoch {@code e}'s order depends only
+ * on the seed and {@code e}, so a resumed run shuffles as a straight one.
  *
  * <p>The split: a set that comes with an official train/test split (the full Fashion-MNIST, CIFAR-10's
  * batches) is split as published, and {@code train_fraction} is not used; every other set (MNIST, the
@@ -26,25 +29,27 @@ import java.util.Random;
  * <p>Samples are the images as floats in [0, 1] ({@code ToTensor}), not normalised, so that what the
  * model sees is what {@code transforms.ToTensor()} gives in PyTorch.
  */
-final class ImageData implements AutoCloseable {
+public final class ImageData implements TrainData {
 
     /** Images per forward pass when evaluating (bounded memory, whatever the data set's size). */
     static final int EVAL_BATCH = Models.IMAGE_EVAL_BATCH;
     /** Before the first epoch, the train split's loss and accuracy are measured on this many of its images. */
     static final int START_SAMPLE = 2_000;
 
-    final ImageSet set;
-    final boolean officialSplit;
+    private final ImageSet set;
+    private final boolean officialSplit;
+    private final double trainFraction;
     private final int[] trainIndices;
     private final int[] testIndices;
-    final DataLoader trainLoader;
-    final DataLoader testLoader;
-    final DataLoader startSampleLoader;
+    private final DataLoader trainLoader;
+    private final DataLoader testLoader;
+    private final DataLoader startSampleLoader;
 
     private ImageData(ImageSet set, boolean officialSplit, int[] trainIndices, int[] testIndices, DataSpec d,
                       long loaderSeed) {
         this.set = set;
         this.officialSplit = officialSplit;
+        this.trainFraction = d.trainFraction();
         this.trainIndices = trainIndices;
         this.testIndices = testIndices;
         Dataset all = ImageDataset.tensors(set);
@@ -99,25 +104,60 @@ final class ImageData implements AutoCloseable {
         return r;
     }
 
-    int trainSize() {
+    /** The image set (all of it; the split is this object's). */
+    public ImageSet set() {
+        return set;
+    }
+
+    @Override
+    public DataLoader trainLoader() {
+        return trainLoader;
+    }
+
+    @Override
+    public DataLoader testLoader() {
+        return testLoader;
+    }
+
+    /** The first {@value #START_SAMPLE} images of the train split. */
+    @Override
+    public DataLoader trainSample() {
+        return startSampleLoader;
+    }
+
+    @Override
+    public boolean trainStatsFromBatches() {
+        return true;
+    }
+
+    @Override
+    public int trainSize() {
         return trainIndices.length;
     }
 
-    int testSize() {
+    @Override
+    public int testSize() {
         return testIndices.length;
     }
 
+    @Override
+    public int classes() {
+        return set.classes();
+    }
+
+    @Override
+    public List<String> classNames() {
+        return set.classNames();
+    }
+
     /** Test image {@code i} as floats in [0, 1], CHW. */
-    float[] testImage(int i) {
+    @Override
+    public float[] testInput(int i) {
         return set.image(testIndices[checkTest(i)]);
     }
 
-    int testLabel(int i) {
-        return set.label(testIndices[checkTest(i)]);
-    }
-
-    /** The labels of the test split, in its order. */
-    int[] testLabels() {
+    @Override
+    public int[] testLabels() {
         int[] l = new int[testIndices.length];
         for (int i = 0; i < l.length; i++) {
             l[i] = set.label(testIndices[i]);
@@ -142,8 +182,8 @@ final class ImageData implements AutoCloseable {
         return i;
     }
 
-    /** The data in words, e.g. for the command line. */
-    String description(double trainFraction) {
+    @Override
+    public String description() {
         return String.format(Locale.ROOT, "%s: %,d training and %,d test images %s, %d classes (%s; %s)", set.id(),
                 trainIndices.length, testIndices.length, Arrays.toString(set.shape()), set.classes(),
                 officialSplit ? "the official train/test split" : "shuffled, train_fraction " + trainFraction, set.source());

@@ -2,15 +2,25 @@ package com.layerlab.engine.train;
 
 import com.layerlab.engine.summary.SummaryWriter;
 import com.layerlab.engine.tensor.Tensor;
+import com.layerlab.engine.experiment.DataSpec;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.LayerSpec;
+import com.layerlab.engine.experiment.OptimizerSpec;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * A training run's TensorBoard log: per epoch the losses, accuracies, learning rate, gradient sizes,
+ * A training run's TensorBoard log, the one place that decides what a {@link Trainer} logs: per epoch the losses, accuracies, learning rate, gradient sizes,
  * weight histograms and (for image models) the first layer's filters, for 2D sets the decision
  * boundary; once, a grid of training inputs; at the end the hyper-parameters with the final metrics.
- * Steps are epochs (0: untrained); the {@link LogSchedule} says which epochs are recorded.
+ * Steps are epochs (0: untrained); the {@link LogSchedule} says which epochs are recorded. Scalars:
+ * {@code loss/train}, {@code loss/test}, {@code accuracy/train}, {@code accuracy/test},
+ * {@code learning_rate}, {@code gradient/<index>.<type>} ({@link StepProbe#gradientNorms()}); a histogram
+ * of every state dict entry; images {@code inputs/train} (once), {@code filters/first_layer},
+ * {@code boundary}.
  */
 final class RunLog {
 
@@ -33,6 +43,101 @@ final class RunLog {
     RunLog(Path dir, LogSchedule schedule) {
         this.writer = new SummaryWriter(dir);
         this.schedule = schedule;
+    }
+
+    /**
+     * Starts logging {@code t} into {@code dir}: for an image set a grid of 16 training inputs, then the
+     * trainer's current statistics.
+     */
+    static RunLog open(Path dir, LogSchedule schedule, Trainer t) {
+        RunLog l = new RunLog(dir, schedule);
+        if (t.data() instanceof ImageData images) {
+            int[] s = images.set().shape();
+            float[] first = images.firstTrainImages(16);
+            l.inputs(first, first.length / images.set().imageSize(), s[0], s[1], s[2]);
+        }
+        l.epoch(t, true);
+        return l;
+    }
+
+    /** Records the trainer's current epoch where the schedule (or {@code always}: a start or an end) asks for it. */
+    void epoch(Trainer t, boolean always) {
+        EpochStats stats = t.stats();
+        long step = stats.epoch();
+        boolean scalars = step != lastStep && (always || schedule.scalarsAt(step));
+        boolean details = step != lastDetailStep && (always || schedule.detailsAt(step));
+        if (!scalars && !details) {
+            return;
+        }
+        if (scalars) {
+            StepProbe probe = t.stepProbe();
+            scalars(stats, t.experiment().optimizer().lr(), probe.layers(), probe.gradientNorms());
+        }
+        if (details) {
+            ImageProbes images = new ImageProbes(t);
+            float[] boundary = t.data() instanceof PointData ? new PointProbes(t).boundaryImage() : null;
+            details(step, t.model().stateDict(), images.firstLayerFilters(), images.firstLayerFilterShape(), boundary,
+                    BoundaryImage.SIZE);
+        }
+        epochDone();
+    }
+
+    /**
+     * Ends the log: the epoch the run ends at (if the schedule passed it over), the hyper-parameters with
+     * the final metrics; closes the files.
+     */
+    void end(Trainer t) {
+        try {
+            epoch(t, true);
+            finish(hparams(t), metrics(t.stats()));
+        } finally {
+            close();
+        }
+    }
+
+    /** The run's settings for TensorBoard's HPARAMS tab. */
+    private static Map<String, Object> hparams(Trainer t) {
+        Experiment e = t.experiment();
+        DataSpec d = e.data();
+        OptimizerSpec o = e.optimizer();
+        Map<String, Object> h = new LinkedHashMap<>();
+        if (e.name() != null) {
+            h.put("name", e.name());
+        }
+        h.put("dataset", d.dataset());
+        h.put("seed", e.seed());
+        h.put("model", e.model().stream().map(LayerSpec::type).collect(Collectors.joining(" ")));
+        h.put("params", t.summary().totalParams());
+        h.put("loss", e.loss().type());
+        h.put("optimizer", o.type());
+        h.put("lr", o.lr());
+        if (o.type().equals(OptimizerSpec.SGD)) {
+            h.put("momentum", o.momentum());
+            h.put("nesterov", o.nesterov());
+        } else {
+            h.put("beta1", o.beta1());
+            h.put("beta2", o.beta2());
+        }
+        h.put("weight_decay", o.weightDecay());
+        h.put("regularization", e.regularization().type());
+        h.put("regularization_rate", e.regularization().rate());
+        h.put("batch_size", d.batchSize());
+        h.put("shuffle", d.shuffle());
+        h.put("drop_last", d.dropLast());
+        h.put("train_fraction", d.trainFraction());
+        h.put("epochs", t.epoch());
+        return h;
+    }
+
+    private static Map<String, Double> metrics(EpochStats stats) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("hparam/loss_train", stats.trainLoss());
+        m.put("hparam/loss_test", stats.testLoss());
+        if (stats.testAccuracy() != null) {
+            m.put("hparam/accuracy_train", stats.trainAccuracy());
+            m.put("hparam/accuracy_test", stats.testAccuracy());
+        }
+        return m;
     }
 
     LogSchedule schedule() {

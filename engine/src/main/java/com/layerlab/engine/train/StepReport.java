@@ -11,7 +11,7 @@ import java.util.List;
  * @param epoch  the epoch the step belongs to, from 1
  * @param batch  the batch within that epoch, from 1
  * @param loss   the batch's data loss before the step
- * @param layers the layers, as "index type" ({@link TrainingRun#gradientLayers()})
+ * @param layers the layers, as "index type" ({@link StepProbe#layers()})
  */
 public record StepReport(int epoch, int batch, double loss, List<String> layers, double[] gradient, double[] update,
                          double[] weight) {

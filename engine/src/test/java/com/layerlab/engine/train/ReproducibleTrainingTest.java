@@ -44,7 +44,7 @@ class ReproducibleTrainingTest {
 
     /** Every tensor of the state dict (weights and buffers) after two epochs, copied out. */
     private static Map<String, float[]> train(Experiment e) {
-        try (TrainingRun run = new TrainingRun(e, null)) {
+        try (Trainer run = new Trainer(e, null)) {
             run.trainEpoch();
             run.trainEpoch();
             Map<String, float[]> state = new LinkedHashMap<>();

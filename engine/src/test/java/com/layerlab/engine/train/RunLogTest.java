@@ -38,7 +38,7 @@ class RunLogTest {
         Experiment e = ImageExperiments.mnist(200, 4, ImageExperiments.TINY_CNN);
         EpochStats start;
         EpochStats end;
-        try (TrainingRun run = new TrainingRun(e, null)) {
+        try (Trainer run = new Trainer(e, null)) {
             start = run.stats();
             assertTrue(run.logTo(dir) == run);
             assertEquals(dir, run.logDir());
@@ -93,13 +93,13 @@ class RunLogTest {
         Experiment e = Experiment.of("xor", 3, "classification", DataSpec.of2D("xor", 100, 0, null, 0.5, 10),
                 List.of(LayerSpec.linear(4), LayerSpec.of("Tanh"), LayerSpec.linear(1)), LossSpec.of("BCEWithLogitsLoss"),
                 OptimizerSpec.sgd(0.1), RegularizationSpec.NONE, 2);
-        try (TrainingRun quiet = new TrainingRun(e)) {
+        try (Trainer quiet = new Trainer(e)) {
             quiet.trainEpoch();
             assertNull(quiet.logDir());
             assertFalse(quiet.isLogging());
         }
         Path dir = tmp.resolve("xor");
-        TrainingRun run = new TrainingRun(e);
+        Trainer run = new Trainer(e);
         run.trainEpoch();
         run.logTo(dir);
         run.trainEpoch();
@@ -131,7 +131,7 @@ class RunLogTest {
                 List.of(LayerSpec.linear(3), LayerSpec.of("Tanh"), LayerSpec.linear(1)), LossSpec.of("BCEWithLogitsLoss"),
                 OptimizerSpec.sgd(0.1), RegularizationSpec.NONE, 100);
         Path dir = tmp.resolve("circle");
-        try (TrainingRun run = new TrainingRun(e)) {
+        try (Trainer run = new Trainer(e)) {
             run.logTo(dir, LogSchedule.THINNED);
             for (int i = 0; i < 25; i++) {
                 run.trainEpoch();

@@ -23,7 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TrainingRunTest {
+class TrainerTest {
 
     private static final List<LayerSpec> XOR_NET = List.of(LayerSpec.linear(4), LayerSpec.of("Tanh"), LayerSpec.linear(1));
 
@@ -34,7 +34,7 @@ class TrainingRunTest {
 
     @Test
     void xorIsLearnedByA241TanhNetwork() {
-        TrainingRun run = new TrainingRun(xor(3, OptimizerSpec.sgd(0.1)));
+        Trainer run = new Trainer(xor(3, OptimizerSpec.sgd(0.1)));
         EpochStats start = run.stats();
         assertEquals(0, start.epoch());
         assertTrue(start.testAccuracy() < 0.8, "untrained: " + start);
@@ -65,7 +65,7 @@ class TrainingRunTest {
     }
 
     private static long[] losses(Experiment e, int epochs) {
-        TrainingRun run = new TrainingRun(e);
+        Trainer run = new Trainer(e);
         long[] out = new long[2 * epochs];
         for (int i = 0; i < epochs; i++) {
             EpochStats s = run.trainEpoch();
@@ -78,27 +78,27 @@ class TrainingRunTest {
     @Test
     void splitFollowsTrainFractionAndTheDataSeed() {
         Experiment e = xor(5, OptimizerSpec.sgd(0.1)).withData(DataSpec.of2D("xor", 200, 10, null, 0.7, 10));
-        TrainingRun run = new TrainingRun(e);
-        assertEquals(140, run.trainPoints().size());
-        assertEquals(60, run.testPoints().size());
+        Trainer run = new Trainer(e);
+        assertEquals(140, new PointProbes(run).trainPoints().size());
+        assertEquals(60, new PointProbes(run).testPoints().size());
         // the points are the data set's, shuffled
         Points2D all = Datasets2D.generate("xor", 200, 10, 2, 5);
         float[] expected = all.x1().clone();
         float[] got = new float[200];
-        System.arraycopy(run.trainPoints().x1(), 0, got, 0, 140);
-        System.arraycopy(run.testPoints().x1(), 0, got, 140, 60);
+        System.arraycopy(new PointProbes(run).trainPoints().x1(), 0, got, 0, 140);
+        System.arraycopy(new PointProbes(run).testPoints().x1(), 0, got, 140, 60);
         Arrays.sort(expected);
         Arrays.sort(got);
         assertArrayEquals(expected, got);
         // a data seed of its own keeps the points when the experiment's seed (the weights) changes
         Experiment pinned = e.withData(e.data().withOption("seed", 99));
-        TrainingRun a = new TrainingRun(pinned);
-        TrainingRun b = new TrainingRun(pinned.withSeed(6));
-        assertArrayEquals(a.trainPoints().x1(), b.trainPoints().x1());
+        Trainer a = new Trainer(pinned);
+        Trainer b = new Trainer(pinned.withSeed(6));
+        assertArrayEquals(new PointProbes(a).trainPoints().x1(), new PointProbes(b).trainPoints().x1());
         assertNotEquals(a.model().stateDict().get("0.weight").data()[0], b.model().stateDict().get("0.weight").data()[0]);
-        TrainingRun c = new TrainingRun(pinned.withData(pinned.data().withOption("seed", 100)));
+        Trainer c = new Trainer(pinned.withData(pinned.data().withOption("seed", 100)));
         assertArrayEquals(a.model().stateDict().get("0.weight").data(), c.model().stateDict().get("0.weight").data());
-        assertFalse(Arrays.equals(a.trainPoints().x1(), c.trainPoints().x1()));
+        assertFalse(Arrays.equals(new PointProbes(a).trainPoints().x1(), new PointProbes(c).trainPoints().x1()));
     }
 
     @Test
@@ -106,21 +106,21 @@ class TrainingRunTest {
         Experiment base = xor(5, OptimizerSpec.sgd(0.1)).withData(
                 new DataSpec("xor", java.util.Map.of("samples", 105), null, 0.5, 10, false, false));
         Experiment dropLast = base.withData(new DataSpec("xor", java.util.Map.of("samples", 105), null, 0.5, 10, false, true));
-        double keep = new TrainingRun(base).trainEpoch().trainLoss();
-        assertEquals(keep, new TrainingRun(base).trainEpoch().trainLoss(), 0.0, "no shuffle: same order each run");
-        assertNotEquals(keep, new TrainingRun(dropLast).trainEpoch().trainLoss(), "52 points: a short last batch dropped");
+        double keep = new Trainer(base).trainEpoch().trainLoss();
+        assertEquals(keep, new Trainer(base).trainEpoch().trainLoss(), 0.0, "no shuffle: same order each run");
+        assertNotEquals(keep, new Trainer(dropLast).trainEpoch().trainLoss(), "52 points: a short last batch dropped");
     }
 
     @Test
     void aDroppedOnlyBatchIsRefusedInsteadOfTrainingNothing() {
         Experiment e = xor(5, OptimizerSpec.sgd(0.1)).withData(
                 new DataSpec("xor", java.util.Map.of("samples", 100), null, 0.5, 60, true, true));
-        String m = assertThrows(ExperimentException.class, () -> new TrainingRun(e)).getMessage();
+        String m = assertThrows(ExperimentException.class, () -> new Trainer(e)).getMessage();
         assertEquals("data.batch_size 60 is more than the 50 training points and data.drop_last drops that one short "
                 + "batch: nothing would be trained (use a smaller batch_size or drop_last false)", m);
         // the same batch without drop_last is one short batch, which trains
         Experiment keep = e.withData(new DataSpec("xor", java.util.Map.of("samples", 100), null, 0.5, 60, true, false));
-        TrainingRun run = new TrainingRun(keep);
+        Trainer run = new Trainer(keep);
         assertNotEquals(run.stats().trainLoss(), run.trainEpoch().trainLoss());
     }
 
@@ -128,7 +128,7 @@ class TrainingRunTest {
     void regressionTrainsAndHasNoAccuracy() {
         Experiment e = Experiment.of("plane", 3, "regression", DataSpec.of2D("plane", 400, 0, null, 0.5, 10),
                 XOR_NET, LossSpec.of("MSELoss"), OptimizerSpec.sgd(0.03), RegularizationSpec.NONE, 10);
-        TrainingRun run = new TrainingRun(e);
+        Trainer run = new Trainer(e);
         double start = run.stats().testLoss();
         assertNull(run.stats().testAccuracy());
         EpochStats s = null;
@@ -137,7 +137,7 @@ class TrainingRunTest {
         }
         assertNull(s.trainAccuracy());
         assertTrue(s.testLoss() < 0.05 && s.testLoss() < start / 2, start + " then " + s);
-        GridPrediction g = run.predictGrid(3, 6f);
+        GridPrediction g = new PointProbes(run).predictGrid(3, 6f);
         assertEquals(1, g.channels());
         // the plane's label is (x1 + x2) / 10: top-right corner +1.2, bottom-left -1.2, centre 0
         assertEquals(0, g.at(0, 0, 0), 0.2);
@@ -151,20 +151,20 @@ class TrainingRunTest {
                 DataSpec.of2D("gauss", 300, 0, null, 0.5, 10).withOption("classes", 3),
                 List.of(LayerSpec.linear(8), LayerSpec.of("ReLU"), LayerSpec.linear(3)), LossSpec.of("CrossEntropyLoss"),
                 OptimizerSpec.adam(0.03), RegularizationSpec.NONE, 10);
-        TrainingRun run = new TrainingRun(e);
+        Trainer run = new Trainer(e);
         EpochStats s = null;
         for (int i = 0; i < 10; i++) {
             s = run.trainEpoch();
         }
         assertTrue(s.testAccuracy() > 0.95, s.toString());
-        GridPrediction g = run.predictGrid(10, 6f);
+        GridPrediction g = new PointProbes(run).predictGrid(10, 6f);
         assertEquals(3, g.channels());
         assertEquals(300, g.values().length);
         for (int cell = 0; cell < 100; cell++) {
             float sum = g.values()[cell * 3] + g.values()[cell * 3 + 1] + g.values()[cell * 3 + 2];
             assertEquals(1f, sum, 1e-5);
         }
-        float[][][] maps = run.neuronGrids(4, 6f);
+        float[][][] maps = new PointProbes(run).neuronGrids(4, 6f);
         assertEquals(3, maps.length, "inputs, one hidden block, output");
         assertEquals(2, maps[0].length);
         assertEquals(8, maps[1].length);
@@ -176,15 +176,15 @@ class TrainingRunTest {
 
     @Test
     void theLastStepReportsGradientUpdateAndWeightPerLayer() {
-        TrainingRun run = new TrainingRun(xor(3, OptimizerSpec.sgd(0.1)).withData(
+        Trainer run = new Trainer(xor(3, OptimizerSpec.sgd(0.1)).withData(
                 DataSpec.of2D("xor", 500, 0, List.of("x1", "x2"), 0.5, 10)));
-        assertNull(run.lastStep());
+        assertNull(run.stepProbe().lastStep());
         float[] before = run.model().parameters().get(0).data().clone();
         run.trainEpoch((batch, batches, rate) -> batch < 3);
-        StepReport s = run.lastStep();
+        StepReport s = run.stepProbe().lastStep();
         assertEquals(1, s.epoch());
         assertEquals(3, s.batch());
-        assertEquals(run.gradientLayers(), s.layers());
+        assertEquals(run.stepProbe().layers(), s.layers());
         assertTrue(s.loss() > 0);
         for (int j = 0; j < s.layers().size(); j++) {
             assertTrue(s.gradient()[j] > 0, s.layers().get(j));
@@ -200,20 +200,20 @@ class TrainingRunTest {
         assertEquals(moved / after.length, s.weight()[0], 1e-6);
         assertFalse(Arrays.equals(before, after));
         run.trainEpoch((batch, batches, rate) -> false);
-        assertEquals(2, run.lastStep().epoch());
-        assertEquals(1, run.lastStep().batch());
+        assertEquals(2, run.stepProbe().lastStep().epoch());
+        assertEquals(1, run.stepProbe().lastStep().batch());
     }
 
     @Test
     void gridsInputsWeightsAndGradientsHaveTheContractsLayout() {
-        TrainingRun run = new TrainingRun(xor(3, OptimizerSpec.sgd(0.1)).withData(
+        Trainer run = new Trainer(xor(3, OptimizerSpec.sgd(0.1)).withData(
                 DataSpec.of2D("xor", 500, 0, List.of("x1", "x2", "x1*x2"), 0.5, 10)));
-        assertArrayEquals(new double[] {0, 0}, run.gradientNorms());
+        assertArrayEquals(new double[] {0, 0}, run.stepProbe().gradientNorms());
         run.trainEpoch();
-        double[] g = run.gradientNorms();
+        double[] g = run.stepProbe().gradientNorms();
         assertEquals(2, g.length);
         assertTrue(g[0] > 0 && g[1] > 0);
-        float[][][] maps = run.neuronGrids(3, 6f);
+        float[][][] maps = new PointProbes(run).neuronGrids(3, 6f);
         assertEquals(3, maps.length);
         assertEquals(3, maps[0].length, "three input features");
         // row 0 is the top (x2 = +6), column 0 the left (x1 = -6)
@@ -224,13 +224,13 @@ class TrainingRunTest {
         for (float v : maps[1][2]) {
             assertTrue(v >= -1 && v <= 1, "after Tanh");
         }
-        GridPrediction p = run.predictGrid(3, 6f);
+        GridPrediction p = new PointProbes(run).predictGrid(3, 6f);
         assertEquals(1, p.channels());
         assertArrayEquals(p.values(), maps[2][0]);
         for (float v : p.values()) {
             assertTrue(v >= 0 && v <= 1, "P(class 1)");
         }
-        List<float[][]> w = run.linearWeights();
+        List<float[][]> w = new PointProbes(run).linearWeights();
         assertEquals(2, w.size());
         assertEquals(4, w.get(0).length);
         assertEquals(3, w.get(0)[0].length);
@@ -241,8 +241,8 @@ class TrainingRunTest {
 
     @Test
     void learningRateCanChangeBetweenEpochs() {
-        TrainingRun a = new TrainingRun(xor(3, OptimizerSpec.sgd(0.1)));
-        TrainingRun b = new TrainingRun(xor(3, OptimizerSpec.sgd(0.1)));
+        Trainer a = new Trainer(xor(3, OptimizerSpec.sgd(0.1)));
+        Trainer b = new Trainer(xor(3, OptimizerSpec.sgd(0.1)));
         a.trainEpoch();
         b.trainEpoch();
         b.setLearningRate(0.0);
@@ -257,22 +257,22 @@ class TrainingRunTest {
     @Test
     void modelOnlyAndUnavailableExperimentsAreRefused() {
         Experiment modelOnly = Experiment.modelOnly(List.of(2), XOR_NET);
-        String m = assertThrows(ExperimentException.class, () -> new TrainingRun(modelOnly)).getMessage();
+        String m = assertThrows(ExperimentException.class, () -> new Trainer(modelOnly)).getMessage();
         assertTrue(m.startsWith("cannot train: the file has no seed, task, data, loss, optimizer, epochs"), m);
         Experiment conv = xor(1, OptimizerSpec.sgd(0.1)).withData(new DataSpec("mnist", null, null, 0.8, 64, true, false))
                 .withModel(List.of(LayerSpec.of("Flatten"), LayerSpec.linear(1)));
-        m = assertThrows(ExperimentException.class, () -> new TrainingRun(conv)).getMessage();
+        m = assertThrows(ExperimentException.class, () -> new Trainer(conv)).getMessage();
         assertEquals("loss.type: BCEWithLogitsLoss needs 2 classes, but data set \"mnist\" has 10; use CrossEntropyLoss", m);
         Experiment folder = conv.withData(new DataSpec("folder:nothing-here", null, null, 0.8, 64, true, false))
                 .withInputShape(List.of(1, 28, 28));
-        m = assertThrows(ExperimentException.class, () -> new TrainingRun(folder, Path.of("/nonexistent")))
+        m = assertThrows(ExperimentException.class, () -> new Trainer(folder, Path.of("/nonexistent")))
                 .getMessage();
         assertTrue(m.startsWith("data.dataset: "), m);
     }
 
     @Test
     void aLossThatBecomesNaNStopsTheRunNamingEpochAndBatch() {
-        TrainingRun run = new TrainingRun(xor(1, OptimizerSpec.sgd(1e308)));
+        Trainer run = new Trainer(xor(1, OptimizerSpec.sgd(1e308)));
         LossDivergedException x = assertThrows(LossDivergedException.class, () -> {
             for (int i = 0; i < 3; i++) {
                 run.trainEpoch();
@@ -284,7 +284,7 @@ class TrainingRunTest {
                 + x.batch() + " of 25: the weights have grown out of float range; use a smaller learning rate "
                 + "(optimizer.lr is 1.0E308; 0.001 to 0.1 is usual)", x.getMessage());
         // a sane rate on the same data trains on
-        TrainingRun sane = new TrainingRun(xor(1, OptimizerSpec.sgd(0.1)));
+        Trainer sane = new Trainer(xor(1, OptimizerSpec.sgd(0.1)));
         assertTrue(Double.isFinite(sane.trainEpoch().testLoss()));
     }
 }

@@ -1,0 +1,103 @@
+package com.layerlab.engine.train;
+
+import com.layerlab.engine.data.Batch;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.LossSpec;
+import com.layerlab.engine.nn.Module;
+import com.layerlab.engine.nn.Sequential;
+import com.layerlab.engine.nn.Sigmoid;
+import com.layerlab.engine.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What a model's output means for its task: the loss's targets for a batch, and the output read as
+ * probabilities for display and accuracy. One place, so that training, evaluation and the probes agree.
+ */
+final class Head {
+
+    private enum Kind { REGRESSION, BINARY, MULTI }
+
+    private final Kind kind;
+    private final int classes;
+    private final boolean crossEntropy;
+    private final boolean clamp;
+
+    /** {@code classes}: of the data set, 0 for regression. */
+    Head(Experiment e, int classes, Sequential model) {
+        String loss = e.loss().type();
+        this.classes = classes;
+        this.crossEntropy = loss.equals(LossSpec.CROSS_ENTROPY);
+        this.kind = classes == 0 ? Kind.REGRESSION : classes == 2 && !crossEntropy ? Kind.BINARY : Kind.MULTI;
+        List<Module> layers = model.layers();
+        // an output already squashed by a final Sigmoid, or trained by MSELoss against 0/1 targets, is not a logit
+        this.clamp = loss.equals(LossSpec.MSE) || layers.get(layers.size() - 1) instanceof Sigmoid;
+    }
+
+    boolean isRegression() {
+        return kind == Kind.REGRESSION;
+    }
+
+    /** Class indices for CrossEntropyLoss, one-hot for MSELoss on K classes, a 0/1 or real column for one output. */
+    Tensor target(Batch b) {
+        if (crossEntropy) {
+            return b.y();
+        }
+        return kind == Kind.MULTI ? b.yOneHot(classes) : b.yColumn();
+    }
+
+    /**
+     * What the output means for display: regression values as they are; classification as probabilities
+     * (sigmoid of a logit, softmax of logits; an output that is no logit is clamped into [0, 1]).
+     */
+    Tensor probabilities(Tensor out) {
+        if (kind == Kind.REGRESSION) {
+            return out;
+        }
+        if (clamp) {
+            float[] v = out.data().clone();
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.max(0f, Math.min(1f, v[i]));
+            }
+            return Tensor.of(v, out.shape());
+        }
+        return kind == Kind.BINARY ? out.sigmoid() : out.softmax(1);
+    }
+
+    /**
+     * Per row of a classification output, one probability per class: {@link #probabilities}, with a
+     * binary model's single P(class 1) as the pair {@code [1 - p, p]} (so that the arg max agrees with
+     * the {@code p > 0.5} rule).
+     */
+    float[][] classProbabilities(Tensor out) {
+        float[] p = probabilities(out).data();
+        int n = out.size(0);
+        float[][] rows = new float[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = kind == Kind.BINARY ? new float[] {1 - p[i], p[i]}
+                    : Arrays.copyOfRange(p, i * classes, (i + 1) * classes);
+        }
+        return rows;
+    }
+
+    /** How many rows of a classification output predict their label. */
+    int correct(Tensor out, float[] labels) {
+        float[][] p = classProbabilities(out);
+        int right = 0;
+        for (int i = 0; i < p.length; i++) {
+            right += argmax(p[i]) == (int) labels[i] ? 1 : 0;
+        }
+        return right;
+    }
+
+    /** The first index of the largest value. */
+    static int argmax(float[] p) {
+        int best = 0;
+        for (int k = 1; k < p.length; k++) {
+            if (p[k] > p[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+}

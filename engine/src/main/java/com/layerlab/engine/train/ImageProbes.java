@@ -1,0 +1,139 @@
+package com.layerlab.engine.train;
+
+import com.layerlab.engine.nn.Conv2d;
+import com.layerlab.engine.nn.Module;
+import com.layerlab.engine.nn.Sequential;
+import com.layerlab.engine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the CNN lab draws of a run: the confusion matrix and the predictions of the latest evaluation,
+ * test images, every layer's feature maps for one test sample, the first layer's filters. Made for image
+ * sets; all but {@link #testImage} also read a 2D classification run (its test points as inputs).
+ */
+public final class ImageProbes {
+
+    /** The most probable classes {@link #predictions} lists per sample. */
+    private static final int TOP = 3;
+
+    private final Trainer trainer;
+
+    public ImageProbes(Trainer trainer) {
+        this.trainer = trainer;
+    }
+
+    /** The class names: an image set's; "0", "1", ... for a 2D classification set; empty for regression. */
+    public List<String> classNames() {
+        return trainer.head().isRegression() ? List.of() : trainer.data().classNames();
+    }
+
+    /**
+     * The latest evaluation's confusion matrix over the test split, {@code [true class][predicted class]}
+     * (its entries sum to the test split's size); an empty array for regression.
+     */
+    public int[][] confusionMatrix() {
+        float[][] probs = trainer.testProbabilities();
+        if (probs.length == 0) {
+            return new int[0][0];
+        }
+        int[] labels = trainer.data().testLabels();
+        int k = probs[0].length;
+        int[][] m = new int[k][k];
+        for (int i = 0; i < probs.length; i++) {
+            m[labels[i]][Head.argmax(probs[i])]++;
+        }
+        return m;
+    }
+
+    /**
+     * The first {@code count} test samples (fewer if the split is smaller) with their most probable
+     * classes (top 3, or all classes when there are fewer) from the latest evaluation; empty for regression.
+     */
+    public List<Prediction> predictions(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative, got " + count);
+        }
+        float[][] probs = trainer.testProbabilities();
+        int n = Math.min(count, probs.length);
+        int[] labels = trainer.data().testLabels();
+        List<Prediction> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            float[] p = probs[i];
+            int k = Math.min(TOP, p.length);
+            int[] top = new int[k];
+            float[] topProb = new float[k];
+            boolean[] taken = new boolean[p.length];
+            for (int j = 0; j < k; j++) {
+                int best = -1;
+                for (int c = 0; c < p.length; c++) {
+                    if (!taken[c] && (best < 0 || p[c] > p[best])) {
+                        best = c;
+                    }
+                }
+                taken[best] = true;
+                top[j] = best;
+                topProb[j] = p[best];
+            }
+            out.add(new Prediction(i, labels[i], top, topProb));
+        }
+        return out;
+    }
+
+    /** Test image {@code index} as floats in [0, 1], CHW ({@link Trainer#inputShape()}); image sets only. */
+    public float[] testImage(int index) {
+        if (!(trainer.data() instanceof ImageData images)) {
+            throw new IllegalStateException("testImage: only for image data sets; this run trains on a 2D set ("
+                    + trainer.experiment().data().dataset() + ")");
+        }
+        return images.testInput(index);
+    }
+
+    /**
+     * Every layer's output for test sample {@code testIndex}, in evaluation mode, without the batch axis;
+     * the shapes are those {@code Models.inspect} gives.
+     */
+    public List<FeatureMap> featureMaps(int testIndex) {
+        float[] x = trainer.data().testInput(testIndex);
+        int[] shape = trainer.inputShape();
+        int[] batched = new int[shape.length + 1];
+        batched[0] = 1;
+        System.arraycopy(shape, 0, batched, 1, shape.length);
+        Sequential model = trainer.model();
+        model.train(false);
+        List<Tensor> outs;
+        try (Tensor.NoGrad g = Tensor.noGradScope()) {
+            outs = model.forwardAll(Tensor.of(x, batched));
+        }
+        List<FeatureMap> maps = new ArrayList<>(outs.size());
+        for (int i = 0; i < outs.size(); i++) {
+            Tensor t = outs.get(i);
+            int[] s = t.shape();
+            maps.add(new FeatureMap(i, trainer.summary().layers().get(i).type(), Arrays.copyOfRange(s, 1, s.length),
+                    t.data().clone()));
+        }
+        return maps;
+    }
+
+    /** The first Conv2d layer's weight, {@code [out, in/groups, kh, kw]} row-major (a copy), or null when there is none. */
+    public float[] firstLayerFilters() {
+        Conv2d c = firstConv2d();
+        return c == null ? null : c.weight().data().clone();
+    }
+
+    /** The shape of {@link #firstLayerFilters()}, or null when there is no Conv2d layer. */
+    public int[] firstLayerFilterShape() {
+        Conv2d c = firstConv2d();
+        return c == null ? null : c.weight().shape();
+    }
+
+    private Conv2d firstConv2d() {
+        for (Module m : trainer.model().layers()) {
+            if (m instanceof Conv2d c) {
+                return c;
+            }
+        }
+        return null;
+    }
+}
