@@ -392,7 +392,8 @@ public final class Trainer implements AutoCloseable {
             while (all.hasNext()) {
                 Batch b = all.next();
                 Tensor out = model.forward(b.x());
-                lossSum += loss.apply(out, head.target(b)).item() * b.size();
+                // in double: item() is a float, and a float product would round the batch's share of the sum
+                lossSum += (double) loss.apply(out, head.target(b)).item() * b.size();
                 if (!head.isRegression()) {
                     float[][] p = head.classProbabilities(out);
                     float[] labels = b.y().data();

@@ -4,7 +4,9 @@ import com.layerlab.engine.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -82,5 +84,42 @@ class OptimizersTest {
                 assertThrows(IllegalArgumentException.class, () -> new Adam(List.of(p), 0.1, 0.9, 1, 1e-8, 0)).getMessage());
         assertEquals("Adam: needs a non-empty list of parameters",
                 assertThrows(IllegalArgumentException.class, () -> new Adam(List.of(), 0.1, 0.9, 0.99, 1e-8, 0)).getMessage());
+    }
+
+    @Test
+    void theStateDictCarriesMomentumAndAdamsMomentsToAFreshOptimizer() {
+        for (boolean adam : new boolean[] {false, true}) {
+            Tensor p = Tensor.of(new float[] {1, -2, 3}, 3).requiresGrad(true);
+            Tensor q = Tensor.of(new float[] {1, -2, 3}, 3).requiresGrad(true);
+            Optimizer a = adam ? new Adam(List.of(p), 0.1, 0.9, 0.999, 1e-8, 0) : new SGD(List.of(p), 0.1, 0.9, 0, false);
+            Optimizer b = adam ? new Adam(List.of(q), 0.1, 0.9, 0.999, 1e-8, 0) : new SGD(List.of(q), 0.1, 0.9, 0, false);
+            assertEquals(Map.of(), a.stateDict(), "nothing before the first step");
+            p.sum().backward();
+            a.step();
+            System.arraycopy(p.data(), 0, q.data(), 0, 3);
+            b.loadStateDict(a.stateDict());
+            assertEquals(adam ? List.of("0.step", "0.exp_avg", "0.exp_avg_sq") : List.of("0.momentum_buffer"),
+                    List.copyOf(a.stateDict().keySet()));
+            // the second step: momentum (and Adam's step count) make it differ from a first one
+            p.zeroGrad();
+            p.sum().backward();
+            a.step();
+            q.zeroGrad();
+            q.sum().backward();
+            b.step();
+            assertArrayEquals(p.data(), q.data(), adam ? "Adam" : "SGD");
+        }
+    }
+
+    @Test
+    void aStateDictThatDoesNotFitIsRefusedNamingTheEntry() {
+        Tensor p = Tensor.of(new float[] {1, 2}, 2).requiresGrad(true);
+        SGD sgd = new SGD(List.of(p), 0.1, 0.9, 0, false);
+        String m = assertThrows(IllegalArgumentException.class,
+                () -> sgd.loadStateDict(Map.of("0.momentum_buffer", Tensor.of(new float[3], 3)))).getMessage();
+        assertEquals("SGD state: \"0.momentum_buffer\" has shape [3] but needs [2]", m);
+        m = assertThrows(IllegalArgumentException.class,
+                () -> sgd.loadStateDict(Map.of("1.exp_avg", Tensor.of(new float[2], 2)))).getMessage();
+        assertEquals("SGD state: unexpected entry \"1.exp_avg\" (expected <parameter index 0..0>.momentum_buffer)", m);
     }
 }
