@@ -308,9 +308,12 @@ public final class Trainer implements AutoCloseable {
         }
         epochSeen += b.size();
         epochNanos += System.nanoTime() - start;
-        int batch = batchInEpoch;
-        EpochStats ended = batches.hasNext() ? null : endEpoch(false);
-        return new StepResult(epoch + (ended == null ? 1 : 0), batch, batchesPerEpoch(), lossValue, ended);
+        StepResult done = new StepResult(epoch + 1, batchInEpoch, batchesPerEpoch(), lossValue, null);
+        if (batches.hasNext()) {
+            return done;
+        }
+        EpochStats ended = endEpoch(false);
+        return new StepResult(done.epoch(), done.batch(), done.batches(), lossValue, ended);
     }
 
     /** Trains to the end of the epoch under way (a whole epoch between epochs), then evaluates. */
