@@ -4,7 +4,8 @@ import com.layerlab.datasets.Features2D;
 import com.layerlab.datasets.Points2D;
 import com.layerlab.engine.experiment.LayerSpec;
 import com.layerlab.engine.tensor.Tensor;
-import com.layerlab.engine.train.TrainingRun;
+import com.layerlab.engine.train.PointProbes;
+import com.layerlab.engine.train.Trainer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,9 +32,9 @@ public record CompareStats(int hiddenNeurons, int deadNeurons, double saturatedS
      * Measures a run as it is now: its hidden activation layers on every training point, and the gradient
      * sizes of its last epoch. Call it from the thread that trains the run (it is not thread-safe).
      */
-    public static CompareStats measure(CompareActivation activation, TrainingRun run) {
+    public static CompareStats measure(CompareActivation activation, Trainer run) {
         List<String> features = run.experiment().data().featuresOrDefault();
-        Points2D train = run.trainPoints();
+        Points2D train = new PointProbes(run).trainPoints();
         int n = train.size();
         float[] x = Features2D.compute(features, train);
         List<Integer> hidden = hiddenActivationLayers(run.experiment().model());
@@ -45,7 +46,7 @@ public record CompareStats(int hiddenNeurons, int deadNeurons, double saturatedS
             }
             return picked;
         });
-        return measure(activation, outputs, n, run.gradientNorms());
+        return measure(activation, outputs, n, run.stepProbe().gradientNorms());
     }
 
     /** Indices of the activation layers before the last Linear layer: the hidden ones, not the output's. */
@@ -71,7 +72,7 @@ public record CompareStats(int hiddenNeurons, int deadNeurons, double saturatedS
      * @param activation    which activation produced them (decides what counts as saturated)
      * @param layerOutputs  per hidden activation layer, row-major {@code [samples, width]}
      * @param samples       number of training points the outputs are for
-     * @param gradientNorms per Linear layer, as {@code TrainingRun.gradientNorms()} gives them
+     * @param gradientNorms per Linear layer, as {@code StepProbe.gradientNorms()} gives them
      */
     public static CompareStats measure(CompareActivation activation, List<float[]> layerOutputs, int samples,
                                        double[] gradientNorms) {

@@ -4,7 +4,8 @@ import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.LogSchedule;
 import com.layerlab.engine.train.StepReport;
-import com.layerlab.engine.train.TrainingRun;
+import com.layerlab.engine.train.ImageProbes;
+import com.layerlab.engine.train.Trainer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * One CNN lab training on its own background thread: one run, or two or three that differ only in
  * their activation (a comparison), trained epoch by epoch in turn. The page pauses, resumes, stops,
  * changes the learning rate and picks the image whose feature maps it shows; the thread applies all of
- * it between batches, so a {@link TrainingRun} is only ever touched by that thread.
+ * it between batches, so a {@link Trainer} is only ever touched by that thread.
  *
  * <p>Frames: progress and the training loss of the latest batches at most once per frame interval (10 a
  * second), and after every epoch the details of every run (confusion matrix, predictions, feature maps,
@@ -110,7 +111,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
     private volatile Progress lastProgress;
 
     // training-thread state (runs is read by other threads only to flush their logs)
-    private volatile List<TrainingRun> runs = List.of();
+    private volatile List<Trainer> runs = List.of();
     private final List<List<EpochStats>> history = new ArrayList<>();
     private final List<List<LossPoint>> batchLosses = new ArrayList<>();
     private double batchLossSum;
@@ -208,7 +209,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
     // ---- the training thread ----------------------------------------------------------------------
 
     @Override
-    protected List<TrainingRun> liveRuns() {
+    protected List<Trainer> liveRuns() {
         return runs;
     }
 
@@ -245,10 +246,10 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
             rest();
             return;
         }
-        List<TrainingRun> built = new ArrayList<>();
+        List<Trainer> built = new ArrayList<>();
         try {
             for (Experiment e : experiments) {
-                built.add(new TrainingRun(e, dataDir));
+                built.add(new Trainer(e, dataDir));
                 history.add(new ArrayList<>());
                 batchLosses.add(new ArrayList<>());
             }
@@ -273,7 +274,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
             epoch = ep;
             for (int i = 0; i < runs.size(); i++) {
                 runIndex = i;
-                TrainingRun run = runs.get(i);
+                Trainer run = runs.get(i);
                 batch = 0;
                 batches = 0;
                 batchLossSum = 0;
@@ -325,7 +326,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
     }
 
     /** After each batch, on the training thread: loss points, progress, commands, pausing; false stops the epoch. */
-    private boolean onBatch(TrainingRun run, int b, int n, double ips) {
+    private boolean onBatch(Trainer run, int b, int n, double ips) {
         if (isClosed()) {
             return false;
         }
@@ -335,7 +336,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
         if (batch > 0) {
             secondsPerBatch = (System.nanoTime() - epochStartNanos) / 1e9 / batch;
         }
-        double loss = run.lastBatchLoss();
+        double loss = run.stepProbe().lastStep().loss();
         if (Double.isFinite(loss)) {
             batchLossSum += loss;
             batchLossCount++;
@@ -446,7 +447,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
             return false;
         }
         newLearningRate = null;
-        for (TrainingRun r : runs) {
+        for (Trainer r : runs) {
             r.setLearningRate(lr);
         }
         return true;
@@ -464,7 +465,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
         try {
             List<Details> updated = new ArrayList<>();
             for (Details d : lastDetails) {
-                TrainingRun run = runs.get(d.run());
+                Trainer run = runs.get(d.run());
                 boolean training = run.model().isTraining();
                 try {
                     updated.add(new Details(d.run(), d.epoch(), d.classNames(), d.confusion(), d.guesses(), d.images(), chosen,
@@ -494,11 +495,12 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
         }
         List<Details> all = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
-            TrainingRun run = runs.get(i);
+            Trainer run = runs.get(i);
+            ImageProbes probes = new ImageProbes(run);
             boolean training = run.model().isTraining();
             try {
                 List<Guess> guesses = new ArrayList<>();
-                for (var p : run.predictions(PREDICTIONS)) {
+                for (var p : probes.predictions(PREDICTIONS)) {
                     guesses.add(new Guess(p.index(), p.label(), p.top().clone(), p.topProb().clone()));
                 }
                 if (testImages == null) {
@@ -509,7 +511,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
                     }
                     testImages = images;
                 }
-                all.add(new Details(i, run.epoch(), List.copyOf(run.classNames()), run.confusionMatrix(), guesses, testImages,
+                all.add(new Details(i, run.epoch(), List.copyOf(probes.classNames()), probes.confusionMatrix(), guesses, testImages,
                         chosen, image(run, chosen), featureMaps(run, chosen), filters(run)));
             } finally {
                 run.model().train(training);
@@ -520,25 +522,26 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
         owed = true;
     }
 
-    private static int testCount(TrainingRun run) {
-        return run.testSize();
+    private static int testCount(Trainer run) {
+        return run.data().testSize();
     }
 
-    private static Planes image(TrainingRun run, int index) {
-        return new Planes(run.inputShape().clone(), run.testImage(index));
+    private static Planes image(Trainer run, int index) {
+        return new Planes(run.inputShape().clone(), new ImageProbes(run).testImage(index));
     }
 
-    private static List<LayerOutput> featureMaps(TrainingRun run, int index) {
+    private static List<LayerOutput> featureMaps(Trainer run, int index) {
         List<LayerOutput> maps = new ArrayList<>();
-        for (var f : run.featureMaps(index)) {
+        for (var f : new ImageProbes(run).featureMaps(index)) {
             maps.add(new LayerOutput(f.layer(), f.type(), new Planes(f.shape().clone(), f.values())));
         }
         return maps;
     }
 
-    private static Planes filters(TrainingRun run) {
-        float[] w = run.firstLayerFilters();
-        int[] shape = run.firstLayerFilterShape();
+    private static Planes filters(Trainer run) {
+        ImageProbes probes = new ImageProbes(run);
+        float[] w = probes.firstLayerFilters();
+        int[] shape = probes.firstLayerFilterShape();
         return w == null || shape == null ? null : new Planes(shape.clone(), w);
     }
 
@@ -557,7 +560,7 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
             epochEta = 0;
             totalEta = 0;
         }
-        List<TrainingRun> r = runs;
+        List<Trainer> r = runs;
         double lr = r.isEmpty() ? Double.NaN : r.get(0).experiment().optimizer().lr();
         return new Progress(phase, runIndex, runsCount, epoch, epochs, batch, batches, imagesPerSecond, epochEta, totalEta,
                 lr, message);
@@ -585,12 +588,12 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
         lastProgress = p;
         List<RunHistory> h = new ArrayList<>();
         for (int i = 0; i < experiments.size(); i++) {
-            TrainingRun r = i < runs.size() ? runs.get(i) : null;
+            Trainer r = i < runs.size() ? runs.get(i) : null;
             List<EpochStats> stats = i < history.size() ? List.copyOf(history.get(i)) : List.of();
             List<LossPoint> losses = i < batchLosses.size() ? List.copyOf(batchLosses.get(i)) : List.of();
-            List<String> layers = r == null ? List.of() : List.copyOf(r.gradientLayers());
-            double[] norms = r == null ? new double[0] : r.gradientNorms().clone();
-            h.add(new RunHistory(experiments.get(i).name(), stats, losses, layers, norms, r == null ? null : r.lastStep()));
+            List<String> layers = r == null ? List.of() : List.copyOf(r.stepProbe().layers());
+            double[] norms = r == null ? new double[0] : r.stepProbe().gradientNorms().clone();
+            h.add(new RunHistory(experiments.get(i).name(), stats, losses, layers, norms, r == null ? null : r.stepProbe().lastStep()));
         }
         Frame frame = new Frame(p, h, pendingDetails);
         pendingDetails = null;

@@ -2,7 +2,7 @@ package com.layerlab.app.training;
 
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.LogSchedule;
-import com.layerlab.engine.train.TrainingRun;
+import com.layerlab.engine.train.Trainer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One or more {@link TrainingRun}s trained live on a background thread, stepping together: each
+ * One or more {@link Trainer}s trained live on a background thread, stepping together: each
  * step trains one epoch of every run, so runs that share a seed (the comparison page) stay in lock
  * step. The page sends commands (play, pause, step, reset, load, learning rate) that the training
- * thread applies between epochs, so a {@link TrainingRun} is only ever touched by that thread.
+ * thread applies between epochs, so a {@link Trainer} is only ever touched by that thread.
  *
  * <p>Frames: the {@code snapshot} function turns the runs into what the page draws, on the
  * training thread; the result goes to {@code onFrame} through the {@link Delivery} (in the app
@@ -93,13 +93,13 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
     private record SetLearningRate(double lr) implements Command {
     }
 
-    private final Function<List<TrainingRun>, F> snapshot;
+    private final Function<List<Trainer>, F> snapshot;
     private final Limits limits;
     private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
 
     // training-thread state (runs is read by other threads only to flush their logs)
     private List<Experiment> experiments;
-    private volatile List<TrainingRun> runs = List.of();
+    private volatile List<Trainer> runs = List.of();
     private boolean playing;
     private int stepsAsked;
     private long playStartedNanos;
@@ -116,7 +116,7 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
      * @param slot  its place among the trainings that may compute
      * @param onEnd called once on the training thread when it ends (the service's bookkeeping)
      */
-    public LiveTraining(List<Experiment> experiments, Function<List<TrainingRun>, F> snapshot,
+    public LiveTraining(List<Experiment> experiments, Function<List<Trainer>, F> snapshot,
                         Consumer<Frame<F>> onFrame, Delivery delivery, Limits limits, RunLogs.Folder logs,
                         TrainingSlots.Claim slot, Runnable onEnd) {
         super("live-training", onFrame, delivery, logs, slot, onEnd);
@@ -180,7 +180,7 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
     }
 
     @Override
-    protected List<TrainingRun> liveRuns() {
+    protected List<Trainer> liveRuns() {
         return runs;
     }
 
@@ -310,7 +310,7 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
                     updated.add(e.withOptimizer(e.optimizer().withLr(s.lr())));
                 }
                 experiments = updated;
-                for (TrainingRun r : runs) {
+                for (Trainer r : runs) {
                     r.setLearningRate(s.lr());
                 }
             }
@@ -345,7 +345,7 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
                         EngineInfo.backend(), EngineInfo.device(), e.data().dataset(), e.model().size(), e.seed());
             }
         }
-        for (TrainingRun r : runs) {
+        for (Trainer r : runs) {
             r.trainEpoch();
         }
         capLogs(runs);
@@ -359,9 +359,9 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
     private void rebuild(String why) {
         logStop(why);
         retire(runs);
-        List<TrainingRun> fresh = new ArrayList<>();
+        List<Trainer> fresh = new ArrayList<>();
         for (Experiment e : experiments) {
-            TrainingRun r = new TrainingRun(e);
+            Trainer r = new Trainer(e);
             fresh.add(r);
             startLog(r, e.name(), LogSchedule.THINNED);
         }
@@ -381,8 +381,8 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
     }
 
     /** Ends runs that are being replaced: their logs are closed, and deleted if they never trained. */
-    private void retire(List<TrainingRun> old) {
-        for (TrainingRun r : old) {
+    private void retire(List<Trainer> old) {
+        for (Trainer r : old) {
             r.close();
             if (r.epoch() == 0 && logs() != null) {
                 logs().discard(r.logDir());

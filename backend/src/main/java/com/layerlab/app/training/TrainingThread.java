@@ -2,7 +2,7 @@ package com.layerlab.app.training;
 
 import com.layerlab.engine.experiment.Safetensors;
 import com.layerlab.engine.train.LogSchedule;
-import com.layerlab.engine.train.TrainingRun;
+import com.layerlab.engine.train.Trainer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the playground's and the CNN lab's trainings share: one background thread that alone touches
- * its {@link TrainingRun}s, frames handed to the page one at a time (while one waits for the page no
+ * its {@link Trainer}s, frames handed to the page one at a time (while one waits for the page no
  * newer one is made, so a slow browser never piles frames up on the server), a signal to wake the
  * thread, requests for a run's weights served between steps, its TensorBoard folder, its claim on a
  * training slot ({@link TrainingSlots}: held only while it computes), and an end that runs once
@@ -120,7 +120,7 @@ public abstract class TrainingThread<F> implements AutoCloseable {
 
     /** Writes the runs' queued events to their files, for a download while training; any thread. */
     public void flushLogs() {
-        for (TrainingRun r : liveRuns()) {
+        for (Trainer r : liveRuns()) {
             r.flushLog();
         }
     }
@@ -150,7 +150,7 @@ public abstract class TrainingThread<F> implements AutoCloseable {
     protected abstract void body() throws InterruptedException;
 
     /** The runs, as the training thread last published them (any thread may read, only it may touch them). */
-    protected abstract List<TrainingRun> liveRuns();
+    protected abstract List<Trainer> liveRuns();
 
     /** The thread failed (not by being closed): tell the page, e.g. with {@link #deliverFinal}. */
     protected abstract void failed(String message);
@@ -187,7 +187,7 @@ public abstract class TrainingThread<F> implements AutoCloseable {
     }
 
     /** Has {@code run} log into a new sub-folder named after {@code name}, if this training logs and has room. */
-    protected final void startLog(TrainingRun run, String name, LogSchedule schedule) {
+    protected final void startLog(Trainer run, String name, LogSchedule schedule) {
         Path dir = logs == null ? null : logs.runDir(name);
         if (dir != null) {
             run.logTo(dir, schedule);
@@ -195,9 +195,9 @@ public abstract class TrainingThread<F> implements AutoCloseable {
     }
 
     /** Stops every run's logging once the training's folder is over its size cap; call it after an epoch. */
-    protected final void capLogs(List<TrainingRun> runs) {
+    protected final void capLogs(List<Trainer> runs) {
         if (logs != null && logs.overCap()) {
-            for (TrainingRun r : runs) {
+            for (Trainer r : runs) {
                 r.logTo(null);
             }
         }
@@ -263,7 +263,7 @@ public abstract class TrainingThread<F> implements AutoCloseable {
     }
 
     /** Answers the weight requests waiting, from {@code runs}; call it between steps. */
-    protected final void serveWeights(List<TrainingRun> runs) {
+    protected final void serveWeights(List<Trainer> runs) {
         WeightsRequest r;
         while ((r = weightRequests.poll()) != null) {
             if (r.run() < 0 || r.run() >= runs.size()) {
@@ -271,7 +271,7 @@ public abstract class TrainingThread<F> implements AutoCloseable {
                 continue;
             }
             try {
-                TrainingRun run = runs.get(r.run());
+                Trainer run = runs.get(r.run());
                 byte[] bytes = Safetensors.toBytes(run.model().stateDict(), weightsMetadata(run));
                 r.answer().complete(new Weights(r.run(), run.epoch(), bytes));
             } catch (RuntimeException e) {
@@ -280,7 +280,7 @@ public abstract class TrainingThread<F> implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> weightsMetadata(TrainingRun run) {
+    private static Map<String, String> weightsMetadata(Trainer run) {
         String name = run.experiment().name();
         return name == null ? Map.of("format", "pt", "epoch", String.valueOf(run.epoch()))
                 : Map.of("format", "pt", "epoch", String.valueOf(run.epoch()), "name", name);
@@ -313,8 +313,8 @@ public abstract class TrainingThread<F> implements AutoCloseable {
                 LOG.debug("cleaning up after {} failed", thread.getName(), e);
             } finally {
                 failRequests();
-                List<TrainingRun> left = new ArrayList<>(liveRuns());
-                for (TrainingRun r : left) {
+                List<Trainer> left = new ArrayList<>(liveRuns());
+                for (Trainer r : left) {
                     try {
                         r.close(); // writes the end of its log, stops its data loaders' threads
                     } catch (RuntimeException e) {

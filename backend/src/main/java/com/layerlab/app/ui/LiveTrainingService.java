@@ -4,7 +4,7 @@ import com.layerlab.app.training.LiveTraining;
 import com.layerlab.app.training.RunLogs;
 import com.layerlab.app.training.TrainingSlots;
 import com.layerlab.engine.experiment.Experiment;
-import com.layerlab.engine.train.TrainingRun;
+import com.layerlab.engine.train.Trainer;
 import com.vaadin.flow.component.Component;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +50,7 @@ public class LiveTrainingService {
      * waits, and its frames say why ({@link LiveTraining.Status#waiting()}).
      */
     public <F> LiveTraining<F> start(Component owner, List<Experiment> experiments,
-                                     Function<List<TrainingRun>, F> snapshot,
+                                     Function<List<Trainer>, F> snapshot,
                                      Consumer<LiveTraining.Frame<F>> onFrame) {
         String page = owner.getClass().getSimpleName().replace("View", "");
         return trainings.start(owner, (delivery, slot, onEnd) -> new LiveTraining<>(experiments, snapshot, onFrame, delivery,

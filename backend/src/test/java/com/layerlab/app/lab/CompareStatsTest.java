@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.layerlab.datasets.Features2D;
 import com.layerlab.engine.tensor.Tensor;
-import com.layerlab.engine.train.TrainingRun;
+import com.layerlab.engine.train.PointProbes;
+import com.layerlab.engine.train.Trainer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The compare page's statistics measured on real runs of the default comparison (4 hidden layers of 6). */
 class CompareStatsTest {
 
-    private static TrainingRun trained(CompareActivation a, int epochs) {
-        TrainingRun run = new TrainingRun(CompareLinks.experimentFor(CompareLinks.DEFAULT_SETTINGS, a));
+    private static Trainer trained(CompareActivation a, int epochs) {
+        Trainer run = new Trainer(CompareLinks.experimentFor(CompareLinks.DEFAULT_SETTINGS, a));
         for (int i = 0; i < epochs; i++) {
             run.trainEpoch();
         }
@@ -37,14 +38,14 @@ class CompareStatsTest {
 
     @Test
     void deadReluNeuronsAreThoseThatOutputZeroOnEveryTrainingPoint() {
-        TrainingRun run = trained(CompareActivation.RELU, 2);
+        Trainer run = trained(CompareActivation.RELU, 2);
         CompareStats s = CompareStats.measure(CompareActivation.RELU, run);
         assertEquals(24, s.hiddenNeurons());
         // count them again straight from the model's layer outputs
         List<String> f = run.experiment().data().featuresOrDefault();
-        int n = run.trainPoints().size();
+        int n = new PointProbes(run).trainPoints().size();
         List<Tensor> outs = Tensor.noGrad(() -> run.model().forwardAll(
-                Tensor.of(Features2D.compute(f, run.trainPoints()), n, f.size())));
+                Tensor.of(Features2D.compute(f, new PointProbes(run).trainPoints()), n, f.size())));
         int dead = 0;
         for (int layer : List.of(1, 3, 5, 7)) {
             float[] d = outs.get(layer).data();

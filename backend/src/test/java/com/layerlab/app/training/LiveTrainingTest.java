@@ -11,7 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.EpochStats;
-import com.layerlab.engine.train.TrainingRun;
+import com.layerlab.engine.train.Trainer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,7 +48,7 @@ class LiveTrainingTest {
     private LiveTraining<Snap> start(List<Experiment> experiments, LiveTraining.Limits limits, LiveTraining.Delivery delivery,
                                      TrainingSlots.Claim slot) {
         LiveTraining<Snap> t = new LiveTraining<>(experiments,
-                runs -> new Snap(runs.stream().map(TrainingRun::stats).toList(), System.nanoTime()),
+                runs -> new Snap(runs.stream().map(Trainer::stats).toList(), System.nanoTime()),
                 frames::add, delivery, limits, null, slot, null);
         started.add(t);
         t.start();

@@ -36,6 +36,11 @@ public final class PointProbes {
         return data.testPoints();
     }
 
+    /** The scale a regression's values are drawn on: the largest |label| of both splits. */
+    public double labelScale() {
+        return Points2D.labelScale(trainPoints(), testPoints());
+    }
+
     /** The model's prediction on an n x n grid over [-extent, extent]^2 (see {@link GridPrediction}). */
     public GridPrediction predictGrid(int n, float extent) {
         Tensor in = gridInputs(n, extent);
@@ -96,7 +101,7 @@ public final class PointProbes {
     /** The decision boundary with the training points, as TensorBoard shows images ({@link BoundaryImage}). */
     float[] boundaryImage() {
         boolean regression = trainer.head().isRegression();
-        double scale = regression ? Points2D.labelScale(trainPoints(), testPoints()) : 1;
+        double scale = regression ? labelScale() : 1;
         return BoundaryImage.render(predictGrid(BoundaryImage.SIZE, BoundaryImage.EXTENT), regression, scale, trainPoints());
     }
 

@@ -14,10 +14,10 @@ import com.layerlab.app.ui.components.GradientChart;
 import com.layerlab.app.ui.components.HeatMap;
 import com.layerlab.app.ui.components.LossChart;
 import com.layerlab.app.ui.components.RunSnapshot;
-import com.layerlab.datasets.Points2D;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.EpochStats;
-import com.layerlab.engine.train.TrainingRun;
+import com.layerlab.engine.train.PointProbes;
+import com.layerlab.engine.train.Trainer;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
@@ -510,18 +510,19 @@ public class CompareView extends Div implements BeforeEnterObserver {
     // ---- frames ------------------------------------------------------------------------------------
 
     /** Per run: the points never change, so each run's are encoded once (training thread only). */
-    private static final Map<TrainingRun, String> POINTS = new WeakHashMap<>();
+    private static final Map<Trainer, String> POINTS = new WeakHashMap<>();
 
-    private static List<Item> snapshot(List<TrainingRun> runs) {
+    private static List<Item> snapshot(List<Trainer> runs) {
         List<Item> items = new ArrayList<>();
-        for (TrainingRun run : runs) {
+        for (Trainer run : runs) {
             Experiment e = run.experiment();
             CompareActivation a = CompareLinks.activationOf(e);
-            double scale = e.isClassification() ? 0 : Points2D.labelScale(run.trainPoints(), run.testPoints());
+            PointProbes probes = new PointProbes(run);
+            double scale = e.isClassification() ? 0 : probes.labelScale();
             String points;
             synchronized (POINTS) {
                 points = POINTS.computeIfAbsent(run,
-                        r -> RunSnapshot.encodePoints(r.trainPoints(), r.experiment(), scale > 0 ? scale : 1));
+                        r -> RunSnapshot.encodePoints(probes.trainPoints(), r.experiment(), scale > 0 ? scale : 1));
             }
             items.add(new Item(e, a, RunSnapshot.of(run, GRID, 0), CompareStats.measure(a, run), points, scale));
         }

@@ -6,11 +6,12 @@ import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.GridPrediction;
 import com.layerlab.engine.train.StepReport;
-import com.layerlab.engine.train.TrainingRun;
+import com.layerlab.engine.train.PointProbes;
+import com.layerlab.engine.train.Trainer;
 import java.util.List;
 
 /**
- * What a page draws of one {@link TrainingRun} at one moment, already encoded for the components
+ * What a page draws of one {@link Trainer} at one moment, already encoded for the components
  * (see {@link PlotData}). Made on the training thread, so the page's lock is held only to hand it over.
  *
  * @param output        the output map: n*n*channels bytes (binary and regression: diverging, 1 channel;
@@ -31,13 +32,14 @@ public record RunSnapshot(EpochStats stats, int gridN, int channels, byte[] outp
      * @param gridN   output map resolution (e.g. 64)
      * @param neuronN per-neuron map resolution, 0 for none (e.g. 20)
      */
-    public static RunSnapshot of(TrainingRun run, int gridN, int neuronN) {
+    public static RunSnapshot of(Trainer run, int gridN, int neuronN) {
         Experiment e = run.experiment();
         boolean regression = !e.isClassification();
         int classes = e.data().classes();
-        double scale = regression ? Points2D.labelScale(run.trainPoints(), run.testPoints()) : 1;
+        PointProbes probes = new PointProbes(run);
+        double scale = regression ? probes.labelScale() : 1;
 
-        GridPrediction g = run.predictGrid(gridN, EXTENT);
+        GridPrediction g = probes.predictGrid(gridN, EXTENT);
         byte[] out;
         if (regression) {
             out = PlotData.signed(g.values(), scale);
@@ -49,14 +51,14 @@ public record RunSnapshot(EpochStats stats, int gridN, int channels, byte[] outp
 
         byte[] maps = null;
         if (neuronN > 1) {
-            maps = neuronMaps(run, neuronN, regression, classes, scale);
+            maps = neuronMaps(probes, neuronN, regression, classes, scale);
         }
-        return new RunSnapshot(run.stats(), g.n(), g.channels(), out, neuronN, maps, run.linearWeights(),
-                run.gradientNorms(), run.lastStep());
+        return new RunSnapshot(run.stats(), g.n(), g.channels(), out, neuronN, maps, probes.linearWeights(),
+                run.stepProbe().gradientNorms(), run.stepProbe().lastStep());
     }
 
-    private static byte[] neuronMaps(TrainingRun run, int n, boolean regression, int classes, double scale) {
-        float[][][] layers = run.neuronGrids(n, EXTENT);
+    private static byte[] neuronMaps(PointProbes probes, int n, boolean regression, int classes, double scale) {
+        float[][][] layers = probes.neuronGrids(n, EXTENT);
         int cells = n * n;
         int hiddenNeurons = 0;
         for (int l = 1; l < layers.length - 1; l++) {

@@ -24,7 +24,8 @@ import com.layerlab.datasets.Points2D;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.train.EpochStats;
-import com.layerlab.engine.train.TrainingRun;
+import com.layerlab.engine.train.PointProbes;
+import com.layerlab.engine.train.Trainer;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
@@ -477,17 +478,18 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
             return;
         }
         // only the training thread touches this: which run the points were last sent for
-        TrainingRun[] shown = new TrainingRun[1];
+        Trainer[] shown = new Trainer[1];
         training = service.start(this, List.of(settings.toExperiment()), runs -> {
-            TrainingRun run = runs.get(0);
+            Trainer run = runs.get(0);
             RunSnapshot snap = RunSnapshot.of(run, GRID_N, NEURON_N);
             String train = null;
             String test = null;
-            double scale = Points2D.labelScale(run.trainPoints(), run.testPoints());
+            PointProbes probes = new PointProbes(run);
+            double scale = probes.labelScale();
             if (run != shown[0]) {
                 shown[0] = run;
-                train = RunSnapshot.encodePoints(run.trainPoints(), run.experiment(), scale);
-                test = RunSnapshot.encodePoints(run.testPoints(), run.experiment(), scale);
+                train = RunSnapshot.encodePoints(probes.trainPoints(), run.experiment(), scale);
+                test = RunSnapshot.encodePoints(probes.testPoints(), run.experiment(), scale);
             }
             return new Frame(run.experiment(), snap, train, test, scale);
         }, this::showFrame);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.layerlab.app.lab.PlaygroundSettings;
-import com.layerlab.engine.train.TrainingRun;
+import com.layerlab.engine.train.Trainer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ class RunSnapshotTest {
 
     @Test
     void binarySnapshotHasOneMapPerNeuronInDiagramOrder() {
-        TrainingRun run = new TrainingRun(PlaygroundSettings.DEFAULTS.toExperiment());
+        Trainer run = new Trainer(PlaygroundSettings.DEFAULTS.toExperiment());
         RunSnapshot s = RunSnapshot.of(run, 32, 10);
         assertEquals(1, s.channels());
         assertEquals(32 * 32, s.output().length);
@@ -32,7 +32,7 @@ class RunSnapshotTest {
     void multiClassSnapshotCarriesKProbabilitiesPerCell() {
         PlaygroundSettings s = PlaygroundSettings.DEFAULTS.toBuilder().dataset("spiral").classes(4)
                 .hiddenLayers(List.of(5)).build();
-        TrainingRun run = new TrainingRun(s.toExperiment());
+        Trainer run = new Trainer(s.toExperiment());
         run.trainEpoch();
         RunSnapshot snap = RunSnapshot.of(run, 16, 0);
         assertEquals(4, snap.channels());
