@@ -108,7 +108,7 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
 
         /**
          * Draw each epoch's order in turn from {@code rng} ({@link Points2D#permutation}) instead of from
-         * {@code (seed, epoch)}; then {@link #epoch(int)} cannot jump to an epoch.
+         * {@code (seed, epoch)}; then {@link #epoch(int)} can only go forward.
          */
         public Builder generator(Random rng) {
             this.generator = rng;

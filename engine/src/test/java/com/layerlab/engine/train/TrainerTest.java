@@ -136,6 +136,9 @@ class TrainerTest {
             s = run.trainEpoch();
         }
         assertNull(s.trainAccuracy());
+        // the plane's labels are (x1 + x2) / 10 on [-6, 6]^2: at most 1.2 in size
+        double scale = new PointProbes(run).labelScale();
+        assertTrue(scale > 1 && scale <= 1.2, "label scale " + scale);
         assertTrue(s.testLoss() < 0.05 && s.testLoss() < start / 2, start + " then " + s);
         GridPrediction g = new PointProbes(run).predictGrid(3, 6f);
         assertEquals(1, g.channels());
