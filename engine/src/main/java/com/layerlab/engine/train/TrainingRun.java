@@ -1,6 +1,5 @@
 package com.layerlab.engine.train;
 
-import com.layerlab.datasets.Datasets2D;
 import com.layerlab.datasets.Features2D;
 import com.layerlab.datasets.ImageSets;
 import com.layerlab.datasets.Points2D;
@@ -157,12 +156,12 @@ public final class TrainingRun implements AutoCloseable {
             this.testPoints = null;
         } else {
             this.images = null;
-            Points2D all = Datasets2D.generate(d.dataset(), d.samples(), d.noise(), d.classes(), dataSeed);
+            Points2D all = DataSets.load2D(d, dataSeed, dataDir);
             Points2D.Split split = all.split(d.trainFraction(), new Random(stream(dataSeed, 1)));
             this.trainPoints = split.train();
             this.testPoints = split.test();
             this.features = d.featuresOrDefault();
-            this.classes = d.classes();
+            this.classes = all.classes();
         }
         this.head = classes == 0 ? Head.REGRESSION : classes == 2 && !e.loss().type().equals(LossSpec.CROSS_ENTROPY)
                 ? Head.BINARY : Head.MULTI;
@@ -248,6 +247,11 @@ public final class TrainingRun implements AutoCloseable {
 
     public Experiment experiment() {
         return experiment;
+    }
+
+    /** The data's classes (0: regression): a point set's come from its file, not from the experiment. */
+    public int classes() {
+        return classes;
     }
 
     public Sequential model() {

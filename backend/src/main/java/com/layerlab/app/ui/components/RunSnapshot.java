@@ -34,7 +34,7 @@ public record RunSnapshot(EpochStats stats, int gridN, int channels, byte[] outp
     public static RunSnapshot of(TrainingRun run, int gridN, int neuronN) {
         Experiment e = run.experiment();
         boolean regression = !e.isClassification();
-        int classes = e.data().classes();
+        int classes = run.classes();
         double scale = regression ? Points2D.labelScale(run.trainPoints(), run.testPoints()) : 1;
 
         GridPrediction g = run.predictGrid(gridN, EXTENT);
@@ -115,7 +115,7 @@ public record RunSnapshot(EpochStats stats, int gridN, int channels, byte[] outp
 
     /** Points of a run for the heat map: class index for multi-class, else a diverging value. */
     public static String encodePoints(Points2D pts, Experiment e, double regressionScale) {
-        boolean multi = e.isClassification() && e.data().classes() > 2;
+        boolean multi = e.isClassification() && pts.classes() > 2;
         return PlotData.points(pts, multi, regressionScale);
     }
 }
