@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.layerlab.app.BrowserTestBase;
 import com.layerlab.app.lab.CnnDataService;
 import com.layerlab.app.lab.CnnPresets;
+import com.layerlab.datasets.ImageFolders;
 import com.layerlab.datasets.ImageSet;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.FilePayload;
@@ -14,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.ZipEntry;
@@ -76,14 +78,15 @@ class CnnUploadTest extends BrowserTestBase {
         assertEquals("Added \"photos\": 110 images [3, 128, 128] in 2 classes (cats, dogs).", first);
 
         String second = upload("photos.zip", photos(2, 2));
-        assertEquals("Added \"photos-2\" (a set named \"photos\" exists already): 4 images [3, 128, 128] in 2 classes "
-                + "(cats, dogs).", second);
+        assertEquals("Added \"photos\": 4 images [3, 128, 128] in 2 classes (cats, dogs).", second);
         screenshot(page, "cnn-upload-same-name");
 
-        ImageSet kept = data.load(CnnPresets.data("folder:photos", Map.of()), 1);
-        assertEquals(110, kept.size(), "the first upload is still there, whole");
-        Path stored = data.dataDir().resolve("folders").resolve("photos");
-        assertTrue(Files.isDirectory(stored), stored.toString());
+        // each upload is its own set, under its name and a random suffix (the id a link carries)
+        List<String> stored = ImageFolders.list(data.dataDir()).stream().filter(n -> n.startsWith("photos-")).toList();
+        assertEquals(2, stored.size(), "two uploads of one name: two sets, " + stored);
+        List<Integer> sizes = stored.stream().map(n -> data.load(CnnPresets.data("folder:" + n, Map.of()), 1).size())
+                .sorted().toList();
+        assertEquals(List.of(4, 110), sizes, "the first upload is still there, whole");
         assertTrue(data.dataDir().startsWith(Path.of("target", "cnn-upload-test").toAbsolutePath()),
                 "uploads live in the configured data folder: " + data.dataDir());
     }
