@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,6 +37,7 @@ public class DataOwners {
 
     private final Path dir;
 
+    @Autowired
     public DataOwners(DataFolder dataFolder) {
         this(dataFolder.path());
     }

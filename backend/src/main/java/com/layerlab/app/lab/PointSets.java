@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 /**
@@ -43,6 +44,7 @@ public class PointSets {
     private final Path dataDir;
     private final DataOwners owners;
 
+    @Autowired
     public PointSets(DataFolder dataFolder, DataOwners owners) {
         this(dataFolder.path(), owners);
     }

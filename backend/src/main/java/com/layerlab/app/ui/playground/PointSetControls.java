@@ -102,7 +102,7 @@ class PointSetControls extends Div {
         // a set someone shared by a link: the link's holder may use it, and sees it as such
         current.filter(s -> !labels.containsKey(s.id())).ifPresent(s -> labels.put(s.id(), "Shared with the link · " + s.label()));
         menu.setItems(List.copyOf(labels.keySet()));
-        menu.setEnabled(!labels.isEmpty());
+        menu.setVisible(!labels.isEmpty()); // nothing to pick until the learner uploads or draws a set
         menu.setValue(labels.containsKey(dataset) ? dataset : null);
     }
 
