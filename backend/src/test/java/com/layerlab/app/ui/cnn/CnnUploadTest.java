@@ -1,6 +1,7 @@
 package com.layerlab.app.ui.cnn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.layerlab.app.BrowserTestBase;
@@ -8,6 +9,7 @@ import com.layerlab.app.lab.CnnDataService;
 import com.layerlab.app.lab.CnnPresets;
 import com.layerlab.datasets.ImageFolders;
 import com.layerlab.datasets.ImageSet;
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.FilePayload;
 import java.awt.image.BufferedImage;
@@ -89,6 +91,38 @@ class CnnUploadTest extends BrowserTestBase {
         assertEquals(List.of(4, 110), sizes, "the first upload is still there, whole");
         assertTrue(data.dataDir().startsWith(Path.of("target", "cnn-upload-test").toAbsolutePath()),
                 "uploads live in the configured data folder: " + data.dataDir());
+    }
+
+    /** The texts of a select's items, read from its open overlay (a select also shows its value as a copy of an item). */
+    private static List<String> items(Page p, String selectId) {
+        p.locator("#" + selectId).click();
+        List<String> texts = p.locator("vaadin-select-list-box vaadin-select-item:visible").allInnerTexts();
+        p.keyboard().press("Escape");
+        return texts;
+    }
+
+    @Test
+    void anUploadIsInItsOwnersMenuOnlyAndItsLinkOpensForAnyone() throws IOException {
+        open("cnn");
+        page.waitForSelector("#cnn-upload");
+        assertEquals("Added \"pets\": 6 images [3, 128, 128] in 2 classes (cats, dogs).", upload("pets.zip", photos(3, 3)));
+        waitForVaadin(page);
+        assertTrue(items(page, "cnn-dataset").contains("Uploaded: pets"));
+        page.waitForFunction("() => window.location.href.includes('?')");
+        String link = page.url();
+
+        BrowserContext other = newContext();
+        Page p2 = other.newPage();
+        open(p2, "cnn");
+        assertFalse(items(p2, "cnn-dataset").stream().anyMatch(t -> t.contains("pets")), "not in another visitor's menu");
+        open(p2, link.substring(baseUrl().length()));
+        assertEquals(0, p2.locator("#cnn-link-error:visible").count(), "the link opens");
+        assertTrue(p2.locator("#cnn-dataset").innerText().contains("Shared with the link: uploaded images"),
+                p2.locator("#cnn-dataset").innerText());
+        p2.waitForFunction("() => document.querySelector('#cnn-batch').tileCount === 6");
+        screenshot(p2, "cnn-upload-shared-link");
+        open(p2, "cnn");
+        assertFalse(items(p2, "cnn-dataset").stream().anyMatch(t -> t.contains("pets")), "opening the link did not make it theirs");
     }
 
     @Test
