@@ -84,10 +84,6 @@ class OwnDataTest extends BrowserTestBase {
         return new double[] {start, trainLoss(p)};
     }
 
-    private static String currentLink(Page p) {
-        return p.url();
-    }
-
     /** The items of the select that is open (a select also shows its value as a copy of its item). */
     private static final String OPEN_ITEMS = "vaadin-select-list-box vaadin-select-item:visible";
 
@@ -121,13 +117,19 @@ class OwnDataTest extends BrowserTestBase {
         assertTrue(loss[1] < loss[0] * 0.7, "training loss " + loss[0] + " -> " + loss[1]);
         screenshot(page, "own-data-uploaded");
         assertEquals(List.of("blobs.csv · 200 points, 2 classes"), menuItems(page));
+        String link = page.url();
+        // the comparison of activations trains on the same points
+        open(page, page.locator("#compare-link").getAttribute("href"));
+        page.waitForFunction("() => document.querySelector('#compare-epoch').textContent === 'Epoch 0'");
+        assertFalse(page.locator("#compare-link-error").isVisible());
+        assertTrue(page.locator("#compare-dataset").innerText().contains("Own points"), page.locator("#compare-dataset").innerText());
 
         BrowserContext other = newContext();
         Page p2 = other.newPage();
         open(p2, "/");
         waitForEpoch(p2, "epoch === 0");
         assertTrue(menuEmpty(p2), "another visitor's menu is empty");
-        p2.navigate(currentLink(page));
+        p2.navigate(link);
         waitForVaadin(p2);
         waitForEpoch(p2, "epoch === 0");
         assertEquals(0, p2.locator(".ll-link-error").count(), "the link opens");
