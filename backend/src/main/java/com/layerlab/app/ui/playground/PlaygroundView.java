@@ -147,8 +147,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         this.service = service;
         this.pointSets = pointSets;
         this.owner = owner;
-        this.ownData = new PointSetControls(pointSets, () -> ownerKey,
-                set -> update(settings.toBuilder().pointSet(set.id(), set.classes()).build()), this::startDrawing);
+        this.ownData = new PointSetControls(pointSets, () -> ownerKey, this::usePointSet, this::startDrawing);
         drawingBoard.addUseListener(this::useDrawing);
         drawingBoard.addCancelListener(this::stopDrawing);
         drawingBoard.setVisible(false);
@@ -470,6 +469,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
             }
         }
         syncControls();
+        showOwnData();
     }
 
     @Override
@@ -765,7 +765,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         if (!pointSet.map(p -> p.id().equals(s.dataset())).orElse(false)) {
             pointSet = s.isPointSet() ? pointSets.describe(s.dataset()) : Optional.empty();
         }
-        ownData.show(ownerKey == null ? List.of() : pointSets.ownedBy(ownerKey), s.dataset(), pointSet);
+        ownData.select(s.dataset());
         buildThumbnails();
         buildLegend();
         buildDiagram();
@@ -884,15 +884,26 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         paramCount.setText(String.format(Locale.ROOT, "%,d parameters", params));
     }
 
-    // ---------------------------------------------------------------- drawing
+    // ---------------------------------------------------------------- own data
+
+    /** Trains on a point set: one picked from the menu, just uploaded or just drawn. */
+    private void usePointSet(PointSets.PointSet set) {
+        update(settings.toBuilder().pointSet(set.id(), set.classes()).build());
+        showOwnData();
+    }
+
+    /** The menu of the owner's sets (read from the data folder: only when they may have changed). */
+    private void showOwnData() {
+        ownData.show(pointSets.ownedBy(ownerKey), settings.dataset(), pointSet);
+    }
 
     /** The data view becomes a drawing board, starting from the page's point set (a new set is saved from it). */
     private void startDrawing() {
         if (training != null && playing) {
             training.pause();
         }
-        PointDrawing d = settings.isPointSet() && pointSet.isPresent() && pointSet.get().isRegression() == settings.isRegression()
-                ? PointDrawing.of(pointSets.points(settings.dataset())) : new PointDrawing(settings.isRegression());
+        PointDrawing d = pointSet.isPresent() ? PointDrawing.of(pointSets.points(settings.dataset()))
+                : new PointDrawing(settings.isRegression());
         drawingBoard.start(d);
         showDrawing(true);
     }
@@ -906,7 +917,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         PointSets.PointSet saved = pointSets.saveDrawn(drawingBoard.drawing().points(), ownerKey);
         showDrawing(false);
         ownData.say("Saved your drawing as \"" + saved.name() + "\": " + saved.summary() + ".", false);
-        update(settings.toBuilder().pointSet(saved.id(), saved.classes()).build());
+        usePointSet(saved);
     }
 
     private void stopDrawing() {

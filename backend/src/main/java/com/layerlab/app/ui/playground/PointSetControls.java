@@ -103,6 +103,11 @@ class PointSetControls extends Div {
         current.filter(s -> !labels.containsKey(s.id())).ifPresent(s -> labels.put(s.id(), "Shared with the link · " + s.label()));
         menu.setItems(List.copyOf(labels.keySet()));
         menu.setVisible(!labels.isEmpty()); // nothing to pick until the learner uploads or draws a set
+        select(dataset);
+    }
+
+    /** Shows {@code dataset} as chosen when it is in the menu, else nothing. */
+    void select(String dataset) {
         menu.setValue(labels.containsKey(dataset) ? dataset : null);
     }
 
