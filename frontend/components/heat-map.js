@@ -12,6 +12,8 @@ import { DEFAULT_CLASS_COLORS, BOUNDARY_STRENGTH, hexToRgb, diverging, NEUTRAL, 
  *   (diverging) or the class index (classes).
  * The background is paler than the points (BOUNDARY_STRENGTH), and each point has an outline:
  * white for training points, dark for test points.
+ * When `drawable`, a click fires `point-click` with the plane's coordinates {x1, x2} (the playground's
+ * drawing tool); what a click does is the server's to decide.
  */
 class HeatMap extends LitElement {
   static properties = {
@@ -32,12 +34,14 @@ class HeatMap extends LitElement {
     valueKind: { type: String },
     valueScale: { type: Number },
     pointRadius: { type: Number },
+    drawable: { type: Boolean },
   };
 
   static styles = css`
     :host { display: inline-block; position: relative; }
     .wrap { display: grid; grid-template-columns: auto auto; grid-template-rows: auto auto; }
     canvas { display: block; border-radius: 2px; }
+    :host([drawable]) canvas { cursor: crosshair; }
     .yaxis { display: flex; flex-direction: column; justify-content: space-between; align-items: flex-end;
              font-size: 10px; color: var(--lumo-secondary-text-color, #666); padding-right: 3px; line-height: 1; }
     .xaxis { grid-column: 2; display: flex; justify-content: space-between; font-size: 10px;
@@ -61,6 +65,7 @@ class HeatMap extends LitElement {
     this.valueKind = 'probability';
     this.valueScale = 1;
     this.pointRadius = 0;
+    this.drawable = false;
     this._grid = new Uint8Array(0);
     this._train = new Float32Array(0);
     this._test = new Float32Array(0);
@@ -72,7 +77,8 @@ class HeatMap extends LitElement {
     return html`<div class="wrap">
       ${this.axes ? html`<div class="yaxis" style="height:${this.size}px">${[...ticks].reverse().map((t) => html`<span>${fmt(t)}</span>`)}</div>` : html`<div></div>`}
       <canvas part="canvas" style="width:${this.size}px;height:${this.size}px"
-              @mousemove=${this._hover} @mouseleave=${() => this.removeAttribute('title')}></canvas>
+              @mousemove=${this._hover} @mouseleave=${() => this.removeAttribute('title')}
+              @click=${this._click}></canvas>
       ${this.axes ? html`<div class="xaxis" style="width:${this.size}px">${ticks.map((t) => html`<span>${fmt(t)}</span>`)}</div>` : ''}
     </div>`;
   }
@@ -176,6 +182,14 @@ class HeatMap extends LitElement {
       ctx.fill();
       if (stroke) ctx.stroke();
     }
+  }
+
+  _click(ev) {
+    if (!this.drawable) return;
+    const rect = ev.target.getBoundingClientRect();
+    const x1 = -this.extent + ((ev.clientX - rect.left) / rect.width) * 2 * this.extent;
+    const x2 = this.extent - ((ev.clientY - rect.top) / rect.height) * 2 * this.extent;
+    this.dispatchEvent(new CustomEvent('point-click', { detail: { x1, x2 } }));
   }
 
   _hover(ev) {

@@ -11,7 +11,8 @@ import com.layerlab.engine.experiment.DataSets;
 import com.layerlab.engine.experiment.DataSpec;
 import com.layerlab.engine.experiment.ExperimentException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,11 @@ import org.springframework.stereotype.Service;
  * folder, and the folder sets users upload as zips. Loaded sets are kept for a while (the page reloads
  * the same set on every setting change); uploads are checked whole by {@link ImageFolders} before
  * anything is stored.
+ *
+ * <p>An uploaded folder belongs to its uploader ({@link DataOwners}): it is stored under its name with
+ * a random suffix, {@code folder:<name>-<16 random characters>}, so that its id, which a link carries,
+ * cannot be guessed and no upload can take or replace another's set; only its owner finds it in the
+ * menu.
  */
 @Service
 public class CnnDataService {
@@ -42,11 +48,13 @@ public class CnnDataService {
     }
 
     private static final int CACHED = 3;
+    private static final SecureRandom RANDOM = new SecureRandom();
     /** How messages name the data folder. */
     static final String DATA_FOLDER = "<data folder>";
 
     private final Path dataDir;
     private final CnnLimits limits;
+    private final DataOwners owners;
     private final Map<Key, ImageSet> cache = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Key, ImageSet> eldest) {
@@ -55,7 +63,7 @@ public class CnnDataService {
     };
 
     @Autowired
-    public CnnDataService(@Value("${layerlab.data.dir:}") String dataDir,
+    public CnnDataService(DataFolder dataFolder,
                           @Value("${layerlab.cnn.max-params:2000000}") long maxParams,
                           @Value("${layerlab.cnn.max-images:20000}") int maxImages,
                           @Value("${layerlab.cnn.max-epochs:50}") int maxEpochs,
@@ -64,8 +72,7 @@ public class CnnDataService {
                           @Value("${layerlab.cnn.max-upload-mb:32}") int maxUploadMb,
                           @Value("${layerlab.cnn.max-sessions:4}") int maxSessions,
                           @Value("${layerlab.cnn.frame-interval-ms:100}") int frameIntervalMs) {
-        this(dataDir == null || dataDir.isBlank() ? ImageSets.defaultDataDir() : Path.of(dataDir).toAbsolutePath().normalize(),
-                new CnnLimits(maxParams, maxImages, maxEpochs, maxBatchSize, (long) maxBatchMemoryMb << 20,
+        this(dataFolder.path(), new CnnLimits(maxParams, maxImages, maxEpochs, maxBatchSize, (long) maxBatchMemoryMb << 20,
                         (long) maxUploadMb << 20, maxSessions,
                         java.time.Duration.ofMillis(frameIntervalMs)));
         LoggerFactory.getLogger(CnnDataService.class).info("Data folder: {} (CIFAR-10 in cifar10/, uploaded image sets "
@@ -75,6 +82,7 @@ public class CnnDataService {
     public CnnDataService(Path dataDir, CnnLimits limits) {
         this.dataDir = Objects.requireNonNull(dataDir);
         this.limits = Objects.requireNonNull(limits);
+        this.owners = new DataOwners(dataDir);
     }
 
     public Path dataDir() {
@@ -89,8 +97,8 @@ public class CnnDataService {
         return Cifar10.isPresent(dataDir);
     }
 
-    /** The sets to choose from, in menu order. */
-    public List<Choice> choices() {
+    /** The sets {@code owner} may choose from, in menu order: the built-in ones, then its uploads. */
+    public List<Choice> choices(String owner) {
         List<Choice> c = new ArrayList<>();
         c.add(new Choice(ImageSets.MNIST, "MNIST digits (1x28x28)"));
         c.add(new Choice(ImageSets.FASHION_MNIST, "Fashion-MNIST (1x28x28)"));
@@ -99,14 +107,12 @@ public class CnnDataService {
             c.add(new Choice(ImageSets.CIFAR10, "CIFAR-10 (3x32x32)"));
         }
         for (String name : ImageFolders.list(dataDir)) {
-            c.add(new Choice(ImageFolders.PREFIX + name, "Uploaded: " + name));
+            String id = ImageFolders.PREFIX + name;
+            if (owners.isOffered(id, owner)) {
+                c.add(new Choice(id, "Uploaded: " + owners.find(id).map(DataOwners.Owned::name).orElse(name)));
+            }
         }
         return c;
-    }
-
-    /** The menu name of a set (its id when it is not offered here). */
-    public String label(String id) {
-        return choices().stream().filter(c -> c.id().equals(id)).map(Choice::label).findFirst().orElse(id);
     }
 
     /**
@@ -153,42 +159,36 @@ public class CnnDataService {
     }
 
     /**
-     * Stores an uploaded zip as a folder set named {@code name}, or, when a set of that name exists,
-     * {@code name-2}, {@code name-3}, ...: uploads have no owner yet, so one visitor's upload must never
-     * replace another's set. Two uploads racing for the same free name: the second is refused.
+     * Stores an uploaded zip as a folder set of {@code owner}, named {@code name} in its menu and
+     * {@code folder:<name>-<random>} in experiments.
      *
      * @throws ImageDataException with a message for the user; nothing is stored then
      */
-    public ImageFolders.Imported importZip(InputStream zip, String name) {
+    public ImageFolders.Imported importZip(InputStream zip, String name, String owner) {
         ImageFolders.Limits d = ImageFolders.Limits.DEFAULT;
         ImageFolders.Limits l = new ImageFolders.Limits(Math.min(d.maxArchiveBytes(), limits.maxUploadBytes()),
                 d.maxUnpackedBytes(), d.maxEntries(), Math.min(d.maxImages(), limits.maxImages()), d.maxWidth(),
                 d.maxHeight(), d.maxPixelBytes());
         ImageFolders.Imported imported;
         try {
-            imported = ImageFolders.importZip(zip, freeName(name), dataDir, l, false);
+            imported = ImageFolders.importZip(zip, unguessable(name), dataDir, l, false);
         } catch (ImageDataException e) {
             throw new ImageDataException(withoutServerPath(e.getMessage()), e);
         }
+        owners.record(imported.id(), owner, name);
         synchronized (cache) {
             cache.keySet().removeIf(k -> k.id().equals(imported.id()));
         }
         return imported;
     }
 
-    /** {@code name}, or the first of {@code name-2}, {@code name-3}, ... that no stored set has. */
-    String freeName(String name) {
-        if (!ImageFolders.isValidName(name) || !Files.exists(ImageFolders.folder(name, dataDir))) {
-            return name; // an invalid name is refused by the import, with its message
-        }
-        for (int n = 2; ; n++) {
-            String suffix = "-" + n;
-            String base = name.length() + suffix.length() > ImageFolders.MAX_NAME_LENGTH
-                    ? name.substring(0, ImageFolders.MAX_NAME_LENGTH - suffix.length()) : name;
-            if (!Files.exists(ImageFolders.folder(base + suffix, dataDir))) {
-                return base + suffix;
-            }
-        }
+    /** {@code name-<16 random characters>}, within the longest name a folder set may have. */
+    static String unguessable(String name) {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        String suffix = "-" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        int room = ImageFolders.MAX_NAME_LENGTH - suffix.length();
+        return (name.length() > room ? name.substring(0, room) : name) + suffix;
     }
 
     /**

@@ -2,6 +2,7 @@ package com.layerlab.app.lab;
 
 import com.layerlab.datasets.Datasets2D;
 import com.layerlab.datasets.Features2D;
+import com.layerlab.engine.experiment.DataSets;
 import com.layerlab.engine.experiment.DataSpec;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.LayerSpec;
@@ -22,7 +23,10 @@ import java.util.Objects;
  * {@link #toExperiment()} / {@link #fromExperiment} convert to and from the experiment file.
  *
  * @param problem        {@code classification} or {@code regression}
- * @param classes        2 for binary sets, 2..5 for gauss and spiral, 0 for regression
+ * @param dataset        a generated set of the problem's, or a learner's point set {@code points:<id>}
+ *                       (whose problem and classes are its file's: the page sets them when it picks
+ *                       the set, see {@link Builder#pointSet})
+ * @param classes        2 for binary sets, 2..5 for gauss and spiral and point sets, 0 for regression
  * @param noise          percent, 0..50 in steps of 5
  * @param trainPercent   10..90 in steps of 10
  * @param hiddenLayers   neurons per hidden layer (0..6 layers of 1..8)
@@ -67,12 +71,12 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
     public PlaygroundSettings {
         problem = REGRESSION.equals(problem) ? REGRESSION : CLASSIFICATION;
         List<String> sets = problem.equals(REGRESSION) ? REGRESSION_SETS : CLASSIFICATION_SETS;
-        if (dataset == null || !sets.contains(dataset)) {
+        if (dataset == null || !(sets.contains(dataset) || DataSets.isPoints(dataset))) {
             dataset = sets.get(0);
         }
         if (problem.equals(REGRESSION)) {
             classes = 0;
-        } else if (Datasets2D.supportsMultiClass(dataset)) {
+        } else if (DataSets.isPoints(dataset) || Datasets2D.supportsMultiClass(dataset)) {
             classes = clamp(classes, 2, Datasets2D.MAX_CLASSES);
         } else {
             classes = 2;
@@ -120,6 +124,11 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
         return classes > 2;
     }
 
+    /** Whether the data are a learner's point set rather than a generated one. */
+    public boolean isPointSet() {
+        return DataSets.isPoints(dataset);
+    }
+
     /** The network's outputs: K for multi-class, else 1. */
     public int outputs() {
         return isMultiClass() ? classes : 1;
@@ -128,10 +137,12 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
     /** The experiment this state trains; the same settings always give the same experiment. */
     public Experiment toExperiment() {
         Map<String, Object> options = new LinkedHashMap<>();
-        options.put("samples", samples);
-        options.put("noise", noise);
-        if (!isRegression()) {
-            options.put("classes", classes);
+        if (!isPointSet()) { // a point set's points are its file's: only the split's seed applies
+            options.put("samples", samples);
+            options.put("noise", noise);
+            if (!isRegression()) {
+                options.put("classes", classes);
+            }
         }
         options.put("seed", dataSeed);
         DataSpec data = new DataSpec(dataset, options, features, trainPercent / 100.0, batchSize, true, false);
@@ -175,11 +186,11 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
         }
         DataSpec data = e.data();
         List<String> sets = task.equals(REGRESSION) ? REGRESSION_SETS : CLASSIFICATION_SETS;
-        if (data.dataset() == null || !sets.contains(data.dataset())) {
+        boolean pointSet = DataSets.isPoints(data.dataset());
+        if (data.dataset() == null || !(sets.contains(data.dataset()) || pointSet)) {
             throw new IllegalArgumentException("data.dataset: the playground shows the 2D " + task + " sets "
-                    + sets + ", not \"" + data.dataset() + "\"");
+                    + sets + " and point sets (points:<id>), not \"" + data.dataset() + "\"");
         }
-        int classes = data.classes();
 
         List<LayerSpec> model = e.model();
         List<Integer> hidden = new ArrayList<>();
@@ -197,6 +208,8 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
                     + " one of " + ACTIVATIONS + ", ending in a Linear output layer");
         }
         int out = outFeatures(model.get(i), i);
+        // a point set's classes are in its file, which training checks against the output layer
+        int classes = !pointSet ? data.classes() : task.equals(REGRESSION) ? 0 : Math.max(2, out);
         boolean sigmoid = i + 1 < model.size() && "Sigmoid".equals(model.get(i + 1).type());
         int end = i + 1 + (sigmoid ? 1 : 0);
         if (end != model.size()) {
@@ -233,7 +246,8 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
         RegularizationSpec reg = e.regularization();
         requireInRange(e, hidden);
         return new PlaygroundSettings(task, data.dataset(), classes, (int) Math.round(data.noise()),
-                (int) Math.round(data.trainFraction() * 100), data.batchSize(), data.samples(), data.featuresOrDefault(),
+                (int) Math.round(data.trainFraction() * 100), data.batchSize(),
+                pointSet ? DEFAULTS.samples() : data.samples(), data.featuresOrDefault(),
                 hidden, acts, sigmoid, opt.lr(), reg.type(), reg.rate(), e.seedOrZero(), data.dataSeed(e.seedOrZero()),
                 e.epochs() == null ? DEFAULTS.epochs() : e.epochs(), false, false);
     }
@@ -261,11 +275,13 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
         if (e.epochs() != null) {
             requireBetween("epochs", e.epochs(), 1, MAX_EPOCHS, "runs, in epochs,");
         }
-        requireBetween("data.samples", d.samples(), MIN_SAMPLES, MAX_SAMPLES, "data sets, in points,");
+        if (!DataSets.isPoints(d.dataset())) {
+            requireBetween("data.samples", d.samples(), MIN_SAMPLES, MAX_SAMPLES, "data sets, in points,");
+        }
         requireBetween("data.batch_size", d.batchSize(), 1, MAX_BATCH, "batch sizes");
         requireBetween("data.noise", d.noise(), 0, 50, "noise levels, in percent,");
         requireBetween("data.train_fraction", d.trainFraction(), 0.1, 0.9, "training shares");
-        if (Datasets2D.supportsMultiClass(d.dataset())) {
+        if (!DataSets.isPoints(d.dataset()) && Datasets2D.supportsMultiClass(d.dataset())) {
             requireBetween("data.classes", d.classes(), 2, Datasets2D.MAX_CLASSES, "classes");
         }
     }
@@ -417,7 +433,18 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
             return this;
         }
 
-        /** A new data set also gets its default size (500 points, regression 1,200) and class count. */
+        /**
+         * A learner's point set: its problem and classes are its file's ({@code classes} 0 for a
+         * regression set).
+         */
+        public Builder pointSet(String id, int classes) {
+            problem = classes == 0 ? REGRESSION : CLASSIFICATION;
+            dataset = id;
+            this.classes = classes;
+            return this;
+        }
+
+        /** A new generated data set also gets its default size (500 points, regression 1,200) and class count. */
         public Builder dataset(String v) {
             if (!v.equals(dataset)) {
                 dataset = v;

@@ -1,5 +1,7 @@
 package com.layerlab.app.training;
 
+import com.layerlab.datasets.ImageSets;
+import java.nio.file.Path;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.LogSchedule;
 import com.layerlab.engine.train.Trainer;
@@ -99,6 +101,7 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
 
     // training-thread state (runs is read by other threads only to flush their logs)
     private List<Experiment> experiments;
+    private final Path dataDir;
     private volatile List<Trainer> runs = List.of();
     private boolean playing;
     private int stepsAsked;
@@ -119,10 +122,18 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
     public LiveTraining(List<Experiment> experiments, Function<List<Trainer>, F> snapshot,
                         Consumer<Frame<F>> onFrame, Delivery delivery, Limits limits, RunLogs.Folder logs,
                         TrainingSlots.Claim slot, Runnable onEnd) {
+        this(experiments, snapshot, onFrame, delivery, limits, logs, slot, onEnd, ImageSets.defaultDataDir());
+    }
+
+    /** As above, with the data folder where a learner's point sets ({@code points:<id>}) are read from. */
+    public LiveTraining(List<Experiment> experiments, Function<List<Trainer>, F> snapshot,
+                        Consumer<Frame<F>> onFrame, Delivery delivery, Limits limits, RunLogs.Folder logs,
+                        TrainingSlots.Claim slot, Runnable onEnd, Path dataDir) {
         super("live-training", onFrame, delivery, logs, slot, onEnd);
         this.experiments = List.copyOf(experiments);
         this.snapshot = Objects.requireNonNull(snapshot);
         this.limits = Objects.requireNonNull(limits);
+        this.dataDir = dataDir;
     }
 
     public void play() {
@@ -361,7 +372,7 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
         retire(runs);
         List<Trainer> fresh = new ArrayList<>();
         for (Experiment e : experiments) {
-            Trainer r = new Trainer(e);
+            Trainer r = new Trainer(e, dataDir);
             fresh.add(r);
             startLog(r, e.name(), LogSchedule.THINNED);
         }

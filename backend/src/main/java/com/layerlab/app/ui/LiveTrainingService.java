@@ -1,5 +1,7 @@
 package com.layerlab.app.ui;
 
+import com.layerlab.app.lab.DataFolder;
+import java.nio.file.Path;
 import com.layerlab.app.training.LiveTraining;
 import com.layerlab.app.training.RunLogs;
 import com.layerlab.app.training.TrainingSlots;
@@ -26,8 +28,9 @@ public class LiveTrainingService {
     private final PageTrainings<LiveTraining<?>> trainings;
     private final LiveTraining.Limits limits;
     private final RunLogs runLogs;
+    private final Path dataDir;
 
-    public LiveTrainingService(RunLogs runLogs, PageWatch pages,
+    public LiveTrainingService(RunLogs runLogs, PageWatch pages, DataFolder dataFolder,
                                @Value("${layerlab.live.max-sessions:32}") int maxSessions,
                                @Value("${layerlab.live.max-per-visitor:4}") int maxPerVisitor,
                                @Value("${layerlab.live.max-epochs:10000}") int maxEpochs,
@@ -35,6 +38,7 @@ public class LiveTrainingService {
                                @Value("${layerlab.live.max-epochs-per-second:120}") int maxEpochsPerSecond,
                                @Value("${layerlab.live.frame-interval-ms:100}") int frameIntervalMs) {
         this.runLogs = runLogs;
+        this.dataDir = dataFolder.path();
         this.trainings = new PageTrainings<>(new TrainingSlots(maxSessions, maxPerVisitor, "networks"), pages);
         this.limits = new LiveTraining.Limits(maxEpochs, Duration.ofMinutes(maxPlayMinutes), maxEpochsPerSecond,
                 Duration.ofMillis(frameIntervalMs));
@@ -54,7 +58,7 @@ public class LiveTrainingService {
                                      Consumer<LiveTraining.Frame<F>> onFrame) {
         String page = owner.getClass().getSimpleName().replace("View", "");
         return trainings.start(owner, (delivery, slot, onEnd) -> new LiveTraining<>(experiments, snapshot, onFrame, delivery,
-                limits, runLogs.open(page), slot, onEnd));
+                limits, runLogs.open(page), slot, onEnd, dataDir));
     }
 
     /** Whether the training with this {@link LiveTraining#id()} still runs. */

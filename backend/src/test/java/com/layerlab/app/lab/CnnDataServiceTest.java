@@ -61,7 +61,7 @@ class CnnDataServiceTest {
     void offersTheBuiltInSetsAndCifar10OnlyWhenItsFilesArePresent() {
         CnnDataService s = service();
         assertEquals(java.util.List.of("mnist", "fashion-mnist", "shapes"),
-                s.choices().stream().map(CnnDataService.Choice::id).toList());
+                s.choices("visitor:a").stream().map(CnnDataService.Choice::id).toList());
         assertFalse(s.cifar10Present());
     }
 
@@ -69,11 +69,12 @@ class CnnDataServiceTest {
     void anUploadedZipBecomesAFolderSetToTrainOn() throws IOException {
         CnnDataService s = service();
         ImageFolders.Imported imported = s.importZip(new ByteArrayInputStream(zipOfTwoClasses()),
-                CnnDataService.folderName("My Pets.zip"));
-        assertEquals("my-pets", imported.name());
+                CnnDataService.folderName("My Pets.zip"), "visitor:a");
+        assertTrue(imported.name().matches("my-pets-[A-Za-z0-9_-]{16}"), "an unguessable id: " + imported.name());
         assertEquals(6, imported.images());
-        assertTrue(s.choices().stream().anyMatch(c -> c.id().equals("folder:my-pets") && c.label().equals("Uploaded: my-pets")));
-        DataSpec d = CnnPresets.data("folder:my-pets", Map.of());
+        assertTrue(s.choices("visitor:a").stream().anyMatch(c -> c.id().equals(imported.id())
+                && c.label().equals("Uploaded: my-pets")));
+        DataSpec d = CnnPresets.data(imported.id(), Map.of());
         CnnInspection.DataInfo info = s.info(d, 1);
         assertEquals(6, info.images());
         assertEquals(2, info.classes());
@@ -84,9 +85,10 @@ class CnnDataServiceTest {
     void aBadZipIsRefusedWithAMessageAndStoresNothing() {
         CnnDataService s = service();
         ImageDataException e = assertThrows(ImageDataException.class,
-                () -> s.importZip(new ByteArrayInputStream("not a zip".getBytes()), "bad"));
+                () -> s.importZip(new ByteArrayInputStream("not a zip".getBytes()), "bad", "visitor:a"));
         assertFalse(e.getMessage().isBlank());
-        assertEquals(3, s.choices().size());
+        assertEquals(3, s.choices("visitor:a").size());
+        assertFalse(java.nio.file.Files.exists(dataDir.resolve("owners")), "a refused upload records no owner");
     }
 
     @Test
@@ -116,17 +118,25 @@ class CnnDataServiceTest {
     }
 
     @Test
-    void anUploadUnderATakenNameGetsANewNameAndNeverReplacesTheStoredSet() throws IOException {
+    void uploadsNeverReplaceOneAnotherAndOnlyTheirOwnerFindsThemInTheMenu() throws IOException {
         CnnDataService s = service();
         byte[] zip = zipOfTwoClasses();
-        assertEquals("pets", s.importZip(new ByteArrayInputStream(zip), "pets").name());
-        assertEquals("pets-2", s.importZip(new ByteArrayInputStream(zip), "pets").name());
-        assertEquals("pets-3", s.importZip(new ByteArrayInputStream(zip), "pets").name());
-        assertEquals(java.util.List.of("pets", "pets-2", "pets-3"), ImageFolders.list(dataDir));
-        String longest = "a".repeat(ImageFolders.MAX_NAME_LENGTH);
-        s.importZip(new ByteArrayInputStream(zip), longest);
-        String renamed = s.importZip(new ByteArrayInputStream(zip), longest).name();
-        assertEquals("a".repeat(ImageFolders.MAX_NAME_LENGTH - 2) + "-2", renamed);
+        String mine = s.importZip(new ByteArrayInputStream(zip), "pets", "visitor:a").id();
+        String theirs = s.importZip(new ByteArrayInputStream(zip), "pets", "visitor:b").id();
+        assertNotEquals(mine, theirs, "the same name twice: two sets");
+        assertEquals(java.util.List.of(mine), uploads(s, "visitor:a"));
+        assertEquals(java.util.List.of(theirs), uploads(s, "visitor:b"));
+        // the id is the capability: whoever holds it (a link) loads the set, whoever uploaded it
+        assertEquals(6, s.load(CnnPresets.data(theirs, Map.of()), 1).size());
+        // a set the operator put in the data folder has no owner: everyone is offered it
+        ImageFolders.importZip(new ByteArrayInputStream(zip), "shared", dataDir, ImageFolders.Limits.DEFAULT);
+        assertTrue(uploads(s, "visitor:a").contains("folder:shared") && uploads(s, "visitor:b").contains("folder:shared"));
+        String longest = s.importZip(new ByteArrayInputStream(zip), "a".repeat(ImageFolders.MAX_NAME_LENGTH), "visitor:a").name();
+        assertEquals(ImageFolders.MAX_NAME_LENGTH, longest.length());
+    }
+
+    private static java.util.List<String> uploads(CnnDataService s, String owner) {
+        return s.choices(owner).stream().map(CnnDataService.Choice::id).filter(id -> id.startsWith("folder:")).toList();
     }
 
     @Test

@@ -49,8 +49,8 @@ public final class Main {
               train FILE [--out DIR] [--epochs N] [--data-dir D] [--max-memory MIB]
                   trains on the CPU, printing one JSON line per epoch; writes DIR/experiment.json,
                   DIR/weights.safetensors and TensorBoard event files in DIR/events (DIR defaults to
-                  runs/<FILE without .json>); image sets that live in files (cifar10, folder:<name>)
-                  are read from D (default: $LAYERLAB_DATA_DIR, else ./datasets); a model whose
+                  runs/<FILE without .json>); data sets that live in files (cifar10, folder:<name>,
+                  points:<id> from D/points/<id>.csv) are read from D (default: $LAYERLAB_DATA_DIR, else ./datasets); a model whose
                   estimated memory for one batch is over MIB (default 2048) is refused before training;
                   a loss that becomes NaN or infinite stops the run
               forward FILE --weights W.safetensors --input X.safetensors --out Y.safetensors

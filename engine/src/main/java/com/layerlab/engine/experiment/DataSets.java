@@ -5,6 +5,10 @@ import com.layerlab.datasets.ImageDataException;
 import com.layerlab.datasets.ImageFolders;
 import com.layerlab.datasets.ImageSet;
 import com.layerlab.datasets.ImageSets;
+import com.layerlab.datasets.PointFiles;
+import com.layerlab.datasets.Points2D;
+import com.layerlab.datasets.PointsCsv;
+import com.layerlab.datasets.PointsCsvException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,20 +21,30 @@ public final class DataSets {
     private DataSets() {
     }
 
-    /** The ids a file may name ({@code folder:<name>} stands for any uploaded folder). */
+    /**
+     * The ids a file may name ({@code folder:<name>} stands for any uploaded folder, {@code points:<id>}
+     * for any learner's point set).
+     */
     public static List<String> ids() {
         List<String> ids = new ArrayList<>(Datasets2D.ids());
         ids.addAll(ImageSets.IDS);
         ids.add("folder:<name>");
+        ids.add("points:<id>");
         return ids;
     }
 
     public static boolean isKnown(String id) {
-        return id != null && (Datasets2D.isKnown(id) || ImageSets.isKnown(id));
+        return id != null && (Datasets2D.isKnown(id) || ImageSets.isKnown(id) || isPoints(id));
     }
 
+    /** A 2D set: a generated one or a learner's point set (the seven features apply to both). */
     public static boolean is2D(String id) {
-        return Datasets2D.isKnown(id);
+        return Datasets2D.isKnown(id) || isPoints(id);
+    }
+
+    /** Whether {@code id} is a learner's point set, {@code points:<id>} (whose file is looked for when it is loaded). */
+    public static boolean isPoints(String id) {
+        return PointFiles.isId(id);
     }
 
     /** Whether {@code id} is an image set: a built-in one or {@code folder:<name>}. */
@@ -48,6 +62,9 @@ public final class DataSets {
 
     /** The options a set accepts. */
     public static List<String> options(String id) {
+        if (isPoints(id)) {
+            return List.of("seed"); // its points are fixed; the seed still shuffles the train/test split
+        }
         if (is2D(id)) {
             return Datasets2D.supportsMultiClass(id) || !Datasets2D.isRegression(id)
                     ? List.of("samples", "noise", "classes", "seed")
@@ -59,6 +76,58 @@ public final class DataSets {
     /** The largest value of count option {@code samples} or {@code limit} of set {@code id}. */
     public static int maxCount(String id, String option) {
         return is2D(id) ? Datasets2D.MAX_SAMPLES : ImageSets.maxOption(id, option);
+    }
+
+    /** What a 2D set holds: its points and classes (0: regression). */
+    public record Size2D(int samples, int classes) {
+
+        public boolean isRegression() {
+            return classes == 0;
+        }
+    }
+
+    /**
+     * The size of a 2D set: a generated set's from its options, a point set's from its file in
+     * {@code dataDir}.
+     *
+     * @throws ExperimentException naming {@code data.dataset} when a point set cannot be loaded
+     */
+    public static Size2D size2D(DataSpec data, Path dataDir) {
+        if (isPoints(data.dataset())) {
+            Points2D p = points(data.dataset(), dataDir).points();
+            return new Size2D(p.size(), p.classes());
+        }
+        return new Size2D(data.samples(), data.classes());
+    }
+
+    /**
+     * The most points a 2D set holds, known without reading a file: a generated set's {@code samples},
+     * a point set's limit (an estimate made before training may count on it).
+     */
+    public static int samplesBound(DataSpec data) {
+        return isPoints(data.dataset()) ? PointsCsv.MAX_POINTS : data.samples();
+    }
+
+    /**
+     * The points of a 2D set: generated from {@code dataSeed} and the options, or read from a point
+     * set's file in {@code dataDir}.
+     *
+     * @throws ExperimentException naming {@code data.dataset} when a point set cannot be loaded
+     */
+    public static Points2D load2D(DataSpec data, long dataSeed, Path dataDir) {
+        if (isPoints(data.dataset())) {
+            return points(data.dataset(), dataDir).points();
+        }
+        return Datasets2D.generate(data.dataset(), data.samples(), data.noise(), data.classes(), dataSeed);
+    }
+
+    /** A learner's point set, with its class names; a missing or damaged file is an {@link ExperimentException}. */
+    public static PointsCsv.Parsed points(String id, Path dataDir) {
+        try {
+            return PointFiles.load(id, dataDir);
+        } catch (PointsCsvException e) {
+            throw new ExperimentException("data.dataset: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -35,11 +35,15 @@ public record DataSpec(String dataset, Map<String, Object> options, List<String>
         return new DataSpec(dataset, o, features, trainFraction, batchSize, true, false);
     }
 
+    /** A generated 2D set or a learner's point set. */
     public boolean is2D() {
-        return Datasets2D.isKnown(dataset);
+        return DataSets.is2D(dataset);
     }
 
-    /** {@code options.samples}, or the Playground's default for the set (500, regression 1,200). */
+    /**
+     * {@code options.samples}, or the Playground's default for a generated set (500, regression 1,200).
+     * A point set's size is in its file: {@link DataSets#size2D}.
+     */
     public int samples() {
         Object v = options.get("samples");
         return v instanceof Number n ? n.intValue() : Datasets2D.defaultSamples(dataset);
@@ -51,7 +55,10 @@ public record DataSpec(String dataset, Map<String, Object> options, List<String>
         return v instanceof Number n ? n.doubleValue() : 0.0;
     }
 
-    /** {@code options.classes}; default 2 for classification sets, 0 for regression sets. */
+    /**
+     * {@code options.classes}; default 2 for generated classification sets, 0 for regression sets. A
+     * point set's classes are in its file: {@link DataSets#size2D}.
+     */
     public int classes() {
         Object v = options.get("classes");
         return v instanceof Number n ? n.intValue() : Datasets2D.defaultClasses(dataset);

@@ -214,7 +214,8 @@ public final class ExperimentFiles {
         boolean image = DataSets.isImage(d.dataset());
         // FORMAT.md: a given input_shape must agree with the data set (the 2D sets are checked by Models)
         DataSets.checkInputShape(d, e.inputShape(), dataDir);
-        boolean regressionSet = !image && Datasets2D.isRegression(d.dataset());
+        DataSets.Size2D size = image ? null : DataSets.size2D(d, dataDir);
+        boolean regressionSet = !image && size.isRegression();
         if (regressionSet != Experiment.REGRESSION.equals(e.task())) {
             throw new ExperimentException("task is " + e.task() + " but data set \"" + d.dataset() + "\" is a "
                     + (regressionSet ? "regression" : "classification") + " set");
@@ -224,7 +225,7 @@ public final class ExperimentFiles {
         int[] out = summary.outputShape();
         String outText = Layers.shape(out);
         String loss = e.loss().type();
-        int classes = image ? DataSets.imageClasses(d.dataset(), dataDir) : d.classes();
+        int classes = image ? DataSets.imageClasses(d.dataset(), dataDir) : size.classes();
         String sample = image ? "image" : "point";
         if (regressionSet) {
             if (!loss.equals(LossSpec.MSE)) {
@@ -259,9 +260,9 @@ public final class ExperimentFiles {
         if (image) {
             return summary;
         }
-        int train = Points2D.trainCount(d.samples(), d.trainFraction());
-        if (train < 1 || train >= d.samples()) {
-            throw new ExperimentException("data: " + d.samples() + " samples with train_fraction " + d.trainFraction()
+        int train = Points2D.trainCount(size.samples(), d.trainFraction());
+        if (train < 1 || train >= size.samples()) {
+            throw new ExperimentException("data: " + size.samples() + " samples with train_fraction " + d.trainFraction()
                     + " leave " + (train < 1 ? "no training" : "no test") + " points");
         }
         if (d.dropLast() && d.batchSize() > train) {

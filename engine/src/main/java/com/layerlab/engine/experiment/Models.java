@@ -104,8 +104,9 @@ public final class Models {
         // batches hold at most its images
         Object limit = d.options().get("limit");
         int images = limit instanceof Integer n ? n : Integer.MAX_VALUE;
-        int evalBatch = d.is2D() ? d.samples() : Math.min(IMAGE_EVAL_BATCH, images);
-        int batch = Math.min(d.batchSize(), d.is2D() ? d.samples() : images);
+        int points = d.is2D() ? DataSets.samplesBound(d) : 0;
+        int evalBatch = d.is2D() ? points : Math.min(IMAGE_EVAL_BATCH, images);
+        int batch = Math.min(d.batchSize(), d.is2D() ? points : images);
         int largest = Math.max(batch, evalBatch);
         int[] in = inputShape(e);
         long inCount = Layers.count(in, 0);

@@ -1,11 +1,12 @@
 package com.layerlab.engine.train;
 
-import com.layerlab.datasets.Datasets2D;
 import com.layerlab.datasets.Features2D;
 import com.layerlab.datasets.Points2D;
 import com.layerlab.engine.data.DataLoader;
 import com.layerlab.engine.data.PointsDataset;
+import com.layerlab.engine.experiment.DataSets;
 import com.layerlab.engine.experiment.DataSpec;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -47,16 +48,17 @@ public final class PointData implements TrainData {
     }
 
     /**
-     * Generates the experiment's points and splits them.
+     * Generates the experiment's points (or reads a learner's point set from {@code dataDir}) and splits them.
      *
      * @param dataSeed  generates the points
      * @param splitSeed shuffles the split
      * @param orderSeed orders the training batches, epoch after epoch
      */
-    static PointData load(DataSpec d, long dataSeed, long splitSeed, long orderSeed) {
-        Points2D all = Datasets2D.generate(d.dataset(), d.samples(), d.noise(), d.classes(), dataSeed);
+    static PointData load(DataSpec d, Path dataDir, long dataSeed, long splitSeed, long orderSeed) {
+        Points2D all = DataSets.load2D(d, dataSeed, dataDir);
         Points2D.Split split = all.split(d.trainFraction(), new Random(splitSeed));
-        return new PointData(d.dataset(), split.train(), split.test(), d.featuresOrDefault(), d.classes(), d, orderSeed);
+        // a point set's classes come from its file, not from the experiment's options
+        return new PointData(d.dataset(), split.train(), split.test(), d.featuresOrDefault(), all.classes(), d, orderSeed);
     }
 
     public Points2D trainPoints() {

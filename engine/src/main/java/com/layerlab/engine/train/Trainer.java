@@ -117,7 +117,7 @@ public final class Trainer implements AutoCloseable {
         long dataSeed = d.dataSeed(seed);
         this.data = DataSets.isImage(d.dataset())
                 ? ImageData.load(e, dataDir, dataSeed, stream(dataSeed, 1), stream(seed, 2))
-                : PointData.load(d, dataSeed, stream(dataSeed, 1), stream(seed, 2));
+                : PointData.load(d, dataDir, dataSeed, stream(dataSeed, 1), stream(seed, 2));
         this.model = Models.build(e);
         this.head = new Head(e, data.classes(), model);
         for (Module m : model.layers()) {

@@ -1,5 +1,6 @@
 package com.layerlab.app.ui.cnn;
 
+import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.lab.CnnDataService;
 import com.layerlab.app.lab.CnnInspection;
 import com.layerlab.app.lab.CnnLayerTypes;
@@ -82,6 +83,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
     private final CnnTrainingService trainingService;
     private final CnnDataService data;
+    private final CurrentOwner owner;
     private final CnnLimits limits;
 
     private CnnLinks.State state = CnnLinks.DEFAULTS;
@@ -162,9 +164,10 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final Div featureMaps = new Div();
     private final Span featureTitle = new Span();
 
-    public CnnView(CnnTrainingService trainingService, CnnDataService data) {
+    public CnnView(CnnTrainingService trainingService, CnnDataService data, CurrentOwner owner) {
         this.trainingService = trainingService;
         this.data = data;
+        this.owner = owner;
         this.limits = data.limits();
         setId("cnn-view");
         addClassName("cnn-view");
@@ -185,7 +188,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
             String error = null;
             ImageFolders.Imported imported = null;
             try {
-                imported = data.importZip(new ByteArrayInputStream(bytes), name);
+                imported = data.importZip(new ByteArrayInputStream(bytes), name, owner.key());
             } catch (ImageDataException | ExperimentException e) {
                 error = e.getMessage();
             } catch (RuntimeException e) {
@@ -665,9 +668,13 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
     private void showData() {
         DataSpec d = state.experiment().data();
-        List<CnnDataService.Choice> choices = new ArrayList<>(data.choices());
+        List<CnnDataService.Choice> choices = new ArrayList<>(data.choices(owner.key()));
         if (choices.stream().noneMatch(c -> c.id().equals(d.dataset()))) {
-            choices.add(new CnnDataService.Choice(d.dataset(), d.dataset() + " (not available here)"));
+            // a set of someone else's that a link named (its id lets the link's holder use it), or one not here
+            boolean shared = ImageSets.isFolder(d.dataset())
+                    && ImageFolders.exists(ImageSets.folderName(d.dataset()), data.dataDir());
+            choices.add(new CnnDataService.Choice(d.dataset(), shared ? "Shared with the link: uploaded images"
+                    : d.dataset() + " (not available here)"));
         }
         Map<String, String> labels = new LinkedHashMap<>();
         choices.forEach(c -> labels.put(c.id(), c.label()));
@@ -1216,10 +1223,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
             showUploadMessage("\"" + fileName + "\" was not added: " + error.replaceAll("\\.$", "") + ". Nothing was changed.", true);
             return;
         }
-        String asked = CnnDataService.folderName(fileName);
-        showUploadMessage(String.format(Locale.ROOT, "Added \"%s\"%s: %,d images %s in %d classes (%s).", imported.name(),
-                asked.equals(imported.name()) ? "" : " (a set named \"" + asked + "\" exists already)",
-                imported.images(), CnnInspection.shape(new int[] {imported.channels(), imported.height(), imported.width()}),
+        showUploadMessage(String.format(Locale.ROOT, "Added \"%s\": %,d images %s in %d classes (%s).",
+                CnnDataService.folderName(fileName), imported.images(), CnnInspection.shape(new int[] {imported.channels(), imported.height(), imported.width()}),
                 imported.classNames().size(), String.join(", ", imported.classNames())), false);
         DataSpec d = state.experiment().data();
         setExperiment(followingData(state.experiment()).withData(new DataSpec(imported.id(), Map.of(), null,

@@ -14,6 +14,8 @@ import com.layerlab.app.ui.components.GradientChart;
 import com.layerlab.app.ui.components.HeatMap;
 import com.layerlab.app.ui.components.LossChart;
 import com.layerlab.app.ui.components.RunSnapshot;
+import com.layerlab.datasets.Points2D;
+import com.layerlab.engine.experiment.DataSets;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.PointProbes;
@@ -129,6 +131,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
         dataset.setId("compare-dataset");
         dataset.setLabel("Data");
         dataset.setItems(DATASETS);
+        dataset.setItemLabelGenerator(id -> DataSets.isPoints(id) ? "Own points" : id);
         dataset.addValueChangeListener(e -> {
             if (e.isFromClient() && e.getValue() != null) {
                 boolean regression = PlaygroundSettings.REGRESSION_SETS.contains(e.getValue());
@@ -444,6 +447,14 @@ public class CompareView extends Div implements BeforeEnterObserver {
 
     private void showControls() {
         PlaygroundSettings s = state.settings();
+        // a learner's point set, from a playground link, is offered beside the generated sets while it is chosen
+        List<String> sets = new ArrayList<>(DATASETS);
+        if (s.isPointSet()) {
+            sets.add(s.dataset());
+        }
+        if (!sets.equals(dataset.getListDataView().getItems().toList())) {
+            dataset.setItems(sets);
+        }
         dataset.setValue(s.dataset());
         noise.setValue(s.noise());
         layers.setValue(s.hiddenLayers().size());

@@ -8,6 +8,7 @@ import com.vaadin.flow.component.dependency.JsModule;
 import elemental.json.Json;
 import elemental.json.JsonArray;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * A model's output over the plane with the data points on top (client side: heat-map.js). Binary
@@ -82,5 +83,19 @@ public class HeatMap extends Component implements HasSize, HasStyle {
 
     public void setPointRadius(double px) {
         getElement().setProperty("pointRadius", px);
+    }
+
+    /** Whether a click on the map reports its point to {@link #addPointClickListener} listeners. */
+    public void setDrawable(boolean on) {
+        getElement().setProperty("drawable", on);
+        // the attribute too: the component's style gives a drawable map a crosshair cursor
+        getElement().setAttribute("drawable", on);
+    }
+
+    /** Called with the clicked point's (x1, x2) when the map is {@link #setDrawable drawable}. */
+    public void addPointClickListener(BiConsumer<Double, Double> listener) {
+        getElement().addEventListener("point-click", e -> listener.accept(
+                        e.getEventData().getNumber("event.detail.x1"), e.getEventData().getNumber("event.detail.x2")))
+                .addEventData("event.detail.x1").addEventData("event.detail.x2");
     }
 }

@@ -35,7 +35,7 @@ public record RunSnapshot(EpochStats stats, int gridN, int channels, byte[] outp
     public static RunSnapshot of(Trainer run, int gridN, int neuronN) {
         Experiment e = run.experiment();
         boolean regression = !e.isClassification();
-        int classes = e.data().classes();
+        int classes = run.data().classes();
         PointProbes probes = new PointProbes(run);
         double scale = regression ? probes.labelScale() : 1;
 
@@ -117,7 +117,7 @@ public record RunSnapshot(EpochStats stats, int gridN, int channels, byte[] outp
 
     /** Points of a run for the heat map: class index for multi-class, else a diverging value. */
     public static String encodePoints(Points2D pts, Experiment e, double regressionScale) {
-        boolean multi = e.isClassification() && e.data().classes() > 2;
+        boolean multi = e.isClassification() && pts.classes() > 2;
         return PlotData.points(pts, multi, regressionScale);
     }
 }

@@ -2,8 +2,11 @@ package com.layerlab.app.ui.playground;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.lab.CompareLinks;
 import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.lab.PointDrawing;
+import com.layerlab.app.lab.PointSets;
 import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.training.EngineInfo;
 import com.layerlab.app.training.LiveTraining;
@@ -54,6 +57,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -76,7 +80,13 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
             "x2^2", "x2²", "x1*x2", "x1·x2", "sin(x1)", "sin(x1)", "sin(x2)", "sin(x2)");
 
     private final LiveTrainingService service;
+    private final PointSets pointSets;
+    private final CurrentOwner owner;
+    /** Whose point sets the menu lists: read once per navigation, on the request that opened the page. */
+    private volatile String ownerKey;
     private PlaygroundSettings settings = PlaygroundSettings.DEFAULTS;
+    /** The point set the settings name, when they name one (its size, classes and class names). */
+    private Optional<PointSets.PointSet> pointSet = Optional.empty();
     private LiveTraining<Frame> training;
     /** The training whose TensorBoard files a download gets (read on the download's request thread). */
     private volatile LiveTraining<Frame> logged;
@@ -108,7 +118,10 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private final Slider trainPercent = new Slider("Ratio of training to test data", 10, 90, 10, 50, v -> v + " %");
     private final Slider noise = new Slider("Noise", 0, 50, 5, 0, v -> String.valueOf(v));
     private final Slider batchSize = new Slider("Batch size", 1, 30, 1, 10, v -> String.valueOf(v));
+    private final Button regenerate = new Button("Regenerate", VaadinIcon.REFRESH.create());
     private final Span seedLabel = new Span();
+    private final PointSetControls ownData;
+    private final DrawingBoard drawingBoard = new DrawingBoard();
 
     // network
     private final NetworkDiagram diagram = new NetworkDiagram();
@@ -124,13 +137,21 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private final Div legend = new Div();
     private final Checkbox showTest = new Checkbox("Show test data");
     private final Checkbox discretize = new Checkbox("Discretize output");
+    private final Div mapBox = new Div(outputMap);
+    private final Div toggles = new Div(showTest, discretize);
 
     /** One frame of the playground: a snapshot of its run and, when the run is new, its points. */
     record Frame(Experiment experiment, RunSnapshot snapshot, String trainPoints, String testPoints, double labelScale) {
     }
 
-    public PlaygroundView(LiveTrainingService service) {
+    public PlaygroundView(LiveTrainingService service, PointSets pointSets, CurrentOwner owner) {
         this.service = service;
+        this.pointSets = pointSets;
+        this.owner = owner;
+        this.ownData = new PointSetControls(pointSets, () -> ownerKey, this::usePointSet, this::startDrawing);
+        drawingBoard.addUseListener(this::useDrawing);
+        drawingBoard.addCancelListener(this::stopDrawing);
+        drawingBoard.setVisible(false);
         addClassName("ll-playground");
         add(toolbar(), main());
         // short names: the legend shows each series' latest value next to it
@@ -313,13 +334,12 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         noise.setValueChangeListener(v -> update(settings.toBuilder().noise(v).build()));
         batchSize.setInputId("batch-size");
         batchSize.setValueChangeListener(v -> update(settings.toBuilder().batchSize(v).build()));
-        Button regenerate = new Button("Regenerate", VaadinIcon.REFRESH.create());
         regenerate.setId("regenerate-button");
         regenerate.setTooltipText("New points from a new data seed (same starting weights)");
         regenerate.addThemeVariants(ButtonVariant.LUMO_SMALL);
         regenerate.addClickListener(e -> update(settings.toBuilder().dataSeed(newSeed()).build()));
         seedLabel.addClassName("ll-seeds");
-        data.add(which, thumbnails, classes, trainPercent, noise, batchSize, regenerate, seedLabel);
+        data.add(which, thumbnails, ownData, classes, trainPercent, noise, batchSize, regenerate, seedLabel);
 
         // NETWORK
         Div network = panel("Network");
@@ -387,11 +407,9 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
                 update(settings.toBuilder().discretize(e.getValue()).build());
             }
         });
-        Div toggles = new Div(showTest, discretize);
         toggles.addClassName("ll-toggles");
         Span engine = new Span("Trained on the server: " + EngineInfo.backend() + " backend, " + EngineInfo.device());
         engine.addClassName("ll-engine");
-        Div mapBox = new Div(outputMap);
         mapBox.addClassName("ll-mapbox");
         Button export = new Button("Export to PyTorch", VaadinIcon.CODE.create());
         export.setId("export-button");
@@ -407,7 +425,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         logsLink.setVisible(false);
         Div outputActions = new Div(export, logsLink);
         outputActions.addClassName("ll-output-actions");
-        output.add(numbers, accuracy, lossChart, mapBox, legend, toggles, outputActions, engine);
+        output.add(numbers, accuracy, lossChart, mapBox, drawingBoard, legend, toggles, outputActions, engine);
 
         grid.add(data, network, output);
         return grid;
@@ -440,7 +458,19 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
                 ShareLinks.parsePlayground(event.getLocation().getQueryParameters().getParameters());
         settings = parsed.value();
         pendingMessage = parsed.error();
+        ownerKey = owner.key();
+        if (settings.isPointSet()) {
+            Optional<PointSets.PointSet> set = pointSets.describe(settings.dataset());
+            if (set.isEmpty()) {
+                pendingMessage = "The link's data set " + settings.dataset() + " is not on this server (it may have "
+                        + "been deleted).";
+                settings = PlaygroundSettings.DEFAULTS;
+            } else {
+                settings = settings.toBuilder().pointSet(set.get().id(), set.get().classes()).build();
+            }
+        }
         syncControls();
+        showOwnData();
     }
 
     @Override
@@ -524,6 +554,9 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private void update(PlaygroundSettings next) {
         PlaygroundSettings before = settings;
         settings = next;
+        if (drawingBoard.isVisible() && drawingBoard.drawing().isRegression() != next.isRegression()) {
+            drawingBoard.start(new PointDrawing(next.isRegression())); // classes and values do not mix
+        }
         Experiment oldE = before.toExperiment();
         Experiment newE = next.toExperiment();
         if (training != null) {
@@ -708,7 +741,9 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         regularizationRate.setEnabled(!s.regularization().equals("none"));
         problem.setValue(s.problem());
         stopAt.setValue(PlaygroundSettings.EPOCH_LIMITS.contains(s.epochs()) ? s.epochs() : null);
-        classes.setVisible(!s.isRegression() && Datasets2D.supportsMultiClass(s.dataset()));
+        classes.setVisible(!s.isRegression() && !s.isPointSet() && Datasets2D.supportsMultiClass(s.dataset()));
+        noise.setVisible(!s.isPointSet());
+        regenerate.setVisible(!s.isPointSet());
         if (classes.isVisible()) {
             classes.setValue(s.classes());
         }
@@ -729,6 +764,10 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         } else {
             outputMap.setBinary();
         }
+        if (!pointSet.map(p -> p.id().equals(s.dataset())).orElse(false)) {
+            pointSet = s.isPointSet() ? pointSets.describe(s.dataset()) : Optional.empty();
+        }
+        ownData.select(s.dataset());
         buildThumbnails();
         buildLegend();
         buildDiagram();
@@ -786,11 +825,12 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
             return;
         }
         int k = settings.classes();
+        List<String> names = pointSet.map(PointSets.PointSet::classNames).orElse(List.of());
         for (int c = 0; c < k; c++) {
             Span chip = new Span();
             chip.addClassName("ll-chip");
             chip.getStyle().set("background", HeatMap.CLASS_COLORS.get(c));
-            Span item = new Span(chip, new Span("class " + c));
+            Span item = new Span(chip, new Span(c < names.size() ? names.get(c) : "class " + c));
             item.addClassName("ll-legend-item");
             item.getElement().setAttribute("data-color", HeatMap.CLASS_COLORS.get(c));
             legend.add(item);
@@ -844,6 +884,53 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         }
         params += (long) (in + 1) * s.outputs();
         paramCount.setText(String.format(Locale.ROOT, "%,d parameters", params));
+    }
+
+    // ---------------------------------------------------------------- own data
+
+    /** Trains on a point set: one picked from the menu, just uploaded or just drawn. */
+    private void usePointSet(PointSets.PointSet set) {
+        update(settings.toBuilder().pointSet(set.id(), set.classes()).build());
+        showOwnData();
+    }
+
+    /** The menu of the owner's sets (read from the data folder: only when they may have changed). */
+    private void showOwnData() {
+        ownData.show(pointSets.ownedBy(ownerKey), settings.dataset(), pointSet);
+    }
+
+    /** The data view becomes a drawing board, starting from the page's point set (a new set is saved from it). */
+    private void startDrawing() {
+        if (training != null && playing) {
+            training.pause();
+        }
+        PointDrawing d = pointSet.isPresent() ? PointDrawing.of(pointSets.points(settings.dataset()))
+                : new PointDrawing(settings.isRegression());
+        drawingBoard.start(d);
+        showDrawing(true);
+    }
+
+    private void useDrawing() {
+        String problem = drawingBoard.drawing().problem();
+        if (problem != null) {
+            drawingBoard.showProblem(problem);
+            return;
+        }
+        PointSets.PointSet saved = pointSets.saveDrawn(drawingBoard.drawing().points(), ownerKey);
+        showDrawing(false);
+        ownData.say("Saved your drawing as \"" + saved.name() + "\": " + saved.summary() + ".", false);
+        usePointSet(saved);
+    }
+
+    private void stopDrawing() {
+        showDrawing(false);
+    }
+
+    private void showDrawing(boolean on) {
+        drawingBoard.setVisible(on);
+        mapBox.setVisible(!on);
+        toggles.setVisible(!on);
+        ownData.setDrawing(on);
     }
 
     private static long newSeed() {

@@ -1,12 +1,15 @@
 package com.layerlab.app.ui.cnn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.layerlab.app.BrowserTestBase;
 import com.layerlab.app.lab.CnnDataService;
 import com.layerlab.app.lab.CnnPresets;
+import com.layerlab.datasets.ImageFolders;
 import com.layerlab.datasets.ImageSet;
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.FilePayload;
 import java.awt.image.BufferedImage;
@@ -14,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.ZipEntry;
@@ -76,16 +80,49 @@ class CnnUploadTest extends BrowserTestBase {
         assertEquals("Added \"photos\": 110 images [3, 128, 128] in 2 classes (cats, dogs).", first);
 
         String second = upload("photos.zip", photos(2, 2));
-        assertEquals("Added \"photos-2\" (a set named \"photos\" exists already): 4 images [3, 128, 128] in 2 classes "
-                + "(cats, dogs).", second);
+        assertEquals("Added \"photos\": 4 images [3, 128, 128] in 2 classes (cats, dogs).", second);
         screenshot(page, "cnn-upload-same-name");
 
-        ImageSet kept = data.load(CnnPresets.data("folder:photos", Map.of()), 1);
-        assertEquals(110, kept.size(), "the first upload is still there, whole");
-        Path stored = data.dataDir().resolve("folders").resolve("photos");
-        assertTrue(Files.isDirectory(stored), stored.toString());
+        // each upload is its own set, under its name and a random suffix (the id a link carries)
+        List<String> stored = ImageFolders.list(data.dataDir()).stream().filter(n -> n.startsWith("photos-")).toList();
+        assertEquals(2, stored.size(), "two uploads of one name: two sets, " + stored);
+        List<Integer> sizes = stored.stream().map(n -> data.load(CnnPresets.data("folder:" + n, Map.of()), 1).size())
+                .sorted().toList();
+        assertEquals(List.of(4, 110), sizes, "the first upload is still there, whole");
         assertTrue(data.dataDir().startsWith(Path.of("target", "cnn-upload-test").toAbsolutePath()),
                 "uploads live in the configured data folder: " + data.dataDir());
+    }
+
+    /** The texts of a select's items, read from its open overlay (a select also shows its value as a copy of an item). */
+    private static List<String> items(Page p, String selectId) {
+        p.locator("#" + selectId).click();
+        List<String> texts = p.locator("vaadin-select-list-box vaadin-select-item:visible").allInnerTexts();
+        p.keyboard().press("Escape");
+        return texts;
+    }
+
+    @Test
+    void anUploadIsInItsOwnersMenuOnlyAndItsLinkOpensForAnyone() throws IOException {
+        open("cnn");
+        page.waitForSelector("#cnn-upload");
+        assertEquals("Added \"pets\": 6 images [3, 128, 128] in 2 classes (cats, dogs).", upload("pets.zip", photos(3, 3)));
+        waitForVaadin(page);
+        assertTrue(items(page, "cnn-dataset").contains("Uploaded: pets"));
+        page.waitForFunction("() => window.location.href.includes('?')");
+        String link = page.url();
+
+        BrowserContext other = newContext();
+        Page p2 = other.newPage();
+        open(p2, "cnn");
+        assertFalse(items(p2, "cnn-dataset").stream().anyMatch(t -> t.contains("pets")), "not in another visitor's menu");
+        open(p2, link.substring(baseUrl().length()));
+        assertEquals(0, p2.locator("#cnn-link-error:visible").count(), "the link opens");
+        assertTrue(p2.locator("#cnn-dataset").innerText().contains("Shared with the link: uploaded images"),
+                p2.locator("#cnn-dataset").innerText());
+        p2.waitForFunction("() => document.querySelector('#cnn-batch').tileCount === 6");
+        screenshot(p2, "cnn-upload-shared-link");
+        open(p2, "cnn");
+        assertFalse(items(p2, "cnn-dataset").stream().anyMatch(t -> t.contains("pets")), "opening the link did not make it theirs");
     }
 
     @Test
