@@ -64,12 +64,21 @@ public class CnnDataService {
                           @Value("${layerlab.cnn.max-upload-mb:32}") int maxUploadMb,
                           @Value("${layerlab.cnn.max-sessions:4}") int maxSessions,
                           @Value("${layerlab.cnn.frame-interval-ms:100}") int frameIntervalMs) {
-        this(dataDir == null || dataDir.isBlank() ? ImageSets.defaultDataDir() : Path.of(dataDir).toAbsolutePath().normalize(),
+        this(resolveDataDir(dataDir),
                 new CnnLimits(maxParams, maxImages, maxEpochs, maxBatchSize, (long) maxBatchMemoryMb << 20,
                         (long) maxUploadMb << 20, maxSessions,
                         java.time.Duration.ofMillis(frameIntervalMs)));
         LoggerFactory.getLogger(CnnDataService.class).info("Data folder: {} (CIFAR-10 in cifar10/, uploaded image sets "
                 + "in folders/)", this.dataDir);
+    }
+
+    /**
+     * The data folder that {@code layerlab.data.dir} names: empty, {@code $LAYERLAB_DATA_DIR}, else datasets/ in
+     * the folder the server was started from. The one rule for it (the store keeps its database there too).
+     */
+    public static Path resolveDataDir(String configured) {
+        return configured == null || configured.isBlank() ? ImageSets.defaultDataDir()
+                : Path.of(configured).toAbsolutePath().normalize();
     }
 
     public CnnDataService(Path dataDir, CnnLimits limits) {

@@ -213,6 +213,11 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
     }
 
     @Override
+    protected List<EpochStats> history(int run) {
+        return run < history.size() ? history.get(run) : List.of();
+    }
+
+    @Override
     protected void failed(String why) {
         phase = Phase.FAILED;
         message = why;

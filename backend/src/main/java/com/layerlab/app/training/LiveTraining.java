@@ -1,6 +1,7 @@
 package com.layerlab.app.training;
 
 import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.LogSchedule;
 import com.layerlab.engine.train.TrainingRun;
 import java.time.Duration;
@@ -100,6 +101,13 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
     // training-thread state (runs is read by other threads only to flush their logs)
     private List<Experiment> experiments;
     private volatile List<TrainingRun> runs = List.of();
+    /** Each run's metrics, one entry per epoch from epoch 0 (what a saved experiment draws its curves from). */
+    private List<List<EpochStats>> histories = List.of();
+    /**
+     * Weights the runs start from instead of their seed's (a fork of a saved experiment), one safetensors
+     * file per run; a reset goes back to them, new settings drop them (they no longer fit). Null: the seed's.
+     */
+    private List<byte[]> startWeights;
     private boolean playing;
     private int stepsAsked;
     private long playStartedNanos;
@@ -119,7 +127,22 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
     public LiveTraining(List<Experiment> experiments, Function<List<TrainingRun>, F> snapshot,
                         Consumer<Frame<F>> onFrame, Delivery delivery, Limits limits, RunLogs.Folder logs,
                         TrainingSlots.Claim slot, Runnable onEnd) {
+        this(experiments, null, snapshot, onFrame, delivery, limits, logs, slot, onEnd);
+    }
+
+    /**
+     * As above, the runs starting from {@code startWeights} (one safetensors file per experiment; null:
+     * the seed's starting weights).
+     */
+    public LiveTraining(List<Experiment> experiments, List<byte[]> startWeights, Function<List<TrainingRun>, F> snapshot,
+                        Consumer<Frame<F>> onFrame, Delivery delivery, Limits limits, RunLogs.Folder logs,
+                        TrainingSlots.Claim slot, Runnable onEnd) {
         super("live-training", onFrame, delivery, logs, slot, onEnd);
+        if (startWeights != null && startWeights.size() != experiments.size()) {
+            throw new IllegalArgumentException("one weights file per experiment: " + startWeights.size()
+                    + " for " + experiments.size());
+        }
+        this.startWeights = startWeights == null ? null : List.copyOf(startWeights);
         this.experiments = List.copyOf(experiments);
         this.snapshot = Objects.requireNonNull(snapshot);
         this.limits = Objects.requireNonNull(limits);
@@ -182,6 +205,11 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
     @Override
     protected List<TrainingRun> liveRuns() {
         return runs;
+    }
+
+    @Override
+    protected List<EpochStats> history(int run) {
+        return run < histories.size() ? histories.get(run) : List.of();
     }
 
     @Override
@@ -293,6 +321,7 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
                 stepsAsked = 0;
                 message = null;
                 experiments = load.experiments();
+                startWeights = null;
                 rebuild("new settings");
                 if (resume) {
                     playing = true;
@@ -345,8 +374,8 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
                         EngineInfo.backend(), EngineInfo.device(), e.data().dataset(), e.model().size(), e.seed());
             }
         }
-        for (TrainingRun r : runs) {
-            r.trainEpoch();
+        for (int i = 0; i < runs.size(); i++) {
+            histories.get(i).add(runs.get(i).trainEpoch());
         }
         capLogs(runs);
     }
@@ -360,12 +389,19 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
         logStop(why);
         retire(runs);
         List<TrainingRun> fresh = new ArrayList<>();
-        for (Experiment e : experiments) {
+        List<List<EpochStats>> freshHistories = new ArrayList<>();
+        for (int i = 0; i < experiments.size(); i++) {
+            Experiment e = experiments.get(i);
             TrainingRun r = new TrainingRun(e);
             fresh.add(r);
+            if (startWeights != null) {
+                StartWeights.load(r, startWeights.get(i));
+            }
+            freshHistories.add(new ArrayList<>(List.of(r.stats())));
             startLog(r, e.name(), LogSchedule.THINNED);
         }
         runs = fresh;
+        histories = freshHistories;
         runsStarted = false;
     }
 
