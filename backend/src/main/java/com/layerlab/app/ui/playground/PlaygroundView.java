@@ -302,7 +302,9 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         save.addThemeVariants(ButtonVariant.LUMO_SMALL);
         save.setTooltipText("Save this network with what it has learned, and get a short link to it");
         save.addClickListener(e -> openSave());
-        Div actions = new Div(compareLink, save, copy);
+        Div buttons = new Div(save, copy);
+        buttons.addClassName("ll-action-buttons");
+        Div actions = new Div(compareLink, buttons);
         actions.addClassName("ll-actions");
         bar.add(controls, epoch, selects, actions);
         return bar;

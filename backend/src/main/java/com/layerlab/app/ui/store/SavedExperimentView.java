@@ -8,6 +8,7 @@ import com.layerlab.app.store.SavedExperiment;
 import com.layerlab.app.store.StoreException;
 import com.layerlab.app.ui.Downloads;
 import com.layerlab.app.ui.MainLayout;
+import com.layerlab.app.ui.cnn.SavedCnnPanel;
 import com.layerlab.app.ui.playground.SavedPlaygroundPanel;
 import com.layerlab.engine.train.TrainingRun;
 import com.vaadin.flow.component.Component;
@@ -109,6 +110,7 @@ public class SavedExperimentView extends Div implements BeforeEnterObserver, Has
             return switch (s.page()) {
                 case PLAYGROUND -> new SavedPlaygroundPanel(run, ShareLinks.parsePlayground(
                         QueryParameters.fromString(s.viewState()).getParameters()).value(), Metrics.fromJson(s.metricsJson()));
+                case CNN -> new SavedCnnPanel(run, Metrics.fromJson(s.metricsJson()));
                 default -> new Paragraph("This page cannot show experiments saved from the " + s.page().label()
                         + " yet; Fork opens it there.");
             };

@@ -98,7 +98,8 @@ class SavedPlaygroundTest extends BrowserTestBase {
         com.fasterxml.jackson.databind.JsonNode data = new com.fasterxml.jackson.databind.ObjectMapper().readTree(chart);
         assertEquals(trained + 1, data.get(0).size(), "one point per epoch, 0 to " + trained + ": " + chart);
         assertEquals(trained, data.get(0).get(trained).asInt());
-        assertEquals(Double.parseDouble(testLoss), data.get(1).get(trained).asDouble(), 1e-9, "the last test loss");
+        assertEquals(Double.parseDouble(testLoss), data.get(1).get(trained).asDouble(), 1e-5,
+                "the last test loss (the chart keeps 6 decimals)");
         assertEquals(String.valueOf(trained), there.locator("#saved-losses").getAttribute("data-epoch"));
         screenshot(there, "store-saved-playground");
 
