@@ -7,7 +7,7 @@ CREATE TABLE experiments (
     name        VARCHAR(200)             NOT NULL,
     is_public   BOOLEAN                  NOT NULL,
     created_at  TIMESTAMP WITH TIME ZONE NOT NULL,
-    -- the page that saved it and opens it again: playground, cnn or compare
+    -- the page that saved it and opens it again: playground or cnn
     page        VARCHAR(20)              NOT NULL,
     -- the layerlab/experiment@1 file (JSON)
     experiment  TEXT                     NOT NULL,

@@ -5,8 +5,7 @@ import java.util.Arrays;
 /** The page a saved experiment comes from, which also opens it again (and forks it). */
 public enum Page {
     PLAYGROUND("playground", "Playground"),
-    CNN("cnn", "CNN lab"),
-    COMPARE("compare", "Compare activations");
+    CNN("cnn", "CNN lab");
 
     private final String id;
     private final String label;

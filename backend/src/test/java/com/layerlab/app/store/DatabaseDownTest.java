@@ -29,6 +29,22 @@ class DatabaseDownTest {
     }
 
     @Test
+    void aDatabaseGoneWhileRunningMakesSavingFailWithAMessageThatSaysTryAgain() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("layerlab-db-down");
+        try (var context = StoreContext.start(Map.of("layerlab.data.dir", dir.toString(), "spring.datasource.url", ""))) {
+            ExperimentStore store = context.getBean(ExperimentStore.class);
+            context.getBean(com.zaxxer.hikari.HikariDataSource.class).close();
+            var e = com.layerlab.app.lab.PlaygroundSettings.DEFAULTS.toExperiment();
+            StoreException failed = assertThrows(StoreException.class, () -> store.save(new ExperimentStore.Draft(
+                    "visitor:x", "n", false, Page.PLAYGROUND, e, ""), new byte[8], java.util.List.of(), 0, null));
+            assertTrue(failed.kind() == StoreException.Kind.UNAVAILABLE, failed.kind().toString());
+            assertTrue(failed.getMessage().contains("try again"), failed.getMessage());
+            StoreException reading = assertThrows(StoreException.class, () -> store.mine("visitor:x"));
+            assertTrue(reading.kind() == StoreException.Kind.UNAVAILABLE, reading.kind().toString());
+        }
+    }
+
+    @Test
     void otherStartFailuresAreLeftToBoot() {
         FailureAnalysis a = new DatabaseFailureAnalyzer(new MockEnvironment()).analyze(
                 new IllegalStateException("something else", new java.io.IOException("disk")));

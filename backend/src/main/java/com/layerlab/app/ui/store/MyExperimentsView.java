@@ -39,7 +39,7 @@ public class MyExperimentsView extends Div implements BeforeEnterObserver {
         setId("my-experiments");
         addClassName("ll-store-page");
         list.addClassName("ll-experiment-list");
-        Paragraph about = new Paragraph("What you saved with Save on the playground. Private ones open only for you; "
+        Paragraph about = new Paragraph("What you saved with Save on the playground and in the CNN lab. Private ones open only for you; "
                 + "public ones are in the gallery and open for anyone with their link.");
         about.addClassName("ll-hint");
         add(new H1("My experiments"), about, list);

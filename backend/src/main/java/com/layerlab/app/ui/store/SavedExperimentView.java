@@ -111,8 +111,6 @@ public class SavedExperimentView extends Div implements BeforeEnterObserver, Has
                 case PLAYGROUND -> new SavedPlaygroundPanel(run, ShareLinks.parsePlayground(
                         QueryParameters.fromString(s.viewState()).getParameters()).value(), Metrics.fromJson(s.metricsJson()));
                 case CNN -> new SavedCnnPanel(run, Metrics.fromJson(s.metricsJson()));
-                default -> new Paragraph("This page cannot show experiments saved from the " + s.page().label()
-                        + " yet; Fork opens it there.");
             };
         } catch (RuntimeException e) {
             Paragraph p = new Paragraph("What this experiment learned cannot be drawn: " + e.getMessage());
@@ -126,7 +124,6 @@ public class SavedExperimentView extends Div implements BeforeEnterObserver, Has
         return switch (s.page()) {
             case PLAYGROUND -> "/?fork=" + s.id();
             case CNN -> "/cnn?fork=" + s.id();
-            case COMPARE -> "/compare?fork=" + s.id();
         };
     }
 

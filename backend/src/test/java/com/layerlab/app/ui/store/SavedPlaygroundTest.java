@@ -165,5 +165,21 @@ class SavedPlaygroundTest extends BrowserTestBase {
         assertTrue(there.locator(".ll-experiment-row[data-id='" + path.substring(3) + "']").isVisible());
         screenshot(there, "store-gallery");
         assertEquals(200, there.navigate(baseUrl() + path.substring(1)).status());
+
+        // renamed, then deleted by its owner: the link leads nowhere
+        row.locator(".ll-row-rename").click();
+        page.locator("#rename-field input").fill("   ");
+        page.locator("#rename-confirm").click();
+        page.waitForSelector("#rename-field[invalid]");
+        assertTrue(page.locator("#rename-field").textContent().contains("name"), "a blank name is refused with why");
+        page.locator("#rename-field input").fill("renamed");
+        page.locator("#rename-confirm").click();
+        waitForVaadin(page);
+        assertEquals("renamed", row.locator(".ll-row-name").textContent());
+        row.locator(".ll-row-delete").click();
+        page.locator("#delete-confirm").click();
+        waitForVaadin(page);
+        assertEquals(0, row.count());
+        assertEquals(404, there.navigate(baseUrl() + path.substring(1)).status());
     }
 }
