@@ -122,7 +122,8 @@ class SavedPlaygroundTest extends BrowserTestBase {
         waitForEpoch(there, "epoch === 0");
         there.waitForFunction("() => document.querySelector('#output-map').values");
         assertEquals(values, there.evaluate(MAP_VALUES), "the fork starts from the saved weights, not the seed's");
-        assertTrue(there.locator("#fork-note").isVisible());
+        assertTrue(there.locator("vaadin-notification-card").filter(new Locator.FilterOptions()
+                .setHasText("Forked \"Circle <b>bold</b> test\"")).isVisible(), "the page says what it forked");
         trainAndPause(there, 10);
         assertNotEquals(values, there.evaluate(MAP_VALUES), "and trains on");
         screenshot(there, "store-forked-playground");
