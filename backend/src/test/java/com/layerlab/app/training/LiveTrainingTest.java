@@ -311,14 +311,28 @@ class LiveTrainingTest {
         com.layerlab.engine.experiment.Safetensors.fromBytes(trained.safetensors()).forEach((k, v) -> assertTrue(
                 java.util.Arrays.equals(v.data(), com.layerlab.engine.experiment.Safetensors.fromBytes(forked.safetensors())
                         .get(k).data()), k + " is the saved tensor"));
-        // a reset goes back to the fork's weights, new settings to the seed's
+        // a reset goes back to the fork's weights, new settings to the seed's (commands and weight requests
+        // travel apart: the weights asked for may come from before the command, so ask until it has applied)
         fork.step();
+        awaitWeights(fork, w -> w.epoch() == 1);
         fork.reset();
-        TrainingThread.Weights reset = fork.weights(0).get(10, java.util.concurrent.TimeUnit.SECONDS);
-        assertEquals(0, reset.epoch());
+        TrainingThread.Weights reset = awaitWeights(fork, w -> w.epoch() == 0);
         assertTrue(java.util.Arrays.equals(forked.safetensors(), reset.safetensors()), "reset: the fork's weights again");
         fork.load(List.of(e.withSeed(e.seedOrZero())));
-        TrainingThread.Weights fresh = fork.weights(0).get(10, java.util.concurrent.TimeUnit.SECONDS);
-        assertFalse(java.util.Arrays.equals(forked.safetensors(), fresh.safetensors()), "new settings: the seed's weights");
+        awaitWeights(fork, w -> !java.util.Arrays.equals(forked.safetensors(), w.safetensors()));
+    }
+
+    /** The run's weights once {@code p} holds for them (within 10 s). */
+    private static TrainingThread.Weights awaitWeights(LiveTraining<?> t, Predicate<TrainingThread.Weights> p) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        TrainingThread.Weights w = null;
+        while (System.nanoTime() < end) {
+            w = t.weights(0).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            if (p.test(w)) {
+                return w;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the weights never got there; last at epoch " + (w == null ? "?" : w.epoch()));
     }
 }

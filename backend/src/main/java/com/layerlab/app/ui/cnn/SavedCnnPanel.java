@@ -39,6 +39,7 @@ public class SavedCnnPanel extends Div {
         LossChart acc = new LossChart();
         acc.setId("accuracy-chart");
         acc.setHeightPx(160);
+        acc.setYLabel("accuracy");
         acc.setWidthFull();
         acc.setSeries(List.of(new LossChart.Series("Test accuracy", "#f59322"),
                 new LossChart.Series("Training accuracy", "#0877bd")));
