@@ -16,7 +16,12 @@ public class DataFolder {
     private final Path path;
 
     public DataFolder(@Value("${layerlab.data.dir:}") String configured) {
-        this.path = configured == null || configured.isBlank() ? ImageSets.defaultDataDir()
+        this.path = resolve(configured);
+    }
+
+    /** The one rule for the data folder; the store (which starts before the beans) keeps its database there too. */
+    public static Path resolve(String configured) {
+        return configured == null || configured.isBlank() ? ImageSets.defaultDataDir()
                 : Path.of(configured).toAbsolutePath().normalize();
     }
 

@@ -113,6 +113,8 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
     // training-thread state (runs is read by other threads only to flush their logs)
     private volatile List<Trainer> runs = List.of();
     private final List<List<EpochStats>> history = new ArrayList<>();
+    /** Weights the runs start from instead of their seed's (a fork); null: the seed's. */
+    private final List<byte[]> startWeights;
     private final List<List<LossPoint>> batchLosses = new ArrayList<>();
     private double batchLossSum;
     private int batchLossCount;
@@ -144,10 +146,25 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
      */
     public CnnTraining(List<Experiment> experiments, Path dataDir, RunLogs.Folder logs, Consumer<Frame> onFrame,
                        Delivery delivery, Duration frameInterval, TrainingSlots.Claim slot, Runnable onEnd) {
+        this(experiments, null, dataDir, logs, onFrame, delivery, frameInterval, slot, onEnd);
+    }
+
+    /**
+     * As above, the runs starting from {@code startWeights} (a fork of a saved experiment: one safetensors
+     * file per experiment; null: the seed's starting weights).
+     */
+    public CnnTraining(List<Experiment> experiments, List<byte[]> startWeights, Path dataDir, RunLogs.Folder logs,
+                       Consumer<Frame> onFrame, Delivery delivery, Duration frameInterval, TrainingSlots.Claim slot,
+                       Runnable onEnd) {
         super("cnn-training", onFrame, delivery, logs, slot, onEnd);
         if (experiments.isEmpty()) {
             throw new IllegalArgumentException("nothing to train");
         }
+        if (startWeights != null && startWeights.size() != experiments.size()) {
+            throw new IllegalArgumentException("one weights file per experiment: " + startWeights.size()
+                    + " for " + experiments.size());
+        }
+        this.startWeights = startWeights == null ? null : List.copyOf(startWeights);
         this.experiments = List.copyOf(experiments);
         this.dataDir = dataDir;
         this.frameInterval = Objects.requireNonNull(frameInterval);
@@ -214,6 +231,11 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
     }
 
     @Override
+    protected List<EpochStats> history(int run) {
+        return run < history.size() ? history.get(run) : List.of();
+    }
+
+    @Override
     protected void failed(String why) {
         phase = Phase.FAILED;
         message = why;
@@ -248,8 +270,12 @@ public final class CnnTraining extends TrainingThread<CnnTraining.Frame> {
         }
         List<Trainer> built = new ArrayList<>();
         try {
-            for (Experiment e : experiments) {
-                built.add(new Trainer(e, dataDir));
+            for (int i = 0; i < experiments.size(); i++) {
+                Trainer run = new Trainer(experiments.get(i), dataDir);
+                built.add(run);
+                if (startWeights != null) {
+                    run.loadWeights(startWeights.get(i));
+                }
                 history.add(new ArrayList<>());
                 batchLosses.add(new ArrayList<>());
             }

@@ -3,6 +3,7 @@ package com.layerlab.app.training;
 import com.layerlab.datasets.ImageSets;
 import java.nio.file.Path;
 import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.LogSchedule;
 import com.layerlab.engine.train.Trainer;
 import java.time.Duration;
@@ -103,6 +104,11 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
     private List<Experiment> experiments;
     private final Path dataDir;
     private volatile List<Trainer> runs = List.of();
+    /**
+     * Weights the runs start from instead of their seed's (a fork of a saved experiment), one safetensors
+     * file per run; a reset goes back to them, new settings drop them (they no longer fit). Null: the seed's.
+     */
+    private List<byte[]> startWeights;
     private boolean playing;
     private int stepsAsked;
     private long playStartedNanos;
@@ -122,14 +128,23 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
     public LiveTraining(List<Experiment> experiments, Function<List<Trainer>, F> snapshot,
                         Consumer<Frame<F>> onFrame, Delivery delivery, Limits limits, RunLogs.Folder logs,
                         TrainingSlots.Claim slot, Runnable onEnd) {
-        this(experiments, snapshot, onFrame, delivery, limits, logs, slot, onEnd, ImageSets.defaultDataDir());
+        this(experiments, null, snapshot, onFrame, delivery, limits, logs, slot, onEnd, ImageSets.defaultDataDir());
     }
 
-    /** As above, with the data folder where a learner's point sets ({@code points:<id>}) are read from. */
-    public LiveTraining(List<Experiment> experiments, Function<List<Trainer>, F> snapshot,
+    /**
+     * As above, the runs starting from {@code startWeights} (one safetensors file per experiment; null:
+     * the seed's starting weights), with the data folder where a learner's point sets ({@code points:<id>})
+     * are read from.
+     */
+    public LiveTraining(List<Experiment> experiments, List<byte[]> startWeights, Function<List<Trainer>, F> snapshot,
                         Consumer<Frame<F>> onFrame, Delivery delivery, Limits limits, RunLogs.Folder logs,
                         TrainingSlots.Claim slot, Runnable onEnd, Path dataDir) {
         super("live-training", onFrame, delivery, logs, slot, onEnd);
+        if (startWeights != null && startWeights.size() != experiments.size()) {
+            throw new IllegalArgumentException("one weights file per experiment: " + startWeights.size()
+                    + " for " + experiments.size());
+        }
+        this.startWeights = startWeights == null ? null : List.copyOf(startWeights);
         this.experiments = List.copyOf(experiments);
         this.snapshot = Objects.requireNonNull(snapshot);
         this.limits = Objects.requireNonNull(limits);
@@ -193,6 +208,12 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
     @Override
     protected List<Trainer> liveRuns() {
         return runs;
+    }
+
+    @Override
+    protected List<EpochStats> history(int run) {
+        List<Trainer> current = runs;
+        return run < current.size() ? current.get(run).history() : List.of();
     }
 
     @Override
@@ -304,6 +325,7 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
                 stepsAsked = 0;
                 message = null;
                 experiments = load.experiments();
+                startWeights = null;
                 rebuild("new settings");
                 if (resume) {
                     playing = true;
@@ -371,9 +393,13 @@ public final class LiveTraining<F> extends TrainingThread<LiveTraining.Frame<F>>
         logStop(why);
         retire(runs);
         List<Trainer> fresh = new ArrayList<>();
-        for (Experiment e : experiments) {
+        for (int i = 0; i < experiments.size(); i++) {
+            Experiment e = experiments.get(i);
             Trainer r = new Trainer(e, dataDir);
             fresh.add(r);
+            if (startWeights != null) {
+                r.loadWeights(startWeights.get(i));
+            }
             startLog(r, e.name(), LogSchedule.THINNED);
         }
         runs = fresh;

@@ -1,6 +1,7 @@
 package com.layerlab.app.training;
 
 import com.layerlab.engine.experiment.Safetensors;
+import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.LogSchedule;
 import com.layerlab.engine.train.Trainer;
 import java.nio.file.Path;
@@ -41,8 +42,11 @@ public abstract class TrainingThread<F> implements AutoCloseable {
         boolean deliver(Runnable task);
     }
 
-    /** A run's weights, as a safetensors file, and the epoch they are from. */
-    public record Weights(int run, int epoch, byte[] safetensors) {
+    /**
+     * A run's weights, as a safetensors file, the epoch they are from, and the run's metrics up to then
+     * (one entry per finished epoch: what a saved experiment keeps to draw its curves).
+     */
+    public record Weights(int run, int epoch, byte[] safetensors, List<EpochStats> metrics) {
     }
 
     private record WeightsRequest(int run, CompletableFuture<Weights> answer) {
@@ -151,6 +155,9 @@ public abstract class TrainingThread<F> implements AutoCloseable {
 
     /** The runs, as the training thread last published them (any thread may read, only it may touch them). */
     protected abstract List<Trainer> liveRuns();
+
+    /** The metrics of run {@code run} so far, one entry per finished epoch (training thread only). */
+    protected abstract List<EpochStats> history(int run);
 
     /** The thread failed (not by being closed): tell the page, e.g. with {@link #deliverFinal}. */
     protected abstract void failed(String message);
@@ -273,7 +280,7 @@ public abstract class TrainingThread<F> implements AutoCloseable {
             try {
                 Trainer run = runs.get(r.run());
                 byte[] bytes = Safetensors.toBytes(run.model().stateDict(), weightsMetadata(run));
-                r.answer().complete(new Weights(r.run(), run.epoch(), bytes));
+                r.answer().complete(new Weights(r.run(), run.epoch(), bytes, List.copyOf(history(r.run()))));
             } catch (RuntimeException e) {
                 r.answer().completeExceptionally(e);
             }

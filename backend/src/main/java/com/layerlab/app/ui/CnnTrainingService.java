@@ -44,8 +44,14 @@ public class CnnTrainingService {
      * ({@link CnnTraining.Phase#WAITING}), and its frames say why.
      */
     public CnnTraining start(Component owner, List<Experiment> experiments, Consumer<CnnTraining.Frame> onFrame) {
-        return trainings.start(owner, (delivery, slot, onEnd) -> new CnnTraining(experiments, data.dataDir(),
-                runLogs.open("cnn"), onFrame, delivery, limits().frameInterval(), slot, onEnd));
+        return start(owner, experiments, null, onFrame);
+    }
+
+    /** As above, the runs starting from {@code startWeights} (a fork: one safetensors file per experiment). */
+    public CnnTraining start(Component owner, List<Experiment> experiments, List<byte[]> startWeights,
+                             Consumer<CnnTraining.Frame> onFrame) {
+        return trainings.start(owner, (delivery, slot, onEnd) -> new CnnTraining(experiments, startWeights,
+                data.dataDir(), runLogs.open("cnn"), onFrame, delivery, limits().frameInterval(), slot, onEnd));
     }
 
     /** Trainings whose thread still runs, whatever they do. */

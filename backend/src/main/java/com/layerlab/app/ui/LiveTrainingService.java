@@ -56,9 +56,16 @@ public class LiveTrainingService {
     public <F> LiveTraining<F> start(Component owner, List<Experiment> experiments,
                                      Function<List<Trainer>, F> snapshot,
                                      Consumer<LiveTraining.Frame<F>> onFrame) {
+        return start(owner, experiments, null, snapshot, onFrame);
+    }
+
+    /** As above, the runs starting from {@code startWeights} (a fork: one safetensors file per experiment). */
+    public <F> LiveTraining<F> start(Component owner, List<Experiment> experiments, List<byte[]> startWeights,
+                                     Function<List<Trainer>, F> snapshot,
+                                     Consumer<LiveTraining.Frame<F>> onFrame) {
         String page = owner.getClass().getSimpleName().replace("View", "");
-        return trainings.start(owner, (delivery, slot, onEnd) -> new LiveTraining<>(experiments, snapshot, onFrame, delivery,
-                limits, runLogs.open(page), slot, onEnd, dataDir));
+        return trainings.start(owner, (delivery, slot, onEnd) -> new LiveTraining<>(experiments, startWeights, snapshot,
+                onFrame, delivery, limits, runLogs.open(page), slot, onEnd, dataDir));
     }
 
     /** Whether the training with this {@link LiveTraining#id()} still runs. */

@@ -41,8 +41,10 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         Anchor compare = link("compare", "Compare activations");
         Anchor cnn = link("cnn", "CNN lab");
         Anchor convolution = link("convolution", "Convolution");
-        links = List.of(playground, compare, cnn, convolution);
-        Nav nav = new Nav(playground, compare, cnn, convolution);
+        Anchor mine = link("experiments", "My experiments");
+        Anchor gallery = link("gallery", "Gallery");
+        links = List.of(playground, compare, cnn, convolution, mine, gallery);
+        Nav nav = new Nav(playground, compare, cnn, convolution, mine, gallery);
         nav.addClassName("ll-nav");
         nav.setId("ll-nav");
         menu.setId("ll-menu");

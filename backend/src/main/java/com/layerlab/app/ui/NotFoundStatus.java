@@ -19,7 +19,8 @@ public class NotFoundStatus implements VaadinServiceInitListener {
         event.addIndexHtmlRequestListener(response -> {
             String path = response.getVaadinRequest().getPathInfo();
             String route = path == null ? "" : path.replaceFirst("^/", "");
-            if (!RouteConfiguration.forApplicationScope().isPathAvailable(route)) {
+            // getRoute matches route templates (e/:id); isPathAvailable only knows the templates' own text
+            if (RouteConfiguration.forApplicationScope().getRoute(route).isEmpty()) {
                 response.getVaadinResponse().setStatus(HttpServletResponse.SC_NOT_FOUND);
             }
         });

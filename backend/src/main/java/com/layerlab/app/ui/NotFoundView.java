@@ -28,6 +28,11 @@ public class NotFoundView extends Div implements HasErrorParameter<NotFoundExcep
     @Override
     public int setErrorParameter(BeforeEnterEvent event, ErrorParameter<NotFoundException> parameter) {
         String path = event.getLocation().getPath();
+        // a view that knows why (a short link to nothing) says so; an address with no route gets the general text
+        if (parameter.hasCustomMessage()) {
+            text.setText(parameter.getCustomMessage());
+            return HttpServletResponse.SC_NOT_FOUND;
+        }
         text.setText("LayerLab has no page at \"/" + path + "\". Its pages are the playground, the activation "
                 + "comparison, the CNN lab and the convolution explainer: pick one above.");
         return HttpServletResponse.SC_NOT_FOUND;

@@ -279,4 +279,61 @@ class LiveTrainingTest {
     private static boolean threadAlive(String name) {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(th -> th.getName().equals(name) && th.isAlive());
     }
+
+    @Test
+    void weightsComeWithEveryEpochsMetricsAndAForkStartsFromItsWeights() throws Exception {
+        Experiment e = PlaygroundSettings.DEFAULTS.toExperiment();
+        LiveTraining<Snap> t = start(List.of(e));
+        await(f -> epoch(f) == 0);
+        for (int i = 0; i < 3; i++) {
+            t.step();
+        }
+        LiveTraining.Frame<Snap> at3 = await(f -> epoch(f) == 3);
+        TrainingThread.Weights trained = t.weights(0).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(3, trained.epoch());
+        assertEquals(List.of(0, 1, 2, 3), trained.metrics().stream().map(EpochStats::epoch).toList(),
+                "every epoch's line, from the untrained model on");
+        assertEquals(at3.data().stats().get(0), trained.metrics().get(3));
+
+        // a new training from those weights: at its epoch 0 it has them, not its seed's
+        LiveTraining<Snap> fork = new LiveTraining<>(List.of(e), List.of(trained.safetensors()),
+                runs -> new Snap(runs.stream().map(Trainer::stats).toList(), System.nanoTime()), f -> { },
+                task -> {
+                    task.run();
+                    return true;
+                }, LiveTraining.Limits.DEFAULT, null, new TrainingSlots(32, 32, "networks").claim("a visitor"), null,
+                com.layerlab.datasets.ImageSets.defaultDataDir());
+        started.add(fork);
+        fork.start();
+        TrainingThread.Weights forked = fork.weights(0).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, forked.epoch());
+        assertEquals(com.layerlab.engine.experiment.Safetensors.fromBytes(trained.safetensors()).keySet(),
+                com.layerlab.engine.experiment.Safetensors.fromBytes(forked.safetensors()).keySet());
+        com.layerlab.engine.experiment.Safetensors.fromBytes(trained.safetensors()).forEach((k, v) -> assertTrue(
+                java.util.Arrays.equals(v.data(), com.layerlab.engine.experiment.Safetensors.fromBytes(forked.safetensors())
+                        .get(k).data()), k + " is the saved tensor"));
+        // a reset goes back to the fork's weights, new settings to the seed's (commands and weight requests
+        // travel apart: the weights asked for may come from before the command, so ask until it has applied)
+        fork.step();
+        awaitWeights(fork, w -> w.epoch() == 1);
+        fork.reset();
+        TrainingThread.Weights reset = awaitWeights(fork, w -> w.epoch() == 0);
+        assertTrue(java.util.Arrays.equals(forked.safetensors(), reset.safetensors()), "reset: the fork's weights again");
+        fork.load(List.of(e.withSeed(e.seedOrZero())));
+        awaitWeights(fork, w -> !java.util.Arrays.equals(forked.safetensors(), w.safetensors()));
+    }
+
+    /** The run's weights once {@code p} holds for them (within 10 s). */
+    private static TrainingThread.Weights awaitWeights(LiveTraining<?> t, Predicate<TrainingThread.Weights> p) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        TrainingThread.Weights w = null;
+        while (System.nanoTime() < end) {
+            w = t.weights(0).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            if (p.test(w)) {
+                return w;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the weights never got there; last at epoch " + (w == null ? "?" : w.epoch()));
+    }
 }

@@ -9,6 +9,10 @@ import com.layerlab.app.lab.CnnLinks;
 import com.layerlab.app.lab.CnnPresets;
 import com.layerlab.app.lab.CompareActivation;
 import com.layerlab.app.lab.ShareLinks;
+import com.layerlab.app.store.ExperimentStore;
+import com.layerlab.app.store.Page;
+import com.layerlab.app.store.SavedExperiment;
+import com.layerlab.app.store.StoreException;
 import com.layerlab.app.training.CnnTraining;
 import com.layerlab.app.ui.CnnTrainingService;
 import com.layerlab.app.ui.Downloads;
@@ -17,6 +21,7 @@ import com.layerlab.app.ui.components.GradientChart;
 import com.layerlab.app.ui.components.ImageGrid;
 import com.layerlab.app.ui.components.LossChart;
 import com.layerlab.app.ui.components.PyTorchExportDialog;
+import com.layerlab.app.ui.store.SaveExperimentDialog;
 import com.layerlab.app.ui.components.StepTable;
 import com.layerlab.datasets.ImageDataException;
 import com.layerlab.datasets.ImageFolders;
@@ -83,7 +88,12 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
     private final CnnTrainingService trainingService;
     private final CnnDataService data;
+    private final ExperimentStore store;
     private final CurrentOwner owner;
+    /** A fork's saved weights and the experiment they belong to; used while the editor still holds that model. */
+    private byte[] forkWeights;
+    private Experiment forkExperiment;
+    private final Button save = new Button("Save", VaadinIcon.CLOUD_UPLOAD_O.create());
     private final CnnLimits limits;
 
     private CnnLinks.State state = CnnLinks.DEFAULTS;
@@ -164,9 +174,10 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final Div featureMaps = new Div();
     private final Span featureTitle = new Span();
 
-    public CnnView(CnnTrainingService trainingService, CnnDataService data, CurrentOwner owner) {
+    public CnnView(CnnTrainingService trainingService, CnnDataService data, ExperimentStore store, CurrentOwner owner) {
         this.trainingService = trainingService;
         this.data = data;
+        this.store = store;
         this.owner = owner;
         this.limits = data.limits();
         setId("cnn-view");
@@ -335,7 +346,11 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
         Div transport = new Div(train, step, pause, stop);
         transport.addClassName("cnn-transport");
-        Div links = new Div(shareLink, copyLink, export);
+        save.setId("cnn-save");
+        save.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        save.setTooltipText("Save this model with what its training learned, and get a short link to it");
+        save.addClickListener(e -> openSave());
+        Div links = new Div(shareLink, copyLink, save, export);
         links.addClassName("cnn-links");
         Div controls = new Div(preset, epochs, optimizer, learningRate, compare, transport);
         controls.addClassName("cnn-toolbar-row");
@@ -630,7 +645,62 @@ public class CnnView extends Div implements BeforeEnterObserver {
             linkError.setText(parsed.error() + " Opening the default experiment instead.");
             linkError.setVisible(true);
         }
+        forkWeights = null;
+        forkExperiment = null;
+        List<String> fork = event.getLocation().getQueryParameters().getParameters().get(FORK);
+        if (fork != null && !fork.isEmpty()) {
+            openFork(fork.get(0));
+        }
         showState();
+    }
+
+    static final String FORK = "fork";
+
+    /** {@code ?fork=<id>}: the saved model; its next training starts from the saved weights (a new run). */
+    private void openFork(String id) {
+        try {
+            java.util.Optional<SavedExperiment> saved = store.find(id, owner.key());
+            if (saved.isEmpty() || saved.get().page() != Page.CNN) {
+                linkError.setText("There is no saved CNN lab experiment \"" + id + "\" to fork (deleted, or private).");
+                linkError.setVisible(true);
+                return;
+            }
+            forkExperiment = store.experiment(saved.get());
+            forkWeights = saved.get().weights();
+            state = new CnnLinks.State(forkExperiment, List.of());
+            linkError.setText("Forked \"" + saved.get().name() + "\": Train goes on from its weights (epoch "
+                    + saved.get().trainedEpoch() + " when saved), as a new run.");
+            linkError.setVisible(true);
+        } catch (StoreException e) {
+            linkError.setText(e.getMessage());
+            linkError.setVisible(true);
+        }
+    }
+
+    /** The fork's weights when the editor still trains the forked model (else the seed's: null). */
+    private List<byte[]> startWeights(List<Experiment> runs) {
+        return forkWeights != null && runs.size() == 1 && modelKeys(runs).equals(modelKeys(List.of(forkExperiment)))
+                ? List.of(forkWeights) : null;
+    }
+
+    /** "Save": the model with the weights, metrics and TensorBoard files of the run whose details are shown. */
+    private void openSave() {
+        CnnTraining t = training;
+        boolean trained = t != null && t.isAlive() && phase != null && phase != CnnTraining.Phase.FAILED
+                && phase != CnnTraining.Phase.LOADING && phase != CnnTraining.Phase.WAITING
+                && modelKeys(t.experiments()).equals(modelKeys(runExperiments()));
+        if (!trained) {
+            Notification.show("Train first: Save keeps what a training of this model learned.", 4000,
+                    Notification.Position.MIDDLE);
+            return;
+        }
+        int run = shownRun < t.experiments().size() ? shownRun : 0;
+        Experiment e = t.experiments().get(run);
+        String name = (e.name() == null ? "CNN" : e.name()) + " on " + e.data().dataset();
+        new SaveExperimentDialog(name, "Saves this model with its weights as they are when you press Save, its "
+                + "loss and accuracy curves and its TensorBoard files" + (t.experiments().size() > 1
+                ? " (the run whose details are shown)." : "."),
+                (n, pub) -> store.saveLive(t, run, new ExperimentStore.Draft(owner.key(), n, pub, Page.CNN, e, ""))).open();
     }
 
     @Override
@@ -879,7 +949,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         int gen = ++generation;
         resetResults(runs);
         // when the server is busy the training waits for a slot, and its frames say why until it starts
-        training = trainingService.start(this, runs, frame -> {
+        training = trainingService.start(this, runs, startWeights(runs), frame -> {
             if (gen == generation) {
                 onFrame(frame);
             }

@@ -12,7 +12,12 @@ import com.layerlab.app.training.EngineInfo;
 import com.layerlab.app.training.LiveTraining;
 import com.layerlab.app.ui.Downloads;
 import com.layerlab.app.ui.LiveTrainingService;
+import com.layerlab.app.store.ExperimentStore;
+import com.layerlab.app.store.Page;
+import com.layerlab.app.store.SavedExperiment;
+import com.layerlab.app.store.StoreException;
 import com.layerlab.app.ui.MainLayout;
+import com.layerlab.app.ui.store.SaveExperimentDialog;
 import com.layerlab.app.ui.components.HeatMap;
 import com.layerlab.app.ui.components.LossChart;
 import com.layerlab.app.ui.components.NetworkDiagram;
@@ -49,6 +54,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
@@ -72,6 +78,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public class PlaygroundView extends Div implements BeforeEnterObserver {
 
     static final int GRID_N = 64;
+    /** The query parameter of a fork: the saved experiment's id. */
+    static final String FORK = "fork";
     static final int NEURON_N = 20;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> DATASET_NAMES = Map.of("circle", "Circle", "xor", "Exclusive or",
@@ -81,9 +89,12 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
 
     private final LiveTrainingService service;
     private final PointSets pointSets;
+    private final ExperimentStore store;
     private final CurrentOwner owner;
     /** Whose point sets the menu lists: read once per navigation, on the request that opened the page. */
     private volatile String ownerKey;
+    /** The saved weights a fork starts from (with {@link #settings}); null: the seed's starting weights. */
+    private byte[] forkWeights;
     private PlaygroundSettings settings = PlaygroundSettings.DEFAULTS;
     /** The point set the settings name, when they name one (its size, classes and class names). */
     private Optional<PointSets.PointSet> pointSet = Optional.empty();
@@ -144,9 +155,10 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     record Frame(Experiment experiment, RunSnapshot snapshot, String trainPoints, String testPoints, double labelScale) {
     }
 
-    public PlaygroundView(LiveTrainingService service, PointSets pointSets, CurrentOwner owner) {
+    public PlaygroundView(LiveTrainingService service, PointSets pointSets, ExperimentStore store, CurrentOwner owner) {
         this.service = service;
         this.pointSets = pointSets;
+        this.store = store;
         this.owner = owner;
         this.ownData = new PointSetControls(pointSets, () -> ownerKey, this::usePointSet, this::startDrawing);
         drawingBoard.addUseListener(this::useDrawing);
@@ -304,7 +316,14 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         compareLink.setText("Compare activations");
         compareLink.getElement().setAttribute("title", "Train this network with ReLU, Tanh and Sigmoid side by side");
         compareLink.addClassName("ll-compare-link");
-        Div actions = new Div(compareLink, copy);
+        Button save = new Button("Save", VaadinIcon.CLOUD_UPLOAD_O.create());
+        save.setId("save-button");
+        save.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        save.setTooltipText("Save this network with what it has learned, and get a short link to it");
+        save.addClickListener(e -> openSave());
+        Div buttons = new Div(save, copy);
+        buttons.addClassName("ll-action-buttons");
+        Div actions = new Div(compareLink, buttons);
         actions.addClassName("ll-actions");
         bar.add(controls, epoch, selects, actions);
         return bar;
@@ -459,6 +478,16 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         settings = parsed.value();
         pendingMessage = parsed.error();
         ownerKey = owner.key();
+        forkWeights = null;
+        try {
+            String fork = ShareLinks.single(event.getLocation().getQueryParameters().getParameters(), FORK);
+            if (fork != null) {
+                openFork(fork);
+            }
+        } catch (ShareLinks.ShareLinkException e) {
+            pendingMessage = e.getMessage();
+        }
+        // after the fork: its settings may name a point set too
         if (settings.isPointSet()) {
             Optional<PointSets.PointSet> set = pointSets.describe(settings.dataset());
             if (set.isEmpty()) {
@@ -472,6 +501,27 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         syncControls();
         showOwnData();
     }
+
+    /** {@code ?fork=<id>}: the saved experiment's settings, starting from its saved weights (a new run). */
+    private void openFork(String id) {
+        try {
+            java.util.Optional<SavedExperiment> saved = store.find(id, owner.key());
+            if (saved.isEmpty() || saved.get().page() != Page.PLAYGROUND) {
+                pendingMessage = "There is no saved playground experiment \"" + id + "\" to fork (deleted, or private).";
+                return;
+            }
+            ShareLinks.Parsed<PlaygroundSettings> p = ShareLinks.parsePlayground(
+                    QueryParameters.fromString(saved.get().viewState()).getParameters());
+            settings = p.value();
+            forkWeights = saved.get().weights();
+            pendingForkNote = "Forked \"" + saved.get().name() + "\": training goes on from its weights (epoch "
+                    + saved.get().trainedEpoch() + " when saved), as a new run from epoch 0.";
+        } catch (StoreException e) {
+            pendingMessage = e.getMessage();
+        }
+    }
+
+    private String pendingForkNote;
 
     @Override
     protected void onAttach(AttachEvent attachEvent) {
@@ -491,6 +541,11 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
             n.open();
             pendingMessage = null;
         }
+        if (pendingForkNote != null) {
+            Notification note = Notification.show(pendingForkNote, 6000, Notification.Position.BOTTOM_CENTER);
+            note.setId("fork-note");
+            pendingForkNote = null;
+        }
         updateUrl();
         startTraining();
     }
@@ -509,7 +564,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         }
         // only the training thread touches this: which run the points were last sent for
         Trainer[] shown = new Trainer[1];
-        training = service.start(this, List.of(settings.toExperiment()), runs -> {
+        training = service.start(this, List.of(settings.toExperiment()), forkWeights == null ? null : List.of(forkWeights), runs -> {
             Trainer run = runs.get(0);
             RunSnapshot snap = RunSnapshot.of(run, GRID_N, NEURON_N);
             String train = null;
@@ -610,6 +665,24 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         } catch (ExperimentException ex) {
             Notification.show("This network cannot be exported: " + ex.getMessage(), 5000, Notification.Position.MIDDLE);
         }
+    }
+
+    /** "Save": this network as it is now (settings, weights, loss history, TensorBoard files), under a short link. */
+    private void openSave() {
+        LiveTraining<Frame> t = training;
+        if (t == null || !t.isAlive()) {
+            Notification.show("There is no network to save: reload the page.", 4000, Notification.Position.MIDDLE);
+            return;
+        }
+        PlaygroundSettings s = settings;
+        int epoch = t.status().epoch();
+        String name = DATASET_NAMES.get(s.dataset()) + ", " + (s.hiddenLayers().isEmpty() ? "no hidden layer"
+                : s.hiddenLayers().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("-"))
+                + " neurons") + ", epoch " + epoch;
+        new SaveExperimentDialog(name, "Saves these settings with the network's weights as they are when you press "
+                + "Save (epoch " + epoch + " now), its loss curves and its TensorBoard files.",
+                (n, pub) -> store.saveLive(t, 0, new ExperimentStore.Draft(owner.key(), n, pub, Page.PLAYGROUND,
+                        s.toExperiment(), ShareLinks.queryString(ShareLinks.playgroundQuery(s))))).open();
     }
 
     private void copyLink() {

@@ -1,0 +1,169 @@
+package com.layerlab.app.ui.store;
+
+import com.layerlab.app.account.CurrentOwner;
+import com.layerlab.app.store.ExperimentStore;
+import com.layerlab.app.store.ExperimentSummary;
+import com.layerlab.app.store.StoreException;
+import com.layerlab.app.ui.MainLayout;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import java.util.List;
+
+/** "My experiments": what this visitor (or user) saved, to open, rename, make public or delete. */
+@Route(value = "experiments", layout = MainLayout.class)
+@PageTitle("LayerLab · My experiments")
+public class MyExperimentsView extends Div implements BeforeEnterObserver {
+
+    private final ExperimentStore store;
+    private final CurrentOwner owner;
+    private final Div list = new Div();
+
+    public MyExperimentsView(ExperimentStore store, CurrentOwner owner) {
+        this.store = store;
+        this.owner = owner;
+        setId("my-experiments");
+        addClassName("ll-store-page");
+        list.addClassName("ll-experiment-list");
+        Paragraph about = new Paragraph("What you saved with Save on the playground and in the CNN lab. Private ones open only for you; "
+                + "public ones are in the gallery and open for anyone with their link.");
+        about.addClassName("ll-hint");
+        add(new H1("My experiments"), about, list);
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        refresh();
+    }
+
+    private void refresh() {
+        list.removeAll();
+        List<ExperimentSummary> mine;
+        try {
+            mine = store.mine(owner.key());
+        } catch (StoreException e) {
+            list.add(error(e.getMessage()));
+            return;
+        }
+        if (mine.isEmpty()) {
+            Paragraph none = new Paragraph("Nothing saved yet. Train a network on the playground and press Save.");
+            none.setId("my-experiments-empty");
+            list.add(none);
+            return;
+        }
+        for (ExperimentSummary e : mine) {
+            list.add(row(e));
+        }
+    }
+
+    private Div row(ExperimentSummary e) {
+        Div row = ExperimentRows.row(e);
+        Checkbox shared = new Checkbox("Public", e.isPublicFlag());
+        shared.addClassName("ll-row-public");
+        shared.addValueChangeListener(v -> {
+            if (v.isFromClient()) {
+                change(() -> store.setPublic(e.getId(), owner.key(), v.getValue()),
+                        v.getValue() ? "\"" + e.getName() + "\" is public: it is in the gallery." : "\"" + e.getName() + "\" is private.");
+            }
+        });
+        Button rename = new Button(VaadinIcon.PENCIL.create(), c -> rename(e));
+        rename.addClassName("ll-row-rename");
+        rename.setAriaLabel("Rename");
+        rename.setTooltipText("Rename");
+        Button delete = new Button(VaadinIcon.TRASH.create(), c -> confirmDelete(e));
+        delete.addClassName("ll-row-delete");
+        delete.setAriaLabel("Delete");
+        delete.setTooltipText("Delete");
+        for (Button b : List.of(rename, delete)) {
+            b.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ICON, ButtonVariant.LUMO_SMALL);
+        }
+        delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
+        Div tools = new Div(shared, rename, delete);
+        tools.addClassName("ll-row-tools");
+        row.add(tools);
+        return row;
+    }
+
+    private void rename(ExperimentSummary e) {
+        Dialog d = new Dialog();
+        d.setHeaderTitle("Rename");
+        TextField name = new TextField("Name");
+        name.setId("rename-field");
+        name.setWidth("420px");
+        name.setMaxLength(ExperimentStore.MAX_NAME_LENGTH);
+        name.setValue(e.getName());
+        d.add(name);
+        Button ok = new Button("Rename", c -> {
+            try {
+                store.rename(e.getId(), owner.key(), name.getValue());
+                d.close();
+                refresh();
+            } catch (StoreException ex) {
+                name.setInvalid(true);
+                name.setErrorMessage(ex.getMessage());
+            }
+        });
+        ok.setId("rename-confirm");
+        ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        d.getFooter().add(new Button("Cancel", c -> d.close()), ok);
+        d.open();
+    }
+
+    private void confirmDelete(ExperimentSummary e) {
+        Dialog d = new Dialog();
+        d.setHeaderTitle("Delete \"" + e.getName() + "\"?");
+        d.add(new Paragraph("Its link stops working for everyone. This cannot be undone."));
+        Button ok = new Button("Delete", c -> {
+            d.close();
+            change(() -> store.delete(e.getId(), owner.key()), "Deleted \"" + e.getName() + "\".");
+        });
+        ok.setId("delete-confirm");
+        ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
+        d.getFooter().add(new Button("Cancel", c -> d.close()), ok);
+        d.open();
+    }
+
+    private void change(Runnable action, String done) {
+        try {
+            action.run();
+            Notification.show(done, 3000, Notification.Position.BOTTOM_CENTER);
+        } catch (StoreException ex) {
+            Notification n = Notification.show(ex.getMessage(), 6000, Notification.Position.MIDDLE);
+            n.addThemeVariants(NotificationVariant.LUMO_ERROR);
+        }
+        refresh();
+    }
+
+    private static Paragraph error(String text) {
+        Paragraph p = new Paragraph(text);
+        p.setId("store-error");
+        p.addClassName("ll-error");
+        return p;
+    }
+
+    static Anchor open(ExperimentSummary e) {
+        Anchor a = new Anchor(ExperimentStore.url(e.getId()), e.getName());
+        a.addClassName("ll-row-name");
+        return a;
+    }
+
+    static Span hint(String text) {
+        Span s = new Span(text);
+        s.addClassName("ll-hint");
+        return s;
+    }
+}

@@ -1,0 +1,236 @@
+package com.layerlab.app.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.ExperimentFiles;
+import com.layerlab.engine.train.EpochStats;
+import com.layerlab.engine.train.PointProbes;
+import com.layerlab.engine.train.Trainer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * What the store promises, on whichever database a subclass names: the same tests, the same migrations,
+ * on H2 ({@link H2StoreTest}) and PostgreSQL ({@link PostgresStoreTest}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class StoreContractTest {
+
+    private ConfigurableApplicationContext context;
+    private ExperimentStore store;
+    private final Experiment experiment = PlaygroundSettings.DEFAULTS.toExperiment();
+
+    /** The properties that point the store at this class's database (layerlab.store.max-experiment-mb is 1). */
+    abstract Map<String, String> database();
+
+    @BeforeAll
+    void start() {
+        context = StoreContext.start(properties());
+        store = context.getBean(ExperimentStore.class);
+    }
+
+    @AfterAll
+    void stop() {
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    private Map<String, String> properties() {
+        Map<String, String> p = new java.util.HashMap<>(database());
+        p.put("layerlab.store.max-experiment-mb", "1");
+        return p;
+    }
+
+    private static String visitor() {
+        return "visitor:" + ExperimentIds.next();
+    }
+
+    /** Weights of the playground's default network as a run really has them (not made-up bytes). */
+    private byte[] weights() {
+        try (Trainer run = new Trainer(experiment)) {
+            run.trainEpoch();
+            return com.layerlab.engine.experiment.Safetensors.toBytes(run.model().stateDict(), Map.of());
+        }
+    }
+
+    private ExperimentStore.Saved save(String owner, String name, boolean makePublic) {
+        return store.save(new ExperimentStore.Draft(owner, name, makePublic, Page.PLAYGROUND, experiment, "test=1"),
+                weights(), List.of(new EpochStats(0, 0.7, 0.71, 0.5, 0.5), new EpochStats(1, 0.5, Double.NaN, 0.8, null)),
+                1, events());
+    }
+
+    private static byte[] events() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("run-1/events.out.tfevents.1"));
+            zip.write(new byte[] {1, 2, 3});
+            zip.closeEntry();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void savedExperimentComesBackWholeUnderAnUnguessableId() {
+        String owner = visitor();
+        byte[] w = weights();
+        ExperimentStore.Saved saved = store.save(new ExperimentStore.Draft(owner, "  Circle, 4-2  ", false,
+                Page.PLAYGROUND, experiment, "test=1"), w, List.of(new EpochStats(0, 0.7, 0.71, 0.5, 0.5),
+                new EpochStats(1, 0.5, Double.NaN, 0.8, null)), 1, events());
+        assertTrue(saved.id().matches("[A-Za-z0-9_-]{20}"), saved.id());
+        assertEquals("/e/" + saved.id(), saved.url());
+
+        SavedExperiment back = store.get(saved.id(), owner);
+        assertEquals("Circle, 4-2", back.name());
+        assertEquals(owner, back.ownerKey());
+        assertFalse(back.isPublic());
+        assertEquals(Page.PLAYGROUND, back.page());
+        assertEquals(ExperimentFiles.write(experiment), ExperimentFiles.write(store.experiment(back)));
+        assertArrayEquals(w, back.weights());
+        assertEquals("test=1", back.viewState());
+        assertEquals(1, back.trainedEpoch());
+        List<EpochStats> m = Metrics.fromJson(back.metricsJson());
+        assertEquals(new EpochStats(0, 0.7, 0.71, 0.5, 0.5), m.get(0));
+        assertEquals(0.5, m.get(1).trainLoss());
+        assertTrue(Double.isNaN(m.get(1).testLoss()), "a diverged loss stays a diverged loss");
+        assertArrayEquals(events(), back.events());
+    }
+
+    @Test
+    void idsDoNotRepeat() {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            ids.add(ExperimentIds.next());
+        }
+        assertEquals(1000, ids.size());
+    }
+
+    @Test
+    void privateExperimentsAreTheirOwnersOnlyAndPublicOnesEveryones() {
+        String ana = visitor();
+        String bo = visitor();
+        String hidden = save(ana, "hidden", false).id();
+        String shown = save(ana, "shown", true).id();
+
+        assertTrue(store.find(hidden, ana).isPresent());
+        assertTrue(store.find(hidden, bo).isEmpty(), "someone else's private experiment looks unknown");
+        assertTrue(store.find(shown, bo).isPresent());
+
+        List<String> anas = store.mine(ana).stream().map(ExperimentSummary::getId).toList();
+        assertEquals(List.of(shown, hidden), anas, "newest first");
+        assertTrue(store.mine(bo).isEmpty());
+        List<String> gallery = store.gallery().stream().map(ExperimentSummary::getId).toList();
+        assertTrue(gallery.contains(shown));
+        assertFalse(gallery.contains(hidden));
+    }
+
+    @Test
+    void onlyTheOwnerRenamesPublishesAndDeletes() {
+        String ana = visitor();
+        String bo = visitor();
+        String id = save(ana, "first", false).id();
+
+        StoreException notYours = assertThrows(StoreException.class, () -> store.rename(id, bo, "mine now"));
+        assertEquals(StoreException.Kind.NOT_FOUND, notYours.kind());
+        assertThrows(StoreException.class, () -> store.setPublic(id, bo, true));
+        assertThrows(StoreException.class, () -> store.delete(id, bo));
+        assertEquals("first", store.get(id, ana).name());
+
+        store.rename(id, ana, "second");
+        store.setPublic(id, ana, true);
+        assertEquals("second", store.get(id, bo).name());
+        assertTrue(store.gallery().stream().anyMatch(e -> e.getId().equals(id)));
+
+        store.delete(id, ana);
+        assertTrue(store.find(id, ana).isEmpty());
+        assertEquals(StoreException.Kind.NOT_FOUND, assertThrows(StoreException.class, () -> store.get(id, ana)).kind());
+    }
+
+    @Test
+    void badNamesAndOversizedExperimentsAreRefusedWithAReason() {
+        String owner = visitor();
+        StoreException blank = assertThrows(StoreException.class, () -> save(owner, "   ", false));
+        assertEquals(StoreException.Kind.BAD_INPUT, blank.kind());
+        StoreException longName = assertThrows(StoreException.class, () -> save(owner, "x".repeat(101), false));
+        assertTrue(longName.getMessage().contains("101"), longName.getMessage());
+
+        byte[] big = new byte[1_200_000];
+        StoreException tooBig = assertThrows(StoreException.class, () -> store.save(new ExperimentStore.Draft(owner,
+                "big", false, Page.PLAYGROUND, experiment, ""), big, List.of(), 0, null));
+        assertEquals(StoreException.Kind.TOO_LARGE, tooBig.kind());
+        assertTrue(tooBig.getMessage().contains("layerlab.store.max-experiment-mb"), tooBig.getMessage());
+        assertTrue(store.mine(owner).isEmpty(), "nothing was stored");
+    }
+
+    @Test
+    void theZipHoldsFileWeightsMetricsCodeAndEvents() throws IOException {
+        String owner = visitor();
+        SavedExperiment s = store.get(save(owner, "zipped", false).id(), owner);
+        List<String> names = new ArrayList<>();
+        byte[] weightsInZip = null;
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(store.zip(s)))) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                names.add(e.getName());
+                byte[] content = zip.readAllBytes();
+                if (e.getName().equals("weights.safetensors")) {
+                    weightsInZip = content;
+                }
+                if (e.getName().equals("model.py")) {
+                    assertTrue(new String(content).contains("nn.Sequential"), "PyTorch code");
+                }
+            }
+        }
+        assertEquals(List.of("experiment.json", "weights.safetensors", "metrics.json", "model.py",
+                "tensorboard/run-1/events.out.tfevents.1"), names);
+        assertArrayEquals(s.weights(), weightsInZip);
+    }
+
+    @Test
+    void aRestoredRunHasTheSavedWeights() {
+        String owner = visitor();
+        SavedExperiment s = store.get(save(owner, "restored", false).id(), owner);
+        try (Trainer run = store.restore(s); Trainer fresh = new Trainer(experiment)) {
+            byte[] restored = com.layerlab.engine.experiment.Safetensors.toBytes(run.model().stateDict(), Map.of());
+            assertArrayEquals(s.weights(), restored);
+            assertNotEquals(java.util.Arrays.toString(new PointProbes(fresh).predictGrid(8, 6f).values()),
+                    java.util.Arrays.toString(new PointProbes(run).predictGrid(8, 6f).values()), "trained weights, not the seed's");
+        }
+    }
+
+    @Test
+    void aRestartKeepsEverySavedExperiment() {
+        String owner = visitor();
+        String a = save(owner, "before restart a", false).id();
+        String b = save(owner, "before restart b", true).id();
+        byte[] w = store.get(a, owner).weights();
+        context.close();
+        context = StoreContext.start(properties());
+        store = context.getBean(ExperimentStore.class);
+        assertEquals(List.of(b, a), store.mine(owner).stream().map(ExperimentSummary::getId).toList());
+        assertArrayEquals(w, store.get(a, owner).weights());
+        assertTrue(store.get(b, visitor()).isPublic());
+    }
+}
