@@ -6,13 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.layerlab.app.BrowserTestBase;
+import com.layerlab.app.account.VisitorClaimed;
+import com.layerlab.app.account.VisitorCookie;
 import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.RequestOptions;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.PayloadApplicationEvent;
 
 /**
  * Accounts as a learner meets them in the browser: sign up, the name in the header, a reload that
@@ -48,13 +56,25 @@ class AccountPagesTest extends BrowserTestBase {
         waitForVaadin(p);
     }
 
+    @Autowired
+    ConfigurableApplicationContext app;
+
     @Test
     void signUpSignOutAndSignInAgainWithTheNameInTheHeaderAcrossAReload() {
         String name = newName("Ana");
         open("/");
         assertEquals("Sign in", page.locator("#ll-signin").innerText().trim());
+        String visitor = context.cookies().stream().filter(c -> c.name.equals(VisitorCookie.NAME)).findFirst().orElseThrow().value;
+        List<VisitorClaimed> claims = new CopyOnWriteArrayList<>();
+        app.addApplicationListener((ApplicationListener<ApplicationEvent>) e -> {
+            if (e instanceof PayloadApplicationEvent<?> p && p.getPayload() instanceof VisitorClaimed claimed) {
+                claims.add(claimed);
+            }
+        });
 
         signUp(page, name);
+        assertEquals(List.of(new VisitorClaimed("visitor:" + visitor, "user:" + name)), claims,
+                "what this browser saved before signing up is handed to the new user");
         assertEquals(name, page.locator("#ll-user").innerText().trim());
         page.reload();
         waitForVaadin(page);
@@ -151,6 +171,19 @@ class AccountPagesTest extends BrowserTestBase {
                 RequestOptions.create().setHeader("Authorization", "Bearer " + token)).status());
     }
 
+    private static long liveTrainingThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("live-training-")).count();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void theAccountPageAsksAnonymousVisitorsToSignInAndTheOtherPagesStayOpen() {
         open("account");
@@ -167,5 +200,12 @@ class AccountPagesTest extends BrowserTestBase {
         open("/");
         page.locator("#play-button").click();
         page.waitForFunction("() => Number(document.querySelector('#epoch').dataset.epoch) > 0");
+        // the training ends with its page (Vaadin's unload beacon): no thread left for the tests that count them
+        page.close();
+        long end = System.currentTimeMillis() + 30_000;
+        while (liveTrainingThreads() > 0 && System.currentTimeMillis() < end) {
+            sleep(100);
+        }
+        assertEquals(0, liveTrainingThreads(), "the anonymous visitor's training ended with its page");
     }
 }
