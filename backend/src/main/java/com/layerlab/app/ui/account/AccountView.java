@@ -77,7 +77,8 @@ public class AccountView extends Div {
         createRow.addClassName("ll-account-row");
         Div error = AccountForm.errorLine("account-token-error");
 
-        TextField value = new TextField("Your new token: copy it now, it will not be shown again");
+        TextField value = new TextField("Your new token");
+        value.setHelperText("Copy it now: it will not be shown again.");
         value.setId("account-token-value");
         value.setReadOnly(true);
         value.addClassName("ll-token-value");

@@ -155,6 +155,13 @@ class AccountPagesTest extends BrowserTestBase {
                 "what the user typed is shown as text");
         assertEquals(0, page.locator("vaadin-grid-cell-content img").count(), "and never becomes markup");
         screenshot(page, "account-page");
+        page.setViewportSize(390, 844);
+        page.waitForTimeout(300);
+        screenshot(page, "account-page-390x844");
+        assertTrue(((Number) page.evaluate("() => document.scrollingElement.scrollWidth")).intValue() <= 390,
+                "the account page and the header with the user's name fit a phone");
+        assertTrue(page.locator("#ll-user").isVisible(), "the user's menu stays in the phone's header");
+        page.setViewportSize(WIDTH, HEIGHT);
 
         APIResponse me = playwright.request().newContext().get(baseUrl() + "api/me",
                 RequestOptions.create().setHeader("Authorization", "Bearer " + token));
