@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -52,7 +53,7 @@ public class SessionSignIn {
             return Optional.of(e.getMessage());
         } catch (AuthenticationException e) {
             LOG.warn("Sign-in as {} failed on the server", username.strip(), e);
-            return Optional.of("Sign-in failed on the server (" + e.getClass().getSimpleName() + "): try again in a moment.");
+            return Optional.of("Sign-in failed on the server (the user database did not answer): try again in a moment.");
         }
         request.changeSessionId();
         SecurityContext context = SecurityContextHolder.getContextHolderStrategy().createEmptyContext();
@@ -68,6 +69,9 @@ public class SessionSignIn {
             accounts.register(username, password, owner.visitorKey());
         } catch (AccountRefused e) {
             return Optional.of(e.getMessage());
+        } catch (DataAccessException e) {
+            LOG.warn("Sign-up as {} failed on the server", username, e);
+            return Optional.of("The account could not be saved (the user database did not answer): nothing was created; try again in a moment.");
         }
         return signIn(username, password, request, response);
     }
