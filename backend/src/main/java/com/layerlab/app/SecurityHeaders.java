@@ -9,8 +9,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The security headers of every response the app serves (pages, Vaadin's requests, downloads, static
- * files). The app has no accounts yet, so Spring Security would bring only these headers; a filter
- * says them without it. The session cookie's SameSite is set in application.properties.
+ * files, the API's problem documents). A servlet filter ahead of Spring Security's chains, so that
+ * they are said once, in one place, also on what those chains never see; the chains leave these
+ * headers to it ({@code account.SecurityConfig}). The session cookie's SameSite is set in
+ * application.properties.
  */
 public class SecurityHeaders extends OncePerRequestFilter {
 

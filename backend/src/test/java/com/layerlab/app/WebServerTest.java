@@ -49,6 +49,12 @@ class WebServerTest extends BrowserTestBase {
                 cookies.toString());
         assertSecurityHeaders(get("favicon.ico"));
         assertSecurityHeaders(get("nope"));
+        // the sign-in page and the API's answers (its 401 comes from Spring Security, before any controller)
+        assertSecurityHeaders(get("signin"));
+        HttpResponse<String> api = get("api/me");
+        assertEquals(401, api.statusCode());
+        assertSecurityHeaders(api);
+        assertEquals(1, api.headers().allValues("X-Frame-Options").size(), "one frame rule, not Spring's beside ours");
     }
 
     @Test
@@ -59,7 +65,7 @@ class WebServerTest extends BrowserTestBase {
                 violations.add(m.text());
             }
         });
-        for (String path : List.of("", "compare", "cnn", "convolution")) {
+        for (String path : List.of("", "compare", "cnn", "convolution", "signin", "signup")) {
             open(path);
             assertTrue(page.locator(".ll-header").isVisible(), path);
         }

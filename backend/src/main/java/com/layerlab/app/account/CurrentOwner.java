@@ -1,77 +1,50 @@
 package com.layerlab.app.account;
 
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Optional;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * Who is asking, as the store's owner key: {@code user:<name>} for a signed-in user, {@code visitor:<random>}
- * for an anonymous visitor, tied to a long-lived cookie so that what a visitor saves stays theirs after the
- * session ends. This version knows visitors only; the accounts part replaces it with one that also knows users.
- * Call it on a request thread (a click, a page load, a download), never on a training thread.
+ * Who is asking, for whoever keeps things per owner (the store): a signed-in user (page session, HTTP
+ * Basic or a personal token) is "user:&lt;username&gt;", anyone else the visitor of their cookie,
+ * "visitor:&lt;id&gt;". Read it while handling a request (a page event, an API call): a background
+ * thread has no request, hence no visitor.
  */
 @Component
 public class CurrentOwner {
 
-    static final String COOKIE = "layerlab-visitor";
-    private static final String SESSION_KEY = CurrentOwner.class.getName();
-    private static final int COOKIE_DAYS = 365;
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    /** The owner key of the current request's visitor; made (and its cookie set) on first use. */
+    /** The owner key of the caller; throws outside a request for an anonymous caller, who is known only by the request's cookie. */
     public String key() {
-        ServletRequestAttributes attrs = (ServletRequestAttributes) RequestContextHolder.getRequestAttributes();
-        if (attrs == null) {
-            throw new IllegalStateException("CurrentOwner.key() outside a request");
-        }
-        HttpServletRequest request = attrs.getRequest();
-        HttpSession session = request.getSession();
-        Object known = session.getAttribute(SESSION_KEY);
-        if (known instanceof String id) {
-            return "visitor:" + id;
-        }
-        String id = fromCookie(request);
-        if (id == null) {
-            byte[] bytes = new byte[15];
-            RANDOM.nextBytes(bytes);
-            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            HttpServletResponse response = attrs.getResponse();
-            if (response != null) {
-                Cookie c = new Cookie(COOKIE, id);
-                c.setPath("/");
-                c.setHttpOnly(true);
-                c.setMaxAge(COOKIE_DAYS * 24 * 3600);
-                c.setAttribute("SameSite", "Lax");
-                response.addCookie(c);
-            }
-        }
-        // the session remembers it: until the browser has the cookie, later requests would not carry it
-        session.setAttribute(SESSION_KEY, id);
-        return "visitor:" + id;
+        return username().map(Accounts::ownerKey).orElseGet(() -> visitorKey().orElseThrow(() -> new IllegalStateException(
+                "No signed-in user and no visitor cookie: the owner can only be known while handling a browser's request")));
     }
 
-    /** The signed-in user's name; empty for a visitor (this version has no sign-in). */
+    /** The signed-in user's name as it was registered (its spelling, whatever was typed at sign-in). */
     public Optional<String> username() {
-        return Optional.empty();
+        Authentication a = SecurityContextHolder.getContext().getAuthentication();
+        if (a == null || !a.isAuthenticated() || a instanceof AnonymousAuthenticationToken) {
+            return Optional.empty();
+        }
+        return Optional.of(a.getName());
     }
 
-    private static String fromCookie(HttpServletRequest request) {
-        if (request.getCookies() == null) {
-            return null;
-        }
-        for (Cookie c : request.getCookies()) {
-            // only what this class makes: 20 URL-safe characters
-            if (COOKIE.equals(c.getName()) && c.getValue() != null && c.getValue().matches("[A-Za-z0-9_-]{20}")) {
-                return c.getValue();
-            }
-        }
-        return null;
+    public boolean isAdmin() {
+        Authentication a = SecurityContextHolder.getContext().getAuthentication();
+        return username().isPresent() && a.getAuthorities().stream().anyMatch(g -> Accounts.ROLE_ADMIN.equals(g.getAuthority()));
+    }
+
+    /** This browser's visitor key ("visitor:&lt;id&gt;"), signed in or not: what it owned before signing up. */
+    public Optional<String> visitorKey() {
+        return currentRequest().flatMap(VisitorCookie::id).map(id -> "visitor:" + id);
+    }
+
+    private static Optional<HttpServletRequest> currentRequest() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes s
+                ? Optional.of(s.getRequest()) : Optional.empty();
     }
 }

@@ -48,11 +48,15 @@ public class DataOwners {
 
     /** Records {@code owner} as the owner of the newly stored {@code dataset}, with a name for the menus. */
     public void record(String dataset, String owner, String name) {
+        record(dataset, owner, name, Instant.now());
+    }
+
+    private void record(String dataset, String owner, String name, Instant created) {
         ObjectNode n = JSON.createObjectNode();
         n.put("dataset", dataset);
         n.put("owner", owner);
         n.put("name", name);
-        n.put("created", Instant.now().toString());
+        n.put("created", created.toString());
         try {
             Files.createDirectories(dir);
             Files.writeString(file(dataset), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));
@@ -98,6 +102,16 @@ public class DataOwners {
         }
         found.sort(Comparator.comparing(Owned::created).thenComparing(Owned::dataset));
         return found;
+    }
+
+    /** Gives every set of {@code from} to {@code to} (a visitor who signed up); the count moved. */
+    public synchronized int transfer(String from, String to) {
+        int moved = 0;
+        for (Owned o : ownedBy(from, "")) {
+            record(o.dataset(), to, o.name(), o.created());
+            moved++;
+        }
+        return moved;
     }
 
     /** {@code points:abc} as {@code points-abc.json}: ids hold only letters, digits, '.', '-' and '_' after the colon. */

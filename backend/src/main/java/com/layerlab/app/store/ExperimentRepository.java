@@ -3,6 +3,9 @@ package com.layerlab.app.store;
 import java.util.List;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
 
 /** The experiments table. Who may see or change a row is decided by {@link ExperimentStore}, not here. */
 public interface ExperimentRepository extends JpaRepository<SavedExperiment, String> {
@@ -10,4 +13,9 @@ public interface ExperimentRepository extends JpaRepository<SavedExperiment, Str
     List<ExperimentSummary> findByOwnerKeyOrderByCreatedAtDesc(String ownerKey);
 
     List<ExperimentSummary> findByPublicFlagTrueOrderByCreatedAtDesc(Limit limit);
+
+    /** Gives every experiment of {@code from} to {@code to} (a visitor who signed up); the count moved. */
+    @Modifying
+    @Query("update SavedExperiment e set e.ownerKey = :to where e.ownerKey = :from")
+    int transferOwner(@Param("from") String from, @Param("to") String to);
 }

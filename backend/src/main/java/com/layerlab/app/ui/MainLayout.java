@@ -1,21 +1,30 @@
 package com.layerlab.app.ui;
 
+import com.layerlab.app.account.CurrentOwner;
+import com.layerlab.app.account.SecurityConfig;
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.contextmenu.MenuItem;
+import com.vaadin.flow.component.contextmenu.SubMenu;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Header;
 import com.vaadin.flow.component.html.Nav;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.menubar.MenuBar;
+import com.vaadin.flow.component.menubar.MenuBarVariant;
 import com.vaadin.flow.router.AfterNavigationEvent;
 import com.vaadin.flow.router.AfterNavigationObserver;
 import com.vaadin.flow.router.RouterLayout;
+import com.vaadin.flow.spring.security.AuthenticationContext;
 import java.util.List;
 
 /**
- * The frame around every page: the LayerLab name and the navigation between the views. On a narrow
- * screen the stylesheet hides the navigation behind the menu button, which opens and closes it.
+ * The frame around every page: the LayerLab name, the navigation between the views and who is signed
+ * in ("Sign in", or the user's name with a menu: account, sign out). On a narrow screen the stylesheet
+ * hides the navigation behind the menu button, which opens and closes it.
  */
 public class MainLayout extends Div implements RouterLayout, AfterNavigationObserver {
 
@@ -24,7 +33,7 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
     private final Button menu = new Button(VaadinIcon.MENU.create());
     private final List<Anchor> links;
 
-    public MainLayout() {
+    public MainLayout(CurrentOwner owner, AuthenticationContext authentication) {
         addClassName("ll-app");
         header.addClassName("ll-header");
         Div brand = new Div();
@@ -54,10 +63,35 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         menu.getElement().setAttribute("aria-controls", "ll-nav");
         menu.addClickListener(e -> showMenu(!header.hasClassName("ll-menu-open")));
         showMenu(false);
-        header.add(brand, menu, nav);
+        Component account = owner.username().map(user -> userMenu(user, authentication)).orElseGet(MainLayout::signInLink);
+        header.add(brand, nav, account, menu);
 
         content.addClassName("ll-content");
         add(header, content);
+    }
+
+    private static Component signInLink() {
+        Anchor signIn = link(SecurityConfig.SIGN_IN_PATH, "Sign in");
+        signIn.setId("ll-signin");
+        signIn.addClassName("ll-account");
+        return signIn;
+    }
+
+    /** The user's name (as text: whatever they typed is shown, never interpreted) opening their menu. */
+    private static Component userMenu(String username, AuthenticationContext authentication) {
+        MenuBar bar = new MenuBar();
+        bar.setId("ll-user");
+        bar.addClassName("ll-account");
+        bar.addThemeVariants(MenuBarVariant.LUMO_TERTIARY, MenuBarVariant.LUMO_DROPDOWN_INDICATORS);
+        Span name = new Span(username);
+        name.addClassName("ll-user-name");
+        MenuItem item = bar.addItem(name);
+        item.setAriaLabel("Signed in as " + username);
+        SubMenu sub = item.getSubMenu();
+        sub.addItem("Account", e -> e.getSource().getUI().ifPresent(ui -> ui.navigate(SecurityConfig.ACCOUNT_PATH)))
+                .setId("ll-user-account");
+        sub.addItem("Sign out", e -> authentication.logout()).setId("ll-user-signout");
+        return bar;
     }
 
     private void showMenu(boolean open) {

@@ -9,9 +9,11 @@ import com.vaadin.flow.router.ErrorParameter;
 import com.vaadin.flow.router.HasErrorParameter;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.ParentLayout;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
 import jakarta.servlet.http.HttpServletResponse;
 
 /** An address with no page: said in LayerLab's frame, with the status 404 and a way back (instead of Vaadin's bare page). */
+@AnonymousAllowed
 @ParentLayout(MainLayout.class)
 public class NotFoundView extends Div implements HasErrorParameter<NotFoundException> {
 

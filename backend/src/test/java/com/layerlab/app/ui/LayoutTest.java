@@ -50,7 +50,11 @@ class LayoutTest extends BrowserTestBase {
                     "cnn-gradient-chart")),
             new Screen("convolution", "/convolution", List.of("conv-source", "conv-preset", "conv-kernel-size",
                     "conv-first", "conv-prev", "conv-play", "conv-next", "conv-last", "conv-speed", "conv-products",
-                    "conv-formula")));
+                    "conv-formula")),
+            new Screen("signin", "/signin", List.of("signin-username", "signin-password", "signin-submit", "signin-signup",
+                    "ll-signin")),
+            new Screen("signup", "/signup", List.of("signup-username", "signup-password", "signup-submit", "signup-signin",
+                    "ll-signin")));
 
     static Stream<Arguments> cases() {
         return SCREENS.stream().flatMap(s -> SIZES.stream().map(z -> Arguments.of(s, z)));

@@ -58,6 +58,7 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.server.streams.UploadHandler;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
@@ -72,6 +73,7 @@ import java.util.Map;
  * matrix, predictions, feature maps, filters and gradient sizes; compare ReLU, Tanh and Sigmoid on
  * the same network; share the whole experiment as a link.
  */
+@AnonymousAllowed
 @Route(value = CnnLinks.ROUTE, layout = MainLayout.class)
 @PageTitle("CNN lab | LayerLab")
 @CssImport("./components/cnn-view.css")

@@ -37,6 +37,7 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,6 +52,7 @@ import java.util.stream.IntStream;
  * stepping together: one decision boundary per activation, the loss curves on one chart, and the
  * gradient size per layer, so that dead neurons, saturation and vanishing gradients can be seen.
  */
+@AnonymousAllowed
 @Route(value = CompareLinks.ROUTE, layout = MainLayout.class)
 @PageTitle("Compare activations | LayerLab")
 public class CompareView extends Div implements BeforeEnterObserver {

@@ -25,6 +25,7 @@ import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.server.streams.InMemoryUploadHandler;
 import com.vaadin.flow.shared.Registration;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ import java.util.stream.IntStream;
  * products and their sum. Every number shown comes from {@link ConvolutionMath}; a setting that gives
  * no convolution shows why, inline, and leaves the rest of the page as it was.
  */
+@AnonymousAllowed
 @Route(value = "convolution", layout = MainLayout.class)
 @PageTitle("Convolution explainer | LayerLab")
 @CssImport("./components/conv-view.css")

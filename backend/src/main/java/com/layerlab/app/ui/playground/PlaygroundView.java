@@ -56,6 +56,7 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
@@ -73,6 +74,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * weights), except the learning rate and the stop epoch, which apply to the running network, and
  * the view options, which only redraw. The address bar always holds a link to the current state.
  */
+@AnonymousAllowed
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("LayerLab · Playground")
 public class PlaygroundView extends Div implements BeforeEnterObserver {

@@ -11,9 +11,11 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
 import java.util.List;
 
 /** The gallery: every public experiment, newest first, for anyone. */
+@AnonymousAllowed
 @Route(value = "gallery", layout = MainLayout.class)
 @PageTitle("LayerLab · Gallery")
 public class GalleryView extends Div implements BeforeEnterObserver {

@@ -22,9 +22,11 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
 import java.util.List;
 
 /** "My experiments": what this visitor (or user) saved, to open, rename, make public or delete. */
+@AnonymousAllowed
 @Route(value = "experiments", layout = MainLayout.class)
 @PageTitle("LayerLab · My experiments")
 public class MyExperimentsView extends Div implements BeforeEnterObserver {

@@ -26,6 +26,7 @@ import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -36,6 +37,7 @@ import java.util.Optional;
  * metrics, with Fork (train on from those weights, in its page) and the download of it all. Unknown, deleted
  * and others' private experiments get the not-found page (status 404: {@link SavedLinkStatus}).
  */
+@AnonymousAllowed
 @Route(value = "e/:id", layout = MainLayout.class)
 public class SavedExperimentView extends Div implements BeforeEnterObserver, HasDynamicTitle {
 

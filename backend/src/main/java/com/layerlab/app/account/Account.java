@@ -1,0 +1,58 @@
+package com.layerlab.app.account;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A user: a name and a password hash (table {@code accounts}, V2__accounts.sql). */
+@Entity
+@Table(name = "accounts")
+public class Account {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(nullable = false, length = AccountRules.USERNAME_MAX)
+    private String username;
+
+    @Column(name = "username_key", nullable = false, length = AccountRules.USERNAME_MAX)
+    private String usernameKey;
+
+    @Column(name = "password_hash", nullable = false)
+    private String passwordHash;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    protected Account() {
+        // for JPA
+    }
+
+    Account(String username, String passwordHash, Instant createdAt) {
+        this.username = username;
+        this.usernameKey = AccountRules.key(username);
+        this.passwordHash = passwordHash;
+        this.createdAt = createdAt;
+    }
+
+    public Long id() {
+        return id;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    String passwordHash() {
+        return passwordHash;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+}
