@@ -1,6 +1,7 @@
 package com.layerlab.app.store;
 
 import com.layerlab.app.lab.CnnDataService;
+import com.layerlab.app.lab.DataFolder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,8 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
 import org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
 
@@ -23,12 +24,12 @@ import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
  * app's application.properties and its default-database rule: a second start on the same database is a
  * restart of the app as far as the store can tell.
  */
-@Configuration
+@TestConfiguration // not @Configuration: the app's tests scan this package, and its repository scan would hide the others
 @ImportAutoConfiguration({DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class,
         HibernateJpaAutoConfiguration.class, JpaRepositoriesAutoConfiguration.class, TransactionAutoConfiguration.class})
 @EntityScan(basePackageClasses = SavedExperiment.class)
 @EnableJpaRepositories(basePackageClasses = ExperimentRepository.class)
-@Import({ExperimentStore.class, CnnDataService.class})
+@Import({ExperimentStore.class, CnnDataService.class, DataFolder.class})
 class StoreContext {
 
     static ConfigurableApplicationContext start(Map<String, String> properties) {
