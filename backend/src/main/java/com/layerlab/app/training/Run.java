@@ -186,6 +186,11 @@ public final class Run<F> {
         return submittedAt;
     }
 
+    /** What makes its frames (a page that finds the run again draws with it). */
+    public FrameMaker<F> frames() {
+        return maker;
+    }
+
     /** Where it is, as last published by its thread. */
     public RunStatus status() {
         return status;
@@ -574,10 +579,13 @@ public final class Run<F> {
     /** Between steps and while holding: the learning rate, the pages' calls and the maker's work. */
     private void serve() {
         boolean urgent = applyLearningRate() && state != RunState.RUNNING;
+        long version = maker.version();
         Call<?> c;
         while ((c = calls.poll()) != null) {
             c.run(trainers);
         }
+        // a call may have changed what the frames show (another image's feature maps)
+        urgent |= maker.version() != version;
         if (maker.serve(trainers)) {
             urgent = true;
         }

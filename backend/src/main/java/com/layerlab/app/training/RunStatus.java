@@ -26,11 +26,14 @@ public record RunStatus(RunState state, boolean loading, String message, int epo
         return batches == 0 ? epoch : epoch + (double) batch / batches;
     }
 
-    /** The progress for people: "epoch 3.25" (two decimals at most, none at an epoch's end). */
+    /** The progress for people: "epoch 3.25". */
     public String epochText() {
-        double p = progress();
-        String n = p == Math.rint(p) ? String.valueOf((long) p)
-                : String.format(Locale.ROOT, "%.2f", p).replaceAll("0+$", "");
-        return "epoch " + n;
+        return "epoch " + epochs(progress());
+    }
+
+    /** Epochs as a counter shows them: "3.25", "3" at an epoch's end (two decimals at most). */
+    public static String epochs(double progress) {
+        return progress == Math.rint(progress) ? String.valueOf((long) progress)
+                : String.format(Locale.ROOT, "%.2f", progress).replaceAll("0+$", "");
     }
 }
