@@ -491,6 +491,8 @@ public final class Run<F> {
             // this batch was the step asked for: hold here, showing the weights it made
             stepRequested = false;
             paused = true;
+            // the frame that brings the step's weights says the run holds (hold() gives the slot back next)
+            state = RunState.PAUSED;
             maker.held(trainers);
             urgent = true;
         }

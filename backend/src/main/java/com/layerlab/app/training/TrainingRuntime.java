@@ -143,7 +143,12 @@ public class TrainingRuntime implements AutoCloseable {
 
     /** Runs whose thread still runs, whatever they do (training, holding, resting finished). */
     public int activeCount() {
-        return (int) runs.values().stream().filter(Run::isAlive).count();
+        return activeRuns().size();
+    }
+
+    /** The runs whose thread still runs, every owner's (for the server's operators), oldest first. */
+    public List<Run<?>> activeRuns() {
+        return runs.values().stream().filter(Run::isAlive).sorted(Comparator.comparingLong(Run::submittedAt)).toList();
     }
 
     /** Runs computing now (holding a slot). */

@@ -47,7 +47,9 @@ class CnnViewTest extends BrowserTestBase {
         long end = System.nanoTime() + 20_000_000_000L;
         while (trainings.activeCount() > 0) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("a CNN training still runs " + when);
+                throw new AssertionError("a CNN training still runs " + when + ": " + trainings.activeRuns().stream()
+                        .map(r -> r.status().state() + " watched by " + r.subscriberCount() + ", unwatched for "
+                                + r.unwatchedFor().toMillis() + " ms").toList());
             }
             try {
                 Thread.sleep(100);
@@ -438,11 +440,16 @@ class CnnViewTest extends BrowserTestBase {
         // the run is the visitor's, not the page's: a reload finds it again, training on from where it was
         double before = epochs(page.locator("#cnn-epoch").innerText());
         page.reload();
+        page.waitForSelector("#cnn-status");
         page.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Training')",
                 null, new Page.WaitForFunctionOptions().setTimeout(60_000));
         page.waitForFunction("() => / batch \\d+ of 200/.test(document.querySelector('#cnn-epoch').textContent)");
         assertTrue(epochs(page.locator("#cnn-epoch").innerText()) >= before, page.locator("#cnn-epoch").innerText());
-        assertTrue(page.locator("#cnn-pause").isEnabled());
+        if (!page.locator("#cnn-pause").isEnabled()) {
+            screenshot(page, "cnn-debug-reload");
+        }
+        assertTrue(page.locator("#cnn-pause").isEnabled(), page.locator("#cnn-status").innerText() + " / "
+                + page.locator("#cnn-epoch").innerText() + " / " + page.locator("#cnn-pause").evaluate("e => e.outerHTML"));
 
         // leaving the page ends its training (an anonymous visitor's, once no page watched it for a while)
         page.click("a[data-path='']");
