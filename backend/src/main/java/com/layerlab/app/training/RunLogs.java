@@ -23,8 +23,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
- * Where the app's trainings write their TensorBoard event files, and the limits that keep a shared
- * server's disk safe. Every training a page starts (a playground, a comparison, a CNN lab training)
+ * Where the app's trainings write their TensorBoard event files and checkpoints ({@link
+ * Folder#checkpointDir}), and the limits that keep a shared server's disk safe. Every training a page starts (a playground, a comparison, a CNN lab training)
  * gets a folder of its own under {@code layerlab.runs.dir}, named by its start time and page, with one
  * sub-folder per network it trains ({@code tensorboard --logdir} on the root shows them all). When a
  * folder opens, the oldest folders beyond the newest {@code layerlab.runs.keep} are deleted (never one

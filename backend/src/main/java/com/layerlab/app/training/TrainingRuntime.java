@@ -82,7 +82,7 @@ public class TrainingRuntime implements AutoCloseable {
         this.unwatched = unwatched;
         this.checkpointInterval = Objects.requireNonNull(checkpointInterval);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "run-sweeper");
+            Thread t = new Thread(r, "training-runtime-sweeper");
             t.setDaemon(true);
             return t;
         });
