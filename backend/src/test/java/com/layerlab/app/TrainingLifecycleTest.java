@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.layerlab.app.lab.CnnLinks;
 import com.layerlab.app.lab.CnnPresets;
-import com.layerlab.app.ui.CnnTrainingService;
+import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.LiveTrainingService;
 import com.layerlab.engine.experiment.Experiment;
 import com.microsoft.playwright.Browser;
@@ -29,21 +29,23 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * How trainings end with their pages, in Chromium: whatever the training's state and whatever request
- * is in flight, closing or leaving the page leaves no training thread; a browser killed without
+ * is in flight, closing or leaving the page leaves no training thread (an anonymous visitor's CNN run
+ * once no page watched it for layerlab.runs.unwatched-seconds, 3 s here); a browser killed without
  * unloading frees its runs once its heartbeats stop; and a busy server says why a training waits, for
  * as long as it waits. Heartbeats every 3 s and a page called gone after 15 s of silence keep it short
  * (and leave room for a heartbeat that waits for a busy page's lock on a loaded test machine).
  */
 @TestPropertySource(properties = {"layerlab.data.dir=target/cnn-test-data", "vaadin.heartbeatInterval=3",
         "layerlab.page.timeout-seconds=15", "layerlab.cnn.max-sessions=2", "layerlab.cnn.max-per-visitor=1",
-        "layerlab.live.max-per-visitor=1"})
+        "layerlab.live.max-per-visitor=1", "layerlab.runs.unwatched-seconds=3"})
 class TrainingLifecycleTest extends BrowserTestBase {
 
-    private static final String CNN = "cnn-training-";
+    /** The runtime's runs (the CNN lab's); the playground and the comparison still run live trainings. */
+    private static final String CNN = "run-";
     private static final String LIVE = "live-training-";
 
     @Autowired
-    CnnTrainingService cnn;
+    TrainingRuntime runtime;
 
     @Autowired
     LiveTrainingService live;
@@ -201,7 +203,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
         awaitStatus(p, "Training");
         p.click("#cnn-pause");
         awaitStatus(p, "Paused");
-        assertEquals(0, cnn.computingCount(), "paused: no slot");
+        assertEquals(0, runtime.computingCount(true), "paused: no slot");
         p.close();
         awaitThreads(CNN, 0, "after closing a paused page");
 
@@ -210,7 +212,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
         p.click("#cnn-train");
         awaitStatus(p, "Done");
         assertEquals(1, threads(CNN), "a finished training stays for looking at");
-        assertEquals(0, cnn.computingCount(), "finished: no slot");
+        assertEquals(0, runtime.computingCount(true), "finished: no slot");
         p.close();
         awaitThreads(CNN, 0, "after closing a finished page");
 
@@ -287,7 +289,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
         screenshot(third, "cnn-waiting-server");
         fourth.close();
         awaitStatus(third, "Training");
-        assertEquals(2, cnn.computingCount());
+        assertEquals(2, runtime.computingCount(true));
         third.close();
     }
 
@@ -342,7 +344,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
             // ...and end a few seconds later, when the server has not heard from their pages
             awaitThreads(CNN, 0, "after the browser was killed");
             awaitThreads(LIVE, 0, "after the browser was killed");
-            assertEquals(0, cnn.computingCount());
+            assertEquals(0, runtime.computingCount(true));
             assertEquals(0, live.computingCount());
         } finally {
             closeKilled(doomed);

@@ -71,9 +71,10 @@ public class CnnDataService {
                           @Value("${layerlab.cnn.max-batch-memory-mb:512}") int maxBatchMemoryMb,
                           @Value("${layerlab.cnn.max-upload-mb:32}") int maxUploadMb,
                           @Value("${layerlab.cnn.max-sessions:4}") int maxSessions,
+                          @Value("${layerlab.cnn.max-per-visitor:1}") int maxPerVisitor,
                           @Value("${layerlab.cnn.frame-interval-ms:100}") int frameIntervalMs) {
         this(dataFolder.path(), new CnnLimits(maxParams, maxImages, maxEpochs, maxBatchSize, (long) maxBatchMemoryMb << 20,
-                        (long) maxUploadMb << 20, maxSessions,
+                        (long) maxUploadMb << 20, maxSessions, maxPerVisitor,
                         java.time.Duration.ofMillis(frameIntervalMs)));
         LoggerFactory.getLogger(CnnDataService.class).info("Data folder: {} (CIFAR-10 in cifar10/, uploaded image sets "
                 + "in folders/)", this.dataDir);

@@ -1,5 +1,6 @@
 package com.layerlab.app.store;
 
+import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingThread;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentFiles;
@@ -87,7 +88,28 @@ public class ExperimentStore {
      */
     public CompletableFuture<Saved> saveLive(TrainingThread<?> training, int run, Draft draft) {
         return training.weights(run).orTimeout(WEIGHTS_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .thenApplyAsync(w -> save(draft, w.safetensors(), w.metrics(), w.epoch(), events(training)));
+                .thenApplyAsync(w -> save(draft, w.safetensors(), w.metrics(), w.epoch(),
+                        events(training.logDir(), training::flushLogs)));
+    }
+
+    /** What a run's trainer has at one moment: taken together on the run's thread, so they agree. */
+    private record Taken(byte[] weights, List<EpochStats> metrics, int epoch) {
+    }
+
+    /**
+     * As above for trainer {@code index} of a run of the training runtime: its weights, metrics and epoch
+     * taken together between two batches (the run trains on), and the run's TensorBoard files.
+     */
+    public CompletableFuture<Saved> saveLive(Run<?> run, int index, Draft draft) {
+        return run.call(trainers -> {
+                    if (index < 0 || index >= trainers.size()) {
+                        throw new IllegalArgumentException("this run has no trainer " + index + " to save (it has "
+                                + trainers.size() + ")");
+                    }
+                    Trainer t = trainers.get(index);
+                    return new Taken(t.weights(), List.copyOf(t.history()), t.epoch());
+                }).orTimeout(WEIGHTS_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .thenApplyAsync(w -> save(draft, w.weights(), w.metrics(), w.epoch(), events(run.folder(), run::flushLogs)));
     }
 
     /** Saves an experiment with its trained state; its id is new and unguessable. */
@@ -242,14 +264,14 @@ public class ExperimentStore {
         return n;
     }
 
-    /** The training's TensorBoard files, zipped; null when it logs none. */
-    private static byte[] events(TrainingThread<?> training) {
-        if (training.logDir() == null) {
+    /** The TensorBoard files in a training's folder, zipped, after {@code flush}; null when it logs none. */
+    private static byte[] events(Path logDir, Runnable flush) {
+        if (logDir == null) {
             return null;
         }
-        training.flushLogs();
+        flush.run();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        EventArchive.writeZip(training.logDir(), out);
+        EventArchive.writeZip(logDir, out);
         return out.toByteArray();
     }
 

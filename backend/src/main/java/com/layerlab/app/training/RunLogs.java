@@ -23,8 +23,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
- * Where the app's trainings write their TensorBoard event files, and the limits that keep a shared
- * server's disk safe. Every training a page starts (a playground, a comparison, a CNN lab training)
+ * Where the app's trainings write their TensorBoard event files and checkpoints ({@link
+ * Folder#checkpointDir}), and the limits that keep a shared server's disk safe. Every training a page starts (a playground, a comparison, a CNN lab training)
  * gets a folder of its own under {@code layerlab.runs.dir}, named by its start time and page, with one
  * sub-folder per network it trains ({@code tensorboard --logdir} on the root shows them all). When a
  * folder opens, the oldest folders beyond the newest {@code layerlab.runs.keep} are deleted (never one
@@ -38,6 +38,8 @@ public class RunLogs {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS", Locale.ROOT);
     /** A folder this class made: its start time, its page, a sequence number. */
     static final Pattern FOLDER = Pattern.compile("\\d{8}-\\d{6}-\\d{3}-[a-z0-9]+-\\d+");
+    /** The sub-folder of a training's folder that holds its checkpoints. */
+    static final String CHECKPOINTS = "checkpoints";
     /** How often a folder's size is measured, at most. */
     private static final long SIZE_CHECK_NANOS = 1_000_000_000L;
 
@@ -207,7 +209,15 @@ public class RunLogs {
         }
 
         /**
-         * Whether the folder has grown past the cap; measured at most once a second, and once true it stays
+         * Where the checkpoint of the run's trainer {@code index} goes (replaced at every checkpoint; not
+         * counted in the folder's size cap, which is for the event files).
+         */
+        public Path checkpointDir(int index) {
+            return dir.resolve(CHECKPOINTS).resolve(String.format(Locale.ROOT, "%03d", index));
+        }
+
+        /**
+         * Whether the folder's event files have grown past the cap; measured at most once a second, and once true it stays
          * true (the training then stops logging).
          */
         public boolean overCap() {
@@ -219,7 +229,7 @@ public class RunLogs {
                 return false;
             }
             nextSizeCheck = now + SIZE_CHECK_NANOS;
-            long size = sizeOf(dir);
+            long size = sizeOf(dir) - sizeOf(dir.resolve(CHECKPOINTS));
             if (size > maxRunBytes) {
                 capped = true;
                 LOG.info("TensorBoard folder {} reached {} MB (the cap is {} MB): this training logs no more", dir,

@@ -1,5 +1,6 @@
 package com.layerlab.app.ui;
 
+import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingThread;
 import com.layerlab.engine.summary.EventArchive;
 import com.vaadin.flow.server.streams.DownloadHandler;
@@ -32,6 +33,24 @@ public final class Downloads {
             event.setFileName(fileName);
             event.setContentType("application/zip");
             EventArchive.writeZip(t.logDir(), event.getOutputStream());
+        };
+    }
+
+    /**
+     * The TensorBoard event files of the page's current run, zipped (the checkpoints beside them are not);
+     * 404 when it has none.
+     */
+    public static DownloadHandler runLogsZip(Supplier<Run<?>> run, String fileName) {
+        return event -> {
+            Run<?> r = run.get();
+            if (r == null || r.folder() == null) {
+                event.getResponse().setStatus(404);
+                return;
+            }
+            r.flushLogs();
+            event.setFileName(fileName);
+            event.setContentType("application/zip");
+            EventArchive.writeZip(r.folder(), event.getOutputStream());
         };
     }
 

@@ -78,7 +78,7 @@ class CnnInspectionTest {
         assertNull(CnnInspection.memoryNote(wide(16), CnnInspection.inspect(wide(16)), shapes, CnnLimits.DEFAULT));
         // the bound is the server's setting: 16 channels fit it, and the bound can be raised
         assertNull(CnnInspection.trainProblem(wide(16), CnnInspection.inspect(wide(16)), shapes, CnnLimits.DEFAULT));
-        CnnLimits roomy = new CnnLimits(2_000_000, 20_000, 50, 512, 64L << 30, 32L << 20, 4, CnnLimits.DEFAULT.frameInterval());
+        CnnLimits roomy = new CnnLimits(2_000_000, 20_000, 50, 512, 64L << 30, 32L << 20, 4, 1, CnnLimits.DEFAULT.frameInterval());
         assertNull(CnnInspection.trainProblem(e, r, shapes, roomy));
         // 60,000 channels: the layer editor's own limit on a layer's size says so first
         Experiment wider = wide(60_000);

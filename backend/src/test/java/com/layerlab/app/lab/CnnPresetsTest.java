@@ -122,11 +122,11 @@ class CnnPresetsTest {
         Experiment e = preset(CnnPresets.CIFAR10_TUTORIAL);
         CnnInspection.Result r = CnnInspection.inspect(e);
         CnnInspection.DataInfo d = info(e);
-        CnnLimits small = new CnnLimits(100_000, 1_000, 3, 32, 512L << 20, 1 << 20, 1, CnnLimits.DEFAULT.frameInterval());
+        CnnLimits small = new CnnLimits(100_000, 1_000, 3, 32, 512L << 20, 1 << 20, 1, 1, CnnLimits.DEFAULT.frameInterval());
         assertTrue(CnnInspection.trainProblem(e, r, d, small).contains("145,578 parameters"));
-        CnnLimits fewImages = new CnnLimits(1_000_000, 1_000, 3, 32, 512L << 20, 1 << 20, 1, CnnLimits.DEFAULT.frameInterval());
+        CnnLimits fewImages = new CnnLimits(1_000_000, 1_000, 3, 32, 512L << 20, 1 << 20, 1, 1, CnnLimits.DEFAULT.frameInterval());
         assertTrue(CnnInspection.trainProblem(e, r, d, fewImages).contains("limit"));
-        CnnLimits fewEpochs = new CnnLimits(1_000_000, 10_000, 3, 512, 512L << 20, 1 << 20, 1, CnnLimits.DEFAULT.frameInterval());
+        CnnLimits fewEpochs = new CnnLimits(1_000_000, 10_000, 3, 512, 512L << 20, 1 << 20, 1, 1, CnnLimits.DEFAULT.frameInterval());
         assertTrue(CnnInspection.trainProblem(e, r, d, fewEpochs).contains("Epochs must be from 1 to 3"));
     }
 

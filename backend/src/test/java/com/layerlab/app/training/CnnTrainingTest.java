@@ -28,41 +28,63 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** The CNN lab's background training, without a browser: frames, details, pause, stop, comparison. */
+/** The CNN lab's runs on the training runtime, without a browser: frames, details, pause, stop, comparison, slots. */
 class CnnTrainingTest {
 
-    private final List<CnnTraining.Frame> frames = Collections.synchronizedList(new ArrayList<>());
+    private final List<CnnFrames.Frame> frames = Collections.synchronizedList(new ArrayList<>());
 
     @TempDir
     Path logs;
 
-    private CnnTraining start(List<Experiment> experiments) {
-        return start(experiments, null);
+    private TrainingRuntime runtime;
+
+    @AfterEach
+    void closeRuntime() {
+        if (runtime != null) {
+            runtime.close();
+        }
     }
 
-    private CnnTraining start(List<Experiment> experiments, RunLogs.Folder logFolder) {
-        return start(experiments, logFolder, new TrainingSlots(4, 4, "image networks").claim("a visitor"));
+    private TrainingRuntime runtime(int maxSessions, int maxPerVisitor) {
+        if (runtime == null) {
+            runtime = new TrainingRuntime(new RunLogs(logs, 50, 20L << 20), null,
+                    new TrainingRuntime.Pool(1, 1, Duration.ofMillis(5), "networks"),
+                    new TrainingRuntime.Pool(maxSessions, maxPerVisitor, Duration.ofMillis(5), "image networks"),
+                    Duration.ofSeconds(60), Duration.ZERO);
+        }
+        return runtime;
     }
 
-    private CnnTraining start(List<Experiment> experiments, RunLogs.Folder logFolder, TrainingSlots.Claim slot) {
+    /** The run, and the frame maker a page asks for another image's feature maps. */
+    private record Started(Run<CnnFrames.Frame> run, CnnFrames frames) {
+    }
+
+    private Started start(List<Experiment> experiments) {
+        return start(experiments, "visitor:a", frames);
+    }
+
+    private Started start(List<Experiment> experiments, String owner, List<CnnFrames.Frame> into) {
+        CnnFrames f = new CnnFrames(experiments.stream().map(Experiment::name).toList());
+        Run<CnnFrames.Frame> run = runtime(4, 4).submit(experiments, new RunOptions(owner, false, "cnn", false,
+                experiments.get(0).epochs()), f);
         // frames are delivered on the training thread itself, as UI.access would later
-        CnnTraining t = new CnnTraining(experiments, null, logFolder, frames::add, task -> {
+        run.subscribe(into::add, task -> {
             task.run();
             return true;
-        }, Duration.ofMillis(5), slot, null);
-        t.start();
-        return t;
+        });
+        return new Started(run, f);
     }
 
-    private CnnTraining.Frame await(Predicate<CnnTraining.Frame> p, String what) throws InterruptedException {
+    private CnnFrames.Frame await(Predicate<CnnFrames.Frame> p, String what) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < end) {
             synchronized (frames) {
-                for (CnnTraining.Frame f : frames) {
+                for (CnnFrames.Frame f : frames) {
                     if (p.test(f)) {
                         return f;
                     }
@@ -81,26 +103,26 @@ class CnnTrainingTest {
     @Test
     void trainsALeNetAndReportsWhatThePageShows() throws Exception {
         Experiment e = mnist(CnnPresets.LENET, 400, 32, 2);
-        RunLogs.Folder folder = new RunLogs(logs, 50, 20L << 20).open("cnn");
-        Path logRoot = folder.dir();
-        CnnTraining t = start(List.of(e), folder);
+        Started started = start(List.of(e));
+        Run<CnnFrames.Frame> t = started.run();
+        Path logRoot = t.folder();
         try {
-            CnnTraining.Frame done = await(f -> f.progress().phase() == CnnTraining.Phase.DONE, "done");
+            CnnFrames.Frame done = await(f -> f.progress().phase() == CnnFrames.Phase.DONE, "done");
             List<EpochStats> h = done.runs().get(0).stats();
             assertEquals(3, h.size(), "epoch 0 plus two epochs");
             assertTrue(h.get(2).testAccuracy() > h.get(0).testAccuracy(), h.toString());
             // progress came batch by batch, with a speed
-            assertTrue(frames.stream().anyMatch(f -> f.progress().phase() == CnnTraining.Phase.TRAINING
+            assertTrue(frames.stream().anyMatch(f -> f.progress().phase() == CnnFrames.Phase.TRAINING
                     && f.progress().batch() > 0 && f.progress().batches() == 10 && f.progress().imagesPerSecond() > 0));
             // the training loss batch by batch: 10 batches an epoch, a point each, between the epochs
-            List<CnnTraining.LossPoint> points = done.runs().get(0).batchLosses();
+            List<CnnFrames.LossPoint> points = done.runs().get(0).batchLosses();
             assertEquals(20, points.size(), points.toString());
             assertEquals(0.1, points.get(0).x(), 1e-9);
             assertEquals(1.5, points.get(14).x(), 1e-9);
             assertEquals(2.0, points.get(19).x(), 1e-9);
             assertTrue(points.stream().allMatch(p -> Double.isFinite(p.loss()) && p.loss() > 0));
             assertTrue(points.get(19).loss() < points.get(0).loss(), points.toString());
-            CnnTraining.Details d = await(f -> f.details() != null && f.details().get(0).epoch() == 2, "details of epoch 2")
+            CnnFrames.Details d = await(f -> f.details() != null && f.details().get(0).epoch() == 2, "details of epoch 2")
                     .details().get(0);
             int total = 0;
             for (int[] row : d.confusion()) {
@@ -110,9 +132,9 @@ class CnnTrainingTest {
             }
             assertEquals(80, total, "the test split of 400 images at 0.8");
             assertEquals(10, d.classNames().size());
-            assertEquals(CnnTraining.PREDICTIONS, d.guesses().size());
+            assertEquals(CnnFrames.PREDICTIONS, d.guesses().size());
             assertEquals(3, d.guesses().get(0).top().length);
-            assertEquals(CnnTraining.PREDICTIONS, d.images().size());
+            assertEquals(CnnFrames.PREDICTIONS, d.images().size());
             assertArrayEquals(new int[] {1, 28, 28}, d.images().get(0).shape());
             assertEquals(e.model().size(), d.featureMaps().size());
             assertArrayEquals(new int[] {6, 28, 28}, d.featureMaps().get(0).output().shape());
@@ -131,15 +153,15 @@ class CnnTrainingTest {
             EventArchive.writeZip(logRoot, zip);
             assertTrue(zip.size() > 1000);
 
-            t.choose(5);
-            CnnTraining.Details chosen = await(f -> f.details() != null && f.details().get(0).chosen() == 5, "image 5")
+            t.call(trainers -> started.frames().choose(trainers, 5)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            CnnFrames.Details chosen = await(f -> f.details() != null && f.details().get(0).chosen() == 5, "image 5")
                     .details().get(0);
             assertEquals(e.model().size(), chosen.featureMaps().size());
 
             // the trained weights, handed over by the training thread, keyed and shaped as the model's state_dict()
-            TrainingThread.Weights w = t.weights(0).get(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertEquals(2, w.epoch());
-            Map<String, Tensor> trained = Safetensors.fromBytes(w.safetensors());
+            byte[] w = t.weights(0).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(2, t.status().epoch());
+            Map<String, Tensor> trained = Safetensors.fromBytes(w);
             Map<String, Tensor> initial = Models.build(e).stateDict();
             assertEquals(List.copyOf(initial.keySet()), List.copyOf(trained.keySet()));
             for (String k : initial.keySet()) {
@@ -147,8 +169,10 @@ class CnnTrainingTest {
             }
             assertFalse(java.util.Arrays.equals(initial.get("0.weight").data(), trained.get("0.weight").data()), "trained");
             assertThrows(java.util.concurrent.ExecutionException.class, () -> t.weights(7).get(30, java.util.concurrent.TimeUnit.SECONDS));
+            // the checkpoint of the last epoch, beside the event files and not in their zip
+            assertEquals(2, RunCheckpoints.read(t.checkpointDir(0)).epoch());
         } finally {
-            t.close();
+            runtime.close();
             assertTrue(t.awaitTermination(Duration.ofSeconds(10)));
         }
         // the logs stay for TensorBoard when the training ends; RunLogs deletes the oldest folders
@@ -159,31 +183,32 @@ class CnnTrainingTest {
     @Test
     void pausesResumesAndStops() throws Exception {
         Experiment e = mnist(CnnPresets.PERCEPTRON, 2000, 4, 50);
-        CnnTraining t = start(List.of(e));
+        Run<CnnFrames.Frame> t = start(List.of(e)).run();
         try {
-            await(f -> f.progress().phase() == CnnTraining.Phase.TRAINING && f.progress().batch() > 0, "training");
+            await(f -> f.progress().phase() == CnnFrames.Phase.TRAINING && f.progress().batch() > 0, "training");
             t.pause();
-            CnnTraining.Frame paused = await(f -> f.progress().phase() == CnnTraining.Phase.PAUSED, "paused");
+            CnnFrames.Frame paused = await(f -> f.progress().phase() == CnnFrames.Phase.PAUSED, "paused");
             int batch = paused.progress().batch();
             assertEquals(0.001, paused.progress().learningRate(), 1e-12);
             // while training: a speed, and an ETA for the epoch within the one for the whole run
-            assertTrue(frames.stream().map(CnnTraining.Frame::progress).anyMatch(p -> p.phase() == CnnTraining.Phase.TRAINING
+            assertTrue(frames.stream().map(CnnFrames.Frame::progress).anyMatch(p -> p.phase() == CnnFrames.Phase.TRAINING
                     && Double.isFinite(p.epochEta()) && p.totalEta() > p.epochEta() && p.imagesPerSecond() > 0));
             t.setLearningRate(0.1);
             await(f -> f.progress().learningRate() == 0.1, "the new learning rate, applied while paused");
             Thread.sleep(300);
-            CnnTraining.Progress still = t.progress();
-            assertEquals(CnnTraining.Phase.PAUSED, still.phase());
+            CnnFrames.Frame last = frames.get(frames.size() - 1);
+            CnnFrames.Progress still = last.progress();
+            assertEquals(CnnFrames.Phase.PAUSED, still.phase());
             assertEquals(batch, still.batch());
             frames.clear();
-            t.resume();
-            await(f -> f.progress().phase() == CnnTraining.Phase.TRAINING && f.progress().batch() > batch, "resumed");
+            t.play();
+            await(f -> f.progress().phase() == CnnFrames.Phase.TRAINING && f.progress().batch() > batch, "resumed");
             t.stop();
-            CnnTraining.Frame stopped = await(f -> f.progress().phase() == CnnTraining.Phase.STOPPED, "stopped");
+            CnnFrames.Frame stopped = await(f -> f.progress().phase() == CnnFrames.Phase.STOPPED, "stopped");
             assertTrue(stopped.runs().get(0).stats().size() < 5, "stopped long before 50 epochs");
             assertNotNull(stopped.progress().message());
         } finally {
-            t.close();
+            runtime.close();
             assertTrue(t.awaitTermination(Duration.ofSeconds(10)));
         }
     }
@@ -191,13 +216,13 @@ class CnnTrainingTest {
     @Test
     void comparesActivationsOnTheSameStart() throws Exception {
         Experiment e = mnist(CnnPresets.SHALLOW, 300, 32, 1);
-        CnnTraining t = start(List.of(CnnLinks.withActivation(e, "ReLU"), CnnLinks.withActivation(e, "Sigmoid")));
+        Run<CnnFrames.Frame> t = start(List.of(CnnLinks.withActivation(e, "ReLU"), CnnLinks.withActivation(e, "Sigmoid"))).run();
         try {
-            CnnTraining.Frame done = await(f -> f.progress().phase() == CnnTraining.Phase.DONE, "done");
+            CnnFrames.Frame done = await(f -> f.progress().phase() == CnnFrames.Phase.DONE, "done");
             assertEquals(2, done.runs().size());
             assertTrue(done.runs().get(0).name().startsWith("ReLU: "));
             assertTrue(done.runs().get(1).name().startsWith("Sigmoid: "));
-            for (CnnTraining.RunHistory r : done.runs()) {
+            for (CnnFrames.RunHistory r : done.runs()) {
                 assertEquals(2, r.stats().size());
                 assertEquals(List.of("1 Linear", "3 Linear"), r.gradientLayers());
             }
@@ -206,7 +231,7 @@ class CnnTrainingTest {
             assertEquals(Math.log(10), done.runs().get(1).stats().get(0).testLoss(), 0.5);
             assertTrue(done.runs().get(0).stats().get(1).testLoss() != done.runs().get(1).stats().get(1).testLoss());
             // the details of every run, for the page to pick from: same test images, each run's own maps
-            List<CnnTraining.Details> details = await(f -> f.details() != null && f.details().get(0).epoch() == 1, "details")
+            List<CnnFrames.Details> details = await(f -> f.details() != null && f.details().get(0).epoch() == 1, "details")
                     .details();
             assertEquals(2, details.size());
             assertEquals(0, details.get(0).run());
@@ -217,7 +242,7 @@ class CnnTrainingTest {
             assertFalse(java.util.Arrays.equals(details.get(0).featureMaps().get(2).output().values(),
                     details.get(1).featureMaps().get(2).output().values()));
         } finally {
-            t.close();
+            runtime.close();
             assertTrue(t.awaitTermination(Duration.ofSeconds(10)));
         }
     }
@@ -225,61 +250,69 @@ class CnnTrainingTest {
     @Test
     void aLossThatBecomesNaNStopsTheRunWithTheEnginesMessage() throws Exception {
         Experiment e = mnist(CnnPresets.LENET, 200, 32, 3);
-        CnnTraining t = start(List.of(e.withOptimizer(e.optimizer().withLr(1e308))));
+        Run<CnnFrames.Frame> t = start(List.of(e.withOptimizer(e.optimizer().withLr(1e308)))).run();
         try {
-            CnnTraining.Frame failed = await(f -> f.progress().phase() == CnnTraining.Phase.FAILED, "failed");
+            CnnFrames.Frame failed = await(f -> f.progress().phase() == CnnFrames.Phase.FAILED, "failed");
             String m = failed.progress().message();
             assertTrue(m.startsWith("Training stopped: the training loss became ") && m.contains(" in epoch 1, batch ")
                     && m.endsWith("use a smaller learning rate (optimizer.lr is 1.0E308; 0.001 to 0.1 is usual)"), m);
         } finally {
-            t.close();
+            runtime.close();
             assertTrue(t.awaitTermination(Duration.ofSeconds(10)));
         }
     }
 
     @Test
     void waitsForASlotSaysWhyAndHoldsNoneWhilePaused() throws Exception {
-        Logger logger = (Logger) LoggerFactory.getLogger(CnnTraining.class);
+        Logger logger = (Logger) LoggerFactory.getLogger(Run.class);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         logger.addAppender(log);
-        TrainingSlots slots = new TrainingSlots(1, 1, "image networks");
-        TrainingSlots.Claim other = slots.claim("another visitor");
-        assertNull(other.take());
-        CnnTraining t = start(List.of(mnist(CnnPresets.PERCEPTRON, 2000, 4, 50)), null, slots.claim("a visitor"));
+        runtime(1, 1);
+        List<CnnFrames.Frame> otherFrames = Collections.synchronizedList(new ArrayList<>());
+        Run<CnnFrames.Frame> other = start(List.of(mnist(CnnPresets.PERCEPTRON, 2000, 4, 50)), "visitor:b", otherFrames).run();
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (runtime.computingCount(true) == 0 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        Run<CnnFrames.Frame> t = start(List.of(mnist(CnnPresets.PERCEPTRON, 2000, 4, 50))).run();
         try {
-            CnnTraining.Frame waiting = await(f -> f.progress().phase() == CnnTraining.Phase.WAITING, "waiting");
+            CnnFrames.Frame waiting = await(f -> f.progress().phase() == CnnFrames.Phase.WAITING, "waiting");
             assertTrue(waiting.progress().message().startsWith("Waiting: the server is training 1 image network right now"),
                     waiting.progress().message());
             Thread.sleep(300);
-            assertEquals(CnnTraining.Phase.WAITING, t.progress().phase(), "the reason stays while it is true");
-            assertTrue(log.list.isEmpty(), "nothing started: " + log.list);
-            other.release();
-            await(f -> f.progress().phase() == CnnTraining.Phase.TRAINING && f.progress().batch() > 0, "training");
-            assertEquals(1, slots.computing());
+            assertEquals(RunState.QUEUED, t.state(), "the reason stays while it is true");
+            other.pause();
+            await(f -> f.progress().phase() == CnnFrames.Phase.TRAINING && f.progress().batch() > 0, "training");
+            assertEquals(1, runtime.computingCount(true));
             t.pause();
-            await(f -> f.progress().phase() == CnnTraining.Phase.PAUSED, "paused");
-            assertEquals(0, slots.computing(), "paused: no slot");
+            await(f -> f.progress().phase() == CnnFrames.Phase.PAUSED, "paused");
             // someone else computes meanwhile: resuming waits again, and a pause while waiting goes back to paused
-            assertNull(other.take());
+            other.play();
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (other.state() != RunState.RUNNING && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
             frames.clear();
-            t.resume();
-            await(f -> f.progress().phase() == CnnTraining.Phase.WAITING, "waiting again");
+            t.play();
+            await(f -> f.progress().phase() == CnnFrames.Phase.WAITING, "waiting again");
             t.pause();
-            await(f -> f.progress().phase() == CnnTraining.Phase.PAUSED, "paused while waiting");
-            t.resume();
-            await(f -> f.progress().phase() == CnnTraining.Phase.WAITING, "waiting once more");
-            other.release();
-            await(f -> f.progress().phase() == CnnTraining.Phase.TRAINING, "training again");
+            await(f -> f.progress().phase() == CnnFrames.Phase.PAUSED, "paused while waiting");
+            t.play();
+            await(f -> f.progress().phase() == CnnFrames.Phase.WAITING, "waiting once more");
+            other.stop();
+            await(f -> f.progress().phase() == CnnFrames.Phase.TRAINING, "training again");
         } finally {
-            t.close();
+            runtime.close();
             assertTrue(t.awaitTermination(Duration.ofSeconds(10)));
             logger.detachAppender(log);
         }
-        assertEquals(0, slots.computing(), "an ended training holds no slot");
-        List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-        assertTrue(lines.stream().anyMatch(l -> l.matches("CNN run \\d+\\.0 started: backend=.* device=.*")), lines.toString());
-        assertTrue(lines.stream().anyMatch(l -> l.matches("CNN run \\d+\\.0 stopped \\(page closed\\) after \\d+ epochs: "
-                + "backend=.* device=.*")), lines.toString());
+        assertEquals(0, runtime.computingCount(true), "an ended run holds no slot");
+        List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(l -> l.contains(t.id())).toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).matches("Run \\S+ started: owner=visitor:a signedIn=false page=cnn trainers=1 dataset=mnist "
+                + "backend=.* device=.*"), lines.get(0));
+        assertTrue(lines.get(1).matches("Run \\S+ interrupted at epoch [\\d.]+ \\(the server shut down\\): owner=visitor:a "
+                + "backend=.* device=.*"), lines.get(1));
     }
 }

@@ -1,6 +1,6 @@
 package com.layerlab.app.ui.cnn;
 
-import com.layerlab.app.training.CnnTraining;
+import com.layerlab.app.training.CnnFrames;
 import com.layerlab.app.ui.components.ImageGrid.Mode;
 import com.layerlab.app.ui.components.ImageGrid.Tile;
 import com.layerlab.app.ui.components.PlotData;
@@ -44,12 +44,12 @@ public final class CnnImages {
     }
 
     /** Whether the model's first guess for a test image is not the image's class. */
-    public static boolean wrong(CnnTraining.Guess g) {
+    public static boolean wrong(CnnFrames.Guess g) {
         return g.top().length > 0 && g.top()[0] != g.label();
     }
 
     /** The positions in {@code guesses} of the test images to show: all, or only those guessed wrong. */
-    public static List<Integer> shown(List<CnnTraining.Guess> guesses, boolean wrongOnly) {
+    public static List<Integer> shown(List<CnnFrames.Guess> guesses, boolean wrongOnly) {
         List<Integer> shown = new ArrayList<>();
         for (int i = 0; i < guesses.size(); i++) {
             if (!wrongOnly || wrong(guesses.get(i))) {
@@ -60,7 +60,7 @@ public final class CnnImages {
     }
 
     /** A test image with the model's top-3 guesses; marked wrong when the first guess is not its class. */
-    public static Tile guess(CnnTraining.Planes image, CnnTraining.Guess g, List<String> classes, boolean selected) {
+    public static Tile guess(CnnFrames.Planes image, CnnFrames.Guess g, List<String> classes, boolean selected) {
         StringBuilder caption = new StringBuilder();
         for (int k = 0; k < g.top().length; k++) {
             if (k > 0) {
@@ -76,7 +76,7 @@ public final class CnnImages {
     }
 
     /** One tile per channel of a layer's output (at most {@link #MAX_CHANNELS}); one tile for a flat output. */
-    public static List<Tile> featureMaps(CnnTraining.Planes out) {
+    public static List<Tile> featureMaps(CnnFrames.Planes out) {
         int[] s = out.shape();
         float[] v = out.values();
         double max = 0;
@@ -144,7 +144,7 @@ public final class CnnImages {
      * channels) in RGB, stretched per kernel from its smallest to its largest weight; others per input
      * channel mean, orange (negative) to blue (positive).
      */
-    public static List<Tile> filters(CnnTraining.Planes w) {
+    public static List<Tile> filters(CnnFrames.Planes w) {
         int[] s = w.shape();
         if (s.length != 4) {
             return List.of();

@@ -13,10 +13,14 @@ import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.Page;
 import com.layerlab.app.store.SavedExperiment;
 import com.layerlab.app.store.StoreException;
-import com.layerlab.app.training.CnnTraining;
-import com.layerlab.app.ui.CnnTrainingService;
+import com.layerlab.app.training.CnnFrames;
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunOptions;
+import com.layerlab.app.training.RunStatus;
+import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.Downloads;
 import com.layerlab.app.ui.MainLayout;
+import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.components.GradientChart;
 import com.layerlab.app.ui.components.ImageGrid;
 import com.layerlab.app.ui.components.LossChart;
@@ -36,6 +40,8 @@ import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.StepReport;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -88,7 +94,10 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private static final int BATCH_SHOWN = 32;
     private static final String NO_GUESSES_YET = "Test images and the model's top-3 guesses appear once training starts.";
 
-    private final CnnTrainingService trainingService;
+    /** Where a reload finds this page's run: its id, in the page's session. */
+    private static final String RUN_ATTRIBUTE = "layerlab.cnn.run";
+
+    private final TrainingRuntime runtime;
     private final CnnDataService data;
     private final ExperimentStore store;
     private final CurrentOwner owner;
@@ -101,13 +110,19 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private CnnLinks.State state = CnnLinks.DEFAULTS;
     private CnnInspection.Result inspection;
     private String trainProblem;
-    private CnnTraining training;
+    /** The run this page shows (it is its owner's, not the page's: it may outlive the page). */
+    private Run<CnnFrames.Frame> training;
+    private CnnFrames frames;
+    private Run<CnnFrames.Frame>.Subscription subscription;
+    /** Unsubscribes when the page goes silent (a killed browser sends no unload, so nothing detaches it). */
+    private PageWatch.Watch silence;
+    private final PageWatch pages;
     private int generation;
-    private CnnTraining.Phase phase;
+    private CnnFrames.Phase phase;
     private List<String> shownRunNames = List.of();
     private int shownPoints = -1;
-    private List<CnnTraining.Guess> guesses = List.of();
-    private List<CnnTraining.Planes> guessImages = List.of();
+    private List<CnnFrames.Guess> guesses = List.of();
+    private List<CnnFrames.Planes> guessImages = List.of();
     /** The positions in {@code guesses} of the tiles shown, in order (all, or the wrong ones only). */
     private List<Integer> shownGuesses = List.of();
     private List<String> classNames = List.of();
@@ -126,7 +141,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final Button stop = new Button("Stop", VaadinIcon.STOP.create());
     private final Button step = new Button("Step", VaadinIcon.STEP_FORWARD.create());
     private final StepTable stepTable = new StepTable();
-    private List<CnnTraining.RunHistory> lastRuns = List.of();
+    private List<CnnFrames.RunHistory> lastRuns = List.of();
     private final IntegerField epochs = new IntegerField("Epochs");
     private final Select<String> optimizer = new Select<>();
     private final Select<Double> learningRate = new Select<>();
@@ -156,11 +171,11 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final Span eta = new Span();
     private final Anchor logs = new Anchor();
     /** The training whose TensorBoard files a download gets (read on the download's request thread). */
-    private volatile CnnTraining logged;
+    private volatile Run<CnnFrames.Frame> logged;
     /** Which run of a comparison the details below the charts show. */
     private final Select<Integer> detailsRun = new Select<>();
     private int shownRun;
-    private List<CnnTraining.Details> lastDetails = List.of();
+    private List<CnnFrames.Details> lastDetails = List.of();
     /** Per run: the epochs and the batch-loss points the charts have. */
     private int[] chartedEpochs = new int[0];
     private int[] chartedBatchPoints = new int[0];
@@ -176,8 +191,10 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final Div featureMaps = new Div();
     private final Span featureTitle = new Span();
 
-    public CnnView(CnnTrainingService trainingService, CnnDataService data, ExperimentStore store, CurrentOwner owner) {
-        this.trainingService = trainingService;
+    public CnnView(TrainingRuntime runtime, PageWatch pages, CnnDataService data, ExperimentStore store,
+                   CurrentOwner owner) {
+        this.runtime = runtime;
+        this.pages = pages;
         this.data = data;
         this.store = store;
         this.owner = owner;
@@ -250,7 +267,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
                 return;
             }
             if (training.isPaused()) {
-                training.resume();
+                training.play();
                 pause.setText("Pause");
                 pause.setIcon(VaadinIcon.PAUSE.create());
             } else {
@@ -520,7 +537,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         }
         logs.setId("cnn-logs");
         logs.setText("TensorBoard logs (.zip)");
-        logs.setHref(Downloads.logsZip(() -> logged, "layerlab-cnn-logs.zip"));
+        logs.setHref(Downloads.runLogsZip(() -> logged, "layerlab-cnn-logs.zip"));
         logs.getElement().setAttribute("title", "This run's event files: unzip, then tensorboard --logdir <folder>");
         logs.addClassName("cnn-logs");
         logs.setVisible(false);
@@ -586,7 +603,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
                 if (shownRun < lastDetails.size()) {
                     showDetails(lastDetails.get(shownRun));
                 }
-                if (phase != CnnTraining.Phase.TRAINING) {
+                if (phase != CnnFrames.Phase.TRAINING) {
                     showStep();
                 }
             }
@@ -679,17 +696,17 @@ public class CnnView extends Div implements BeforeEnterObserver {
         }
     }
 
-    /** The fork's weights when the editor still trains the forked model (else the seed's: null). */
+    /** The fork's weights when the editor still trains the forked model (else none: the seed's). */
     private List<byte[]> startWeights(List<Experiment> runs) {
         return forkWeights != null && runs.size() == 1 && modelKeys(runs).equals(modelKeys(List.of(forkExperiment)))
-                ? List.of(forkWeights) : null;
+                ? List.of(forkWeights) : List.of();
     }
 
     /** "Save": the model with the weights, metrics and TensorBoard files of the run whose details are shown. */
     private void openSave() {
-        CnnTraining t = training;
-        boolean trained = t != null && t.isAlive() && phase != null && phase != CnnTraining.Phase.FAILED
-                && phase != CnnTraining.Phase.LOADING && phase != CnnTraining.Phase.WAITING
+        Run<CnnFrames.Frame> t = training;
+        boolean trained = t != null && t.isAlive() && phase != null && phase != CnnFrames.Phase.FAILED
+                && phase != CnnFrames.Phase.LOADING && phase != CnnFrames.Phase.WAITING
                 && modelKeys(t.experiments()).equals(modelKeys(runExperiments()));
         if (!trained) {
             Notification.show("Train first: Save keeps what a training of this model learned.", 4000,
@@ -709,13 +726,48 @@ public class CnnView extends Div implements BeforeEnterObserver {
     protected void onAttach(AttachEvent attachEvent) {
         super.onAttach(attachEvent);
         showLink();
+        reattach(attachEvent.getUI());
     }
 
     @Override
     protected void onDetach(DetachEvent detachEvent) {
-        // the service ends the training thread when this view detaches
+        // the run is its owner's: it goes on without this page (the runtime decides for how long)
+        unsubscribe();
         training = null;
         super.onDetach(detachEvent);
+    }
+
+    /**
+     * A reload (or the page opened again in the same session) shows the session's latest run again while
+     * it is there, no other page shows it, and it trains what the page's link describes.
+     */
+    @SuppressWarnings("unchecked")
+    private void reattach(UI ui) {
+        if (training != null) {
+            return;
+        }
+        Object id = ui.getSession().getAttribute(RUN_ATTRIBUTE);
+        Run<?> found = id == null ? null : runtime.find(id.toString(), owner.key()).orElse(null);
+        // a run another tab still shows stays that tab's: this one starts its own
+        if (found == null || !found.isAlive() || found.subscriberCount() > 0 || !(found.frames() instanceof CnnFrames f)
+                || !modelKeys(found.experiments()).equals(modelKeys(runExperiments()))) {
+            return;
+        }
+        show((Run<CnnFrames.Frame>) found, f);
+        // the frames bring the run's state; until the first arrives it is loading
+        phase = CnnFrames.Phase.LOADING;
+        showButtons();
+    }
+
+    private void unsubscribe() {
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
+        if (silence != null) {
+            silence.end();
+            silence = null;
+        }
     }
 
     /** Puts the whole state into the controls (a preset, a link). */
@@ -901,17 +953,17 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
     /** Whether a training is under way (loading, training or paused), as opposed to none or ended. */
     private boolean isRunning() {
-        return training != null && training.isAlive() && phase != CnnTraining.Phase.DONE
-                && phase != CnnTraining.Phase.STOPPED && phase != CnnTraining.Phase.FAILED;
+        return training != null && training.isAlive() && phase != CnnFrames.Phase.DONE
+                && phase != CnnFrames.Phase.STOPPED && phase != CnnFrames.Phase.FAILED;
     }
 
     private void showButtons() {
         boolean running = isRunning();
-        step.setEnabled(trainProblem == null && (!running || phase == CnnTraining.Phase.PAUSED));
+        step.setEnabled(trainProblem == null && (!running || phase == CnnFrames.Phase.PAUSED));
         train.setEnabled(!running && trainProblem == null);
         train.setText(phase == null || running ? "Train" : "Train again");
         train.setTooltipText(trainProblem);
-        pause.setEnabled(running && phase != CnnTraining.Phase.LOADING);
+        pause.setEnabled(running && phase != CnnFrames.Phase.LOADING);
         stop.setEnabled(running);
         if (!running) {
             pause.setText("Pause");
@@ -945,26 +997,50 @@ public class CnnView extends Div implements BeforeEnterObserver {
             return;
         }
         if (training != null) {
-            training.close("replaced by a new training");
+            // replaced by a new training: the old one computes no more
+            training.stop();
         }
         List<Experiment> runs = runExperiments();
-        int gen = ++generation;
-        resetResults(runs);
-        // when the server is busy the training waits for a slot, and its frames say why until it starts
-        training = trainingService.start(this, runs, startWeights(runs), frame -> {
-            if (gen == generation) {
-                onFrame(frame);
-            }
-        });
-        logged = training;
-        logs.setVisible(training.logDir() != null);
-        phase = CnnTraining.Phase.LOADING;
+        UI ui = UI.getCurrent();
+        CnnFrames made = new CnnFrames(runs.stream().map(Experiment::name).toList());
+        // when the server is busy the run waits for a slot, and its frames say why until it starts
+        Run<CnnFrames.Frame> run = runtime.submit(runs, new RunOptions(owner.key(), owner.username().isPresent(), "cnn",
+                false, runs.get(0).epochs() == null ? 1 : runs.get(0).epochs(), startWeights(runs)), made);
+        ui.getSession().setAttribute(RUN_ATTRIBUTE, run.id());
+        show(run, made);
+        phase = CnnFrames.Phase.LOADING;
         status.setText("Loading the data and building the model\u2026");
         progress.setIndeterminate(true);
         // the results are below the editor: bring them into view
         getElement().executeJs("const t = document.getElementById('cnn-training');"
                 + "if (t) t.scrollIntoView({behavior: 'smooth', block: 'start'});");
         showButtons();
+    }
+
+    /** Shows {@code run} from now on: its frames replace whatever this page showed. */
+    private void show(Run<CnnFrames.Frame> run, CnnFrames made) {
+        unsubscribe();
+        int gen = ++generation;
+        resetResults(run.experiments());
+        training = run;
+        frames = made;
+        logged = run;
+        logs.setVisible(run.folder() != null);
+        UI ui = UI.getCurrent();
+        Run<CnnFrames.Frame>.Subscription sub = run.subscribe(frame -> {
+            if (gen == generation) {
+                onFrame(frame);
+            }
+        }, task -> {
+            try {
+                ui.access(task::run);
+                return true;
+            } catch (UIDetachedException e) {
+                return false;
+            }
+        });
+        subscription = sub;
+        silence = pages.watch(ui, sub::close);
     }
 
     /** The experiments a training of the current state trains: one, or one per activation compared. */
@@ -988,8 +1064,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
         if (inspection == null || !inspection.ok()) {
             return;
         }
-        CnnTraining t = training;
-        boolean trained = t != null && t.isAlive() && phase != null && phase != CnnTraining.Phase.FAILED
+        Run<CnnFrames.Frame> t = training;
+        boolean trained = t != null && t.isAlive() && phase != null && phase != CnnFrames.Phase.FAILED
                 && modelKeys(t.experiments()).equals(modelKeys(runExperiments()));
         int run = trained && shownRun < t.experiments().size() ? shownRun : 0;
         PyTorchExportDialog dialog;
@@ -997,7 +1073,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
             if (trained) {
                 Experiment e = t.experiments().get(run);
                 String which = t.experiments().size() > 1 ? " of the " + activationOf(e.name()) + " run" : "";
-                String when = phase == CnnTraining.Phase.DONE || phase == CnnTraining.Phase.STOPPED
+                String when = phase == CnnFrames.Phase.DONE || phase == CnnFrames.Phase.STOPPED
                         ? "as training left them" : "as they are when you click the link (training goes on meanwhile)";
                 dialog = new PyTorchExportDialog(e, "The weights" + which + " are the trained ones, " + when + ".",
                         () -> PyTorchExportDialog.trainedWeights(t, run));
@@ -1064,17 +1140,19 @@ public class CnnView extends Div implements BeforeEnterObserver {
         chosen = guesses.get(shownGuesses.get(tile)).index();
         showGuesses();
         if (training != null) {
-            training.choose(chosen);
+            CnnFrames f = frames;
+            int index = chosen;
+            training.call(t -> f.choose(t, index));
         }
     }
 
-    private void onFrame(CnnTraining.Frame f) {
-        CnnTraining.Progress p = f.progress();
+    private void onFrame(CnnFrames.Frame f) {
+        CnnFrames.Progress p = f.progress();
         phase = p.phase();
         showProgress(p);
         showCurves(f.runs());
         lastRuns = f.runs();
-        if (phase != CnnTraining.Phase.TRAINING && phase != CnnTraining.Phase.LOADING) {
+        if (phase != CnnFrames.Phase.TRAINING && phase != CnnFrames.Phase.LOADING) {
             showStep();
         }
         if (f.details() != null && !f.details().isEmpty()) {
@@ -1089,17 +1167,16 @@ public class CnnView extends Div implements BeforeEnterObserver {
         stepTable.show(shownRun < lastRuns.size() ? lastRuns.get(shownRun).lastStep() : null);
     }
 
-    private void showProgress(CnnTraining.Progress p) {
-        progress.setIndeterminate(p.phase() == CnnTraining.Phase.LOADING);
+    private void showProgress(CnnFrames.Progress p) {
+        progress.setIndeterminate(p.phase() == CnnFrames.Phase.LOADING);
         progress.setValue(p.batches() > 0 ? Math.min(1, (double) p.batch() / p.batches()) : 0);
-        String run = p.runs() > 1 ? " \u00b7 run " + (p.run() + 1) + " of " + p.runs() + " (" + state.compare().get(
-                Math.min(p.run(), state.compare().size() - 1)) + ")" : "";
-        epochText.setText(p.epoch() == 0 ? "" : "Epoch " + p.epoch() + " of " + p.epochs() + run
-                + (p.batches() > 0 && p.phase() != CnnTraining.Phase.DONE ? " \u00b7 batch " + p.batch() + " of " + p.batches() : ""));
+        // a comparison's runs train in lock step: one counter for all, partial epochs included
+        epochText.setText(p.batches() == 0 ? "" : "Epoch " + RunStatus.epochs(p.progress()) + " of " + p.epochs()
+                + (p.batch() > 0 ? " \u00b7 batch " + p.batch() + " of " + p.batches() : ""));
         speed.setText((Double.isFinite(p.imagesPerSecond()) && p.imagesPerSecond() > 0
                 ? String.format(Locale.ROOT, "%,.0f images/s \u00b7 ", p.imagesPerSecond()) : "")
                 + (Double.isFinite(p.learningRate()) ? "lr " + rate(p.learningRate()) : ""));
-        eta.setText(Double.isFinite(p.epochEta()) && p.phase() == CnnTraining.Phase.TRAINING
+        eta.setText(Double.isFinite(p.epochEta()) && p.phase() == CnnFrames.Phase.TRAINING
                 ? "epoch: " + duration(p.epochEta()) + " left \u00b7 all: " + duration(p.totalEta()) + " left" : "");
         status.setText(switch (p.phase()) {
             case WAITING -> p.message();
@@ -1110,11 +1187,11 @@ public class CnnView extends Div implements BeforeEnterObserver {
             case DONE -> "Done: " + p.epochs() + (p.epochs() == 1 ? " epoch." : " epochs.");
             case FAILED -> p.message();
         });
-        status.setClassName("cnn-error-text", p.phase() == CnnTraining.Phase.FAILED);
-        if (p.phase() == CnnTraining.Phase.PAUSED) {
+        status.setClassName("cnn-error-text", p.phase() == CnnFrames.Phase.FAILED);
+        if (p.phase() == CnnFrames.Phase.PAUSED) {
             pause.setText("Resume");
             pause.setIcon(VaadinIcon.PLAY.create());
-        } else if (p.phase() == CnnTraining.Phase.TRAINING && training != null && !training.isPaused()) {
+        } else if (p.phase() == CnnFrames.Phase.TRAINING && training != null && !training.isPaused()) {
             pause.setText("Pause");
             pause.setIcon(VaadinIcon.PAUSE.create());
         }
@@ -1125,8 +1202,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
      * and the training loss batch by batch (points between the epochs); a comparison's runs train one
      * after another, so their points are inserted where they belong on the shared epoch axis.
      */
-    private void showCurves(List<CnnTraining.RunHistory> runs) {
-        List<String> names = runs.stream().map(CnnTraining.RunHistory::name).toList();
+    private void showCurves(List<CnnFrames.RunHistory> runs) {
+        List<String> names = runs.stream().map(CnnFrames.RunHistory::name).toList();
         int n = runs.size();
         if (!names.equals(shownRunNames)) {
             shownRunNames = names;
@@ -1160,7 +1237,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
                 accuracyChart.add(st.epoch(), acc);
             }
             chartedEpochs[i] = stats.size();
-            List<CnnTraining.LossPoint> points = runs.get(i).batchLosses();
+            List<CnnFrames.LossPoint> points = runs.get(i).batchLosses();
             for (int k = chartedBatchPoints[i]; k < points.size(); k++) {
                 double[] loss = nans(2 * n);
                 loss[i] = points.get(k).loss();
@@ -1172,7 +1249,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         if (epochsDone != shownPoints) {
             shownPoints = epochsDone;
             List<GradientChart.Series> grads = new ArrayList<>();
-            for (CnnTraining.RunHistory r : runs) {
+            for (CnnFrames.RunHistory r : runs) {
                 grads.add(new GradientChart.Series(n > 1 ? activationOf(r.name()) : "gradient",
                         color(r.name(), n, TRAIN_COLOR), r.gradientNorms()));
             }
@@ -1206,7 +1283,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         }
     }
 
-    private void showDetails(CnnTraining.Details d) {
+    private void showDetails(CnnFrames.Details d) {
         classNames = d.classNames();
         confusion.show(d.classNames(), d.confusion());
         int total = 0;
@@ -1234,7 +1311,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         List<Integer> shown = new ArrayList<>();
         for (int i : CnnImages.shown(guesses, wrongOnly.getValue())) {
             if (i < guessImages.size()) {
-                CnnTraining.Guess g = guesses.get(i);
+                CnnFrames.Guess g = guesses.get(i);
                 tiles.add(CnnImages.guess(guessImages.get(i), g, classNames, g.index() == chosen));
                 shown.add(i);
             }
@@ -1245,15 +1322,15 @@ public class CnnView extends Div implements BeforeEnterObserver {
     }
 
     /** When the weights of {@code d} are from: an epoch's end, or, paused mid-epoch, the batch a step held at. */
-    private String weightsWhen(CnnTraining.Details d) {
+    private String weightsWhen(CnnFrames.Details d) {
         StepReport step = d.run() < lastRuns.size() ? lastRuns.get(d.run()).lastStep() : null;
-        if (phase == CnnTraining.Phase.PAUSED && step != null && step.epoch() > d.epoch()) {
+        if (phase == CnnFrames.Phase.PAUSED && step != null && step.epoch() > d.epoch()) {
             return "after batch " + step.batch() + " of epoch " + step.epoch();
         }
         return "after epoch " + d.epoch();
     }
 
-    private void showFeatureMaps(CnnTraining.Details d) {
+    private void showFeatureMaps(CnnFrames.Details d) {
         featureMaps.removeAll();
         featureTitle.setText("Feature maps of test image " + d.chosen() + " (class "
                 + (d.guesses().stream().filter(g -> g.index() == d.chosen()).map(g -> classNameOf(g.label())).findFirst()
@@ -1264,7 +1341,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
                             d.chosenImage().shape()[0] >= 3 ? ImageGrid.Mode.RGB : ImageGrid.Mode.GRAY, null, null, "input",
                             false, false)), 64));
         }
-        for (CnnTraining.LayerOutput out : d.featureMaps()) {
+        for (CnnFrames.LayerOutput out : d.featureMaps()) {
             int[] s = out.output().shape();
             String more = s.length == 3 && s[0] > CnnImages.MAX_CHANNELS ? " (first " + CnnImages.MAX_CHANNELS + " channels)" : "";
             int px = s.length == 3 ? (s[1] >= 24 ? 48 : s[1] >= 12 ? 40 : 32) : 96;

@@ -1,5 +1,6 @@
 package com.layerlab.app.ui.components;
 
+import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingThread;
 import com.layerlab.app.ui.Downloads;
 import com.layerlab.engine.experiment.Experiment;
@@ -111,5 +112,10 @@ public class PyTorchExportDialog extends Dialog {
     /** The current weights of a training's run {@code run}, handed over by its thread between two steps. */
     public static byte[] trainedWeights(TrainingThread<?> training, int run) throws Exception {
         return training.weights(run).get(WEIGHTS_TIMEOUT_SECONDS, TimeUnit.SECONDS).safetensors();
+    }
+
+    /** The current weights of a run's trainer {@code index}, handed over by its thread between two batches. */
+    public static byte[] trainedWeights(Run<?> run, int index) throws Exception {
+        return run.weights(index).get(WEIGHTS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 }

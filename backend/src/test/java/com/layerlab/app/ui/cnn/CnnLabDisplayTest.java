@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.layerlab.app.BrowserTestBase;
-import com.layerlab.app.training.CnnTraining;
+import com.layerlab.app.training.CnnFrames;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import java.util.List;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
 /** What the CNN lab shows while stepping: charts on one epoch axis, rounded legends, test images to filter and enlarge. */
-@TestPropertySource(properties = "layerlab.data.dir=target/cnn-test-data")
+@TestPropertySource(properties = {"layerlab.data.dir=target/cnn-test-data", "layerlab.runs.unwatched-seconds=2"})
 class CnnLabDisplayTest extends BrowserTestBase {
 
     @Test
@@ -45,7 +45,7 @@ class CnnLabDisplayTest extends BrowserTestBase {
                 "accuracies rounded: " + values);
 
         // more test images than one row, and a filter for the wrong ones
-        page.waitForFunction("n => document.querySelector('#cnn-predictions').tileCount === n", CnnTraining.PREDICTIONS);
+        page.waitForFunction("n => document.querySelector('#cnn-predictions').tileCount === n", CnnFrames.PREDICTIONS);
         Locator tiles = page.locator("#cnn-predictions figure");
         int wrong = page.locator("#cnn-predictions figure.wrong").count();
         assertTrue(wrong > 0, "an untrained model gets some wrong");

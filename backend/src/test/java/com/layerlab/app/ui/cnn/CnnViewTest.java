@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.layerlab.app.BrowserTestBase;
 import com.layerlab.app.ExportChecks;
 import com.layerlab.app.lab.CnnLinks;
-import com.layerlab.app.training.CnnTraining;
-import com.layerlab.app.ui.CnnTrainingService;
+import com.layerlab.app.training.CnnFrames;
+import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.components.PyTorchExportDialog;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.PyTorchExport;
@@ -36,17 +36,20 @@ import org.springframework.test.context.TestPropertySource;
 
 /** The CNN lab in headless Chromium: the layer editor, training on MNIST, share links, uploads. */
 // a fresh data folder per run: an upload never replaces a set, so a kept one would rename this run's
-@TestPropertySource(properties = "layerlab.data.dir=target/cnn-test-data/${random.uuid}")
+// a run nobody watches stops after 2 s, not a minute: the tests see a closed page's run end
+@TestPropertySource(properties = {"layerlab.data.dir=target/cnn-test-data/${random.uuid}", "layerlab.runs.unwatched-seconds=2"})
 class CnnViewTest extends BrowserTestBase {
 
     @Autowired
-    CnnTrainingService trainings;
+    TrainingRuntime trainings;
 
     private void awaitNoTraining(String when) {
         long end = System.nanoTime() + 20_000_000_000L;
         while (trainings.activeCount() > 0) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("a CNN training still runs " + when);
+                throw new AssertionError("a CNN training still runs " + when + ": " + trainings.activeRuns().stream()
+                        .map(r -> r.status().state() + " watched by " + r.subscriberCount() + ", unwatched for "
+                                + r.unwatchedFor().toMillis() + " ms").toList());
             }
             try {
                 Thread.sleep(100);
@@ -202,7 +205,7 @@ class CnnViewTest extends BrowserTestBase {
         page.waitForFunction("() => document.querySelector('#cnn-confusion').total === 100");
         assertEquals(10, page.locator("#cnn-confusion").evaluate("c => c.shadowRoot.querySelectorAll('tr').length - 1"));
         assertTrue(page.locator("#cnn-confusion-title").innerText().contains("after epoch 2"));
-        assertEquals(CnnTraining.PREDICTIONS, page.locator("#cnn-predictions").evaluate("g => g.tileCount"));
+        assertEquals(CnnFrames.PREDICTIONS, page.locator("#cnn-predictions").evaluate("g => g.tileCount"));
         assertEquals(13, page.locator("#cnn-feature-maps .cnn-map-row").count(), "the input and 12 layers");
         assertEquals(6, page.locator("#cnn-filters").evaluate("g => g.tileCount"));
         page.waitForFunction("() => document.querySelector('#cnn-gradient-chart').barCount === 5");
@@ -420,10 +423,10 @@ class CnnViewTest extends BrowserTestBase {
                 page.locator("#export-weights-note").innerText());
         JsonNode now = ExportChecks.assertWeightsFit(ExportChecks.download(page, "#export-weights"), CnnLinks.DEFAULTS.experiment());
         String pausedAt = page.locator("#cnn-epoch").innerText();
-        // "Epoch 2 of 50 · batch 37 of 200": one epoch done; paused at an epoch's end ("batch 200 of 200"): two
-        java.util.regex.Matcher at = java.util.regex.Pattern.compile("^Epoch (\\d+) of \\d+ · batch (\\d+) of (\\d+)").matcher(pausedAt);
+        // "Epoch 1.19 of 50 · batch 37 of 200": one epoch done, partial epochs counted; at an epoch's end "Epoch 2 of 50"
+        java.util.regex.Matcher at = java.util.regex.Pattern.compile("^Epoch (\\d+)(\\.\\d+)? of \\d+").matcher(pausedAt);
         assertTrue(at.find(), pausedAt);
-        int epochsDone = Integer.parseInt(at.group(1)) - (at.group(2).equals(at.group(3)) ? 0 : 1);
+        int epochsDone = Integer.parseInt(at.group(1));
         assertEquals(String.valueOf(epochsDone), now.get("__metadata__").get("epoch").asText(), "paused at: " + pausedAt);
         page.click("#export-close");
         String epoch = page.locator("#cnn-epoch").innerText();
@@ -434,7 +437,21 @@ class CnnViewTest extends BrowserTestBase {
         page.waitForFunction("([e]) => document.querySelector('#cnn-epoch').textContent !== e", List.of(epoch));
         screenshot(page, "cnn-training-live");
 
-        // leaving the page ends its training
+        // the run is the visitor's, not the page's: a reload finds it again, training on from where it was
+        double before = epochs(page.locator("#cnn-epoch").innerText());
+        page.reload();
+        page.waitForSelector("#cnn-status");
+        page.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Training')",
+                null, new Page.WaitForFunctionOptions().setTimeout(60_000));
+        page.waitForFunction("() => / batch \\d+ of 200/.test(document.querySelector('#cnn-epoch').textContent)");
+        assertTrue(epochs(page.locator("#cnn-epoch").innerText()) >= before, page.locator("#cnn-epoch").innerText());
+        if (!page.locator("#cnn-pause").isEnabled()) {
+            screenshot(page, "cnn-debug-reload");
+        }
+        assertTrue(page.locator("#cnn-pause").isEnabled(), page.locator("#cnn-status").innerText() + " / "
+                + page.locator("#cnn-epoch").innerText() + " / " + page.locator("#cnn-pause").evaluate("e => e.outerHTML"));
+
+        // leaving the page ends its training (an anonymous visitor's, once no page watched it for a while)
         page.click("a[data-path='']");
         awaitNoTraining("after navigating away");
 
@@ -447,6 +464,13 @@ class CnnViewTest extends BrowserTestBase {
                 null, new Page.WaitForFunctionOptions().setTimeout(60_000));
         tab.close();
         awaitNoTraining("after closing the tab");
+    }
+
+    /** The epochs an epoch text ("Epoch 1.19 of 50 · batch 37 of 200") says are done. */
+    private static double epochs(String epochText) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^Epoch ([\\d.]+) of").matcher(epochText);
+        assertTrue(m.find(), epochText);
+        return Double.parseDouble(m.group(1));
     }
 
     /** A zip of two class folders of grey 28x28 PNGs, wrapped in one more folder as zipping a folder does. */

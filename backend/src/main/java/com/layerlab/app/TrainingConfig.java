@@ -1,0 +1,39 @@
+package com.layerlab.app;
+
+import com.layerlab.app.lab.CnnDataService;
+import com.layerlab.app.lab.CnnLimits;
+import com.layerlab.app.training.RunLogs;
+import com.layerlab.app.training.TrainingRuntime;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Builds the app's {@link TrainingRuntime} from the configuration: the {@code layerlab.live.*} slots for
+ * 2D runs, the CNN lab's limits (read in one place, {@link CnnDataService}) for image runs, and the
+ * {@code layerlab.runs.*} rules for runs nobody watches and their checkpoints.
+ */
+@Configuration
+public class TrainingConfig {
+
+    @Bean(destroyMethod = "close")
+    public TrainingRuntime trainingRuntime(RunLogs logs, CnnDataService data,
+                                           @Value("${layerlab.live.max-sessions:32}") int liveSessions,
+                                           @Value("${layerlab.live.max-per-visitor:4}") int livePerVisitor,
+                                           @Value("${layerlab.live.frame-interval-ms:100}") int liveFrameMs,
+                                           @Value("${layerlab.runs.unwatched-seconds:60}") int unwatchedSeconds,
+                                           @Value("${layerlab.runs.checkpoint-seconds:2}") int checkpointSeconds) {
+        if (unwatchedSeconds < 1) {
+            throw new IllegalArgumentException("layerlab.runs.unwatched-seconds must be at least 1, got " + unwatchedSeconds);
+        }
+        if (checkpointSeconds < 0) {
+            throw new IllegalArgumentException("layerlab.runs.checkpoint-seconds must be 0 or more, got " + checkpointSeconds);
+        }
+        CnnLimits cnn = data.limits();
+        return new TrainingRuntime(logs, data.dataDir(),
+                new TrainingRuntime.Pool(liveSessions, livePerVisitor, Duration.ofMillis(liveFrameMs), "networks"),
+                new TrainingRuntime.Pool(cnn.maxSessions(), cnn.maxPerVisitor(), cnn.frameInterval(), "image networks"),
+                Duration.ofSeconds(unwatchedSeconds), Duration.ofSeconds(checkpointSeconds));
+    }
+}

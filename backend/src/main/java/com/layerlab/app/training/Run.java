@@ -1,0 +1,806 @@
+package com.layerlab.app.training;
+
+import com.layerlab.engine.experiment.DataSets;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.train.EpochStats;
+import com.layerlab.engine.train.LogSchedule;
+import com.layerlab.engine.train.StepResult;
+import com.layerlab.engine.train.Trainer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training of the {@link TrainingRuntime}: one experiment, or two or three trained in lock step (a
+ * comparison: each step trains one batch of every one), on a background thread of its own that alone
+ * touches its {@link Trainer}s. It belongs to its owner, not to a page: pages {@link #subscribe} to its
+ * frames and unsubscribe when they go, and the runtime decides what becomes of a run nobody watches.
+ *
+ * <p>Control, the same for every page, applied between two batches: {@link #play()}, {@link #pause()},
+ * {@link #step()} (one batch, then hold), {@link #stop()}, {@link #setLearningRate}. Anything else a page
+ * needs of the trainers (weights, probes) goes through {@link #call}, which runs between two batches too.
+ *
+ * <p>Frames: made by the run's {@link FrameMaker} on the training thread; each subscriber has at most
+ * one on its way (while one waits for its page no newer one is made for it, so a slow browser never
+ * piles frames up), and gets at most one per frame interval while the run trains, at once when its state
+ * changes.
+ *
+ * <p>Slots: the run loads and trains only holding a slot of its kind's {@link TrainingSlots}; paused,
+ * finished or stopped it holds none; while none is free it is {@link RunState#QUEUED}, its status saying
+ * why. Checkpoints: after every epoch (not more often than the runtime's checkpoint interval, and always
+ * before it holds or ends between epochs) each trainer's {@code Trainer.checkpoint()} goes into the run's
+ * folder ({@link RunLogs.Folder#checkpointDir}), next to its TensorBoard event files.
+ *
+ * @param <F> what a frame carries
+ */
+public final class Run<F> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Run.class);
+
+    /** How frames reach a page: in the app {@code UI.access}. */
+    @FunctionalInterface
+    public interface Delivery {
+        /** Runs the task where the page may be changed; false when the page is gone. */
+        boolean deliver(Runnable task);
+    }
+
+    /** A page's subscription to the run's frames; closing it unsubscribes. */
+    public final class Subscription implements AutoCloseable {
+
+        private final Consumer<F> onFrame;
+        private final Delivery delivery;
+        private final AtomicBoolean inFlight = new AtomicBoolean();
+        // training-thread state
+        private long sentChange = -1;
+        private long seenVersion;
+        private long nextAt;
+
+        private Subscription(Consumer<F> onFrame, Delivery delivery) {
+            this.onFrame = onFrame;
+            this.delivery = delivery;
+        }
+
+        @Override
+        public void close() {
+            unsubscribe(this);
+        }
+    }
+
+    private record Call<T>(Function<List<Trainer>, T> work, CompletableFuture<T> answer) {
+        void run(List<Trainer> trainers) {
+            try {
+                answer.complete(work.apply(trainers));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        }
+    }
+
+    private final String id;
+    private final List<Experiment> experiments;
+    private final RunOptions options;
+    private final FrameMaker<F> maker;
+    private final Path dataDir;
+    private final TrainingSlots.Claim slot;
+    private final RunLogs.Folder folder;
+    private final Duration frameInterval;
+    private final Duration checkpointInterval;
+    private final Thread thread;
+    private final Object signal = new Object();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<Call<?>> calls = new ConcurrentLinkedQueue<>();
+    private final long submittedAt = System.currentTimeMillis();
+
+    // commands, from any thread
+    private volatile boolean paused;
+    private volatile boolean stepRequested;
+    private volatile boolean stopRequested;
+    private volatile Double newLearningRate;
+    private volatile RunState closeAs;
+    private volatile String closeReason;
+
+    // watchers: since when no page watched the run (System.nanoTime), when none does
+    private final Object watch = new Object();
+    private Long unwatchedSince = System.nanoTime();
+
+    // published by the training thread
+    private volatile RunStatus status;
+    private volatile List<Trainer> trainers = List.of();
+    private volatile List<List<EpochStats>> history = List.of();
+
+    // training-thread state
+    private RunState state = RunState.QUEUED;
+    private boolean loading;
+    private String message;
+    private long change;
+    private long urgentChange;
+    private double secondsPerStep = Double.NaN;
+    private int checkpointedEpoch = -1;
+    private long lastCheckpointNanos;
+    private boolean endLogged;
+
+    Run(String id, List<Experiment> experiments, RunOptions options, FrameMaker<F> maker, Path dataDir,
+        TrainingSlots.Claim slot, RunLogs.Folder folder, Duration frameInterval, Duration checkpointInterval) {
+        if (experiments.isEmpty()) {
+            throw new IllegalArgumentException("a run needs at least one experiment to train");
+        }
+        if (!options.startWeights().isEmpty() && options.startWeights().size() != experiments.size()) {
+            throw new IllegalArgumentException("a run needs one start weights file per experiment: "
+                    + options.startWeights().size() + " for " + experiments.size());
+        }
+        this.id = id;
+        this.experiments = List.copyOf(experiments);
+        this.options = options;
+        this.maker = Objects.requireNonNull(maker);
+        this.dataDir = dataDir;
+        this.slot = slot;
+        this.folder = folder;
+        this.frameInterval = frameInterval;
+        this.checkpointInterval = checkpointInterval;
+        this.paused = options.startPaused();
+        this.status = statusNow();
+        this.thread = new Thread(this::main, "run-" + id.substring(0, Math.min(8, id.length())));
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    // ---- what it is --------------------------------------------------------------------------------
+
+    /** The run's id: unguessable, so that knowing it is what lets a page find the run again. */
+    public String id() {
+        return id;
+    }
+
+    public String owner() {
+        return options.owner();
+    }
+
+    public RunOptions options() {
+        return options;
+    }
+
+    /** The experiments trained, one per trainer, as submitted. */
+    public List<Experiment> experiments() {
+        return experiments;
+    }
+
+    /** Whether the run trains images (else 2D points): which slots it takes. */
+    public boolean isImage() {
+        return DataSets.isImage(experiments.get(0).data().dataset());
+    }
+
+    /** When it was submitted (epoch milliseconds). */
+    public long submittedAt() {
+        return submittedAt;
+    }
+
+    /** What makes its frames (a page that finds the run again draws with it). */
+    public FrameMaker<F> frames() {
+        return maker;
+    }
+
+    /** Where it is, as last published by its thread. */
+    public RunStatus status() {
+        return status;
+    }
+
+    public RunState state() {
+        return status.state();
+    }
+
+    /** Per trainer, the statistics of every epoch so far (epoch 0 first: the untrained model). */
+    public List<List<EpochStats>> history() {
+        return history;
+    }
+
+    /** The run's folder (TensorBoard event files, checkpoints); null when it could not be made. */
+    public Path folder() {
+        return folder == null ? null : folder.dir();
+    }
+
+    /** Where trainer {@code index}'s latest checkpoint is written; null without a folder. */
+    public Path checkpointDir(int index) {
+        return folder == null ? null : folder.checkpointDir(index);
+    }
+
+    /** Whether the run's thread still runs: it trains, holds, or rests finished with its trainers for pages to probe. */
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    /** Waits until the run's thread has ended; true if it has. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        thread.join(Math.max(1, timeout.toMillis()));
+        return !thread.isAlive();
+    }
+
+    // ---- control, from any thread ------------------------------------------------------------------
+
+    /** Trains on (a paused run, or one waiting to start). */
+    public void play() {
+        paused = false;
+        wake();
+    }
+
+    /** Holds after the batch under way. */
+    public void pause() {
+        paused = true;
+        wake();
+    }
+
+    /** Trains one more batch (one of every trainer), then holds: gradient descent one step at a time. */
+    public void step() {
+        stepRequested = true;
+        paused = true;
+        wake();
+    }
+
+    /** Ends the training after the batch under way; the trainers stay for the pages to look at. */
+    public void stop() {
+        stopRequested = true;
+        wake();
+    }
+
+    /** From the next batch on, for every trainer. */
+    public void setLearningRate(double lr) {
+        if (!(lr > 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException("the learning rate must be a positive number, got " + lr);
+        }
+        newLearningRate = lr;
+        wake();
+    }
+
+    /** Whether the run is paused or about to be (what a play/pause button shows). */
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /**
+     * Runs {@code work} on the training thread between two batches (at once when the run holds) with the
+     * trainers (empty before they are built); completes exceptionally when the run's thread ends first.
+     */
+    public <T> CompletableFuture<T> call(Function<List<Trainer>, T> work) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        if (closed.get() || !thread.isAlive() && thread.getState() != Thread.State.NEW) {
+            answer.completeExceptionally(new IllegalStateException("the run has ended"));
+            return answer;
+        }
+        calls.add(new Call<>(work, answer));
+        wake();
+        // the thread may have failed the waiting calls just before this one came: it sets closed first
+        if (closed.get()) {
+            failCalls();
+        }
+        return answer;
+    }
+
+    /** Trainer {@code index}'s weights as safetensors bytes, taken between two batches. */
+    public CompletableFuture<byte[]> weights(int index) {
+        return call(t -> {
+            if (index < 0 || index >= t.size()) {
+                throw new IllegalArgumentException("this run has no trainer " + index + " (it has " + t.size() + ")");
+            }
+            return t.get(index).weights();
+        });
+    }
+
+    /** Writes the trainers' queued TensorBoard events to their files, for a download while training; any thread. */
+    public void flushLogs() {
+        for (Trainer t : trainers) {
+            t.flushLog();
+        }
+    }
+
+    // ---- pages --------------------------------------------------------------------------------------
+
+    /**
+     * Sends the run's frames to {@code onFrame} through {@code delivery}, starting with one that carries
+     * everything so far; a delivery that answers false (its page is gone) unsubscribes.
+     */
+    public Subscription subscribe(Consumer<F> onFrame, Delivery delivery) {
+        Subscription s = new Subscription(Objects.requireNonNull(onFrame), Objects.requireNonNull(delivery));
+        synchronized (watch) {
+            subscribers.add(s);
+            unwatchedSince = null;
+        }
+        wake();
+        return s;
+    }
+
+    private void unsubscribe(Subscription s) {
+        synchronized (watch) {
+            if (subscribers.remove(s) && subscribers.isEmpty()) {
+                unwatchedSince = System.nanoTime();
+            }
+        }
+    }
+
+    /** Pages subscribed now. */
+    public int subscriberCount() {
+        return subscribers.size();
+    }
+
+    /** How long no page has watched the run; zero while one does. */
+    public Duration unwatchedFor() {
+        synchronized (watch) {
+            return unwatchedSince == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - unwatchedSince);
+        }
+    }
+
+    // ---- ending -------------------------------------------------------------------------------------
+
+    /**
+     * Ends the run's thread without waiting for it: a run still training ends in {@code as} with
+     * {@code why} as its message, an ended one keeps its state and lets its trainers go.
+     */
+    void close(RunState as, String why) {
+        if (closed.compareAndSet(false, true)) {
+            closeAs = as;
+            closeReason = why;
+            thread.interrupt();
+            wake();
+        }
+    }
+
+    // ---- the training thread ------------------------------------------------------------------------
+
+    private void main() {
+        LOG.info("Run {} started: owner={} signedIn={} page={} trainers={} dataset={} backend={} device={}", id,
+                options.owner(), options.signedIn(), options.page(), experiments.size(),
+                experiments.get(0).data().dataset(), EngineInfo.backend(), EngineInfo.device());
+        try {
+            body();
+        } catch (InterruptedException e) {
+            // closed: by the runtime (nobody watches, shutdown)
+        } catch (RuntimeException | Error e) {
+            if (!closed.get()) {
+                LOG.warn("Run {} failed", id, e);
+                state = RunState.FAILED;
+                message = "Training stopped: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                loading = false;
+                mark(true);
+                flushFinal();
+            }
+        } finally {
+            closed.set(true);
+            slot.release();
+            if (!state.ended()) {
+                state = closeAs == null ? RunState.STOPPED : closeAs;
+                message = closeReason;
+                loading = false;
+                publishStatus();
+            }
+            logEnd();
+            failCalls();
+            for (Trainer t : trainers) {
+                try {
+                    t.close(); // writes the end of its log, stops its data loaders' threads
+                } catch (RuntimeException e) {
+                    LOG.debug("closing a trainer of run {} failed", id, e);
+                }
+            }
+            if (folder != null) {
+                folder.close();
+            }
+        }
+    }
+
+    private void body() throws InterruptedException {
+        mark(true);
+        flush();
+        if (!awaitSlot(false)) {
+            end(RunState.STOPPED, "Stopped before it started.");
+            rest();
+            return;
+        }
+        state = RunState.RUNNING;
+        loading = true;
+        mark(true);
+        flush();
+        build();
+        loading = false;
+        maker.started(trainers);
+        mark(true);
+        while (!done()) {
+            checkClosed();
+            if (stopRequested) {
+                break;
+            }
+            if (paused && !stepRequested) {
+                hold();
+                continue;
+            }
+            if (!slot.holds() && !awaitSlot(true)) {
+                continue;
+            }
+            trainStep();
+            serve();
+            flush();
+        }
+        end(stopRequested ? RunState.STOPPED : RunState.FINISHED, stopRequested ? "Stopped at " + statusNow().epochText() + "." : null);
+        rest();
+    }
+
+    private void build() {
+        List<Trainer> built = new ArrayList<>();
+        List<byte[]> start = options.startWeights();
+        try {
+            for (int i = 0; i < experiments.size(); i++) {
+                Trainer t = new Trainer(experiments.get(i), dataDir);
+                built.add(t);
+                if (!start.isEmpty()) {
+                    // a fork: before the first frame, so epoch 0 already shows what the saved run learned
+                    t.loadWeights(start.get(i));
+                }
+            }
+        } finally {
+            // what was built is closed with the rest when the thread ends
+            trainers = List.copyOf(built);
+        }
+        int batches = built.get(0).batchesPerEpoch();
+        for (Trainer t : built) {
+            if (t.batchesPerEpoch() != batches) {
+                throw new IllegalArgumentException("experiments trained in lock step need the same batches per epoch: "
+                        + batches + " and " + t.batchesPerEpoch());
+            }
+        }
+        LogSchedule schedule = options.epochs() > 0 ? LogSchedule.EVERY_EPOCH : LogSchedule.THINNED;
+        for (int i = 0; i < built.size(); i++) {
+            Path dir = folder == null ? null : folder.runDir(experiments.get(i).name());
+            if (dir != null) {
+                built.get(i).logTo(dir, schedule);
+            }
+        }
+        publishHistory();
+    }
+
+    private boolean done() {
+        Trainer first = trainers.get(0);
+        return options.epochs() > 0 && first.epoch() >= options.epochs() && first.batchInEpoch() == 0;
+    }
+
+    /** One lock step: one batch of every trainer. */
+    private void trainStep() {
+        applyLearningRate();
+        long start = System.nanoTime();
+        List<StepResult> steps = new ArrayList<>(trainers.size());
+        for (Trainer t : trainers) {
+            steps.add(t.step());
+        }
+        boolean endedEpoch = steps.get(0).endedEpoch();
+        if (!endedEpoch) {
+            // the epoch's last step also evaluates: not a step's usual time
+            double s = (System.nanoTime() - start) / 1e9;
+            secondsPerStep = Double.isNaN(secondsPerStep) ? s : 0.8 * secondsPerStep + 0.2 * s;
+        }
+        maker.stepped(trainers, steps);
+        boolean urgent = false;
+        if (endedEpoch) {
+            publishHistory();
+            capLogs();
+            checkpoint(false);
+            urgent = true;
+        }
+        if (stepRequested) {
+            // this batch was the step asked for: hold here, showing the weights it made
+            stepRequested = false;
+            paused = true;
+            // the frame that brings the step's weights says the run holds (hold() gives the slot back next)
+            state = RunState.PAUSED;
+            maker.held(trainers);
+            urgent = true;
+        }
+        mark(urgent);
+    }
+
+    /** Holds while paused, computing nothing and holding no slot; back when played, stepped or stopped. */
+    private void hold() throws InterruptedException {
+        slot.release();
+        checkpoint(true);
+        state = RunState.PAUSED;
+        message = null;
+        mark(true);
+        while (paused && !stepRequested && !stopRequested) {
+            serve();
+            boolean owed = flush();
+            await(owed ? 50 : 500, () -> !paused || stepRequested || stopRequested || newLearningRate != null);
+        }
+        if (!stopRequested) {
+            state = RunState.RUNNING;
+            mark(true);
+        }
+    }
+
+    /**
+     * Takes a training slot before computing; while none is free the run is QUEUED and its status says
+     * why. False when the learner gives up meanwhile: stops, or (when {@code pauseGivesUp}) pauses again
+     * without asking for a step.
+     */
+    private boolean awaitSlot(boolean pauseGivesUp) throws InterruptedException {
+        RunState before = state;
+        String busy = slot.take();
+        while (busy != null) {
+            if (stopRequested || (pauseGivesUp && paused && !stepRequested)) {
+                slot.release();
+                state = before;
+                message = null;
+                mark(true);
+                return false;
+            }
+            if (state != RunState.QUEUED || !busy.equals(message)) {
+                state = RunState.QUEUED;
+                message = busy;
+                mark(true);
+            }
+            serve();
+            boolean owed = flush();
+            // slots free up when other runs pause or end: look again every quarter of a second
+            await(owed ? 50 : 250, () -> stopRequested || (pauseGivesUp && paused && !stepRequested)
+                    || newLearningRate != null);
+            busy = slot.take();
+        }
+        if (state == RunState.QUEUED) {
+            if (before != RunState.QUEUED) {
+                state = before;
+            }
+            message = null;
+            mark(true);
+        }
+        return true;
+    }
+
+    /** Training is over: the run computes no more, and says so. */
+    private void end(RunState how, String why) {
+        slot.release();
+        if (!trainers.isEmpty()) {
+            checkpoint(true);
+            maker.held(trainers);
+        }
+        state = how;
+        message = why;
+        mark(true);
+        logEnd();
+        flush();
+    }
+
+    /** After the training: the pages may still probe the trainers (images, weights) until the runtime lets the run go. */
+    private void rest() throws InterruptedException {
+        while (true) {
+            serve();
+            boolean owed = flush();
+            await(owed ? 50 : 500, () -> false);
+        }
+    }
+
+    /** Between steps and while holding: the learning rate, the pages' calls and the maker's work. */
+    private void serve() {
+        boolean urgent = applyLearningRate() && state != RunState.RUNNING;
+        long version = maker.version();
+        Call<?> c;
+        while ((c = calls.poll()) != null) {
+            c.run(trainers);
+        }
+        // a call may have changed what the frames show (another image's feature maps)
+        urgent |= maker.version() != version;
+        if (maker.serve(trainers)) {
+            urgent = true;
+        }
+        if (urgent) {
+            mark(true);
+        }
+    }
+
+    /** Applies a new learning rate, if one was asked for; true when it did. */
+    private boolean applyLearningRate() {
+        Double lr = newLearningRate;
+        if (lr == null || trainers.isEmpty()) {
+            return false;
+        }
+        newLearningRate = null;
+        for (Trainer t : trainers) {
+            t.setLearningRate(lr);
+        }
+        return true;
+    }
+
+    /**
+     * Writes every trainer's checkpoint, between epochs only, once per epoch; at an epoch's end
+     * ({@code force} false) not sooner than the checkpoint interval after the last one (a 2D run may end
+     * an epoch every few milliseconds).
+     */
+    private void checkpoint(boolean force) {
+        if (folder == null || trainers.isEmpty()) {
+            return;
+        }
+        Trainer first = trainers.get(0);
+        if (first.batchInEpoch() != 0 || first.epoch() == checkpointedEpoch) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (!force && checkpointedEpoch >= 0 && now - lastCheckpointNanos < checkpointInterval.toNanos()) {
+            return;
+        }
+        try {
+            for (int i = 0; i < trainers.size(); i++) {
+                RunCheckpoints.write(folder.checkpointDir(i), trainers.get(i).checkpoint());
+            }
+            checkpointedEpoch = first.epoch();
+            lastCheckpointNanos = now;
+        } catch (RuntimeException e) {
+            // a full disk must not end the training: the previous checkpoint stays
+            LOG.warn("Run {}: cannot write the checkpoint of epoch {}: {}", id, first.epoch(), e.getMessage());
+        }
+    }
+
+    /** Stops every trainer's TensorBoard logging once the folder is over its size cap. */
+    private void capLogs() {
+        if (folder != null && folder.overCap()) {
+            for (Trainer t : trainers) {
+                t.logTo(null);
+            }
+        }
+    }
+
+    private void publishHistory() {
+        List<List<EpochStats>> h = new ArrayList<>();
+        for (Trainer t : trainers) {
+            h.add(t.history());
+        }
+        history = List.copyOf(h);
+    }
+
+    private void logEnd() {
+        if (endLogged) {
+            return;
+        }
+        endLogged = true;
+        RunStatus s = status;
+        LOG.info("Run {} {} at {}{}: owner={} backend={} device={}", id, s.state().name().toLowerCase(Locale.ROOT),
+                s.epochText(), s.message() == null ? "" : " (" + s.message() + ")", options.owner(), EngineInfo.backend(),
+                EngineInfo.device());
+    }
+
+    private void checkClosed() throws InterruptedException {
+        if (closed.get()) {
+            throw new InterruptedException("closed");
+        }
+    }
+
+    // ---- status and frames --------------------------------------------------------------------------
+
+    private RunStatus statusNow() {
+        List<Trainer> t = trainers;
+        if (t.isEmpty()) {
+            return new RunStatus(state, loading, message, 0, 0, 0, options.epochs(), Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN);
+        }
+        Trainer first = t.get(0);
+        int batches = first.batchesPerEpoch();
+        int batch = first.batchInEpoch();
+        double epochEta = Double.NaN;
+        double totalEta = Double.NaN;
+        if (state.ended()) {
+            epochEta = 0;
+            totalEta = 0;
+        } else if (Double.isFinite(secondsPerStep)) {
+            epochEta = (batches - batch) * secondsPerStep;
+            if (options.epochs() > 0) {
+                int after = Math.max(0, options.epochs() - first.epoch() - 1);
+                totalEta = epochEta + (double) after * batches * secondsPerStep;
+            }
+        }
+        double sps = first.samplesPerSecond();
+        return new RunStatus(state, loading, message, first.epoch(), batch, batches, options.epochs(),
+                sps > 0 ? sps : Double.NaN, epochEta, totalEta, first.experiment().optimizer().lr());
+    }
+
+    private void publishStatus() {
+        status = statusNow();
+    }
+
+    /** Something changed that frames show: {@code urgent}, at once, else within the frame interval. */
+    private void mark(boolean urgent) {
+        change++;
+        if (urgent) {
+            urgentChange = change;
+        }
+        publishStatus();
+    }
+
+    /**
+     * Makes and sends a frame to every subscriber that has not seen the latest change, whose previous
+     * frame has arrived and whose frame interval has passed (or the change is urgent); true when some
+     * subscriber is still owed one.
+     */
+    private boolean flush() {
+        long now = System.nanoTime();
+        boolean owed = false;
+        for (Subscription s : subscribers) {
+            if (s.sentChange >= change) {
+                continue;
+            }
+            if (s.inFlight.get() || (now - s.nextAt < 0 && s.sentChange >= urgentChange)) {
+                owed = true;
+                continue;
+            }
+            send(s, now);
+        }
+        return owed;
+    }
+
+    /** The last frame of a failure: sent even to subscribers whose previous frame is still on its way (it follows it). */
+    private void flushFinal() {
+        for (Subscription s : subscribers) {
+            send(s, System.nanoTime());
+        }
+    }
+
+    private void send(Subscription s, long now) {
+        long version = maker.version();
+        F frame = maker.frame(status, trainers, s.seenVersion);
+        s.inFlight.set(true);
+        s.sentChange = change;
+        s.seenVersion = version;
+        s.nextAt = now + frameInterval.toNanos();
+        boolean accepted = s.delivery.deliver(() -> {
+            try {
+                s.onFrame.accept(frame);
+            } finally {
+                s.inFlight.set(false);
+                wake();
+            }
+        });
+        if (!accepted) {
+            s.inFlight.set(false);
+            unsubscribe(s);
+        }
+    }
+
+    private void wake() {
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    /** Sleeps up to {@code millis} or until woken, unless there is work already; throws when closed. */
+    private void await(long millis, BooleanSupplier skip) throws InterruptedException {
+        synchronized (signal) {
+            if (!closed.get() && calls.isEmpty() && !skip.getAsBoolean() && !newSubscriber()) {
+                signal.wait(millis);
+            }
+        }
+        checkClosed();
+    }
+
+    private boolean newSubscriber() {
+        for (Subscription s : subscribers) {
+            if (s.sentChange < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void failCalls() {
+        Call<?> c;
+        while ((c = calls.poll()) != null) {
+            c.answer().completeExceptionally(new IllegalStateException("the run has ended"));
+        }
+    }
+}

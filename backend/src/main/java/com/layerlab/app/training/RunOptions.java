@@ -1,0 +1,35 @@
+package com.layerlab.app.training;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a run is submitted.
+ *
+ * @param owner        whose run it is: a key such as {@code user:ana} or {@code visitor:xyz}; the visitor of
+ *                     the training slots ({@link TrainingSlots}) and who may find the run again
+ * @param signedIn     whether the owner is signed in: a signed-in owner's run goes on without a page watching
+ *                     it, an anonymous one's stops after {@code layerlab.runs.unwatched-seconds}
+ * @param page         what submitted it ({@code cnn}, {@code playground}, {@code compare}): names its folder
+ * @param startPaused  whether it waits for play (or a step) before its first batch
+ * @param epochs       the epochs it trains, then finishes; 0: until stopped
+ * @param startWeights the weights each experiment starts from instead of its seed's (a fork of a saved
+ *                     experiment: one safetensors file per experiment, in order); empty: the seeds'
+ */
+public record RunOptions(String owner, boolean signedIn, String page, boolean startPaused, int epochs,
+                         List<byte[]> startWeights) {
+
+    public RunOptions {
+        Objects.requireNonNull(owner, "a run needs an owner");
+        Objects.requireNonNull(page, "a run needs the page it is for");
+        if (epochs < 0) {
+            throw new IllegalArgumentException("a run's epochs must be 0 (until stopped) or more, got " + epochs);
+        }
+        startWeights = startWeights == null ? List.of() : List.copyOf(startWeights);
+    }
+
+    /** A run whose experiments start from their seeds' weights. */
+    public RunOptions(String owner, boolean signedIn, String page, boolean startPaused, int epochs) {
+        this(owner, signedIn, page, startPaused, epochs, List.of());
+    }
+}

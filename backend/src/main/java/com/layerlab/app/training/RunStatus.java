@@ -1,0 +1,39 @@
+package com.layerlab.app.training;
+
+import java.util.Locale;
+
+/**
+ * Where a run is, as its pages show it. Lock-step runs (a comparison) share one position: their
+ * experiments have the same data and batch size, and each step trains one batch of every one.
+ *
+ * @param state            the run's state
+ * @param loading          RUNNING, but still loading the data and building the models
+ * @param message          why it waits (QUEUED), why it stopped or failed; else null
+ * @param epoch            completed epochs
+ * @param batch            batches trained in the epoch under way (0 between epochs)
+ * @param batches          batches per epoch (0 before the models are built)
+ * @param epochs           the epochs the run trains; 0: until it is stopped
+ * @param samplesPerSecond training samples a second in the epoch under way (NaN when unknown)
+ * @param epochEta         seconds left in the epoch under way (NaN when unknown)
+ * @param totalEta         seconds left in the whole run (NaN when unknown or endless)
+ * @param learningRate     the rate in force (NaN before the models are built)
+ */
+public record RunStatus(RunState state, boolean loading, String message, int epoch, int batch, int batches, int epochs,
+                        double samplesPerSecond, double epochEta, double totalEta, double learningRate) {
+
+    /** Training progress in epochs, the epoch under way as a fraction: 3.25 is a quarter into epoch 4. */
+    public double progress() {
+        return batches == 0 ? epoch : epoch + (double) batch / batches;
+    }
+
+    /** The progress for people: "epoch 3.25". */
+    public String epochText() {
+        return "epoch " + epochs(progress());
+    }
+
+    /** Epochs as a counter shows them: "3.25", "3" at an epoch's end (two decimals at most). */
+    public static String epochs(double progress) {
+        return progress == Math.rint(progress) ? String.valueOf((long) progress)
+                : String.format(Locale.ROOT, "%.2f", progress).replaceAll("0+$", "");
+    }
+}

@@ -1,0 +1,215 @@
+package com.layerlab.app.training;
+
+import com.layerlab.engine.experiment.DataSets;
+import com.layerlab.engine.experiment.Experiment;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The app's one training runtime: every page (the playground, the comparison, the CNN lab) submits its
+ * trainings here and gets a {@link Run}, which belongs to its owner, not to the page. Pages subscribe
+ * to a run's frames and unsubscribe when they go; a page that comes back (a reload) finds its run again
+ * by id ({@link #find}).
+ *
+ * <p>Who may compute: 2D runs take the slots of {@code points}, image runs those of {@code images}
+ * ({@link TrainingSlots}: so many at once on the server, so many per owner). Runs nobody watches: an
+ * anonymous owner's run stops once no page has watched it for {@code unwatched} (a reload within that
+ * time re-attaches to it); a signed-in owner's run trains on to its end; either way, a run that has
+ * ended lets its trainers go once nobody watched it for that long (its checkpoints stay on disk).
+ */
+public class TrainingRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRuntime.class);
+    private static final SecureRandom IDS = new SecureRandom();
+    /** Ended runs remembered (for their state and history), the newest. */
+    static final int ENDED_KEPT = 200;
+
+    /**
+     * The slots and frame rate of one kind of run.
+     *
+     * @param maxSessions   runs of this kind computing at once on the server
+     * @param maxPerVisitor runs of this kind one owner may have computing at once
+     * @param frameInterval at most one frame per this interval while a run trains
+     * @param what          what the runs train, for the learner ("networks", "image networks")
+     */
+    public record Pool(int maxSessions, int maxPerVisitor, Duration frameInterval, String what) {
+    }
+
+    private final RunLogs logs;
+    private final Path dataDir;
+    private final Pool points;
+    private final Pool images;
+    private final TrainingSlots pointSlots;
+    private final TrainingSlots imageSlots;
+    private final Duration unwatched;
+    private final Duration checkpointInterval;
+    private final Map<String, Run<?>> runs = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper;
+
+    /**
+     * @param logs               where runs get their folders (TensorBoard event files, checkpoints)
+     * @param dataDir            the data folder image sets are read from
+     * @param unwatched          how long an anonymous owner's run goes on with no page watching it
+     * @param checkpointInterval the least time between two checkpoints at epochs' ends (a 2D run ends an
+     *                           epoch every few milliseconds); a run holding or ending always writes one
+     */
+    public TrainingRuntime(RunLogs logs, Path dataDir, Pool points, Pool images, Duration unwatched,
+                           Duration checkpointInterval) {
+        if (unwatched.isNegative() || unwatched.isZero()) {
+            throw new IllegalArgumentException("layerlab.runs.unwatched-seconds must be more than 0, got "
+                    + unwatched.toSeconds());
+        }
+        this.logs = logs;
+        this.dataDir = dataDir;
+        this.points = points;
+        this.images = images;
+        this.pointSlots = new TrainingSlots(points.maxSessions(), points.maxPerVisitor(), points.what());
+        this.imageSlots = new TrainingSlots(images.maxSessions(), images.maxPerVisitor(), images.what());
+        this.unwatched = unwatched;
+        this.checkpointInterval = Objects.requireNonNull(checkpointInterval);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "training-runtime-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        // a tenth of the time: an unwatched run is noticed at most 10 % late
+        long period = Math.max(50, Math.min(1_000, unwatched.toMillis() / 10));
+        sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    public Duration unwatched() {
+        return unwatched;
+    }
+
+    public Pool points() {
+        return points;
+    }
+
+    public Pool images() {
+        return images;
+    }
+
+    /**
+     * Starts a run of {@code experiments} (one, or several trained in lock step: the same data and batch
+     * size) whose frames {@code frames} makes. It waits for a slot when none is free (QUEUED, its status
+     * saying why), then loads its data, builds its trainers and trains, unless it starts paused.
+     */
+    public <F> Run<F> submit(List<Experiment> experiments, RunOptions options, FrameMaker<F> frames) {
+        if (experiments.isEmpty()) {
+            throw new IllegalArgumentException("a run needs at least one experiment to train");
+        }
+        boolean image = DataSets.isImage(experiments.get(0).data().dataset());
+        for (Experiment e : experiments) {
+            if (DataSets.isImage(e.data().dataset()) != image) {
+                throw new IllegalArgumentException("experiments trained in lock step need the same data: "
+                        + experiments.get(0).data().dataset() + " and " + e.data().dataset());
+            }
+        }
+        Pool pool = image ? images : points;
+        String id = newId();
+        Run<F> run = new Run<>(id, experiments, options, frames, dataDir, (image ? imageSlots : pointSlots).claim(options.owner()),
+                logs == null ? null : logs.open(options.page()), pool.frameInterval(), checkpointInterval);
+        runs.put(id, run);
+        forgetOldRuns();
+        run.start();
+        return run;
+    }
+
+    /** The run with this id, if it is {@code owner}'s (an id is all a page keeps; another owner's run is not found). */
+    public Optional<Run<?>> find(String id, String owner) {
+        Run<?> r = id == null ? null : runs.get(id);
+        return r != null && r.owner().equals(owner) ? Optional.of(r) : Optional.empty();
+    }
+
+    /** {@code owner}'s runs, newest first. */
+    public List<Run<?>> runsOf(String owner) {
+        return runs.values().stream().filter(r -> r.owner().equals(owner))
+                .sorted(Comparator.comparingLong((Run<?> r) -> r.submittedAt()).reversed()).toList();
+    }
+
+    /** Runs whose thread still runs, whatever they do (training, holding, resting finished). */
+    public int activeCount() {
+        return activeRuns().size();
+    }
+
+    /** The runs whose thread still runs, every owner's (for the server's operators), oldest first. */
+    public List<Run<?>> activeRuns() {
+        return runs.values().stream().filter(Run::isAlive).sorted(Comparator.comparingLong(Run::submittedAt)).toList();
+    }
+
+    /** Runs computing now (holding a slot). */
+    public int computingCount() {
+        return pointSlots.computing() + imageSlots.computing();
+    }
+
+    /** Runs of one kind computing now. */
+    public int computingCount(boolean image) {
+        return (image ? imageSlots : pointSlots).computing();
+    }
+
+    private static String newId() {
+        byte[] b = new byte[16];
+        IDS.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** Applies the watchers' rule to every run. */
+    void sweep() {
+        for (Run<?> r : runs.values()) {
+            try {
+                if (!r.isAlive() || r.subscriberCount() > 0 || r.unwatchedFor().compareTo(unwatched) < 0) {
+                    continue;
+                }
+                if (r.state().ended()) {
+                    r.close(r.state(), null);
+                } else if (!r.options().signedIn()) {
+                    r.close(RunState.STOPPED, "no page watched it for " + unwatched.toSeconds() + " s");
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Sweeping run {} failed", r.id(), e);
+            }
+        }
+    }
+
+    private void forgetOldRuns() {
+        List<Run<?>> ended = new ArrayList<>(runs.values().stream().filter(r -> !r.isAlive() && r.state().ended()).toList());
+        if (ended.size() <= ENDED_KEPT) {
+            return;
+        }
+        ended.sort(Comparator.comparingLong(Run::submittedAt));
+        for (Run<?> r : ended.subList(0, ended.size() - ENDED_KEPT)) {
+            runs.remove(r.id());
+        }
+    }
+
+    /** The server shuts down: every run still training ends INTERRUPTED (its last checkpoint is on disk). */
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        for (Run<?> r : runs.values()) {
+            r.close(RunState.INTERRUPTED, "the server shut down");
+        }
+        for (Run<?> r : runs.values()) {
+            try {
+                r.awaitTermination(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

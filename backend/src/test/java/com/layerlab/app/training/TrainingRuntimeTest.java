@@ -1,0 +1,305 @@
+package com.layerlab.app.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.train.Checkpoint;
+import com.layerlab.engine.train.StepResult;
+import com.layerlab.engine.train.Trainer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** The training runtime without Spring or a browser: states, control, watchers, checkpoints, slots, log lines. */
+class TrainingRuntimeTest {
+
+    /** The playground's default: 250 training points in batches of 10, 25 batches an epoch. */
+    private static final Experiment POINTS = PlaygroundSettings.DEFAULTS.toExperiment();
+    private static final Duration UNWATCHED = Duration.ofMillis(400);
+
+    @TempDir
+    Path root;
+
+    private TrainingRuntime runtime;
+
+    private TrainingRuntime runtime(int maxSessions, int maxPerVisitor) {
+        runtime = new TrainingRuntime(new RunLogs(root, 50, 20L << 20), null,
+                new TrainingRuntime.Pool(maxSessions, maxPerVisitor, Duration.ofMillis(5), "networks"),
+                new TrainingRuntime.Pool(1, 1, Duration.ofMillis(5), "image networks"), UNWATCHED, Duration.ZERO);
+        return runtime;
+    }
+
+    @AfterEach
+    void closeRuntime() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    /** Frames that are the run's status. */
+    private static final FrameMaker<RunStatus> STATUS = (status, trainers, seen) -> status;
+
+    private static RunOptions anonymous(boolean paused, int epochs) {
+        return new RunOptions("visitor:abc", false, "playground", paused, epochs);
+    }
+
+    private static RunStatus await(Run<?> run, Predicate<RunStatus> p, String what) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < end) {
+            RunStatus s = run.status();
+            if (p.test(s)) {
+                return s;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("never " + what + "; last: " + run.status());
+    }
+
+    @Test
+    void stepTrainsOneBatchAndTheCounterShowsPartialEpochs() throws Exception {
+        Run<RunStatus> run = runtime(4, 4).submit(List.of(POINTS), anonymous(true, 0), STATUS);
+        run.subscribe(s -> { }, task -> {
+            task.run();
+            return true;
+        });
+        RunStatus s = await(run, st -> st.state() == RunState.PAUSED && st.batches() > 0, "paused and built");
+        assertEquals(25, s.batches());
+        assertEquals(0, s.batch());
+        run.step();
+        s = await(run, st -> st.batch() == 1 && st.state() == RunState.PAUSED, "one batch trained");
+        assertEquals(0, s.epoch());
+        assertEquals(0.04, s.progress(), 1e-12);
+        assertEquals("epoch 0.04", s.epochText());
+        run.step();
+        s = await(run, st -> st.batch() == 2 && st.state() == RunState.PAUSED, "two batches trained");
+        assertEquals("epoch 0.08", s.epochText());
+        // steps to the end of the epoch: the counter shows whole epochs there
+        for (int i = 2; i < 25; i++) {
+            int before = run.status().batch();
+            run.step();
+            await(run, st -> st.batch() != before && st.state() == RunState.PAUSED, "batch " + (before + 1));
+        }
+        s = run.status();
+        assertEquals(1, s.epoch());
+        assertEquals(0, s.batch());
+        assertEquals("epoch 1", s.epochText());
+        assertEquals(2, run.history().get(0).size(), "epoch 0 and epoch 1");
+    }
+
+    @Test
+    void playPauseLearningRateAndStop() throws Exception {
+        Run<RunStatus> run = runtime(4, 4).submit(List.of(POINTS), anonymous(false, 0), STATUS);
+        run.subscribe(s -> { }, task -> {
+            task.run();
+            return true;
+        });
+        await(run, st -> st.state() == RunState.RUNNING && st.progress() > 1.5, "playing past epoch 1.5");
+        run.pause();
+        RunStatus paused = await(run, st -> st.state() == RunState.PAUSED, "paused");
+        Thread.sleep(150);
+        assertEquals(paused.progress(), run.status().progress(), "a paused run trains nothing");
+        assertTrue(run.isPaused());
+        run.setLearningRate(0.5);
+        await(run, st -> st.learningRate() == 0.5, "the new rate in force while paused");
+        assertThrows(IllegalArgumentException.class, () -> run.setLearningRate(-1));
+        run.play();
+        await(run, st -> st.progress() > paused.progress() + 0.5, "playing on");
+        run.stop();
+        RunStatus stopped = await(run, st -> st.state() == RunState.STOPPED, "stopped");
+        assertTrue(stopped.message().startsWith("Stopped at epoch "), stopped.message());
+        assertEquals(0.5, stopped.learningRate(), "the rate set stays in force");
+        // an ended run still answers the pages' questions until it is let go
+        assertTrue(run.weights(0).get(10, TimeUnit.SECONDS).length > 0);
+    }
+
+    @Test
+    void aRunFinishesAfterItsEpochsWritingACheckpointEveryEpochThatResumes() throws Exception {
+        List<Integer> checkpointed = Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<Run<RunStatus>> self = new AtomicReference<>();
+        FrameMaker<RunStatus> maker = new FrameMaker<>() {
+            @Override
+            public void stepped(List<Trainer> trainers, List<StepResult> steps) {
+                // at the first batch of each epoch after the first, the previous epoch's checkpoint is there
+                Run<RunStatus> r = self.get();
+                if (r != null && steps.get(0).batch() == 1 && steps.get(0).epoch() > 1) {
+                    checkpointed.add(RunCheckpoints.read(r.checkpointDir(0)).epoch());
+                }
+            }
+
+            @Override
+            public RunStatus frame(RunStatus status, List<Trainer> trainers, long seen) {
+                return status;
+            }
+        };
+        Run<RunStatus> run = runtime(4, 4).submit(List.of(POINTS), new RunOptions("user:ana", true, "playground", true, 3),
+                maker);
+        self.set(run);
+        run.play();
+        RunStatus s = await(run, st -> st.state() == RunState.FINISHED, "finished");
+        assertEquals(3, s.epoch());
+        assertEquals(List.of(1, 2), checkpointed);
+        Checkpoint c = RunCheckpoints.read(run.checkpointDir(0));
+        assertEquals(3, c.epoch());
+        assertEquals(run.history().get(0), c.history());
+        try (Trainer resumed = Trainer.resume(c, null)) {
+            assertEquals(3, resumed.epoch());
+            assertEquals(c.history().get(3).testLoss(), resumed.stats().testLoss(), 1e-6);
+            resumed.step();
+            assertEquals(1, resumed.batchInEpoch());
+        }
+    }
+
+    @Test
+    void aForkStartsFromItsWeightsBeforeItsFirstBatch() throws Exception {
+        byte[] saved;
+        // another seed's weights (at epoch 0, as the fork's trainer is: the file names its epoch)
+        try (Trainer other = new Trainer(POINTS.withSeed(POINTS.seedOrZero() + 1), null)) {
+            saved = other.weights();
+        }
+        Run<RunStatus> fork = runtime(4, 4).submit(List.of(POINTS),
+                new RunOptions("visitor:abc", false, "playground", true, 0, List.of(saved)), STATUS);
+        await(fork, st -> st.state() == RunState.PAUSED && st.batches() > 0, "paused and built");
+        assertArrayEquals(saved, fork.weights(0).get(30, TimeUnit.SECONDS), "the fork's weights before any batch");
+        Run<RunStatus> seeded = runtime.submit(List.of(POINTS), anonymous(true, 0), STATUS);
+        await(seeded, st -> st.state() == RunState.PAUSED && st.batches() > 0, "paused and built");
+        assertFalse(java.util.Arrays.equals(saved, seeded.weights(0).get(30, TimeUnit.SECONDS)),
+                "without start weights a run starts from its seed's");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> runtime.submit(
+                List.of(POINTS, POINTS), new RunOptions("visitor:abc", false, "compare", true, 0, List.of(saved)), STATUS));
+        assertEquals("a run needs one start weights file per experiment: 1 for 2", e.getMessage());
+    }
+
+    @Test
+    void anAnonymousRunNobodyWatchesStopsAndLogsItsStartAndStop() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(Run.class);
+        log.start();
+        logger.addAppender(log);
+        try {
+            Run<RunStatus> run = runtime(4, 4).submit(List.of(POINTS), anonymous(false, 0), STATUS);
+            Run<RunStatus>.Subscription page = run.subscribe(s -> { }, task -> {
+                task.run();
+                return true;
+            });
+            await(run, st -> st.progress() > 0.2, "training");
+            page.close();
+            RunStatus s = await(run, st -> st.state() == RunState.STOPPED, "stopped once unwatched");
+            assertTrue(s.message().contains("no page watched it"), s.message());
+            assertTrue(run.awaitTermination(Duration.ofSeconds(10)));
+            List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(run.id()))
+                    .toList();
+            assertEquals(2, lines.size(), lines.toString());
+            assertTrue(lines.get(0).contains("started") && lines.get(0).contains("owner=visitor:abc")
+                    && lines.get(0).contains("backend=") && lines.get(0).contains("device="), lines.get(0));
+            assertTrue(lines.get(1).contains("stopped") && lines.get(1).contains("owner=visitor:abc")
+                    && lines.get(1).contains("backend=") && lines.get(1).contains("device="), lines.get(1));
+        } finally {
+            logger.detachAppender(log);
+        }
+    }
+
+    @Test
+    void aPageThatComesBackInTimeKeepsTheRun() throws Exception {
+        TrainingRuntime rt = runtime(4, 4);
+        Run<RunStatus> run = rt.submit(List.of(POINTS), anonymous(true, 0), STATUS);
+        Run.Delivery now = task -> {
+            task.run();
+            return true;
+        };
+        run.subscribe(s -> { }, now).close();
+        Thread.sleep(UNWATCHED.toMillis() / 2);
+        // the reload: the page finds its run by id, for its owner only
+        assertTrue(rt.find(run.id(), "visitor:someone-else").isEmpty());
+        Run<?> found = rt.find(run.id(), "visitor:abc").orElseThrow();
+        List<RunStatus> frames = Collections.synchronizedList(new ArrayList<>());
+        run.subscribe(frames::add, now);
+        Thread.sleep(UNWATCHED.toMillis() * 3);
+        assertFalse(found.state().ended(), found.status().toString());
+        assertTrue(found.isAlive());
+        assertFalse(frames.isEmpty(), "a page that subscribes gets a frame at once");
+        assertTrue(run.id().length() >= 20, "an unguessable id: " + run.id());
+        assertNotEquals(run.id(), rt.submit(List.of(POINTS), anonymous(true, 0), STATUS).id());
+    }
+
+    @Test
+    void aSignedInOwnersRunTrainsOnWithoutAPage() throws Exception {
+        TrainingRuntime rt = runtime(4, 4);
+        Run<RunStatus> run = rt.submit(List.of(POINTS), new RunOptions("user:ana", true, "playground", false, 0), STATUS);
+        run.subscribe(s -> { }, task -> {
+            task.run();
+            return true;
+        }).close();
+        Thread.sleep(UNWATCHED.toMillis() * 3);
+        double before = run.status().progress();
+        assertEquals(RunState.RUNNING, run.state());
+        await(run, st -> st.progress() > before + 0.5, "training on");
+        assertEquals(List.of(run), rt.runsOf("user:ana"));
+        run.stop();
+        await(run, st -> st.state() == RunState.STOPPED, "stopped by its owner");
+    }
+
+    @Test
+    void aRunWaitsForASlotSayingWhyAndStartsWhenOneIsFree() throws Exception {
+        TrainingRuntime rt = runtime(1, 1);
+        Run<RunStatus> first = rt.submit(List.of(POINTS), new RunOptions("user:ana", true, "playground", false, 0), STATUS);
+        await(first, st -> st.state() == RunState.RUNNING && st.batches() > 0, "the first computing");
+        Run<RunStatus> second = rt.submit(List.of(POINTS), new RunOptions("user:bob", true, "playground", false, 0), STATUS);
+        RunStatus queued = await(second, st -> st.state() == RunState.QUEUED && st.message() != null, "queued");
+        assertTrue(queued.message().startsWith("Waiting: the server is training 1 network right now"), queued.message());
+        assertEquals(1, rt.computingCount());
+        first.pause();
+        await(second, st -> st.state() == RunState.RUNNING && st.progress() > 0, "the second training");
+        assertNull(second.status().message());
+        assertEquals(RunState.PAUSED, first.state());
+    }
+
+    @Test
+    void aSubscriberHasOneFrameInFlightAtMost() throws Exception {
+        Run<RunStatus> run = runtime(4, 4).submit(List.of(POINTS), anonymous(false, 0), STATUS);
+        List<Runnable> pending = Collections.synchronizedList(new ArrayList<>());
+        List<RunStatus> shown = Collections.synchronizedList(new ArrayList<>());
+        run.subscribe(shown::add, task -> pending.add(task));
+        await(run, st -> st.progress() > 1, "training");
+        Thread.sleep(100);
+        assertEquals(1, pending.size(), "no second frame while the first has not arrived");
+        pending.remove(0).run();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pending.isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertEquals(1, pending.size(), "the next frame once the first arrived");
+        assertEquals(1, shown.size());
+    }
+
+    @Test
+    void theServerShuttingDownInterruptsItsRuns() throws Exception {
+        TrainingRuntime rt = runtime(4, 4);
+        Run<RunStatus> run = rt.submit(List.of(POINTS), new RunOptions("user:ana", true, "playground", false, 0), STATUS);
+        await(run, st -> st.progress() > 0.1, "training");
+        rt.close();
+        runtime = null;
+        assertEquals(RunState.INTERRUPTED, run.state());
+        assertNotNull(run.status().message());
+        assertThrows(Exception.class, () -> run.weights(0).get(5, TimeUnit.SECONDS));
+    }
+}
