@@ -97,6 +97,8 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private volatile String ownerKey;
     /** The saved weights a fork starts from (with {@link #settings}); null: the seed's starting weights. */
     private byte[] forkWeights;
+    /** The saved experiment {@link #forkWeights} come from; the link keeps it while the run may use them. */
+    private String forkId;
     private PlaygroundSettings settings = PlaygroundSettings.DEFAULTS;
     /** The point set the settings name, when they name one (its size, classes and class names). */
     private Optional<PointSets.PointSet> pointSet = Optional.empty();
@@ -481,10 +483,12 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         pendingMessage = parsed.error();
         ownerKey = owner.key();
         forkWeights = null;
+        forkId = null;
         try {
             String fork = ShareLinks.single(event.getLocation().getQueryParameters().getParameters(), FORK);
             if (fork != null) {
-                openFork(fork);
+                boolean linkHasSettings = event.getLocation().getQueryParameters().getParameters().size() > 1;
+                openFork(fork, linkHasSettings);
             }
         } catch (ShareLinks.ShareLinkException e) {
             pendingMessage = e.getMessage();
@@ -505,17 +509,21 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     }
 
     /** {@code ?fork=<id>}: the saved experiment's settings, starting from its saved weights (a new run). */
-    private void openFork(String id) {
+    private void openFork(String id, boolean linkHasSettings) {
         try {
             java.util.Optional<SavedExperiment> saved = store.find(id, owner.key());
             if (saved.isEmpty() || saved.get().page() != Page.PLAYGROUND) {
                 pendingMessage = "There is no saved playground experiment \"" + id + "\" to fork (deleted, or private).";
                 return;
             }
-            ShareLinks.Parsed<PlaygroundSettings> p = ShareLinks.parsePlayground(
-                    QueryParameters.fromString(saved.get().viewState()).getParameters());
-            settings = p.value();
+            PlaygroundSettings savedSettings = ShareLinks.parsePlayground(
+                    QueryParameters.fromString(saved.get().viewState()).getParameters()).value();
+            // a fork's own link (a reload) keeps what may change while it trains (rate, view options)
+            if (!linkHasSettings || !runKey(settings.toExperiment()).equals(runKey(savedSettings.toExperiment()))) {
+                settings = savedSettings;
+            }
             forkWeights = saved.get().weights();
+            forkId = id;
             pendingForkNote = "Forked \"" + saved.get().name() + "\": training goes on from its weights (epoch "
                     + saved.get().trainedEpoch() + " when saved), as a new run from epoch 0.";
         } catch (StoreException e) {
@@ -616,6 +624,11 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         }
         Experiment oldE = before.toExperiment();
         Experiment newE = next.toExperiment();
+        if (!runKey(oldE).equals(runKey(newE))) {
+            // another network or data: the fork's weights no longer fit (the training drops them too)
+            forkWeights = null;
+            forkId = null;
+        }
         if (training != null) {
             if (!runKey(oldE).equals(runKey(newE))) {
                 training.load(List.of(newE), true);
@@ -641,8 +654,11 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         compareLink.setHref(CompareLinks.fromPlayground(settings));
         // plain history.replaceState: Vaadin's History re-orders the parameters, and the address bar
         // should read exactly as the copied link
-        getElement().executeJs("window.history.replaceState(window.history.state, '', '?' + $0)",
-                ShareLinks.queryString(ShareLinks.playgroundQuery(settings)));
+        String query = ShareLinks.queryString(ShareLinks.playgroundQuery(settings));
+        if (forkId != null) {
+            query += "&" + FORK + "=" + forkId; // ids are URL-safe
+        }
+        getElement().executeJs("window.history.replaceState(window.history.state, '', '?' + $0)", query);
     }
 
     /** "Export to PyTorch": this network's code, with its weights as they are when the download is asked for. */

@@ -127,6 +127,14 @@ class SavedPlaygroundTest extends BrowserTestBase {
         trainAndPause(there, 10);
         assertNotEquals(values, there.evaluate(MAP_VALUES), "and trains on");
         screenshot(there, "store-forked-playground");
+
+        // the fork's link keeps the fork: a reload starts from the saved weights again, not the seed's
+        assertTrue(there.url().contains("fork=" + path.substring(path.lastIndexOf('/') + 1)), there.url());
+        there.reload();
+        waitForVaadin(there);
+        waitForEpoch(there, "epoch === 0");
+        there.waitForFunction("() => document.querySelector('#output-map').values");
+        assertEquals(values, there.evaluate(MAP_VALUES), "a reloaded fork starts from the saved weights");
     }
 
     @Test
