@@ -19,6 +19,18 @@ public final class CompareCaptions {
     }
 
     public static Caption caption(CompareActivation a, CompareStats s) {
+        return caption(a, s, true);
+    }
+
+    /**
+     * The caption of a saved network: what its weights show, without the gradient sizes, which are measured
+     * while training and not kept with the weights.
+     */
+    public static Caption ofWeights(CompareActivation a, CompareStats s) {
+        return caption(a, s, false);
+    }
+
+    private static Caption caption(CompareActivation a, CompareStats s, boolean gradients) {
         String range = switch (a) {
             case RELU -> "Output in [0, \u221e): slope 1 where active, 0 elsewhere.";
             case LEAKY_RELU -> "Output in (\u2212\u221e, \u221e): slope 1 above zero, 0.01 below.";
@@ -41,10 +53,10 @@ public final class CompareCaptions {
             case TANH -> "Mean hidden output " + number(s.meanActivation()) + "; " + percent(s.saturatedShare())
                     + " of hidden outputs saturated (|a| > 0.97), where the slope is nearly 0.";
             case SIGMOID -> "Mean hidden output " + number(s.meanActivation()) + " (all positive); "
-                    + percent(s.saturatedShare()) + " saturated. " + vanishing(s.gradientRatio());
+                    + percent(s.saturatedShare()) + " saturated." + (gradients ? " " + vanishing(s.gradientRatio()) : "");
             case IDENTITY -> "The layers collapse into one linear map: the boundary stays a straight line in the input features.";
         };
-        if (a != CompareActivation.SIGMOID) {
+        if (gradients && a != CompareActivation.SIGMOID) {
             live = live + " " + gradientSentence(s.gradientRatio());
         }
         return new Caption(range, live);

@@ -1,5 +1,8 @@
 package com.layerlab.app.store;
 
+import com.layerlab.app.lab.CnnDataService;
+import com.layerlab.app.lab.CompareActivation;
+import com.layerlab.app.lab.CompareLinks;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingThread;
 import com.layerlab.engine.experiment.Experiment;
@@ -16,10 +19,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -32,11 +38,15 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Saved experiments: what may be saved (a name, a size limit), who sees what (its owner; everyone when it is
  * public), and what a saved experiment gives back (its file, a run with its weights, one zip of it all).
+ * Most pages save one network; the comparison saves several ({@link #saveComparison}), all of them one
+ * experiment with one link, each with its file, weights and metrics ({@link #networks}).
  * The rules live here; pages and the API only call it. A database that cannot be reached surfaces as a
  * {@link StoreException} of kind {@link StoreException.Kind#UNAVAILABLE}: nothing changed, try again.
  */
@@ -60,18 +70,31 @@ public class ExperimentStore {
         }
     }
 
+    /** One trained network as a page saves it: its experiment, its weights (safetensors) and its metrics history. */
+    public record Trained(Experiment experiment, byte[] weights, List<EpochStats> metrics) {
+        public Trained {
+            Objects.requireNonNull(experiment, "experiment");
+            Objects.requireNonNull(weights, "weights");
+            metrics = List.copyOf(metrics);
+        }
+    }
+
     /** A saved experiment's id and its short link. */
     public record Saved(String id, String url) {
     }
 
     private final ExperimentRepository repository;
+    private final NetworkRepository networkRepository;
+    private final TransactionTemplate transactions;
     private final long maxBytes;
     private final Path dataDir;
 
-    public ExperimentStore(ExperimentRepository repository,
-                           @Value("${layerlab.store.max-experiment-mb:20}") int maxMb,
-                           com.layerlab.app.lab.CnnDataService data) {
+    public ExperimentStore(ExperimentRepository repository, NetworkRepository networkRepository,
+                           PlatformTransactionManager transactions,
+                           @Value("${layerlab.store.max-experiment-mb:20}") int maxMb, CnnDataService data) {
         this.repository = repository;
+        this.networkRepository = networkRepository;
+        this.transactions = new TransactionTemplate(transactions);
         this.maxBytes = (long) maxMb << 20;
         this.dataDir = data.dataDir();
     }
@@ -112,28 +135,97 @@ public class ExperimentStore {
                 .thenApplyAsync(w -> save(draft, w.weights(), w.metrics(), w.epoch(), events(run.folder(), run::flushLogs)));
     }
 
+    /** What a comparison's trainers have at one moment: taken together on the run's thread. */
+    private record TakenAll(List<Trained> networks, int epoch) {
+    }
+
+    /**
+     * Saves every network of a comparison's run (the compare page's: one experiment per activation,
+     * trained in lock step) as one experiment with one link: each trainer's experiment, weights and
+     * metrics, taken together between two batches (the run trains on), and the run's TensorBoard files.
+     * Completes as {@link #saveLive} does.
+     */
+    public CompletableFuture<Saved> saveComparison(Run<?> run, String ownerKey, String name, boolean makePublic) {
+        return run.call(trainers -> {
+                    if (trainers.isEmpty()) {
+                        throw new StoreException(StoreException.Kind.BAD_INPUT, "The comparison's networks are "
+                                + "still being built: there is nothing to save yet. Try again in a moment.");
+                    }
+                    List<Trained> networks = trainers.stream().map(t -> new Trained(t.experiment(), t.weights(),
+                            List.copyOf(t.history()))).toList();
+                    return new TakenAll(networks, trainers.get(0).epoch());
+                }).orTimeout(WEIGHTS_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .thenApplyAsync(w -> saveComparison(ownerKey, name, makePublic, w.networks(), w.epoch(),
+                        events(run.folder(), run::flushLogs)));
+    }
+
+    /**
+     * Saves a comparison: two or more networks of the compare page ({@link CompareLinks#experimentFor}, one
+     * activation each) as one experiment, in the order the page trained them.
+     */
+    public Saved saveComparison(String ownerKey, String name, boolean makePublic, List<Trained> networks, int epoch,
+                                byte[] events) {
+        if (networks.size() < 2) {
+            throw new IllegalArgumentException("a comparison saves two or more networks, got " + networks.size());
+        }
+        Set<CompareActivation> seen = new HashSet<>();
+        for (Trained n : networks) {
+            // a comparison's networks are told apart (and forked) by their activation
+            if (!seen.add(CompareLinks.activationOf(n.experiment()))) {
+                throw new IllegalArgumentException("a comparison has one network per activation: "
+                        + n.experiment().name() + " twice");
+            }
+        }
+        return insert(ownerKey, name, makePublic, Page.COMPARE, "", networks, epoch, events);
+    }
+
     /** Saves an experiment with its trained state; its id is new and unguessable. */
     public Saved save(Draft draft, byte[] weights, List<EpochStats> metrics, int epoch, byte[] events) {
-        String name = checkName(draft.name());
-        String file = ExperimentFiles.write(draft.experiment());
-        String metricsJson = Metrics.toJson(metrics);
-        long size = (long) file.getBytes(StandardCharsets.UTF_8).length + weights.length
-                + metricsJson.getBytes(StandardCharsets.UTF_8).length + (events == null ? 0 : events.length)
-                + draft.viewState().getBytes(StandardCharsets.UTF_8).length;
+        return insert(draft.ownerKey(), draft.name(), draft.makePublic(), draft.page(), draft.viewState(),
+                List.of(new Trained(draft.experiment(), weights, metrics)), epoch, events);
+    }
+
+    /**
+     * Checks the name and the size (of every network together) and stores it all in one transaction: the
+     * first network in the experiment's row, the others in rows of their own.
+     */
+    private Saved insert(String ownerKey, String name, boolean makePublic, Page page, String viewState,
+                         List<Trained> networks, int epoch, byte[] events) {
+        Objects.requireNonNull(ownerKey, "ownerKey");
+        String checkedName = checkName(name);
+        List<String> files = networks.stream().map(n -> ExperimentFiles.write(n.experiment())).toList();
+        List<String> metrics = networks.stream().map(n -> Metrics.toJson(n.metrics())).toList();
+        long size = utf8Length(viewState) + (events == null ? 0 : events.length);
+        for (int i = 0; i < networks.size(); i++) {
+            size += utf8Length(files.get(i)) + networks.get(i).weights().length + utf8Length(metrics.get(i));
+        }
         if (size > maxBytes) {
             throw new StoreException(StoreException.Kind.TOO_LARGE, String.format(Locale.ROOT,
-                    "This experiment is %.1f MB with its weights and TensorBoard files, over the server's limit of "
+                    "This experiment is %.1f MB with %s and TensorBoard files, over the server's limit of "
                             + "%d MB (layerlab.store.max-experiment-mb). A smaller network or fewer epochs logged fit.",
-                    size / 1048576.0, maxBytes >> 20));
+                    size / 1048576.0, networks.size() == 1 ? "its weights" : "the weights of its " + networks.size()
+                            + " networks", maxBytes >> 20));
         }
         String id = ExperimentIds.next();
-        SavedExperiment row = new SavedExperiment(id, draft.ownerKey(), name, draft.makePublic(),
-                Instant.now().truncatedTo(ChronoUnit.MILLIS), draft.page().id(), file, draft.viewState(), epoch,
-                weights, metricsJson, events, size);
-        database(() -> repository.save(row));
-        LOG.info("Saved experiment {} ({}, {} bytes, epoch {}) for {}", id, draft.page().id(), size, epoch,
-                draft.ownerKey());
+        SavedExperiment row = new SavedExperiment(id, ownerKey, checkedName, makePublic,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), page.id(), files.get(0), viewState, epoch,
+                networks.get(0).weights(), metrics.get(0), events, size);
+        List<SavedNetwork> more = new ArrayList<>();
+        for (int i = 1; i < networks.size(); i++) {
+            more.add(new SavedNetwork(id, i, files.get(i), networks.get(i).weights(), metrics.get(i)));
+        }
+        database(() -> transactions.execute(status -> {
+            repository.save(row);
+            networkRepository.saveAll(more);
+            return null;
+        }));
+        LOG.info("Saved experiment {} ({}, {} network{}, {} bytes, epoch {}) for {}", id, page.id(), networks.size(),
+                networks.size() == 1 ? "" : "s", size, epoch, ownerKey);
         return new Saved(id, url(id));
+    }
+
+    private static long utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** The saved experiment {@code id} if {@code viewer} may see it (its owner, or anyone when public). */
@@ -181,9 +273,22 @@ public class ExperimentStore {
         LOG.info("Deleted experiment {} of {}", id, owner);
     }
 
-    /** The saved experiment file. */
+    /** The saved experiment file (of its first network). */
     public Experiment experiment(SavedExperiment saved) {
         return ExperimentFiles.read(saved.experimentJson());
+    }
+
+    /** The experiment file of one saved network. */
+    public Experiment experiment(SavedNetwork network) {
+        return ExperimentFiles.read(network.experimentJson());
+    }
+
+    /** Every network of a saved experiment, in the order its page trained them: one, or a comparison's several. */
+    public List<SavedNetwork> networks(SavedExperiment saved) {
+        List<SavedNetwork> all = new ArrayList<>();
+        all.add(SavedNetwork.first(saved));
+        all.addAll(database(() -> networkRepository.findByExperimentIdOrderByPositionAsc(saved.id())));
+        return all;
     }
 
     /**
@@ -191,14 +296,32 @@ public class ExperimentStore {
      * (the boundary, a confusion matrix, feature maps). Close it after use.
      */
     public Trainer restore(SavedExperiment saved) {
-        Trainer run = new Trainer(experiment(saved), dataDir);
+        return restore(SavedNetwork.first(saved));
+    }
+
+    /** As {@link #restore(SavedExperiment)}, for one network of a saved experiment. */
+    public Trainer restore(SavedNetwork network) {
+        Trainer run = new Trainer(experiment(network), dataDir);
         try {
-            run.loadWeights(saved.weights());
+            run.loadWeights(network.weights());
         } catch (RuntimeException e) {
             run.close();
             throw e;
         }
         return run;
+    }
+
+    /**
+     * The saved comparison {@code id}, as the compare page trains on from it ({@code ?fork=<id>}); a
+     * NOT_FOUND StoreException when {@code viewer} may not see it or it is not a comparison.
+     */
+    public ComparisonFork forkComparison(String id, String viewer) {
+        SavedExperiment saved = find(id, viewer).filter(e -> e.page() == Page.COMPARE).orElseThrow(() ->
+                new StoreException(StoreException.Kind.NOT_FOUND, "There is no saved comparison \"" + id
+                        + "\" to fork: the link is wrong, or it was deleted, or it is private."));
+        List<SavedNetwork> networks = networks(saved);
+        return ComparisonFork.of(saved, networks.stream().map(this::experiment).toList(),
+                networks.stream().map(SavedNetwork::weights).toList());
     }
 
     /** The download's file name: the experiment's name in safe characters, and its id. */
@@ -209,15 +332,21 @@ public class ExperimentStore {
 
     /**
      * One zip with all of it: experiment.json, weights.safetensors, metrics.json, model.py (the PyTorch code
-     * that loads the weights) and the TensorBoard event files under tensorboard/.
+     * that loads the weights) and the TensorBoard event files under tensorboard/. A comparison has these
+     * four files once per network, in a folder named after its activation ({@code relu/}, {@code tanh/}).
      */
     public byte[] zip(SavedExperiment saved) {
+        List<SavedNetwork> networks = networks(saved);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            put(zip, "experiment.json", saved.experimentJson().getBytes(StandardCharsets.UTF_8));
-            put(zip, "weights.safetensors", saved.weights());
-            put(zip, "metrics.json", saved.metricsJson().getBytes(StandardCharsets.UTF_8));
-            put(zip, "model.py", PyTorchExport.code(experiment(saved)).getBytes(StandardCharsets.UTF_8));
+            for (SavedNetwork n : networks) {
+                Experiment e = experiment(n);
+                String dir = networks.size() == 1 ? "" : CompareLinks.activationOf(e).key() + "/";
+                put(zip, dir + "experiment.json", n.experimentJson().getBytes(StandardCharsets.UTF_8));
+                put(zip, dir + "weights.safetensors", n.weights());
+                put(zip, dir + "metrics.json", n.metricsJson().getBytes(StandardCharsets.UTF_8));
+                put(zip, dir + "model.py", PyTorchExport.code(e).getBytes(StandardCharsets.UTF_8));
+            }
             if (saved.events() != null) {
                 try (ZipInputStream events = new ZipInputStream(new ByteArrayInputStream(saved.events()))) {
                     ZipEntry e;

@@ -5,7 +5,9 @@ import java.util.Arrays;
 /** The page a saved experiment comes from, which also opens it again (and forks it). */
 public enum Page {
     PLAYGROUND("playground", "Playground"),
-    CNN("cnn", "CNN lab");
+    CNN("cnn", "CNN lab"),
+    /** Several networks, one per activation, saved together: {@link ExperimentStore#saveComparison}. */
+    COMPARE("compare", "Compare activations");
 
     private final String id;
     private final String label;

@@ -71,6 +71,20 @@ class CompareCaptionsTest {
     }
 
     @Test
+    void aSavedNetworksCaptionSaysWhatItsWeightsShowAndNothingOfGradients() {
+        // a restored network has no gradient sizes: its caption must not promise them "after the first epoch"
+        CompareStats s = CompareStats.measure(CompareActivation.SIGMOID, List.of(new float[] {0.99f, 0.5f}), 2, new double[0]);
+        CompareCaptions.Caption c = CompareCaptions.ofWeights(CompareActivation.SIGMOID, s);
+        assertEquals("Mean hidden output 0.75 (all positive); 50% saturated.", c.live());
+        assertEquals(CompareCaptions.caption(CompareActivation.SIGMOID, s).range(), c.range());
+        float[] relu = {0f, 1f, 0f, 1f};
+        CompareCaptions.Caption r = CompareCaptions.ofWeights(CompareActivation.RELU,
+                CompareStats.measure(CompareActivation.RELU, List.of(relu), 2, new double[] {0.1, 0.2}));
+        assertEquals("1 of 2 hidden neurons is dead (0 on every training point): no gradient reaches it, so it has "
+                + "stopped learning.", r.live());
+    }
+
+    @Test
     void withoutHiddenLayersTheCaptionSaysSo() {
         CompareStats s = CompareStats.measure(CompareActivation.TANH, List.of(), 10, new double[] {0.3});
         assertEquals(0, s.hiddenNeurons());

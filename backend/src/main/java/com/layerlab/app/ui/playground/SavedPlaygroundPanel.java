@@ -1,11 +1,7 @@
 package com.layerlab.app.ui.playground;
 
 import com.layerlab.app.lab.PlaygroundSettings;
-import com.layerlab.app.ui.components.HeatMap;
-import com.layerlab.app.ui.components.LossChart;
-import com.layerlab.app.ui.components.RunSnapshot;
 import com.layerlab.engine.train.EpochStats;
-import com.layerlab.engine.train.PointProbes;
 import com.layerlab.engine.train.Trainer;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
@@ -15,9 +11,8 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * A saved playground experiment as its short link shows it: the decision boundary computed from the saved
- * weights exactly as the playground computes it (same grid, same encoding, same view options, so it looks as
- * it did when saved), the train and test points, and the loss curves from the saved metrics.
+ * A saved playground experiment as its short link shows it: its settings in one line, and what it learned
+ * ({@link SavedOutput}: the boundary from the saved weights, the points, the loss curves).
  */
 public class SavedPlaygroundPanel extends Div {
 
@@ -27,46 +22,12 @@ public class SavedPlaygroundPanel extends Div {
      */
     public SavedPlaygroundPanel(Trainer run, PlaygroundSettings settings, List<EpochStats> metrics) {
         addClassName("ll-saved-playground");
-        HeatMap map = new HeatMap(300);
-        map.setId("output-map");
-        map.setAxes(true);
-        map.setShowTest(settings.showTestData());
-        map.setDiscretize(settings.discretize());
-        PointProbes probes = new PointProbes(run);
-        double scale = probes.labelScale();
-        if (settings.isMultiClass()) {
-            map.setClasses();
-        } else if (settings.isRegression()) {
-            map.setRegression(scale);
-        } else {
-            map.setBinary();
-        }
-        RunSnapshot snap = RunSnapshot.of(run, PlaygroundView.GRID_N, 0);
-        map.setGrid(snap.gridN(), snap.channels(), snap.output());
-        map.setTrainPoints(RunSnapshot.encodePoints(probes.trainPoints(), run.experiment(), scale));
-        map.setTestPoints(RunSnapshot.encodePoints(probes.testPoints(), run.experiment(), scale));
+        SavedOutput out = new SavedOutput(run, settings, metrics);
+        out.map().setId("output-map");
+        out.chart().setId("loss-chart");
+        out.losses().setId("saved-losses");
 
-        LossChart chart = new LossChart();
-        chart.setId("loss-chart");
-        chart.setHeightPx(160);
-        chart.setWidthFull();
-        chart.setSeries(List.of(new LossChart.Series("Test", "#222222"), new LossChart.Series("Training", "#9a9a9a")));
-        for (EpochStats s : metrics) {
-            chart.append(s.epoch(), s.testLoss(), s.trainLoss());
-        }
-        EpochStats last = metrics.isEmpty() ? null : metrics.get(metrics.size() - 1);
-        Span losses = new Span(last == null ? "No epoch trained." : String.format(Locale.ROOT,
-                "Epoch %s · test loss %s · training loss %s%s", PlaygroundView.formatEpoch(last.epoch()),
-                PlaygroundView.formatLoss(last.testLoss()), PlaygroundView.formatLoss(last.trainLoss()),
-                last.testAccuracy() == null ? "" : String.format(Locale.ROOT, " · test accuracy %.1f %%",
-                        100 * last.testAccuracy())));
-        losses.setId("saved-losses");
-        losses.addClassName("ll-saved-losses");
-        if (last != null) {
-            losses.getElement().setAttribute("data-epoch", String.valueOf(last.epoch()));
-        }
-
-        Div output = new Div(title("Output"), losses, chart, new Div(map));
+        Div output = new Div(title("Output"), out);
         output.addClassNames("ll-panel", "ll-saved-output");
         Div network = new Div(title("Network"), new Span(describe(settings)));
         network.addClassNames("ll-panel", "ll-saved-network");
@@ -82,9 +43,14 @@ public class SavedPlaygroundPanel extends Div {
 
     /** The settings in one line, as a learner would say them. */
     static String describe(PlaygroundSettings s) {
+        return describe(s, String.join(", ", s.activations().stream().distinct().toList()));
+    }
+
+    /** As {@link #describe(PlaygroundSettings)}, with the hidden layers' activations said as {@code activations}. */
+    public static String describe(PlaygroundSettings s, String activations) {
         String layers = s.hiddenLayers().isEmpty() ? "no hidden layer"
                 : s.hiddenLayers().stream().map(String::valueOf).collect(Collectors.joining("-")) + " hidden neurons ("
-                + String.join(", ", s.activations().stream().distinct().toList()) + ")";
+                + activations + ")";
         return String.format(Locale.ROOT, "%s data (%s), inputs %s, %s, learning rate %s, batch size %d, regularization %s.",
                 s.dataset(), s.problem(), String.join(", ", s.features()), layers,
                 PlaygroundSettings.formatRate(s.learningRate()), s.batchSize(),

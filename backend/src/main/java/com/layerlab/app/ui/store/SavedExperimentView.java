@@ -1,6 +1,7 @@
 package com.layerlab.app.ui.store;
 
 import com.layerlab.app.account.CurrentOwner;
+import com.layerlab.app.lab.CompareLinks;
 import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.Metrics;
@@ -9,6 +10,7 @@ import com.layerlab.app.store.StoreException;
 import com.layerlab.app.ui.Downloads;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.cnn.SavedCnnPanel;
+import com.layerlab.app.ui.compare.SavedComparePanel;
 import com.layerlab.app.ui.playground.SavedPlaygroundPanel;
 import com.layerlab.engine.train.Trainer;
 import com.vaadin.flow.component.Component;
@@ -31,6 +33,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A short link {@code /e/{id}}: the saved experiment with what it learned, drawn from its saved weights and
@@ -108,11 +111,12 @@ public class SavedExperimentView extends Div implements BeforeEnterObserver, Has
     }
 
     private Component body(SavedExperiment s) {
-        try (Trainer run = store.restore(s)) {
+        try {
             return switch (s.page()) {
-                case PLAYGROUND -> new SavedPlaygroundPanel(run, ShareLinks.parsePlayground(
-                        QueryParameters.fromString(s.viewState()).getParameters()).value(), Metrics.fromJson(s.metricsJson()));
-                case CNN -> new SavedCnnPanel(run, Metrics.fromJson(s.metricsJson()));
+                case PLAYGROUND -> drawn(s, run -> new SavedPlaygroundPanel(run, ShareLinks.parsePlayground(
+                        QueryParameters.fromString(s.viewState()).getParameters()).value(), Metrics.fromJson(s.metricsJson())));
+                case CNN -> drawn(s, run -> new SavedCnnPanel(run, Metrics.fromJson(s.metricsJson())));
+                case COMPARE -> new SavedComparePanel(store.networks(s), store::restore);
             };
         } catch (RuntimeException e) {
             Paragraph p = new Paragraph("What this experiment learned cannot be drawn: " + e.getMessage());
@@ -121,11 +125,19 @@ public class SavedExperimentView extends Div implements BeforeEnterObserver, Has
         }
     }
 
+    /** What {@code draw} makes of a run holding the saved weights, closed after. */
+    private Component drawn(SavedExperiment s, Function<Trainer, Component> draw) {
+        try (Trainer run = store.restore(s)) {
+            return draw.apply(run);
+        }
+    }
+
     /** The page the experiment came from, asked to start from its saved weights. */
     static String forkHref(SavedExperiment s) {
         return switch (s.page()) {
             case PLAYGROUND -> "/?fork=" + s.id();
             case CNN -> "/cnn?fork=" + s.id();
+            case COMPARE -> "/" + CompareLinks.ROUTE + "?fork=" + s.id();
         };
     }
 
