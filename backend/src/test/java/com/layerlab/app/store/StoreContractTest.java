@@ -7,7 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.layerlab.app.lab.CompareActivation;
+import com.layerlab.app.lab.CompareLinks;
 import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunLogs;
+import com.layerlab.app.training.RunOptions;
+import com.layerlab.app.training.RunState;
+import com.layerlab.app.training.RunStatus;
+import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentFiles;
 import com.layerlab.engine.train.EpochStats;
@@ -15,11 +23,15 @@ import com.layerlab.engine.train.PointProbes;
 import com.layerlab.engine.train.Trainer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -232,5 +244,160 @@ abstract class StoreContractTest {
         assertEquals(List.of(b, a), store.mine(owner).stream().map(ExperimentSummary::getId).toList());
         assertArrayEquals(w, store.get(a, owner).weights());
         assertTrue(store.get(b, visitor()).isPublic());
+    }
+
+    // ---- comparisons: several networks, one experiment --------------------------------------------
+
+    /** A comparison's networks as the compare page trains them, with weights a run really has. */
+    private static List<ExperimentStore.Trained> comparison(List<CompareActivation> activations) {
+        List<ExperimentStore.Trained> out = new ArrayList<>();
+        for (CompareActivation a : activations) {
+            Experiment e = CompareLinks.experimentFor(CompareLinks.DEFAULT_SETTINGS, a);
+            try (Trainer run = new Trainer(e)) {
+                run.trainEpoch();
+                out.add(new ExperimentStore.Trained(e, run.weights(), run.history()));
+            }
+        }
+        return out;
+    }
+
+    /** The tensors of a safetensors file, without its metadata (which says the epoch). */
+    private static byte[] tensors(byte[] safetensors) {
+        return com.layerlab.engine.experiment.Safetensors.toBytes(
+                com.layerlab.engine.experiment.Safetensors.fromBytes(safetensors), Map.of());
+    }
+
+    private static RunStatus await(Run<?> run, Predicate<RunStatus> p, String what) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < end) {
+            if (p.test(run.status())) {
+                return run.status();
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("never " + what + "; last: " + run.status());
+    }
+
+    private static final com.layerlab.app.training.FrameMaker<RunStatus> STATUS = (status, trainers, seen) -> status;
+
+    @Test
+    void aComparisonRunIsSavedWholeAndForksFromEveryNetworksWeights() throws Exception {
+        String owner = visitor();
+        TrainingRuntime runtime = new TrainingRuntime(new RunLogs(Files.createTempDirectory("layerlab-compare-runs"), 10,
+                20L << 20), null, new TrainingRuntime.Pool(4, 4, Duration.ofMillis(5), "networks"),
+                new TrainingRuntime.Pool(1, 1, Duration.ofMillis(5), "image networks"), Duration.ofSeconds(60), Duration.ZERO);
+        try (runtime) {
+            CompareLinks.State compared = new CompareLinks.State(CompareLinks.DEFAULT_SETTINGS,
+                    List.of(CompareActivation.RELU, CompareActivation.TANH, CompareActivation.SIGMOID));
+            Run<RunStatus> run = runtime.submit(compared.experiments(), new RunOptions(owner, false, "compare", false, 0), STATUS);
+            await(run, st -> st.epoch() >= 1, "trained an epoch");
+            run.pause();
+            await(run, st -> st.state() == RunState.PAUSED, "paused");
+            // and one batch more: saved mid-epoch, as a learner saves whenever they like
+            double before = run.status().progress();
+            run.step();
+            await(run, st -> st.state() == RunState.PAUSED && st.progress() > before, "stepped");
+
+            ExperimentStore.Saved saved = store.saveComparison(run, owner, "ReLU, Tanh, Sigmoid", false).get(60, TimeUnit.SECONDS);
+            SavedExperiment back = store.get(saved.id(), owner);
+            assertEquals(Page.COMPARE, back.page());
+            assertEquals(run.status().epoch(), back.trainedEpoch());
+            List<SavedNetwork> networks = store.networks(back);
+            assertEquals(3, networks.size());
+            long size = 0;
+            for (int i = 0; i < 3; i++) {
+                SavedNetwork n = networks.get(i);
+                assertEquals(i, n.position());
+                assertArrayEquals(run.weights(i).get(10, TimeUnit.SECONDS), n.weights(), "network " + i + "'s weights");
+                assertEquals(ExperimentFiles.write(run.experiments().get(i)), n.experimentJson());
+                assertEquals(run.history().get(i), Metrics.fromJson(n.metricsJson()), "network " + i + "'s metrics");
+                size += n.weights().length + n.experimentJson().length() + n.metricsJson().length();
+            }
+            assertNotEquals(java.util.Arrays.toString(networks.get(0).weights()),
+                    java.util.Arrays.toString(networks.get(1).weights()), "each network its own weights");
+            assertTrue(back.sizeBytes() >= size, "the size counts every network: " + back.sizeBytes() + " < " + size);
+            assertEquals("ReLU, Tanh, Sigmoid", store.mine(owner).get(0).getName());
+            assertEquals("compare", store.mine(owner).get(0).getPage());
+
+            // Fork: the compare page's state and one start weights file per run, in the runs' order
+            ComparisonFork fork = store.forkComparison(saved.id(), owner);
+            assertEquals(compared.activations(), fork.state().activations());
+            assertEquals(compared.experiments().stream().map(ExperimentFiles::write).toList(),
+                    fork.experiments().stream().map(ExperimentFiles::write).toList(), "the runs the page builds are the saved ones");
+            Run<RunStatus> forked = runtime.submit(fork.experiments(), new RunOptions(owner, false, "compare", true, 0,
+                    fork.startWeights()), STATUS);
+            await(forked, st -> st.state() == RunState.PAUSED && !st.loading(), "built");
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(tensors(networks.get(i).weights()), tensors(forked.weights(i).get(10, TimeUnit.SECONDS)),
+                        "the fork's network " + i + " starts from its saved weights");
+            }
+            forked.step();
+            await(forked, st -> st.batch() == 1, "stepped from the saved weights");
+            assertNotEquals(java.util.Arrays.toString(networks.get(0).weights()),
+                    java.util.Arrays.toString(forked.weights(0).get(10, TimeUnit.SECONDS)), "and trains on");
+            assertEquals(StoreException.Kind.NOT_FOUND, assertThrows(StoreException.class,
+                    () -> store.forkComparison(saved.id(), visitor())).kind(), "a private comparison forks for its owner only");
+        }
+    }
+
+    @Test
+    void aComparisonIsFoundListedZippedAndDeletedWithAllItsNetworks() throws IOException {
+        String ana = visitor();
+        List<ExperimentStore.Trained> nets = comparison(List.of(CompareActivation.TANH, CompareActivation.LEAKY_RELU));
+        String id = store.saveComparison(ana, "two", true, nets, 1, events()).id();
+        assertTrue(store.find(id, visitor()).isPresent(), "public: anyone's");
+        assertTrue(store.gallery().stream().anyMatch(e -> e.getId().equals(id)));
+        store.rename(id, ana, "two, renamed");
+        SavedExperiment s = store.get(id, ana);
+        assertEquals("two, renamed", s.name());
+        assertEquals(2, store.networks(s).size(), "renaming keeps the networks");
+        try (Trainer restored = store.restore(store.networks(s).get(1))) {
+            assertArrayEquals(tensors(nets.get(1).weights()), tensors(restored.weights()),
+                    "the second network restores with its own weights");
+            assertEquals("LeakyReLU", restored.experiment().model().get(1).type());
+        }
+
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(store.zip(s)))) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                entries.put(e.getName(), zip.readAllBytes());
+            }
+        }
+        assertEquals(List.of("tanh/experiment.json", "tanh/weights.safetensors", "tanh/metrics.json", "tanh/model.py",
+                "leakyrelu/experiment.json", "leakyrelu/weights.safetensors", "leakyrelu/metrics.json",
+                "leakyrelu/model.py", "tensorboard/run-1/events.out.tfevents.1"), List.copyOf(entries.keySet()));
+        assertArrayEquals(nets.get(1).weights(), entries.get("leakyrelu/weights.safetensors"));
+        assertTrue(new String(entries.get("leakyrelu/model.py")).contains("LeakyReLU"), "each folder its own PyTorch code");
+
+        store.delete(id, ana);
+        assertTrue(store.find(id, ana).isEmpty());
+        assertEquals(0, context.getBean(NetworkRepository.class).findByExperimentIdOrderByPositionAsc(id).size(),
+                "the database deletes its networks with it");
+    }
+
+    @Test
+    void aComparisonOverTheLimitIsRefusedCountingEveryNetwork() {
+        String owner = visitor();
+        List<ExperimentStore.Trained> nets = comparison(List.of(CompareActivation.RELU, CompareActivation.TANH));
+        byte[] half = new byte[600_000];
+        // each network alone fits the 1 MB limit; the two together do not
+        List<ExperimentStore.Trained> big = List.of(new ExperimentStore.Trained(nets.get(0).experiment(), half, List.of()),
+                new ExperimentStore.Trained(nets.get(1).experiment(), half, List.of()));
+        StoreException tooBig = assertThrows(StoreException.class, () -> store.saveComparison(owner, "big", false, big, 0, null));
+        assertEquals(StoreException.Kind.TOO_LARGE, tooBig.kind());
+        assertTrue(tooBig.getMessage().contains("2 networks"), tooBig.getMessage());
+        assertTrue(store.mine(owner).isEmpty(), "nothing was stored");
+        assertThrows(IllegalArgumentException.class, () -> store.saveComparison(owner, "one", false, nets.subList(0, 1), 0, null),
+                "a comparison has two networks or more");
+    }
+
+    @Test
+    void aSingleNetworkExperimentIsNoComparisonToFork() {
+        String owner = visitor();
+        String id = save(owner, "playground", false).id();
+        assertEquals(1, store.networks(store.get(id, owner)).size());
+        assertEquals(StoreException.Kind.NOT_FOUND, assertThrows(StoreException.class,
+                () -> store.forkComparison(id, owner)).kind());
     }
 }
