@@ -9,6 +9,8 @@ import java.time.Instant;
 /**
  * A saved experiment: the file, what its training learned (weights, metrics, TensorBoard events) and who
  * may see it. Made only by {@link ExperimentStore}, which checks its limits; its columns are V1__store.sql's.
+ * The experiment file, weights and metrics here are its first network's: a comparison's others are
+ * {@link SavedNetwork} rows ({@link ExperimentStore#networks} gives them all); its size counts them all.
  */
 @Entity
 @Table(name = "experiments")
