@@ -112,7 +112,7 @@ public class SavedExperimentView extends Div implements BeforeEnterObserver, Has
             return switch (s.page()) {
                 case PLAYGROUND -> new SavedPlaygroundPanel(run, ShareLinks.parsePlayground(
                         QueryParameters.fromString(s.viewState()).getParameters()).value(), Metrics.fromJson(s.metricsJson()));
-                case CNN -> new SavedCnnPanel(run, Metrics.fromJson(s.metricsJson()));
+                case CNN -> new SavedCnnPanel(run, Metrics.fromJson(s.metricsJson()), () -> store.restore(s));
             };
         } catch (RuntimeException e) {
             Paragraph p = new Paragraph("What this experiment learned cannot be drawn: " + e.getMessage());

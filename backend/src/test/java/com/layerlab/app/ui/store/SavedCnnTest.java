@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.layerlab.app.BrowserTestBase;
-import com.microsoft.playwright.Locator;
+import com.layerlab.app.CnnLabSteps;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import org.junit.jupiter.api.Test;
@@ -20,25 +20,12 @@ class SavedCnnTest extends BrowserTestBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static void chooseInSelect(Page p, String selectId, String option) {
-        p.locator("#" + selectId).click();
-        p.locator("vaadin-select-item:visible").getByText(option, new Locator.GetByTextOptions().setExact(true)).click();
-        waitForVaadin(p);
-    }
-
     @Test
     void savedCnnRunShowsTheConfusionMatrixOfItsWeightsElsewhereAndForks() throws Exception {
         open("cnn");
-        page.waitForSelector("#cnn-layer-0");
-        page.locator("#cnn-limit input").fill("500");
-        page.locator("#cnn-limit input").press("Tab");
-        page.waitForFunction("() => document.querySelector('#cnn-data-note').textContent.startsWith('500 images')");
-        page.locator("#cnn-epochs input").fill("2");
-        page.locator("#cnn-epochs input").press("Tab");
-        chooseInSelect(page, "cnn-batch-size", "16");
+        CnnLabSteps.smallMnist(page);
         page.click("#cnn-train");
-        page.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Done')",
-                null, new Page.WaitForFunctionOptions().setTimeout(180_000));
+        CnnLabSteps.awaitDone(page);
         page.waitForFunction("() => document.querySelector('#cnn-confusion').total === 100");
         JsonNode labMatrix = JSON.readTree((String) page.evaluate("() => document.querySelector('#cnn-confusion').matrix"));
 
@@ -70,8 +57,7 @@ class SavedCnnTest extends BrowserTestBase {
         there.waitForSelector("#cnn-layer-0");
         assertTrue(there.getByText("Forked \"MNIST, 2 epochs\"", new Page.GetByTextOptions().setExact(false)).isVisible());
         there.click("#cnn-train");
-        there.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Done')",
-                null, new Page.WaitForFunctionOptions().setTimeout(180_000));
+        CnnLabSteps.awaitDone(there);
         screenshot(there, "store-forked-cnn");
     }
 }
