@@ -157,9 +157,11 @@ class MyDataTest extends BrowserTestBase {
         assertEquals(List.of("<b>My blobs</b> · 200 points, 2 classes"),
                 page.locator("vaadin-select-list-box vaadin-select-item:visible").allInnerTexts());
         page.keyboard().press("Escape");
+        page.locator("#points-manage").click();
+        page.waitForURL(u -> u.endsWith("/data"));
+        waitForVaadin(page);
 
         // a set a saved experiment uses is not deleted; the message names the experiment
-        open("data");
         confirmDelete("data-points");
         String refused = page.locator("#data-message").innerText();
         assertEquals("\"<b>My blobs</b>\" was not deleted: the saved experiment \"Blobs <i>run</i>\" trains on it and "
