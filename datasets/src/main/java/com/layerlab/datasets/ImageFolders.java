@@ -162,6 +162,24 @@ public final class ImageFolders {
         return new int[] {a.dims()[1], a.dims()[2], a.dims()[3]};
     }
 
+    /** What a stored set holds, as a list of sets shows it: read from its headers and class list, not its images. */
+    public record Stored(int images, int classes, int[] shape) {
+    }
+
+    /** The size of stored set {@code name} (its images are not read). */
+    public static Stored describe(String name, Path dataDir) {
+        Path dir = requireStored(name, dataDir);
+        Idx.Array header = Idx.read(dir.resolve(IMAGES_FILE), 0);
+        int[] d = header.dims();
+        List<String> classes;
+        try {
+            classes = Files.readAllLines(dir.resolve(CLASSES_FILE), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ImageDataException(PREFIX + name + ": cannot read its " + CLASSES_FILE + " (" + e.getMessage() + ")", e);
+        }
+        return new Stored(header.fileEntries(), classes.size(), new int[] {d[1], d[2], d[3]});
+    }
+
     /** Loads stored set {@code name}; {@code limit}: only its first images. */
     public static ImageSet load(String name, Path dataDir, int limit) {
         Path dir = requireStored(name, dataDir);

@@ -122,6 +122,10 @@ class ImageFoldersTest {
         assertEquals(List.of("pets"), ImageFolders.list(dataDir));
         assertArrayEquals(new int[] {3, 4, 6}, ImageSets.shape("folder:pets", dataDir));
         assertEquals(2, ImageSets.load("folder:pets", Map.of("limit", 2), dataDir, 0).size());
+        ImageFolders.Stored stored = ImageFolders.describe("pets", dataDir);
+        assertEquals(4, stored.images(), "the size a list shows, from the headers");
+        assertEquals(3, stored.classes());
+        assertArrayEquals(new int[] {3, 4, 6}, stored.shape());
         // nothing but the stored set is left in the data folder
         assertEquals(List.of("pets"), names(dataDir.resolve("folders")));
     }

@@ -183,6 +183,19 @@ public class CnnDataService {
         return imported;
     }
 
+    /** Removes uploaded folder set {@code id} ({@code folder:<name>}) and what is cached of it; {@link OwnedData} decides who may. */
+    void deleteFolder(String id) {
+        ImageFolders.delete(ImageSets.folderName(id), dataDir);
+        synchronized (cache) {
+            cache.keySet().removeIf(k -> k.id().equals(id));
+        }
+    }
+
+    /** What stored folder set {@code id} holds, read from its headers. */
+    ImageFolders.Stored describeFolder(String id) {
+        return ImageFolders.describe(ImageSets.folderName(id), dataDir);
+    }
+
     /** {@code name-<16 random characters>}, within the longest name a folder set may have. */
     static String unguessable(String name) {
         byte[] b = new byte[12];

@@ -104,6 +104,21 @@ public class DataOwners {
         return found;
     }
 
+    /** Gives {@code dataset} another name for the menus; its id (what experiments name) stays. */
+    public synchronized void rename(String dataset, String name) {
+        Owned o = find(dataset).orElseThrow(() -> new IllegalArgumentException("no owner record for " + dataset));
+        record(dataset, o.owner(), name, o.created());
+    }
+
+    /** Removes the record of {@code dataset} (its files are gone). */
+    public synchronized void remove(String dataset) {
+        try {
+            Files.deleteIfExists(file(dataset));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not remove the owner record of " + dataset, e);
+        }
+    }
+
     /** Gives every set of {@code from} to {@code to} (a visitor who signed up); the count moved. */
     public synchronized int transfer(String from, String to) {
         int moved = 0;

@@ -4,6 +4,9 @@ import com.layerlab.datasets.PointFiles;
 import com.layerlab.datasets.Points2D;
 import com.layerlab.datasets.PointsCsv;
 import com.layerlab.datasets.PointsCsvException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -100,6 +103,15 @@ public class PointSets {
     /** The points of a stored set, for drawing it. */
     public Points2D points(String id) {
         return PointFiles.load(id, dataDir).points();
+    }
+
+    /** Removes the file of set {@code id}; who may, and when, is {@link OwnedData}'s to decide first. */
+    void deleteFile(String id) {
+        try {
+            Files.deleteIfExists(PointFiles.file(id, dataDir));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the point set " + id, e);
+        }
     }
 
     /** An upload's file name as the menu shows it: its last path part, at most 40 characters. */

@@ -14,6 +14,12 @@ public interface ExperimentRepository extends JpaRepository<SavedExperiment, Str
 
     List<ExperimentSummary> findByPublicFlagTrueOrderByCreatedAtDesc(Limit limit);
 
+    /** The owner's experiment files, newest first (no weights loaded). */
+    List<ExperimentFile> findFilesByOwnerKeyOrderByCreatedAtDesc(String ownerKey);
+
+    /** The experiment files whose text holds {@code text} (a data set's id), for a closer look at each. */
+    List<ExperimentFile> findFilesByExperimentContaining(String text);
+
     /** Gives every experiment of {@code from} to {@code to} (a visitor who signed up); the count moved. */
     @Modifying
     @Query("update SavedExperiment e set e.ownerKey = :to where e.ownerKey = :from")

@@ -144,27 +144,54 @@ public final class CnnFrames implements FrameMaker<CnnFrames.Frame> {
      * @throws IllegalArgumentException when there is no such test image
      */
     public int choose(List<Trainer> trainers, int index) {
-        if (trainers.isEmpty() || index < 0 || index >= trainers.get(0).data().testSize()) {
+        if (trainers.isEmpty()) {
             throw new IllegalArgumentException("there is no test image " + index);
         }
+        requireTestImage(trainers.get(0), index);
         chosen = index;
         if (details == null) {
             return index;
         }
         List<Details> updated = new ArrayList<>();
         for (Details d : details) {
-            Trainer t = trainers.get(d.run());
-            boolean training = t.model().isTraining();
-            try {
-                updated.add(new Details(d.run(), d.epoch(), d.classNames(), d.confusion(), d.guesses(), d.images(), chosen,
-                        image(t, chosen), featureMaps(t, chosen), d.filters()));
-            } finally {
-                t.model().train(training);
-            }
+            updated.add(choose(d, trainers.get(d.run()), chosen));
         }
         details = updated;
         version++;
         return index;
+    }
+
+    /**
+     * What the lab's details show of one trainer, as its weights are now, with test image {@code chosen}'s
+     * feature maps: for a page that draws a trainer it does not train (a saved experiment's weights).
+     *
+     * @throws IllegalArgumentException when there is no such test image
+     */
+    public static Details details(Trainer t, int chosen) {
+        requireTestImage(t, chosen);
+        return details(0, t, chosen, null);
+    }
+
+    /**
+     * {@code d} with test image {@code index}'s feature maps instead, from trainer {@code t}'s weights.
+     *
+     * @throws IllegalArgumentException when there is no such test image
+     */
+    public static Details choose(Details d, Trainer t, int index) {
+        requireTestImage(t, index);
+        boolean training = t.model().isTraining();
+        try {
+            return new Details(d.run(), d.epoch(), d.classNames(), d.confusion(), d.guesses(), d.images(), index,
+                    image(t, index), featureMaps(t, index), d.filters());
+        } finally {
+            t.model().train(training);
+        }
+    }
+
+    private static void requireTestImage(Trainer t, int index) {
+        if (index < 0 || index >= t.data().testSize()) {
+            throw new IllegalArgumentException("there is no test image " + index);
+        }
     }
 
     /** Everything the page shows of every trainer, as the weights are now. */
@@ -174,31 +201,36 @@ public final class CnnFrames implements FrameMaker<CnnFrames.Frame> {
         }
         List<Details> all = new ArrayList<>();
         for (int i = 0; i < trainers.size(); i++) {
-            Trainer t = trainers.get(i);
-            ImageProbes probes = new ImageProbes(t);
-            boolean training = t.model().isTraining();
-            try {
-                List<Guess> guesses = new ArrayList<>();
-                for (var p : probes.predictions(PREDICTIONS)) {
-                    guesses.add(new Guess(p.index(), p.label(), p.top().clone(), p.topProb().clone()));
-                }
-                if (testImages == null) {
-                    // the same test images for every trainer: same data, same split
-                    List<Planes> images = new ArrayList<>();
-                    for (Guess g : guesses) {
-                        images.add(image(t, g.index()));
-                    }
-                    testImages = images;
-                }
-                all.add(new Details(i, t.epoch(), List.copyOf(probes.classNames()), probes.confusionMatrix(), guesses,
-                        testImages, chosen, image(t, chosen), featureMaps(t, chosen), filters(t)));
-            } finally {
-                t.model().train(training);
-            }
+            Details d = details(i, trainers.get(i), chosen, testImages);
+            // the same test images for every trainer: same data, same split
+            testImages = d.images();
+            all.add(d);
         }
         details = all;
         version++;
         stepsSinceDetails = 0;
+    }
+
+    /** The details of trainer {@code run}; {@code images}: the pictures of its predictions' test images when known. */
+    private static Details details(int run, Trainer t, int chosen, List<Planes> images) {
+        ImageProbes probes = new ImageProbes(t);
+        boolean training = t.model().isTraining();
+        try {
+            List<Guess> guesses = new ArrayList<>();
+            for (var p : probes.predictions(PREDICTIONS)) {
+                guesses.add(new Guess(p.index(), p.label(), p.top().clone(), p.topProb().clone()));
+            }
+            if (images == null) {
+                images = new ArrayList<>();
+                for (Guess g : guesses) {
+                    images.add(image(t, g.index()));
+                }
+            }
+            return new Details(run, t.epoch(), List.copyOf(probes.classNames()), probes.confusionMatrix(), guesses,
+                    images, chosen, image(t, chosen), featureMaps(t, chosen), filters(t));
+        } finally {
+            t.model().train(training);
+        }
     }
 
     private static Planes image(Trainer t, int index) {

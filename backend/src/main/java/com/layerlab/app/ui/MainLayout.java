@@ -51,9 +51,10 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         Anchor cnn = link("cnn", "CNN lab");
         Anchor convolution = link("convolution", "Convolution");
         Anchor mine = link("experiments", "My experiments");
+        Anchor myData = link("data", "My data");
         Anchor gallery = link("gallery", "Gallery");
-        links = List.of(playground, compare, cnn, convolution, mine, gallery);
-        Nav nav = new Nav(playground, compare, cnn, convolution, mine, gallery);
+        links = List.of(playground, compare, cnn, convolution, mine, myData, gallery);
+        Nav nav = new Nav(playground, compare, cnn, convolution, mine, myData, gallery);
         nav.addClassName("ll-nav");
         nav.setId("ll-nav");
         menu.setId("ll-menu");

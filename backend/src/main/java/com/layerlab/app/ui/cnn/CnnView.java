@@ -188,7 +188,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final Checkbox wrongOnly = new Checkbox("Wrong predictions only");
     private final Select<Integer> imageSize = new Select<>();
     private final ImageGrid filters = new ImageGrid();
-    private final Div featureMaps = new Div();
+    private final CnnFeatureMaps featureMaps = new CnnFeatureMaps();
     private final Span featureTitle = new Span();
 
     public CnnView(TrainingRuntime runtime, PageWatch pages, CnnDataService data, ExperimentStore store,
@@ -577,7 +577,6 @@ public class CnnView extends Div implements BeforeEnterObserver {
         filters.setTileSize(36);
         filters.setEmptyText("The first layer has no Conv2d filters to show.");
         featureMaps.setId("cnn-feature-maps");
-        featureMaps.addClassName("cnn-feature-maps");
         featureTitle.setId("cnn-feature-title");
         featureTitle.addClassName("cnn-subtitle");
         featureTitle.setText("Feature maps: pick a test image above");
@@ -1120,7 +1119,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         confusion.show(null, null);
         predictions.setTiles(List.of());
         filters.setTiles(List.of());
-        featureMaps.removeAll();
+        featureMaps.clear();
         guesses = List.of();
         guessImages = List.of();
         shownGuesses = List.of();
@@ -1331,39 +1330,14 @@ public class CnnView extends Div implements BeforeEnterObserver {
     }
 
     private void showFeatureMaps(CnnFrames.Details d) {
-        featureMaps.removeAll();
         featureTitle.setText("Feature maps of test image " + d.chosen() + " (class "
                 + (d.guesses().stream().filter(g -> g.index() == d.chosen()).map(g -> classNameOf(g.label())).findFirst()
                 .orElse("?")) + ") " + weightsWhen(d) + ": every layer's output");
-        if (d.chosenImage() != null) {
-            featureMaps.add(mapRow("input", "Input " + CnnInspection.shape(d.chosenImage().shape()),
-                    List.of(new ImageGrid.Tile(d.chosenImage().shape(), CnnImages.unitBytes(d.chosenImage().values()),
-                            d.chosenImage().shape()[0] >= 3 ? ImageGrid.Mode.RGB : ImageGrid.Mode.GRAY, null, null, "input",
-                            false, false)), 64));
-        }
-        for (CnnFrames.LayerOutput out : d.featureMaps()) {
-            int[] s = out.output().shape();
-            String more = s.length == 3 && s[0] > CnnImages.MAX_CHANNELS ? " (first " + CnnImages.MAX_CHANNELS + " channels)" : "";
-            int px = s.length == 3 ? (s[1] >= 24 ? 48 : s[1] >= 12 ? 40 : 32) : 96;
-            featureMaps.add(mapRow(String.valueOf(out.layer()), out.layer() + " " + out.type() + " " + CnnInspection.shape(s) + more,
-                    CnnImages.featureMaps(out.output()), px));
-        }
+        featureMaps.show(d.chosenImage(), d.featureMaps());
     }
 
     private String classNameOf(int k) {
         return k >= 0 && k < classNames.size() ? classNames.get(k) : String.valueOf(k);
-    }
-
-    private static Div mapRow(String key, String title, List<ImageGrid.Tile> tiles, int px) {
-        Span t = new Span(title);
-        t.addClassName("cnn-map-title");
-        ImageGrid g = new ImageGrid();
-        g.setTileSize(px);
-        g.setTiles(tiles);
-        Div row = new Div(t, g);
-        row.addClassName("cnn-map-row");
-        row.getElement().setAttribute("data-layer", key);
-        return row;
     }
 
     private void uploaded(String fileName, ImageFolders.Imported imported, String error) {

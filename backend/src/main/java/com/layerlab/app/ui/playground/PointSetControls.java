@@ -5,6 +5,7 @@ import com.layerlab.datasets.PointsCsv;
 import com.layerlab.datasets.PointsCsvException;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
@@ -32,6 +33,7 @@ class PointSetControls extends Div {
     private final Upload upload;
     private final Button draw = new Button("Draw points", VaadinIcon.PENCIL.create());
     private final Span message = new Span();
+    private final Anchor manage = new Anchor("data", "Rename or delete in My data");
     private final Map<String, String> labels = new LinkedHashMap<>();
 
     /**
@@ -89,10 +91,15 @@ class PointSetControls extends Div {
         draw.setTooltipText("Click on the data view to add points of a class you choose");
         draw.addClickListener(e -> onDraw.run());
 
+        manage.setId("points-manage");
+        manage.addClassName("ll-own-data-link");
+        manage.getElement().setAttribute("router-link", true);
+        manage.setVisible(false);
+
         message.setId("points-message");
         message.addClassName("ll-points-message");
         message.setVisible(false);
-        add(title, menu, upload, draw, message);
+        add(title, menu, upload, draw, manage, message);
     }
 
     /** The owner's sets in the menu, and the page's set ({@code dataset}) chosen when it is a point set. */
@@ -103,6 +110,7 @@ class PointSetControls extends Div {
         current.filter(s -> !labels.containsKey(s.id())).ifPresent(s -> labels.put(s.id(), "Shared with the link · " + s.label()));
         menu.setItems(List.copyOf(labels.keySet()));
         menu.setVisible(!labels.isEmpty()); // nothing to pick until the learner uploads or draws a set
+        manage.setVisible(!owned.isEmpty());
         select(dataset);
     }
 

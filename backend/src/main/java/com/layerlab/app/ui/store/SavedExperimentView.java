@@ -115,7 +115,7 @@ public class SavedExperimentView extends Div implements BeforeEnterObserver, Has
             return switch (s.page()) {
                 case PLAYGROUND -> drawn(s, run -> new SavedPlaygroundPanel(run, ShareLinks.parsePlayground(
                         QueryParameters.fromString(s.viewState()).getParameters()).value(), Metrics.fromJson(s.metricsJson())));
-                case CNN -> drawn(s, run -> new SavedCnnPanel(run, Metrics.fromJson(s.metricsJson())));
+                case CNN -> drawn(s, run -> new SavedCnnPanel(run, Metrics.fromJson(s.metricsJson()), () -> store.restore(s)));
                 case COMPARE -> new SavedComparePanel(store.networks(s), store::restore);
             };
         } catch (RuntimeException e) {

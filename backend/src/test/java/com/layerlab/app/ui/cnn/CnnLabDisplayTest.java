@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.layerlab.app.BrowserTestBase;
+import com.layerlab.app.CnnLabSteps;
 import com.layerlab.app.training.CnnFrames;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -18,10 +19,7 @@ class CnnLabDisplayTest extends BrowserTestBase {
     @Test
     void steppingShowsChartsOnOneAxisAndImagesThatCanBeFilteredAndEnlarged() {
         open("cnn");
-        page.waitForSelector("#cnn-layer-0");
-        page.locator("#cnn-limit input").fill("500");
-        page.locator("#cnn-limit input").press("Tab");
-        page.waitForFunction("() => document.querySelector('#cnn-data-note').textContent.startsWith('500 images')");
+        CnnLabSteps.fiveHundredImages(page);
         page.click("#cnn-step");
         page.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Paused')",
                 null, new Page.WaitForFunctionOptions().setTimeout(60_000));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.layerlab.app.BrowserTestBase;
+import com.layerlab.app.CnnLabSteps;
 import com.layerlab.app.ExportChecks;
 import com.layerlab.app.lab.CnnLinks;
 import com.layerlab.app.training.CnnFrames;
@@ -59,12 +60,6 @@ class CnnViewTest extends BrowserTestBase {
         }
     }
 
-    private static void chooseInSelect(Page p, String selectId, String option) {
-        p.locator("#" + selectId).click();
-        p.locator("vaadin-select-item:visible").getByText(option, new Locator.GetByTextOptions().setExact(true)).click();
-        waitForVaadin(p);
-    }
-
     @SuppressWarnings("unchecked")
     private static List<String> layerShapes(Page p) {
         return (List<String>) p.evaluate("() => [...document.querySelectorAll('#cnn-layers .cnn-layer .cnn-layer-shape')]"
@@ -79,7 +74,7 @@ class CnnViewTest extends BrowserTestBase {
     void cifar10TutorialPresetShowsItsShapesAndParameterCount() {
         open("cnn");
         page.waitForSelector("#cnn-layer-0");
-        chooseInSelect(page, "cnn-preset", "CIFAR-10 tutorial model");
+        CnnLabSteps.chooseInSelect(page, "cnn-preset", "CIFAR-10 tutorial model");
         page.waitForFunction("() => document.querySelector('#cnn-total-params').textContent.includes('145,578')");
         assertEquals(List.of("[32, 32, 32]", "[32, 16, 16]", "[32, 16, 16]", "[32, 8, 8]", "[64, 8, 8]", "[64, 4, 4]",
                 "[1024]", "[64]", "[10]"), layerShapes(page));
@@ -97,7 +92,7 @@ class CnnViewTest extends BrowserTestBase {
         screenshot(page, "cnn-cifar10-preset");
 
         // the pooling demo: ceil mode on and off, with its formula
-        chooseInSelect(page, "cnn-preset", "Pooling demo (ceil mode on)");
+        CnnLabSteps.chooseInSelect(page, "cnn-preset", "Pooling demo (ceil mode on)");
         page.waitForFunction("() => document.querySelector('#cnn-layer-0 .cnn-layer-shape').textContent === '[1, 2, 2]'");
         assertTrue(page.locator("#cnn-layer-0 .cnn-formula").innerText().contains("ceil((5 - 3 + 2*0) / 3) + 1"));
         page.locator("#cnn-layer-0-ceil_mode").click();
@@ -168,7 +163,7 @@ class CnnViewTest extends BrowserTestBase {
                 page.locator("#cnn-train-problem").innerText());
         assertTrue(page.locator("#cnn-train").isDisabled());
         // add it back at the end and move it up into place
-        chooseInSelect(page, "cnn-add-type", "Flatten");
+        CnnLabSteps.chooseInSelect(page, "cnn-add-type", "Flatten");
         page.click("#cnn-add-layer");
         page.waitForSelector("#cnn-layer-11[data-type=Flatten]");
         for (int i = 11; i > 6; i--) {
@@ -182,21 +177,12 @@ class CnnViewTest extends BrowserTestBase {
     @Test
     void trainsASmallModelOnMnistAndShowsAccuracyRiseAndAConfusionMatrix() {
         open("cnn");
-        page.waitForSelector("#cnn-layer-0");
-        page.locator("#cnn-limit input").fill("500");
-        page.locator("#cnn-limit input").press("Tab");
-        page.waitForFunction("() => document.querySelector('#cnn-data-note').textContent.startsWith('500 images')");
-        page.locator("#cnn-epochs input").fill("2");
-        page.locator("#cnn-epochs input").press("Tab");
-        // small batches: enough steps in two epochs to learn from 400 images
-        chooseInSelect(page, "cnn-batch-size", "16");
-        waitForVaadin(page);
+        CnnLabSteps.smallMnist(page);
         assertTrue(page.url().contains("x="), page.url());
         page.click("#cnn-train");
         page.waitForFunction("() => /images\\/s/.test(document.querySelector('#cnn-speed').textContent)",
                 null, new Page.WaitForFunctionOptions().setTimeout(120_000));
-        page.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Done')",
-                null, new Page.WaitForFunctionOptions().setTimeout(180_000));
+        CnnLabSteps.awaitDone(page);
         page.waitForFunction("() => document.querySelector('#cnn-accuracy-chart').pointCount === 3");
         @SuppressWarnings("unchecked")
         List<Number> testAccuracy = (List<Number>) page.evaluate(
@@ -244,7 +230,7 @@ class CnnViewTest extends BrowserTestBase {
     void aShareLinkOpensTheSameExperimentInAFreshContext() {
         open("cnn");
         page.waitForSelector("#cnn-layer-0");
-        chooseInSelect(page, "cnn-preset", "Shallow network (MNIST)");
+        CnnLabSteps.chooseInSelect(page, "cnn-preset", "Shallow network (MNIST)");
         page.waitForSelector("#cnn-layer-3");
         page.locator("#cnn-layer-1-out_features input").fill("48");
         page.waitForFunction("() => document.querySelector('#cnn-total-params').textContent.includes('38,170')");
@@ -284,8 +270,7 @@ class CnnViewTest extends BrowserTestBase {
 
         // the comparison trains one copy per activation, on one chart
         other.click("#cnn-train");
-        other.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Done')",
-                null, new Page.WaitForFunctionOptions().setTimeout(120_000));
+        CnnLabSteps.awaitDone(other);
         // the loss per epoch (test) and batch by batch (train): points between the epochs, in order on the axis
         other.waitForFunction("() => document.querySelector('#cnn-accuracy-chart').pointCount === 8");
         @SuppressWarnings("unchecked")
@@ -312,10 +297,10 @@ class CnnViewTest extends BrowserTestBase {
         assertTrue(other.locator("#cnn-feature-maps .cnn-map-row[data-layer='2']").innerText().contains("ReLU"));
         // the details of another run of the comparison
         assertTrue(other.locator("#cnn-details-run").isVisible());
-        chooseInSelect(other, "cnn-details-run", "Tanh");
+        CnnLabSteps.chooseInSelect(other, "cnn-details-run", "Tanh");
         other.waitForFunction("() => document.querySelector('#cnn-confusion-title').textContent.includes('of the Tanh run')");
         assertTrue(other.locator("#cnn-feature-maps .cnn-map-row[data-layer='2']").innerText().contains("Tanh"));
-        chooseInSelect(other, "cnn-details-run", "Sigmoid");
+        CnnLabSteps.chooseInSelect(other, "cnn-details-run", "Sigmoid");
         other.waitForFunction("() => document.querySelector('#cnn-confusion-title').textContent.includes('of the Sigmoid run')");
         assertTrue(other.locator("#cnn-feature-maps .cnn-map-row[data-layer='2']").innerText().contains("Sigmoid"));
         // the export takes the run shown
@@ -388,7 +373,7 @@ class CnnViewTest extends BrowserTestBase {
         // the new epochs redraw the data controls, which can swallow a pick made meanwhile: pick until it holds
         waitForVaadin(page);
         for (int attempt = 1; ; attempt++) {
-            chooseInSelect(page, "cnn-batch-size", "8");
+            CnnLabSteps.chooseInSelect(page, "cnn-batch-size", "8");
             try {
                 page.waitForFunction("() => document.querySelector('#cnn-data-note').textContent.endsWith('of a batch of 8.')",
                         null, new Page.WaitForFunctionOptions().setTimeout(5_000));
@@ -414,7 +399,7 @@ class CnnViewTest extends BrowserTestBase {
         page.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Paused')");
         assertEquals("Resume", page.locator("#cnn-pause").innerText().trim());
         // the learning rate changes while paused, and the page shows the rate in force
-        chooseInSelect(page, "cnn-lr", "0.003");
+        CnnLabSteps.chooseInSelect(page, "cnn-lr", "0.003");
         page.waitForFunction("() => document.querySelector('#cnn-speed').textContent.endsWith('lr 0.003')");
         // the weights as they are now, handed over by the paused training thread
         page.click("#cnn-export");
