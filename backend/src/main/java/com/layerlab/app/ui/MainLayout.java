@@ -2,6 +2,7 @@ package com.layerlab.app.ui;
 
 import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.account.SecurityConfig;
+import com.layerlab.app.account.SignInTarget;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -17,8 +18,11 @@ import com.vaadin.flow.component.menubar.MenuBar;
 import com.vaadin.flow.component.menubar.MenuBarVariant;
 import com.vaadin.flow.router.AfterNavigationEvent;
 import com.vaadin.flow.router.AfterNavigationObserver;
+import com.vaadin.flow.router.Location;
+import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.RouterLayout;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import java.net.URL;
 import java.util.List;
 
 /**
@@ -32,6 +36,8 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
     private final Header header = new Header();
     private final Button menu = new Button(VaadinIcon.MENU.create());
     private final List<Anchor> links;
+    /** "Sign in", for an anonymous visitor; null when signed in. */
+    private final Anchor signIn;
 
     public MainLayout(CurrentOwner owner, AuthenticationContext authentication) {
         addClassName("ll-app");
@@ -51,9 +57,10 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         Anchor cnn = link("cnn", "CNN lab");
         Anchor convolution = link("convolution", "Convolution");
         Anchor mine = link("experiments", "My experiments");
+        Anchor runs = link("runs", "My runs");
         Anchor gallery = link("gallery", "Gallery");
-        links = List.of(playground, compare, cnn, convolution, mine, gallery);
-        Nav nav = new Nav(playground, compare, cnn, convolution, mine, gallery);
+        links = List.of(playground, compare, cnn, convolution, mine, runs, gallery);
+        Nav nav = new Nav(playground, compare, cnn, convolution, mine, runs, gallery);
         nav.addClassName("ll-nav");
         nav.setId("ll-nav");
         menu.setId("ll-menu");
@@ -63,18 +70,33 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         menu.getElement().setAttribute("aria-controls", "ll-nav");
         menu.addClickListener(e -> showMenu(!header.hasClassName("ll-menu-open")));
         showMenu(false);
-        Component account = owner.username().map(user -> userMenu(user, authentication)).orElseGet(MainLayout::signInLink);
+        signIn = owner.username().isPresent() ? null : signInLink();
+        Component account = signIn != null ? signIn : userMenu(owner.username().get(), authentication);
         header.add(brand, nav, account, menu);
 
         content.addClassName("ll-content");
         add(header, content);
     }
 
-    private static Component signInLink() {
-        Anchor signIn = link(SecurityConfig.SIGN_IN_PATH, "Sign in");
-        signIn.setId("ll-signin");
-        signIn.addClassName("ll-account");
-        return signIn;
+    /**
+     * "Sign in", returning to this page afterwards. Its address is the page's as navigated to; pages that
+     * keep their state in the address bar change it without a navigation, so a click asks the browser
+     * for the address as it is now.
+     */
+    private static Anchor signInLink() {
+        Anchor a = new Anchor(SecurityConfig.SIGN_IN_PATH, "Sign in");
+        a.setId("ll-signin");
+        a.addClassName("ll-account");
+        a.getElement().addEventListener("click", e -> a.getUI().ifPresent(ui -> ui.getPage().fetchCurrentURL(
+                url -> ui.getPage().setLocation(signInFrom(url))))).addEventData("event.preventDefault()");
+        return a;
+    }
+
+    private static String signInFrom(URL url) {
+        String query = url.getQuery() == null ? "" : url.getQuery();
+        String path = url.getPath().startsWith("/") ? url.getPath().substring(1) : url.getPath();
+        return "/" + SignInTarget.link(SecurityConfig.SIGN_IN_PATH,
+                SignInTarget.from(path, query, QueryParameters.fromString(query).getParameters()));
     }
 
     /** The user's name (as text: whatever they typed is shown, never interpreted) opening their menu. */
@@ -117,7 +139,12 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
 
     @Override
     public void afterNavigation(AfterNavigationEvent event) {
-        String path = event.getLocation().getPath();
+        Location location = event.getLocation();
+        String path = location.getPath();
+        if (signIn != null) {
+            signIn.setHref(SignInTarget.link(SecurityConfig.SIGN_IN_PATH, SignInTarget.from(path,
+                    location.getQueryParameters().getQueryString(), location.getQueryParameters().getParameters())));
+        }
         for (Anchor a : links) {
             boolean active = a.getElement().getAttribute("data-path").equals(path);
             a.getElement().setAttribute("aria-current", active ? "page" : "false");
