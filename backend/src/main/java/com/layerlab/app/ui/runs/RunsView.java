@@ -48,8 +48,8 @@ public class RunsView extends Div implements BeforeEnterObserver {
         none.setId("my-runs-empty");
         String signedIn = owner.username().isPresent()
                 ? "Signed in, your runs train on when their page closes (at most " + runtime.signedIn().maxTraining()
-                + " at once; a further one pauses), and one left paused or finished for "
-                + runtime.signedIn().idle().toMinutes() + " min is closed."
+                + " at once; a further one pauses), and one left paused or finished with no page"
+                + (runtime.signedIn().idle().isZero() ? "" : " for " + RunRow.ago(runtime.signedIn().idle())) + " is closed."
                 : "Without an account a run stops once no page has shown it for " + runtime.unwatched().toSeconds()
                 + " s; sign in to have your runs train on without a page.";
         Paragraph about = new Paragraph("The trainings you started, newest first. " + signedIn);
