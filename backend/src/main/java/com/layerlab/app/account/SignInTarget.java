@@ -16,7 +16,7 @@ public final class SignInTarget {
     public static final String PARAMETER = "to";
     public static final String HOME = "/";
     /** A longer target (a long share link) returns to its page without its query: the sign-in link stays well under the links' limit. */
-    static final int MAX_LENGTH = 4096;
+    public static final int MAX_LENGTH = 4096;
 
     private SignInTarget() {
     }
@@ -50,13 +50,18 @@ public final class SignInTarget {
         return to.equals(HOME) ? page : page + "?" + PARAMETER + "=" + URLEncoder.encode(to, StandardCharsets.UTF_8);
     }
 
+    /** Whether a sign-in link from the page at {@code path} returns to it (not from the sign-in and sign-up pages: they pass theirs on). */
+    public static boolean returnsToPage(String path) {
+        return !path.equals(SecurityConfig.SIGN_IN_PATH) && !path.equals(SecurityConfig.SIGN_UP_PATH);
+    }
+
     /**
      * The target for a link from the page at {@code path} (as the router has it, without the leading
      * slash) with {@code query} (empty when none): that page, or on the sign-in and sign-up pages the
      * target they already carry; a page whose address is too long to carry, without its query.
      */
     public static String from(String path, String query, Map<String, List<String>> parameters) {
-        if (path.equals(SecurityConfig.SIGN_IN_PATH) || path.equals(SecurityConfig.SIGN_UP_PATH)) {
+        if (!returnsToPage(path)) {
             return of(parameters);
         }
         String full = "/" + path + (query == null || query.isEmpty() ? "" : "?" + query);

@@ -19,10 +19,8 @@ import com.vaadin.flow.component.menubar.MenuBarVariant;
 import com.vaadin.flow.router.AfterNavigationEvent;
 import com.vaadin.flow.router.AfterNavigationObserver;
 import com.vaadin.flow.router.Location;
-import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.RouterLayout;
 import com.vaadin.flow.spring.security.AuthenticationContext;
-import java.net.URL;
 import java.util.List;
 
 /**
@@ -79,24 +77,20 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
     }
 
     /**
-     * "Sign in", returning to this page afterwards. Its address is the page's as navigated to; pages that
-     * keep their state in the address bar change it without a navigation, so a click asks the browser
-     * for the address as it is now.
+     * "Sign in", returning to this page afterwards ({@link SignInTarget}). Its address is set at each
+     * navigation; pages that keep their state in the address bar change it without one, so at the click
+     * the link takes the address as it is then (the sign-in page checks it again, whatever it is).
      */
     private static Anchor signInLink() {
         Anchor a = new Anchor(SecurityConfig.SIGN_IN_PATH, "Sign in");
         a.setId("ll-signin");
         a.addClassName("ll-account");
-        a.getElement().addEventListener("click", e -> a.getUI().ifPresent(ui -> ui.getPage().fetchCurrentURL(
-                url -> ui.getPage().setLocation(signInFrom(url))))).addEventData("event.preventDefault()");
+        a.getElement().executeJs("this.addEventListener('click', () => {"
+                + " if (this.dataset.back !== 'page') return;"
+                + " const here = location.pathname + location.search;"
+                + " this.href = here === '/' ? $0 : $0 + '?' + $1 + '=' + encodeURIComponent(here.length <= $2 ? here : location.pathname); })",
+                SecurityConfig.SIGN_IN_PATH, SignInTarget.PARAMETER, SignInTarget.MAX_LENGTH);
         return a;
-    }
-
-    private static String signInFrom(URL url) {
-        String query = url.getQuery() == null ? "" : url.getQuery();
-        String path = url.getPath().startsWith("/") ? url.getPath().substring(1) : url.getPath();
-        return "/" + SignInTarget.link(SecurityConfig.SIGN_IN_PATH,
-                SignInTarget.from(path, query, QueryParameters.fromString(query).getParameters()));
     }
 
     /** The user's name (as text: whatever they typed is shown, never interpreted) opening their menu. */
@@ -144,6 +138,7 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         if (signIn != null) {
             signIn.setHref(SignInTarget.link(SecurityConfig.SIGN_IN_PATH, SignInTarget.from(path,
                     location.getQueryParameters().getQueryString(), location.getQueryParameters().getParameters())));
+            signIn.getElement().setAttribute("data-back", SignInTarget.returnsToPage(path) ? "page" : "kept");
         }
         for (Anchor a : links) {
             boolean active = a.getElement().getAttribute("data-path").equals(path);

@@ -158,6 +158,21 @@ class RunsViewTest extends BrowserTestBase {
         assertEquals(0, theirs.locator(".ll-run-row").count());
         assertTrue(theirs.locator("#my-runs-empty").isVisible());
         screenshot(theirs, "my-runs-empty");
+
+        // the first visitor's Open link, in the other's browser: a clear message, and the lab as usual
+        String openLink = runs.locator(".ll-run-row .ll-run-open").getAttribute("href");
+        assertTrue(openLink.startsWith("cnn?") && openLink.contains("&run="), openLink);
+        Run<?> run = runtime.activeRuns().get(0);
+        int watchers = run.subscriberCount();
+        open(theirs, openLink);
+        theirs.waitForSelector("#cnn-layer-0");
+        assertTrue(theirs.locator("#cnn-link-error").innerText().startsWith("There is no CNN lab run \"" + run.id() + "\" of yours"),
+                theirs.locator("#cnn-link-error").innerText());
+        assertEquals(watchers, run.subscriberCount(), "nobody else attaches to the run");
+        assertTrue(theirs.locator("#cnn-status").innerText().startsWith("Ready"), theirs.locator("#cnn-status").innerText());
+        open(theirs, "cnn?run=unknown");
+        assertTrue(theirs.locator("#cnn-link-error").innerText().startsWith("There is no CNN lab run \"unknown\" of yours"),
+                theirs.locator("#cnn-link-error").innerText());
         theirs.close();
         runs.close();
         page.close();
