@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Builds the app's {@link TrainingRuntime} from the configuration: the {@code layerlab.live.*} slots for
  * 2D runs, the CNN lab's limits (read in one place, {@link CnnDataService}) for image runs, and the
- * {@code layerlab.runs.*} rules for runs nobody watches and their checkpoints.
+ * {@code layerlab.runs.*} rules for runs nobody watches (a signed-in user's included) and their checkpoints.
  */
 @Configuration
 public class TrainingConfig {
@@ -23,7 +23,9 @@ public class TrainingConfig {
                                            @Value("${layerlab.live.max-per-visitor:4}") int livePerVisitor,
                                            @Value("${layerlab.live.frame-interval-ms:100}") int liveFrameMs,
                                            @Value("${layerlab.runs.unwatched-seconds:60}") int unwatchedSeconds,
-                                           @Value("${layerlab.runs.checkpoint-seconds:2}") int checkpointSeconds) {
+                                           @Value("${layerlab.runs.checkpoint-seconds:2}") int checkpointSeconds,
+                                           @Value("${layerlab.runs.max-unwatched-per-user:2}") int maxUnwatchedPerUser,
+                                           @Value("${layerlab.runs.idle-minutes:30}") int idleMinutes) {
         if (unwatchedSeconds < 1) {
             throw new IllegalArgumentException("layerlab.runs.unwatched-seconds must be at least 1, got " + unwatchedSeconds);
         }
@@ -34,6 +36,8 @@ public class TrainingConfig {
         return new TrainingRuntime(logs, data.dataDir(),
                 new TrainingRuntime.Pool(liveSessions, livePerVisitor, Duration.ofMillis(liveFrameMs), "networks"),
                 new TrainingRuntime.Pool(cnn.maxSessions(), cnn.maxPerVisitor(), cnn.frameInterval(), "image networks"),
-                Duration.ofSeconds(unwatchedSeconds), Duration.ofSeconds(checkpointSeconds));
+                Duration.ofSeconds(unwatchedSeconds),
+                new TrainingRuntime.SignedInRuns(maxUnwatchedPerUser, Duration.ofMinutes(idleMinutes)),
+                Duration.ofSeconds(checkpointSeconds));
     }
 }

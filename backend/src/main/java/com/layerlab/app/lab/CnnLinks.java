@@ -141,4 +141,24 @@ public final class CnnLinks {
     public static boolean hasActivation(Experiment e) {
         return e.model() != null && e.model().stream().anyMatch(l -> CnnLayerTypes.ACTIVATIONS.contains(l.type()));
     }
+
+    /**
+     * The state whose training trains {@code runs} (a run's experiments): one experiment as it is, or a
+     * comparison's, one per activation ({@link #withActivation}), back as the experiment and the
+     * activations compared. Its link opens the lab on the same model that run trains.
+     */
+    public static State stateOf(List<Experiment> runs) {
+        if (runs.size() < 2) {
+            return new State(runs.get(0), List.of());
+        }
+        List<String> compared = new ArrayList<>();
+        for (Experiment e : runs) {
+            compared.add(e.model().stream().map(LayerSpec::type).filter(CnnLayerTypes.ACTIVATIONS::contains).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("a compared run has no activation: " + e.name())));
+        }
+        Experiment first = runs.get(0);
+        String prefix = compared.get(0) + ": ";
+        String name = first.name() != null && first.name().startsWith(prefix) ? first.name().substring(prefix.length()) : first.name();
+        return new State(first.withName(name), compared);
+    }
 }

@@ -106,6 +106,8 @@ public final class Run<F> {
 
     // commands, from any thread
     private volatile boolean paused;
+    /** Why the runtime paused the run (its status says it while it holds); null when its learner did. */
+    private volatile String pauseReason;
     private volatile boolean stepRequested;
     private volatile boolean stopRequested;
     private volatile Double newLearningRate;
@@ -234,18 +236,26 @@ public final class Run<F> {
 
     /** Trains on (a paused run, or one waiting to start). */
     public void play() {
+        pauseReason = null;
         paused = false;
         wake();
     }
 
     /** Holds after the batch under way. */
     public void pause() {
+        pause(null);
+    }
+
+    /** Holds after the batch under way, its status saying {@code why} while it holds (the runtime's limits). */
+    void pause(String why) {
+        pauseReason = why;
         paused = true;
         wake();
     }
 
     /** Trains one more batch (one of every trainer), then holds: gradient descent one step at a time. */
     public void step() {
+        pauseReason = null;
         stepRequested = true;
         paused = true;
         wake();
@@ -514,7 +524,7 @@ public final class Run<F> {
         slot.release();
         checkpoint(true);
         state = RunState.PAUSED;
-        message = null;
+        message = pauseReason;
         mark(true);
         while (paused && !stepRequested && !stopRequested) {
             serve();
@@ -523,6 +533,7 @@ public final class Run<F> {
         }
         if (!stopRequested) {
             state = RunState.RUNNING;
+            message = null;
             mark(true);
         }
     }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,10 +27,12 @@ import org.slf4j.LoggerFactory;
  * by id ({@link #find}).
  *
  * <p>Who may compute: 2D runs take the slots of {@code points}, image runs those of {@code images}
- * ({@link TrainingSlots}: so many at once on the server, so many per owner). Runs nobody watches: an
- * anonymous owner's run stops once no page has watched it for {@code unwatched} (a reload within that
- * time re-attaches to it); a signed-in owner's run trains on to its end; either way, a run that has
- * ended lets its trainers go once nobody watched it for that long (its checkpoints stay on disk).
+ * ({@link TrainingSlots}: so many at once on the server, so many per owner). Runs nobody watches (for
+ * at least {@code unwatched}: a reload within that time re-attaches to its run), all in {@link #sweep}:
+ * an anonymous owner's run stops, and lets its trainers go once it has ended; a signed-in owner's run
+ * trains on, within {@link SignedInRuns}: so many of one user's unwatched runs train, a further one is
+ * paused, and a paused or ended one is closed once no page watched it for the idle time. A closed run
+ * has let its trainers go; its checkpoints stay on disk.
  */
 public class TrainingRuntime implements AutoCloseable {
 
@@ -49,6 +52,26 @@ public class TrainingRuntime implements AutoCloseable {
     public record Pool(int maxSessions, int maxPerVisitor, Duration frameInterval, String what) {
     }
 
+    /**
+     * The bounds on a signed-in user's runs that go on without a page (a shared server).
+     *
+     * @param maxTraining unwatched runs of one user that train on; a further one is paused, its status saying why
+     * @param idle        how long a paused or ended run of a signed-in user may go without a page watching
+     *                    it before it is closed (0: as soon as an anonymous one's would be)
+     */
+    public record SignedInRuns(int maxTraining, Duration idle) {
+        public static final SignedInRuns DEFAULTS = new SignedInRuns(2, Duration.ofMinutes(30));
+
+        public SignedInRuns {
+            if (maxTraining < 0) {
+                throw new IllegalArgumentException("layerlab.runs.max-unwatched-per-user must be 0 or more, got " + maxTraining);
+            }
+            if (idle.isNegative()) {
+                throw new IllegalArgumentException("layerlab.runs.idle-minutes must be 0 or more, got " + idle.toMinutes());
+            }
+        }
+    }
+
     private final RunLogs logs;
     private final Path dataDir;
     private final Pool points;
@@ -56,6 +79,7 @@ public class TrainingRuntime implements AutoCloseable {
     private final TrainingSlots pointSlots;
     private final TrainingSlots imageSlots;
     private final Duration unwatched;
+    private final SignedInRuns signedIn;
     private final Duration checkpointInterval;
     private final Map<String, Run<?>> runs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
@@ -69,6 +93,12 @@ public class TrainingRuntime implements AutoCloseable {
      */
     public TrainingRuntime(RunLogs logs, Path dataDir, Pool points, Pool images, Duration unwatched,
                            Duration checkpointInterval) {
+        this(logs, dataDir, points, images, unwatched, SignedInRuns.DEFAULTS, checkpointInterval);
+    }
+
+    /** @param signedIn the bounds on signed-in users' runs that no page watches */
+    public TrainingRuntime(RunLogs logs, Path dataDir, Pool points, Pool images, Duration unwatched,
+                           SignedInRuns signedIn, Duration checkpointInterval) {
         if (unwatched.isNegative() || unwatched.isZero()) {
             throw new IllegalArgumentException("layerlab.runs.unwatched-seconds must be more than 0, got "
                     + unwatched.toSeconds());
@@ -80,6 +110,7 @@ public class TrainingRuntime implements AutoCloseable {
         this.pointSlots = new TrainingSlots(points.maxSessions(), points.maxPerVisitor(), points.what());
         this.imageSlots = new TrainingSlots(images.maxSessions(), images.maxPerVisitor(), images.what());
         this.unwatched = unwatched;
+        this.signedIn = Objects.requireNonNull(signedIn);
         this.checkpointInterval = Objects.requireNonNull(checkpointInterval);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "training-runtime-sweeper");
@@ -93,6 +124,10 @@ public class TrainingRuntime implements AutoCloseable {
 
     public Duration unwatched() {
         return unwatched;
+    }
+
+    public SignedInRuns signedIn() {
+        return signedIn;
     }
 
     public Pool points() {
@@ -167,22 +202,48 @@ public class TrainingRuntime implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    /** Applies the watchers' rule to every run. */
+    /**
+     * Applies the rules for runs no page has watched for {@code unwatched} to every run: an anonymous
+     * owner's stops (and, ended, is closed); a signed-in user's trains on, but past
+     * {@link SignedInRuns#maxTraining} of them (the oldest go on) a further one is paused, and a paused or
+     * ended one is closed once unwatched for {@link SignedInRuns#idle}.
+     */
     void sweep() {
+        Map<String, List<Run<?>>> trainingUnwatched = new HashMap<>();
         for (Run<?> r : runs.values()) {
             try {
-                if (!r.isAlive() || r.subscriberCount() > 0 || r.unwatchedFor().compareTo(unwatched) < 0) {
+                Duration away = r.unwatchedFor();
+                if (!r.isAlive() || r.subscriberCount() > 0 || away.compareTo(unwatched) < 0) {
                     continue;
                 }
-                if (r.state().ended()) {
-                    r.close(r.state(), null);
-                } else if (!r.options().signedIn()) {
-                    r.close(RunState.STOPPED, "no page watched it for " + unwatched.toSeconds() + " s");
+                RunState state = r.state();
+                if (!r.options().signedIn()) {
+                    r.close(state.ended() ? state : RunState.STOPPED,
+                            state.ended() ? null : "no page watched it for " + unwatched.toSeconds() + " s");
+                } else if (state.ended() || (state == RunState.PAUSED && r.isPaused())) {
+                    if (away.compareTo(signedIn.idle()) >= 0) {
+                        r.close(state.ended() ? state : RunState.STOPPED, state.ended() ? null
+                                : "Closed after " + text(signedIn.idle()) + " paused with no page watching it; its last checkpoint is kept.");
+                    }
+                } else if (!r.isPaused()) {
+                    trainingUnwatched.computeIfAbsent(r.owner(), o -> new ArrayList<>()).add(r);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("Sweeping run {} failed", r.id(), e);
             }
         }
+        for (List<Run<?>> mine : trainingUnwatched.values()) {
+            mine.sort(Comparator.comparingLong(Run::submittedAt));
+            for (Run<?> r : mine.subList(Math.min(mine.size(), signedIn.maxTraining()), mine.size())) {
+                r.pause("Paused: at most " + signedIn.maxTraining() + " of your runs train with no page watching them."
+                        + " Open this one to train it on, or stop another.");
+            }
+        }
+    }
+
+    /** "30 min", or "400 ms" for a test's short times. */
+    private static String text(Duration d) {
+        return d.toMinutes() >= 1 ? d.toMinutes() + " min" : d.toSeconds() >= 1 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private void forgetOldRuns() {

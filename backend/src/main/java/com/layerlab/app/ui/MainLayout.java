@@ -2,6 +2,8 @@ package com.layerlab.app.ui;
 
 import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.account.SecurityConfig;
+import com.layerlab.app.account.SignInTarget;
+import com.layerlab.app.ui.components.MyWorkTabs;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -17,6 +19,7 @@ import com.vaadin.flow.component.menubar.MenuBar;
 import com.vaadin.flow.component.menubar.MenuBarVariant;
 import com.vaadin.flow.router.AfterNavigationEvent;
 import com.vaadin.flow.router.AfterNavigationObserver;
+import com.vaadin.flow.router.Location;
 import com.vaadin.flow.router.RouterLayout;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import java.util.List;
@@ -32,6 +35,8 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
     private final Header header = new Header();
     private final Button menu = new Button(VaadinIcon.MENU.create());
     private final List<Anchor> links;
+    /** "Sign in", for an anonymous visitor; null when signed in. */
+    private final Anchor signIn;
 
     public MainLayout(CurrentOwner owner, AuthenticationContext authentication) {
         addClassName("ll-app");
@@ -50,11 +55,11 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         Anchor compare = link("compare", "Compare activations");
         Anchor cnn = link("cnn", "CNN lab");
         Anchor convolution = link("convolution", "Convolution");
-        Anchor mine = link("experiments", "My experiments");
-        Anchor myData = link("data", "My data");
+        // one link for a learner's own things; their pages share MyWorkTabs
+        Anchor mine = link(MyWorkTabs.PAGES.get(0).path(), "My work");
         Anchor gallery = link("gallery", "Gallery");
-        links = List.of(playground, compare, cnn, convolution, mine, myData, gallery);
-        Nav nav = new Nav(playground, compare, cnn, convolution, mine, myData, gallery);
+        links = List.of(playground, compare, cnn, convolution, mine, gallery);
+        Nav nav = new Nav(playground, compare, cnn, convolution, mine, gallery);
         nav.addClassName("ll-nav");
         nav.setId("ll-nav");
         menu.setId("ll-menu");
@@ -64,18 +69,29 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         menu.getElement().setAttribute("aria-controls", "ll-nav");
         menu.addClickListener(e -> showMenu(!header.hasClassName("ll-menu-open")));
         showMenu(false);
-        Component account = owner.username().map(user -> userMenu(user, authentication)).orElseGet(MainLayout::signInLink);
+        signIn = owner.username().isPresent() ? null : signInLink();
+        Component account = signIn != null ? signIn : userMenu(owner.username().get(), authentication);
         header.add(brand, nav, account, menu);
 
         content.addClassName("ll-content");
         add(header, content);
     }
 
-    private static Component signInLink() {
-        Anchor signIn = link(SecurityConfig.SIGN_IN_PATH, "Sign in");
-        signIn.setId("ll-signin");
-        signIn.addClassName("ll-account");
-        return signIn;
+    /**
+     * "Sign in", returning to this page afterwards ({@link SignInTarget}). Its address is set at each
+     * navigation; pages that keep their state in the address bar change it without one, so at the click
+     * the link takes the address as it is then (the sign-in page checks it again, whatever it is).
+     */
+    private static Anchor signInLink() {
+        Anchor a = new Anchor(SecurityConfig.SIGN_IN_PATH, "Sign in");
+        a.setId("ll-signin");
+        a.addClassName("ll-account");
+        a.getElement().executeJs("this.addEventListener('click', () => {"
+                + " if (this.dataset.back !== 'page') return;"
+                + " const here = location.pathname + location.search;"
+                + " this.href = here === '/' ? $0 : $0 + '?' + $1 + '=' + encodeURIComponent(here.length <= $2 ? here : location.pathname); })",
+                SecurityConfig.SIGN_IN_PATH, SignInTarget.PARAMETER, SignInTarget.MAX_LENGTH);
+        return a;
     }
 
     /** The user's name (as text: whatever they typed is shown, never interpreted) opening their menu. */
@@ -118,9 +134,16 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
 
     @Override
     public void afterNavigation(AfterNavigationEvent event) {
-        String path = event.getLocation().getPath();
+        Location location = event.getLocation();
+        String path = location.getPath();
+        if (signIn != null) {
+            signIn.setHref(SignInTarget.link(SecurityConfig.SIGN_IN_PATH, SignInTarget.from(path,
+                    location.getQueryParameters().getQueryString(), location.getQueryParameters().getParameters())));
+            signIn.getElement().setAttribute("data-back", SignInTarget.returnsToPage(path) ? "page" : "kept");
+        }
         for (Anchor a : links) {
-            boolean active = a.getElement().getAttribute("data-path").equals(path);
+            String href = a.getElement().getAttribute("data-path");
+            boolean active = href.equals(path) || href.equals(MyWorkTabs.PAGES.get(0).path()) && MyWorkTabs.contains(path);
             a.getElement().setAttribute("aria-current", active ? "page" : "false");
             a.setClassName("active", active);
         }

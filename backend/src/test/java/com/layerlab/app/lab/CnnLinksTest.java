@@ -119,4 +119,20 @@ class CnnLinksTest {
         assertTrue(CnnLinks.hasActivation(e));
         assertTrue(!CnnLinks.hasActivation(CnnPresets.byKey(CnnPresets.CIFAR10_TUTORIAL, false).experiment()));
     }
+
+    @Test
+    void aRunsExperimentsGiveBackTheStateThatTrainsThem() {
+        Experiment e = CnnPresets.byKey(CnnPresets.LENET, false).experiment();
+        assertEquals(new CnnLinks.State(e, List.of()), CnnLinks.stateOf(List.of(e)));
+        List<Experiment> compared = List.of(CnnLinks.withActivation(e, "ReLU"), CnnLinks.withActivation(e, "Sigmoid"));
+        CnnLinks.State s = CnnLinks.stateOf(compared);
+        assertEquals(List.of("ReLU", "Sigmoid"), s.compare());
+        assertEquals(e.name(), s.experiment().name());
+        for (int i = 0; i < compared.size(); i++) {
+            assertEquals(compared.get(i), CnnLinks.withActivation(s.experiment(), s.compare().get(i)), "the same runs again");
+        }
+        // and through its link
+        CnnLinks.State linked = CnnLinks.parse(params("x", CnnLinks.query(s).get("x"), "cmp", CnnLinks.query(s).get("cmp"))).value();
+        assertEquals(s, linked);
+    }
 }

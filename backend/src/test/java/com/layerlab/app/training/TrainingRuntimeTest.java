@@ -43,9 +43,13 @@ class TrainingRuntimeTest {
     private TrainingRuntime runtime;
 
     private TrainingRuntime runtime(int maxSessions, int maxPerVisitor) {
+        return runtime(maxSessions, maxPerVisitor, TrainingRuntime.SignedInRuns.DEFAULTS);
+    }
+
+    private TrainingRuntime runtime(int maxSessions, int maxPerVisitor, TrainingRuntime.SignedInRuns signedIn) {
         runtime = new TrainingRuntime(new RunLogs(root, 50, 20L << 20), null,
                 new TrainingRuntime.Pool(maxSessions, maxPerVisitor, Duration.ofMillis(5), "networks"),
-                new TrainingRuntime.Pool(1, 1, Duration.ofMillis(5), "image networks"), UNWATCHED, Duration.ZERO);
+                new TrainingRuntime.Pool(1, 1, Duration.ofMillis(5), "image networks"), UNWATCHED, signedIn, Duration.ZERO);
         return runtime;
     }
 
@@ -256,6 +260,62 @@ class TrainingRuntimeTest {
         assertEquals(List.of(run), rt.runsOf("user:ana"));
         run.stop();
         await(run, st -> st.state() == RunState.STOPPED, "stopped by its owner");
+    }
+
+    @Test
+    void pastTheLimitASignedInUsersFurtherUnwatchedRunIsPausedSayingWhy() throws Exception {
+        TrainingRuntime rt = runtime(8, 8, new TrainingRuntime.SignedInRuns(2, Duration.ofHours(1)));
+        List<Run<RunStatus>> ana = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ana.add(rt.submit(List.of(POINTS), new RunOptions("user:ana", true, "playground", false, 0), STATUS));
+            // the oldest go on: submitted in a known order
+            Thread.sleep(5);
+        }
+        Run<RunStatus> bob = rt.submit(List.of(POINTS), new RunOptions("user:bob", true, "playground", false, 0), STATUS);
+        RunStatus third = await(ana.get(2), st -> st.state() == RunState.PAUSED, "the third paused");
+        assertEquals("Paused: at most 2 of your runs train with no page watching them. Open this one to train it on,"
+                + " or stop another.", third.message());
+        for (Run<RunStatus> r : List.of(ana.get(0), ana.get(1), bob)) {
+            double before = r.status().progress();
+            await(r, st -> st.state() == RunState.RUNNING && st.progress() > before + 0.5, "training on without a page");
+        }
+        // a page opens the paused one and plays it: watched, it trains, and the message has gone
+        ana.get(2).subscribe(s -> { }, task -> {
+            task.run();
+            return true;
+        });
+        ana.get(2).play();
+        double before = ana.get(2).status().progress();
+        RunStatus playing = await(ana.get(2), st -> st.state() == RunState.RUNNING && st.progress() > before + 0.5,
+                "training once watched");
+        assertNull(playing.message());
+        Thread.sleep(UNWATCHED.toMillis());
+        assertEquals(RunState.RUNNING, ana.get(2).state(), "a watched run counts for no limit");
+    }
+
+    @Test
+    void aSignedInUsersPausedOrFinishedRunIsClosedOnceUnwatchedForTheIdleTimeKeepingItsCheckpoint() throws Exception {
+        Duration idle = Duration.ofSeconds(3);
+        TrainingRuntime rt = runtime(4, 4, new TrainingRuntime.SignedInRuns(2, idle));
+        Run<RunStatus> paused = rt.submit(List.of(POINTS), new RunOptions("user:ana", true, "playground", true, 0), STATUS);
+        Thread.sleep(5);
+        Run<RunStatus> finished = rt.submit(List.of(POINTS), new RunOptions("user:ana", true, "playground", false, 1), STATUS);
+        await(paused, st -> st.state() == RunState.PAUSED && st.batches() > 0, "paused");
+        await(finished, st -> st.state() == RunState.FINISHED, "finished");
+        Thread.sleep(UNWATCHED.toMillis() * 2);
+        assertTrue(paused.unwatchedFor().compareTo(idle.minusSeconds(1)) < 0, "the test machine is too slow for this test");
+        assertTrue(paused.isAlive() && finished.isAlive(), "unwatched longer than an anonymous run may be, shorter than the idle time");
+        assertTrue(paused.awaitTermination(Duration.ofSeconds(20)), "closed once idle");
+        assertTrue(finished.awaitTermination(Duration.ofSeconds(20)), "closed once idle");
+        assertEquals(RunState.STOPPED, paused.state());
+        assertEquals("Closed after 3 s paused with no page watching it; its last checkpoint is kept.", paused.status().message());
+        assertEquals(RunState.FINISHED, finished.state());
+        assertEquals(0, RunCheckpoints.read(paused.checkpointDir(0)).epoch());
+        assertEquals(1, RunCheckpoints.read(finished.checkpointDir(0)).epoch());
+        assertEquals(List.of(finished, paused), rt.runsOf("user:ana"), "closed runs stay listed, newest first");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TrainingRuntime.SignedInRuns(-1, idle));
+        assertEquals("layerlab.runs.max-unwatched-per-user must be 0 or more, got -1", e.getMessage());
     }
 
     @Test

@@ -107,8 +107,8 @@ class LayoutTest extends BrowserTestBase {
         // the canvas takes the root element's background, which then covers the whole scroll height
         assertEquals("rgb(244, 246, 248)", page.evaluate("() => getComputedStyle(document.documentElement).backgroundColor"));
         if (!size.phone()) {
-            for (String link : List.of("Playground", "Compare activations", "CNN lab", "Convolution", "My experiments",
-                    "My data", "Gallery")) {
+            for (String link : List.of("Playground", "Compare activations", "CNN lab", "Convolution", "My work",
+                    "Gallery")) {
                 BoundingBox b = page.locator("#ll-nav a").getByText(link).boundingBox();
                 assertTrue(b != null && b.x + b.width <= size.width(), link + " is in the header");
             }

@@ -4,6 +4,7 @@ import com.layerlab.app.account.Accounts;
 import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.account.SecurityConfig;
 import com.layerlab.app.account.SessionSignIn;
+import com.layerlab.app.account.SignInTarget;
 import com.layerlab.app.ui.MainLayout;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.Text;
@@ -29,6 +30,9 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
 public class SignInView extends Div implements BeforeEnterObserver {
 
     private final CurrentOwner owner;
+    private final Anchor signUp = new Anchor(SecurityConfig.SIGN_UP_PATH, "Create an account");
+    /** Where the page returns to once signed in: the page its link came from ({@link SignInTarget}). */
+    private String target = SignInTarget.HOME;
 
     public SignInView(SessionSignIn signIn, Accounts accounts, CurrentOwner owner) {
         this.owner = owner;
@@ -46,12 +50,11 @@ public class SignInView extends Div implements BeforeEnterObserver {
         submit.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         submit.addClickShortcut(Key.ENTER);
         submit.addClickListener(e -> AccountForm.submit(
-                (request, response) -> signIn.signIn(username.getValue(), password.getValue(), request, response), error, "/"));
+                (request, response) -> signIn.signIn(username.getValue(), password.getValue(), request, response), error, target));
 
         Div card = AccountForm.card("signin-card");
         card.add(new H1("Sign in"), username, password, error, submit);
         if (accounts.registrationOpen()) {
-            Anchor signUp = new Anchor(SecurityConfig.SIGN_UP_PATH, "Create an account");
             signUp.setId("signin-signup");
             card.add(new Paragraph(new Text("No account yet? "), signUp));
         }
@@ -63,6 +66,9 @@ public class SignInView extends Div implements BeforeEnterObserver {
     public void beforeEnter(BeforeEnterEvent event) {
         if (owner.username().isPresent()) {
             event.forwardTo(SecurityConfig.ACCOUNT_PATH);
+            return;
         }
+        target = SignInTarget.of(event.getLocation().getQueryParameters().getParameters());
+        signUp.setHref(SignInTarget.link(SecurityConfig.SIGN_UP_PATH, target));
     }
 }

@@ -5,6 +5,7 @@ import com.layerlab.app.account.Accounts;
 import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.account.SecurityConfig;
 import com.layerlab.app.account.SessionSignIn;
+import com.layerlab.app.account.SignInTarget;
 import com.layerlab.app.ui.MainLayout;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.Text;
@@ -30,6 +31,9 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
 public class SignUpView extends Div implements BeforeEnterObserver {
 
     private final CurrentOwner owner;
+    private final Anchor signInLink = new Anchor(SecurityConfig.SIGN_IN_PATH, "Sign in");
+    /** Where the page returns to once signed in: the page its link came from ({@link SignInTarget}). */
+    private String target = SignInTarget.HOME;
 
     public SignUpView(SessionSignIn signIn, Accounts accounts, CurrentOwner owner) {
         this.owner = owner;
@@ -58,10 +62,9 @@ public class SignUpView extends Div implements BeforeEnterObserver {
         submit.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         submit.addClickShortcut(Key.ENTER);
         submit.addClickListener(e -> AccountForm.submit(
-                (request, response) -> signIn.signUp(username.getValue(), password.getValue(), request, response), error, "/"));
+                (request, response) -> signIn.signUp(username.getValue(), password.getValue(), request, response), error, target));
         Paragraph keep = new Paragraph("What you saved in this browser without an account becomes yours.");
         keep.addClassName("ll-hint");
-        Anchor signInLink = new Anchor(SecurityConfig.SIGN_IN_PATH, "Sign in");
         signInLink.setId("signup-signin");
         card.add(username, password, keep, error, submit, new Paragraph(new Text("Have an account? "), signInLink));
         add(card);
@@ -71,6 +74,9 @@ public class SignUpView extends Div implements BeforeEnterObserver {
     public void beforeEnter(BeforeEnterEvent event) {
         if (owner.username().isPresent()) {
             event.forwardTo(SecurityConfig.ACCOUNT_PATH);
+            return;
         }
+        target = SignInTarget.of(event.getLocation().getQueryParameters().getParameters());
+        signInLink.setHref(SignInTarget.link(SecurityConfig.SIGN_IN_PATH, target));
     }
 }

@@ -26,6 +26,7 @@ import com.layerlab.app.ui.components.ImageGrid;
 import com.layerlab.app.ui.components.LossChart;
 import com.layerlab.app.ui.components.PyTorchExportDialog;
 import com.layerlab.app.ui.components.StepTable;
+import com.layerlab.app.ui.runs.RunPages;
 import com.layerlab.app.ui.store.SaveExperimentDialog;
 import com.layerlab.datasets.ImageDataException;
 import com.layerlab.datasets.ImageFolders;
@@ -104,6 +105,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
     /** A fork's saved weights and the experiment they belong to; used while the editor still holds that model. */
     private byte[] forkWeights;
     private Experiment forkExperiment;
+    /** The run a link asks to show ({@code ?run=}), until the page is attached and shows it. */
+    private String linkedRun;
     private final Button save = new Button("Save", VaadinIcon.CLOUD_UPLOAD_O.create());
     private final CnnLimits limits;
 
@@ -669,6 +672,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
         if (fork != null && !fork.isEmpty()) {
             openFork(fork.get(0));
         }
+        List<String> run = event.getLocation().getQueryParameters().getParameters().get(RunPages.PARAMETER);
+        linkedRun = run == null || run.isEmpty() ? null : run.get(0);
         showState();
     }
 
@@ -745,6 +750,11 @@ public class CnnView extends Div implements BeforeEnterObserver {
         if (training != null) {
             return;
         }
+        if (linkedRun != null) {
+            openLinkedRun(ui, linkedRun);
+            linkedRun = null;
+            return;
+        }
         Object id = ui.getSession().getAttribute(RUN_ATTRIBUTE);
         Run<?> found = id == null ? null : runtime.find(id.toString(), owner.key()).orElse(null);
         // a run another tab still shows stays that tab's: this one starts its own
@@ -752,7 +762,32 @@ public class CnnView extends Div implements BeforeEnterObserver {
                 || !modelKeys(found.experiments()).equals(modelKeys(runExperiments()))) {
             return;
         }
-        show((Run<CnnFrames.Frame>) found, f);
+        attach((Run<CnnFrames.Frame>) found, f);
+    }
+
+    /**
+     * {@code ?run=<id>} (My runs' Open, with the run's own settings in the link): shows that run of the
+     * viewer's, as a reload does the session's latest; anything else leaves the page as its link says.
+     */
+    @SuppressWarnings("unchecked")
+    private void openLinkedRun(UI ui, String id) {
+        Run<?> found = runtime.find(id, owner.key()).orElse(null);
+        String problem = found == null || !(found.frames() instanceof CnnFrames)
+                ? "There is no CNN lab run \"" + id + "\" of yours to show: the link is someone else's, or the server restarted since."
+                : !found.isAlive() ? "That run has ended and let its model go (no page showed it for a while): train again to see it."
+                : !modelKeys(found.experiments()).equals(modelKeys(runExperiments()))
+                ? "The link's model is not the one that run trains: showing the link's model, not the run." : null;
+        if (problem != null) {
+            linkError.setText(problem);
+            linkError.setVisible(true);
+            return;
+        }
+        ui.getSession().setAttribute(RUN_ATTRIBUTE, found.id());
+        attach((Run<CnnFrames.Frame>) found, (CnnFrames) found.frames());
+    }
+
+    private void attach(Run<CnnFrames.Frame> run, CnnFrames made) {
+        show(run, made);
         // the frames bring the run's state; until the first arrives it is loading
         phase = CnnFrames.Phase.LOADING;
         showButtons();

@@ -7,6 +7,7 @@ import com.layerlab.app.lab.SavedDataUses;
 import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.StoreException;
 import com.layerlab.app.ui.MainLayout;
+import com.layerlab.app.ui.components.MyWorkTabs;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -62,7 +63,7 @@ public class MyDataView extends Div implements BeforeEnterObserver {
         for (Div list : List.of(pointSets, folders)) {
             list.addClassName("ll-experiment-list");
         }
-        add(new H1("My data"), about, message, section("Point sets (playground)"), pointSets,
+        add(new MyWorkTabs("data"), new H1("My data"), about, message, section("Point sets (playground)"), pointSets,
                 section("Image folders (CNN lab)"), folders);
     }
 

@@ -5,6 +5,7 @@ import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.ExperimentSummary;
 import com.layerlab.app.store.StoreException;
 import com.layerlab.app.ui.MainLayout;
+import com.layerlab.app.ui.components.MyWorkTabs;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
@@ -44,7 +45,7 @@ public class MyExperimentsView extends Div implements BeforeEnterObserver {
         Paragraph about = new Paragraph("What you saved with Save on the playground and in the CNN lab. Private ones open only for you; "
                 + "public ones are in the gallery and open for anyone with their link.");
         about.addClassName("ll-hint");
-        add(new H1("My experiments"), about, list);
+        add(new MyWorkTabs("experiments"), new H1("My experiments"), about, list);
     }
 
     @Override

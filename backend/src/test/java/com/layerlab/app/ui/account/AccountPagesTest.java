@@ -85,8 +85,10 @@ class AccountPagesTest extends BrowserTestBase {
         assertTrue(page.locator("#ll-signin").isVisible());
         assertEquals(0, page.locator("#ll-user").count());
 
+        // the playground keeps its state in the address: the sign-in link carries it, to return there
+        String playground = page.url();
         page.locator("#ll-signin").click();
-        page.waitForURL("**/signin");
+        page.waitForURL("**/signin?to=**");
         waitForVaadin(page);
         fill(page, "signin-username", name.toLowerCase());
         fill(page, "signin-password", "not the password");
@@ -97,7 +99,7 @@ class AccountPagesTest extends BrowserTestBase {
 
         fill(page, "signin-password", PASSWORD);
         page.keyboard().press("Enter");
-        page.waitForURL(baseUrl());
+        page.waitForURL(playground);
         waitForVaadin(page);
         assertEquals(name, page.locator("#ll-user").innerText().trim(), "the name as registered, whatever the case typed");
     }

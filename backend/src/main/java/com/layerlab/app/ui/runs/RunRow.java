@@ -1,0 +1,152 @@
+package com.layerlab.app.ui.runs;
+
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunState;
+import com.layerlab.app.training.RunStatus;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.train.EpochStats;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/** One run in "My runs": what it trains, where it is, its latest metrics, and its controls. */
+final class RunRow extends Div {
+
+    private static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("d MMM, HH:mm", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
+
+    private final Run<?> run;
+    private final Runnable changed;
+    private final Span state = new Span();
+    private final Span details = new Span();
+    private final Span progress = new Span();
+    private final Div message = new Div();
+    private final Anchor open = new Anchor();
+    private final Button pause = new Button();
+    private final Button stop = new Button("Stop", VaadinIcon.STOP.create());
+
+    RunRow(Run<?> run, Runnable changed) {
+        this.run = run;
+        this.changed = changed;
+        addClassNames("ll-experiment-row", "ll-run-row");
+        getElement().setAttribute("data-id", run.id());
+        Span name = new Span(name(run));
+        name.addClassName("ll-row-name");
+        state.addClassName("ll-run-state");
+        details.addClassName("ll-hint");
+        progress.addClassName("ll-run-progress");
+        message.addClassName("ll-run-message");
+        Div head = new Div(name, state);
+        head.addClassName("ll-run-head");
+        Div main = new Div(head, details, progress, message);
+        main.addClassName("ll-run-main");
+
+        open.setText("Open");
+        open.addClassName("ll-run-open");
+        RunPages.open(run).ifPresent(href -> {
+            open.setHref(href);
+            // navigate inside the app, as the layout's links do
+            open.getElement().setAttribute("router-link", true);
+        });
+        pause.addClassName("ll-run-pause");
+        pause.addClickListener(e -> {
+            if (run.isPaused()) {
+                run.play();
+            } else {
+                run.pause();
+            }
+            changed.run();
+        });
+        stop.addClassName("ll-run-stop");
+        stop.addClickListener(e -> {
+            run.stop();
+            changed.run();
+        });
+        for (Button b : List.of(pause, stop)) {
+            b.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
+        }
+        stop.addThemeVariants(ButtonVariant.LUMO_ERROR);
+        Div tools = new Div(open, pause, stop);
+        tools.addClassName("ll-row-tools");
+        add(main, tools);
+    }
+
+    /** Shows the run as it is now. */
+    void update() {
+        RunStatus s = run.status();
+        RunState st = s.state();
+        String stateText = st.name().toLowerCase(Locale.ROOT);
+        state.setText(s.loading() ? stateText + " (loading)" : stateText);
+        state.getElement().setAttribute("data-state", stateText);
+        details.setText(what(run.experiments()) + " \u00b7 started " + STARTED.format(Instant.ofEpochMilli(run.submittedAt()))
+                + " UTC \u00b7 " + watched(run));
+        progress.setText(progress(s) + metrics(run));
+        message.setText(s.message() == null ? "" : s.message());
+        message.setVisible(s.message() != null);
+        // an ended run that let its model go cannot be shown again
+        open.setVisible(open.getHref() != null && !open.getHref().isEmpty() && run.isAlive());
+        pause.setVisible(!st.ended());
+        stop.setVisible(!st.ended());
+        boolean paused = run.isPaused();
+        pause.setText(paused ? "Resume" : "Pause");
+        pause.setIcon(paused ? VaadinIcon.PLAY.create() : VaadinIcon.PAUSE.create());
+    }
+
+    private static String name(Run<?> run) {
+        Experiment first = run.experiments().get(0);
+        String model = first.name() == null || first.name().isBlank() ? "a network" : first.name();
+        int more = run.experiments().size() - 1;
+        return RunPages.label(run.options().page()) + ": " + model + (more > 0 ? " and " + more + " more in lock step" : "");
+    }
+
+    /** The model in a few words: its data and size. */
+    private static String what(List<Experiment> experiments) {
+        Experiment e = experiments.get(0);
+        int layers = e.model() == null ? 0 : e.model().size();
+        return e.data().dataset() + ", " + layers + (layers == 1 ? " layer" : " layers");
+    }
+
+    private static String watched(Run<?> run) {
+        if (run.subscriberCount() > 0) {
+            return "shown on a page now";
+        }
+        return "no page for " + ago(run.unwatchedFor());
+    }
+
+    static String ago(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return d.toMinutes() + " min";
+        }
+        return d.toHours() + " h " + d.toMinutesPart() + " min";
+    }
+
+    private static String progress(RunStatus s) {
+        String epochs = "Epoch " + RunStatus.epochs(s.progress()) + (s.epochs() > 0 ? " of " + s.epochs() : "");
+        return s.batches() > 0 && s.batch() > 0 ? epochs + " \u00b7 batch " + s.batch() + " of " + s.batches() : epochs;
+    }
+
+    /** The first trainer's metrics after its latest epoch; nothing before its first epoch ends. */
+    private static String metrics(Run<?> run) {
+        List<List<EpochStats>> h = run.history();
+        if (h.isEmpty() || h.get(0).size() < 2) {
+            return "";
+        }
+        EpochStats last = h.get(0).get(h.get(0).size() - 1);
+        String loss = String.format(Locale.ROOT, " \u00b7 test loss %.3f", last.testLoss());
+        String acc = last.testAccuracy() == null ? "" : String.format(Locale.ROOT, " \u00b7 test accuracy %.1f%%", last.testAccuracy() * 100);
+        return loss + acc + " (after epoch " + last.epoch() + ")";
+    }
+}

@@ -1,0 +1,106 @@
+package com.layerlab.app.ui.runs;
+
+import com.layerlab.app.account.CurrentOwner;
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.app.ui.MainLayout;
+import com.layerlab.app.ui.components.MyWorkTabs;
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
+import com.vaadin.flow.shared.Registration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * "My runs": the trainings of this visitor (or user), newest first, whatever page started them, to open
+ * again, pause, resume or stop. While the page is open it looks again every second (a poll: nothing
+ * runs for it once it is closed).
+ */
+@AnonymousAllowed
+@Route(value = "runs", layout = MainLayout.class)
+@PageTitle("LayerLab · My runs")
+public class RunsView extends Div implements BeforeEnterObserver {
+
+    static final int REFRESH_MS = 1000;
+
+    private final TrainingRuntime runtime;
+    private final CurrentOwner owner;
+    private final Div list = new Div();
+    private final Paragraph none = new Paragraph("No runs yet: a training you start on any page shows up here.");
+    private final Map<String, RunRow> rows = new HashMap<>();
+    private Registration poll;
+
+    public RunsView(TrainingRuntime runtime, CurrentOwner owner) {
+        this.runtime = runtime;
+        this.owner = owner;
+        setId("my-runs");
+        addClassName("ll-store-page");
+        list.addClassName("ll-experiment-list");
+        none.setId("my-runs-empty");
+        String signedIn = owner.username().isPresent()
+                ? "Signed in, your runs train on when their page closes (at most " + runtime.signedIn().maxTraining()
+                + " at once; a further one pauses), and one left paused or finished with no page"
+                + (runtime.signedIn().idle().isZero() ? "" : " for " + RunRow.ago(runtime.signedIn().idle())) + " is closed."
+                : "Without an account a run stops once no page has shown it for " + runtime.unwatched().toSeconds()
+                + " s; sign in to have your runs train on without a page.";
+        Paragraph about = new Paragraph("The trainings you started, newest first. " + signedIn);
+        about.addClassName("ll-hint");
+        add(new MyWorkTabs("runs"), new H1("My runs"), about, list);
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        refresh();
+    }
+
+    @Override
+    protected void onAttach(AttachEvent attachEvent) {
+        super.onAttach(attachEvent);
+        attachEvent.getUI().setPollInterval(REFRESH_MS);
+        poll = attachEvent.getUI().addPollListener(e -> refresh());
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detachEvent) {
+        if (poll != null) {
+            poll.remove();
+            poll = null;
+        }
+        detachEvent.getUI().setPollInterval(-1);
+        super.onDetach(detachEvent);
+    }
+
+    /** Updates the rows in place (a button being clicked stays), adding new runs and dropping forgotten ones. */
+    private void refresh() {
+        List<Run<?>> mine = runtime.runsOf(owner.key());
+        List<RunRow> shown = new ArrayList<>();
+        Map<String, RunRow> kept = new HashMap<>();
+        for (Run<?> r : mine) {
+            RunRow row = rows.computeIfAbsent(r.id(), id -> new RunRow(r, this::refresh));
+            row.update();
+            shown.add(row);
+            kept.put(r.id(), row);
+        }
+        rows.keySet().retainAll(kept.keySet());
+        List<Object> now = list.getChildren().map(Object.class::cast).toList();
+        List<Object> wanted = shown.isEmpty() ? List.of(none) : List.copyOf(shown);
+        if (!now.equals(wanted)) {
+            list.removeAll();
+            if (shown.isEmpty()) {
+                list.add(none);
+            } else {
+                shown.forEach(list::add);
+            }
+        }
+    }
+}

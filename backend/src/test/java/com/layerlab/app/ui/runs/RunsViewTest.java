@@ -1,0 +1,240 @@
+package com.layerlab.app.ui.runs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.layerlab.app.BrowserTestBase;
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.TrainingRuntime;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * "My runs" in Chromium: a signed-in user's CNN run trains on after its page closes, is found under My
+ * runs still training, opens again on its page, pauses, resumes and stops there; an anonymous visitor
+ * sees only their own runs. Sign-in (and sign-up) return to the page they were asked from, and never
+ * to another site.
+ */
+// a fresh data folder (and database) per run; a run nobody watches is noticed after 2 s, and a signed-in
+// user's ended run is closed then too (idle 0): no run outlives the test
+@TestPropertySource(properties = {"layerlab.data.dir=target/runs-test/${random.uuid}", "layerlab.runs.unwatched-seconds=2",
+        "layerlab.runs.idle-minutes=0"})
+class RunsViewTest extends BrowserTestBase {
+
+    private static final String PASSWORD = "correct horse battery";
+    private static final Pattern EPOCH = Pattern.compile("^Epoch ([\\d.]+)");
+
+    @Autowired
+    TrainingRuntime runtime;
+
+    @AfterEach
+    void noRunOutlivesTheTest() throws InterruptedException {
+        for (Run<?> r : runtime.activeRuns()) {
+            r.stop();
+        }
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (runtime.activeCount() > 0 && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        assertEquals(0, runtime.activeCount(), "runs still alive after the test: " + runtime.activeRuns());
+    }
+
+    private static String newName(String stem) {
+        return stem + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
+    }
+
+    private static void fill(Page p, String field, String value) {
+        p.locator("#" + field + " input").fill(value);
+    }
+
+    private void signUp(Page p, String name) {
+        open(p, "signup");
+        fill(p, "signup-username", name);
+        fill(p, "signup-password", PASSWORD);
+        p.locator("#signup-submit").click();
+        p.waitForURL(baseUrl());
+        waitForVaadin(p);
+    }
+
+    /** Starts a long CNN training on MNIST on {@code p}'s lab and waits until it trains batches. */
+    private void startTraining(Page p) {
+        open(p, "cnn");
+        p.waitForSelector("#cnn-layer-0");
+        p.locator("#cnn-epochs input").fill("50");
+        p.locator("#cnn-epochs input").press("Tab");
+        waitForVaadin(p);
+        p.click("#cnn-train");
+        p.waitForFunction("() => / batch \\d+ of \\d+/.test(document.querySelector('#cnn-epoch').textContent)",
+                null, new Page.WaitForFunctionOptions().setTimeout(120_000));
+    }
+
+    /** The epochs a row's progress ("Epoch 1.25 of 50 · batch 12 of 48") says are done. */
+    private static double progress(Locator row) {
+        String text = row.locator(".ll-run-progress").innerText();
+        Matcher m = EPOCH.matcher(text);
+        assertTrue(m.find(), text);
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static void awaitState(Page p, Locator row, String state) {
+        p.waitForCondition(() -> state.equals(row.locator(".ll-run-state").getAttribute("data-state")),
+                new Page.WaitForConditionOptions().setTimeout(60_000));
+    }
+
+    @Test
+    void aSignedInUsersRunTrainsOnAfterItsPageClosesAndMyRunsOpensPausesAndStopsIt() throws InterruptedException {
+        String name = newName("runner");
+        signUp(page, name);
+        startTraining(page);
+        page.close();
+
+        Page runs = context.newPage();
+        open(runs, "runs");
+        Locator row = runs.locator(".ll-run-row");
+        assertEquals(1, row.count());
+        awaitState(runs, row, "running");
+        assertTrue(row.locator(".ll-row-name").innerText().startsWith("CNN lab: "), row.locator(".ll-row-name").innerText());
+        // the page refreshes by itself: two looks a moment apart see the run further on
+        double first = progress(row);
+        runs.waitForCondition(() -> progress(row) > first, new Page.WaitForConditionOptions().setTimeout(60_000));
+        assertEquals("running", row.locator(".ll-run-state").getAttribute("data-state"));
+        assertTrue(row.locator(".ll-hint").innerText().contains("no page for"), row.locator(".ll-hint").innerText());
+        screenshot(runs, "my-runs-signed-in");
+
+        Run<?> run = runtime.runsOf("user:" + name).get(0);
+        assertEquals(0, run.subscriberCount());
+        row.locator(".ll-run-open").click();
+        runs.waitForURL("**/cnn?**");
+        waitForVaadin(runs);
+        runs.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Training')",
+                null, new Page.WaitForFunctionOptions().setTimeout(60_000));
+        double shown = epochs(runs.locator("#cnn-epoch").innerText());
+        assertTrue(shown >= first, "the lab shows the live run, not a new one: " + shown + " < " + first);
+        assertEquals(1, run.subscriberCount(), "the lab attached to the run");
+        assertEquals(1, runtime.runsOf("user:" + name).size(), "Open started no other run");
+        assertEquals("50", runs.locator("#cnn-epochs input").inputValue(), "the lab has the run's settings");
+        screenshot(runs, "my-runs-opened");
+
+        runs.click("a[data-path='runs']");
+        waitForVaadin(runs);
+        Locator again = runs.locator(".ll-run-row");
+        again.locator(".ll-run-pause").click();
+        awaitState(runs, again, "paused");
+        assertEquals("Resume", again.locator(".ll-run-pause").innerText().trim());
+        again.locator(".ll-run-pause").click();
+        awaitState(runs, again, "running");
+        again.locator(".ll-run-stop").click();
+        awaitState(runs, again, "stopped");
+        assertTrue(again.locator(".ll-run-message").innerText().startsWith("Stopped at epoch"),
+                again.locator(".ll-run-message").innerText());
+        assertEquals(0, again.locator(".ll-run-stop:visible").count(), "a stopped run has nothing to stop");
+        screenshot(runs, "my-runs-stopped");
+        assertTrue(run.awaitTermination(Duration.ofSeconds(30)), "an ended run nobody shows is closed");
+        runs.waitForCondition(() -> again.locator(".ll-run-open:visible").count() == 0);
+        runs.close();
+    }
+
+    @Test
+    void anAnonymousVisitorSeesOnlyTheirOwnRuns() {
+        startTraining(page);
+        Page runs = context.newPage();
+        open(runs, "runs");
+        assertEquals(1, runs.locator(".ll-run-row").count());
+        assertTrue(runs.locator("#my-runs .ll-hint").first().innerText().contains("Without an account"));
+
+        BrowserContext other = newContext();
+        Page theirs = other.newPage();
+        open(theirs, "runs");
+        assertEquals(0, theirs.locator(".ll-run-row").count());
+        assertTrue(theirs.locator("#my-runs-empty").isVisible());
+        screenshot(theirs, "my-runs-empty");
+
+        // the first visitor's Open link, in the other's browser: a clear message, and the lab as usual
+        String openLink = runs.locator(".ll-run-row .ll-run-open").getAttribute("href");
+        assertTrue(openLink.startsWith("cnn?") && openLink.contains("&run="), openLink);
+        Run<?> run = runtime.activeRuns().get(0);
+        int watchers = run.subscriberCount();
+        open(theirs, openLink);
+        theirs.waitForSelector("#cnn-layer-0");
+        assertTrue(theirs.locator("#cnn-link-error").innerText().startsWith("There is no CNN lab run \"" + run.id() + "\" of yours"),
+                theirs.locator("#cnn-link-error").innerText());
+        assertEquals(watchers, run.subscriberCount(), "nobody else attaches to the run");
+        assertTrue(theirs.locator("#cnn-status").innerText().startsWith("Ready"), theirs.locator("#cnn-status").innerText());
+        open(theirs, "cnn?run=unknown");
+        assertTrue(theirs.locator("#cnn-link-error").innerText().startsWith("There is no CNN lab run \"unknown\" of yours"),
+                theirs.locator("#cnn-link-error").innerText());
+        theirs.close();
+        runs.close();
+        page.close();
+    }
+
+    @Test
+    void signInAndSignUpReturnToThePageTheyWereAskedFromAndNeverToAnotherSite() {
+        open("cnn");
+        page.waitForSelector("#cnn-layer-0");
+        waitForVaadin(page);
+        String before = page.url();
+        page.locator("#cnn-epochs input").fill("7");
+        page.locator("#cnn-epochs input").press("Tab");
+        page.waitForCondition(() -> !page.url().equals(before));
+        waitForVaadin(page);
+        String lab = page.url();
+        // the lab changed its address without a navigation: the link still takes the address as it is now
+        page.locator("#ll-signin").click();
+        page.waitForURL("**/signin?to=**");
+        waitForVaadin(page);
+        page.locator("#signin-signup").click();
+        page.waitForURL("**/signup?to=**");
+        waitForVaadin(page);
+        String name = newName("back");
+        fill(page, "signup-username", name);
+        fill(page, "signup-password", PASSWORD);
+        page.locator("#signup-submit").click();
+        page.waitForURL(url -> url.startsWith(baseUrl() + "cnn?"));
+        waitForVaadin(page);
+        assertEquals(lab, page.url(), "back on the lab as it was");
+        assertEquals("7", page.locator("#cnn-epochs input").inputValue());
+        assertEquals(name, page.locator("#ll-user").innerText().trim());
+
+        // signed out, sign in from a link that asks for My runs
+        page.locator("#ll-user vaadin-menu-bar-button:not([slot=overflow])").click();
+        page.locator("vaadin-menu-bar-item:has-text('Sign out')").click();
+        page.waitForURL(baseUrl());
+        open("signin?to=%2Fruns");
+        fill(page, "signin-username", name);
+        fill(page, "signin-password", PASSWORD);
+        page.locator("#signin-submit").click();
+        page.waitForURL(baseUrl() + "runs");
+        waitForVaadin(page);
+        assertTrue(page.locator("#my-runs").isVisible());
+
+        // another site in the link: the start page instead
+        for (String evil : List.of("%2F%2Fevil.com", "http%3A%2F%2Fevil.com", "%2F%5Cevil.com")) {
+            BrowserContext fresh = newContext();
+            Page p = fresh.newPage();
+            open(p, "signup?to=" + evil);
+            fill(p, "signup-username", newName("safe"));
+            fill(p, "signup-password", PASSWORD);
+            p.locator("#signup-submit").click();
+            p.waitForURL(baseUrl());
+            assertEquals(baseUrl(), p.url(), evil);
+            p.close();
+        }
+    }
+
+    private static double epochs(String epochText) {
+        Matcher m = EPOCH.matcher(epochText);
+        assertTrue(m.find(), epochText);
+        return Double.parseDouble(m.group(1));
+    }
+}
