@@ -125,8 +125,15 @@ class RunsViewTest extends BrowserTestBase {
         assertEquals("50", runs.locator("#cnn-epochs input").inputValue(), "the lab has the run's settings");
         screenshot(runs, "my-runs-opened");
 
-        runs.click("a[data-path='runs']");
+        // the header's "My work" opens My experiments; its tabs lead to My runs
+        runs.click("#ll-nav a[data-path='experiments']");
+        runs.waitForURL("**/experiments");
+        assertEquals("My work", runs.locator("#ll-nav a.active").innerText().trim());
+        runs.click("#ll-mywork-tabs a[href='runs']");
+        runs.waitForURL("**/runs");
         waitForVaadin(runs);
+        assertEquals("My runs", runs.locator("#ll-mywork-tabs a.active").innerText().trim());
+        assertEquals("My work", runs.locator("#ll-nav a.active").innerText().trim());
         Locator again = runs.locator(".ll-run-row");
         again.locator(".ll-run-pause").click();
         awaitState(runs, again, "paused");
