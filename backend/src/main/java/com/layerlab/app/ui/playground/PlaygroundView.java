@@ -7,11 +7,20 @@ import com.layerlab.app.lab.CompareLinks;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.PointDrawing;
 import com.layerlab.app.lab.PointSets;
+import com.layerlab.app.lab.RunIdentity;
 import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.training.EngineInfo;
-import com.layerlab.app.training.LiveTraining;
+import com.layerlab.app.training.PlotData;
+import com.layerlab.app.training.PointFrames;
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunOptions;
+import com.layerlab.app.training.RunSnapshot;
+import com.layerlab.app.training.RunState;
+import com.layerlab.app.training.RunStatus;
+import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.Downloads;
-import com.layerlab.app.ui.LiveTrainingService;
+import com.layerlab.app.ui.PageWatch;
+import com.layerlab.app.ui.RunOnPage;
 import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.Page;
 import com.layerlab.app.store.SavedExperiment;
@@ -21,9 +30,7 @@ import com.layerlab.app.ui.store.SaveExperimentDialog;
 import com.layerlab.app.ui.components.HeatMap;
 import com.layerlab.app.ui.components.LossChart;
 import com.layerlab.app.ui.components.NetworkDiagram;
-import com.layerlab.app.ui.components.PlotData;
 import com.layerlab.app.ui.components.PyTorchExportDialog;
-import com.layerlab.app.ui.components.RunSnapshot;
 import com.layerlab.app.ui.components.Slider;
 import com.layerlab.app.ui.components.StepTable;
 import com.layerlab.datasets.Datasets2D;
@@ -32,11 +39,10 @@ import com.layerlab.datasets.Points2D;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.train.EpochStats;
-import com.layerlab.engine.train.PointProbes;
-import com.layerlab.engine.train.Trainer;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
@@ -69,27 +75,30 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The 2D playground: TensorFlow Playground's controls and views, trained live on the server.
- * Every change of a setting rebuilds the run from its experiment (same seed: same starting
- * weights), except the learning rate and the stop epoch, which apply to the running network, and
- * the view options, which only redraw. The address bar always holds a link to the current state.
+ * The 2D playground: TensorFlow Playground's controls and views, trained live on the server by the
+ * training runtime. Every change of a setting starts a new run of its experiment (same seed: same
+ * starting weights), except the learning rate and the stop epoch, which apply to the run under way
+ * ({@link RunIdentity}), and the view options, which only redraw. The run is its owner's, not the
+ * page's: a reload shows it again. The address bar always holds a link to the current state.
  */
 @AnonymousAllowed
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("LayerLab · Playground")
 public class PlaygroundView extends Div implements BeforeEnterObserver {
 
-    static final int GRID_N = 64;
+    static final int GRID_N = PointFrames.GRID_N;
     /** The query parameter of a fork: the saved experiment's id. */
     static final String FORK = "fork";
-    static final int NEURON_N = 20;
+    /** Where a reload finds this page's run: its id, in the page's session. */
+    private static final String RUN_ATTRIBUTE = "layerlab.playground.run";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> DATASET_NAMES = Map.of("circle", "Circle", "xor", "Exclusive or",
             "gauss", "Gaussian", "spiral", "Spiral", "plane", "Plane", "multi-gauss", "Multi Gaussian");
     private static final Map<String, String> FEATURE_LABELS = Map.of("x1", "x1", "x2", "x2", "x1^2", "x1²",
             "x2^2", "x2²", "x1*x2", "x1·x2", "sin(x1)", "sin(x1)", "sin(x2)", "sin(x2)");
 
-    private final LiveTrainingService service;
+    private final TrainingRuntime runtime;
+    private final RunOnPage<PointFrames.Frame> shown;
     private final PointSets pointSets;
     private final ExperimentStore store;
     private final CurrentOwner owner;
@@ -102,20 +111,25 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private PlaygroundSettings settings = PlaygroundSettings.DEFAULTS;
     /** The point set the settings name, when they name one (its size, classes and class names). */
     private Optional<PointSets.PointSet> pointSet = Optional.empty();
-    private LiveTraining<Frame> training;
-    /** The training whose TensorBoard files a download gets (read on the download's request thread). */
-    private volatile LiveTraining<Frame> logged;
+    /** The run whose TensorBoard files a download gets (read on the download's request thread). */
+    private volatile Run<?> logged;
     private String pendingMessage;
-    private String lastStatusMessage;
+    private String lastEnd;
     private Notification waitingNote;
+    /** Whether the run shown trains, or waits to (what the play button shows). */
     private boolean playing;
+    /** The scale the run's regression values are drawn on; 0 for a classification. */
+    private double regressionScale;
+    private int lastChartEpoch = -1;
 
     // toolbar
     private final Button playButton = new Button();
     private final Button stepButton = new Button(VaadinIcon.STEP_FORWARD.create());
     private final Button resetButton = new Button(VaadinIcon.ROTATE_LEFT.create());
+    private final Button stopButton = new Button(VaadinIcon.STOP.create());
     private final StepTable stepTable = new StepTable();
     private final Span epochLabel = new Span();
+    private final Span batchLabel = new Span();
     private final Anchor compareLink = new Anchor();
     private final Anchor logsLink = new Anchor();
     private final Select<Double> learningRate = new Select<>();
@@ -155,12 +169,10 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private final Div mapBox = new Div(outputMap);
     private final Div toggles = new Div(showTest, discretize);
 
-    /** One frame of the playground: a snapshot of its run and, when the run is new, its points. */
-    record Frame(Experiment experiment, RunSnapshot snapshot, String trainPoints, String testPoints, double labelScale) {
-    }
-
-    public PlaygroundView(LiveTrainingService service, PointSets pointSets, ExperimentStore store, CurrentOwner owner) {
-        this.service = service;
+    public PlaygroundView(TrainingRuntime runtime, PageWatch pages, PointSets pointSets, ExperimentStore store,
+                          CurrentOwner owner) {
+        this.runtime = runtime;
+        this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, PointFrames.class);
         this.pointSets = pointSets;
         this.store = store;
         this.owner = owner;
@@ -185,32 +197,24 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         playButton.setId("play-button");
         playButton.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         playButton.addClassName("ll-play");
-        playButton.addClickListener(e -> {
-            if (training != null) {
-                if (playing) {
-                    training.pause();
-                } else {
-                    training.play();
-                }
-            }
-        });
+        playButton.addClickListener(e -> togglePlay());
         stepButton.setId("step-button");
-        stepButton.setAriaLabel("Step one epoch");
-        stepButton.setTooltipText("Train one epoch");
-        stepButton.addClickListener(e -> {
-            if (training != null) {
-                training.step();
-            }
-        });
+        stepButton.setAriaLabel("Step one batch");
+        stepButton.setTooltipText("Train one batch: one step of gradient descent");
+        stepButton.addClickListener(e -> step());
         resetButton.setId("reset-button");
         resetButton.setAriaLabel("Reset");
         resetButton.setTooltipText("Back to epoch 0 with the same starting weights");
-        resetButton.addClickListener(e -> {
-            if (training != null) {
-                training.reset();
+        resetButton.addClickListener(e -> startRun(false));
+        stopButton.setId("stop-button");
+        stopButton.setAriaLabel("Stop");
+        stopButton.setTooltipText("End this run: it trains no more (play starts again from epoch 0)");
+        stopButton.addClickListener(e -> {
+            if (shown.run() != null) {
+                shown.run().stop();
             }
         });
-        for (Button b : List.of(stepButton, resetButton)) {
+        for (Button b : List.of(stepButton, resetButton, stopButton)) {
             b.addThemeVariants(ButtonVariant.LUMO_CONTRAST, ButtonVariant.LUMO_TERTIARY);
             b.addClassName("ll-round");
         }
@@ -222,14 +226,16 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         newSeed.addClassName("ll-round");
         newSeed.addClickListener(e -> update(settings.toBuilder().seed(newSeed()).build()));
 
-        Div controls = new Div(resetButton, playButton, stepButton, newSeed);
+        Div controls = new Div(resetButton, playButton, stepButton, stopButton, newSeed);
         controls.addClassName("ll-player");
         Div epoch = new Div();
         epoch.addClassName("ll-epoch");
         Span epochCaption = new Span("Epoch");
         epochCaption.addClassName("ll-caption");
         epochLabel.setId("epoch");
-        epoch.add(epochCaption, epochLabel);
+        batchLabel.setId("epoch-batch");
+        batchLabel.addClassName("ll-caption");
+        epoch.add(epochCaption, epochLabel, batchLabel);
 
         learningRate.setLabel("Learning rate");
         learningRate.setId("learning-rate-select");
@@ -395,7 +401,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         networkFoot.addClassName("ll-network-foot");
         stepTable.setId("step-table");
         stepTable.setEmptyText("Press play or step: this table then shows what the latest step did to each layer.");
-        Span stepTitle = new Span("Gradient descent, the last step (the last batch of the epoch)");
+        Span stepTitle = new Span("Gradient descent, the last step (the last batch trained)");
         stepTitle.addClassName("ll-subtitle");
         Div stepSection = new Div(stepTitle, stepTable);
         stepSection.addClassName("ll-step-section");
@@ -441,8 +447,8 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         export.addClickListener(e -> openExport());
         logsLink.setId("logs-link");
         logsLink.setText("TensorBoard logs (.zip)");
-        logsLink.setHref(Downloads.logsZip(() -> logged, "layerlab-playground-logs.zip"));
-        logsLink.getElement().setAttribute("title", "Every network trained on this page, as TensorBoard event files: "
+        logsLink.setHref(Downloads.runLogsZip(() -> logged, "layerlab-playground-logs.zip"));
+        logsLink.getElement().setAttribute("title", "This run's network, as TensorBoard event files: "
                 + "unzip, then tensorboard --logdir <folder>");
         logsLink.addClassName("ll-compare-link");
         logsLink.setVisible(false);
@@ -519,7 +525,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
             PlaygroundSettings savedSettings = ShareLinks.parsePlayground(
                     QueryParameters.fromString(saved.get().viewState()).getParameters()).value();
             // a fork's own link (a reload) keeps what may change while it trains (rate, view options)
-            if (!linkHasSettings || !runKey(settings.toExperiment()).equals(runKey(savedSettings.toExperiment()))) {
+            if (!linkHasSettings || !RunIdentity.same(settings.toExperiment(), savedSettings.toExperiment())) {
                 settings = savedSettings;
             }
             forkWeights = saved.get().weights();
@@ -557,40 +563,91 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
             pendingForkNote = null;
         }
         updateUrl();
-        startTraining();
+        if (shown.run() == null) {
+            Optional<Run<PointFrames.Frame>> found = shown.findAgain(attachEvent.getUI(), owner.key(),
+                    r -> RunIdentity.same(r.experiments(), List.of(settings.toExperiment())));
+            if (found.isPresent()) {
+                // a reload: the run trains on as the link says (it kept the rate and the stop epoch up to date)
+                found.get().setLearningRate(settings.learningRate());
+                found.get().setEpochs(settings.epochs());
+                show(found.get());
+            } else {
+                startRun(false);
+            }
+        }
     }
 
     @Override
     protected void onDetach(DetachEvent detachEvent) {
-        if (training != null) {
-            training.close();
-            training = null;
+        Run<PointFrames.Frame> run = shown.run();
+        if (run != null && run.isPaused() && run.status().progress() == 0) {
+            // never trained: nothing to keep (a page that opens again starts the same run anew)
+            run.stop();
+        }
+        // else the run is its owner's: it goes on without this page (the runtime decides for how long)
+        shown.leave();
+    }
+
+    /**
+     * A new run of the settings from epoch 0 (the fork's weights while they fit), training at once when
+     * {@code play}, else holding until play or a step; the run shown before ends.
+     */
+    private void startRun(boolean play) {
+        Run<PointFrames.Frame> old = shown.run();
+        if (old != null) {
+            old.stop();
+        }
+        RunOptions options = new RunOptions(owner.key(), owner.username().isPresent(), "playground", !play,
+                settings.epochs(), forkWeights == null ? List.of() : List.of(forkWeights));
+        show(runtime.submit(List.of(settings.toExperiment()), options, PointFrames.playground()));
+    }
+
+    /** Shows {@code run} from now on: its frames replace what the page showed. */
+    private void show(Run<PointFrames.Frame> run) {
+        lossChart.clear();
+        lastChartEpoch = -1;
+        List<List<EpochStats>> history = run.history();
+        if (!history.isEmpty()) {
+            for (EpochStats st : history.get(0)) {
+                chart(st);
+            }
+        }
+        stepTable.show(null);
+        lastEnd = null;
+        playing = !run.isPaused();
+        showPlaying();
+        shown.show(getUI().orElseThrow(), run, this::showFrame);
+        getElement().setAttribute("data-run", run.id());
+        logged = run;
+        logsLink.setVisible(run.folder() != null);
+    }
+
+    /** Play or pause; a run that has ended trains again from the start (a new run). */
+    private void togglePlay() {
+        Run<PointFrames.Frame> run = shown.run();
+        if (run == null) {
+            return;
+        }
+        if (run.state().ended()) {
+            startRun(true);
+        } else if (playing) {
+            run.pause();
+        } else {
+            run.play();
         }
     }
 
-    private void startTraining() {
-        if (training != null && training.isAlive()) {
+    /** One batch, then hold; a run that has ended starts again from the start with it. */
+    private void step() {
+        Run<PointFrames.Frame> run = shown.run();
+        if (run == null) {
             return;
         }
-        // only the training thread touches this: which run the points were last sent for
-        Trainer[] shown = new Trainer[1];
-        training = service.start(this, List.of(settings.toExperiment()), forkWeights == null ? null : List.of(forkWeights), runs -> {
-            Trainer run = runs.get(0);
-            RunSnapshot snap = RunSnapshot.of(run, GRID_N, NEURON_N);
-            String train = null;
-            String test = null;
-            PointProbes probes = new PointProbes(run);
-            double scale = probes.labelScale();
-            if (run != shown[0]) {
-                shown[0] = run;
-                train = RunSnapshot.encodePoints(probes.trainPoints(), run.experiment(), scale);
-                test = RunSnapshot.encodePoints(probes.testPoints(), run.experiment(), scale);
-            }
-            return new Frame(run.experiment(), snap, train, test, scale);
-        }, this::showFrame);
-        getElement().setAttribute("data-training", String.valueOf(training.id()));
-        logged = training;
-        logsLink.setVisible(training.logDir() != null);
+        if (run.state().ended()) {
+            startRun(false);
+            run = shown.run();
+        }
+        run.step();
     }
 
     /** While the server has no room to train this page's network: why, and what to do, until it has. */
@@ -615,39 +672,37 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
 
     // ---------------------------------------------------------------- state changes
 
-    /** Applies new settings: a new run when the run would differ, else just the live change. */
+    /**
+     * Applies new settings: a new run when the run would differ (playing on if it played, as TensorFlow
+     * Playground does), else just the live change.
+     */
     private void update(PlaygroundSettings next) {
         PlaygroundSettings before = settings;
         settings = next;
         if (drawingBoard.isVisible() && drawingBoard.drawing().isRegression() != next.isRegression()) {
             drawingBoard.start(new PointDrawing(next.isRegression())); // classes and values do not mix
         }
-        Experiment oldE = before.toExperiment();
-        Experiment newE = next.toExperiment();
-        if (!runKey(oldE).equals(runKey(newE))) {
-            // another network or data: the fork's weights no longer fit (the training drops them too)
+        boolean sameRun = RunIdentity.same(before.toExperiment(), next.toExperiment());
+        if (!sameRun) {
+            // another network or data: the fork's weights no longer fit
             forkWeights = null;
             forkId = null;
         }
-        if (training != null) {
-            if (!runKey(oldE).equals(runKey(newE))) {
-                training.load(List.of(newE), true);
+        Run<PointFrames.Frame> run = shown.run();
+        if (run != null) {
+            if (!sameRun) {
+                startRun(playing);
             } else {
                 if (before.learningRate() != next.learningRate()) {
-                    training.setLearningRate(next.learningRate());
+                    run.setLearningRate(next.learningRate());
                 }
                 if (before.epochs() != next.epochs()) {
-                    training.setEpochLimit(next.epochs());
+                    run.setEpochs(next.epochs());
                 }
             }
         }
         syncControls();
         updateUrl();
-    }
-
-    /** What decides a run's course, leaving out what may change while it trains (rate, stop epoch). */
-    static Experiment runKey(Experiment e) {
-        return e.withOptimizer(null).withEpochs(0).withName(null);
     }
 
     private void updateUrl() {
@@ -664,14 +719,15 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     /** "Export to PyTorch": this network's code, with its weights as they are when the download is asked for. */
     private void openExport() {
         Experiment e = settings.toExperiment();
-        LiveTraining<Frame> t = training;
+        Run<PointFrames.Frame> t = shown.run();
         String note;
         Callable<byte[]> weights;
         if (t != null && t.isAlive()) {
-            int epoch = t.status().epoch();
-            note = epoch == 0 && !playing ? "Not trained yet: the weights are the starting ones (epoch 0). Press play first to "
-                    + "export what the network learns; the download takes the weights as they are when you click it."
-                    : "The weights are the network's as they are when you click the download (epoch " + epoch + " now"
+            RunStatus status = t.status();
+            note = status.progress() == 0 && !playing ? "Not trained yet: the weights are the starting ones (epoch 0). Press "
+                    + "play first to export what the network learns; the download takes the weights as they are when you "
+                    + "click it."
+                    : "The weights are the network's as they are when you click the download (" + status.epochText() + " now"
                     + (playing ? ", and training goes on" : "") + ").";
             weights = () -> PyTorchExportDialog.trainedWeights(t, 0);
         } else {
@@ -687,7 +743,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
 
     /** "Save": this network as it is now (settings, weights, loss history, TensorBoard files), under a short link. */
     private void openSave() {
-        LiveTraining<Frame> t = training;
+        Run<PointFrames.Frame> t = shown.run();
         if (t == null || !t.isAlive()) {
             Notification.show("There is no network to save: reload the page.", 4000, Notification.Position.MIDDLE);
             return;
@@ -743,38 +799,34 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
 
     // ---------------------------------------------------------------- frames
 
-    private void showFrame(LiveTraining.Frame<Frame> f) {
-        Frame frame = f.data();
-        LiveTraining.Status status = f.status();
-        playing = status.playing();
-        playButton.setIcon(playing ? VaadinIcon.PAUSE.create() : VaadinIcon.PLAY.create());
-        playButton.setAriaLabel(playing ? "Pause" : "Play");
-        playButton.getElement().setAttribute("data-playing", String.valueOf(playing));
-        showWaiting(status.waiting());
-        if (status.message() != null && !status.message().equals(lastStatusMessage)) {
-            Notification.show(status.message(), 5000, Notification.Position.BOTTOM_CENTER);
-        }
-        lastStatusMessage = status.message();
-        // a frame of a run whose settings have been changed since: the next frame belongs to the new run
-        if (!runKey(frame.experiment()).equals(runKey(settings.toExperiment()))) {
-            return;
-        }
-        RunSnapshot s = frame.snapshot();
-        EpochStats stats = s.stats();
-        if (frame.trainPoints() != null) {
-            outputMap.setTrainPoints(frame.trainPoints());
-            outputMap.setTestPoints(frame.testPoints());
+    private void showFrame(PointFrames.Frame f) {
+        RunStatus status = f.status();
+        Run<PointFrames.Frame> run = shown.run();
+        playing = run != null && !run.isPaused() && !status.state().ended();
+        showPlaying();
+        showWaiting(status.state() == RunState.QUEUED ? status.message() : null);
+        showEnd(status);
+        if (f.points() != null && !f.points().isEmpty()) {
+            PointFrames.Points points = f.points().get(0);
+            outputMap.setTrainPoints(points.train());
+            outputMap.setTestPoints(points.test());
+            regressionScale = points.regressionScale();
             if (settings.isRegression()) {
-                outputMap.setRegression(frame.labelScale());
+                outputMap.setRegression(regressionScale > 0 ? regressionScale : 1);
             }
-            lossChart.clear();
         }
+        epochLabel.setText(formatEpoch(status.epoch()));
+        epochLabel.getElement().setAttribute("data-epoch", String.valueOf(status.epoch()));
+        epochLabel.getElement().setAttribute("data-progress", String.valueOf(status.progress()));
+        batchLabel.setText(status.batch() == 0 ? "" : "batch " + status.batch() + " of " + status.batches());
+        if (f.items().isEmpty()) {
+            return; // the run waits for a slot or builds its network: nothing to draw yet
+        }
+        RunSnapshot s = f.items().get(0).snapshot();
+        EpochStats stats = s.stats();
         outputMap.setGrid(s.gridN(), s.channels(), s.output());
         diagram.setFrame(s.weights(), s.neuronN(), s.neuronMaps());
         stepTable.show(s.lastStep());
-        int epoch = stats.epoch();
-        epochLabel.setText(formatEpoch(epoch));
-        epochLabel.getElement().setAttribute("data-epoch", String.valueOf(epoch));
         trainLoss.setText(formatLoss(stats.trainLoss()));
         testLoss.setText(formatLoss(stats.testLoss()));
         trainLoss.getElement().setAttribute("data-value", String.valueOf(stats.trainLoss()));
@@ -785,17 +837,38 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         } else {
             accuracy.setText("");
         }
-        if (lossChart.size() == 0 || epoch > lastChartEpoch) {
-            lossChart.append(epoch, stats.testLoss(), stats.trainLoss());
-            lastChartEpoch = epoch;
-        } else if (epoch < lastChartEpoch) {
-            lossChart.clear();
-            lossChart.append(epoch, stats.testLoss(), stats.trainLoss());
-            lastChartEpoch = epoch;
+        chart(stats);
+    }
+
+    /** Adds an epoch's losses to the chart, once per epoch. */
+    private void chart(EpochStats stats) {
+        if (stats.epoch() > lastChartEpoch) {
+            lossChart.append(stats.epoch(), stats.testLoss(), stats.trainLoss());
+            lastChartEpoch = stats.epoch();
         }
     }
 
-    private int lastChartEpoch = -1;
+    private void showPlaying() {
+        playButton.setIcon(playing ? VaadinIcon.PAUSE.create() : VaadinIcon.PLAY.create());
+        playButton.setAriaLabel(playing ? "Pause" : "Play");
+        playButton.getElement().setAttribute("data-playing", String.valueOf(playing));
+    }
+
+    /** Says once why the run ended, and how to train again. */
+    private void showEnd(RunStatus status) {
+        String end = !status.state().ended() ? null : switch (status.state()) {
+            case FINISHED -> "Stopped at epoch " + status.epoch() + ", where this run stops. Play trains it again from "
+                    + "epoch 0; a later stop epoch lets it go further.";
+            case STOPPED, INTERRUPTED -> (status.message() == null ? "Stopped." : status.message())
+                    + " Play trains it again from epoch 0.";
+            default -> status.message();
+        };
+        if (end != null && !end.equals(lastEnd)) {
+            Notification note = Notification.show(end, 5000, Notification.Position.BOTTOM_CENTER);
+            note.setId("run-ended");
+        }
+        lastEnd = end;
+    }
 
     static String formatEpoch(int epoch) {
         DecimalFormat f = new DecimalFormat("000,000", DecimalFormatSymbols.getInstance(Locale.ROOT));
@@ -851,7 +924,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         if (s.isMultiClass()) {
             outputMap.setClasses();
         } else if (s.isRegression()) {
-            outputMap.setRegression(1);
+            outputMap.setRegression(regressionScale > 0 ? regressionScale : 1);
         } else {
             outputMap.setBinary();
         }
@@ -992,8 +1065,8 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
 
     /** The data view becomes a drawing board, starting from the page's point set (a new set is saved from it). */
     private void startDrawing() {
-        if (training != null && playing) {
-            training.pause();
+        if (shown.run() != null && playing) {
+            shown.run().pause();
         }
         PointDrawing d = pointSet.isPresent() ? PointDrawing.of(pointSets.points(settings.dataset()))
                 : new PointDrawing(settings.isRegression());

@@ -3,7 +3,7 @@ package com.layerlab.app.ui.playground;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.ui.components.HeatMap;
 import com.layerlab.app.ui.components.LossChart;
-import com.layerlab.app.ui.components.RunSnapshot;
+import com.layerlab.app.training.RunSnapshot;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.PointProbes;
 import com.layerlab.engine.train.Trainer;
