@@ -472,7 +472,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
             }
         }
         playing = !run.isPaused();
-        play.setText(playing ? "Pause" : "Play");
+        showPlaying();
         shown.show(getUI().orElseThrow(), run, this::onFrame);
         getElement().setAttribute("data-run", run.id());
         logged = run;
@@ -601,7 +601,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
         RunStatus st = frame.status();
         Run<PointFrames.Frame> run = shown.run();
         playing = run != null && !run.isPaused() && !st.state().ended();
-        play.setText(playing ? "Pause" : "Play");
+        showPlaying();
         status.setText(statusText(st));
         epoch.setText("Epoch " + RunStatus.epochs(st.progress()));
         epoch.getElement().setAttribute("data-epoch", String.valueOf(st.epoch()));
@@ -628,6 +628,13 @@ public class CompareView extends Div implements BeforeEnterObserver {
             grads.add(new GradientChart.Series(a.layerType(), a.color(), item.snapshot().gradientNorms()));
         }
         gradientChart.show(layerLabels(state.settings()), grads);
+    }
+
+    private void showPlaying() {
+        String label = playing ? "Pause" : "Play";
+        if (!label.equals(play.getText())) {
+            play.setText(label);
+        }
     }
 
     /** Waiting for the server says why until it trains; an end says why, and how to train again. */

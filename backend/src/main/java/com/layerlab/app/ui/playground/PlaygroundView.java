@@ -849,6 +849,9 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     }
 
     private void showPlaying() {
+        if (String.valueOf(playing).equals(playButton.getElement().getAttribute("data-playing"))) {
+            return; // a new icon at every frame would make a click on the button miss it now and then
+        }
         playButton.setIcon(playing ? VaadinIcon.PAUSE.create() : VaadinIcon.PLAY.create());
         playButton.setAriaLabel(playing ? "Pause" : "Play");
         playButton.getElement().setAttribute("data-playing", String.valueOf(playing));
