@@ -56,8 +56,8 @@ public class SavedPlaygroundPanel extends Div {
         }
         EpochStats last = metrics.isEmpty() ? null : metrics.get(metrics.size() - 1);
         Span losses = new Span(last == null ? "No epoch trained." : String.format(Locale.ROOT,
-                "Epoch %s · test loss %s · training loss %s%s", PlaygroundView.formatEpoch(last.epoch()),
-                PlaygroundView.formatLoss(last.testLoss()), PlaygroundView.formatLoss(last.trainLoss()),
+                "Epoch %s · test loss %s · training loss %s%s", PlayerControls.formatEpoch(last.epoch()),
+                OutputPanel.formatLoss(last.testLoss()), OutputPanel.formatLoss(last.trainLoss()),
                 last.testAccuracy() == null ? "" : String.format(Locale.ROOT, " · test accuracy %.1f %%",
                         100 * last.testAccuracy())));
         losses.setId("saved-losses");
