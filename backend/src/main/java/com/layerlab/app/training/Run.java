@@ -420,9 +420,23 @@ public final class Run<F> {
                 }
             }
             if (folder != null) {
+                if (neverTrained()) {
+                    // a page opened and left, or new settings before play: nothing worth keeping, and the
+                    // folders of runs that trained are not pushed out by empty ones
+                    for (int i = 0; i < trainers.size(); i++) {
+                        folder.discard(trainers.get(i).logDir());
+                        folder.discard(folder.checkpointDir(i));
+                    }
+                }
                 folder.close();
             }
         }
+    }
+
+    /** Whether not one batch was trained (the trainers may not even be built). */
+    private boolean neverTrained() {
+        List<Trainer> t = trainers;
+        return t.isEmpty() || (t.get(0).epoch() == 0 && t.get(0).batchInEpoch() == 0);
     }
 
     private void body() throws InterruptedException {

@@ -487,11 +487,16 @@ public class CompareView extends Div implements BeforeEnterObserver {
         }
         if (run.state().ended()) {
             startRun(true);
-        } else if (playing) {
+            return;
+        }
+        if (playing) {
             run.pause();
         } else {
             run.play();
         }
+        // at once: a run that waits for a slot sends no frame until it gets one
+        playing = !run.isPaused();
+        showPlaying();
     }
 
     /** One batch of every network, then hold; a run that has ended starts again from the start with it. */

@@ -274,11 +274,16 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         }
         if (run.state().ended()) {
             startRun(true);
-        } else if (playing) {
+            return;
+        }
+        if (playing) {
             run.pause();
         } else {
             run.play();
         }
+        // at once: a run that waits for a slot sends no frame until it gets one
+        playing = !run.isPaused();
+        player.showPlaying(playing);
     }
 
     /** One batch, then hold; a run that has ended starts again from the start with it. */
