@@ -310,6 +310,8 @@ class TrainingLifecycleTest extends BrowserTestBase {
         String waiting = "() => [...document.querySelectorAll('vaadin-notification-card')].some(c => "
                 + "c.textContent.startsWith('Waiting: your other pages are training 1 network'))";
         second.waitForFunction(waiting);
+        assertEquals("true", second.locator("#play-button").getAttribute("data-playing"),
+                "the button says it plays as soon as it is pressed, while the run waits for a slot");
         second.waitForTimeout(1500);
         assertTrue((Boolean) second.evaluate(waiting), "the reason stays while it is true");
         assertEquals(1, runtime.computingCount(false));
