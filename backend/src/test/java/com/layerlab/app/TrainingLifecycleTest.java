@@ -171,7 +171,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
     void aStepInFlightWhenTheBrowserGoesDoesNotLeaveTheTrainingWaiting() {
         // the browser goes (killed) with a step in flight: no unload reaches the server, nothing detaches the page,
         // and Vaadin closes a silent page only when another request of its session comes, which never does once the
-        // learner has gone; so the paused training would wait in TrainingThread.await until the session expires
+        // learner has gone; so the paused run would stay watched by a page that is gone until the session expires
         // (30 minutes): the page's silence ends it
         String marker = "--layerlab-kill-me=" + UUID.randomUUID();
         Browser doomed = killableBrowser(marker);
