@@ -87,8 +87,15 @@ public final class RunOnPage<F> {
         silence = pages.watch(ui, sub::close);
     }
 
-    /** The page goes: it shows no run any more (the run goes on, as its owner's). */
+    /**
+     * The page goes: it shows no run any more. The run goes on as its owner's (the runtime decides for
+     * how long), unless it never trained a batch: a page opened and left leaves nothing to keep (opened
+     * again, it starts the same run anew).
+     */
     public void leave() {
+        if (run != null && run.isPaused() && run.status().progress() == 0) {
+            run.stop();
+        }
         unsubscribe();
         generation++;
         run = null;

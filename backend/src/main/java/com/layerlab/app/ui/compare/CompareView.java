@@ -2,7 +2,6 @@ package com.layerlab.app.ui.compare;
 
 import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.lab.CompareActivation;
-import com.layerlab.app.lab.CompareCaptions;
 import com.layerlab.app.lab.CompareLinks;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.RunIdentity;
@@ -10,7 +9,6 @@ import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunOptions;
-import com.layerlab.app.training.RunSnapshot;
 import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TrainingRuntime;
@@ -18,13 +16,8 @@ import com.layerlab.app.ui.Downloads;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
-import com.layerlab.app.ui.components.GradientChart;
-import com.layerlab.app.ui.components.HeatMap;
-import com.layerlab.app.ui.components.LossChart;
 import com.layerlab.engine.experiment.DataSets;
-import com.layerlab.engine.train.EpochStats;
 import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -45,7 +38,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -62,9 +54,6 @@ import java.util.stream.IntStream;
 @PageTitle("Compare activations | LayerLab")
 public class CompareView extends Div implements BeforeEnterObserver {
 
-    private static final int GRID = 64;
-    private static final int MAP_PX = 240;
-    private static final List<Integer> DASH = List.of(6, 4);
     private static final List<String> DATASETS = List.of("circle", "xor", "gauss", "spiral", "plane", "multi-gauss");
     /** Where a reload finds this page's run: its id, in the page's session. */
     private static final String RUN_ATTRIBUTE = "layerlab.compare.run";
@@ -77,7 +66,6 @@ public class CompareView extends Div implements BeforeEnterObserver {
     /** The run whose TensorBoard files a download gets (read on the download's request thread). */
     private volatile Run<?> logged;
     private final Anchor logsLink = new Anchor();
-    private int lastEpoch = -1;
 
     private final Div error = new Div();
     private final Select<String> dataset = new Select<>();
@@ -96,9 +84,8 @@ public class CompareView extends Div implements BeforeEnterObserver {
     private final Anchor shareLink = new Anchor();
     private final Button copyLink = new Button("Copy link");
     private final Div cards = new Div();
-    private final Map<CompareActivation, Card> cardByActivation = new LinkedHashMap<>();
-    private final LossChart lossChart = new LossChart();
-    private final GradientChart gradientChart = new GradientChart();
+    private final Map<CompareActivation, CompareCard> cardByActivation = new LinkedHashMap<>();
+    private final CompareCharts charts = new CompareCharts();
     private boolean playing;
 
     public CompareView(TrainingRuntime runtime, PageWatch pages, CurrentOwner owner) {
@@ -127,7 +114,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
         cards.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-m)")
                 .set("flex", "0 1 auto").set("align-items", "flex-start");
         // boundaries on the left, the two charts beside them where the window is wide enough, else below
-        Div main = new Div(cards, charts());
+        Div main = new Div(cards, charts);
         main.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-l)")
                 .set("margin-top", "var(--lumo-space-m)").set("align-items", "flex-start");
         add(title, intro, error, controls(), transport(), main);
@@ -284,114 +271,6 @@ public class CompareView extends Div implements BeforeEnterObserver {
         return row;
     }
 
-    private Div charts() {
-        lossChart.setId("compare-loss-chart");
-        lossChart.setHeightPx(200);
-        lossChart.setYLabel("loss");
-        gradientChart.setId("compare-gradient-chart");
-        gradientChart.setChartHeight(190);
-
-        Div loss = section("Loss (solid: train, dashed: test)", lossChart);
-        Div grad = section("Gradient size per layer, mean |dL/dW| over the last epoch (log scale)", gradientChart);
-        Paragraph hint = new Paragraph("Each bar is how strongly the loss pulls on one layer's weights. "
-                + "Bars that shrink towards the input (left) are a vanishing gradient: those layers learn slowly.");
-        hint.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)")
-                .set("margin", "var(--lumo-space-xs) 0 0 0");
-        grad.add(hint);
-        Div column = new Div(loss, grad);
-        column.getStyle().set("flex", "1 1 420px").set("min-width", "320px").set("display", "flex")
-                .set("flex-direction", "column").set("gap", "var(--lumo-space-m)");
-        return column;
-    }
-
-    private static Div section(String heading, Component body) {
-        Span h = new Span(heading);
-        h.getStyle().set("font-weight", "600").set("font-size", "var(--lumo-font-size-s)");
-        Div d = new Div(h, body);
-        d.getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "var(--lumo-space-xs)");
-        return d;
-    }
-
-    /** One activation's boundary, numbers and caption. */
-    private static final class Card extends Div {
-        final HeatMap map = new HeatMap(MAP_PX);
-        final Span numbers = new Span();
-        final Span range = new Span();
-        final Span live = new Span();
-        String points;
-        double regressionScale;
-        int mode = -1;
-
-        Card(CompareActivation a) {
-            setId("compare-card-" + a.key());
-            addClassName("compare-card");
-            getElement().setAttribute("data-activation", a.layerType());
-            getStyle().set("flex", "0 1 " + (MAP_PX + 24) + "px").set("padding", "var(--lumo-space-s)")
-                    .set("border", "1px solid var(--lumo-contrast-10pct)").set("border-radius", "var(--lumo-border-radius-l)")
-                    .set("border-top", "4px solid " + a.color()).set("display", "flex").set("flex-direction", "column")
-                    .set("gap", "var(--lumo-space-xs)");
-            Span name = new Span(a.layerType());
-            name.getStyle().set("font-weight", "700").set("color", a.color()).set("font-size", "var(--lumo-font-size-l)");
-            numbers.addClassName("compare-numbers");
-            numbers.getStyle().set("font-size", "var(--lumo-font-size-s)").set("font-variant-numeric", "tabular-nums");
-            range.addClassName("compare-range");
-            range.getStyle().set("font-size", "var(--lumo-font-size-s)").set("font-weight", "600");
-            live.addClassName("compare-caption");
-            live.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
-            Div caption = new Div(range, live);
-            caption.getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "2px");
-            add(name, map, numbers, caption);
-        }
-
-        void showPoints(PointFrames.Points p) {
-            if (!p.train().equals(points)) {
-                points = p.train();
-                map.setTrainPoints(points);
-            }
-            if (p.regressionScale() != regressionScale) {
-                regressionScale = p.regressionScale();
-                mode = -1;
-            }
-        }
-
-        void show(PointFrames.Item item, CompareActivation activation) {
-            RunSnapshot s = item.snapshot();
-            int newMode = s.channels() > 1 ? 2 : regressionScale > 0 ? 1 : 0;
-            if (newMode != mode) {
-                mode = newMode;
-                if (mode == 2) {
-                    map.setClasses();
-                } else if (mode == 1) {
-                    map.setRegression(regressionScale);
-                } else {
-                    map.setBinary();
-                }
-            }
-            map.setGrid(s.gridN(), s.channels(), s.output());
-            EpochStats st = s.stats();
-            // the losses are those of the last epoch trained to its end
-            StringBuilder sb = new StringBuilder("Epoch ").append(st == null ? 0 : st.epoch());
-            if (st != null) {
-                sb.append(" \u00b7 train loss ").append(loss(st.trainLoss())).append(" \u00b7 test loss ").append(loss(st.testLoss()));
-                if (st.testAccuracy() != null) {
-                    sb.append(String.format(Locale.ROOT, " \u00b7 test acc. %.0f%%", st.testAccuracy() * 100));
-                }
-            }
-            numbers.setText(sb.toString());
-            CompareCaptions.Caption c = CompareCaptions.caption(activation, item.activations());
-            range.setText(c.range());
-            live.setText(c.live());
-        }
-    }
-
-    private static String loss(double v) {
-        if (!Double.isFinite(v)) {
-            return "\u2013";
-        }
-        // a regression can reach losses that three decimals would show as 0.000
-        return String.format(Locale.ROOT, v == 0 || Math.abs(v) >= 0.01 ? "%.3f" : "%.1e", v);
-    }
-
     // ---- state -------------------------------------------------------------------------------------
 
     @Override
@@ -433,12 +312,6 @@ public class CompareView extends Div implements BeforeEnterObserver {
 
     @Override
     protected void onDetach(DetachEvent detachEvent) {
-        Run<PointFrames.Frame> run = shown.run();
-        if (run != null && run.isPaused() && run.status().progress() == 0) {
-            // never trained: nothing to keep (a page that opens again starts the same run anew)
-            run.stop();
-        }
-        // else the run is its owner's: it goes on without this page (the runtime decides for how long)
         shown.leave();
         super.onDetach(detachEvent);
     }
@@ -460,17 +333,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
     /** Shows {@code run} from now on: its frames replace what the page showed. */
     private void show(Run<PointFrames.Frame> run) {
         rebuildCards();
-        lastEpoch = -1;
-        List<List<EpochStats>> history = run.history();
-        if (!history.isEmpty()) {
-            for (int e = 0; e < history.get(0).size(); e++) {
-                List<EpochStats> atEpoch = new ArrayList<>();
-                for (List<EpochStats> h : history) {
-                    atEpoch.add(e < h.size() ? h.get(e) : null);
-                }
-                chart(atEpoch);
-            }
-        }
+        charts.history(run.history());
         playing = !run.isPaused();
         showPlaying();
         shown.show(getUI().orElseThrow(), run, this::onFrame);
@@ -566,18 +429,12 @@ public class CompareView extends Div implements BeforeEnterObserver {
     private void rebuildCards() {
         cards.removeAll();
         cardByActivation.clear();
-        List<LossChart.Series> series = new ArrayList<>();
         for (CompareActivation a : state.activations()) {
-            Card c = new Card(a);
+            CompareCard c = new CompareCard(a);
             cardByActivation.put(a, c);
             cards.add(c);
-            series.add(new LossChart.Series(a.layerType() + " train", a.color()));
         }
-        for (CompareActivation a : state.activations()) {
-            series.add(new LossChart.Series(a.layerType() + " test", a.color(), DASH));
-        }
-        lossChart.setSeries(series);
-        gradientChart.show(layerLabels(state.settings()), List.of());
+        charts.reset(state.activations(), state.settings());
     }
 
     /** Keeps the address bar and the share link on the current state, as TensorFlow Playground does. */
@@ -585,19 +442,6 @@ public class CompareView extends Div implements BeforeEnterObserver {
         String location = CompareLinks.location(state);
         shareLink.setHref(location);
         getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null, location));
-    }
-
-    private static List<String> layerLabels(PlaygroundSettings s) {
-        List<Integer> widths = new ArrayList<>();
-        widths.add(s.features().size());
-        widths.addAll(s.hiddenLayers());
-        widths.add(s.outputs());
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i + 1 < widths.size(); i++) {
-            String which = i + 2 == widths.size() ? "output" : "layer " + (i + 1);
-            labels.add(which + " (" + widths.get(i) + "\u2192" + widths.get(i + 1) + ")");
-        }
-        return labels;
     }
 
     // ---- frames ------------------------------------------------------------------------------------
@@ -612,27 +456,17 @@ public class CompareView extends Div implements BeforeEnterObserver {
         epoch.getElement().setAttribute("data-epoch", String.valueOf(st.epoch()));
         epoch.getElement().setAttribute("data-batch", String.valueOf(st.batch()));
         List<PointFrames.Item> items = frame.items();
-        List<EpochStats> stats = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             PointFrames.Item item = items.get(i);
-            CompareActivation a = CompareLinks.activationOf(item.experiment());
-            Card card = cardByActivation.get(a);
+            CompareCard card = cardByActivation.get(CompareLinks.activationOf(item.experiment()));
             if (frame.points() != null) {
                 card.showPoints(frame.points().get(i));
             }
-            card.show(item, a);
-            stats.add(item.snapshot().stats());
+            card.show(item);
         }
-        if (items.isEmpty()) {
-            return; // the run waits for a slot or builds its networks: nothing to draw yet
+        if (!items.isEmpty()) {
+            charts.show(items);
         }
-        chart(stats);
-        List<GradientChart.Series> grads = new ArrayList<>();
-        for (PointFrames.Item item : items) {
-            CompareActivation a = CompareLinks.activationOf(item.experiment());
-            grads.add(new GradientChart.Series(a.layerType(), a.color(), item.snapshot().gradientNorms()));
-        }
-        gradientChart.show(layerLabels(state.settings()), grads);
     }
 
     private void showPlaying() {
@@ -654,21 +488,5 @@ public class CompareView extends Div implements BeforeEnterObserver {
             case FAILED -> st.message();
             default -> "";
         };
-    }
-
-    /** Adds an epoch's losses of every network to the chart, once per epoch (all trained in lock step). */
-    private void chart(List<EpochStats> stats) {
-        EpochStats first = stats.get(0);
-        if (first == null || first.epoch() <= lastEpoch) {
-            return;
-        }
-        double[] ys = new double[stats.size() * 2];
-        for (int i = 0; i < stats.size(); i++) {
-            EpochStats s = stats.get(i);
-            ys[i] = s == null ? Double.NaN : s.trainLoss();
-            ys[stats.size() + i] = s == null ? Double.NaN : s.testLoss();
-        }
-        lossChart.append(first.epoch(), ys);
-        lastEpoch = first.epoch();
     }
 }

@@ -227,12 +227,6 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
 
     @Override
     protected void onDetach(DetachEvent detachEvent) {
-        Run<PointFrames.Frame> run = shown.run();
-        if (run != null && run.isPaused() && run.status().progress() == 0) {
-            // never trained: nothing to keep (a page that opens again starts the same run anew)
-            run.stop();
-        }
-        // else the run is its owner's: it goes on without this page (the runtime decides for how long)
         shown.leave();
     }
 
