@@ -10,9 +10,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Builds the app's {@link TrainingRuntime} from the configuration: the {@code layerlab.live.*} slots for
- * 2D runs, the CNN lab's limits (read in one place, {@link CnnDataService}) for image runs, and the
- * {@code layerlab.runs.*} rules for runs nobody watches (a signed-in user's included) and their checkpoints.
+ * Builds the app's {@link TrainingRuntime} from the configuration: the {@code layerlab.live.*} limits of
+ * 2D runs (the playground's and the comparison's; read here only), the CNN lab's limits (read in one
+ * place, {@link CnnDataService}) for image runs, and the {@code layerlab.runs.*} rules for runs nobody
+ * watches (a signed-in user's included) and their checkpoints.
  */
 @Configuration
 public class TrainingConfig {
@@ -22,6 +23,8 @@ public class TrainingConfig {
                                            @Value("${layerlab.live.max-sessions:32}") int liveSessions,
                                            @Value("${layerlab.live.max-per-visitor:4}") int livePerVisitor,
                                            @Value("${layerlab.live.frame-interval-ms:100}") int liveFrameMs,
+                                           @Value("${layerlab.live.max-epochs:10000}") int liveMaxEpochs,
+                                           @Value("${layerlab.live.max-epochs-per-second:120}") int liveEpochsPerSecond,
                                            @Value("${layerlab.runs.unwatched-seconds:60}") int unwatchedSeconds,
                                            @Value("${layerlab.runs.checkpoint-seconds:2}") int checkpointSeconds,
                                            @Value("${layerlab.runs.max-unwatched-per-user:2}") int maxUnwatchedPerUser,
@@ -32,9 +35,17 @@ public class TrainingConfig {
         if (checkpointSeconds < 0) {
             throw new IllegalArgumentException("layerlab.runs.checkpoint-seconds must be 0 or more, got " + checkpointSeconds);
         }
+        if (liveMaxEpochs < 1) {
+            throw new IllegalArgumentException("layerlab.live.max-epochs must be at least 1, got " + liveMaxEpochs);
+        }
+        if (liveEpochsPerSecond < 0) {
+            throw new IllegalArgumentException("layerlab.live.max-epochs-per-second must be 0 (no cap) or more, got "
+                    + liveEpochsPerSecond);
+        }
         CnnLimits cnn = data.limits();
         return new TrainingRuntime(logs, data.dataDir(),
-                new TrainingRuntime.Pool(liveSessions, livePerVisitor, Duration.ofMillis(liveFrameMs), "networks"),
+                new TrainingRuntime.Pool(liveSessions, livePerVisitor, Duration.ofMillis(liveFrameMs), "networks",
+                        liveMaxEpochs, liveEpochsPerSecond),
                 new TrainingRuntime.Pool(cnn.maxSessions(), cnn.maxPerVisitor(), cnn.frameInterval(), "image networks"),
                 Duration.ofSeconds(unwatchedSeconds),
                 new TrainingRuntime.SignedInRuns(maxUnwatchedPerUser, Duration.ofMinutes(idleMinutes)),

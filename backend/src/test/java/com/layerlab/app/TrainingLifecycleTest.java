@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.layerlab.app.lab.CnnLinks;
 import com.layerlab.app.lab.CnnPresets;
 import com.layerlab.app.training.TrainingRuntime;
-import com.layerlab.app.ui.LiveTrainingService;
 import com.layerlab.engine.experiment.Experiment;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -29,8 +28,9 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * How trainings end with their pages, in Chromium: whatever the training's state and whatever request
- * is in flight, closing or leaving the page leaves no training thread (an anonymous visitor's CNN run
- * once no page watched it for layerlab.runs.unwatched-seconds, 3 s here); a browser killed without
+ * is in flight, closing or leaving the page leaves no training thread (an anonymous visitor's run, the
+ * CNN lab's, the playground's or the comparison's, once no page watched it for
+ * layerlab.runs.unwatched-seconds, 3 s here); a browser killed without
  * unloading frees its runs once its heartbeats stop; and a busy server says why a training waits, for
  * as long as it waits. Heartbeats every 3 s and a page called gone after 15 s of silence keep it short
  * (and leave room for a heartbeat that waits for a busy page's lock on a loaded test machine).
@@ -40,21 +40,16 @@ import org.springframework.test.context.TestPropertySource;
         "layerlab.live.max-per-visitor=1", "layerlab.runs.unwatched-seconds=3"})
 class TrainingLifecycleTest extends BrowserTestBase {
 
-    /** The runtime's runs (the CNN lab's); the playground and the comparison still run live trainings. */
-    private static final String CNN = "run-";
-    private static final String LIVE = "live-training-";
+    /** The runtime's runs' threads: every page's (the CNN lab's, the playground's, the comparison's). */
+    private static final String RUN = "run-";
 
     @Autowired
     TrainingRuntime runtime;
 
-    @Autowired
-    LiveTrainingService live;
-
     @BeforeEach
     void noTrainingFromBefore() {
         // the contexts of an earlier test close after it: their trainings end then
-        awaitThreads(CNN, 0, "before the test");
-        awaitThreads(LIVE, 0, "before the test");
+        awaitThreads(RUN, 0, "before the test");
     }
 
     @AfterEach
@@ -64,8 +59,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
                 p.close();
             }
         }
-        awaitThreads(CNN, 0, "after the test's pages closed");
-        awaitThreads(LIVE, 0, "after the test's pages closed");
+        awaitThreads(RUN, 0, "after the test's pages closed");
     }
 
     /** Live threads whose name starts with {@code prefix}. */
@@ -76,6 +70,16 @@ class TrainingLifecycleTest extends BrowserTestBase {
     private void awaitThreads(String prefix, long count, String when) {
         awaitTrue(() -> threads(prefix) == count, Duration.ofSeconds(30),
                 () -> threads(prefix) + " " + prefix + "* threads " + when + ", expected " + count);
+    }
+
+    /** Waits until this app's runs of one kind ({@code image}: the CNN lab's) whose thread runs are {@code count}. */
+    private void awaitRuns(boolean image, long count, String when) {
+        awaitTrue(() -> runs(image) == count, Duration.ofSeconds(30),
+                () -> runs(image) + (image ? " image" : " 2D") + " runs " + when + ", expected " + count);
+    }
+
+    private long runs(boolean image) {
+        return runtime.activeRuns().stream().filter(r -> r.isImage() == image).count();
     }
 
     /** Waits on the test's own page, so that Playwright keeps handling the browsers' events (routes) meanwhile. */
@@ -167,7 +171,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
     void aStepInFlightWhenTheBrowserGoesDoesNotLeaveTheTrainingWaiting() {
         // the browser goes (killed) with a step in flight: no unload reaches the server, nothing detaches the page,
         // and Vaadin closes a silent page only when another request of its session comes, which never does once the
-        // learner has gone; so the paused training would wait in TrainingThread.await until the session expires
+        // learner has gone; so the paused run would stay watched by a page that is gone until the session expires
         // (30 minutes): the page's silence ends it
         String marker = "--layerlab-kill-me=" + UUID.randomUUID();
         Browser doomed = killableBrowser(marker);
@@ -175,14 +179,14 @@ class TrainingLifecycleTest extends BrowserTestBase {
             Page p = openCnn(doomed.newContext(new Browser.NewContextOptions().setViewportSize(WIDTH, HEIGHT)), false);
             p.click("#cnn-step");
             awaitStatus(p, "Paused");
-            assertEquals(1, threads(CNN));
+            assertEquals(1, threads(RUN));
             List<Route> held = holdRequests(p, true);
             p.click("#cnn-step");
             awaitTrue(() -> !held.isEmpty(), Duration.ofSeconds(10), () -> "the step's request was not sent");
             kill(marker);
             page.waitForTimeout(1_000);
-            assertEquals(1, threads(CNN), "nothing told the server that the page went");
-            awaitThreads(CNN, 0, "after the browser went with a step in flight");
+            assertEquals(1, threads(RUN), "nothing told the server that the page went");
+            awaitThreads(RUN, 0, "after the browser went with a step in flight");
         } finally {
             closeKilled(doomed);
         }
@@ -195,7 +199,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
         p.click("#cnn-train");
         awaitStatus(p, "Training");
         p.close();
-        awaitThreads(CNN, 0, "after closing a page that trains");
+        awaitThreads(RUN, 0, "after closing a page that trains");
 
         // paused, then closed
         p = openCnn(context, false);
@@ -205,16 +209,16 @@ class TrainingLifecycleTest extends BrowserTestBase {
         awaitStatus(p, "Paused");
         assertEquals(0, runtime.computingCount(true), "paused: no slot");
         p.close();
-        awaitThreads(CNN, 0, "after closing a paused page");
+        awaitThreads(RUN, 0, "after closing a paused page");
 
         // finished, then closed
         p = openCnn(context, true);
         p.click("#cnn-train");
         awaitStatus(p, "Done");
-        assertEquals(1, threads(CNN), "a finished training stays for looking at");
+        assertEquals(1, threads(RUN), "a finished training stays for looking at");
         assertEquals(0, runtime.computingCount(true), "finished: no slot");
         p.close();
-        awaitThreads(CNN, 0, "after closing a finished page");
+        awaitThreads(RUN, 0, "after closing a finished page");
 
         // paused with an export's weights asked for when the page goes: the dialog's request is in flight
         p = openCnn(context, false);
@@ -226,33 +230,34 @@ class TrainingLifecycleTest extends BrowserTestBase {
         p.click("#cnn-export");
         awaitTrue(() -> !held.isEmpty(), Duration.ofSeconds(10), () -> "the export's request was not sent");
         p.close();
-        awaitThreads(CNN, 0, "after closing a page with an export in flight");
+        awaitThreads(RUN, 0, "after closing a page with an export in flight");
 
         // training, and the learner goes to another page of the app
         p = openCnn(context, false);
         p.click("#cnn-train");
         awaitStatus(p, "Training");
         p.click("a[data-path='']");
-        awaitThreads(CNN, 0, "after navigating away");
-        // the playground: only open, it computes nothing; playing, then closed
         waitForVaadin(p);
-        awaitThreads(LIVE, 1, "on the playground");
-        assertEquals(0, live.computingCount(), "a playground that is only open computes nothing");
+        awaitRuns(true, 0, "after navigating away");
+        // the playground: only open, it computes nothing (its run holds once built); playing, then closed
+        awaitRuns(false, 1, "on the playground");
+        awaitTrue(() -> runtime.computingCount(false) == 0, Duration.ofSeconds(10),
+                () -> "a playground that is only open computes nothing");
         p.click("#play-button");
-        awaitTrue(() -> live.computingCount() == 1, Duration.ofSeconds(10), () -> "the playground plays");
+        awaitTrue(() -> runtime.computingCount(false) == 1, Duration.ofSeconds(10), () -> "the playground plays");
         p.close();
-        awaitThreads(LIVE, 0, "after closing a playground that plays");
+        awaitThreads(RUN, 0, "after closing a playground that plays");
 
         // the comparison: playing, then closed with a click in flight
         p = context.newPage();
         open(p, "compare");
         p.click("#compare-play");
-        awaitTrue(() -> live.computingCount() == 1, Duration.ofSeconds(10), () -> "the comparison plays");
+        awaitTrue(() -> runtime.computingCount(false) == 1, Duration.ofSeconds(10), () -> "the comparison plays");
         List<Route> heldCompare = holdRequests(p, false);
         p.click("#compare-play");
         awaitTrue(() -> !heldCompare.isEmpty(), Duration.ofSeconds(10), () -> "the pause's request was not sent");
         p.close();
-        awaitThreads(LIVE, 0, "after closing a comparison with a click in flight");
+        awaitThreads(RUN, 0, "after closing a comparison with a click in flight");
     }
 
     @Test
@@ -298,22 +303,24 @@ class TrainingLifecycleTest extends BrowserTestBase {
         Page first = context.newPage();
         open(first, "");
         first.click("#play-button");
-        awaitTrue(() -> live.computingCount() == 1, Duration.ofSeconds(10), () -> "the first playground plays");
+        awaitTrue(() -> runtime.computingCount(false) == 1, Duration.ofSeconds(10), () -> "the first playground plays");
         Page second = context.newPage();
         open(second, "");
         second.click("#play-button");
         String waiting = "() => [...document.querySelectorAll('vaadin-notification-card')].some(c => "
                 + "c.textContent.startsWith('Waiting: your other pages are training 1 network'))";
         second.waitForFunction(waiting);
+        assertEquals("true", second.locator("#play-button").getAttribute("data-playing"),
+                "the button says it plays as soon as it is pressed, while the run waits for a slot");
         second.waitForTimeout(1500);
         assertTrue((Boolean) second.evaluate(waiting), "the reason stays while it is true");
-        assertEquals(1, live.computingCount());
+        assertEquals(1, runtime.computingCount(false));
         screenshot(second, "playground-waiting");
         // the first pauses: the second plays by itself, and the reason goes
         first.click("#play-button");
         second.waitForFunction("() => ![...document.querySelectorAll('vaadin-notification-card')].some(c => "
                 + "c.textContent.startsWith('Waiting'))");
-        awaitTrue(() -> live.computingCount() == 1, Duration.ofSeconds(10), () -> "the second playground plays");
+        awaitTrue(() -> runtime.computingCount(false) == 1, Duration.ofSeconds(10), () -> "the second playground plays");
         second.waitForFunction("() => document.querySelector('#play-button').dataset.playing === 'true'");
     }
 
@@ -329,23 +336,21 @@ class TrainingLifecycleTest extends BrowserTestBase {
             Page playground = c.newPage();
             open(playground, "");
             playground.click("#play-button");
-            awaitTrue(() -> live.computingCount() == 1, Duration.ofSeconds(10), () -> "the playground plays");
+            awaitTrue(() -> runtime.computingCount(false) == 1, Duration.ofSeconds(10), () -> "the playground plays");
             // an open page is heard from: it keeps its trainings well past the silence allowed
             cnnPage.waitForTimeout(20_000);
-            assertEquals(1, threads(CNN));
-            assertEquals(1, threads(LIVE));
+            assertEquals(1, runs(true));
+            assertEquals(1, runs(false));
             assertTrue(status(cnnPage).startsWith("Training"), status(cnnPage));
 
             kill(marker);
             // no unload: the runs are still there just after the kill...
             page.waitForTimeout(300);
-            assertEquals(1, threads(CNN), "nothing told the server yet");
-            assertEquals(1, threads(LIVE), "nothing told the server yet");
+            assertEquals(2, threads(RUN), "nothing told the server yet");
             // ...and end a few seconds later, when the server has not heard from their pages
-            awaitThreads(CNN, 0, "after the browser was killed");
-            awaitThreads(LIVE, 0, "after the browser was killed");
+            awaitThreads(RUN, 0, "after the browser was killed");
             assertEquals(0, runtime.computingCount(true));
-            assertEquals(0, live.computingCount());
+            assertEquals(0, runtime.computingCount(false));
         } finally {
             closeKilled(doomed);
         }

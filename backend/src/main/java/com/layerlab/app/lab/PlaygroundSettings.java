@@ -371,6 +371,11 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
         return new Builder(this);
     }
 
+    /** A seed for new starting weights or new points, as the playground's buttons draw them: 1 to 999,999. */
+    public static long newSeed() {
+        return java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 1_000_000);
+    }
+
     /** A short human label for a value from {@link #LEARNING_RATES} or {@link #REGULARIZATION_RATES}. */
     public static String formatRate(double v) {
         if (v == 0) {

@@ -4,7 +4,6 @@ import com.layerlab.app.lab.CnnDataService;
 import com.layerlab.app.lab.CompareActivation;
 import com.layerlab.app.lab.CompareLinks;
 import com.layerlab.app.training.Run;
-import com.layerlab.app.training.TrainingThread;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentFiles;
 import com.layerlab.engine.experiment.PyTorchExport;
@@ -104,24 +103,14 @@ public class ExperimentStore {
         return "/e/" + id;
     }
 
-    /**
-     * Saves what run {@code run} of a live training has now: its weights and metrics, taken by the training
-     * thread between two steps (training goes on), and the training's TensorBoard files. Completes with the
-     * link, or exceptionally with a {@link StoreException} (or the training's own failure).
-     */
-    public CompletableFuture<Saved> saveLive(TrainingThread<?> training, int run, Draft draft) {
-        return training.weights(run).orTimeout(WEIGHTS_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .thenApplyAsync(w -> save(draft, w.safetensors(), w.metrics(), w.epoch(),
-                        events(training.logDir(), training::flushLogs)));
-    }
-
     /** What a run's trainer has at one moment: taken together on the run's thread, so they agree. */
     private record Taken(byte[] weights, List<EpochStats> metrics, int epoch) {
     }
 
     /**
-     * As above for trainer {@code index} of a run of the training runtime: its weights, metrics and epoch
-     * taken together between two batches (the run trains on), and the run's TensorBoard files.
+     * Saves what trainer {@code index} of a run of the training runtime has now: its weights, metrics and
+     * epoch taken together between two batches (the run trains on), and the run's TensorBoard files.
+     * Completes with the link, or exceptionally with a {@link StoreException} (or the run's own failure).
      */
     public CompletableFuture<Saved> saveLive(Run<?> run, int index, Draft draft) {
         return run.call(trainers -> {

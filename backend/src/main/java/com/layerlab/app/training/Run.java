@@ -96,6 +96,7 @@ public final class Run<F> {
     private final TrainingSlots.Claim slot;
     private final RunLogs.Folder folder;
     private final Duration frameInterval;
+    private final TrainingRuntime.Pool pool;
     private final Duration checkpointInterval;
     private final Thread thread;
     private final Object signal = new Object();
@@ -111,6 +112,8 @@ public final class Run<F> {
     private volatile boolean stepRequested;
     private volatile boolean stopRequested;
     private volatile Double newLearningRate;
+    /** Where it finishes (its options' epochs, capped by its pool); 0: until stopped. */
+    private volatile int epochs;
     private volatile RunState closeAs;
     private volatile String closeReason;
 
@@ -133,9 +136,11 @@ public final class Run<F> {
     private int checkpointedEpoch = -1;
     private long lastCheckpointNanos;
     private boolean endLogged;
+    /** When the epoch under way may end at the earliest (the pool's epochs a second), System.nanoTime. */
+    private long epochDueNanos;
 
     Run(String id, List<Experiment> experiments, RunOptions options, FrameMaker<F> maker, Path dataDir,
-        TrainingSlots.Claim slot, RunLogs.Folder folder, Duration frameInterval, Duration checkpointInterval) {
+        TrainingSlots.Claim slot, RunLogs.Folder folder, TrainingRuntime.Pool pool, Duration checkpointInterval) {
         if (experiments.isEmpty()) {
             throw new IllegalArgumentException("a run needs at least one experiment to train");
         }
@@ -150,8 +155,10 @@ public final class Run<F> {
         this.dataDir = dataDir;
         this.slot = slot;
         this.folder = folder;
-        this.frameInterval = frameInterval;
+        this.pool = pool;
+        this.frameInterval = pool.frameInterval();
         this.checkpointInterval = checkpointInterval;
+        this.epochs = capped(options.epochs());
         this.paused = options.startPaused();
         this.status = statusNow();
         this.thread = new Thread(this::main, "run-" + id.substring(0, Math.min(8, id.length())));
@@ -274,6 +281,23 @@ public final class Run<F> {
         }
         newLearningRate = lr;
         wake();
+    }
+
+    /**
+     * Moves where the run finishes (0: until stopped), capped by its pool; from the next batch on. A run
+     * that has finished stays finished.
+     */
+    public void setEpochs(int epochs) {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("a run's epochs must be 0 (until stopped) or more, got " + epochs);
+        }
+        this.epochs = capped(epochs);
+        wake();
+    }
+
+    private int capped(int asked) {
+        int max = pool.maxEpochs();
+        return max == 0 ? asked : asked == 0 ? max : Math.min(asked, max);
     }
 
     /** Whether the run is paused or about to be (what a play/pause button shows). */
@@ -406,9 +430,23 @@ public final class Run<F> {
                 }
             }
             if (folder != null) {
+                if (neverTrained()) {
+                    // a page opened and left, or new settings before play: nothing worth keeping, and the
+                    // folders of runs that trained are not pushed out by empty ones
+                    for (int i = 0; i < trainers.size(); i++) {
+                        folder.discard(trainers.get(i).logDir());
+                        folder.discard(folder.checkpointDir(i));
+                    }
+                }
                 folder.close();
             }
         }
+    }
+
+    /** Whether not one batch was trained (the trainers may not even be built). */
+    private boolean neverTrained() {
+        List<Trainer> t = trainers;
+        return t.isEmpty() || (t.get(0).epoch() == 0 && t.get(0).batchInEpoch() == 0);
     }
 
     private void body() throws InterruptedException {
@@ -442,6 +480,7 @@ public final class Run<F> {
             trainStep();
             serve();
             flush();
+            pace();
         }
         end(stopRequested ? RunState.STOPPED : RunState.FINISHED, stopRequested ? "Stopped at " + statusNow().epochText() + "." : null);
         rest();
@@ -470,7 +509,8 @@ public final class Run<F> {
                         + batches + " and " + t.batchesPerEpoch());
             }
         }
-        LogSchedule schedule = options.epochs() > 0 ? LogSchedule.EVERY_EPOCH : LogSchedule.THINNED;
+        // a 2D run may train tens of thousands of epochs: its log thins out as it goes
+        LogSchedule schedule = isImage() ? LogSchedule.EVERY_EPOCH : LogSchedule.THINNED;
         for (int i = 0; i < built.size(); i++) {
             Path dir = folder == null ? null : folder.runDir(experiments.get(i).name());
             if (dir != null) {
@@ -482,7 +522,25 @@ public final class Run<F> {
 
     private boolean done() {
         Trainer first = trainers.get(0);
-        return options.epochs() > 0 && first.epoch() >= options.epochs() && first.batchInEpoch() == 0;
+        int last = epochs;
+        return last > 0 && first.epoch() >= last && first.batchInEpoch() == 0;
+    }
+
+    /**
+     * After an epoch's last batch: waits out what is left of the epoch's time under the pool's epochs a
+     * second (a learner's command cuts the wait short).
+     */
+    private void pace() throws InterruptedException {
+        int perSecond = pool.maxEpochsPerSecond();
+        if (perSecond == 0 || trainers.get(0).batchInEpoch() != 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        long left = epochDueNanos - now;
+        if (left > 1_000_000) {
+            await(left / 1_000_000, () -> stopRequested || paused || newLearningRate != null);
+        }
+        epochDueNanos = Math.max(now, epochDueNanos) + 1_000_000_000L / perSecond;
     }
 
     /** One lock step: one batch of every trainer. */
@@ -698,7 +756,7 @@ public final class Run<F> {
     private RunStatus statusNow() {
         List<Trainer> t = trainers;
         if (t.isEmpty()) {
-            return new RunStatus(state, loading, message, 0, 0, 0, options.epochs(), Double.NaN, Double.NaN, Double.NaN,
+            return new RunStatus(state, loading, message, 0, 0, 0, epochs, Double.NaN, Double.NaN, Double.NaN,
                     Double.NaN);
         }
         Trainer first = t.get(0);
@@ -711,13 +769,13 @@ public final class Run<F> {
             totalEta = 0;
         } else if (Double.isFinite(secondsPerStep)) {
             epochEta = (batches - batch) * secondsPerStep;
-            if (options.epochs() > 0) {
-                int after = Math.max(0, options.epochs() - first.epoch() - 1);
+            if (epochs > 0) {
+                int after = Math.max(0, epochs - first.epoch() - 1);
                 totalEta = epochEta + (double) after * batches * secondsPerStep;
             }
         }
         double sps = first.samplesPerSecond();
-        return new RunStatus(state, loading, message, first.epoch(), batch, batches, options.epochs(),
+        return new RunStatus(state, loading, message, first.epoch(), batch, batches, epochs,
                 sps > 0 ? sps : Double.NaN, epochEta, totalEta, first.experiment().optimizer().lr());
     }
 

@@ -48,8 +48,24 @@ public class TrainingRuntime implements AutoCloseable {
      * @param maxPerVisitor runs of this kind one owner may have computing at once
      * @param frameInterval at most one frame per this interval while a run trains
      * @param what          what the runs train, for the learner ("networks", "image networks")
+     * @param maxEpochs     a run of this kind finishes at this epoch at the latest, whatever it asks; 0: no cap
+     * @param maxEpochsPerSecond a run of this kind trains at most this many epochs a second (a tiny 2D network
+     *                      would otherwise take a core and train faster than anyone can watch); 0: no cap
      */
-    public record Pool(int maxSessions, int maxPerVisitor, Duration frameInterval, String what) {
+    public record Pool(int maxSessions, int maxPerVisitor, Duration frameInterval, String what, int maxEpochs,
+                       int maxEpochsPerSecond) {
+
+        public Pool {
+            if (maxEpochs < 0 || maxEpochsPerSecond < 0) {
+                throw new IllegalArgumentException("a pool's epoch caps must be 0 (none) or more, got " + maxEpochs
+                        + " epochs and " + maxEpochsPerSecond + " epochs a second");
+            }
+        }
+
+        /** A pool whose runs train as many epochs as they ask, as fast as they can. */
+        public Pool(int maxSessions, int maxPerVisitor, Duration frameInterval, String what) {
+            this(maxSessions, maxPerVisitor, frameInterval, what, 0, 0);
+        }
     }
 
     /**
@@ -157,7 +173,7 @@ public class TrainingRuntime implements AutoCloseable {
         Pool pool = image ? images : points;
         String id = newId();
         Run<F> run = new Run<>(id, experiments, options, frames, dataDir, (image ? imageSlots : pointSlots).claim(options.owner()),
-                logs == null ? null : logs.open(options.page()), pool.frameInterval(), checkpointInterval);
+                logs == null ? null : logs.open(options.page()), pool, checkpointInterval);
         runs.put(id, run);
         forgetOldRuns();
         run.start();

@@ -1,7 +1,6 @@
 package com.layerlab.app.ui;
 
 import com.layerlab.app.training.Run;
-import com.layerlab.app.training.TrainingThread;
 import com.layerlab.engine.summary.EventArchive;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import java.nio.charset.StandardCharsets;
@@ -16,24 +15,6 @@ public final class Downloads {
     private static final Logger LOG = LoggerFactory.getLogger(Downloads.class);
 
     private Downloads() {
-    }
-
-    /**
-     * The TensorBoard event files of the page's current training, zipped ({@code tensorboard --logdir}
-     * on the unzipped folder shows its runs); 404 when it has none.
-     */
-    public static DownloadHandler logsZip(Supplier<TrainingThread<?>> training, String fileName) {
-        return event -> {
-            TrainingThread<?> t = training.get();
-            if (t == null || t.logDir() == null) {
-                event.getResponse().setStatus(404);
-                return;
-            }
-            t.flushLogs();
-            event.setFileName(fileName);
-            event.setContentType("application/zip");
-            EventArchive.writeZip(t.logDir(), event.getOutputStream());
-        };
     }
 
     /**

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Service;
 /**
  * Which pages are still there. A page that closes tells the server (Vaadin's unload beacon; its
  * components then detach), but a killed browser, a laptop that sleeps or a lost network says nothing
- * (a paused CNN run of such a page waited in TrainingThread.await until its session expired). Such a
+ * (a paused run of such a page would wait, subscribed, until its session expired). Such a
  * page stays attached in its session until the session expires, or until another request of the same
  * session finds it silent;
  * when the browser is gone no such request comes. So this watch does not wait for one: every page sends

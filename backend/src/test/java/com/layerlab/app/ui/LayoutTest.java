@@ -37,12 +37,12 @@ class LayoutTest extends BrowserTestBase {
     static final List<Size> SIZES = List.of(new Size(1024, 768), new Size(1280, 800), new Size(390, 844));
 
     static final List<Screen> SCREENS = List.of(
-            new Screen("playground", "/", List.of("reset-button", "play-button", "step-button", "new-seed-button",
+            new Screen("playground", "/", List.of("reset-button", "play-button", "step-button", "stop-button", "new-seed-button",
                     "learning-rate-select", "activation-select", "regularization-select", "regularization-rate-select",
                     "problem-select", "preset-select", "compare-link", "copy-link-button", "network", "stop-select",
                     "loss-chart", "output-map", "export-button")),
             new Screen("compare", "/compare", List.of("compare-dataset", "compare-noise", "compare-layers",
-                    "compare-neurons", "compare-learning-rate", "compare-play", "compare-step", "compare-reset",
+                    "compare-neurons", "compare-learning-rate", "compare-play", "compare-step", "compare-reset", "compare-stop",
                     "compare-share-link", "compare-copy-link", "compare-cards", "compare-loss-chart")),
             new Screen("cnn", "/cnn", List.of("cnn-preset", "cnn-epochs", "cnn-optimizer", "cnn-lr", "cnn-compare",
                     "cnn-train", "cnn-step", "cnn-pause", "cnn-stop", "cnn-share-link", "cnn-copy-link", "cnn-export",

@@ -3,7 +3,7 @@ package com.layerlab.app.ui.cnn;
 import com.layerlab.app.training.CnnFrames;
 import com.layerlab.app.ui.components.ImageGrid.Mode;
 import com.layerlab.app.ui.components.ImageGrid.Tile;
-import com.layerlab.app.ui.components.PlotData;
+import com.layerlab.app.training.PlotData;
 import com.layerlab.datasets.ImageSet;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,6 +8,7 @@ import com.layerlab.app.lab.CnnLimits;
 import com.layerlab.app.lab.CnnLinks;
 import com.layerlab.app.lab.CnnPresets;
 import com.layerlab.app.lab.CompareActivation;
+import com.layerlab.app.lab.RunIdentity;
 import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.Page;
@@ -702,7 +703,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
     /** The fork's weights when the editor still trains the forked model (else none: the seed's). */
     private List<byte[]> startWeights(List<Experiment> runs) {
-        return forkWeights != null && runs.size() == 1 && modelKeys(runs).equals(modelKeys(List.of(forkExperiment)))
+        return forkWeights != null && runs.size() == 1 && RunIdentity.same(runs, List.of(forkExperiment))
                 ? List.of(forkWeights) : List.of();
     }
 
@@ -711,7 +712,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         Run<CnnFrames.Frame> t = training;
         boolean trained = t != null && t.isAlive() && phase != null && phase != CnnFrames.Phase.FAILED
                 && phase != CnnFrames.Phase.LOADING && phase != CnnFrames.Phase.WAITING
-                && modelKeys(t.experiments()).equals(modelKeys(runExperiments()));
+                && RunIdentity.same(t.experiments(), runExperiments());
         if (!trained) {
             Notification.show("Train first: Save keeps what a training of this model learned.", 4000,
                     Notification.Position.MIDDLE);
@@ -759,7 +760,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         Run<?> found = id == null ? null : runtime.find(id.toString(), owner.key()).orElse(null);
         // a run another tab still shows stays that tab's: this one starts its own
         if (found == null || !found.isAlive() || found.subscriberCount() > 0 || !(found.frames() instanceof CnnFrames f)
-                || !modelKeys(found.experiments()).equals(modelKeys(runExperiments()))) {
+                || !RunIdentity.same(found.experiments(), runExperiments())) {
             return;
         }
         attach((Run<CnnFrames.Frame>) found, f);
@@ -775,7 +776,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         String problem = found == null || !(found.frames() instanceof CnnFrames)
                 ? "There is no CNN lab run \"" + id + "\" of yours to show: the link is someone else's, or the server restarted since."
                 : !found.isAlive() ? "That run has ended and let its model go (no page showed it for a while): train again to see it."
-                : !modelKeys(found.experiments()).equals(modelKeys(runExperiments()))
+                : !RunIdentity.same(found.experiments(), runExperiments())
                 ? "The link's model is not the one that run trains: showing the link's model, not the run." : null;
         if (problem != null) {
             linkError.setText(problem);
@@ -1100,7 +1101,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         }
         Run<CnnFrames.Frame> t = training;
         boolean trained = t != null && t.isAlive() && phase != null && phase != CnnFrames.Phase.FAILED
-                && modelKeys(t.experiments()).equals(modelKeys(runExperiments()));
+                && RunIdentity.same(t.experiments(), runExperiments());
         int run = trained && shownRun < t.experiments().size() ? shownRun : 0;
         PyTorchExportDialog dialog;
         try {
@@ -1122,14 +1123,6 @@ public class CnnView extends Div implements BeforeEnterObserver {
             return;
         }
         dialog.open();
-    }
-
-    /**
-     * What decides the trained weights: all but what may change during or after training (the rate,
-     * the epochs, the name an edit gives).
-     */
-    private static List<Experiment> modelKeys(List<Experiment> runs) {
-        return runs.stream().map(e -> e.withEpochs(0).withOptimizer(e.optimizer().withLr(0)).withName(null)).toList();
     }
 
     private void resetResults(List<Experiment> runs) {

@@ -1,27 +1,23 @@
 package com.layerlab.app.ui.compare;
 
+import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.lab.CompareActivation;
-import com.layerlab.app.lab.CompareCaptions;
 import com.layerlab.app.lab.CompareLinks;
-import com.layerlab.app.lab.CompareStats;
 import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.lab.RunIdentity;
 import com.layerlab.app.lab.ShareLinks;
-import com.layerlab.app.training.LiveTraining;
+import com.layerlab.app.training.PointFrames;
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunOptions;
+import com.layerlab.app.training.RunState;
+import com.layerlab.app.training.RunStatus;
+import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.Downloads;
-import com.layerlab.app.ui.LiveTrainingService;
 import com.layerlab.app.ui.MainLayout;
-import com.layerlab.app.ui.components.GradientChart;
-import com.layerlab.app.ui.components.HeatMap;
-import com.layerlab.app.ui.components.LossChart;
-import com.layerlab.app.ui.components.RunSnapshot;
-import com.layerlab.datasets.Points2D;
+import com.layerlab.app.ui.PageWatch;
+import com.layerlab.app.ui.RunOnPage;
 import com.layerlab.engine.experiment.DataSets;
-import com.layerlab.engine.experiment.Experiment;
-import com.layerlab.engine.train.EpochStats;
-import com.layerlab.engine.train.PointProbes;
-import com.layerlab.engine.train.Trainer;
 import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -42,39 +38,34 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
- * The same network, data and starting weights trained with two or more activations side by side,
- * stepping together: one decision boundary per activation, the loss curves on one chart, and the
- * gradient size per layer, so that dead neurons, saturation and vanishing gradients can be seen.
+ * The same network, data and starting weights trained with two or more activations side by side, in
+ * lock step (one run of the training runtime: each step trains one batch of every network): one
+ * decision boundary per activation, the loss curves on one chart, and the gradient size per layer, so
+ * that dead neurons, saturation and vanishing gradients can be seen. The run is its owner's, not the
+ * page's: a reload shows it again.
  */
 @AnonymousAllowed
 @Route(value = CompareLinks.ROUTE, layout = MainLayout.class)
 @PageTitle("Compare activations | LayerLab")
 public class CompareView extends Div implements BeforeEnterObserver {
 
-    private static final int GRID = 64;
-    private static final int MAP_PX = 240;
-    private static final List<Integer> DASH = List.of(6, 4);
     private static final List<String> DATASETS = List.of("circle", "xor", "gauss", "spiral", "plane", "multi-gauss");
+    /** Where a reload finds this page's run: its id, in the page's session. */
+    private static final String RUN_ATTRIBUTE = "layerlab.compare.run";
 
-    /** What the page draws of one run, made on the training thread. */
-    private record Item(Experiment experiment, CompareActivation activation, RunSnapshot snapshot, CompareStats stats, String trainPoints,
-                        double regressionScale) {
-    }
-
-    private final LiveTrainingService service;
+    private final TrainingRuntime runtime;
+    private final CurrentOwner owner;
+    private final RunOnPage<PointFrames.Frame> shown;
 
     private CompareLinks.State state = CompareLinks.DEFAULTS;
-    private LiveTraining<List<Item>> training;
-    /** The training whose TensorBoard files a download gets (read on the download's request thread). */
-    private volatile LiveTraining<List<Item>> logged;
+    /** The run whose TensorBoard files a download gets (read on the download's request thread). */
+    private volatile Run<?> logged;
     private final Anchor logsLink = new Anchor();
-    private int lastEpoch = -1;
 
     private final Div error = new Div();
     private final Select<String> dataset = new Select<>();
@@ -87,18 +78,20 @@ public class CompareView extends Div implements BeforeEnterObserver {
     private final Button play = new Button("Play");
     private final Button step = new Button("Step");
     private final Button reset = new Button("Reset");
+    private final Button stop = new Button("Stop");
     private final Span epoch = new Span("Epoch 0");
     private final Span status = new Span();
     private final Anchor shareLink = new Anchor();
     private final Button copyLink = new Button("Copy link");
     private final Div cards = new Div();
-    private final Map<CompareActivation, Card> cardByActivation = new LinkedHashMap<>();
-    private final LossChart lossChart = new LossChart();
-    private final GradientChart gradientChart = new GradientChart();
+    private final Map<CompareActivation, CompareCard> cardByActivation = new LinkedHashMap<>();
+    private final CompareCharts charts = new CompareCharts();
     private boolean playing;
 
-    public CompareView(LiveTrainingService service) {
-        this.service = service;
+    public CompareView(TrainingRuntime runtime, PageWatch pages, CurrentOwner owner) {
+        this.runtime = runtime;
+        this.owner = owner;
+        this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, PointFrames.class);
         setId("compare-view");
         getStyle().set("padding", "var(--lumo-space-m)").set("max-width", "1400px").set("margin", "0 auto");
 
@@ -121,7 +114,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
         cards.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-m)")
                 .set("flex", "0 1 auto").set("align-items", "flex-start");
         // boundaries on the left, the two charts beside them where the window is wide enough, else below
-        Div main = new Div(cards, charts());
+        Div main = new Div(cards, charts);
         main.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-l)")
                 .set("margin-top", "var(--lumo-space-m)").set("align-items", "flex-start");
         add(title, intro, error, controls(), transport(), main);
@@ -187,8 +180,8 @@ public class CompareView extends Div implements BeforeEnterObserver {
             if (e.isFromClient() && e.getValue() != null) {
                 state = new CompareLinks.State(state.settings().toBuilder().learningRate(e.getValue()).build(),
                         state.activations());
-                if (training != null) {
-                    training.setLearningRate(state.settings().learningRate());
+                if (shown.run() != null) {
+                    shown.run().setLearningRate(state.settings().learningRate());
                 }
                 showLink();
             }
@@ -229,26 +222,18 @@ public class CompareView extends Div implements BeforeEnterObserver {
     private Div transport() {
         play.setId("compare-play");
         play.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        play.addClickListener(e -> {
-            if (training != null) {
-                if (playing) {
-                    training.pause();
-                } else {
-                    training.play();
-                }
-            }
-        });
+        play.addClickListener(e -> togglePlay());
         step.setId("compare-step");
-        step.addClickListener(e -> {
-            if (training != null) {
-                training.step();
-            }
-        });
+        step.getElement().setAttribute("title", "Train one batch of every network: one step of gradient descent");
+        step.addClickListener(e -> step());
         reset.setId("compare-reset");
         reset.getElement().setAttribute("title", "Start again from the same starting weights");
-        reset.addClickListener(e -> {
-            if (training != null) {
-                training.reset();
+        reset.addClickListener(e -> startRun(false));
+        stop.setId("compare-stop");
+        stop.getElement().setAttribute("title", "End this run: it trains no more (play starts again from epoch 0)");
+        stop.addClickListener(e -> {
+            if (shown.run() != null) {
+                shown.run().stop();
             }
         });
         epoch.setId("compare-epoch");
@@ -275,114 +260,15 @@ public class CompareView extends Div implements BeforeEnterObserver {
         spacer.getStyle().set("flex", "1");
         logsLink.setId("compare-logs");
         logsLink.setText("TensorBoard logs");
-        logsLink.setHref(Downloads.logsZip(() -> logged, "layerlab-compare-logs.zip"));
+        logsLink.setHref(Downloads.runLogsZip(() -> logged, "layerlab-compare-logs.zip"));
         logsLink.getElement().setAttribute("title", "Every run of this comparison as TensorBoard event files: "
                 + "unzip, then tensorboard --logdir <folder>");
         logsLink.getStyle().set("font-size", "var(--lumo-font-size-s)");
         logsLink.setVisible(false);
-        Div row = new Div(play, step, reset, epoch, status, spacer, logsLink, shareLink, copyLink);
+        Div row = new Div(play, step, reset, stop, epoch, status, spacer, logsLink, shareLink, copyLink);
         row.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("align-items", "center")
                 .set("gap", "var(--lumo-space-s)").set("margin-top", "var(--lumo-space-s)");
         return row;
-    }
-
-    private Div charts() {
-        lossChart.setId("compare-loss-chart");
-        lossChart.setHeightPx(200);
-        lossChart.setYLabel("loss");
-        gradientChart.setId("compare-gradient-chart");
-        gradientChart.setChartHeight(190);
-
-        Div loss = section("Loss (solid: train, dashed: test)", lossChart);
-        Div grad = section("Gradient size per layer, mean |dL/dW| over the last epoch (log scale)", gradientChart);
-        Paragraph hint = new Paragraph("Each bar is how strongly the loss pulls on one layer's weights. "
-                + "Bars that shrink towards the input (left) are a vanishing gradient: those layers learn slowly.");
-        hint.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)")
-                .set("margin", "var(--lumo-space-xs) 0 0 0");
-        grad.add(hint);
-        Div column = new Div(loss, grad);
-        column.getStyle().set("flex", "1 1 420px").set("min-width", "320px").set("display", "flex")
-                .set("flex-direction", "column").set("gap", "var(--lumo-space-m)");
-        return column;
-    }
-
-    private static Div section(String heading, Component body) {
-        Span h = new Span(heading);
-        h.getStyle().set("font-weight", "600").set("font-size", "var(--lumo-font-size-s)");
-        Div d = new Div(h, body);
-        d.getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "var(--lumo-space-xs)");
-        return d;
-    }
-
-    /** One activation's boundary, numbers and caption. */
-    private static final class Card extends Div {
-        final HeatMap map = new HeatMap(MAP_PX);
-        final Span numbers = new Span();
-        final Span range = new Span();
-        final Span live = new Span();
-        String points;
-        int mode = -1;
-
-        Card(CompareActivation a) {
-            setId("compare-card-" + a.key());
-            addClassName("compare-card");
-            getElement().setAttribute("data-activation", a.layerType());
-            getStyle().set("flex", "0 1 " + (MAP_PX + 24) + "px").set("padding", "var(--lumo-space-s)")
-                    .set("border", "1px solid var(--lumo-contrast-10pct)").set("border-radius", "var(--lumo-border-radius-l)")
-                    .set("border-top", "4px solid " + a.color()).set("display", "flex").set("flex-direction", "column")
-                    .set("gap", "var(--lumo-space-xs)");
-            Span name = new Span(a.layerType());
-            name.getStyle().set("font-weight", "700").set("color", a.color()).set("font-size", "var(--lumo-font-size-l)");
-            numbers.addClassName("compare-numbers");
-            numbers.getStyle().set("font-size", "var(--lumo-font-size-s)").set("font-variant-numeric", "tabular-nums");
-            range.addClassName("compare-range");
-            range.getStyle().set("font-size", "var(--lumo-font-size-s)").set("font-weight", "600");
-            live.addClassName("compare-caption");
-            live.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
-            Div caption = new Div(range, live);
-            caption.getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "2px");
-            add(name, map, numbers, caption);
-        }
-
-        void show(Item item, int epoch) {
-            RunSnapshot s = item.snapshot();
-            int newMode = s.channels() > 1 ? 2 : item.regressionScale() > 0 ? 1 : 0;
-            if (newMode != mode) {
-                mode = newMode;
-                if (mode == 2) {
-                    map.setClasses();
-                } else if (mode == 1) {
-                    map.setRegression(item.regressionScale());
-                } else {
-                    map.setBinary();
-                }
-            }
-            map.setGrid(s.gridN(), s.channels(), s.output());
-            if (!item.trainPoints().equals(points)) {
-                points = item.trainPoints();
-                map.setTrainPoints(points);
-            }
-            EpochStats st = s.stats();
-            StringBuilder sb = new StringBuilder("Epoch ").append(epoch);
-            if (st != null) {
-                sb.append(" \u00b7 train loss ").append(loss(st.trainLoss())).append(" \u00b7 test loss ").append(loss(st.testLoss()));
-                if (st.testAccuracy() != null) {
-                    sb.append(String.format(Locale.ROOT, " \u00b7 test acc. %.0f%%", st.testAccuracy() * 100));
-                }
-            }
-            numbers.setText(sb.toString());
-            CompareCaptions.Caption c = CompareCaptions.caption(item.activation(), item.stats());
-            range.setText(c.range());
-            live.setText(c.live());
-        }
-    }
-
-    private static String loss(double v) {
-        if (!Double.isFinite(v)) {
-            return "\u2013";
-        }
-        // a regression can reach losses that three decimals would show as 0.000
-        return String.format(Locale.ROOT, v == 0 || Math.abs(v) >= 0.01 ? "%.3f" : "%.1e", v);
     }
 
     // ---- state -------------------------------------------------------------------------------------
@@ -399,11 +285,11 @@ public class CompareView extends Div implements BeforeEnterObserver {
         }
         showControls();
         rebuildCards();
-        if (training != null) {
+        Run<PointFrames.Frame> run = shown.run();
+        if (run != null && !RunIdentity.same(run.experiments(), state.experiments())) {
             // the same page opened again with other parameters
             showLink();
-            lastEpoch = -1;
-            training.load(state.experiments());
+            startRun(false);
         }
     }
 
@@ -411,19 +297,82 @@ public class CompareView extends Div implements BeforeEnterObserver {
     protected void onAttach(AttachEvent attachEvent) {
         super.onAttach(attachEvent);
         showLink();
-        if (training == null) {
-            lastEpoch = -1;
-            training = service.start(this, state.experiments(), CompareView::snapshot, this::onFrame);
-            logged = training;
-            logsLink.setVisible(training.logDir() != null);
+        if (shown.run() == null) {
+            Optional<Run<PointFrames.Frame>> found = shown.findAgain(attachEvent.getUI(), owner.key(),
+                    r -> RunIdentity.same(r.experiments(), state.experiments()));
+            if (found.isPresent()) {
+                // a reload: the run trains on with the link's rate (the address bar kept it up to date)
+                found.get().setLearningRate(state.settings().learningRate());
+                show(found.get());
+            } else {
+                startRun(false);
+            }
         }
     }
 
     @Override
     protected void onDetach(DetachEvent detachEvent) {
-        // the service ends the training thread when this view detaches
-        training = null;
+        shown.leave();
         super.onDetach(detachEvent);
+    }
+
+    /**
+     * A new run of the comparison from epoch 0, training at once when {@code play}, else holding until
+     * play or a step; the run shown before ends.
+     */
+    private void startRun(boolean play) {
+        Run<PointFrames.Frame> old = shown.run();
+        if (old != null) {
+            old.stop();
+        }
+        RunOptions options = new RunOptions(owner.key(), owner.username().isPresent(), "compare", !play,
+                state.settings().epochs());
+        show(runtime.submit(state.experiments(), options, PointFrames.comparison()));
+    }
+
+    /** Shows {@code run} from now on: its frames replace what the page showed. */
+    private void show(Run<PointFrames.Frame> run) {
+        rebuildCards();
+        charts.history(run.history());
+        playing = !run.isPaused();
+        showPlaying();
+        shown.show(getUI().orElseThrow(), run, this::onFrame);
+        getElement().setAttribute("data-run", run.id());
+        logged = run;
+        logsLink.setVisible(run.folder() != null);
+    }
+
+    /** Play or pause; a run that has ended trains again from the start (a new run). */
+    private void togglePlay() {
+        Run<PointFrames.Frame> run = shown.run();
+        if (run == null) {
+            return;
+        }
+        if (run.state().ended()) {
+            startRun(true);
+            return;
+        }
+        if (playing) {
+            run.pause();
+        } else {
+            run.play();
+        }
+        // at once: a run that waits for a slot sends no frame until it gets one
+        playing = !run.isPaused();
+        showPlaying();
+    }
+
+    /** One batch of every network, then hold; a run that has ended starts again from the start with it. */
+    private void step() {
+        Run<PointFrames.Frame> run = shown.run();
+        if (run == null) {
+            return;
+        }
+        if (run.state().ended()) {
+            startRun(false);
+            run = shown.run();
+        }
+        run.step();
     }
 
     private int neuronsOrDefault() {
@@ -436,14 +385,13 @@ public class CompareView extends Div implements BeforeEnterObserver {
         rebuildRuns();
     }
 
-    /** New runs for the current state from epoch 0, playing on if they were playing (as the playground does). */
+    /** A new run for the current state from epoch 0, playing on if it played (as the playground does). */
     private void rebuildRuns() {
         error.setVisible(false);
         rebuildCards();
         showLink();
-        if (training != null) {
-            lastEpoch = -1;
-            training.load(state.experiments(), true);
+        if (shown.run() != null) {
+            startRun(playing);
         }
     }
 
@@ -481,18 +429,12 @@ public class CompareView extends Div implements BeforeEnterObserver {
     private void rebuildCards() {
         cards.removeAll();
         cardByActivation.clear();
-        List<LossChart.Series> series = new ArrayList<>();
         for (CompareActivation a : state.activations()) {
-            Card c = new Card(a);
+            CompareCard c = new CompareCard(a);
             cardByActivation.put(a, c);
             cards.add(c);
-            series.add(new LossChart.Series(a.layerType() + " train", a.color()));
         }
-        for (CompareActivation a : state.activations()) {
-            series.add(new LossChart.Series(a.layerType() + " test", a.color(), DASH));
-        }
-        lossChart.setSeries(series);
-        gradientChart.show(layerLabels(state.settings()), List.of());
+        charts.reset(state.activations(), state.settings());
     }
 
     /** Keeps the address bar and the share link on the current state, as TensorFlow Playground does. */
@@ -502,79 +444,49 @@ public class CompareView extends Div implements BeforeEnterObserver {
         getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null, location));
     }
 
-    private static List<String> layerLabels(PlaygroundSettings s) {
-        List<Integer> widths = new ArrayList<>();
-        widths.add(s.features().size());
-        widths.addAll(s.hiddenLayers());
-        widths.add(s.outputs());
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i + 1 < widths.size(); i++) {
-            String which = i + 2 == widths.size() ? "output" : "layer " + (i + 1);
-            labels.add(which + " (" + widths.get(i) + "\u2192" + widths.get(i + 1) + ")");
-        }
-        return labels;
-    }
-
-    /** What decides a run's course (its name says its activation), leaving out what may change while it trains. */
-    private static Experiment runKey(Experiment e) {
-        return e.withOptimizer(null).withEpochs(0);
-    }
-
     // ---- frames ------------------------------------------------------------------------------------
 
-    /** Per run: the points never change, so each run's are encoded once (training thread only). */
-    private static final Map<Trainer, String> POINTS = new WeakHashMap<>();
-
-    private static List<Item> snapshot(List<Trainer> runs) {
-        List<Item> items = new ArrayList<>();
-        for (Trainer run : runs) {
-            Experiment e = run.experiment();
-            CompareActivation a = CompareLinks.activationOf(e);
-            PointProbes probes = new PointProbes(run);
-            double scale = e.isClassification() ? 0 : probes.labelScale();
-            String points;
-            synchronized (POINTS) {
-                points = POINTS.computeIfAbsent(run,
-                        r -> RunSnapshot.encodePoints(probes.trainPoints(), r.experiment(), scale > 0 ? scale : 1));
+    private void onFrame(PointFrames.Frame frame) {
+        RunStatus st = frame.status();
+        Run<PointFrames.Frame> run = shown.run();
+        playing = run != null && !run.isPaused() && !st.state().ended();
+        showPlaying();
+        status.setText(statusText(st));
+        epoch.setText("Epoch " + RunStatus.epochs(st.progress()));
+        epoch.getElement().setAttribute("data-epoch", String.valueOf(st.epoch()));
+        epoch.getElement().setAttribute("data-batch", String.valueOf(st.batch()));
+        List<PointFrames.Item> items = frame.items();
+        for (int i = 0; i < items.size(); i++) {
+            PointFrames.Item item = items.get(i);
+            CompareCard card = cardByActivation.get(CompareLinks.activationOf(item.experiment()));
+            if (frame.points() != null) {
+                card.showPoints(frame.points().get(i));
             }
-            items.add(new Item(e, a, RunSnapshot.of(run, GRID, 0), CompareStats.measure(a, run), points, scale));
+            card.show(item);
         }
-        return items;
+        if (!items.isEmpty()) {
+            charts.show(items);
+        }
     }
 
-    private void onFrame(LiveTraining.Frame<List<Item>> frame) {
-        List<Item> items = frame.data();
-        List<Experiment> made = items.stream().map(i -> runKey(i.experiment())).toList();
-        LiveTraining.Status st = frame.status();
-        playing = st.playing();
-        play.setText(playing ? "Pause" : "Play");
-        // waiting for the server says why until it trains; else what happened last
-        status.setText(st.waiting() != null ? st.waiting() : st.message() == null ? "" : st.message());
-        if (!made.equals(state.experiments().stream().map(CompareView::runKey).toList())) {
-            return; // made before the settings or the selection changed; the frame for the new runs follows
+    private void showPlaying() {
+        String label = playing ? "Pause" : "Play";
+        if (!label.equals(play.getText())) {
+            play.setText(label);
         }
-        epoch.setText("Epoch " + st.epoch());
-        for (Item item : items) {
-            cardByActivation.get(item.activation()).show(item, st.epoch());
+    }
+
+    /** Waiting for the server says why until it trains; an end says why, and how to train again. */
+    private static String statusText(RunStatus st) {
+        if (st.state() == RunState.QUEUED) {
+            return st.message() == null ? "" : st.message();
         }
-        if (st.epoch() < lastEpoch) {
-            lossChart.clear();
-        }
-        if (st.epoch() != lastEpoch) {
-            double[] ys = new double[items.size() * 2];
-            for (int i = 0; i < items.size(); i++) {
-                EpochStats s = items.get(i).snapshot().stats();
-                ys[i] = s == null ? Double.NaN : s.trainLoss();
-                ys[items.size() + i] = s == null ? Double.NaN : s.testLoss();
-            }
-            lossChart.append(st.epoch(), ys);
-            lastEpoch = st.epoch();
-        }
-        List<GradientChart.Series> grads = new ArrayList<>();
-        for (Item item : items) {
-            grads.add(new GradientChart.Series(item.activation().layerType(), item.activation().color(),
-                    item.snapshot().gradientNorms()));
-        }
-        gradientChart.show(layerLabels(state.settings()), grads);
+        return switch (st.state()) {
+            case FINISHED -> "Finished at epoch " + st.epoch() + ". Play trains it again from epoch 0.";
+            case STOPPED, INTERRUPTED -> (st.message() == null ? "Stopped." : st.message())
+                    + " Play trains it again from epoch 0.";
+            case FAILED -> st.message();
+            default -> "";
+        };
     }
 }

@@ -1,5 +1,6 @@
 package com.layerlab.app.ui.components;
 
+import com.layerlab.app.training.PlotData;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.HasSize;
 import com.vaadin.flow.component.HasStyle;

@@ -1,7 +1,6 @@
 package com.layerlab.app.ui.components;
 
 import com.layerlab.app.training.Run;
-import com.layerlab.app.training.TrainingThread;
 import com.layerlab.app.ui.Downloads;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.Models;
@@ -107,11 +106,6 @@ public class PyTorchExportDialog extends Dialog {
     /** The weights the experiment's seed gives before any training (training starts from the same ones). */
     public static byte[] initialWeights(Experiment e) {
         return Safetensors.toBytes(Models.build(e).stateDict(), Map.of("format", "pt", "epoch", "0"));
-    }
-
-    /** The current weights of a training's run {@code run}, handed over by its thread between two steps. */
-    public static byte[] trainedWeights(TrainingThread<?> training, int run) throws Exception {
-        return training.weights(run).get(WEIGHTS_TIMEOUT_SECONDS, TimeUnit.SECONDS).safetensors();
     }
 
     /** The current weights of a run's trainer {@code index}, handed over by its thread between two batches. */

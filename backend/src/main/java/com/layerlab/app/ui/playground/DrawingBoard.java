@@ -2,7 +2,7 @@ package com.layerlab.app.ui.playground;
 
 import com.layerlab.app.lab.PointDrawing;
 import com.layerlab.app.ui.components.HeatMap;
-import com.layerlab.app.ui.components.PlotData;
+import com.layerlab.app.training.PlotData;
 import com.layerlab.datasets.PointsCsv;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;

@@ -1,95 +1,74 @@
 package com.layerlab.app.ui.playground;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.lab.CompareLinks;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.PointDrawing;
 import com.layerlab.app.lab.PointSets;
+import com.layerlab.app.lab.RunIdentity;
 import com.layerlab.app.lab.ShareLinks;
-import com.layerlab.app.training.EngineInfo;
-import com.layerlab.app.training.LiveTraining;
-import com.layerlab.app.ui.Downloads;
-import com.layerlab.app.ui.LiveTrainingService;
 import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.Page;
 import com.layerlab.app.store.SavedExperiment;
 import com.layerlab.app.store.StoreException;
+import com.layerlab.app.training.PointFrames;
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunOptions;
+import com.layerlab.app.training.RunStatus;
+import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.app.ui.Downloads;
 import com.layerlab.app.ui.MainLayout;
-import com.layerlab.app.ui.store.SaveExperimentDialog;
-import com.layerlab.app.ui.components.HeatMap;
-import com.layerlab.app.ui.components.LossChart;
-import com.layerlab.app.ui.components.NetworkDiagram;
-import com.layerlab.app.ui.components.PlotData;
+import com.layerlab.app.ui.PageWatch;
+import com.layerlab.app.ui.RunOnPage;
 import com.layerlab.app.ui.components.PyTorchExportDialog;
-import com.layerlab.app.ui.components.RunSnapshot;
-import com.layerlab.app.ui.components.Slider;
-import com.layerlab.app.ui.components.StepTable;
-import com.layerlab.datasets.Datasets2D;
-import com.layerlab.datasets.Features2D;
-import com.layerlab.datasets.Points2D;
+import com.layerlab.app.ui.store.SaveExperimentDialog;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.train.EpochStats;
-import com.layerlab.engine.train.PointProbes;
-import com.layerlab.engine.train.Trainer;
 import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.checkbox.Checkbox;
-import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
-import com.vaadin.flow.component.select.Select;
-import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
- * The 2D playground: TensorFlow Playground's controls and views, trained live on the server.
- * Every change of a setting rebuilds the run from its experiment (same seed: same starting
- * weights), except the learning rate and the stop epoch, which apply to the running network, and
- * the view options, which only redraw. The address bar always holds a link to the current state.
+ * The 2D playground: TensorFlow Playground's controls and views, trained live on the server by the
+ * training runtime. Every change of a setting starts a new run of its experiment (same seed: same
+ * starting weights), except the learning rate and the stop epoch, which apply to the run under way
+ * ({@link RunIdentity}), and the view options, which only redraw. The run is its owner's, not the
+ * page's: a reload shows it again. The address bar always holds a link to the current state.
+ *
+ * <p>The page keeps the settings and the run; its parts ({@link PlayerControls}, {@link SettingsSelects},
+ * {@link DataPanel}, {@link NetworkPanel}, {@link OutputPanel}) lay out and show them.
  */
 @AnonymousAllowed
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("LayerLab · Playground")
 public class PlaygroundView extends Div implements BeforeEnterObserver {
 
-    static final int GRID_N = 64;
+    static final int GRID_N = PointFrames.GRID_N;
     /** The query parameter of a fork: the saved experiment's id. */
     static final String FORK = "fork";
-    static final int NEURON_N = 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, String> DATASET_NAMES = Map.of("circle", "Circle", "xor", "Exclusive or",
-            "gauss", "Gaussian", "spiral", "Spiral", "plane", "Plane", "multi-gauss", "Multi Gaussian");
-    private static final Map<String, String> FEATURE_LABELS = Map.of("x1", "x1", "x2", "x2", "x1^2", "x1²",
-            "x2^2", "x2²", "x1*x2", "x1·x2", "sin(x1)", "sin(x1)", "sin(x2)", "sin(x2)");
+    /** Where a reload finds this page's run: its id, in the page's session. */
+    private static final String RUN_ATTRIBUTE = "layerlab.playground.run";
 
-    private final LiveTrainingService service;
+    private final TrainingRuntime runtime;
+    private final RunOnPage<PointFrames.Frame> shown;
     private final PointSets pointSets;
     private final ExperimentStore store;
     private final CurrentOwner owner;
@@ -102,220 +81,46 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private PlaygroundSettings settings = PlaygroundSettings.DEFAULTS;
     /** The point set the settings name, when they name one (its size, classes and class names). */
     private Optional<PointSets.PointSet> pointSet = Optional.empty();
-    private LiveTraining<Frame> training;
-    /** The training whose TensorBoard files a download gets (read on the download's request thread). */
-    private volatile LiveTraining<Frame> logged;
+    /** The run whose TensorBoard files a download gets (read on the download's request thread). */
+    private volatile Run<?> logged;
     private String pendingMessage;
-    private String lastStatusMessage;
-    private Notification waitingNote;
+    private String pendingForkNote;
+    private final PlaygroundNotices notices = new PlaygroundNotices();
+    /** Whether the run shown trains, or waits to (what the play button shows). */
     private boolean playing;
 
-    // toolbar
-    private final Button playButton = new Button();
-    private final Button stepButton = new Button(VaadinIcon.STEP_FORWARD.create());
-    private final Button resetButton = new Button(VaadinIcon.ROTATE_LEFT.create());
-    private final StepTable stepTable = new StepTable();
-    private final Span epochLabel = new Span();
+    private final PlayerControls player = new PlayerControls(() -> startRun(false), this::togglePlay, this::step,
+            this::stop, () -> edit(b -> b.seed(PlaygroundSettings.newSeed())));
+    private final SettingsSelects selects = new SettingsSelects(this::edit);
     private final Anchor compareLink = new Anchor();
-    private final Anchor logsLink = new Anchor();
-    private final Select<Double> learningRate = new Select<>();
-    private final Select<String> activation = new Select<>();
-    private final Select<String> regularization = new Select<>();
-    private final Select<Double> regularizationRate = new Select<>();
-    private final Select<String> problem = new Select<>();
-    private final Select<Integer> stopAt = new Select<>();
-    private final Select<Preset> presets = new Select<>();
-
-    // data
-    private final Div thumbnails = new Div();
-    private final Map<String, Div> thumbnailCards = new HashMap<>();
-    private final Select<Integer> classes = new Select<>();
-    private final Slider trainPercent = new Slider("Ratio of training to test data", 10, 90, 10, 50, v -> v + " %");
-    private final Slider noise = new Slider("Noise", 0, 50, 5, 0, v -> String.valueOf(v));
-    private final Slider batchSize = new Slider("Batch size", 1, 30, 1, 10, v -> String.valueOf(v));
-    private final Button regenerate = new Button("Regenerate", VaadinIcon.REFRESH.create());
-    private final Span seedLabel = new Span();
     private final PointSetControls ownData;
     private final DrawingBoard drawingBoard = new DrawingBoard();
+    private final DataPanel data;
+    private final NetworkPanel network = new NetworkPanel(this::edit);
+    private final OutputPanel output;
 
-    // network
-    private final NetworkDiagram diagram = new NetworkDiagram();
-    private final Span paramCount = new Span();
-    private final Checkbox sigmoidOutput = new Checkbox("Sigmoid output, trained with MSELoss (the course's perceptron)");
-
-    // output
-    private final Span trainLoss = new Span("–");
-    private final Span testLoss = new Span("–");
-    private final Span accuracy = new Span();
-    private final LossChart lossChart = new LossChart();
-    private final HeatMap outputMap = new HeatMap(300);
-    private final Div legend = new Div();
-    private final Checkbox showTest = new Checkbox("Show test data");
-    private final Checkbox discretize = new Checkbox("Discretize output");
-    private final Div mapBox = new Div(outputMap);
-    private final Div toggles = new Div(showTest, discretize);
-
-    /** One frame of the playground: a snapshot of its run and, when the run is new, its points. */
-    record Frame(Experiment experiment, RunSnapshot snapshot, String trainPoints, String testPoints, double labelScale) {
-    }
-
-    public PlaygroundView(LiveTrainingService service, PointSets pointSets, ExperimentStore store, CurrentOwner owner) {
-        this.service = service;
+    public PlaygroundView(TrainingRuntime runtime, PageWatch pages, PointSets pointSets, ExperimentStore store,
+                          CurrentOwner owner) {
+        this.runtime = runtime;
+        this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, PointFrames.class);
         this.pointSets = pointSets;
         this.store = store;
         this.owner = owner;
         this.ownData = new PointSetControls(pointSets, () -> ownerKey, this::usePointSet, this::startDrawing);
+        this.data = new DataPanel(ownData, this::edit);
+        this.output = new OutputPanel(drawingBoard, this::edit, this::openExport,
+                Downloads.runLogsZip(() -> logged, "layerlab-playground-logs.zip"));
         drawingBoard.addUseListener(this::useDrawing);
-        drawingBoard.addCancelListener(this::stopDrawing);
+        drawingBoard.addCancelListener(() -> showDrawing(false));
         drawingBoard.setVisible(false);
         addClassName("ll-playground");
-        add(toolbar(), main());
-        // short names: the legend shows each series' latest value next to it
-        lossChart.setSeries(List.of(new LossChart.Series("Test", "#222222"),
-                new LossChart.Series("Training", "#9a9a9a")));
+        Div main = new Div(data, network, output);
+        main.addClassName("ll-main");
+        add(toolbar(), main);
         syncControls();
     }
 
-    // ---------------------------------------------------------------- layout
-
-    private Component toolbar() {
-        Div bar = new Div();
-        bar.addClassName("ll-toolbar");
-
-        playButton.setId("play-button");
-        playButton.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        playButton.addClassName("ll-play");
-        playButton.addClickListener(e -> {
-            if (training != null) {
-                if (playing) {
-                    training.pause();
-                } else {
-                    training.play();
-                }
-            }
-        });
-        stepButton.setId("step-button");
-        stepButton.setAriaLabel("Step one epoch");
-        stepButton.setTooltipText("Train one epoch");
-        stepButton.addClickListener(e -> {
-            if (training != null) {
-                training.step();
-            }
-        });
-        resetButton.setId("reset-button");
-        resetButton.setAriaLabel("Reset");
-        resetButton.setTooltipText("Back to epoch 0 with the same starting weights");
-        resetButton.addClickListener(e -> {
-            if (training != null) {
-                training.reset();
-            }
-        });
-        for (Button b : List.of(stepButton, resetButton)) {
-            b.addThemeVariants(ButtonVariant.LUMO_CONTRAST, ButtonVariant.LUMO_TERTIARY);
-            b.addClassName("ll-round");
-        }
-        Button newSeed = new Button(VaadinIcon.RANDOM.create());
-        newSeed.setId("new-seed-button");
-        newSeed.setAriaLabel("New seed");
-        newSeed.setTooltipText("New seed: different starting weights, same data");
-        newSeed.addThemeVariants(ButtonVariant.LUMO_CONTRAST, ButtonVariant.LUMO_TERTIARY);
-        newSeed.addClassName("ll-round");
-        newSeed.addClickListener(e -> update(settings.toBuilder().seed(newSeed()).build()));
-
-        Div controls = new Div(resetButton, playButton, stepButton, newSeed);
-        controls.addClassName("ll-player");
-        Div epoch = new Div();
-        epoch.addClassName("ll-epoch");
-        Span epochCaption = new Span("Epoch");
-        epochCaption.addClassName("ll-caption");
-        epochLabel.setId("epoch");
-        epoch.add(epochCaption, epochLabel);
-
-        learningRate.setLabel("Learning rate");
-        learningRate.setId("learning-rate-select");
-        learningRate.setItems(PlaygroundSettings.LEARNING_RATES);
-        learningRate.setItemLabelGenerator(PlaygroundSettings::formatRate);
-        learningRate.addValueChangeListener(e -> {
-            if (e.isFromClient() && e.getValue() != null) {
-                update(settings.toBuilder().learningRate(e.getValue()).build());
-            }
-        });
-
-        activation.setLabel("Activation");
-        activation.setId("activation-select");
-        activation.setItems(PlaygroundSettings.ACTIVATIONS);
-        activation.setPlaceholder("per layer");
-        activation.setTooltipText("Sets every hidden layer; each layer also has its own picker");
-        activation.addValueChangeListener(e -> {
-            if (e.isFromClient() && e.getValue() != null) {
-                update(settings.toBuilder().allActivations(e.getValue()).build());
-            }
-        });
-
-        regularization.setLabel("Regularization");
-        regularization.setId("regularization-select");
-        regularization.setItems(PlaygroundSettings.REGULARIZATIONS);
-        regularization.setItemLabelGenerator(r -> r.equals("none") ? "None" : r);
-        regularization.addValueChangeListener(e -> {
-            if (e.isFromClient() && e.getValue() != null) {
-                PlaygroundSettings.Builder b = settings.toBuilder().regularization(e.getValue());
-                if (!e.getValue().equals("none") && settings.regularizationRate() == 0) {
-                    b.regularizationRate(0.001);
-                }
-                update(b.build());
-            }
-        });
-
-        regularizationRate.setLabel("Regularization rate");
-        regularizationRate.setId("regularization-rate-select");
-        regularizationRate.setItems(PlaygroundSettings.REGULARIZATION_RATES);
-        regularizationRate.setItemLabelGenerator(PlaygroundSettings::formatRate);
-        regularizationRate.addValueChangeListener(e -> {
-            if (e.isFromClient() && e.getValue() != null) {
-                update(settings.toBuilder().regularizationRate(e.getValue()).build());
-            }
-        });
-
-        problem.setLabel("Problem type");
-        problem.setId("problem-select");
-        problem.setItems(PlaygroundSettings.CLASSIFICATION, PlaygroundSettings.REGRESSION);
-        problem.setItemLabelGenerator(p -> p.equals(PlaygroundSettings.REGRESSION) ? "Regression" : "Classification");
-        problem.addValueChangeListener(e -> {
-            if (e.isFromClient() && e.getValue() != null) {
-                update(settings.toBuilder().problem(e.getValue()).build());
-            }
-        });
-
-        stopAt.setLabel("Stop at epoch");
-        stopAt.setId("stop-select");
-        stopAt.addThemeVariants(com.vaadin.flow.component.select.SelectVariant.LUMO_SMALL);
-        stopAt.setItems(PlaygroundSettings.EPOCH_LIMITS);
-        stopAt.setItemLabelGenerator(v -> String.format(Locale.ROOT, "%,d", v));
-        stopAt.addValueChangeListener(e -> {
-            if (e.isFromClient() && e.getValue() != null) {
-                update(settings.toBuilder().epochs(e.getValue()).build());
-            }
-        });
-
-        presets.setLabel("Presets");
-        presets.setId("preset-select");
-        presets.setPlaceholder("Choose…");
-        presets.setItems(Preset.ALL);
-        presets.setItemLabelGenerator(Preset::label);
-        presets.addValueChangeListener(e -> {
-            if (e.isFromClient() && e.getValue() != null) {
-                update(e.getValue().apply(settings));
-                presets.clear();
-            }
-        });
-
-        Button copy = new Button("Copy link", VaadinIcon.LINK.create());
-        copy.setId("copy-link-button");
-        copy.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_SMALL);
-        copy.addClickListener(e -> copyLink());
-
-        Div selects = new Div(learningRate, activation, regularization, regularizationRate, problem, presets);
-        selects.addClassName("ll-selects");
+    private Div toolbar() {
         compareLink.setId("compare-link");
         compareLink.setText("Compare activations");
         compareLink.getElement().setAttribute("title", "Train this network with ReLU, Tanh and Sigmoid side by side");
@@ -325,170 +130,34 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         save.addThemeVariants(ButtonVariant.LUMO_SMALL);
         save.setTooltipText("Save this network with what it has learned, and get a short link to it");
         save.addClickListener(e -> openSave());
+        Button copy = new Button("Copy link", VaadinIcon.LINK.create());
+        copy.setId("copy-link-button");
+        copy.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_SMALL);
+        copy.addClickListener(e -> ShareLinkDialog.copy(this, ShareLinks.queryString(ShareLinks.playgroundQuery(settings))));
         Div buttons = new Div(save, copy);
         buttons.addClassName("ll-action-buttons");
         Div actions = new Div(compareLink, buttons);
         actions.addClassName("ll-actions");
-        bar.add(controls, epoch, selects, actions);
+        Div bar = new Div(player, selects, actions);
+        bar.addClassName("ll-toolbar");
         return bar;
-    }
-
-    private Component main() {
-        Div grid = new Div();
-        grid.addClassName("ll-main");
-
-        // DATA
-        Div data = panel("Data");
-        data.addClassName("ll-data");
-        Span which = new Span("Which data set do you want to use?");
-        which.addClassName("ll-hint");
-        thumbnails.addClassName("ll-thumbnails");
-        classes.setLabel("Classes");
-        classes.setId("classes-select");
-        classes.setItems(2, 3, 4, 5);
-        classes.addValueChangeListener(e -> {
-            if (e.isFromClient() && e.getValue() != null) {
-                update(settings.toBuilder().classes(e.getValue()).build());
-            }
-        });
-        trainPercent.setInputId("train-percent");
-        trainPercent.setValueChangeListener(v -> update(settings.toBuilder().trainPercent(v).build()));
-        noise.setInputId("noise");
-        noise.setValueChangeListener(v -> update(settings.toBuilder().noise(v).build()));
-        batchSize.setInputId("batch-size");
-        batchSize.setValueChangeListener(v -> update(settings.toBuilder().batchSize(v).build()));
-        regenerate.setId("regenerate-button");
-        regenerate.setTooltipText("New points from a new data seed (same starting weights)");
-        regenerate.addThemeVariants(ButtonVariant.LUMO_SMALL);
-        regenerate.addClickListener(e -> update(settings.toBuilder().dataSeed(newSeed()).build()));
-        seedLabel.addClassName("ll-seeds");
-        data.add(which, thumbnails, ownData, classes, trainPercent, noise, batchSize, regenerate, seedLabel);
-
-        // NETWORK
-        Div network = panel("Network");
-        network.addClassName("ll-network");
-        diagram.setId("network");
-        diagram.setWidthFull();
-        diagram.addFeatureToggleListener(i -> {
-            if (i >= 0 && i < Features2D.NAMES.size()) {
-                String f = Features2D.NAMES.get(i);
-                if (settings.features().size() == 1 && settings.features().contains(f)) {
-                    Notification.show("The network needs at least one input feature.", 2500, Notification.Position.BOTTOM_CENTER);
-                    return;
-                }
-                update(settings.toBuilder().toggleFeature(f).build());
-            }
-        });
-        diagram.addLayerAddListener(() -> update(settings.toBuilder().addLayer().build()));
-        diagram.addLayerRemoveListener(() -> update(settings.toBuilder().removeLayer().build()));
-        diagram.addNeuronChangeListener((layer, delta) -> update(settings.toBuilder().neurons(layer, delta).build()));
-        diagram.addActivationChangeListener((layer, value) -> update(settings.toBuilder().activation(layer, value).build()));
-        sigmoidOutput.setId("sigmoid-output");
-        sigmoidOutput.addValueChangeListener(e -> {
-            if (e.isFromClient()) {
-                update(settings.toBuilder().sigmoidOutput(e.getValue()).build());
-            }
-        });
-        paramCount.setId("param-count");
-        paramCount.addClassName("ll-hint");
-        Div networkFoot = new Div(paramCount, sigmoidOutput);
-        networkFoot.addClassName("ll-network-foot");
-        stepTable.setId("step-table");
-        stepTable.setEmptyText("Press play or step: this table then shows what the latest step did to each layer.");
-        Span stepTitle = new Span("Gradient descent, the last step (the last batch of the epoch)");
-        stepTitle.addClassName("ll-subtitle");
-        Div stepSection = new Div(stepTitle, stepTable);
-        stepSection.addClassName("ll-step-section");
-        network.add(diagram, networkFoot, stepSection);
-
-        // OUTPUT
-        Div output = panel("Output");
-        output.addClassName("ll-output");
-        Div numbers = new Div();
-        numbers.addClassName("ll-losses");
-        testLoss.setId("test-loss");
-        trainLoss.setId("train-loss");
-        accuracy.setId("accuracy");
-        numbers.add(metric("Test loss", testLoss), metric("Training loss", trainLoss), stopAt);
-        accuracy.addClassName("ll-accuracy");
-        lossChart.setId("loss-chart");
-        lossChart.setHeightPx(110);
-        lossChart.setWidthFull();
-        outputMap.setId("output-map");
-        outputMap.setAxes(true);
-        legend.addClassName("ll-legend");
-        legend.setId("legend");
-        showTest.setId("show-test");
-        showTest.addValueChangeListener(e -> {
-            if (e.isFromClient()) {
-                update(settings.toBuilder().showTestData(e.getValue()).build());
-            }
-        });
-        discretize.setId("discretize");
-        discretize.addValueChangeListener(e -> {
-            if (e.isFromClient()) {
-                update(settings.toBuilder().discretize(e.getValue()).build());
-            }
-        });
-        toggles.addClassName("ll-toggles");
-        Span engine = new Span("Trained on the server: " + EngineInfo.backend() + " backend, " + EngineInfo.device());
-        engine.addClassName("ll-engine");
-        mapBox.addClassName("ll-mapbox");
-        Button export = new Button("Export to PyTorch", VaadinIcon.CODE.create());
-        export.setId("export-button");
-        export.addThemeVariants(ButtonVariant.LUMO_SMALL);
-        export.setTooltipText("This network as PyTorch code, and its weights as a safetensors file");
-        export.addClickListener(e -> openExport());
-        logsLink.setId("logs-link");
-        logsLink.setText("TensorBoard logs (.zip)");
-        logsLink.setHref(Downloads.logsZip(() -> logged, "layerlab-playground-logs.zip"));
-        logsLink.getElement().setAttribute("title", "Every network trained on this page, as TensorBoard event files: "
-                + "unzip, then tensorboard --logdir <folder>");
-        logsLink.addClassName("ll-compare-link");
-        logsLink.setVisible(false);
-        Div outputActions = new Div(export, logsLink);
-        outputActions.addClassName("ll-output-actions");
-        output.add(numbers, accuracy, lossChart, mapBox, drawingBoard, legend, toggles, outputActions, engine);
-
-        grid.add(data, network, output);
-        return grid;
-    }
-
-    private static Div panel(String title) {
-        Div p = new Div();
-        p.addClassName("ll-panel");
-        H2 h = new H2(title);
-        h.addClassName("ll-panel-title");
-        p.add(h);
-        return p;
-    }
-
-    private static Div metric(String caption, Span value) {
-        Div d = new Div();
-        d.addClassName("ll-metric");
-        Span c = new Span(caption);
-        c.addClassName("ll-caption");
-        value.addClassName("ll-metric-value");
-        d.add(c, value);
-        return d;
     }
 
     // ---------------------------------------------------------------- lifecycle
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        ShareLinks.Parsed<PlaygroundSettings> parsed =
-                ShareLinks.parsePlayground(event.getLocation().getQueryParameters().getParameters());
+        Map<String, List<String>> query = event.getLocation().getQueryParameters().getParameters();
+        ShareLinks.Parsed<PlaygroundSettings> parsed = ShareLinks.parsePlayground(query);
         settings = parsed.value();
         pendingMessage = parsed.error();
         ownerKey = owner.key();
         forkWeights = null;
         forkId = null;
         try {
-            String fork = ShareLinks.single(event.getLocation().getQueryParameters().getParameters(), FORK);
+            String fork = ShareLinks.single(query, FORK);
             if (fork != null) {
-                boolean linkHasSettings = event.getLocation().getQueryParameters().getParameters().size() > 1;
-                openFork(fork, linkHasSettings);
+                openFork(fork, query.size() > 1);
             }
         } catch (ShareLinks.ShareLinkException e) {
             pendingMessage = e.getMessage();
@@ -511,7 +180,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     /** {@code ?fork=<id>}: the saved experiment's settings, starting from its saved weights (a new run). */
     private void openFork(String id, boolean linkHasSettings) {
         try {
-            java.util.Optional<SavedExperiment> saved = store.find(id, owner.key());
+            Optional<SavedExperiment> saved = store.find(id, owner.key());
             if (saved.isEmpty() || saved.get().page() != Page.PLAYGROUND) {
                 pendingMessage = "There is no saved playground experiment \"" + id + "\" to fork (deleted, or private).";
                 return;
@@ -519,7 +188,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
             PlaygroundSettings savedSettings = ShareLinks.parsePlayground(
                     QueryParameters.fromString(saved.get().viewState()).getParameters()).value();
             // a fork's own link (a reload) keeps what may change while it trains (rate, view options)
-            if (!linkHasSettings || !runKey(settings.toExperiment()).equals(runKey(savedSettings.toExperiment()))) {
+            if (!linkHasSettings || !RunIdentity.same(settings.toExperiment(), savedSettings.toExperiment())) {
                 settings = savedSettings;
             }
             forkWeights = saved.get().weights();
@@ -531,123 +200,143 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         }
     }
 
-    private String pendingForkNote;
-
     @Override
     protected void onAttach(AttachEvent attachEvent) {
         if (pendingMessage != null) {
-            Notification n = new Notification();
-            n.addThemeVariants(NotificationVariant.LUMO_WARNING);
-            n.setPosition(Notification.Position.TOP_CENTER);
-            n.setDuration(12_000);
-            Span text = new Span(pendingMessage + " The playground opened with its default settings instead.");
-            text.addClassName("ll-link-error");
-            Button close = new Button(VaadinIcon.CLOSE_SMALL.create(), e -> n.close());
-            close.addThemeVariants(ButtonVariant.LUMO_TERTIARY_INLINE);
-            close.setAriaLabel("Close");
-            Div row = new Div(text, close);
-            row.addClassName("ll-notification-row");
-            n.add(row);
-            n.open();
+            notices.linkError(pendingMessage);
             pendingMessage = null;
         }
         if (pendingForkNote != null) {
-            Notification note = Notification.show(pendingForkNote, 6000, Notification.Position.BOTTOM_CENTER);
-            note.setId("fork-note");
+            notices.forked(pendingForkNote);
             pendingForkNote = null;
         }
         updateUrl();
-        startTraining();
+        if (shown.run() == null) {
+            Optional<Run<PointFrames.Frame>> found = shown.findAgain(attachEvent.getUI(), owner.key(),
+                    r -> RunIdentity.same(r.experiments(), List.of(settings.toExperiment())));
+            if (found.isPresent()) {
+                // a reload: the run trains on as the link says (it kept the rate and the stop epoch up to date)
+                found.get().setLearningRate(settings.learningRate());
+                found.get().setEpochs(settings.epochs());
+                show(found.get());
+            } else {
+                startRun(false);
+            }
+        }
     }
 
     @Override
     protected void onDetach(DetachEvent detachEvent) {
-        if (training != null) {
-            training.close();
-            training = null;
-        }
+        shown.leave();
     }
 
-    private void startTraining() {
-        if (training != null && training.isAlive()) {
-            return;
+    // ---------------------------------------------------------------- the run
+
+    /**
+     * A new run of the settings from epoch 0 (the fork's weights while they fit), training at once when
+     * {@code play}, else holding until play or a step; the run shown before ends.
+     */
+    private void startRun(boolean play) {
+        Run<PointFrames.Frame> old = shown.run();
+        if (old != null) {
+            old.stop();
         }
-        // only the training thread touches this: which run the points were last sent for
-        Trainer[] shown = new Trainer[1];
-        training = service.start(this, List.of(settings.toExperiment()), forkWeights == null ? null : List.of(forkWeights), runs -> {
-            Trainer run = runs.get(0);
-            RunSnapshot snap = RunSnapshot.of(run, GRID_N, NEURON_N);
-            String train = null;
-            String test = null;
-            PointProbes probes = new PointProbes(run);
-            double scale = probes.labelScale();
-            if (run != shown[0]) {
-                shown[0] = run;
-                train = RunSnapshot.encodePoints(probes.trainPoints(), run.experiment(), scale);
-                test = RunSnapshot.encodePoints(probes.testPoints(), run.experiment(), scale);
-            }
-            return new Frame(run.experiment(), snap, train, test, scale);
-        }, this::showFrame);
-        getElement().setAttribute("data-training", String.valueOf(training.id()));
-        logged = training;
-        logsLink.setVisible(training.logDir() != null);
+        RunOptions options = new RunOptions(owner.key(), owner.username().isPresent(), "playground", !play,
+                settings.epochs(), forkWeights == null ? List.of() : List.of(forkWeights));
+        show(runtime.submit(List.of(settings.toExperiment()), options, PointFrames.playground()));
     }
 
-    /** While the server has no room to train this page's network: why, and what to do, until it has. */
-    private void showWaiting(String why) {
-        if (why == null) {
-            if (waitingNote != null) {
-                waitingNote.close();
-                waitingNote = null;
-            }
+    /** Shows {@code run} from now on: its frames replace what the page showed. */
+    private void show(Run<PointFrames.Frame> run) {
+        List<List<EpochStats>> history = run.history();
+        output.startRun(history.isEmpty() ? List.of() : history.get(0));
+        network.clearStep();
+        notices.newRun();
+        playing = !run.isPaused();
+        player.showPlaying(playing);
+        shown.show(getUI().orElseThrow(), run, this::showFrame);
+        getElement().setAttribute("data-run", run.id());
+        logged = run;
+        output.setLogsAvailable(run.folder() != null);
+    }
+
+    /** Play or pause; a run that has ended trains again from the start (a new run). */
+    private void togglePlay() {
+        Run<PointFrames.Frame> run = shown.run();
+        if (run == null) {
             return;
         }
-        if (waitingNote == null) {
-            waitingNote = new Notification();
-            waitingNote.setId("play-waiting");
-            waitingNote.addThemeVariants(NotificationVariant.LUMO_WARNING);
-            waitingNote.setPosition(Notification.Position.BOTTOM_CENTER);
-            waitingNote.setDuration(0);
-            waitingNote.open();
+        if (run.state().ended()) {
+            startRun(true);
+            return;
         }
-        waitingNote.setText(why);
+        if (playing) {
+            run.pause();
+        } else {
+            run.play();
+        }
+        // at once: a run that waits for a slot sends no frame until it gets one
+        playing = !run.isPaused();
+        player.showPlaying(playing);
+    }
+
+    /** One batch, then hold; a run that has ended starts again from the start with it. */
+    private void step() {
+        Run<PointFrames.Frame> run = shown.run();
+        if (run == null) {
+            return;
+        }
+        if (run.state().ended()) {
+            startRun(false);
+            run = shown.run();
+        }
+        run.step();
+    }
+
+    private void stop() {
+        if (shown.run() != null) {
+            shown.run().stop();
+        }
     }
 
     // ---------------------------------------------------------------- state changes
 
-    /** Applies new settings: a new run when the run would differ, else just the live change. */
+    /** A part of the page changes the settings. */
+    private void edit(UnaryOperator<PlaygroundSettings.Builder> change) {
+        update(change.apply(settings.toBuilder()).build());
+    }
+
+    /**
+     * Applies new settings: a new run when the run would differ (playing on if it played, as TensorFlow
+     * Playground does), else just the live change.
+     */
     private void update(PlaygroundSettings next) {
         PlaygroundSettings before = settings;
         settings = next;
         if (drawingBoard.isVisible() && drawingBoard.drawing().isRegression() != next.isRegression()) {
             drawingBoard.start(new PointDrawing(next.isRegression())); // classes and values do not mix
         }
-        Experiment oldE = before.toExperiment();
-        Experiment newE = next.toExperiment();
-        if (!runKey(oldE).equals(runKey(newE))) {
-            // another network or data: the fork's weights no longer fit (the training drops them too)
+        boolean sameRun = RunIdentity.same(before.toExperiment(), next.toExperiment());
+        if (!sameRun) {
+            // another network or data: the fork's weights no longer fit
             forkWeights = null;
             forkId = null;
         }
-        if (training != null) {
-            if (!runKey(oldE).equals(runKey(newE))) {
-                training.load(List.of(newE), true);
+        Run<PointFrames.Frame> run = shown.run();
+        if (run != null) {
+            if (!sameRun) {
+                startRun(playing);
             } else {
                 if (before.learningRate() != next.learningRate()) {
-                    training.setLearningRate(next.learningRate());
+                    run.setLearningRate(next.learningRate());
                 }
                 if (before.epochs() != next.epochs()) {
-                    training.setEpochLimit(next.epochs());
+                    run.setEpochs(next.epochs());
                 }
             }
         }
         syncControls();
         updateUrl();
-    }
-
-    /** What decides a run's course, leaving out what may change while it trains (rate, stop epoch). */
-    static Experiment runKey(Experiment e) {
-        return e.withOptimizer(null).withEpochs(0).withName(null);
     }
 
     private void updateUrl() {
@@ -661,17 +350,31 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         getElement().executeJs("window.history.replaceState(window.history.state, '', '?' + $0)", query);
     }
 
+    /** Puts the settings into every part of the page. */
+    private void syncControls() {
+        PlaygroundSettings s = settings;
+        if (!pointSet.map(p -> p.id().equals(s.dataset())).orElse(false)) {
+            pointSet = s.isPointSet() ? pointSets.describe(s.dataset()) : Optional.empty();
+        }
+        selects.show(s);
+        data.show(s);
+        network.show(s);
+        output.show(s, pointSet);
+        ownData.select(s.dataset());
+    }
+
     /** "Export to PyTorch": this network's code, with its weights as they are when the download is asked for. */
     private void openExport() {
         Experiment e = settings.toExperiment();
-        LiveTraining<Frame> t = training;
+        Run<PointFrames.Frame> t = shown.run();
         String note;
         Callable<byte[]> weights;
         if (t != null && t.isAlive()) {
-            int epoch = t.status().epoch();
-            note = epoch == 0 && !playing ? "Not trained yet: the weights are the starting ones (epoch 0). Press play first to "
-                    + "export what the network learns; the download takes the weights as they are when you click it."
-                    : "The weights are the network's as they are when you click the download (epoch " + epoch + " now"
+            RunStatus status = t.status();
+            note = status.progress() == 0 && !playing ? "Not trained yet: the weights are the starting ones (epoch 0). Press "
+                    + "play first to export what the network learns; the download takes the weights as they are when you "
+                    + "click it."
+                    : "The weights are the network's as they are when you click the download (" + status.epochText() + " now"
                     + (playing ? ", and training goes on" : "") + ").";
             weights = () -> PyTorchExportDialog.trainedWeights(t, 0);
         } else {
@@ -687,301 +390,47 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
 
     /** "Save": this network as it is now (settings, weights, loss history, TensorBoard files), under a short link. */
     private void openSave() {
-        LiveTraining<Frame> t = training;
+        Run<PointFrames.Frame> t = shown.run();
         if (t == null || !t.isAlive()) {
             Notification.show("There is no network to save: reload the page.", 4000, Notification.Position.MIDDLE);
             return;
         }
         PlaygroundSettings s = settings;
         int epoch = t.status().epoch();
-        String name = DATASET_NAMES.get(s.dataset()) + ", " + (s.hiddenLayers().isEmpty() ? "no hidden layer"
-                : s.hiddenLayers().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("-"))
-                + " neurons") + ", epoch " + epoch;
+        String dataName = pointSet.map(PointSets.PointSet::name).orElse(DataPanel.NAMES.getOrDefault(s.dataset(), s.dataset()));
+        String name = dataName + ", " + (s.hiddenLayers().isEmpty() ? "no hidden layer"
+                : s.hiddenLayers().stream().map(String::valueOf).collect(Collectors.joining("-")) + " neurons")
+                + ", epoch " + epoch;
         new SaveExperimentDialog(name, "Saves these settings with the network's weights as they are when you press "
                 + "Save (epoch " + epoch + " now), its loss curves and its TensorBoard files.",
                 (n, pub) -> store.saveLive(t, 0, new ExperimentStore.Draft(owner.key(), n, pub, Page.PLAYGROUND,
                         s.toExperiment(), ShareLinks.queryString(ShareLinks.playgroundQuery(s))))).open();
     }
 
-    private void copyLink() {
-        String query = ShareLinks.queryString(ShareLinks.playgroundQuery(settings));
-        getElement().executeJs("""
-                const url = new URL('?' + $0, window.location.href).href;
-                return (async () => {
-                  let copied = false;
-                  try { await navigator.clipboard.writeText(url); copied = true; } catch (e) { copied = false; }
-                  return JSON.stringify({url: url, copied: copied});
-                })();""", query).then(String.class, result -> {
-            try {
-                JsonNode r = JSON.readTree(result);
-                showLinkDialog(r.get("url").asText(), r.get("copied").asBoolean());
-            } catch (Exception ex) {
-                showLinkDialog(query, false);
-            }
-        });
-    }
-
-    private void showLinkDialog(String url, boolean copied) {
-        Dialog d = new Dialog();
-        d.setHeaderTitle("Share this playground");
-        d.setWidth("560px");
-        TextField field = new TextField();
-        field.setId("share-url");
-        field.setReadOnly(true);
-        field.setWidthFull();
-        field.setValue(url);
-        Paragraph p = new Paragraph(copied
-                ? "The link is on your clipboard. Whoever opens it gets these settings, these seeds and the same starting weights."
-                : "Copy the link below. Whoever opens it gets these settings, these seeds and the same starting weights.");
-        p.setId("share-message");
-        d.add(p, field);
-        Button close = new Button("Close", e -> d.close());
-        close.setId("share-close");
-        d.getFooter().add(close);
-        d.open();
-    }
-
     // ---------------------------------------------------------------- frames
 
-    private void showFrame(LiveTraining.Frame<Frame> f) {
-        Frame frame = f.data();
-        LiveTraining.Status status = f.status();
-        playing = status.playing();
-        playButton.setIcon(playing ? VaadinIcon.PAUSE.create() : VaadinIcon.PLAY.create());
-        playButton.setAriaLabel(playing ? "Pause" : "Play");
-        playButton.getElement().setAttribute("data-playing", String.valueOf(playing));
-        showWaiting(status.waiting());
-        if (status.message() != null && !status.message().equals(lastStatusMessage)) {
-            Notification.show(status.message(), 5000, Notification.Position.BOTTOM_CENTER);
+    private void showFrame(PointFrames.Frame f) {
+        RunStatus status = f.status();
+        Run<PointFrames.Frame> run = shown.run();
+        playing = run != null && !run.isPaused() && !status.state().ended();
+        player.showPlaying(playing);
+        player.showProgress(status);
+        notices.show(status);
+        if (f.points() != null && !f.points().isEmpty()) {
+            output.showPoints(f.points().get(0), settings.isRegression());
         }
-        lastStatusMessage = status.message();
-        // a frame of a run whose settings have been changed since: the next frame belongs to the new run
-        if (!runKey(frame.experiment()).equals(runKey(settings.toExperiment()))) {
-            return;
+        if (f.items().isEmpty()) {
+            return; // the run waits for a slot or builds its network: nothing to draw yet
         }
-        RunSnapshot s = frame.snapshot();
-        EpochStats stats = s.stats();
-        if (frame.trainPoints() != null) {
-            outputMap.setTrainPoints(frame.trainPoints());
-            outputMap.setTestPoints(frame.testPoints());
-            if (settings.isRegression()) {
-                outputMap.setRegression(frame.labelScale());
-            }
-            lossChart.clear();
-        }
-        outputMap.setGrid(s.gridN(), s.channels(), s.output());
-        diagram.setFrame(s.weights(), s.neuronN(), s.neuronMaps());
-        stepTable.show(s.lastStep());
-        int epoch = stats.epoch();
-        epochLabel.setText(formatEpoch(epoch));
-        epochLabel.getElement().setAttribute("data-epoch", String.valueOf(epoch));
-        trainLoss.setText(formatLoss(stats.trainLoss()));
-        testLoss.setText(formatLoss(stats.testLoss()));
-        trainLoss.getElement().setAttribute("data-value", String.valueOf(stats.trainLoss()));
-        testLoss.getElement().setAttribute("data-value", String.valueOf(stats.testLoss()));
-        if (stats.trainAccuracy() != null && stats.testAccuracy() != null) {
-            accuracy.setText(String.format(Locale.ROOT, "Accuracy: training %.1f %%, test %.1f %%",
-                    100 * stats.trainAccuracy(), 100 * stats.testAccuracy()));
-        } else {
-            accuracy.setText("");
-        }
-        if (lossChart.size() == 0 || epoch > lastChartEpoch) {
-            lossChart.append(epoch, stats.testLoss(), stats.trainLoss());
-            lastChartEpoch = epoch;
-        } else if (epoch < lastChartEpoch) {
-            lossChart.clear();
-            lossChart.append(epoch, stats.testLoss(), stats.trainLoss());
-            lastChartEpoch = epoch;
-        }
-    }
-
-    private int lastChartEpoch = -1;
-
-    static String formatEpoch(int epoch) {
-        DecimalFormat f = new DecimalFormat("000,000", DecimalFormatSymbols.getInstance(Locale.ROOT));
-        return f.format(epoch);
-    }
-
-    static String formatLoss(double v) {
-        if (!Double.isFinite(v)) {
-            return "diverged";
-        }
-        // three decimals as TensorFlow Playground, but a loss that keeps falling below 0.001 stays visible
-        return v != 0 && Math.abs(v) < 0.001 ? String.format(Locale.ROOT, "%.1e", v) : String.format(Locale.ROOT, "%.3f", v);
-    }
-
-    // ---------------------------------------------------------------- controls from settings
-
-    private void syncControls() {
-        PlaygroundSettings s = settings;
-        learningRate.setValue(s.learningRate());
-        if (s.activations().isEmpty()) {
-            activation.clear();
-            activation.setEnabled(false);
-        } else {
-            activation.setEnabled(true);
-            boolean same = s.activations().stream().allMatch(a -> a.equals(s.activations().get(0)));
-            if (same) {
-                activation.setValue(s.activations().get(0));
-            } else {
-                activation.clear();
-            }
-        }
-        regularization.setValue(s.regularization());
-        regularizationRate.setValue(s.regularizationRate());
-        regularizationRate.setEnabled(!s.regularization().equals("none"));
-        problem.setValue(s.problem());
-        stopAt.setValue(PlaygroundSettings.EPOCH_LIMITS.contains(s.epochs()) ? s.epochs() : null);
-        classes.setVisible(!s.isRegression() && !s.isPointSet() && Datasets2D.supportsMultiClass(s.dataset()));
-        noise.setVisible(!s.isPointSet());
-        regenerate.setVisible(!s.isPointSet());
-        if (classes.isVisible()) {
-            classes.setValue(s.classes());
-        }
-        trainPercent.setValue(s.trainPercent());
-        noise.setValue(s.noise());
-        batchSize.setValue(s.batchSize());
-        seedLabel.setText("Seed " + s.seed() + " · data seed " + s.dataSeed());
-        sigmoidOutput.setValue(s.sigmoidOutput());
-        sigmoidOutput.setVisible(!s.isRegression() && !s.isMultiClass());
-        showTest.setValue(s.showTestData());
-        discretize.setValue(s.discretize());
-        outputMap.setShowTest(s.showTestData());
-        outputMap.setDiscretize(s.discretize());
-        if (s.isMultiClass()) {
-            outputMap.setClasses();
-        } else if (s.isRegression()) {
-            outputMap.setRegression(1);
-        } else {
-            outputMap.setBinary();
-        }
-        if (!pointSet.map(p -> p.id().equals(s.dataset())).orElse(false)) {
-            pointSet = s.isPointSet() ? pointSets.describe(s.dataset()) : Optional.empty();
-        }
-        ownData.select(s.dataset());
-        buildThumbnails();
-        buildLegend();
-        buildDiagram();
-    }
-
-    private String thumbnailsKey;
-
-    private void buildThumbnails() {
-        List<String> sets = settings.isRegression() ? PlaygroundSettings.REGRESSION_SETS : PlaygroundSettings.CLASSIFICATION_SETS;
-        String key = String.join(",", sets) + "/" + settings.classes();
-        if (!key.equals(thumbnailsKey)) {
-            thumbnailsKey = key;
-            thumbnails.removeAll();
-            thumbnailCards.clear();
-            for (String id : sets) {
-                int k = settings.isRegression() ? 0 : Datasets2D.supportsMultiClass(id) ? settings.classes() : 2;
-                Points2D pts = Datasets2D.generate(id, 240, 0, k, 7);
-                HeatMap map = new HeatMap(64);
-                map.setPointRadius(1.3);
-                if (k > 2) {
-                    map.setClasses();
-                } else {
-                    map.setBinary();
-                }
-                map.setTrainPoints(PlotData.points(pts, k > 2, Points2D.labelScale(pts)));
-                Div card = new Div(map);
-                card.addClassName("ll-thumb");
-                card.setId("dataset-" + id);
-                card.getElement().setAttribute("role", "button");
-                card.getElement().setAttribute("tabindex", "0");
-                card.getElement().setAttribute("aria-label", DATASET_NAMES.get(id));
-                card.getElement().setAttribute("title", DATASET_NAMES.get(id));
-                Span caption = new Span(DATASET_NAMES.get(id));
-                card.add(caption);
-                card.addClickListener(e -> update(settings.toBuilder().dataset(id).build()));
-                card.getElement().addEventListener("keydown", e -> update(settings.toBuilder().dataset(id).build()))
-                        .setFilter("event.key === 'Enter' || event.key === ' '");
-                thumbnails.add(card);
-                thumbnailCards.put(id, card);
-            }
-        }
-        thumbnailCards.forEach((id, card) -> {
-            boolean sel = id.equals(settings.dataset());
-            card.setClassName("selected", sel);
-            card.getElement().setAttribute("aria-pressed", String.valueOf(sel));
-        });
-    }
-
-    private void buildLegend() {
-        legend.removeAll();
-        if (settings.isRegression()) {
-            Span bar = new Span();
-            bar.addClassName("ll-gradient");
-            legend.add(new Span("low"), bar, new Span("high"));
-            return;
-        }
-        int k = settings.classes();
-        List<String> names = pointSet.map(PointSets.PointSet::classNames).orElse(List.of());
-        for (int c = 0; c < k; c++) {
-            Span chip = new Span();
-            chip.addClassName("ll-chip");
-            chip.getStyle().set("background", HeatMap.CLASS_COLORS.get(c));
-            Span item = new Span(chip, new Span(c < names.size() ? names.get(c) : "class " + c));
-            item.addClassName("ll-legend-item");
-            item.getElement().setAttribute("data-color", HeatMap.CLASS_COLORS.get(c));
-            legend.add(item);
-        }
-    }
-
-    private String diagramKey;
-
-    private void buildDiagram() {
-        PlaygroundSettings s = settings;
-        List<NetworkDiagram.Column> cols = new ArrayList<>();
-        List<NetworkDiagram.Neuron> inputs = new ArrayList<>();
-        int grid = 0;
-        for (String f : Features2D.NAMES) {
-            inputs.add(new NetworkDiagram.Neuron(FEATURE_LABELS.get(f), s.features().contains(f), grid++));
-        }
-        cols.add(new NetworkDiagram.Column("input", "Features", "click to use", null, inputs));
-        for (int l = 0; l < s.hiddenLayers().size(); l++) {
-            List<NetworkDiagram.Neuron> ns = new ArrayList<>();
-            for (int j = 0; j < s.hiddenLayers().get(l); j++) {
-                ns.add(new NetworkDiagram.Neuron("Layer " + (l + 1) + ", neuron " + (j + 1), null, grid++));
-            }
-            cols.add(new NetworkDiagram.Column("hidden", "Layer " + (l + 1), s.hiddenLayers().get(l) + " neurons",
-                    s.activations().get(l), ns));
-        }
-        List<NetworkDiagram.Neuron> outs = new ArrayList<>();
-        String subtitle;
-        if (s.isMultiClass()) {
-            for (int c = 0; c < s.classes(); c++) {
-                outs.add(new NetworkDiagram.Neuron("P(class " + c + ")", null, grid++));
-            }
-            subtitle = "softmax";
-        } else {
-            outs.add(new NetworkDiagram.Neuron(s.isRegression() ? "Output value" : "P(class 1)", null, grid++));
-            subtitle = s.isRegression() ? "value" : s.sigmoidOutput() ? "sigmoid" : "sigmoid of logit";
-        }
-        cols.add(new NetworkDiagram.Column("output", "Output", subtitle, null, outs));
-        NetworkDiagram.Layout layout = new NetworkDiagram.Layout(true, PlaygroundSettings.ACTIVATIONS, 0,
-                PlaygroundSettings.MAX_LAYERS, 1, PlaygroundSettings.MAX_NEURONS,
-                s.isMultiClass() ? "classes" : "diverging", HeatMap.CLASS_COLORS, cols);
-        String key = layout.toString();
-        if (!key.equals(diagramKey)) {
-            diagramKey = key;
-            diagram.setLayout(layout);
-        }
-        long params = 0;
-        int in = s.features().size();
-        for (int n : s.hiddenLayers()) {
-            params += (long) (in + 1) * n;
-            in = n;
-        }
-        params += (long) (in + 1) * s.outputs();
-        paramCount.setText(String.format(Locale.ROOT, "%,d parameters", params));
+        output.showSnapshot(f.items().get(0).snapshot());
+        network.showSnapshot(f.items().get(0).snapshot());
     }
 
     // ---------------------------------------------------------------- own data
 
     /** Trains on a point set: one picked from the menu, just uploaded or just drawn. */
     private void usePointSet(PointSets.PointSet set) {
-        update(settings.toBuilder().pointSet(set.id(), set.classes()).build());
+        edit(b -> b.pointSet(set.id(), set.classes()));
         showOwnData();
     }
 
@@ -992,8 +441,8 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
 
     /** The data view becomes a drawing board, starting from the page's point set (a new set is saved from it). */
     private void startDrawing() {
-        if (training != null && playing) {
-            training.pause();
+        if (shown.run() != null && playing) {
+            shown.run().pause();
         }
         PointDrawing d = pointSet.isPresent() ? PointDrawing.of(pointSets.points(settings.dataset()))
                 : new PointDrawing(settings.isRegression());
@@ -1013,54 +462,10 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         usePointSet(saved);
     }
 
-    private void stopDrawing() {
-        showDrawing(false);
-    }
-
     private void showDrawing(boolean on) {
         drawingBoard.setVisible(on);
-        mapBox.setVisible(!on);
-        toggles.setVisible(!on);
+        output.showDrawing(on);
         ownData.setDrawing(on);
-    }
-
-    private static long newSeed() {
-        return ThreadLocalRandom.current().nextLong(1, 1_000_000);
-    }
-
-    // ---------------------------------------------------------------- presets
-
-    /** A starting point from the course; keeps the seeds and the view options. */
-    record Preset(String label, java.util.function.UnaryOperator<PlaygroundSettings.Builder> change) {
-        static final List<Preset> ALL = List.of(
-                new Preset("TensorFlow Playground default", b -> b.problem(PlaygroundSettings.CLASSIFICATION)
-                        .dataset("circle").features(List.of("x1", "x2")).hiddenLayers(List.of(4, 2))
-                        .allActivations("Tanh").sigmoidOutput(false).learningRate(0.03).regularization("none")
-                        .noise(0).trainPercent(50).batchSize(10)),
-                new Preset("Perceptron (no hidden layer)", b -> b.problem(PlaygroundSettings.CLASSIFICATION)
-                        .dataset("gauss").classes(2).features(List.of("x1", "x2")).hiddenLayers(List.of())
-                        .sigmoidOutput(false).learningRate(0.03).regularization("none")),
-                // the course notes' perceptron: three inputs, weights and a bias, a sigmoid (4 parameters);
-                // x1*x2 as the third input is what lets one neuron separate XOR
-                new Preset("3-input perceptron", b -> b.problem(PlaygroundSettings.CLASSIFICATION)
-                        .dataset("xor").features(List.of("x1", "x2", "x1*x2")).hiddenLayers(List.of())
-                        .sigmoidOutput(true).learningRate(0.3).regularization("none")),
-                new Preset("Shallow network (one hidden layer)", b -> b.problem(PlaygroundSettings.CLASSIFICATION)
-                        .dataset("circle").features(List.of("x1", "x2")).hiddenLayers(List.of(8))
-                        .allActivations("ReLU").sigmoidOutput(false).learningRate(0.03)),
-                new Preset("Deep network (spiral)", b -> b.problem(PlaygroundSettings.CLASSIFICATION)
-                        .dataset("spiral").classes(2).features(List.of("x1", "x2", "sin(x1)", "sin(x2)"))
-                        .hiddenLayers(List.of(8, 8, 6)).allActivations("Tanh").sigmoidOutput(false).learningRate(0.03)),
-                new Preset("Multi-class (3 Gaussians)", b -> b.problem(PlaygroundSettings.CLASSIFICATION)
-                        .dataset("gauss").classes(3).features(List.of("x1", "x2")).hiddenLayers(List.of(4))
-                        .allActivations("ReLU").learningRate(0.03)),
-                new Preset("Regression (plane)", b -> b.problem(PlaygroundSettings.REGRESSION).dataset("plane")
-                        .features(List.of("x1", "x2")).hiddenLayers(List.of(4, 2)).allActivations("Tanh")
-                        .learningRate(0.01)));
-
-        PlaygroundSettings apply(PlaygroundSettings s) {
-            return change.apply(s.toBuilder()).build();
-        }
     }
 
     /** For tests: the settings the page shows now. */

@@ -1,9 +1,10 @@
 package com.layerlab.app.ui.playground;
 
 import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.training.RunSnapshot;
 import com.layerlab.app.ui.components.HeatMap;
 import com.layerlab.app.ui.components.LossChart;
-import com.layerlab.app.ui.components.RunSnapshot;
+
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.PointProbes;
 import com.layerlab.engine.train.Trainer;
@@ -58,8 +59,8 @@ public class SavedOutput extends Div {
         }
         EpochStats last = metrics.isEmpty() ? null : metrics.get(metrics.size() - 1);
         losses.setText(last == null ? "No epoch trained." : String.format(Locale.ROOT,
-                "Epoch %s · test loss %s · training loss %s%s", PlaygroundView.formatEpoch(last.epoch()),
-                PlaygroundView.formatLoss(last.testLoss()), PlaygroundView.formatLoss(last.trainLoss()),
+                "Epoch %s · test loss %s · training loss %s%s", PlayerControls.formatEpoch(last.epoch()),
+                OutputPanel.formatLoss(last.testLoss()), OutputPanel.formatLoss(last.trainLoss()),
                 last.testAccuracy() == null ? "" : String.format(Locale.ROOT, " · test accuracy %.1f %%",
                         100 * last.testAccuracy())));
         losses.addClassName("ll-saved-losses");

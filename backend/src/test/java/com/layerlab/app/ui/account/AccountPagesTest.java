@@ -180,8 +180,9 @@ class AccountPagesTest extends BrowserTestBase {
                 RequestOptions.create().setHeader("Authorization", "Bearer " + token)).status());
     }
 
-    private static long liveTrainingThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("live-training-")).count();
+    /** The training runtime's run threads, every page's. */
+    private static long runThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("run-")).count();
     }
 
     private static void sleep(long millis) {
@@ -209,12 +210,13 @@ class AccountPagesTest extends BrowserTestBase {
         open("/");
         page.locator("#play-button").click();
         page.waitForFunction("() => Number(document.querySelector('#epoch').dataset.epoch) > 0");
-        // the training ends with its page (Vaadin's unload beacon): no thread left for the tests that count them
+        // an anonymous visitor's run ends once no page watched it for layerlab.runs.unwatched-seconds: no thread
+        // left for the tests that count them
         page.close();
         long end = System.currentTimeMillis() + 30_000;
-        while (liveTrainingThreads() > 0 && System.currentTimeMillis() < end) {
+        while (runThreads() > 0 && System.currentTimeMillis() < end) {
             sleep(100);
         }
-        assertEquals(0, liveTrainingThreads(), "the anonymous visitor's training ended with its page");
+        assertEquals(0, runThreads(), "the anonymous visitor's training ended after its page");
     }
 }

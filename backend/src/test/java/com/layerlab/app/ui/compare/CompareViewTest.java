@@ -42,6 +42,22 @@ class CompareViewTest extends BrowserTestBase {
                 + atLeast + "); }");
     }
 
+    /** One step, one batch of every network: waits until the page says {@code batch} batches of epoch 0 are done. */
+    private static void stepTo(Page p, int batch) {
+        p.click("#compare-step");
+        p.waitForFunction("b => { const e = document.querySelector('#compare-epoch'); return e.dataset.epoch === '0'"
+                + " && e.dataset.batch === b; }", String.valueOf(batch));
+    }
+
+    /** Plays until every network has trained {@code epochs} epochs, then pauses. */
+    private static void trainAndPause(Page p, int epochs) {
+        p.click("#compare-play");
+        waitForEpochOnEveryCard(p, epochs);
+        p.click("#compare-play");
+        p.waitForFunction("() => document.querySelector('#compare-play').textContent.trim() === 'Play'");
+        waitForVaadin(p);
+    }
+
     private static Locator activationBox(Page p, String name) {
         return p.locator("#compare-activations vaadin-checkbox")
                 .filter(new Locator.FilterOptions().setHasText(Pattern.compile("^\\s*" + name + "\\s*$")));
@@ -74,8 +90,10 @@ class CompareViewTest extends BrowserTestBase {
         List<?> epochs = (List<?>) page.evaluate(CARD_EPOCHS);
         assertEquals(3, epochs.size());
         assertEquals(1, epochs.stream().distinct().count(), "the runs step together: " + epochs);
+        // the cards' losses are those of the last whole epoch; the counter shows how far into the next it is
         String shown = page.locator("#compare-epoch").innerText();
-        assertEquals("Epoch " + ((Number) epochs.get(0)).intValue(), shown);
+        String whole = "Epoch " + ((Number) epochs.get(0)).intValue();
+        assertTrue(shown.equals(whole) || shown.startsWith(whole + "."), shown + " after " + whole);
 
         // the gradient chart shows Sigmoid's gradient fading towards the input, and Tanh's not nearly as much
         double sigmoidFirst = barValue(page, "Sigmoid", 0);
@@ -116,8 +134,10 @@ class CompareViewTest extends BrowserTestBase {
         page.waitForFunction("() => document.querySelectorAll('" + CARDS + "').length === 2");
         page.waitForFunction("() => document.querySelectorAll('#compare-loss-chart .u-legend .u-series').length === 5");
         assertEquals(List.of("epoch", "ReLU train", "Sigmoid train", "ReLU test", "Sigmoid test"), legend(page));
-        page.click("#compare-step");
-        waitForEpochOnEveryCard(page, 1);
+        // a step is one batch of both networks: 25 make an epoch
+        stepTo(page, 1);
+        assertEquals("Epoch 0.04", page.locator("#compare-epoch").innerText());
+        trainAndPause(page, 1);
         page.waitForFunction("() => document.querySelector('#compare-gradient-chart').barCount === 10");
         assertTrue(page.url().contains("acts=ReLU.Sigmoid"), page.url());
         // both networks' TensorBoard files, one run folder each
@@ -161,9 +181,8 @@ class CompareViewTest extends BrowserTestBase {
         waitForVaadin(page);
         String startNumbers = page.locator("#compare-card-leakyrelu .compare-numbers").innerText();
         assertTrue(startNumbers.startsWith("Epoch 0 \u00b7 train loss"), startNumbers);
-        page.click("#compare-step");
-        page.click("#compare-step");
-        waitForEpochOnEveryCard(page, 2);
+        stepTo(page, 1);
+        stepTo(page, 2);
 
         String link = (String) page.locator("#compare-share-link").evaluate("a => a.href");
         assertTrue(link.contains("/compare?x=") && link.endsWith("&acts=ReLU.Tanh.LeakyReLU"), link);
@@ -214,18 +233,16 @@ class CompareViewTest extends BrowserTestBase {
         page.locator("vaadin-select-item").filter(new Locator.FilterOptions().setHasText("plane")).click();
         page.waitForFunction("() => document.querySelector('#compare-shape').textContent.endsWith('6 \u2192 1')"
                 + " && location.search.includes('acts=')");
-        page.click("#compare-step");
-        waitForEpochOnEveryCard(page, 1);
-        waitForVaadin(page);
+        trainAndPause(page, 1);
         assertEquals("", page.locator("#compare-status").innerText());
-        assertTrue(page.locator("#compare-card-tanh .compare-numbers").innerText().matches("Epoch 1 \u00b7 train loss [0-9.]+ .*"));
+        assertTrue(page.locator("#compare-card-tanh .compare-numbers").innerText().matches("Epoch \\d+ \u00b7 train loss [0-9.e-]+ .*"),
+                page.locator("#compare-card-tanh .compare-numbers").innerText());
 
         page.click("#compare-layers");
         page.locator("vaadin-select-item[role=option]:visible")
                 .filter(new Locator.FilterOptions().setHasText(Pattern.compile("^\\s*0\\s*$"))).click();
         page.waitForFunction("() => document.querySelector('#compare-shape').textContent === 'Network: 2 \u2192 1'");
-        page.click("#compare-step");
-        waitForEpochOnEveryCard(page, 1);
+        trainAndPause(page, 1);
         page.waitForFunction("() => document.querySelector('#compare-card-relu .compare-caption').textContent.includes('No hidden layer')");
         page.waitForFunction("() => document.querySelector('#compare-gradient-chart').barCount === 3");
         fullScreenshot(page, "compare-regression-perceptron");

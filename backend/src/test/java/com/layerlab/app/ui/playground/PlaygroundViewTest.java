@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.layerlab.app.BrowserTestBase;
 import com.layerlab.app.ExportChecks;
 import com.layerlab.app.lab.PlaygroundSettings;
-import com.layerlab.app.ui.LiveTrainingService;
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.PyTorchExport;
 import com.microsoft.playwright.BrowserContext;
@@ -30,7 +31,22 @@ import org.springframework.beans.factory.annotation.Autowired;
 class PlaygroundViewTest extends BrowserTestBase {
 
     @Autowired
-    LiveTrainingService service;
+    TrainingRuntime runtime;
+
+    /** The run the page shows. */
+    private Run<?> runOf(Page p) {
+        String id = p.locator(".ll-playground").getAttribute("data-run");
+        return runtime.activeRuns().stream().filter(r -> r.id().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no run " + id));
+    }
+
+    /** Clicks the step button and waits until the page shows {@code batch} batches of epoch {@code epoch} trained. */
+    private static void stepTo(Page p, int epoch, int batch) {
+        p.locator("#step-button").click();
+        p.waitForFunction("([e, b]) => { const l = document.querySelector('#epoch'); return l && l.dataset.epoch === e"
+                + " && document.querySelector('#epoch-batch').textContent === b; }",
+                List.of(String.valueOf(epoch), batch == 0 ? "" : "batch " + batch + " of 25"));
+    }
 
     private static int epoch(Page p) {
         return Integer.parseInt(p.locator("#epoch").getAttribute("data-epoch"));
@@ -90,23 +106,34 @@ class PlaygroundViewTest extends BrowserTestBase {
     }
 
     @Test
-    void stepTrainsOneEpochAndResetReturnsToTheSameStart() {
+    void stepTrainsOneBatchShowsThePartialEpochAndResetReturnsToTheSameStart() {
         open("/");
         waitForEpoch(page, "epoch === 0");
         String start = trainLoss(page);
         assertTrue(page.locator("#step-table").innerText().startsWith("Press play or step"));
-        page.locator("#step-button").click();
-        waitForEpoch(page, "epoch === 1");
-        assertNotEquals(start, trainLoss(page));
-        // 250 training points in batches of 10: the epoch's last step was batch 25, one row per Linear layer
-        page.waitForFunction("() => document.querySelector('#step-table').dataset.batch === '1.25'");
+        // 250 training points in batches of 10: a step is one batch of 25, the counter shows how far into the epoch
+        stepTo(page, 0, 1);
+        page.waitForFunction("() => document.querySelector('#step-table').dataset.batch === '1.1'");
+        assertEquals("000,000", page.locator("#epoch").textContent());
+        assertEquals("0.04", page.locator("#epoch").getAttribute("data-progress"));
+        assertEquals("false", page.locator("#play-button").getAttribute("data-playing"), "a step holds after its batch");
+        screenshot(page, "playground-one-batch");
         @SuppressWarnings("unchecked")
         List<String> layers = (List<String>) page.evaluate(
                 "() => [...document.querySelectorAll('#step-table td:first-child')].map(c => c.textContent)");
-        assertEquals(List.of("0 Linear", "2 Linear", "4 Linear"), layers);
-        page.locator("#step-button").click();
-        waitForEpoch(page, "epoch === 2");
-        page.waitForFunction("() => document.querySelector('#step-table').dataset.batch === '2.25'");
+        assertEquals(List.of("0 Linear", "2 Linear", "4 Linear"), layers, "one row per Linear layer");
+        assertEquals(start, trainLoss(page), "the losses are the last whole epoch's");
+        stepTo(page, 0, 2);
+        page.waitForFunction("() => document.querySelector('#step-table').dataset.batch === '1.2'");
+        // the epoch's last batch completes it: the counter reads whole epochs, the losses are the new epoch's
+        for (int b = 3; b < 25; b++) {
+            stepTo(page, 0, b);
+        }
+        stepTo(page, 1, 0);
+        page.waitForFunction("() => document.querySelector('#step-table').dataset.batch === '1.25'");
+        assertEquals("000,001", page.locator("#epoch").textContent());
+        waitForVaadin(page);
+        assertNotEquals(start, trainLoss(page));
 
         page.locator("#play-button").click();
         waitForEpoch(page, "epoch >= 25");
@@ -299,16 +326,40 @@ class PlaygroundViewTest extends BrowserTestBase {
     }
 
     @Test
-    void closingThePageStopsItsTraining() {
+    void aReloadShowsTheRunningRunAgain() {
         open("/");
         waitForEpoch(page, "epoch === 0");
-        long id = Long.parseLong(page.locator(".ll-playground").getAttribute("data-training"));
+        chooseInSelect(page, "learning-rate-select", "0.1");
+        page.locator("#play-button").click();
+        waitForEpoch(page, "epoch >= 20");
+        Run<?> run = runOf(page);
+        int before = epoch(page);
+        page.reload();
+        waitForVaadin(page);
+        // the same run, training on from where it was, its curve from epoch 0 and the link's rate
+        waitForEpoch(page, "epoch > " + before);
+        assertEquals(run.id(), page.locator(".ll-playground").getAttribute("data-run"));
+        assertEquals(1, run.subscriberCount(), "the reloaded page watches it, the old one no longer");
+        page.waitForFunction("() => document.querySelector('#play-button').dataset.playing === 'true'");
+        int points = ((Number) page.locator("loss-chart").evaluate("c => c.pointCount")).intValue();
+        assertTrue(points > before, "the chart has the run's history: " + points + " points");
+        assertEquals(0.1, run.status().learningRate(), 1e-12);
+        screenshot(page, "playground-reloaded");
+        pause(page);
+    }
+
+    @Test
+    void closingThePageLeavesItsRunUnwatchedUntilTheRuntimeStopsIt() {
+        open("/");
+        waitForEpoch(page, "epoch === 0");
+        Run<?> run = runOf(page);
         page.locator("#play-button").click();
         waitForEpoch(page, "epoch >= 5");
-        assertTrue(service.isRunning(id));
+        assertEquals(1, run.subscriberCount());
         page.close();
+        // an anonymous visitor's run: it goes on unwatched for layerlab.runs.unwatched-seconds, then stops
         long end = System.currentTimeMillis() + 30_000;
-        while (service.isRunning(id) && System.currentTimeMillis() < end) {
+        while (run.isAlive() && System.currentTimeMillis() < end) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -316,7 +367,9 @@ class PlaygroundViewTest extends BrowserTestBase {
                 break;
             }
         }
-        assertFalse(service.isRunning(id), "the training thread ends when its page closes");
+        assertEquals(0, run.subscriberCount(), "the page unsubscribed when it closed");
+        assertFalse(run.isAlive(), "the runtime stopped the run nobody watched");
+        assertTrue(run.state().ended(), run.state().toString());
     }
 
     @Test
@@ -340,12 +393,11 @@ class PlaygroundViewTest extends BrowserTestBase {
     void theRunsTensorBoardLogsAndThePyTorchExportDownload() throws IOException {
         open("/");
         waitForEpoch(page, "epoch === 0");
-        for (int i = 1; i <= 3; i++) {
-            page.click("#step-button");
-            int want = i;
-            waitForEpoch(page, "epoch === " + want);
-        }
-        // every network this page trained, as TensorBoard event files: scalars, histograms, the boundary image
+        page.locator("#play-button").click();
+        waitForEpoch(page, "epoch >= 3");
+        pause(page);
+        int trained = epoch(page);
+        // the run's network as TensorBoard event files: scalars, histograms, the boundary image
         assertTrue(page.locator("#logs-link").isVisible());
         byte[] zip = ExportChecks.download(page, "#logs-link");
         Map<String, byte[]> entries = new LinkedHashMap<>();
@@ -362,17 +414,18 @@ class PlaygroundViewTest extends BrowserTestBase {
             assertTrue(events.contains(tag), tag + " in " + first);
         }
 
-        // the network as PyTorch code, with the weights it has now (epoch 3)
+        // the network as PyTorch code, with the weights it has now
         Experiment e = PlaygroundSettings.DEFAULTS.toExperiment();
         page.click("#export-button");
         page.waitForSelector("#export-code");
         String code = page.locator("#export-code").innerText();
         assertTrue(code.contains("nn.Linear(in_features=2, out_features=4)") && code.contains("nn.Tanh()"), code);
-        assertTrue(page.locator("#export-weights-note").innerText().contains("epoch 3"));
+        String note = page.locator("#export-weights-note").innerText();
+        assertTrue(note.contains("epoch " + trained), note);
         screenshot(page, "playground-export");
         assertEquals(PyTorchExport.code(e), ExportChecks.downloadText(page, "#export-model-py"));
         JsonNode header = ExportChecks.assertWeightsFit(ExportChecks.download(page, "#export-weights"), e);
-        assertEquals("3", header.get("__metadata__").get("epoch").asText());
+        assertEquals(String.valueOf(trained), header.get("__metadata__").get("epoch").asText());
         page.click("#export-close");
         screenshot(page, "playground-logs-toolbar");
     }

@@ -128,13 +128,23 @@ class SavedPlaygroundTest extends BrowserTestBase {
         assertNotEquals(values, there.evaluate(MAP_VALUES), "and trains on");
         screenshot(there, "store-forked-playground");
 
-        // the fork's link keeps the fork: a reload starts from the saved weights again, not the seed's
-        assertTrue(there.url().contains("fork=" + path.substring(path.lastIndexOf('/') + 1)), there.url());
+        // a reload shows the fork's run again, where it was
+        int forked = epoch(there);
+        String trainedValues = (String) there.evaluate(MAP_VALUES);
         there.reload();
         waitForVaadin(there);
-        waitForEpoch(there, "epoch === 0");
-        there.waitForFunction("() => document.querySelector('#output-map').values");
-        assertEquals(values, there.evaluate(MAP_VALUES), "a reloaded fork starts from the saved weights");
+        waitForEpoch(there, "epoch === " + forked);
+        there.waitForFunction("v => document.querySelector('#output-map').values === v", trainedValues);
+
+        // the fork's link keeps the fork: another tab, while this one shows its run, starts from the saved weights
+        assertTrue(there.url().contains("fork=" + path.substring(path.lastIndexOf('/') + 1)), there.url());
+        Page tab = other.newPage();
+        tab.navigate(there.url());
+        waitForVaadin(tab);
+        waitForEpoch(tab, "epoch === 0");
+        tab.waitForFunction("() => document.querySelector('#output-map').values");
+        assertEquals(values, tab.evaluate(MAP_VALUES), "the fork's link starts from the saved weights again");
+        tab.close();
     }
 
     @Test

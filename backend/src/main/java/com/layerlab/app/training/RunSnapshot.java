@@ -1,4 +1,4 @@
-package com.layerlab.app.ui.components;
+package com.layerlab.app.training;
 
 import com.layerlab.datasets.Features2D;
 import com.layerlab.datasets.Points2D;

@@ -1,4 +1,4 @@
-package com.layerlab.app.ui.components;
+package com.layerlab.app.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

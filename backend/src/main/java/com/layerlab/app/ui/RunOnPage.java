@@ -1,0 +1,114 @@
+package com.layerlab.app.ui;
+
+import com.layerlab.app.training.FrameMaker;
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.TrainingRuntime;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The run one page shows, and how the page holds it: the page subscribes to its frames (through the
+ * page's {@code UI.access}) and unsubscribes when it detaches or goes silent ({@link PageWatch}: a killed
+ * browser sends no unload); the run is its owner's and goes on meanwhile, as the runtime decides. The
+ * session remembers the page's latest run, so that a reload finds it again ({@link #findAgain}).
+ *
+ * @param <F> what the run's frames carry
+ */
+public final class RunOnPage<F> {
+
+    private final TrainingRuntime runtime;
+    private final PageWatch pages;
+    private final String sessionKey;
+    private final Class<? extends FrameMaker<F>> frames;
+
+    private Run<F> run;
+    private Run<F>.Subscription subscription;
+    private PageWatch.Watch silence;
+    /** Counts the runs shown: a frame of a run no longer shown, still on its way, is dropped. */
+    private int generation;
+
+    /**
+     * @param sessionKey where the session keeps the id of the page's latest run (one per kind of page)
+     * @param frames     the kind of frame maker the page's runs have
+     */
+    public RunOnPage(TrainingRuntime runtime, PageWatch pages, String sessionKey, Class<? extends FrameMaker<F>> frames) {
+        this.runtime = runtime;
+        this.pages = pages;
+        this.sessionKey = sessionKey;
+        this.frames = frames;
+    }
+
+    /** The run shown, or null. */
+    public Run<F> run() {
+        return run;
+    }
+
+    /**
+     * The session's latest run of this page, when it is still there, {@code owner}'s, no other page shows
+     * it (a run another tab shows stays that tab's) and {@code fits} (it trains what the page's link says).
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<Run<F>> findAgain(UI ui, String owner, Predicate<Run<F>> fits) {
+        Object id = ui.getSession().getAttribute(sessionKey);
+        Run<?> found = id == null ? null : runtime.find(id.toString(), owner).orElse(null);
+        if (found == null || !found.isAlive() || found.state().ended() || found.subscriberCount() > 0
+                || !frames.isInstance(found.frames())) {
+            return Optional.empty();
+        }
+        Run<F> typed = (Run<F>) found;
+        return fits.test(typed) ? Optional.of(typed) : Optional.empty();
+    }
+
+    /**
+     * Shows {@code next} from now on (the session remembers it for a reload): its frames, starting with
+     * one that carries everything so far, go to {@code onFrame} on the page's thread.
+     */
+    public void show(UI ui, Run<F> next, Consumer<F> onFrame) {
+        unsubscribe();
+        int shown = ++generation;
+        run = next;
+        ui.getSession().setAttribute(sessionKey, next.id());
+        Run<F>.Subscription sub = next.subscribe(frame -> {
+            if (shown == generation) {
+                onFrame.accept(frame);
+            }
+        }, task -> {
+            try {
+                ui.access(task::run);
+                return true;
+            } catch (UIDetachedException e) {
+                return false;
+            }
+        });
+        subscription = sub;
+        silence = pages.watch(ui, sub::close);
+    }
+
+    /**
+     * The page goes: it shows no run any more. The run goes on as its owner's (the runtime decides for
+     * how long), unless it never trained a batch: a page opened and left leaves nothing to keep (opened
+     * again, it starts the same run anew).
+     */
+    public void leave() {
+        if (run != null && run.isPaused() && run.status().progress() == 0) {
+            run.stop();
+        }
+        unsubscribe();
+        generation++;
+        run = null;
+    }
+
+    private void unsubscribe() {
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
+        if (silence != null) {
+            silence.end();
+            silence = null;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package com.layerlab.app.ui.playground;
+
+import com.layerlab.app.lab.PlaygroundPresets;
+import com.layerlab.app.lab.PlaygroundSettings;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.select.Select;
+
+/** The toolbar's settings: learning rate, activation of every layer, regularization, problem type, presets. */
+class SettingsSelects extends Div {
+
+    private final Select<Double> learningRate = new Select<>();
+    private final Select<String> activation = new Select<>();
+    private final Select<String> regularization = new Select<>();
+    private final Select<Double> regularizationRate = new Select<>();
+    private final Select<String> problem = new Select<>();
+    private final Select<PlaygroundPresets.Preset> presets = new Select<>();
+    /** The settings shown (what a regularization choice starts from). */
+    private PlaygroundSettings shown = PlaygroundSettings.DEFAULTS;
+
+    SettingsSelects(SettingsEdit settings) {
+        addClassName("ll-selects");
+        learningRate.setLabel("Learning rate");
+        learningRate.setId("learning-rate-select");
+        learningRate.setItems(PlaygroundSettings.LEARNING_RATES);
+        learningRate.setItemLabelGenerator(PlaygroundSettings::formatRate);
+        learningRate.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                settings.edit(b -> b.learningRate(e.getValue()));
+            }
+        });
+
+        activation.setLabel("Activation");
+        activation.setId("activation-select");
+        activation.setItems(PlaygroundSettings.ACTIVATIONS);
+        activation.setPlaceholder("per layer");
+        activation.setTooltipText("Sets every hidden layer; each layer also has its own picker");
+        activation.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                settings.edit(b -> b.allActivations(e.getValue()));
+            }
+        });
+
+        regularization.setLabel("Regularization");
+        regularization.setId("regularization-select");
+        regularization.setItems(PlaygroundSettings.REGULARIZATIONS);
+        regularization.setItemLabelGenerator(r -> r.equals("none") ? "None" : r);
+        regularization.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                boolean noRate = !e.getValue().equals("none") && shown.regularizationRate() == 0;
+                settings.edit(b -> noRate ? b.regularization(e.getValue()).regularizationRate(0.001)
+                        : b.regularization(e.getValue()));
+            }
+        });
+
+        regularizationRate.setLabel("Regularization rate");
+        regularizationRate.setId("regularization-rate-select");
+        regularizationRate.setItems(PlaygroundSettings.REGULARIZATION_RATES);
+        regularizationRate.setItemLabelGenerator(PlaygroundSettings::formatRate);
+        regularizationRate.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                settings.edit(b -> b.regularizationRate(e.getValue()));
+            }
+        });
+
+        problem.setLabel("Problem type");
+        problem.setId("problem-select");
+        problem.setItems(PlaygroundSettings.CLASSIFICATION, PlaygroundSettings.REGRESSION);
+        problem.setItemLabelGenerator(p -> p.equals(PlaygroundSettings.REGRESSION) ? "Regression" : "Classification");
+        problem.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                settings.edit(b -> b.problem(e.getValue()));
+            }
+        });
+
+        presets.setLabel("Presets");
+        presets.setId("preset-select");
+        presets.setPlaceholder("Choose…");
+        presets.setItems(PlaygroundPresets.ALL);
+        presets.setItemLabelGenerator(PlaygroundPresets.Preset::label);
+        presets.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                settings.edit(e.getValue().change());
+                presets.clear();
+            }
+        });
+        add(learningRate, activation, regularization, regularizationRate, problem, presets);
+    }
+
+    void show(PlaygroundSettings s) {
+        shown = s;
+        learningRate.setValue(s.learningRate());
+        if (s.activations().isEmpty()) {
+            activation.clear();
+            activation.setEnabled(false);
+        } else {
+            activation.setEnabled(true);
+            boolean same = s.activations().stream().allMatch(a -> a.equals(s.activations().get(0)));
+            if (same) {
+                activation.setValue(s.activations().get(0));
+            } else {
+                activation.clear();
+            }
+        }
+        regularization.setValue(s.regularization());
+        regularizationRate.setValue(s.regularizationRate());
+        regularizationRate.setEnabled(!s.regularization().equals("none"));
+        problem.setValue(s.problem());
+    }
+}

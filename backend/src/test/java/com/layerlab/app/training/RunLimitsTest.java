@@ -1,0 +1,91 @@
+package com.layerlab.app.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.engine.experiment.Experiment;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Where a run finishes (its epochs, moved while it trains, and its pool's cap) and how fast a 2D run may go. */
+class RunLimitsTest {
+
+    /** 250 training points in batches of 10: 25 batches an epoch. */
+    private static final Experiment POINTS = PlaygroundSettings.DEFAULTS.toExperiment();
+    private static final FrameMaker<RunStatus> STATUS = (status, trainers, seen) -> status;
+
+    private TrainingRuntime runtime;
+
+    private TrainingRuntime runtime(int maxEpochs, int maxEpochsPerSecond) {
+        runtime = new TrainingRuntime(null, null,
+                new TrainingRuntime.Pool(4, 4, Duration.ofMillis(5), "networks", maxEpochs, maxEpochsPerSecond),
+                new TrainingRuntime.Pool(1, 1, Duration.ofMillis(5), "image networks"), Duration.ofSeconds(30), Duration.ZERO);
+        return runtime;
+    }
+
+    @AfterEach
+    void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    private static RunOptions options(boolean paused, int epochs) {
+        return new RunOptions("visitor:abc", false, "playground", paused, epochs);
+    }
+
+    private static RunStatus await(Run<?> run, Predicate<RunStatus> p, String what) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < end) {
+            RunStatus s = run.status();
+            if (p.test(s)) {
+                return s;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("never " + what + "; last: " + run.status());
+    }
+
+    @Test
+    void theEpochsMoveWhileTheRunHoldsAndThePoolCapsThem() throws Exception {
+        Run<RunStatus> run = runtime(3, 0).submit(List.of(POINTS), options(true, 100), STATUS);
+        RunStatus s = await(run, st -> st.state() == RunState.PAUSED && st.batches() > 0, "built");
+        assertEquals(3, s.epochs(), "the pool's cap");
+        run.setEpochs(2);
+        run.play();
+        s = await(run, st -> st.state() == RunState.FINISHED, "finished");
+        assertEquals(2, s.epoch());
+        assertEquals(0, s.batch());
+        assertThrows(IllegalArgumentException.class, () -> run.setEpochs(-1));
+
+        // until stopped: the cap ends it all the same
+        Run<RunStatus> endless = runtime.submit(List.of(POINTS), options(false, 0), STATUS);
+        s = await(endless, st -> st.state() == RunState.FINISHED, "finished at the cap");
+        assertEquals(3, s.epoch());
+    }
+
+    @Test
+    void aPoolsEpochsASecondPaceItsRuns() throws Exception {
+        Run<RunStatus> run = runtime(0, 20).submit(List.of(POINTS), options(true, 0), STATUS);
+        await(run, st -> st.state() == RunState.PAUSED && st.batches() > 0, "built");
+        long start = System.nanoTime();
+        run.play();
+        await(run, st -> st.epoch() >= 10, "ten epochs");
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // 20 a second: the first epoch at once, nine more at 50 ms each at the soonest
+        assertTrue(millis >= 400, "ten epochs in " + millis + " ms");
+        // a step is not held back by the pace
+        run.pause();
+        await(run, st -> st.state() == RunState.PAUSED, "paused");
+        int batch = run.status().batch();
+        run.step();
+        await(run, st -> st.state() == RunState.PAUSED && st.batch() != batch, "one more batch");
+        run.stop();
+    }
+}
