@@ -78,6 +78,7 @@ final class CompareCard extends Div {
         StringBuilder sb = new StringBuilder("Epoch ").append(st == null ? 0 : st.epoch());
         if (st != null) {
             sb.append(" \u00b7 train loss ").append(loss(st.trainLoss())).append(" \u00b7 test loss ").append(loss(st.testLoss()));
+            numbers.getElement().setAttribute("data-test-loss", String.valueOf(st.testLoss()));
             if (st.testAccuracy() != null) {
                 sb.append(String.format(Locale.ROOT, " \u00b7 test acc. %.0f%%", st.testAccuracy() * 100));
             }

@@ -3,9 +3,13 @@ package com.layerlab.app.ui.compare;
 import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.lab.CompareActivation;
 import com.layerlab.app.lab.CompareLinks;
+import com.layerlab.app.lab.ForkStart;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.RunIdentity;
 import com.layerlab.app.lab.ShareLinks;
+import com.layerlab.app.store.ComparisonFork;
+import com.layerlab.app.store.ExperimentStore;
+import com.layerlab.app.store.StoreException;
 import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunOptions;
@@ -47,7 +51,8 @@ import java.util.stream.IntStream;
  * lock step (one run of the training runtime: each step trains one batch of every network): one
  * decision boundary per activation, the loss curves on one chart, and the gradient size per layer, so
  * that dead neurons, saturation and vanishing gradients can be seen. The run is its owner's, not the
- * page's: a reload shows it again.
+ * page's: a reload shows it again. Save keeps every network under one short link; {@code ?fork=<id>}
+ * trains a saved comparison on from its weights ({@link ForkStart}).
  */
 @AnonymousAllowed
 @Route(value = CompareLinks.ROUTE, layout = MainLayout.class)
@@ -61,13 +66,17 @@ public class CompareView extends Div implements BeforeEnterObserver {
     private final TrainingRuntime runtime;
     private final CurrentOwner owner;
     private final RunOnPage<PointFrames.Frame> shown;
+    private final ExperimentStore store;
 
     private CompareLinks.State state = CompareLinks.DEFAULTS;
+    /** The saved comparison the page forked ({@code ?fork=<id>}): its runs start from its weights while they fit. */
+    private ForkStart fork = ForkStart.NONE;
     /** The run whose TensorBoard files a download gets (read on the download's request thread). */
     private volatile Run<?> logged;
     private final Anchor logsLink = new Anchor();
 
     private final Div error = new Div();
+    private final Div forkNote = new Div();
     private final Select<String> dataset = new Select<>();
     private final Select<Integer> noise = new Select<>();
     private final Select<Integer> layers = new Select<>();
@@ -88,9 +97,10 @@ public class CompareView extends Div implements BeforeEnterObserver {
     private final CompareCharts charts = new CompareCharts();
     private boolean playing;
 
-    public CompareView(TrainingRuntime runtime, PageWatch pages, CurrentOwner owner) {
+    public CompareView(TrainingRuntime runtime, PageWatch pages, CurrentOwner owner, ExperimentStore store) {
         this.runtime = runtime;
         this.owner = owner;
+        this.store = store;
         this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, PointFrames.class);
         setId("compare-view");
         getStyle().set("padding", "var(--lumo-space-m)").set("max-width", "1400px").set("margin", "0 auto");
@@ -109,6 +119,11 @@ public class CompareView extends Div implements BeforeEnterObserver {
                 .set("padding", "var(--lumo-space-s) var(--lumo-space-m)").set("border-radius", "var(--lumo-border-radius-m)")
                 .set("margin-bottom", "var(--lumo-space-s)");
         error.setVisible(false);
+        forkNote.setId("compare-fork-note");
+        forkNote.getStyle().set("background", "var(--lumo-primary-color-10pct)")
+                .set("padding", "var(--lumo-space-s) var(--lumo-space-m)").set("border-radius", "var(--lumo-border-radius-m)")
+                .set("margin-bottom", "var(--lumo-space-s)");
+        forkNote.setVisible(false);
 
         cards.setId("compare-cards");
         cards.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-m)")
@@ -117,7 +132,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
         Div main = new Div(cards, charts);
         main.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-l)")
                 .set("margin-top", "var(--lumo-space-m)").set("align-items", "flex-start");
-        add(title, intro, error, controls(), transport(), main);
+        add(title, intro, error, forkNote, controls(), transport(), main);
     }
 
     // ---- layout ------------------------------------------------------------------------------------
@@ -265,7 +280,8 @@ public class CompareView extends Div implements BeforeEnterObserver {
                 + "unzip, then tensorboard --logdir <folder>");
         logsLink.getStyle().set("font-size", "var(--lumo-font-size-s)");
         logsLink.setVisible(false);
-        Div row = new Div(play, step, reset, stop, epoch, status, spacer, logsLink, shareLink, copyLink);
+        Button save = new CompareSaveButton(store, owner, shown::run, () -> state);
+        Div row = new Div(play, step, reset, stop, epoch, status, spacer, logsLink, shareLink, copyLink, save);
         row.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("align-items", "center")
                 .set("gap", "var(--lumo-space-s)").set("margin-top", "var(--lumo-space-s)");
         return row;
@@ -275,7 +291,8 @@ public class CompareView extends Div implements BeforeEnterObserver {
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        ShareLinks.Parsed<CompareLinks.State> parsed = CompareLinks.parse(event.getLocation().getQueryParameters().getParameters());
+        Map<String, List<String>> query = event.getLocation().getQueryParameters().getParameters();
+        ShareLinks.Parsed<CompareLinks.State> parsed = CompareLinks.parse(query);
         state = parsed.value();
         if (parsed.ok()) {
             error.setVisible(false);
@@ -283,14 +300,43 @@ public class CompareView extends Div implements BeforeEnterObserver {
             error.setText(parsed.error() + " Showing the default comparison instead.");
             error.setVisible(true);
         }
+        openFork(query, parsed.ok() && (query.containsKey(ShareLinks.EXPERIMENT) || query.containsKey(CompareLinks.ACTIVATIONS)));
         showControls();
         rebuildCards();
         Run<PointFrames.Frame> run = shown.run();
-        if (run != null && !RunIdentity.same(run.experiments(), state.experiments())) {
+        if (run != null && !fits(run)) {
             // the same page opened again with other parameters
             showLink();
             startRun(false);
         }
+    }
+
+    /** {@code ?fork=<id>}: the saved comparison's settings, its networks starting from its saved weights. */
+    private void openFork(Map<String, List<String>> query, boolean linkHasSettings) {
+        fork = ForkStart.NONE;
+        try {
+            String id = ShareLinks.single(query, ForkStart.PARAMETER);
+            if (id == null) {
+                return;
+            }
+            ComparisonFork f = store.forkComparison(id, owner.key());
+            fork = new ForkStart(f.id(), f.experiments(), f.startWeights());
+            if (!fork.keepsLinkSettings(linkHasSettings, state.experiments())) {
+                state = f.state();
+                error.setVisible(false); // a broken part of the link gave way to the fork's settings
+            }
+            forkNote.setText("Forked \"" + f.name() + "\": the networks train on from its weights (epoch "
+                    + f.trainedEpoch() + " when saved), as a new run from epoch 0.");
+        } catch (ShareLinks.ShareLinkException | StoreException e) {
+            error.setText(e.getMessage());
+            error.setVisible(true);
+        }
+    }
+
+    /** Whether {@code run} trains what the page shows, from the start the page gives it. */
+    private boolean fits(Run<PointFrames.Frame> run) {
+        return RunIdentity.same(run.experiments(), state.experiments())
+                && fork.sameStart(run.options().startWeights(), state.experiments());
     }
 
     @Override
@@ -298,8 +344,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
         super.onAttach(attachEvent);
         showLink();
         if (shown.run() == null) {
-            Optional<Run<PointFrames.Frame>> found = shown.findAgain(attachEvent.getUI(), owner.key(),
-                    r -> RunIdentity.same(r.experiments(), state.experiments()));
+            Optional<Run<PointFrames.Frame>> found = shown.findAgain(attachEvent.getUI(), owner.key(), this::fits);
             if (found.isPresent()) {
                 // a reload: the run trains on with the link's rate (the address bar kept it up to date)
                 found.get().setLearningRate(state.settings().learningRate());
@@ -326,7 +371,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
             old.stop();
         }
         RunOptions options = new RunOptions(owner.key(), owner.username().isPresent(), "compare", !play,
-                state.settings().epochs());
+                state.settings().epochs(), fork.startWeights(state.experiments()));
         show(runtime.submit(state.experiments(), options, PointFrames.comparison()));
     }
 
@@ -441,7 +486,10 @@ public class CompareView extends Div implements BeforeEnterObserver {
     private void showLink() {
         String location = CompareLinks.location(state);
         shareLink.setHref(location);
-        getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null, location));
+        // the address bar names the fork too while it applies: a reload starts from its weights again
+        String address = fork.link(location, state.experiments());
+        forkNote.setVisible(fork.appliesTo(state.experiments()));
+        getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null, address));
     }
 
     // ---- frames ------------------------------------------------------------------------------------
