@@ -2,6 +2,7 @@ package com.layerlab.app.ui.playground;
 
 import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.lab.CompareLinks;
+import com.layerlab.app.lab.ForkStart;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.PointDrawing;
 import com.layerlab.app.lab.PointSets;
@@ -62,8 +63,6 @@ import java.util.stream.Collectors;
 public class PlaygroundView extends Div implements BeforeEnterObserver {
 
     static final int GRID_N = PointFrames.GRID_N;
-    /** The query parameter of a fork: the saved experiment's id. */
-    static final String FORK = "fork";
     /** Where a reload finds this page's run: its id, in the page's session. */
     private static final String RUN_ATTRIBUTE = "layerlab.playground.run";
 
@@ -74,10 +73,8 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private final CurrentOwner owner;
     /** Whose point sets the menu lists: read once per navigation, on the request that opened the page. */
     private volatile String ownerKey;
-    /** The saved weights a fork starts from (with {@link #settings}); null: the seed's starting weights. */
-    private byte[] forkWeights;
-    /** The saved experiment {@link #forkWeights} come from; the link keeps it while the run may use them. */
-    private String forkId;
+    /** The saved experiment the page forked ({@code ?fork=<id>}): runs start from its weights while they fit. */
+    private ForkStart fork = ForkStart.NONE;
     private PlaygroundSettings settings = PlaygroundSettings.DEFAULTS;
     /** The point set the settings name, when they name one (its size, classes and class names). */
     private Optional<PointSets.PointSet> pointSet = Optional.empty();
@@ -152,12 +149,11 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         settings = parsed.value();
         pendingMessage = parsed.error();
         ownerKey = owner.key();
-        forkWeights = null;
-        forkId = null;
+        fork = ForkStart.NONE;
         try {
-            String fork = ShareLinks.single(query, FORK);
-            if (fork != null) {
-                openFork(fork, query.size() > 1);
+            String forkId = ShareLinks.single(query, ForkStart.PARAMETER);
+            if (forkId != null) {
+                openFork(forkId, query.size() > 1);
             }
         } catch (ShareLinks.ShareLinkException e) {
             pendingMessage = e.getMessage();
@@ -187,12 +183,11 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
             }
             PlaygroundSettings savedSettings = ShareLinks.parsePlayground(
                     QueryParameters.fromString(saved.get().viewState()).getParameters()).value();
+            fork = new ForkStart(id, List.of(savedSettings.toExperiment()), List.of(saved.get().weights()));
             // a fork's own link (a reload) keeps what may change while it trains (rate, view options)
-            if (!linkHasSettings || !RunIdentity.same(settings.toExperiment(), savedSettings.toExperiment())) {
+            if (!fork.keepsLinkSettings(linkHasSettings, List.of(settings.toExperiment()))) {
                 settings = savedSettings;
             }
-            forkWeights = saved.get().weights();
-            forkId = id;
             pendingForkNote = "Forked \"" + saved.get().name() + "\": training goes on from its weights (epoch "
                     + saved.get().trainedEpoch() + " when saved), as a new run from epoch 0.";
         } catch (StoreException e) {
@@ -212,8 +207,9 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         }
         updateUrl();
         if (shown.run() == null) {
+            List<Experiment> wanted = List.of(settings.toExperiment());
             Optional<Run<PointFrames.Frame>> found = shown.findAgain(attachEvent.getUI(), owner.key(),
-                    r -> RunIdentity.same(r.experiments(), List.of(settings.toExperiment())));
+                    r -> RunIdentity.same(r.experiments(), wanted) && fork.sameStart(r.options().startWeights(), wanted));
             if (found.isPresent()) {
                 // a reload: the run trains on as the link says (it kept the rate and the stop epoch up to date)
                 found.get().setLearningRate(settings.learningRate());
@@ -242,7 +238,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
             old.stop();
         }
         RunOptions options = new RunOptions(owner.key(), owner.username().isPresent(), "playground", !play,
-                settings.epochs(), forkWeights == null ? List.of() : List.of(forkWeights));
+                settings.epochs(), fork.startWeights(List.of(settings.toExperiment())));
         show(runtime.submit(List.of(settings.toExperiment()), options, PointFrames.playground()));
     }
 
@@ -317,11 +313,6 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
             drawingBoard.start(new PointDrawing(next.isRegression())); // classes and values do not mix
         }
         boolean sameRun = RunIdentity.same(before.toExperiment(), next.toExperiment());
-        if (!sameRun) {
-            // another network or data: the fork's weights no longer fit
-            forkWeights = null;
-            forkId = null;
-        }
         Run<PointFrames.Frame> run = shown.run();
         if (run != null) {
             if (!sameRun) {
@@ -343,11 +334,9 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         compareLink.setHref(CompareLinks.fromPlayground(settings));
         // plain history.replaceState: Vaadin's History re-orders the parameters, and the address bar
         // should read exactly as the copied link
-        String query = ShareLinks.queryString(ShareLinks.playgroundQuery(settings));
-        if (forkId != null) {
-            query += "&" + FORK + "=" + forkId; // ids are URL-safe
-        }
-        getElement().executeJs("window.history.replaceState(window.history.state, '', '?' + $0)", query);
+        String query = "?" + ShareLinks.queryString(ShareLinks.playgroundQuery(settings));
+        getElement().executeJs("window.history.replaceState(window.history.state, '', $0)",
+                fork.link(query, List.of(settings.toExperiment())));
     }
 
     /** Puts the settings into every part of the page. */
