@@ -268,6 +268,22 @@ public final class Run<F> {
         wake();
     }
 
+    /**
+     * Whether play or step trains this run on: it has not ended, or it finished before a stop epoch that
+     * the learner has since moved further. Otherwise a page starts a new run.
+     */
+    public boolean canTrainOn() {
+        RunState s = state;
+        if (!isAlive() || stopRequested || s == RunState.STOPPED || s == RunState.FAILED || s == RunState.INTERRUPTED) {
+            return false;
+        }
+        if (s != RunState.FINISHED) {
+            return true;
+        }
+        int last = epochs;
+        return last == 0 || status.epoch() < last;
+    }
+
     /** Ends the training after the batch under way; the trainers stay for the pages to look at. */
     public void stop() {
         stopRequested = true;
@@ -285,7 +301,7 @@ public final class Run<F> {
 
     /**
      * Moves where the run finishes (0: until stopped), capped by its pool; from the next batch on. A run
-     * that has finished stays finished.
+     * that has finished holds: past its new end it trains on when played ({@link #canTrainOn}).
      */
     public void setEpochs(int epochs) {
         if (epochs < 0) {
@@ -465,25 +481,50 @@ public final class Run<F> {
         loading = false;
         maker.started(trainers);
         mark(true);
-        while (!done()) {
-            checkClosed();
-            if (stopRequested) {
-                break;
+        do {
+            while (!done()) {
+                checkClosed();
+                if (stopRequested) {
+                    break;
+                }
+                if (paused && !stepRequested) {
+                    hold();
+                    continue;
+                }
+                if (!slot.holds() && !awaitSlot(true)) {
+                    continue;
+                }
+                trainStep();
+                serve();
+                flush();
+                pace();
             }
-            if (paused && !stepRequested) {
-                hold();
-                continue;
-            }
-            if (!slot.holds() && !awaitSlot(true)) {
-                continue;
-            }
-            trainStep();
-            serve();
-            flush();
-            pace();
-        }
-        end(stopRequested ? RunState.STOPPED : RunState.FINISHED, stopRequested ? "Stopped at " + statusNow().epochText() + "." : null);
+            end(stopRequested ? RunState.STOPPED : RunState.FINISHED, stopRequested ? "Stopped at " + statusNow().epochText() + "." : null);
+        } while (!stopRequested && awaitMoreEpochs());
         rest();
+    }
+
+    /**
+     * Finished: holds with what it learned. A learner who then moves the stop epoch further and plays (or
+     * steps) trains the same networks on, as a notebook would, rather than from scratch; true then.
+     */
+    private boolean awaitMoreEpochs() throws InterruptedException {
+        paused = true;
+        while (!stopRequested) {
+            checkClosed();
+            if (!done() && (!paused || stepRequested)) {
+                endLogged = false;
+                LOG.info("Run {} trains on from {} to epoch {}: owner={}", id, status.epochText(), epochs, options.owner());
+                state = RunState.RUNNING;
+                message = null;
+                mark(true);
+                return true;
+            }
+            serve();
+            boolean owed = flush();
+            await(owed ? 50 : 500, () -> !paused || stepRequested || stopRequested || newLearningRate != null);
+        }
+        return false;
     }
 
     private void build() {

@@ -174,6 +174,37 @@ class TrainingRuntimeTest {
     }
 
     @Test
+    void aFinishedRunTrainsOnOnceItsStopEpochMovesFurther() throws Exception {
+        Run<RunStatus> run = runtime(4, 4).submit(List.of(POINTS), anonymous(false, 2), STATUS);
+        run.subscribe(s -> { }, task -> {
+            task.run();
+            return true;
+        });
+        await(run, st -> st.state() == RunState.FINISHED, "finished");
+        assertEquals(2, run.status().epoch());
+        assertFalse(run.canTrainOn(), "at its stop epoch, play would start a new run");
+        run.play();
+        Thread.sleep(100);
+        assertEquals(RunState.FINISHED, run.status().state(), "a play at the stop epoch trains nothing");
+        assertEquals(2, run.status().epoch());
+
+        run.setEpochs(4);
+        assertTrue(run.canTrainOn());
+        run.step();
+        RunStatus s = await(run, st -> st.batch() == 1, "one more batch");
+        assertEquals(2, s.epoch(), "the same networks, on from epoch 2");
+        run.play();
+        await(run, st -> st.state() == RunState.FINISHED && st.epoch() == 4, "finished again at epoch 4");
+        assertEquals(5, run.history().get(0).size(), "epochs 0 to 4, none twice");
+        assertFalse(run.canTrainOn());
+        run.stop();
+        run.setEpochs(10);
+        assertFalse(run.canTrainOn(), "a stopped run is not trained on");
+        Thread.sleep(100);
+        assertEquals(4, run.status().epoch());
+    }
+
+    @Test
     void aForkStartsFromItsWeightsBeforeItsFirstBatch() throws Exception {
         byte[] saved;
         // another seed's weights (at epoch 0, as the fork's trainer is: the file names its epoch)
@@ -301,6 +332,9 @@ class TrainingRuntimeTest {
         Thread.sleep(5);
         Run<RunStatus> finished = rt.submit(List.of(POINTS), new RunOptions("user:ana", true, "playground", false, 1), STATUS);
         await(paused, st -> st.state() == RunState.PAUSED && st.batches() > 0, "paused");
+        // one batch: a run that never trained leaves no checkpoint to keep
+        paused.step();
+        await(paused, st -> st.state() == RunState.PAUSED && st.batch() == 1, "one batch trained");
         await(finished, st -> st.state() == RunState.FINISHED, "finished");
         Thread.sleep(UNWATCHED.toMillis() * 2);
         assertTrue(paused.unwatchedFor().compareTo(idle.minusSeconds(1)) < 0, "the test machine is too slow for this test");

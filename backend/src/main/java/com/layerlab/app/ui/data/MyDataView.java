@@ -8,17 +8,14 @@ import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.StoreException;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.components.MyWorkTabs;
+import com.layerlab.app.ui.components.RowActions;
 import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
@@ -103,19 +100,8 @@ public class MyDataView extends Div implements BeforeEnterObserver {
         Anchor open = new Anchor(item.openHref(), item.kind().openLabel());
         open.addClassName("ll-data-open");
         open.getElement().setAttribute("router-ignore", true);
-        Button rename = new Button(VaadinIcon.PENCIL.create(), c -> rename(item));
-        rename.addClassName("ll-row-rename");
-        rename.setAriaLabel("Rename");
-        rename.setTooltipText("Rename");
-        Button delete = new Button(VaadinIcon.TRASH.create(), c -> confirmDelete(item));
-        delete.addClassName("ll-row-delete");
-        delete.setAriaLabel("Delete");
-        delete.setTooltipText("Delete");
-        for (Button b : List.of(rename, delete)) {
-            b.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ICON, ButtonVariant.LUMO_SMALL);
-        }
-        delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
-        Div tools = new Div(open, rename, delete);
+        List<Button> actions = RowActions.renameAndDelete(() -> rename(item), () -> confirmDelete(item));
+        Div tools = new Div(open, actions.get(0), actions.get(1));
         tools.addClassName("ll-row-tools");
 
         Div uses = new Div();
@@ -137,50 +123,29 @@ public class MyDataView extends Div implements BeforeEnterObserver {
     }
 
     private void rename(OwnedData.Item item) {
-        Dialog d = new Dialog();
-        d.setHeaderTitle("Rename");
-        TextField name = new TextField("Name");
-        name.setId("rename-field");
-        name.setWidth("420px");
-        name.setMaxLength(OwnedData.MAX_NAME_LENGTH);
-        name.setValue(item.name());
-        name.setHelperText("The experiments and links that use it keep working: they name it by its id.");
-        d.add(name);
-        Button ok = new Button("Rename", c -> {
-            try {
-                OwnedData.Item renamed = data.rename(item.id(), owner.key(), name.getValue());
-                d.close();
-                say("Renamed \"" + item.name() + "\" to \"" + renamed.name() + "\".", false);
-                refresh();
-            } catch (DataRefused | StoreException ex) {
-                name.setInvalid(true);
-                name.setErrorMessage(ex.getMessage());
-            }
-        });
-        ok.setId("rename-confirm");
-        ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        d.getFooter().add(new Button("Cancel", c -> d.close()), ok);
-        d.open();
+        RowActions.askName(item.name(), OwnedData.MAX_NAME_LENGTH,
+                "The experiments and links that use it keep working: they name it by its id.", typed -> {
+                    try {
+                        OwnedData.Item renamed = data.rename(item.id(), owner.key(), typed);
+                        say("Renamed \"" + item.name() + "\" to \"" + renamed.name() + "\".", false);
+                        refresh();
+                        return null;
+                    } catch (DataRefused | StoreException ex) {
+                        return ex.getMessage();
+                    }
+                });
     }
 
     private void confirmDelete(OwnedData.Item item) {
-        Dialog d = new Dialog();
-        d.setHeaderTitle("Delete \"" + item.name() + "\"?");
-        d.add(new Paragraph("Its files are removed from the server, and the links that use it stop working. "
-                + "This cannot be undone."));
-        Button ok = new Button("Delete", c -> {
-            d.close();
-            try {
-                say("Deleted \"" + data.delete(item.id(), owner.key()) + "\".", false);
-            } catch (DataRefused | StoreException ex) {
-                say(ex.getMessage(), true);
-            }
-            refresh();
-        });
-        ok.setId("delete-confirm");
-        ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
-        d.getFooter().add(new Button("Cancel", c -> d.close()), ok);
-        d.open();
+        RowActions.confirmDelete(item.name(), "Its files are removed from the server, and the links that use it stop "
+                + "working. This cannot be undone.", () -> {
+                    try {
+                        say("Deleted \"" + data.delete(item.id(), owner.key()) + "\".", false);
+                    } catch (DataRefused | StoreException ex) {
+                        say(ex.getMessage(), true);
+                    }
+                    refresh();
+                });
     }
 
     private void say(String text, boolean error) {

@@ -6,19 +6,16 @@ import com.layerlab.app.store.ExperimentSummary;
 import com.layerlab.app.store.StoreException;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.components.MyWorkTabs;
+import com.layerlab.app.ui.components.RowActions;
 import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
-import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
-import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
@@ -83,61 +80,28 @@ public class MyExperimentsView extends Div implements BeforeEnterObserver {
                         v.getValue() ? "\"" + e.getName() + "\" is public: it is in the gallery." : "\"" + e.getName() + "\" is private.");
             }
         });
-        Button rename = new Button(VaadinIcon.PENCIL.create(), c -> rename(e));
-        rename.addClassName("ll-row-rename");
-        rename.setAriaLabel("Rename");
-        rename.setTooltipText("Rename");
-        Button delete = new Button(VaadinIcon.TRASH.create(), c -> confirmDelete(e));
-        delete.addClassName("ll-row-delete");
-        delete.setAriaLabel("Delete");
-        delete.setTooltipText("Delete");
-        for (Button b : List.of(rename, delete)) {
-            b.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ICON, ButtonVariant.LUMO_SMALL);
-        }
-        delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
-        Div tools = new Div(shared, rename, delete);
+        List<Button> actions = RowActions.renameAndDelete(() -> rename(e), () -> confirmDelete(e));
+        Div tools = new Div(shared, actions.get(0), actions.get(1));
         tools.addClassName("ll-row-tools");
         row.add(tools);
         return row;
     }
 
     private void rename(ExperimentSummary e) {
-        Dialog d = new Dialog();
-        d.setHeaderTitle("Rename");
-        TextField name = new TextField("Name");
-        name.setId("rename-field");
-        name.setWidth("420px");
-        name.setMaxLength(ExperimentStore.MAX_NAME_LENGTH);
-        name.setValue(e.getName());
-        d.add(name);
-        Button ok = new Button("Rename", c -> {
+        RowActions.askName(e.getName(), ExperimentStore.MAX_NAME_LENGTH, null, typed -> {
             try {
-                store.rename(e.getId(), owner.key(), name.getValue());
-                d.close();
+                store.rename(e.getId(), owner.key(), typed);
                 refresh();
+                return null;
             } catch (StoreException ex) {
-                name.setInvalid(true);
-                name.setErrorMessage(ex.getMessage());
+                return ex.getMessage();
             }
         });
-        ok.setId("rename-confirm");
-        ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        d.getFooter().add(new Button("Cancel", c -> d.close()), ok);
-        d.open();
     }
 
     private void confirmDelete(ExperimentSummary e) {
-        Dialog d = new Dialog();
-        d.setHeaderTitle("Delete \"" + e.getName() + "\"?");
-        d.add(new Paragraph("Its link stops working for everyone. This cannot be undone."));
-        Button ok = new Button("Delete", c -> {
-            d.close();
-            change(() -> store.delete(e.getId(), owner.key()), "Deleted \"" + e.getName() + "\".");
-        });
-        ok.setId("delete-confirm");
-        ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
-        d.getFooter().add(new Button("Cancel", c -> d.close()), ok);
-        d.open();
+        RowActions.confirmDelete(e.getName(), "Its link stops working for everyone. This cannot be undone.",
+                () -> change(() -> store.delete(e.getId(), owner.key()), "Deleted \"" + e.getName() + "\"."));
     }
 
     private void change(Runnable action, String done) {
