@@ -16,6 +16,7 @@ import com.layerlab.app.ui.Downloads;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
+import com.layerlab.app.ui.runs.RunPages;
 import com.layerlab.engine.experiment.DataSets;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
@@ -283,6 +284,11 @@ public class CompareView extends Div implements BeforeEnterObserver {
             error.setText(parsed.error() + " Showing the default comparison instead.");
             error.setVisible(true);
         }
+        shown.openLinked(event.getLocation().getQueryParameters().getParameters(), owner.key(), RunPages.COMPARE,
+                r -> RunIdentity.same(r.experiments(), state.experiments())).ifPresent(problem -> {
+                    error.setText(error.isVisible() ? error.getText() + " " + problem : problem);
+                    error.setVisible(true);
+                });
         showControls();
         rebuildCards();
         Run<PointFrames.Frame> run = shown.run();
@@ -325,7 +331,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
         if (old != null) {
             old.stop();
         }
-        RunOptions options = new RunOptions(owner.key(), owner.username().isPresent(), "compare", !play,
+        RunOptions options = new RunOptions(owner.key(), owner.username().isPresent(), RunPages.COMPARE, !play,
                 state.settings().epochs());
         show(runtime.submit(state.experiments(), options, PointFrames.comparison()));
     }
