@@ -105,7 +105,9 @@ final class RunRow extends Div {
         Experiment first = run.experiments().get(0);
         String model = first.name() == null || first.name().isBlank() ? "a network" : first.name();
         int more = run.experiments().size() - 1;
-        return RunPages.label(run.options().page()) + ": " + model + (more > 0 ? " and " + more + " more in lock step" : "");
+        String page = RunPages.label(run.options().page());
+        // the playground names its experiments after itself already ("Playground: xor")
+        return (model.startsWith(page) ? model : page + ": " + model) + (more > 0 ? " and " + more + " more in lock step" : "");
     }
 
     /** The model in a few words: its data and size. */
