@@ -83,6 +83,14 @@ public final class CompareLinks {
         return "Compare " + a.layerType() + ": ";
     }
 
+    /**
+     * The state whose run trains {@code runs} (a run's experiments, made by {@link #experimentFor}): the
+     * shared settings and the activations compared. Its link opens the page on what that run trains.
+     */
+    public static State stateOf(List<Experiment> runs) {
+        return new State(PlaygroundSettings.fromExperiment(runs.get(0)), runs.stream().map(CompareLinks::activationOf).toList());
+    }
+
     /** Query parameters (in order) that restore this state. */
     public static Map<String, String> query(State s) {
         Map<String, String> q = new LinkedHashMap<>();

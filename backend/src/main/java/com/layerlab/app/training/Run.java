@@ -316,6 +316,14 @@ public final class Run<F> {
         return max == 0 ? asked : asked == 0 ? max : Math.min(asked, max);
     }
 
+    /**
+     * Whether the run has trained no batch and waits for play: a page opened and left as it was. There
+     * is nothing in it to keep or to list (opened again, the page starts the same run anew).
+     */
+    public boolean untouched() {
+        return paused && !stepRequested && status.progress() == 0;
+    }
+
     /** Whether the run is paused or about to be (what a play/pause button shows). */
     public boolean isPaused() {
         return paused;

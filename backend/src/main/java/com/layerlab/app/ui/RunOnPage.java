@@ -3,8 +3,11 @@ package com.layerlab.app.ui;
 import com.layerlab.app.training.FrameMaker;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.app.ui.runs.RunPages;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -25,6 +28,8 @@ public final class RunOnPage<F> {
     private final Class<? extends FrameMaker<F>> frames;
 
     private Run<F> run;
+    /** The run the page's link names ({@link #openLinked}): shown when the page attaches, before the session's latest. */
+    private Run<F> linked;
     private Run<F>.Subscription subscription;
     private PageWatch.Watch silence;
     /** Counts the runs shown: a frame of a run no longer shown, still on its way, is dropped. */
@@ -46,12 +51,60 @@ public final class RunOnPage<F> {
         return run;
     }
 
+    /** What a link's {@code ?run=<id>} finds: the run to show, or (run null) why the page shows its link as usual. */
+    public record Linked<F>(Run<F> run, String problem) {
+    }
+
     /**
-     * The session's latest run of this page, when it is still there, {@code owner}'s, no other page shows
-     * it (a run another tab shows stays that tab's) and {@code fits} (it trains what the page's link says).
+     * {@code ?run=<id>} (My runs' Open, with the run's own settings in the link): that run of {@code owner}'s,
+     * when it is one of {@code page}'s ({@link RunPages}), still holds its model and {@code fits} (trains what
+     * the link's settings say); else why not, for the page to say. A run another tab shows is shown here too.
+     */
+    @SuppressWarnings("unchecked")
+    public static <F> Linked<F> linked(TrainingRuntime runtime, String id, String owner, String page,
+                                       Class<? extends FrameMaker<F>> frames, Predicate<Run<F>> fits) {
+        Run<?> found = runtime.find(id, owner).orElse(null);
+        if (found == null || !found.options().page().equals(page) || !frames.isInstance(found.frames())) {
+            return new Linked<>(null, "There is no " + RunPages.label(page) + " run \"" + id + "\" of yours to show: "
+                    + "the link is someone else's, or the server restarted since.");
+        }
+        if (!found.isAlive()) {
+            return new Linked<>(null, "That run has ended and let its model go (no page showed it for a while): "
+                    + "train again to see it.");
+        }
+        Run<F> typed = (Run<F>) found;
+        return fits.test(typed) ? new Linked<>(typed, null)
+                : new Linked<>(null, "The link's settings are not what that run trains: showing the link's settings, not the run.");
+    }
+
+    /**
+     * Reads {@code ?run=<id>} from the page's link ({@link #linked}): the run found is the one
+     * {@link #findAgain} gives when the page attaches. Empty when the link names no run or its run is found;
+     * else the message that says why the page shows its link's settings instead.
+     */
+    public Optional<String> openLinked(Map<String, List<String>> query, String owner, String page, Predicate<Run<F>> fits) {
+        linked = null;
+        List<String> ids = query.get(RunPages.PARAMETER);
+        if (ids == null || ids.isEmpty()) {
+            return Optional.empty();
+        }
+        Linked<F> found = linked(runtime, ids.get(0), owner, page, frames, fits);
+        linked = found.run();
+        return Optional.ofNullable(found.problem());
+    }
+
+    /**
+     * The run the page's link names ({@link #openLinked}), else the session's latest run of this page, when
+     * it is still there, {@code owner}'s, no other page shows it (a run another tab shows stays that tab's)
+     * and {@code fits} (it trains what the page's link says).
      */
     @SuppressWarnings("unchecked")
     public Optional<Run<F>> findAgain(UI ui, String owner, Predicate<Run<F>> fits) {
+        if (linked != null) {
+            Run<F> opened = linked;
+            linked = null;
+            return Optional.of(opened);
+        }
         Object id = ui.getSession().getAttribute(sessionKey);
         Run<?> found = id == null ? null : runtime.find(id.toString(), owner).orElse(null);
         if (found == null || !found.isAlive() || found.state().ended() || found.subscriberCount() > 0
@@ -93,7 +146,7 @@ public final class RunOnPage<F> {
      * again, it starts the same run anew).
      */
     public void leave() {
-        if (run != null && run.isPaused() && run.status().progress() == 0) {
+        if (run != null && run.untouched()) {
             run.stop();
         }
         unsubscribe();

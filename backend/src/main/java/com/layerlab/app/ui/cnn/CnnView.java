@@ -22,6 +22,7 @@ import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.Downloads;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
+import com.layerlab.app.ui.RunOnPage;
 import com.layerlab.app.ui.components.GradientChart;
 import com.layerlab.app.ui.components.ImageGrid;
 import com.layerlab.app.ui.components.LossChart;
@@ -770,21 +771,16 @@ public class CnnView extends Div implements BeforeEnterObserver {
      * {@code ?run=<id>} (My runs' Open, with the run's own settings in the link): shows that run of the
      * viewer's, as a reload does the session's latest; anything else leaves the page as its link says.
      */
-    @SuppressWarnings("unchecked")
     private void openLinkedRun(UI ui, String id) {
-        Run<?> found = runtime.find(id, owner.key()).orElse(null);
-        String problem = found == null || !(found.frames() instanceof CnnFrames)
-                ? "There is no CNN lab run \"" + id + "\" of yours to show: the link is someone else's, or the server restarted since."
-                : !found.isAlive() ? "That run has ended and let its model go (no page showed it for a while): train again to see it."
-                : !RunIdentity.same(found.experiments(), runExperiments())
-                ? "The link's model is not the one that run trains: showing the link's model, not the run." : null;
-        if (problem != null) {
-            linkError.setText(problem);
+        RunOnPage.Linked<CnnFrames.Frame> found = RunOnPage.linked(runtime, id, owner.key(), RunPages.CNN, CnnFrames.class,
+                r -> RunIdentity.same(r.experiments(), runExperiments()));
+        if (found.run() == null) {
+            linkError.setText(found.problem());
             linkError.setVisible(true);
             return;
         }
-        ui.getSession().setAttribute(RUN_ATTRIBUTE, found.id());
-        attach((Run<CnnFrames.Frame>) found, (CnnFrames) found.frames());
+        ui.getSession().setAttribute(RUN_ATTRIBUTE, found.run().id());
+        attach(found.run(), (CnnFrames) found.run().frames());
     }
 
     private void attach(Run<CnnFrames.Frame> run, CnnFrames made) {
@@ -1039,7 +1035,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         UI ui = UI.getCurrent();
         CnnFrames made = new CnnFrames(runs.stream().map(Experiment::name).toList());
         // when the server is busy the run waits for a slot, and its frames say why until it starts
-        Run<CnnFrames.Frame> run = runtime.submit(runs, new RunOptions(owner.key(), owner.username().isPresent(), "cnn",
+        Run<CnnFrames.Frame> run = runtime.submit(runs, new RunOptions(owner.key(), owner.username().isPresent(), RunPages.CNN,
                 false, runs.get(0).epochs() == null ? 1 : runs.get(0).epochs(), startWeights(runs)), made);
         ui.getSession().setAttribute(RUN_ATTRIBUTE, run.id());
         show(run, made);

@@ -20,6 +20,7 @@ import com.layerlab.app.ui.Downloads;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
+import com.layerlab.app.ui.runs.RunPages;
 import com.layerlab.engine.experiment.DataSets;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
@@ -301,6 +302,11 @@ public class CompareView extends Div implements BeforeEnterObserver {
             error.setVisible(true);
         }
         openFork(query, parsed.ok() && (query.containsKey(ShareLinks.EXPERIMENT) || query.containsKey(CompareLinks.ACTIVATIONS)));
+        shown.openLinked(event.getLocation().getQueryParameters().getParameters(), owner.key(), RunPages.COMPARE,
+                r -> RunIdentity.same(r.experiments(), state.experiments())).ifPresent(problem -> {
+                    error.setText(error.isVisible() ? error.getText() + " " + problem : problem);
+                    error.setVisible(true);
+                });
         showControls();
         rebuildCards();
         Run<PointFrames.Frame> run = shown.run();
@@ -370,7 +376,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
         if (old != null) {
             old.stop();
         }
-        RunOptions options = new RunOptions(owner.key(), owner.username().isPresent(), "compare", !play,
+        RunOptions options = new RunOptions(owner.key(), owner.username().isPresent(), RunPages.COMPARE, !play,
                 state.settings().epochs(), fork.startWeights(state.experiments()));
         show(runtime.submit(state.experiments(), options, PointFrames.comparison()));
     }

@@ -22,6 +22,7 @@ import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
 import com.layerlab.app.ui.components.PyTorchExportDialog;
+import com.layerlab.app.ui.runs.RunPages;
 import com.layerlab.app.ui.store.SaveExperimentDialog;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
@@ -169,6 +170,8 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
                 settings = settings.toBuilder().pointSet(set.get().id(), set.get().classes()).build();
             }
         }
+        shown.openLinked(query, ownerKey, RunPages.PLAYGROUND, r -> RunIdentity.same(r.experiments(), List.of(settings.toExperiment())))
+                .ifPresent(problem -> pendingMessage = pendingMessage == null ? problem : pendingMessage + " " + problem);
         syncControls();
         showOwnData();
     }
@@ -237,7 +240,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         if (old != null) {
             old.stop();
         }
-        RunOptions options = new RunOptions(owner.key(), owner.username().isPresent(), "playground", !play,
+        RunOptions options = new RunOptions(owner.key(), owner.username().isPresent(), RunPages.PLAYGROUND, !play,
                 settings.epochs(), fork.startWeights(List.of(settings.toExperiment())));
         show(runtime.submit(List.of(settings.toExperiment()), options, PointFrames.playground()));
     }

@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** One run in "My runs": what it trains, where it is, its latest metrics, and its controls. */
 final class RunRow extends Div {
@@ -52,11 +53,8 @@ final class RunRow extends Div {
 
         open.setText("Open");
         open.addClassName("ll-run-open");
-        RunPages.open(run).ifPresent(href -> {
-            open.setHref(href);
-            // navigate inside the app, as the layout's links do
-            open.getElement().setAttribute("router-link", true);
-        });
+        // navigate inside the app, as the layout's links do
+        open.getElement().setAttribute("router-link", true);
         pause.addClassName("ll-run-pause");
         pause.addClickListener(e -> {
             if (run.isPaused()) {
@@ -92,8 +90,10 @@ final class RunRow extends Div {
         progress.setText(progress(s) + metrics(run));
         message.setText(s.message() == null ? "" : s.message());
         message.setVisible(s.message() != null);
-        // an ended run that let its model go cannot be shown again
-        open.setVisible(open.getHref() != null && !open.getHref().isEmpty() && run.isAlive());
+        // an ended run that let its model go cannot be shown again; the link follows the rate in force
+        Optional<String> href = run.isAlive() ? RunPages.open(run) : Optional.empty();
+        href.filter(h -> !h.equals(open.getHref())).ifPresent(open::setHref);
+        open.setVisible(href.isPresent());
         pause.setVisible(!st.ended());
         stop.setVisible(!st.ended());
         boolean paused = run.isPaused();
@@ -105,7 +105,9 @@ final class RunRow extends Div {
         Experiment first = run.experiments().get(0);
         String model = first.name() == null || first.name().isBlank() ? "a network" : first.name();
         int more = run.experiments().size() - 1;
-        return RunPages.label(run.options().page()) + ": " + model + (more > 0 ? " and " + more + " more in lock step" : "");
+        String page = RunPages.label(run.options().page());
+        // the playground names its experiments after itself already ("Playground: xor")
+        return (model.startsWith(page) ? model : page + ": " + model) + (more > 0 ? " and " + more + " more in lock step" : "");
     }
 
     /** The model in a few words: its data and size. */

@@ -82,7 +82,8 @@ public class RunsView extends Div implements BeforeEnterObserver {
 
     /** Updates the rows in place (a button being clicked stays), adding new runs and dropping forgotten ones. */
     private void refresh() {
-        List<Run<?>> mine = runtime.runsOf(owner.key());
+        // a page opened and left untouched made a run that did nothing: not worth a row
+        List<Run<?>> mine = runtime.runsOf(owner.key()).stream().filter(r -> !r.untouched()).toList();
         List<RunRow> shown = new ArrayList<>();
         Map<String, RunRow> kept = new HashMap<>();
         for (Run<?> r : mine) {

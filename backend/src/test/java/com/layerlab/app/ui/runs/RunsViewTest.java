@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.layerlab.app.BrowserTestBase;
+import com.layerlab.app.lab.CompareActivation;
+import com.layerlab.app.lab.CompareLinks;
+import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingRuntime;
 import com.microsoft.playwright.BrowserContext;
@@ -121,7 +125,7 @@ class RunsViewTest extends BrowserTestBase {
         double shown = epochs(runs.locator("#cnn-epoch").innerText());
         assertTrue(shown >= first, "the lab shows the live run, not a new one: " + shown + " < " + first);
         assertEquals(1, run.subscriberCount(), "the lab attached to the run");
-        assertEquals(1, runtime.runsOf("user:" + name).size(), "Open started no other run");
+        assertEquals(1, runtime.runsOf("user:" + name).stream().filter(r -> !r.untouched()).count(), "Open started no other run");
         assertEquals("50", runs.locator("#cnn-epochs input").inputValue(), "the lab has the run's settings");
         screenshot(runs, "my-runs-opened");
 
@@ -149,6 +153,90 @@ class RunsViewTest extends BrowserTestBase {
         assertTrue(run.awaitTermination(Duration.ofSeconds(30)), "an ended run nobody shows is closed");
         runs.waitForCondition(() -> again.locator(".ll-run-open:visible").count() == 0);
         runs.close();
+    }
+
+    /** Waits until {@code p}'s My runs lists the run {@code id}, and gives its row. */
+    private static Locator rowOf(Page p, String id) {
+        Locator row = p.locator(".ll-run-row[data-id='" + id + "']");
+        p.waitForCondition(() -> row.count() == 1, new Page.WaitForConditionOptions().setTimeout(30_000));
+        return row;
+    }
+
+    @Test
+    void playgroundAndComparisonRunsThatTrainedAreListedAndOpenAttachesToThem() {
+        String name = newName("points");
+        String user = "user:" + name;
+        signUp(page, name);
+        // sign-up lands on the playground, whose run waits for play: left untouched, it is no one's work
+        String untouched = page.locator(".ll-playground").getAttribute("data-run");
+        assertTrue(runtime.find(untouched, user).isPresent(), untouched);
+
+        // a long run on other data: two steps, then play; the page closes while it trains
+        PlaygroundSettings xor = PlaygroundSettings.DEFAULTS.toBuilder().dataset("xor").epochs(10_000).build();
+        open(page, "?" + ShareLinks.queryString(ShareLinks.playgroundQuery(xor)));
+        page.waitForCondition(() -> !untouched.equals(page.locator(".ll-playground").getAttribute("data-run")));
+        for (int b = 1; b <= 2; b++) {
+            page.locator("#step-button").click();
+            page.waitForFunction("b => document.querySelector('#epoch-batch').textContent === 'batch ' + b + ' of 25'", b);
+        }
+        page.locator("#play-button").click();
+        page.waitForFunction("() => document.querySelector('#play-button').dataset.playing === 'true'");
+        String trained = page.locator(".ll-playground").getAttribute("data-run");
+        Run<?> run = runtime.find(trained, user).orElseThrow();
+        page.close();
+
+        Page runs = context.newPage();
+        open(runs, "runs");
+        Locator row = rowOf(runs, trained);
+        awaitState(runs, row, "running");
+        assertEquals(1, runs.locator(".ll-run-row").count(), "the untouched playground's run is not listed");
+        assertTrue(runtime.runsOf(user).stream().anyMatch(r -> r.id().equals(untouched)), "it is the runtime's still");
+        assertTrue(row.locator(".ll-row-name").innerText().startsWith("Playground: "), row.locator(".ll-row-name").innerText());
+        double before = progress(row);
+        screenshot(runs, "my-runs-playground");
+        int submitted = runtime.runsOf(user).size();
+        row.locator(".ll-run-open").click();
+        runs.waitForSelector(".ll-playground[data-run='" + trained + "']");
+        waitForVaadin(runs);
+        assertEquals(1, run.subscriberCount(), "the playground attached to the run");
+        assertEquals(submitted, runtime.runsOf(user).size(), "Open started no other run");
+        runs.waitForFunction("b => Number(document.querySelector('#epoch').dataset.progress) > b", before,
+                new Page.WaitForFunctionOptions().setTimeout(60_000));
+        assertEquals("true", runs.locator("#play-button").getAttribute("data-playing"), "it trains on");
+        String settings = baseUrl() + "?" + ShareLinks.queryString(ShareLinks.playgroundQuery(xor));
+        assertTrue(runs.url().startsWith(settings), "the page shows the run's settings: " + runs.url());
+        screenshot(runs, "my-runs-opened-playground");
+        runs.close();
+
+        // a comparison: untouched it is not listed; one step and play, and it is
+        Page cmp = context.newPage();
+        open(cmp, CompareLinks.location(new CompareLinks.State(CompareLinks.DEFAULT_SETTINGS.toBuilder().epochs(10_000).build(),
+                CompareActivation.DEFAULTS)));
+        cmp.waitForSelector("#compare-view[data-run]");
+        String compared = cmp.locator("#compare-view").getAttribute("data-run");
+        Page list = context.newPage();
+        open(list, "runs");
+        rowOf(list, trained);
+        assertEquals(0, list.locator(".ll-run-row[data-id='" + compared + "']").count(), "an untouched comparison is not listed");
+        cmp.click("#compare-step");
+        cmp.waitForFunction("() => document.querySelector('#compare-epoch').dataset.batch === '1'");
+        cmp.click("#compare-play");
+        cmp.waitForFunction("() => document.querySelector('#compare-play').textContent.trim() === 'Pause'");
+        Run<?> comparison = runtime.find(compared, user).orElseThrow();
+        cmp.close();
+        Locator cRow = rowOf(list, compared);
+        awaitState(list, cRow, "running");
+        assertTrue(cRow.locator(".ll-row-name").innerText().startsWith("Compare activations: "), cRow.locator(".ll-row-name").innerText());
+        double cBefore = progress(cRow);
+        cRow.locator(".ll-run-open").click();
+        list.waitForSelector("#compare-view[data-run='" + compared + "']");
+        waitForVaadin(list);
+        assertEquals(1, comparison.subscriberCount(), "the comparison attached to the run");
+        list.waitForFunction("b => parseFloat(document.querySelector('#compare-epoch').textContent.replace('Epoch ', '')) > b",
+                cBefore, new Page.WaitForFunctionOptions().setTimeout(60_000));
+        assertEquals(3, list.locator("#compare-cards > *").count(), "the run's three activations");
+        screenshot(list, "my-runs-opened-compare");
+        list.close();
     }
 
     @Test
