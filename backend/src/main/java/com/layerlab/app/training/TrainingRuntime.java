@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * at least {@code unwatched}: a reload within that time re-attaches to its run), all in {@link #sweep}:
  * an anonymous owner's run stops, and lets its trainers go once it has ended; a signed-in owner's run
  * trains on, within {@link SignedInRuns}: so many of one user's unwatched runs train, a further one is
- * paused, and a paused or ended one is closed once no page watched it for the idle time. A closed run
- * has let its trainers go; its checkpoints stay on disk.
+ * paused, and a paused one is closed once no page watched it for the idle time. An ended run, anyone's,
+ * is closed once unwatched. A closed run has let its trainers go; its checkpoints stay on disk.
  */
 public class TrainingRuntime implements AutoCloseable {
 
@@ -72,7 +72,7 @@ public class TrainingRuntime implements AutoCloseable {
      * The bounds on a signed-in user's runs that go on without a page (a shared server).
      *
      * @param maxTraining unwatched runs of one user that train on; a further one is paused, its status saying why
-     * @param idle        how long a paused or ended run of a signed-in user may go without a page watching
+     * @param idle        how long a paused run of a signed-in user may go without a page watching
      *                    it before it is closed (0: as soon as an anonymous one's would be)
      */
     public record SignedInRuns(int maxTraining, Duration idle) {
@@ -219,10 +219,10 @@ public class TrainingRuntime implements AutoCloseable {
     }
 
     /**
-     * Applies the rules for runs no page has watched for {@code unwatched} to every run: an anonymous
-     * owner's stops (and, ended, is closed); a signed-in user's trains on, but past
-     * {@link SignedInRuns#maxTraining} of them (the oldest go on) a further one is paused, and a paused or
-     * ended one is closed once unwatched for {@link SignedInRuns#idle}.
+     * Applies the rules for runs no page has watched for {@code unwatched} to every run: an ended one is
+     * closed; an anonymous owner's stops; a signed-in user's trains on, but past
+     * {@link SignedInRuns#maxTraining} of them (the oldest go on) a further one is paused, and a paused
+     * one is closed once unwatched for {@link SignedInRuns#idle}.
      */
     void sweep() {
         Map<String, List<Run<?>>> trainingUnwatched = new HashMap<>();
@@ -233,13 +233,15 @@ public class TrainingRuntime implements AutoCloseable {
                     continue;
                 }
                 RunState state = r.state();
-                if (!r.options().signedIn()) {
-                    r.close(state.ended() ? state : RunState.STOPPED,
-                            state.ended() ? null : "no page watched it for " + unwatched.toSeconds() + " s");
-                } else if (state.ended() || (state == RunState.PAUSED && r.isPaused())) {
+                if (state.ended()) {
+                    // what it learned is in its checkpoint; its memory (an image run's data) goes back
+                    r.close(state, null);
+                } else if (!r.options().signedIn()) {
+                    r.close(RunState.STOPPED, "no page watched it for " + unwatched.toSeconds() + " s");
+                } else if (state == RunState.PAUSED && r.isPaused()) {
                     if (away.compareTo(signedIn.idle()) >= 0) {
-                        r.close(state.ended() ? state : RunState.STOPPED, state.ended() ? null
-                                : "Closed after " + text(signedIn.idle()) + " paused with no page watching it; its last checkpoint is kept.");
+                        r.close(RunState.STOPPED,
+                                "Closed after " + text(signedIn.idle()) + " paused with no page watching it; its last checkpoint is kept.");
                     }
                 } else if (!r.isPaused()) {
                     trainingUnwatched.computeIfAbsent(r.owner(), o -> new ArrayList<>()).add(r);

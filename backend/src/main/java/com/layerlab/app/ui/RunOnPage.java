@@ -141,6 +141,43 @@ public final class RunOnPage<F> {
     }
 
     /**
+     * Play or pause, the same on every page: the run shown trains on (a finished one too, once its stop
+     * epoch has moved further), or, when it cannot, {@code restart} starts a new one from epoch 0 (told
+     * to play).
+     *
+     * @return whether the run shown plays now; empty when there is none or a new one took its place
+     */
+    public Optional<Boolean> togglePlay(boolean playing, Consumer<Boolean> restart) {
+        if (run == null) {
+            return Optional.empty();
+        }
+        if (!run.canTrainOn()) {
+            restart.accept(true);
+            return Optional.empty();
+        }
+        if (playing) {
+            run.pause();
+        } else {
+            run.play();
+        }
+        // at once: a run that waits for a slot sends no frame until it gets one
+        return Optional.of(!run.isPaused());
+    }
+
+    /** One batch (of every network), then hold; a run that cannot train on gives way to a new one first. */
+    public void step(Consumer<Boolean> restart) {
+        if (run == null) {
+            return;
+        }
+        if (!run.canTrainOn()) {
+            restart.accept(false);
+        }
+        if (run != null) {
+            run.step();
+        }
+    }
+
+    /**
      * The page goes: it shows no run any more. The run goes on as its owner's (the runtime decides for
      * how long), unless it never trained a batch: a page opened and left leaves nothing to keep (opened
      * again, it starts the same run anew).

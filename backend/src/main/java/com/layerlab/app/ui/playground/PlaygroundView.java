@@ -259,37 +259,16 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         output.setLogsAvailable(run.folder() != null);
     }
 
-    /** Play or pause; a run that has ended trains again from the start (a new run). */
+    /** Play or pause (see {@link RunOnPage#togglePlay}). */
     private void togglePlay() {
-        Run<PointFrames.Frame> run = shown.run();
-        if (run == null) {
-            return;
-        }
-        if (run.state().ended()) {
-            startRun(true);
-            return;
-        }
-        if (playing) {
-            run.pause();
-        } else {
-            run.play();
-        }
-        // at once: a run that waits for a slot sends no frame until it gets one
-        playing = !run.isPaused();
-        player.showPlaying(playing);
+        shown.togglePlay(playing, this::startRun).ifPresent(now -> {
+            playing = now;
+            player.showPlaying(playing);
+        });
     }
 
-    /** One batch, then hold; a run that has ended starts again from the start with it. */
     private void step() {
-        Run<PointFrames.Frame> run = shown.run();
-        if (run == null) {
-            return;
-        }
-        if (run.state().ended()) {
-            startRun(false);
-            run = shown.run();
-        }
-        run.step();
+        shown.step(this::startRun);
     }
 
     private void stop() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.layerlab.app.BrowserTestBase;
 import com.layerlab.app.account.VisitorClaimed;
 import com.layerlab.app.account.VisitorCookie;
+import com.layerlab.app.training.TrainingRuntime;
 import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -180,9 +181,12 @@ class AccountPagesTest extends BrowserTestBase {
                 RequestOptions.create().setHeader("Authorization", "Bearer " + token)).status());
     }
 
-    /** The training runtime's run threads, every page's. */
-    private static long runThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("run-")).count();
+    /**
+     * Anonymous visitors' runs whose thread still runs, in this app (signed-in users' runs of other tests
+     * may rightly go on for a while).
+     */
+    private long anonymousRuns() {
+        return app.getBean(TrainingRuntime.class).activeRuns().stream().filter(r -> r.owner().startsWith("visitor:")).count();
     }
 
     private static void sleep(long millis) {
@@ -214,9 +218,9 @@ class AccountPagesTest extends BrowserTestBase {
         // left for the tests that count them
         page.close();
         long end = System.currentTimeMillis() + 30_000;
-        while (runThreads() > 0 && System.currentTimeMillis() < end) {
+        while (anonymousRuns() > 0 && System.currentTimeMillis() < end) {
             sleep(100);
         }
-        assertEquals(0, runThreads(), "the anonymous visitor's training ended after its page");
+        assertEquals(0, anonymousRuns(), "the anonymous visitor's training ended after its page");
     }
 }

@@ -330,6 +330,8 @@ class PlaygroundViewTest extends BrowserTestBase {
         open("/");
         waitForEpoch(page, "epoch === 0");
         chooseInSelect(page, "learning-rate-select", "0.1");
+        // far enough that it does not finish while the test looks (a finished run's play starts anew)
+        chooseInSelect(page, "stop-select", "10,000");
         page.locator("#play-button").click();
         waitForEpoch(page, "epoch >= 20");
         Run<?> run = runOf(page);
@@ -345,6 +347,25 @@ class PlaygroundViewTest extends BrowserTestBase {
         assertTrue(points > before, "the chart has the run's history: " + points + " points");
         assertEquals(0.1, run.status().learningRate(), 1e-12);
         screenshot(page, "playground-reloaded");
+        pause(page);
+    }
+
+    @Test
+    void aFinishedRunTrainsOnWhenItsStopEpochMovesFurther() {
+        open("/");
+        waitForEpoch(page, "epoch === 0");
+        chooseInSelect(page, "stop-select", "100");
+        page.locator("#play-button").click();
+        page.waitForFunction("() => document.querySelector('#play-button').dataset.playing === 'false'"
+                + " && Number(document.querySelector('#epoch').dataset.epoch) === 100", null,
+                new Page.WaitForFunctionOptions().setTimeout(60_000));
+        Run<?> run = runOf(page);
+        // one more epoch's worth on the same networks, not a new run from epoch 0
+        chooseInSelect(page, "stop-select", "300");
+        page.locator("#play-button").click();
+        waitForEpoch(page, "epoch > 100");
+        assertEquals(run.id(), page.locator(".ll-playground").getAttribute("data-run"), "the same run trains on");
+        assertEquals(1, runtime.runsOf(run.owner()).stream().filter(r -> r.isAlive() && !r.untouched()).count());
         pause(page);
     }
 

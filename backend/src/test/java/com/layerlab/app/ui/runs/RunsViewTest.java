@@ -29,10 +29,9 @@ import org.springframework.test.context.TestPropertySource;
  * sees only their own runs. Sign-in (and sign-up) return to the page they were asked from, and never
  * to another site.
  */
-// a fresh data folder (and database) per run; a run nobody watches is noticed after 2 s, and a signed-in
-// user's ended run is closed then too (idle 0): no run outlives the test
-@TestPropertySource(properties = {"layerlab.data.dir=target/runs-test/${random.uuid}", "layerlab.runs.unwatched-seconds=2",
-        "layerlab.runs.idle-minutes=0"})
+// a fresh data folder (and database) per run; a run nobody watches is noticed after 2 s, and an ended one
+// closed then (each test stops its runs at its end: no run outlives the test)
+@TestPropertySource(properties = {"layerlab.data.dir=target/runs-test/${random.uuid}", "layerlab.runs.unwatched-seconds=2"})
 class RunsViewTest extends BrowserTestBase {
 
     private static final String PASSWORD = "correct horse battery";
