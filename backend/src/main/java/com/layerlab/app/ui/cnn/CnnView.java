@@ -8,6 +8,7 @@ import com.layerlab.app.lab.CnnLimits;
 import com.layerlab.app.lab.CnnLinks;
 import com.layerlab.app.lab.CnnPresets;
 import com.layerlab.app.lab.CompareActivation;
+import com.layerlab.app.lab.ForkStart;
 import com.layerlab.app.lab.RunIdentity;
 import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.store.ExperimentStore;
@@ -104,9 +105,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final CnnDataService data;
     private final ExperimentStore store;
     private final CurrentOwner owner;
-    /** A fork's saved weights and the experiment they belong to; used while the editor still holds that model. */
-    private byte[] forkWeights;
-    private Experiment forkExperiment;
+    /** A fork's saved model and weights; used while the editor still holds that model. */
+    private ForkStart fork = ForkStart.NONE;
     /** The run a link asks to show ({@code ?run=}), until the page is attached and shows it. */
     private String linkedRun;
     private final Button save = new Button("Save", VaadinIcon.CLOUD_UPLOAD_O.create());
@@ -668,18 +668,15 @@ public class CnnView extends Div implements BeforeEnterObserver {
             linkError.setText(parsed.error() + " Opening the default experiment instead.");
             linkError.setVisible(true);
         }
-        forkWeights = null;
-        forkExperiment = null;
-        List<String> fork = event.getLocation().getQueryParameters().getParameters().get(FORK);
-        if (fork != null && !fork.isEmpty()) {
-            openFork(fork.get(0));
+        fork = ForkStart.NONE;
+        List<String> forkId = event.getLocation().getQueryParameters().getParameters().get(ForkStart.PARAMETER);
+        if (forkId != null && !forkId.isEmpty()) {
+            openFork(forkId.get(0));
         }
         List<String> run = event.getLocation().getQueryParameters().getParameters().get(RunPages.PARAMETER);
         linkedRun = run == null || run.isEmpty() ? null : run.get(0);
         showState();
     }
-
-    static final String FORK = "fork";
 
     /** {@code ?fork=<id>}: the saved model; its next training starts from the saved weights (a new run). */
     private void openFork(String id) {
@@ -690,9 +687,9 @@ public class CnnView extends Div implements BeforeEnterObserver {
                 linkError.setVisible(true);
                 return;
             }
-            forkExperiment = store.experiment(saved.get());
-            forkWeights = saved.get().weights();
-            state = new CnnLinks.State(forkExperiment, List.of());
+            Experiment forked = store.experiment(saved.get());
+            fork = new ForkStart(id, List.of(forked), List.of(saved.get().weights()));
+            state = new CnnLinks.State(forked, List.of());
             linkError.setText("Forked \"" + saved.get().name() + "\": Train goes on from its weights (epoch "
                     + saved.get().trainedEpoch() + " when saved), as a new run.");
             linkError.setVisible(true);
@@ -700,12 +697,6 @@ public class CnnView extends Div implements BeforeEnterObserver {
             linkError.setText(e.getMessage());
             linkError.setVisible(true);
         }
-    }
-
-    /** The fork's weights when the editor still trains the forked model (else none: the seed's). */
-    private List<byte[]> startWeights(List<Experiment> runs) {
-        return forkWeights != null && runs.size() == 1 && RunIdentity.same(runs, List.of(forkExperiment))
-                ? List.of(forkWeights) : List.of();
     }
 
     /** "Save": the model with the weights, metrics and TensorBoard files of the run whose details are shown. */
@@ -1036,7 +1027,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         CnnFrames made = new CnnFrames(runs.stream().map(Experiment::name).toList());
         // when the server is busy the run waits for a slot, and its frames say why until it starts
         Run<CnnFrames.Frame> run = runtime.submit(runs, new RunOptions(owner.key(), owner.username().isPresent(), RunPages.CNN,
-                false, runs.get(0).epochs() == null ? 1 : runs.get(0).epochs(), startWeights(runs)), made);
+                false, runs.get(0).epochs() == null ? 1 : runs.get(0).epochs(), fork.startWeights(runs)), made);
         ui.getSession().setAttribute(RUN_ATTRIBUTE, run.id());
         show(run, made);
         phase = CnnFrames.Phase.LOADING;
