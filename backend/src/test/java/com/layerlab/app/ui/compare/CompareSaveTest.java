@@ -22,17 +22,17 @@ import org.junit.jupiter.api.Test;
 class CompareSaveTest extends BrowserTestBase {
 
     private static final String CARDS = "#compare-cards .compare-card";
-    private static final String ACTIVATIONS = "[...document.querySelectorAll('" + CARDS + "')].map(c => c.dataset.activation)";
 
     /** Every card's test loss, by activation, once every card shows one for {@code epoch}. */
     @SuppressWarnings("unchecked")
     private static Map<String, Double> testLosses(Page p, int epoch) {
-        p.waitForFunction("e => { const n = [...document.querySelectorAll('" + CARDS + " .compare-numbers')];"
-                + " return n.length > 0 && n.every(x => x.dataset.testLoss !== undefined && x.textContent.startsWith('Epoch ' + e + ' ')); }",
-                epoch);
-        List<String> acts = (List<String>) p.evaluate("() => " + ACTIVATIONS);
-        List<String> losses = (List<String>) p.evaluate("() => [...document.querySelectorAll('" + CARDS
-                + " .compare-numbers')].map(n => n.dataset.testLoss)");
+        // read in the same check that waits: a frame may redraw the cards between two separate reads
+        Map<String, Object> read = (Map<String, Object>) p.waitForFunction("e => { const cards = [...document.querySelectorAll('"
+                + CARDS + "')]; const n = cards.map(c => c.querySelector('.compare-numbers'));"
+                + " return n.length > 0 && n.every(x => x && x.dataset.testLoss !== undefined && x.textContent.startsWith('Epoch ' + e + ' '))"
+                + " && {acts: cards.map(c => c.dataset.activation), losses: n.map(x => x.dataset.testLoss)}; }", epoch).jsonValue();
+        List<String> acts = (List<String>) read.get("acts");
+        List<String> losses = (List<String>) read.get("losses");
         Map<String, Double> out = new LinkedHashMap<>();
         for (int i = 0; i < acts.size(); i++) {
             out.put(acts.get(i), Double.parseDouble(losses.get(i)));
