@@ -26,6 +26,7 @@ public final class RunOnPage<F> {
     private final PageWatch pages;
     private final String sessionKey;
     private final Class<? extends FrameMaker<F>> frames;
+    private final boolean showsEnded;
 
     private Run<F> run;
     /** The run the page's link names ({@link #openLinked}): shown when the page attaches, before the session's latest. */
@@ -40,10 +41,20 @@ public final class RunOnPage<F> {
      * @param frames     the kind of frame maker the page's runs have
      */
     public RunOnPage(TrainingRuntime runtime, PageWatch pages, String sessionKey, Class<? extends FrameMaker<F>> frames) {
+        this(runtime, pages, sessionKey, frames, false);
+    }
+
+    /**
+     * @param showsEnded whether a reload shows the session's run again once it has ended (the CNN lab: a
+     *                   training of minutes has results worth seeing again), not only while it trains
+     */
+    public RunOnPage(TrainingRuntime runtime, PageWatch pages, String sessionKey, Class<? extends FrameMaker<F>> frames,
+                     boolean showsEnded) {
         this.runtime = runtime;
         this.pages = pages;
         this.sessionKey = sessionKey;
         this.frames = frames;
+        this.showsEnded = showsEnded;
     }
 
     /** The run shown, or null. */
@@ -107,7 +118,7 @@ public final class RunOnPage<F> {
         }
         Object id = ui.getSession().getAttribute(sessionKey);
         Run<?> found = id == null ? null : runtime.find(id.toString(), owner).orElse(null);
-        if (found == null || !found.isAlive() || found.state().ended() || found.subscriberCount() > 0
+        if (found == null || !found.isAlive() || (found.state().ended() && !showsEnded) || found.subscriberCount() > 0
                 || !frames.isInstance(found.frames())) {
             return Optional.empty();
         }

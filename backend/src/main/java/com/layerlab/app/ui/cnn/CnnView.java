@@ -46,7 +46,6 @@ import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
@@ -107,8 +106,6 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final CurrentOwner owner;
     /** A fork's saved model and weights; used while the editor still holds that model. */
     private ForkStart fork = ForkStart.NONE;
-    /** The run a link asks to show ({@code ?run=}), until the page is attached and shows it. */
-    private String linkedRun;
     private final Button save = new Button("Save", VaadinIcon.CLOUD_UPLOAD_O.create());
     private final CnnLimits limits;
 
@@ -116,13 +113,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private CnnInspection.Result inspection;
     private String trainProblem;
     /** The run this page shows (it is its owner's, not the page's: it may outlive the page). */
-    private Run<CnnFrames.Frame> training;
+    private final RunOnPage<CnnFrames.Frame> shown;
     private CnnFrames frames;
-    private Run<CnnFrames.Frame>.Subscription subscription;
-    /** Unsubscribes when the page goes silent (a killed browser sends no unload, so nothing detaches it). */
-    private PageWatch.Watch silence;
-    private final PageWatch pages;
-    private int generation;
     private CnnFrames.Phase phase;
     private List<String> shownRunNames = List.of();
     private int shownPoints = -1;
@@ -199,7 +191,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
     public CnnView(TrainingRuntime runtime, PageWatch pages, CnnDataService data, ExperimentStore store,
                    CurrentOwner owner) {
         this.runtime = runtime;
-        this.pages = pages;
+        this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, CnnFrames.class, true);
         this.data = data;
         this.store = store;
         this.owner = owner;
@@ -268,15 +260,16 @@ public class CnnView extends Div implements BeforeEnterObserver {
         train.addClickListener(e -> startTraining());
         pause.setId("cnn-pause");
         pause.addClickListener(e -> {
-            if (training == null) {
+            Run<CnnFrames.Frame> run = shown.run();
+            if (run == null) {
                 return;
             }
-            if (training.isPaused()) {
-                training.play();
+            if (run.isPaused()) {
+                run.play();
                 pause.setText("Pause");
                 pause.setIcon(VaadinIcon.PAUSE.create());
             } else {
-                training.pause();
+                run.pause();
                 pause.setText("Resume");
                 pause.setIcon(VaadinIcon.PLAY.create());
             }
@@ -284,8 +277,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
         stop.setId("cnn-stop");
         stop.addThemeVariants(ButtonVariant.LUMO_ERROR);
         stop.addClickListener(e -> {
-            if (training != null) {
-                training.stop();
+            if (shown.run() != null) {
+                shown.run().stop();
                 stop.setEnabled(false);
                 pause.setEnabled(false);
             }
@@ -298,8 +291,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
             if (!isRunning()) {
                 startTraining();
             }
-            if (training != null) {
-                training.step();
+            if (shown.run() != null) {
+                shown.run().step();
             }
         });
 
@@ -334,9 +327,9 @@ public class CnnView extends Div implements BeforeEnterObserver {
         learningRate.addValueChangeListener(e -> {
             if (e.isFromClient() && e.getValue() != null) {
                 setExperiment(state.experiment().withOptimizer(state.experiment().optimizer().withLr(e.getValue())));
-                if (training != null && training.isAlive()) {
+                if (shown.run() != null && shown.run().isAlive()) {
                     // the running training takes it from its next batch
-                    training.setLearningRate(e.getValue());
+                    shown.run().setLearningRate(e.getValue());
                 }
             }
         });
@@ -673,9 +666,13 @@ public class CnnView extends Div implements BeforeEnterObserver {
         if (forkId != null && !forkId.isEmpty()) {
             openFork(forkId.get(0));
         }
-        List<String> run = event.getLocation().getQueryParameters().getParameters().get(RunPages.PARAMETER);
-        linkedRun = run == null || run.isEmpty() ? null : run.get(0);
         showState();
+        // My runs' Open: ?run=<id> with the run's own settings in the link
+        shown.openLinked(event.getLocation().getQueryParameters().getParameters(), owner.key(), RunPages.CNN,
+                r -> RunIdentity.same(r.experiments(), runExperiments())).ifPresent(problem -> {
+                    linkError.setText(problem);
+                    linkError.setVisible(true);
+                });
     }
 
     /** {@code ?fork=<id>}: the saved model; its next training starts from the saved weights (a new run). */
@@ -701,7 +698,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
     /** "Save": the model with the weights, metrics and TensorBoard files of the run whose details are shown. */
     private void openSave() {
-        Run<CnnFrames.Frame> t = training;
+        Run<CnnFrames.Frame> t = shown.run();
         boolean trained = t != null && t.isAlive() && phase != null && phase != CnnFrames.Phase.FAILED
                 && phase != CnnFrames.Phase.LOADING && phase != CnnFrames.Phase.WAITING
                 && RunIdentity.same(t.experiments(), runExperiments());
@@ -729,49 +726,20 @@ public class CnnView extends Div implements BeforeEnterObserver {
     @Override
     protected void onDetach(DetachEvent detachEvent) {
         // the run is its owner's: it goes on without this page (the runtime decides for how long)
-        unsubscribe();
-        training = null;
+        shown.leave();
         super.onDetach(detachEvent);
     }
 
     /**
      * A reload (or the page opened again in the same session) shows the session's latest run again while
-     * it is there, no other page shows it, and it trains what the page's link describes.
+     * it is there, no other page shows it, and it trains what the page's link describes; a link's
+     * {@code ?run=} shows that run.
      */
-    @SuppressWarnings("unchecked")
     private void reattach(UI ui) {
-        if (training != null) {
-            return;
+        if (shown.run() == null) {
+            shown.findAgain(ui, owner.key(), r -> RunIdentity.same(r.experiments(), runExperiments()))
+                    .ifPresent(run -> attach(run, (CnnFrames) run.frames()));
         }
-        if (linkedRun != null) {
-            openLinkedRun(ui, linkedRun);
-            linkedRun = null;
-            return;
-        }
-        Object id = ui.getSession().getAttribute(RUN_ATTRIBUTE);
-        Run<?> found = id == null ? null : runtime.find(id.toString(), owner.key()).orElse(null);
-        // a run another tab still shows stays that tab's: this one starts its own
-        if (found == null || !found.isAlive() || found.subscriberCount() > 0 || !(found.frames() instanceof CnnFrames f)
-                || !RunIdentity.same(found.experiments(), runExperiments())) {
-            return;
-        }
-        attach((Run<CnnFrames.Frame>) found, f);
-    }
-
-    /**
-     * {@code ?run=<id>} (My runs' Open, with the run's own settings in the link): shows that run of the
-     * viewer's, as a reload does the session's latest; anything else leaves the page as its link says.
-     */
-    private void openLinkedRun(UI ui, String id) {
-        RunOnPage.Linked<CnnFrames.Frame> found = RunOnPage.linked(runtime, id, owner.key(), RunPages.CNN, CnnFrames.class,
-                r -> RunIdentity.same(r.experiments(), runExperiments()));
-        if (found.run() == null) {
-            linkError.setText(found.problem());
-            linkError.setVisible(true);
-            return;
-        }
-        ui.getSession().setAttribute(RUN_ATTRIBUTE, found.run().id());
-        attach(found.run(), (CnnFrames) found.run().frames());
     }
 
     private void attach(Run<CnnFrames.Frame> run, CnnFrames made) {
@@ -779,17 +747,6 @@ public class CnnView extends Div implements BeforeEnterObserver {
         // the frames bring the run's state; until the first arrives it is loading
         phase = CnnFrames.Phase.LOADING;
         showButtons();
-    }
-
-    private void unsubscribe() {
-        if (subscription != null) {
-            subscription.close();
-            subscription = null;
-        }
-        if (silence != null) {
-            silence.end();
-            silence = null;
-        }
     }
 
     /** Puts the whole state into the controls (a preset, a link). */
@@ -975,7 +932,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
     /** Whether a training is under way (loading, training or paused), as opposed to none or ended. */
     private boolean isRunning() {
-        return training != null && training.isAlive() && phase != CnnFrames.Phase.DONE
+        return shown.run() != null && shown.run().isAlive() && phase != CnnFrames.Phase.DONE
                 && phase != CnnFrames.Phase.STOPPED && phase != CnnFrames.Phase.FAILED;
     }
 
@@ -1018,9 +975,9 @@ public class CnnView extends Div implements BeforeEnterObserver {
         if (trainProblem != null) {
             return;
         }
-        if (training != null) {
+        if (shown.run() != null) {
             // replaced by a new training: the old one computes no more
-            training.stop();
+            shown.run().stop();
         }
         List<Experiment> runs = runExperiments();
         UI ui = UI.getCurrent();
@@ -1028,7 +985,6 @@ public class CnnView extends Div implements BeforeEnterObserver {
         // when the server is busy the run waits for a slot, and its frames say why until it starts
         Run<CnnFrames.Frame> run = runtime.submit(runs, new RunOptions(owner.key(), owner.username().isPresent(), RunPages.CNN,
                 false, runs.get(0).epochs() == null ? 1 : runs.get(0).epochs(), fork.startWeights(runs)), made);
-        ui.getSession().setAttribute(RUN_ATTRIBUTE, run.id());
         show(run, made);
         phase = CnnFrames.Phase.LOADING;
         status.setText("Loading the data and building the model\u2026");
@@ -1041,28 +997,11 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
     /** Shows {@code run} from now on: its frames replace whatever this page showed. */
     private void show(Run<CnnFrames.Frame> run, CnnFrames made) {
-        unsubscribe();
-        int gen = ++generation;
         resetResults(run.experiments());
-        training = run;
         frames = made;
         logged = run;
         logs.setVisible(run.folder() != null);
-        UI ui = UI.getCurrent();
-        Run<CnnFrames.Frame>.Subscription sub = run.subscribe(frame -> {
-            if (gen == generation) {
-                onFrame(frame);
-            }
-        }, task -> {
-            try {
-                ui.access(task::run);
-                return true;
-            } catch (UIDetachedException e) {
-                return false;
-            }
-        });
-        subscription = sub;
-        silence = pages.watch(ui, sub::close);
+        shown.show(UI.getCurrent(), run, this::onFrame);
     }
 
     /** The experiments a training of the current state trains: one, or one per activation compared. */
@@ -1086,7 +1025,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         if (inspection == null || !inspection.ok()) {
             return;
         }
-        Run<CnnFrames.Frame> t = training;
+        Run<CnnFrames.Frame> t = shown.run();
         boolean trained = t != null && t.isAlive() && phase != null && phase != CnnFrames.Phase.FAILED
                 && RunIdentity.same(t.experiments(), runExperiments());
         int run = trained && shownRun < t.experiments().size() ? shownRun : 0;
@@ -1153,10 +1092,10 @@ public class CnnView extends Div implements BeforeEnterObserver {
         }
         chosen = guesses.get(shownGuesses.get(tile)).index();
         showGuesses();
-        if (training != null) {
+        if (shown.run() != null) {
             CnnFrames f = frames;
             int index = chosen;
-            training.call(t -> f.choose(t, index));
+            shown.run().call(t -> f.choose(t, index));
         }
     }
 
@@ -1205,7 +1144,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         if (p.phase() == CnnFrames.Phase.PAUSED) {
             pause.setText("Resume");
             pause.setIcon(VaadinIcon.PLAY.create());
-        } else if (p.phase() == CnnFrames.Phase.TRAINING && training != null && !training.isPaused()) {
+        } else if (p.phase() == CnnFrames.Phase.TRAINING && shown.run() != null && !shown.run().isPaused()) {
             pause.setText("Pause");
             pause.setIcon(VaadinIcon.PAUSE.create());
         }
