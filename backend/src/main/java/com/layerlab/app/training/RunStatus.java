@@ -31,9 +31,13 @@ public record RunStatus(RunState state, boolean loading, String message, int epo
         return "epoch " + epochs(progress());
     }
 
-    /** Epochs as a counter shows them: "3.25", "3" at an epoch's end (two decimals at most). */
+    /**
+     * Epochs as a counter shows them: "3.25", "3" at an epoch's end (two decimals at most, cut rather than
+     * rounded: 199 batches of 200 into epoch 2 are "1.99", never "2", which the epoch's end will show).
+     */
     public static String epochs(double progress) {
-        return progress == Math.rint(progress) ? String.valueOf((long) progress)
-                : String.format(Locale.ROOT, "%.2f", progress).replaceAll("0+$", "");
+        long hundredths = (long) Math.floor(progress * 100 + 1e-9);
+        return hundredths % 100 == 0 ? String.valueOf(hundredths / 100)
+                : String.format(Locale.ROOT, "%d.%02d", hundredths / 100, hundredths % 100).replaceAll("0$", "");
     }
 }

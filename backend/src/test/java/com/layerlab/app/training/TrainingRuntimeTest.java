@@ -111,6 +111,17 @@ class TrainingRuntimeTest {
     }
 
     @Test
+    void theEpochCounterCutsToHundredthsAndNeverShowsAnEpochBeforeItsEnd() {
+        assertEquals("1.99", RunStatus.epochs(1 + 199 / 200.0), "199 batches of 200 into the second epoch");
+        assertEquals("0.29", RunStatus.epochs(29 / 100.0));
+        assertEquals("3.25", RunStatus.epochs(3.25));
+        assertEquals("2.5", RunStatus.epochs(2.5));
+        assertEquals("0.04", RunStatus.epochs(1 / 25.0));
+        assertEquals("3", RunStatus.epochs(3));
+        assertEquals("0", RunStatus.epochs(0));
+    }
+
+    @Test
     void playPauseLearningRateAndStop() throws Exception {
         Run<RunStatus> run = runtime(4, 4).submit(List.of(POINTS), anonymous(false, 0), STATUS);
         run.subscribe(s -> { }, task -> {
