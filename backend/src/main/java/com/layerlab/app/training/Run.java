@@ -243,6 +243,10 @@ public final class Run<F> {
 
     /** Trains on (a paused run, or one waiting to start). */
     public void play() {
+        if (state == RunState.FINISHED && !canTrainOn()) {
+            // at its stop epoch: nothing to train, and no play left pending for a later setEpochs to start
+            return;
+        }
         pauseReason = null;
         paused = false;
         wake();
@@ -520,6 +524,10 @@ public final class Run<F> {
         paused = true;
         while (!stopRequested) {
             checkClosed();
+            if (done() && !paused && !stepRequested) {
+                // a play that raced the end: consumed, as play() at the stop epoch is
+                paused = true;
+            }
             if (!done() && (!paused || stepRequested)) {
                 endLogged = false;
                 LOG.info("Run {} trains on from {} to epoch {}: owner={}", id, status.epochText(), epochs, options.owner());

@@ -488,6 +488,8 @@ public class CompareView extends Div implements BeforeEnterObserver {
         epoch.setText("Epoch " + RunStatus.epochs(st.progress()));
         epoch.getElement().setAttribute("data-epoch", String.valueOf(st.epoch()));
         epoch.getElement().setAttribute("data-batch", String.valueOf(st.batch()));
+        // tests (and scripts) tell the held position from a frame sent while it still trained
+        epoch.getElement().setAttribute("data-state", st.state().name());
         List<PointFrames.Item> items = frame.items();
         for (int i = 0; i < items.size(); i++) {
             PointFrames.Item item = items.get(i);

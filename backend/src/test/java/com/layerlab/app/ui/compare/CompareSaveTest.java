@@ -54,12 +54,13 @@ class CompareSaveTest extends BrowserTestBase {
         p.waitForFunction("n => +document.querySelector('#compare-epoch').dataset.epoch >= n", epochs);
         p.click("#compare-play");
         p.waitForFunction("() => document.querySelector('#compare-play').textContent.trim() === 'Play'");
-        waitForVaadin(p);
+        // the button answers at once; the frame of where the run holds comes after the batches under way
+        p.waitForFunction("() => document.querySelector('#compare-epoch').dataset.state === 'PAUSED'");
         while (!"0".equals(p.locator("#compare-epoch").getAttribute("data-batch"))) {
             String before = position(p);
             p.click("#compare-step");
             p.waitForFunction("b => { const e = document.querySelector('#compare-epoch');"
-                    + " return e.dataset.epoch + '/' + e.dataset.batch !== b; }", before);
+                    + " return e.dataset.epoch + '/' + e.dataset.batch !== b && e.dataset.state === 'PAUSED'; }", before);
         }
         return Integer.parseInt(p.locator("#compare-epoch").getAttribute("data-epoch"));
     }
