@@ -25,6 +25,10 @@ import java.util.function.IntConsumer;
  * packed panels, never as a whole matrix. The batch is spread over the threads. A stride-1
  * convolution's input gradient is itself a convolution (of the padded output gradient with the flipped
  * weight), so it takes the same route; the weight gradient is one product per chunk of samples.
+ *
+ * <p>Where OpenBLAS loads ({@link Blas}), the matrix products above the small-product size and the
+ * convolutions run through its SGEMM instead ({@link BlasKernels}), on the same im2col route; the
+ * plain-Java kernels here stay as the fallback. Both keep the bits independent of the thread count.
  */
 public final class CpuBackend implements Backend {
 
@@ -36,17 +40,42 @@ public final class CpuBackend implements Backend {
     private static final long CONTIGUOUS_MATMUL_WORK = 1L << 14;
 
     private final int threads;
+    /** Matrix products and convolutions through OpenBLAS ({@link BlasKernels}) rather than in plain Java. */
+    private final boolean openBlas;
     private volatile ForkJoinPool pool;
 
     public CpuBackend() {
         this(Runtime.getRuntime().availableProcessors());
     }
 
+    /** {@code threads} threads, with OpenBLAS's matrix products where it loads ({@link Blas}). */
     public CpuBackend(int threads) {
+        this(threads, Blas.available());
+    }
+
+    /**
+     * {@code threads} threads; {@code openBlas} chooses OpenBLAS's matrix products (it must have loaded:
+     * {@link #openBlasAvailable()}) or the plain-Java kernels.
+     */
+    public CpuBackend(int threads, boolean openBlas) {
         if (threads < 1) {
             throw new IllegalArgumentException("CpuBackend: threads must be at least 1, got " + threads);
         }
+        if (openBlas && !Blas.available()) {
+            throw new IllegalStateException("CpuBackend: OpenBLAS is not available: " + Blas.description());
+        }
         this.threads = threads;
+        this.openBlas = openBlas;
+    }
+
+    /** Whether OpenBLAS loaded in this JVM (and was not switched off), so that a backend can use it. */
+    public static boolean openBlasAvailable() {
+        return Blas.available();
+    }
+
+    /** Which kernels do the matrix products and convolutions, in words (for {@code info} and the benchmark). */
+    public String kernels() {
+        return openBlas ? Blas.description() : "plain Java" + (Blas.available() ? "" : " (" + Blas.description() + ")");
     }
 
     @Override
@@ -194,6 +223,10 @@ public final class CpuBackend implements Backend {
         long work = (long) m * n * k;
         if (work < CONTIGUOUS_MATMUL_WORK) {
             matmulSmall(a, transA, b, transB, c, m, k, n);
+            return;
+        }
+        if (openBlas) {
+            BlasKernels.matmul(a, transA, b, transB, c, m, k, n, threads, this::parallel);
             return;
         }
         // a(i, p) = a[i * aRow + p * aCol], b(p, j) = b[p * bRow + j * bCol]: the packing reads either layout
@@ -549,7 +582,7 @@ public final class CpuBackend implements Backend {
      * input, and the output or its gradient laid out the same way) would not fit an array, before
      * any int product of their sizes can overflow.
      */
-    private static void checkWorkspace(ConvShape s, int count) {
+    static void checkWorkspace(ConvShape s, int count) {
         long width = (long) count * s.outPlane();
         String samples = count == 1 ? "1 sample" : count + " samples";
         TensorTooLargeException.checkedProduct("the convolution's unfolded input (im2col) of " + samples,
@@ -559,6 +592,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void convolution(float[] x, float[] w, float[] bias, float[] y, ConvShape s) {
+        if (openBlas) {
+            BlasKernels.convolution(x, w, bias, y, s, threads, this::parallel);
+            return;
+        }
         int n = s.batch();
         int tasks = Math.min(n, threads * TASKS_PER_THREAD);
         int block = samplesPerBlock(s);
@@ -631,6 +668,10 @@ public final class CpuBackend implements Backend {
             convolution(gy, s.flipForInputGradient(w), null, gx, full);
             return;
         }
+        if (openBlas) {
+            BlasKernels.convolutionBackwardInput(gy, w, gx, s, threads, this::parallel);
+            return;
+        }
         int n = s.batch();
         int tasks = Math.min(n, threads * TASKS_PER_THREAD);
         // a pointwise convolution's unfolded input gradient is gx itself, written in place one sample at a time
@@ -687,6 +728,10 @@ public final class CpuBackend implements Backend {
      */
     @Override
     public void convolutionBackwardWeight(float[] x, float[] gy, float[] gw, ConvShape s) {
+        if (openBlas) {
+            BlasKernels.convolutionBackwardWeight(x, gy, gw, s, threads, this::parallel);
+            return;
+        }
         int n = s.batch();
         if (n == 0) {
             Arrays.fill(gw, 0, s.outChannels() * s.groupRows(), 0f);

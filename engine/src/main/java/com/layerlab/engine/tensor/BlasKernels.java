@@ -1,0 +1,252 @@
+package com.layerlab.engine.tensor;
+
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * The CPU backend's matrix products and convolutions through OpenBLAS ({@link Blas}). A convolution is
+ * the same im2col route as the plain-Java kernels in {@link CpuBackend}: the weight times the unfolded
+ * input of a few samples side by side (forward), the weight's transpose times the output gradient,
+ * added back with col2im (input gradient), the output gradient times the unfolded input's transpose
+ * (weight gradient). Here the unfolded input is written row by row into the native buffer the product
+ * reads.
+ *
+ * <p>Every product is cut into calls by the shapes alone (rows of a matrix product in blocks of
+ * {@link #ROWS}; convolutions in fixed blocks of samples), never by the thread count: see {@link Blas}
+ * on why that keeps the bits the same on any number of threads.
+ */
+final class BlasKernels {
+
+    /** Rows of C per OpenBLAS call in a matrix product: the calls run side by side on the pool. */
+    static final int ROWS = 128;
+
+    /**
+     * Output positions a convolution's product should see at least; small images are unfolded several
+     * samples side by side to reach it. Longer than the Java kernels' {@link CpuBackend#MIN_COLUMNS}:
+     * OpenBLAS's kernels pay off on longer rows (measured on the CIFAR-10 tutorial model).
+     */
+    static final int MIN_COLUMNS = 1024;
+
+    /** Runs body(0..tasks-1) on the backend's threads and waits for all. */
+    @FunctionalInterface
+    interface Parallel {
+        void run(int tasks, IntConsumer body);
+    }
+
+    private BlasKernels() {
+    }
+
+    /** The contract of {@link Backend#matmul}. */
+    static void matmul(float[] a, boolean transA, float[] b, boolean transB, float[] c, int m, int k, int n, int threads,
+                       Parallel parallel) {
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        int blocks = (m + ROWS - 1) / ROWS;
+        parallel.run(Math.min(blocks, threads), t -> {
+            Blas.Workspace ws = Blas.workspace();
+            FloatPointer pb = ws.buffer(1, (long) k * n);
+            Blas.put(pb, 0, b, 0, k * n);
+            FloatPointer pa = null;
+            if (transA) {
+                // a column block of a stored [k, m] is strided: copy it whole, once per task
+                pa = ws.buffer(0, (long) k * m);
+                Blas.put(pa, 0, a, 0, k * m);
+            }
+            int tasks = Math.min(blocks, threads);
+            for (int blk = blocks * t / tasks, end = blocks * (t + 1) / tasks; blk < end; blk++) {
+                int i0 = blk * ROWS;
+                int rows = Math.min(ROWS, m - i0);
+                long aAt;
+                if (transA) {
+                    aAt = i0;
+                } else {
+                    pa = ws.buffer(0, (long) rows * k);
+                    Blas.put(pa, 0, a, i0 * k, rows * k);
+                    aAt = 0;
+                }
+                FloatPointer pc = ws.buffer(2, (long) rows * n);
+                Blas.sgemm(transA, transB, rows, n, k, pa, aAt, lda, pb, 0, ldb, pc, 0, n, false);
+                Blas.get(pc, 0, c, i0 * n, rows * n);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    /** Samples side by side in one product. */
+    static int samplesPerBlock(ConvShape s) {
+        return Math.max(1, Math.min(s.batch(), MIN_COLUMNS / Math.max(1, s.outPlane())));
+    }
+
+    /** The batch in fixed blocks of {@code block} samples, the blocks spread over the threads. */
+    private static void forBlocks(int n, int block, int threads, Parallel parallel, BlockBody body) {
+        int blocks = (n + block - 1) / block;
+        int tasks = Math.min(blocks, threads * CpuBackend.TASKS_PER_THREAD);
+        parallel.run(tasks, t -> {
+            Blas.Workspace ws = Blas.workspace();
+            for (int blk = blocks * t / tasks, end = blocks * (t + 1) / tasks; blk < end; blk++) {
+                int first = blk * block;
+                body.run(first, Math.min(block, n - first), ws);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface BlockBody {
+        void run(int first, int count, Blas.Workspace ws);
+    }
+
+    /**
+     * The unfolded input (im2col) of samples first..first+count-1 side by side, all groups' rows
+     * [groups * rows, count * plane], into p.
+     */
+    private static void unfold(float[] x, ConvShape s, int first, int count, FloatPointer p, float[] row) {
+        int plane = s.outPlane();
+        int width = count * plane;
+        int inSample = s.inChannels() * s.inPlane();
+        int rowsAll = s.groups() * s.groupRows();
+        for (int r = 0; r < rowsAll; r++) {
+            for (int k = 0; k < count; k++) {
+                CpuBackend.unfoldRow(x, (first + k) * inSample, s, r, 0, plane, row, k * plane);
+            }
+            Blas.put(p, (long) r * width, row, 0, width);
+        }
+    }
+
+    /** The contract of {@link Backend#convolution}. */
+    static void convolution(float[] x, float[] w, float[] bias, float[] y, ConvShape s, int threads, Parallel parallel) {
+        int groups = s.groups();
+        int cout = s.outChannels();
+        int coutG = cout / groups;
+        int rows = s.groupRows();
+        int plane = s.outPlane();
+        int block = samplesPerBlock(s);
+        CpuBackend.checkWorkspace(s, block);
+        forBlocks(s.batch(), block, threads, parallel, (first, count, ws) -> {
+            int width = count * plane;
+            FloatPointer pw = ws.buffer(0, (long) cout * rows);
+            Blas.put(pw, 0, w, 0, cout * rows);
+            FloatPointer cols = ws.buffer(1, (long) groups * rows * width);
+            unfold(x, s, first, count, cols, CpuBackend.scratch().aux(width));
+            FloatPointer out = ws.buffer(2, (long) cout * width);
+            for (int g = 0; g < groups; g++) {
+                // out_g [coutG, width] = w_g [coutG, rows] x cols_g [rows, width]
+                Blas.sgemm(false, false, coutG, width, rows, pw, (long) g * coutG * rows, rows, cols, (long) g * rows * width,
+                        width, out, (long) g * coutG * width, width, false);
+            }
+            // [cout, count * plane] back to count samples of [cout, plane]
+            for (int k = 0; k < count; k++) {
+                for (int o = 0; o < cout; o++) {
+                    int at = ((first + k) * cout + o) * plane;
+                    Blas.get(out, (long) o * width + (long) k * plane, y, at, plane);
+                    if (bias != null) {
+                        float b = bias[o];
+                        for (int i = at; i < at + plane; i++) {
+                            y[i] += b;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * The contract of {@link Backend#convolutionBackwardInput}, by col2im; the backend sends stride-1
+     * "same" convolutions through {@link #convolution} instead (see {@link CpuBackend}).
+     */
+    static void convolutionBackwardInput(float[] gy, float[] w, float[] gx, ConvShape s, int threads, Parallel parallel) {
+        int groups = s.groups();
+        int cout = s.outChannels();
+        int coutG = cout / groups;
+        int rows = s.groupRows();
+        int plane = s.outPlane();
+        int inSample = s.inChannels() * s.inPlane();
+        // a pointwise convolution's unfolded input gradient is the input gradient itself
+        int block = s.pointwise() ? 1 : samplesPerBlock(s);
+        CpuBackend.checkWorkspace(s, block);
+        forBlocks(s.batch(), block, threads, parallel, (first, count, ws) -> {
+            int width = count * plane;
+            FloatPointer pw = ws.buffer(0, (long) cout * rows);
+            Blas.put(pw, 0, w, 0, cout * rows);
+            FloatPointer g = ws.buffer(1, (long) cout * width);
+            gather(gy, g, first, count, cout, plane);
+            FloatPointer cols = ws.buffer(2, (long) groups * rows * width);
+            for (int grp = 0; grp < groups; grp++) {
+                // cols_g [rows, width] = w_g^T [rows, coutG] x g_g [coutG, width]
+                Blas.sgemm(true, false, rows, width, coutG, pw, (long) grp * coutG * rows, rows, g, (long) grp * coutG * width,
+                        width, cols, (long) grp * rows * width, width, false);
+            }
+            if (s.pointwise()) {
+                Blas.get(cols, 0, gx, first * inSample, inSample);
+                return;
+            }
+            float[] unfolded = CpuBackend.scratch().cols(groups * rows * width);
+            Blas.get(cols, 0, unfolded, 0, groups * rows * width);
+            Arrays.fill(gx, first * inSample, (first + count) * inSample, 0f);
+            for (int k = 0; k < count; k++) {
+                CpuBackend.col2im(unfolded, k * plane, width, s, gx, (first + k) * inSample);
+            }
+        });
+    }
+
+    /**
+     * The contract of {@link Backend#convolutionBackwardWeight}. Each chunk of
+     * {@link CpuBackend#WEIGHT_GRAD_CHUNK} samples is one product per group, summing over the chunk's
+     * samples and positions: gw_g [coutG, rows] = g_g [coutG, count * plane] x (unfolded x_g)^T; the
+     * chunks' sums are then added in chunk order.
+     */
+    static void convolutionBackwardWeight(float[] x, float[] gy, float[] gw, ConvShape s, int threads, Parallel parallel) {
+        int n = s.batch();
+        int groups = s.groups();
+        int cout = s.outChannels();
+        int coutG = cout / groups;
+        int rows = s.groupRows();
+        int plane = s.outPlane();
+        if (n == 0) {
+            Arrays.fill(gw, 0, cout * rows, 0f);
+            return;
+        }
+        int chunk = CpuBackend.WEIGHT_GRAD_CHUNK;
+        CpuBackend.checkWorkspace(s, Math.min(n, chunk));
+        int chunks = (n + chunk - 1) / chunk;
+        float[][] partial = new float[chunks][];
+        partial[0] = gw;
+        for (int c = 1; c < chunks; c++) {
+            partial[c] = new float[gw.length];
+        }
+        forBlocks(n, chunk, threads, parallel, (first, count, ws) -> {
+            int width = count * plane;
+            FloatPointer g = ws.buffer(0, (long) cout * width);
+            gather(gy, g, first, count, cout, plane);
+            FloatPointer cols = ws.buffer(1, (long) groups * rows * width);
+            unfold(x, s, first, count, cols, CpuBackend.scratch().aux(width));
+            FloatPointer out = ws.buffer(2, (long) cout * rows);
+            for (int grp = 0; grp < groups; grp++) {
+                Blas.sgemm(false, true, coutG, rows, width, g, (long) grp * coutG * width, width, cols, (long) grp * rows * width,
+                        width, out, (long) grp * coutG * rows, rows, false);
+            }
+            Blas.get(out, 0, partial[first / chunk], 0, cout * rows);
+        });
+        for (int c = 1; c < chunks; c++) {
+            float[] p = partial[c];
+            for (int j = 0; j < gw.length; j++) {
+                gw[j] += p[j];
+            }
+        }
+    }
+
+    /** Samples first..first+count-1 of t [N, channels, plane] side by side into p: [channels, count * plane]. */
+    private static void gather(float[] t, FloatPointer p, int first, int count, int channels, int plane) {
+        if (count == 1) {
+            Blas.put(p, 0, t, first * channels * plane, channels * plane);
+            return;
+        }
+        int width = count * plane;
+        for (int k = 0; k < count; k++) {
+            for (int o = 0; o < channels; o++) {
+                Blas.put(p, (long) o * width + (long) k * plane, t, ((first + k) * channels + o) * plane, plane);
+            }
+        }
+    }
+}
