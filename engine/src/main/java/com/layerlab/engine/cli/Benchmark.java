@@ -326,6 +326,7 @@ public final class Benchmark {
         out.printf(Locale.ROOT, "benchmark: image models, batches of %d random images with random labels, CrossEntropyLoss, "
                 + "SGD lr %s momentum %s; %d rounds of %.1f s each, alternating, after a warm-up%n", IMAGE_BATCH, IMAGE_LR,
                 IMAGE_MOMENTUM, rounds, seconds);
+        out.printf(Locale.ROOT, "  engine's matrix kernels: %s%n", CpuBackend.INSTANCE.kernels());
         for (ImageWork w : imageWork()) {
             long params = 0;
             for (int i = 0; i < w.names().size(); i++) {

@@ -1,5 +1,6 @@
 package com.layerlab.engine.tensor;
 
+import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -22,7 +23,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  *
  * <p>The operands are copied into native buffers owned by the calling thread, grown on demand and
  * kept: passing Java arrays to the preset's {@code float[]} overloads copies each array in and out
- * again on every call, measured five to ten times slower for the products here.
+ * again on every call, measured up to ten times slower for the products here.
  */
 final class Blas {
 
@@ -80,23 +81,37 @@ final class Blas {
 
     /**
      * Native buffers of one thread for the three operands of a product, grown on demand and kept (freed
-     * with the thread's workspace). Reading and writing go through Java arrays with offsets.
+     * with the thread's workspace when the thread ends). Java arrays go in and out through each buffer's
+     * {@link FloatBuffer} view: a bulk copy in Java, where a JNI call per row measured several times
+     * slower for the many short rows of an unfolded input.
      */
     static final class Workspace {
-        private final FloatPointer[] buffers = new FloatPointer[3];
+        private final FloatPointer[] pointers = new FloatPointer[3];
+        private final FloatBuffer[] views = new FloatBuffer[3];
 
-        /** Operand {@code which} (0, 1, 2: A, B, C), at least {@code n} floats, positioned at 0. */
+        /** Operand {@code which} (0, 1, 2: A, B, C), at least {@code n} floats. */
         FloatPointer buffer(int which, long n) {
-            FloatPointer p = buffers[which];
+            FloatPointer p = pointers[which];
             if (p == null || p.capacity() < n) {
                 if (p != null) {
                     p.close();
                 }
-                // a little headroom: the next batch's shapes are often a few columns larger
+                // a little headroom: the next call's shapes are often a few columns larger
                 p = new FloatPointer(Math.max(n + n / 8, 1 << 12));
-                buffers[which] = p;
+                pointers[which] = p;
+                views[which] = p.asBuffer();
             }
             return p.position(0);
+        }
+
+        /** Copies src[off .. off+n) into operand {@code which} from float index {@code at}. */
+        void put(int which, long at, float[] src, int off, int n) {
+            views[which].put(Math.toIntExact(at), src, off, n);
+        }
+
+        /** Copies operand {@code which}'s floats from index {@code at} into dst[off .. off+n). */
+        void get(int which, long at, float[] dst, int off, int n) {
+            views[which].get(Math.toIntExact(at), dst, off, n);
         }
     }
 
@@ -104,18 +119,6 @@ final class Blas {
 
     static Workspace workspace() {
         return WORKSPACE.get();
-    }
-
-    /** Copies src[off .. off+n) into p from float index {@code at}. */
-    static void put(FloatPointer p, long at, float[] src, int off, int n) {
-        p.position(at).put(src, off, n);
-        p.position(0);
-    }
-
-    /** Copies p's floats from index {@code at} into dst[off .. off+n). */
-    static void get(FloatPointer p, long at, float[] dst, int off, int n) {
-        p.position(at).get(dst, off, n);
-        p.position(0);
     }
 
     /**

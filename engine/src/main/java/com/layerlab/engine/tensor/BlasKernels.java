@@ -13,20 +13,14 @@ import org.bytedeco.javacpp.FloatPointer;
  * reads.
  *
  * <p>Every product is cut into calls by the shapes alone (rows of a matrix product in blocks of
- * {@link #ROWS}; convolutions in fixed blocks of samples), never by the thread count: see {@link Blas}
+ * {@link #ROWS}; convolutions in fixed blocks of samples, as many side by side as the plain-Java
+ * kernels take: longer rows measured no faster), never by the thread count: see {@link Blas}
  * on why that keeps the bits the same on any number of threads.
  */
 final class BlasKernels {
 
     /** Rows of C per OpenBLAS call in a matrix product: the calls run side by side on the pool. */
     static final int ROWS = 128;
-
-    /**
-     * Output positions a convolution's product should see at least; small images are unfolded several
-     * samples side by side to reach it. Longer than the Java kernels' {@link CpuBackend#MIN_COLUMNS}:
-     * OpenBLAS's kernels pay off on longer rows (measured on the CIFAR-10 tutorial model).
-     */
-    static final int MIN_COLUMNS = 1024;
 
     /** Runs body(0..tasks-1) on the backend's threads and waits for all. */
     @FunctionalInterface
@@ -46,12 +40,12 @@ final class BlasKernels {
         parallel.run(Math.min(blocks, threads), t -> {
             Blas.Workspace ws = Blas.workspace();
             FloatPointer pb = ws.buffer(1, (long) k * n);
-            Blas.put(pb, 0, b, 0, k * n);
+            ws.put(1, 0, b, 0, k * n);
             FloatPointer pa = null;
             if (transA) {
                 // a column block of a stored [k, m] is strided: copy it whole, once per task
                 pa = ws.buffer(0, (long) k * m);
-                Blas.put(pa, 0, a, 0, k * m);
+                ws.put(0, 0, a, 0, k * m);
             }
             int tasks = Math.min(blocks, threads);
             for (int blk = blocks * t / tasks, end = blocks * (t + 1) / tasks; blk < end; blk++) {
@@ -62,22 +56,17 @@ final class BlasKernels {
                     aAt = i0;
                 } else {
                     pa = ws.buffer(0, (long) rows * k);
-                    Blas.put(pa, 0, a, i0 * k, rows * k);
+                    ws.put(0, 0, a, i0 * k, rows * k);
                     aAt = 0;
                 }
                 FloatPointer pc = ws.buffer(2, (long) rows * n);
                 Blas.sgemm(transA, transB, rows, n, k, pa, aAt, lda, pb, 0, ldb, pc, 0, n, false);
-                Blas.get(pc, 0, c, i0 * n, rows * n);
+                ws.get(2, 0, c, i0 * n, rows * n);
             }
         });
     }
 
     // ---------------------------------------------------------------- convolution
-
-    /** Samples side by side in one product. */
-    static int samplesPerBlock(ConvShape s) {
-        return Math.max(1, Math.min(s.batch(), MIN_COLUMNS / Math.max(1, s.outPlane())));
-    }
 
     /** The batch in fixed blocks of {@code block} samples, the blocks spread over the threads. */
     private static void forBlocks(int n, int block, int threads, Parallel parallel, BlockBody body) {
@@ -99,9 +88,9 @@ final class BlasKernels {
 
     /**
      * The unfolded input (im2col) of samples first..first+count-1 side by side, all groups' rows
-     * [groups * rows, count * plane], into p.
+     * [groups * rows, count * plane], into operand {@code which}.
      */
-    private static void unfold(float[] x, ConvShape s, int first, int count, FloatPointer p, float[] row) {
+    private static void unfold(float[] x, ConvShape s, int first, int count, Blas.Workspace ws, int which, float[] row) {
         int plane = s.outPlane();
         int width = count * plane;
         int inSample = s.inChannels() * s.inPlane();
@@ -110,7 +99,7 @@ final class BlasKernels {
             for (int k = 0; k < count; k++) {
                 CpuBackend.unfoldRow(x, (first + k) * inSample, s, r, 0, plane, row, k * plane);
             }
-            Blas.put(p, (long) r * width, row, 0, width);
+            ws.put(which, (long) r * width, row, 0, width);
         }
     }
 
@@ -121,14 +110,14 @@ final class BlasKernels {
         int coutG = cout / groups;
         int rows = s.groupRows();
         int plane = s.outPlane();
-        int block = samplesPerBlock(s);
+        int block = CpuBackend.samplesPerBlock(s);
         CpuBackend.checkWorkspace(s, block);
         forBlocks(s.batch(), block, threads, parallel, (first, count, ws) -> {
             int width = count * plane;
             FloatPointer pw = ws.buffer(0, (long) cout * rows);
-            Blas.put(pw, 0, w, 0, cout * rows);
+            ws.put(0, 0, w, 0, cout * rows);
             FloatPointer cols = ws.buffer(1, (long) groups * rows * width);
-            unfold(x, s, first, count, cols, CpuBackend.scratch().aux(width));
+            unfold(x, s, first, count, ws, 1, CpuBackend.scratch().aux(width));
             FloatPointer out = ws.buffer(2, (long) cout * width);
             for (int g = 0; g < groups; g++) {
                 // out_g [coutG, width] = w_g [coutG, rows] x cols_g [rows, width]
@@ -139,7 +128,7 @@ final class BlasKernels {
             for (int k = 0; k < count; k++) {
                 for (int o = 0; o < cout; o++) {
                     int at = ((first + k) * cout + o) * plane;
-                    Blas.get(out, (long) o * width + (long) k * plane, y, at, plane);
+                    ws.get(2, (long) o * width + (long) k * plane, y, at, plane);
                     if (bias != null) {
                         float b = bias[o];
                         for (int i = at; i < at + plane; i++) {
@@ -152,9 +141,19 @@ final class BlasKernels {
     }
 
     /**
-     * The contract of {@link Backend#convolutionBackwardInput}, by col2im; the backend sends stride-1
-     * "same" convolutions through {@link #convolution} instead (see {@link CpuBackend}).
+     * Whether a stride-1 "same" convolution's input gradient is cheaper by col2im
+     * ({@link #convolutionBackwardInput}) than as the convolution of the padded output gradient with the
+     * flipped weight ({@link CpuBackend}'s route for the plain-Java kernels). Both do the same
+     * multiply-adds; col2im writes and adds back an unfolded matrix with C_in rows per kernel tap, the
+     * other unfolds one with C_out rows per tap, and its product sums over C_out * taps instead of C_out
+     * (longer sums run faster in OpenBLAS). Measured on the CIFAR-10 tutorial model (1 thread): 3 to 32
+     * channels, col2im 4.5 times faster; 32 to 64, 1.6 times; 32 to 32, 1.3 to 1.6 times slower.
      */
+    static boolean scattersInputGradient(ConvShape s) {
+        return s.outChannels() > s.inChannels();
+    }
+
+    /** The contract of {@link Backend#convolutionBackwardInput}, by col2im. */
     static void convolutionBackwardInput(float[] gy, float[] w, float[] gx, ConvShape s, int threads, Parallel parallel) {
         int groups = s.groups();
         int cout = s.outChannels();
@@ -163,14 +162,14 @@ final class BlasKernels {
         int plane = s.outPlane();
         int inSample = s.inChannels() * s.inPlane();
         // a pointwise convolution's unfolded input gradient is the input gradient itself
-        int block = s.pointwise() ? 1 : samplesPerBlock(s);
+        int block = s.pointwise() ? 1 : CpuBackend.samplesPerBlock(s);
         CpuBackend.checkWorkspace(s, block);
         forBlocks(s.batch(), block, threads, parallel, (first, count, ws) -> {
             int width = count * plane;
             FloatPointer pw = ws.buffer(0, (long) cout * rows);
-            Blas.put(pw, 0, w, 0, cout * rows);
+            ws.put(0, 0, w, 0, cout * rows);
             FloatPointer g = ws.buffer(1, (long) cout * width);
-            gather(gy, g, first, count, cout, plane);
+            gather(gy, ws, 1, first, count, cout, plane);
             FloatPointer cols = ws.buffer(2, (long) groups * rows * width);
             for (int grp = 0; grp < groups; grp++) {
                 // cols_g [rows, width] = w_g^T [rows, coutG] x g_g [coutG, width]
@@ -178,11 +177,11 @@ final class BlasKernels {
                         width, cols, (long) grp * rows * width, width, false);
             }
             if (s.pointwise()) {
-                Blas.get(cols, 0, gx, first * inSample, inSample);
+                ws.get(2, 0, gx, first * inSample, inSample);
                 return;
             }
             float[] unfolded = CpuBackend.scratch().cols(groups * rows * width);
-            Blas.get(cols, 0, unfolded, 0, groups * rows * width);
+            ws.get(2, 0, unfolded, 0, groups * rows * width);
             Arrays.fill(gx, first * inSample, (first + count) * inSample, 0f);
             for (int k = 0; k < count; k++) {
                 CpuBackend.col2im(unfolded, k * plane, width, s, gx, (first + k) * inSample);
@@ -218,15 +217,15 @@ final class BlasKernels {
         forBlocks(n, chunk, threads, parallel, (first, count, ws) -> {
             int width = count * plane;
             FloatPointer g = ws.buffer(0, (long) cout * width);
-            gather(gy, g, first, count, cout, plane);
+            gather(gy, ws, 0, first, count, cout, plane);
             FloatPointer cols = ws.buffer(1, (long) groups * rows * width);
-            unfold(x, s, first, count, cols, CpuBackend.scratch().aux(width));
+            unfold(x, s, first, count, ws, 1, CpuBackend.scratch().aux(width));
             FloatPointer out = ws.buffer(2, (long) cout * rows);
             for (int grp = 0; grp < groups; grp++) {
                 Blas.sgemm(false, true, coutG, rows, width, g, (long) grp * coutG * width, width, cols, (long) grp * rows * width,
                         width, out, (long) grp * coutG * rows, rows, false);
             }
-            Blas.get(out, 0, partial[first / chunk], 0, cout * rows);
+            ws.get(2, 0, partial[first / chunk], 0, cout * rows);
         });
         for (int c = 1; c < chunks; c++) {
             float[] p = partial[c];
@@ -236,16 +235,16 @@ final class BlasKernels {
         }
     }
 
-    /** Samples first..first+count-1 of t [N, channels, plane] side by side into p: [channels, count * plane]. */
-    private static void gather(float[] t, FloatPointer p, int first, int count, int channels, int plane) {
+    /** Samples first..first+count-1 of t [N, channels, plane] side by side into operand {@code which}: [channels, count * plane]. */
+    private static void gather(float[] t, Blas.Workspace ws, int which, int first, int count, int channels, int plane) {
         if (count == 1) {
-            Blas.put(p, 0, t, first * channels * plane, channels * plane);
+            ws.put(which, 0, t, first * channels * plane, channels * plane);
             return;
         }
         int width = count * plane;
         for (int k = 0; k < count; k++) {
             for (int o = 0; o < channels; o++) {
-                Blas.put(p, (long) o * width + (long) k * plane, t, ((first + k) * channels + o) * plane, plane);
+                ws.put(which, (long) o * width + (long) k * plane, t, ((first + k) * channels + o) * plane, plane);
             }
         }
     }

@@ -660,16 +660,16 @@ public final class CpuBackend implements Backend {
     @Override
     public void convolutionBackwardInput(float[] gy, float[] w, float[] gx, ConvShape s) {
         ConvShape full = s.pointwise() || 4L * s.inPlane() > 5L * s.outPlane() ? null : s.inputGradientShape();
+        if (openBlas && (full == null || BlasKernels.scattersInputGradient(s))) {
+            BlasKernels.convolutionBackwardInput(gy, w, gx, s, threads, this::parallel);
+            return;
+        }
         if (full != null) {
             // stride 1, output about as large as the input ("same" padding): a convolution of the padded
             // output gradient with the flipped weight, which unfolds instead of scattering back (col2im)
             // and runs the longer matrix product of the forward pass. (Without padding it would multiply
             // the zeros around a smaller output too: the route below is cheaper then.)
             convolution(gy, s.flipForInputGradient(w), null, gx, full);
-            return;
-        }
-        if (openBlas) {
-            BlasKernels.convolutionBackwardInput(gy, w, gx, s, threads, this::parallel);
             return;
         }
         int n = s.batch();
