@@ -347,6 +347,9 @@ public final class Benchmark {
                 }
                 for (int r = 0; r < rounds; r++) {
                     for (int i = 0; i < peers.size(); i++) {
+                        // the previous side's garbage is collected now, not in this side's time: a GC thread
+                        // taking a core stalls PyTorch's OpenMP team at every operation
+                        System.gc();
                         rates[i][r] = peers.get(i).imagesPerSecond(w, seconds, threads);
                     }
                 }
