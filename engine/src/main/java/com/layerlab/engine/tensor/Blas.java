@@ -39,9 +39,7 @@ final class Blas {
     private static final class Library {
         /** Null once OpenBLAS is loaded and set to one thread; otherwise why the plain-Java kernels run. */
         static final String PROBLEM = load();
-        static final String DESCRIPTION = PROBLEM == null
-                ? openblas_nolapack.OPENBLAS_VERSION.trim() + " sgemm (one thread per call)"
-                : "plain Java (" + PROBLEM + ")";
+        static final String DESCRIPTION = PROBLEM == null ? openblas_nolapack.OPENBLAS_VERSION.trim() + " sgemm (one thread per call)" : null;
     }
 
     private static String load() {
@@ -74,9 +72,14 @@ final class Blas {
         return Library.PROBLEM == null;
     }
 
-    /** Which matrix kernels a CPU backend with native BLAS gets, for {@code info} and the benchmark. */
+    /** The native kernels in words, for {@code info} and the benchmark: OpenBLAS's version; null where it did not load. */
     static String description() {
         return Library.DESCRIPTION;
+    }
+
+    /** Why the plain-Java kernels run (switched off or failed to load); null where OpenBLAS loaded. */
+    static String problem() {
+        return Library.PROBLEM;
     }
 
     /**

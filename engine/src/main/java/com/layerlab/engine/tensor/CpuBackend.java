@@ -62,7 +62,7 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("CpuBackend: threads must be at least 1, got " + threads);
         }
         if (openBlas && !Blas.available()) {
-            throw new IllegalStateException("CpuBackend: OpenBLAS is not available: " + Blas.description());
+            throw new IllegalStateException("CpuBackend: OpenBLAS is not available: " + Blas.problem());
         }
         this.threads = threads;
         this.openBlas = openBlas;
@@ -75,7 +75,7 @@ public final class CpuBackend implements Backend {
 
     /** Which kernels do the matrix products and convolutions, in words (for {@code info} and the benchmark). */
     public String kernels() {
-        return openBlas ? Blas.description() : "plain Java" + (Blas.available() ? "" : " (" + Blas.description() + ")");
+        return openBlas ? Blas.description() : "plain Java" + (Blas.available() ? "" : " (" + Blas.problem() + ")");
     }
 
     @Override

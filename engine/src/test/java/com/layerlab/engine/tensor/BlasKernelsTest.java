@@ -29,9 +29,9 @@ class BlasKernelsTest {
         boolean forcedOff = "java".equalsIgnoreCase(System.getProperty(Blas.SWITCH_PROPERTY, ""))
                 || "java".equalsIgnoreCase(System.getenv(Blas.SWITCH_ENV));
         if (bundled && !forcedOff) {
-            assertTrue(Blas.available(), "OpenBLAS should load on linux-x86_64: " + Blas.description());
+            assertTrue(Blas.available(), "OpenBLAS should load on linux-x86_64: " + Blas.problem());
         }
-        assumeTrue(Blas.available(), Blas.description());
+        assumeTrue(Blas.available(), Blas.problem());
     }
 
     /** |a - b| within 1e-4 of the larger magnitude of the pair's scale (sum of |terms| bounds the rounding). */
