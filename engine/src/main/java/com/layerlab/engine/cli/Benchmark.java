@@ -335,7 +335,7 @@ public final class Benchmark {
             out.printf(Locale.ROOT, "  %s (%s, %,d parameters):%n", w.title(),
                     String.join("x", Arrays.stream(w.sample()).mapToObj(Integer::toString).toList()), params);
             for (ImagePeer p : peers) {
-                out.printf(Locale.ROOT, "    %-32s loss after 3 steps from the same weights: %.6f%n", p.imageName(cores),
+                out.printf(Locale.ROOT, "    %-40s loss after 3 steps from the same weights: %.6f%n", p.imageName(cores),
                         p.lossAfter(w, 3));
             }
             for (int threads : settings) {
@@ -358,7 +358,7 @@ public final class Benchmark {
                     double[] sorted = rates[i].clone();
                     Arrays.sort(sorted);
                     medians[i] = sorted[rounds / 2];
-                    out.printf(Locale.ROOT, "    %-32s %,8.0f images/s (median; rounds: %s)%n", peers.get(i).imageName(threads),
+                    out.printf(Locale.ROOT, "    %-40s %,8.0f images/s (median; rounds: %s)%n", peers.get(i).imageName(threads),
                             medians[i], Arrays.stream(rates[i]).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
                 }
                 if (peers.size() > 1) {
