@@ -77,29 +77,15 @@ public abstract class BatchNorm extends Module {
             Tensor centred = x3.sub(mean);
             Tensor var = centred.square().sum(2, true).sum(0, true).div((float) count);
             normalised = centred.div(var.add((float) eps).sqrt());
-            updateRunningStats(mean.data(), var.data(), count);
+            float unbias = (float) count / (count - 1);
+            x.device().backend().batchNormRunningStats(runningMean.storage(), runningVar.storage(),
+                    numBatchesTracked.storage(), mean.storage(), var.storage(), c, (float) momentum, unbias);
         } else {
-            float[] m = runningMean.data().clone();
-            float[] std = new float[c];
-            float[] rv = runningVar.data();
-            for (int i = 0; i < c; i++) {
-                std[i] = (float) Math.sqrt(rv[i] + (float) eps);
-            }
-            normalised = x3.sub(Tensor.of(m, 1, c, 1)).div(Tensor.of(std, 1, c, 1));
+            // detached: the running statistics are buffers, updated in place by later training steps
+            Tensor std = runningVar.detach().add((float) eps).sqrt();
+            normalised = x3.sub(runningMean.detach().reshape(1, c, 1)).div(std.reshape(1, c, 1));
         }
         return normalised.mul(weight.reshape(1, c, 1)).add(bias.reshape(1, c, 1)).reshape(shape);
-    }
-
-    private void updateRunningStats(float[] mean, float[] var, int count) {
-        float m = (float) momentum;
-        float unbias = (float) count / (count - 1);
-        float[] rm = runningMean.data();
-        float[] rv = runningVar.data();
-        for (int i = 0; i < numFeatures; i++) {
-            rm[i] = (1 - m) * rm[i] + m * mean[i];
-            rv[i] = (1 - m) * rv[i] + m * (var[i] * unbias);
-        }
-        numBatchesTracked.data()[0] += 1;
     }
 
     public int numFeatures() {

@@ -65,7 +65,7 @@ public final class StepProbe {
             Tensor w = weights.get(j);
             gradient[j] = meanAbs(w.grad());
             gradientSums[j] += gradient[j];
-            System.arraycopy(w.data(), 0, before.get(j), 0, w.numel());
+            w.storage().copyToHost(0, before.get(j), 0, w.numel());
         }
         stepsInEpoch++;
     }
@@ -76,7 +76,7 @@ public final class StepProbe {
         double[] update = new double[k];
         double[] weight = new double[k];
         for (int j = 0; j < k; j++) {
-            float[] after = weights.get(j).data();
+            float[] after = weights.get(j).toHost();
             float[] was = before.get(j);
             double du = 0;
             double sw = 0;
@@ -106,7 +106,7 @@ public final class StepProbe {
             return 0;
         }
         double s = 0;
-        for (float v : g.data()) {
+        for (float v : g.toHost()) {
             s += Math.abs(v);
         }
         return s / g.numel();
