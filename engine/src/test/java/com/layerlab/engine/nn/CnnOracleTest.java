@@ -600,7 +600,7 @@ class CnnOracleTest {
                 float[][] saved = new float[state.length][];
                 for (int i = 0; i < state.length; i++) saved[i] = state[i].toHost();
                 assertFiniteDifferences(what, leaves, in -> bn.forward(in[0]), weightsFor(what, x.numel()), SMOOTH_STEP);
-                for (int i = 0; i < state.length; i++) System.arraycopy(saved[i], 0, state[i].toHost(), 0, saved[i].length);
+                for (int i = 0; i < state.length; i++) state[i].copyFromHost(saved[i]);
             }
         }
         assertEquals(2f * REPEATS, bn.numBatchesTracked().item());
