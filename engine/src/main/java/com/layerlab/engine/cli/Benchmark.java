@@ -11,7 +11,6 @@ import com.layerlab.engine.nn.CrossEntropyLoss;
 import com.layerlab.engine.nn.Loss;
 import com.layerlab.engine.optim.SGD;
 import com.layerlab.engine.nn.Sequential;
-import com.layerlab.engine.tensor.Backend;
 import com.layerlab.engine.tensor.CpuBackend;
 import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.tensor.Tensor;

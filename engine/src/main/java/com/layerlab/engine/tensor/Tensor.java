@@ -10,7 +10,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * A float32 tensor: a shape and a dense row-major array, with reverse-mode automatic differentiation.
+ * A float32 tensor: a shape and a dense row-major {@link Storage} on one {@link Device}, with
+ * reverse-mode automatic differentiation.
+ *
+ * <p>An operation runs on the {@link Backend} of its inputs' device, and its result lives there too;
+ * inputs on two devices are refused, naming both. The host sees the elements only through explicit
+ * copies ({@link #toHost()}, {@link #copyFromHost}, {@link #item()}), the edges of a run.
  *
  * <p>Every differentiable operation is one of a few primitives that run on the {@link Backend}
  * (element-wise unary and binary ops with broadcasting, sum and max over an axis, broadcast,
