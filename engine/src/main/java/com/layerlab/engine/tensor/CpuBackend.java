@@ -10,8 +10,9 @@ import java.util.function.IntConsumer;
 
 /**
  * The primitives in plain Java, on {@link CpuStorage} (Java arrays): each primitive of {@link Backend}
- * unwraps its storages and calls the kernel of the same name on the arrays. Small work runs on the calling thread with no allocation beyond its
- * output, because the playground's networks are tiny and dispatch would cost more than the maths.
+ * unwraps its storages and calls the kernel of the same name on the arrays. Small work runs on the
+ * calling thread with no allocation beyond its output, because the playground's networks are tiny and
+ * dispatch would cost more than the maths.
  * Large matrix products are split by rows over a thread pool.
  *
  * <p>Determinism: every output element is computed by exactly one thread, always summing in the same
