@@ -39,10 +39,10 @@ public record CompareStats(int hiddenNeurons, int deadNeurons, double saturatedS
         float[] x = Features2D.compute(features, train);
         List<Integer> hidden = hiddenActivationLayers(run.experiment().model());
         List<float[]> outputs = n == 0 ? List.of() : Tensor.noGrad(() -> {
-            List<Tensor> all = run.model().forwardAll(Tensor.of(x, n, features.size()));
+            List<Tensor> all = run.model().forwardAll(Tensor.of(run.device(), x, n, features.size()));
             List<float[]> picked = new ArrayList<>();
             for (int i : hidden) {
-                picked.add(all.get(i).data());
+                picked.add(all.get(i).toHost());
             }
             return picked;
         });

@@ -1,8 +1,7 @@
 package com.layerlab.app.training;
 
-import com.layerlab.engine.tensor.Backend;
 import com.layerlab.engine.tensor.CpuBackend;
-import com.layerlab.engine.tensor.Tensor;
+import com.layerlab.engine.tensor.Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,17 +15,31 @@ public final class EngineInfo {
     private EngineInfo() {
     }
 
-    public static String backend() {
-        return Tensor.backend().name();
+    /** The device a run trains on when it starts: the CPU, until a run can choose one (issue 11). */
+    public static Device runDevice() {
+        return Device.cpu();
     }
 
-    /** For the CPU backend: the processor's name and the thread count, e.g. "AMD EPYC 9R14 (2 threads)". */
+    /** The backend of {@link #runDevice()}. */
+    public static String backend() {
+        return backend(runDevice());
+    }
+
+    public static String backend(Device d) {
+        return d.backend().name();
+    }
+
+    /** {@link #device(Device)} of {@link #runDevice()}. */
     public static String device() {
-        Backend b = Tensor.backend();
-        if (b instanceof CpuBackend cpu) {
+        return device(runDevice());
+    }
+
+    /** For a CPU device: the processor's name and the thread count, e.g. "AMD EPYC 9R14 (2 threads)". */
+    public static String device(Device d) {
+        if (d.backend() instanceof CpuBackend cpu) {
             return cpuModel() + " (" + cpu.threads() + " threads)";
         }
-        return b.name();
+        return d.toString();
     }
 
     private static String cpuModel() {

@@ -2,6 +2,7 @@ package com.layerlab.app.training;
 
 import com.layerlab.engine.experiment.DataSets;
 import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.LogSchedule;
 import com.layerlab.engine.train.StepResult;
@@ -89,6 +90,8 @@ public final class Run<F> {
     }
 
     private final String id;
+    /** Where the run's tensors live and its operations run, from start to end. */
+    private final Device device;
     private final List<Experiment> experiments;
     private final RunOptions options;
     private final FrameMaker<F> maker;
@@ -140,7 +143,8 @@ public final class Run<F> {
     private long epochDueNanos;
 
     Run(String id, List<Experiment> experiments, RunOptions options, FrameMaker<F> maker, Path dataDir,
-        TrainingSlots.Claim slot, RunLogs.Folder folder, TrainingRuntime.Pool pool, Duration checkpointInterval) {
+        TrainingSlots.Claim slot, RunLogs.Folder folder, TrainingRuntime.Pool pool, Duration checkpointInterval,
+        Device device) {
         if (experiments.isEmpty()) {
             throw new IllegalArgumentException("a run needs at least one experiment to train");
         }
@@ -149,6 +153,7 @@ public final class Run<F> {
                     + options.startWeights().size() + " for " + experiments.size());
         }
         this.id = id;
+        this.device = Objects.requireNonNull(device, "a run needs a device");
         this.experiments = List.copyOf(experiments);
         this.options = options;
         this.maker = Objects.requireNonNull(maker);
@@ -425,7 +430,7 @@ public final class Run<F> {
     private void main() {
         LOG.info("Run {} started: owner={} signedIn={} page={} trainers={} dataset={} backend={} device={}", id,
                 options.owner(), options.signedIn(), options.page(), experiments.size(),
-                experiments.get(0).data().dataset(), EngineInfo.backend(), EngineInfo.device());
+                experiments.get(0).data().dataset(), EngineInfo.backend(device), EngineInfo.device(device));
         try {
             body();
         } catch (InterruptedException e) {
@@ -548,7 +553,7 @@ public final class Run<F> {
         List<byte[]> start = options.startWeights();
         try {
             for (int i = 0; i < experiments.size(); i++) {
-                Trainer t = new Trainer(experiments.get(i), dataDir);
+                Trainer t = new Trainer(experiments.get(i), dataDir, device);
                 built.add(t);
                 if (!start.isEmpty()) {
                     // a fork: before the first frame, so epoch 0 already shows what the saved run learned
@@ -798,8 +803,8 @@ public final class Run<F> {
         endLogged = true;
         RunStatus s = status;
         LOG.info("Run {} {} at {}{}: owner={} backend={} device={}", id, s.state().name().toLowerCase(Locale.ROOT),
-                s.epochText(), s.message() == null ? "" : " (" + s.message() + ")", options.owner(), EngineInfo.backend(),
-                EngineInfo.device());
+                s.epochText(), s.message() == null ? "" : " (" + s.message() + ")", options.owner(), EngineInfo.backend(device),
+                EngineInfo.device(device));
     }
 
     private void checkClosed() throws InterruptedException {

@@ -173,7 +173,7 @@ public class TrainingRuntime implements AutoCloseable {
         Pool pool = image ? images : points;
         String id = newId();
         Run<F> run = new Run<>(id, experiments, options, frames, dataDir, (image ? imageSlots : pointSlots).claim(options.owner()),
-                logs == null ? null : logs.open(options.page()), pool, checkpointInterval);
+                logs == null ? null : logs.open(options.page()), pool, checkpointInterval, EngineInfo.runDevice());
         runs.put(id, run);
         forgetOldRuns();
         run.start();

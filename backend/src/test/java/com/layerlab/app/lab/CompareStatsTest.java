@@ -48,7 +48,7 @@ class CompareStatsTest {
                 Tensor.of(Features2D.compute(f, new PointProbes(run).trainPoints()), n, f.size())));
         int dead = 0;
         for (int layer : List.of(1, 3, 5, 7)) {
-            float[] d = outs.get(layer).data();
+            float[] d = outs.get(layer).toHost();
             for (int j = 0; j < 6; j++) {
                 boolean any = false;
                 for (int i = 0; i < n; i++) {

@@ -214,7 +214,7 @@ class ConvolutionMathTest {
                                             + java.util.Arrays.toString(shape));
                                     continue;
                                 }
-                                float[] theirs = y.data();
+                                float[] theirs = y.toHost();
                                 for (int i = 0; i < theirs.length; i++) {
                                     if (Math.abs(ours.output()[i] - theirs[i]) > 1e-5 * (1 + Math.abs(theirs[i]))) {
                                         failures.add(where + ": value " + i + " is " + theirs[i] + ", ours " + ours.output()[i]);

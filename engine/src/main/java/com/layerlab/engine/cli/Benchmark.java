@@ -9,10 +9,10 @@ import com.layerlab.engine.experiment.Models;
 import com.layerlab.engine.nn.BCEWithLogitsLoss;
 import com.layerlab.engine.nn.CrossEntropyLoss;
 import com.layerlab.engine.nn.Loss;
-import com.layerlab.engine.nn.SGD;
+import com.layerlab.engine.optim.SGD;
 import com.layerlab.engine.nn.Sequential;
-import com.layerlab.engine.tensor.Backend;
 import com.layerlab.engine.tensor.CpuBackend;
+import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.tensor.Tensor;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ public final class Benchmark {
         for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
             names.add(e.getKey());
             shapes.add(e.getValue().shape());
-            weights.add(e.getValue().data().clone());
+            weights.add(e.getValue().toHost());
         }
         return new Work(x, p.label().clone(), POINTS, BATCH, LR, List.copyOf(names), List.copyOf(shapes), List.copyOf(weights));
     }
@@ -84,14 +84,14 @@ public final class Benchmark {
 
         @Override
         public String name() {
-            return "engine (" + Tensor.backend().name() + ", 1 thread)";
+            return "engine (" + Device.cpu().backend().name() + ", 1 thread)";
         }
 
         private static Sequential model(Work w) {
             Sequential m = Models.build(experiment());
             int i = 0;
             for (Tensor t : m.stateDict().values()) {
-                System.arraycopy(w.weights().get(i), 0, t.data(), 0, t.numel());
+                t.copyFromHost(w.weights().get(i));
                 i++;
             }
             return m;
@@ -216,7 +216,7 @@ public final class Benchmark {
         for (Map.Entry<String, Tensor> en : model.stateDict().entrySet()) {
             names.add(en.getKey());
             shapes.add(en.getValue().shape());
-            weights.add(en.getValue().data().clone());
+            weights.add(en.getValue().toHost());
         }
         int per = Arrays.stream(sample).reduce(1, (a, b) -> a * b);
         Random rng = new Random(2);
@@ -243,12 +243,16 @@ public final class Benchmark {
             final Loss loss = new CrossEntropyLoss();
             final int[] shape;
 
-            Run(ImageWork w) {
+            final Device device;
+
+            Run(ImageWork w, Device device) {
                 this.w = w;
+                this.device = device;
                 model = Models.build(Experiment.modelOnly(Arrays.stream(w.sample()).boxed().toList(), w.layers()));
+                model.to(device);
                 int i = 0;
                 for (Tensor t : model.stateDict().values()) {
-                    System.arraycopy(w.weights().get(i), 0, t.data(), 0, t.numel());
+                    t.copyFromHost(w.weights().get(i));
                     i++;
                 }
                 opt = new SGD(model.parameters(), w.lr(), w.momentum(), 0, false);
@@ -263,7 +267,7 @@ public final class Benchmark {
                 float[] xb = Arrays.copyOfRange(w.x(), b * per, (b + 1) * per);
                 float[] yb = Arrays.copyOfRange(w.y(), b * w.batch(), (b + 1) * w.batch());
                 opt.zeroGrad();
-                Tensor l = loss.apply(model.forward(Tensor.of(xb, shape)), Tensor.of(yb, w.batch()));
+                Tensor l = loss.apply(model.forward(Tensor.of(device, xb, shape)), Tensor.of(device, yb, w.batch()));
                 l.backward();
                 opt.step();
                 return l.item();
@@ -272,30 +276,25 @@ public final class Benchmark {
 
         @Override
         public double imagesPerSecond(ImageWork w, double seconds, int threads) {
-            Backend saved = Tensor.backend();
-            Tensor.setBackend(threads == CpuBackend.INSTANCE.threads() ? CpuBackend.INSTANCE : new CpuBackend(threads));
-            try {
-                Run run = new Run(w);
-                long images = 0;
-                long start = System.nanoTime();
-                long end = start + (long) (seconds * 1e9);
-                long now;
-                int b = 0;
-                do {
-                    run.step(b);
-                    b = (b + 1) % w.batches();
-                    images += w.batch();
-                    now = System.nanoTime();
-                } while (now < end);
-                return images / ((now - start) / 1e9);
-            } finally {
-                Tensor.setBackend(saved);
-            }
+            Device device = threads == CpuBackend.INSTANCE.threads() ? Device.cpu() : Device.cpu(1, threads);
+            Run run = new Run(w, device);
+            long images = 0;
+            long start = System.nanoTime();
+            long end = start + (long) (seconds * 1e9);
+            long now;
+            int b = 0;
+            do {
+                run.step(b);
+                b = (b + 1) % w.batches();
+                images += w.batch();
+                now = System.nanoTime();
+            } while (now < end);
+            return images / ((now - start) / 1e9);
         }
 
         @Override
         public double lossAfter(ImageWork w, int steps) {
-            Run run = new Run(w);
+            Run run = new Run(w, Device.cpu());
             float l = Float.NaN;
             for (int s = 0; s < steps; s++) {
                 l = run.step(s % w.batches());

@@ -16,6 +16,7 @@ import com.layerlab.engine.experiment.PyTorchExport;
 import com.layerlab.engine.experiment.Safetensors;
 import com.layerlab.engine.nn.Sequential;
 import com.layerlab.engine.tensor.CpuBackend;
+import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.tensor.Tensor;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.LossDivergedException;
@@ -255,7 +256,8 @@ public final class Main {
             Path events = dir.resolve("events");
             run.logTo(events);
             err.println("layerlab: training " + (e.name() == null ? file.getFileName().toString() : "\"" + e.name() + "\"")
-                    + " for " + epochs + " epochs on backend " + Tensor.backend().name() + " (device: " + device() + ")");
+                    + " for " + epochs + " epochs on backend " + run.device().backend().name() + " (device: "
+                    + describe(run.device()) + ")");
             boolean images = run.data() instanceof ImageData;
             if (images) {
                 err.println("layerlab: data " + run.dataDescription() + "; " + run.batchesPerEpoch() + " batches per epoch");
@@ -281,16 +283,16 @@ public final class Main {
             EpochStats last = run.stats();
             err.println(String.format(Locale.ROOT, "layerlab: done on backend %s (device: %s): %d epochs in %.2f s, "
                             + "test loss %.4f; wrote %s, %s and TensorBoard event files in %s (tensorboard --logdir %s)",
-                    Tensor.backend().name(), device(), run.epoch(), (System.nanoTime() - start) / 1e9, last.testLoss(),
+                    run.device().backend().name(), describe(run.device()), run.epoch(), (System.nanoTime() - start) / 1e9, last.testLoss(),
                     experimentFile, weightsFile, events, events));
         }
     }
 
-    private static String device() {
-        if (Tensor.backend() instanceof CpuBackend c) {
+    private static String describe(Device device) {
+        if (device.backend() instanceof CpuBackend c) {
             return "CPU, " + c.threads() + (c.threads() == 1 ? " thread" : " threads");
         }
-        return Tensor.backend().name();
+        return device.toString();
     }
 
     static String statsJson(EpochStats s) {
@@ -320,6 +322,8 @@ public final class Main {
         Experiment e = ExperimentFiles.readModel(Path.of(a.file()));
         int[] sample = Models.inputShape(e);
         Sequential model = Models.build(e);
+        Device device = Device.cpu();
+        model.to(device);
         Map<String, Tensor> w = Safetensors.read(weights);
         try {
             Safetensors.load(model, w);
@@ -339,7 +343,7 @@ public final class Main {
                     + " but the model takes " + expected + " (batch first)");
         }
         model.train(false);
-        Tensor y = Tensor.noGrad(() -> model.forward(x));
+        Tensor y = Tensor.noGrad(() -> model.forward(x.to(device)));
         Map<String, Tensor> result = new LinkedHashMap<>();
         result.put("output", y);
         Safetensors.write(output, result);

@@ -1,5 +1,6 @@
 package com.layerlab.engine.data;
 
+import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.tensor.Tensor;
 
 /**
@@ -10,18 +11,23 @@ import com.layerlab.engine.tensor.Tensor;
  */
 public record Batch(Tensor x, Tensor y, int[] indices) {
 
+    /** This batch on {@code device} (the inputs and labels copied there unless they are on it already). */
+    public Batch to(Device device) {
+        return new Batch(x.to(device), y.to(device), indices);
+    }
+
     public int size() {
         return indices.length;
     }
 
     /** The labels as a {@code [B, 1]} column (targets of a one-output model: MSELoss, BCEWithLogitsLoss). */
     public Tensor yColumn() {
-        return Tensor.of(y.data().clone(), indices.length, 1);
+        return Tensor.of(y.device(), y.toHost(), indices.length, 1);
     }
 
     /** The labels one-hot, {@code [B, classes]} (MSELoss on several classes). */
     public Tensor yOneHot(int classes) {
-        float[] labels = y.data();
+        float[] labels = y.toHost();
         float[] out = new float[labels.length * classes];
         for (int i = 0; i < labels.length; i++) {
             int c = (int) labels[i];
@@ -31,6 +37,6 @@ public record Batch(Tensor x, Tensor y, int[] indices) {
             }
             out[i * classes + c] = 1f;
         }
-        return Tensor.of(out, labels.length, classes);
+        return Tensor.of(y.device(), out, labels.length, classes);
     }
 }

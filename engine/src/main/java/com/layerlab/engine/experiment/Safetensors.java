@@ -95,7 +95,7 @@ public final class Safetensors {
             buf.put((byte) ' ');
         }
         for (Tensor t : tensors.values()) {
-            for (float v : t.data()) {
+            for (float v : t.toHost()) {
                 buf.putFloat(v);
             }
         }
@@ -309,8 +309,7 @@ public final class Safetensors {
             }
         }
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
-            float[] dst = e.getValue().data();
-            System.arraycopy(weights.get(e.getKey()).data(), 0, dst, 0, dst.length);
+            e.getValue().copyFromHost(weights.get(e.getKey()).toHost());
         }
     }
 }

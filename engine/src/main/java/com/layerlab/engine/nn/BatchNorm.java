@@ -67,7 +67,6 @@ public abstract class BatchNorm extends Module {
         int rest = n == 0 ? 0 : x.numel() / (n * c);
         int count = n * rest;
         Tensor x3 = x.reshape(n, c, rest);
-        Tensor normalised;
         if (isTraining()) {
             if (count <= 1) {
                 throw new IllegalArgumentException(this + ": training needs more than 1 value per channel, got input of shape "
@@ -76,30 +75,22 @@ public abstract class BatchNorm extends Module {
             Tensor mean = x3.sum(2, true).sum(0, true).div((float) count);
             Tensor centred = x3.sub(mean);
             Tensor var = centred.square().sum(2, true).sum(0, true).div((float) count);
-            normalised = centred.div(var.add((float) eps).sqrt());
-            updateRunningStats(mean.data(), var.data(), count);
-        } else {
-            float[] m = runningMean.data().clone();
-            float[] std = new float[c];
-            float[] rv = runningVar.data();
-            for (int i = 0; i < c; i++) {
-                std[i] = (float) Math.sqrt(rv[i] + (float) eps);
-            }
-            normalised = x3.sub(Tensor.of(m, 1, c, 1)).div(Tensor.of(std, 1, c, 1));
+            Tensor y = affine(centred.div(var.add((float) eps).sqrt()), shape);
+            // after the affine part, whose operations refuse an input on another device than the layer's
+            float unbias = (float) count / (count - 1);
+            x.device().backend().batchNormRunningStats(runningMean.storage(), runningVar.storage(),
+                    numBatchesTracked.storage(), mean.storage(), var.storage(), c, (float) momentum, unbias);
+            return y;
         }
-        return normalised.mul(weight.reshape(1, c, 1)).add(bias.reshape(1, c, 1)).reshape(shape);
+        // detached: the running statistics are buffers, updated in place by later training steps
+        Tensor std = runningVar.detach().add((float) eps).sqrt();
+        return affine(x3.sub(runningMean.detach().reshape(1, c, 1)).div(std.reshape(1, c, 1)), shape);
     }
 
-    private void updateRunningStats(float[] mean, float[] var, int count) {
-        float m = (float) momentum;
-        float unbias = (float) count / (count - 1);
-        float[] rm = runningMean.data();
-        float[] rv = runningVar.data();
-        for (int i = 0; i < numFeatures; i++) {
-            rm[i] = (1 - m) * rm[i] + m * mean[i];
-            rv[i] = (1 - m) * rv[i] + m * (var[i] * unbias);
-        }
-        numBatchesTracked.data()[0] += 1;
+    /** y = x_hat * weight + bias, per channel, in the input's shape. */
+    private Tensor affine(Tensor normalised, int[] shape) {
+        int c = numFeatures;
+        return normalised.mul(weight.reshape(1, c, 1)).add(bias.reshape(1, c, 1)).reshape(shape);
     }
 
     public int numFeatures() {

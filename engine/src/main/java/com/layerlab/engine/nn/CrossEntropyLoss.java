@@ -25,7 +25,7 @@ public final class CrossEntropyLoss implements Loss {
         }
         // picking log p[n, target[n]] is a product with a constant one-hot matrix: no gather primitive needed
         float[] oneHot = new float[n * k];
-        float[] t = target.data();
+        float[] t = target.toHost();
         for (int i = 0; i < n; i++) {
             float c = t[i];
             if (c != Math.rint(c) || c < 0 || c >= k) {
@@ -34,7 +34,7 @@ public final class CrossEntropyLoss implements Loss {
             }
             oneHot[i * k + (int) c] = 1f;
         }
-        Tensor picked = output.logSoftmax(1).mul(Tensor.of(oneHot, n, k)).sum();
+        Tensor picked = output.logSoftmax(1).mul(Tensor.of(output.device(), oneHot, n, k)).sum();
         return picked.neg().div((float) n);
     }
 

@@ -40,7 +40,7 @@ public final class Dropout extends Module {
         for (int i = 0; i < mask.length; i++) {
             mask[i] = rng.nextDouble() >= p ? scale : 0f;
         }
-        return x.mul(Tensor.of(mask, x.shape()));
+        return x.mul(Tensor.of(x.device(), mask, x.shape()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.layerlab.engine.nn;
 
+import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -35,6 +36,17 @@ public abstract class Module {
     /** The tensors an optimizer trains: the state dict's values unless the layer has buffers. */
     public List<Tensor> parameters() {
         return new ArrayList<>(stateDict().values());
+    }
+
+    /**
+     * Moves every parameter and buffer to {@code device} in place, as PyTorch's {@code module.to(device)};
+     * the module's forward then runs there.
+     */
+    public Module to(Device device) {
+        for (Tensor t : stateDict().values()) {
+            t.moveTo(device);
+        }
+        return this;
     }
 
     /** Training or evaluation mode (matters for layers such as Dropout or BatchNorm). */

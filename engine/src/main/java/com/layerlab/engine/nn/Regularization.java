@@ -23,8 +23,11 @@ public final class Regularization {
         if (!(rate >= 0) || Double.isInfinite(rate)) {
             throw new IllegalArgumentException("regularization.rate must be a finite number >= 0, got " + rate);
         }
-        if (t.equals("NONE") || rate == 0 || weights == null || weights.isEmpty()) {
+        if (weights == null || weights.isEmpty()) {
             return Tensor.scalar(0f);
+        }
+        if (t.equals("NONE") || rate == 0) {
+            return Tensor.scalar(weights.get(0).device(), 0f);
         }
         Tensor total = null;
         for (Tensor w : weights) {

@@ -150,7 +150,7 @@ public final class SummaryWriter implements Closeable {
         for (Map.Entry<String, Tensor> e : stateDict.entrySet()) {
             Tensor t = e.getValue();
             if (t != null && t.numel() > 0) {
-                addHistogram(e.getKey(), t.data(), step);
+                addHistogram(e.getKey(), t.toHost(), step);
             }
         }
     }
@@ -161,7 +161,7 @@ public final class SummaryWriter implements Closeable {
         for (Map.Entry<String, Tensor> e : stateDict.entrySet()) {
             Tensor g = e.getValue() == null ? null : e.getValue().grad();
             if (g != null && g.numel() > 0) {
-                addHistogram(e.getKey() + ".grad", g.data(), step);
+                addHistogram(e.getKey() + ".grad", g.toHost(), step);
             }
         }
     }

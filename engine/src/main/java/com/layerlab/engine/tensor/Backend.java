@@ -5,9 +5,11 @@ package com.layerlab.engine.tensor;
  * (autograd, composite ops such as mean, logSoftmax or the losses) from these, so a new backend only
  * has to provide this list.
  *
- * <p>All arrays are dense, row-major and hold exactly the elements of the shape they are given with.
- * Outputs are fully overwritten. Implementations must be deterministic: the same inputs give the
- * same bits on every call, whatever the thread timing.
+ * <p>A backend works on {@link Storage} it allocated, on one of its {@link Device}s: every storage of
+ * one call is on the same device ({@link Tensor} checks). Storages are dense, row-major and hold exactly
+ * the elements of the shape they are given with. Outputs are fully overwritten unless a primitive
+ * says it updates in place. Implementations must be deterministic: the same inputs give the same
+ * bits on every call, whatever the thread timing.
  */
 public interface Backend {
 
@@ -24,35 +26,57 @@ public interface Backend {
 
     String name();
 
+    // ---- memory
+
+    /** Fresh storage for {@code size} float32 elements on {@code device}, all zero. */
+    Storage allocate(Device device, int size);
+
+    /**
+     * Storage on {@code device} holding {@code values}; it may keep the array itself (the CPU does), so
+     * the caller gives it up.
+     */
+    Storage upload(Device device, float[] values);
+
+    /**
+     * Storage for {@code size} int32 element indices (as {@link #maxPool2d} records); its host copies
+     * give the indices as floats.
+     */
+    Storage allocateIndices(Device device, int size);
+
+    /** out[i] = value for i &lt; out.size(). */
+    void fill(Storage out, float value);
+
+    // ---- maths
+
     /** out[i] = op(x[i]) for i &lt; n; {@code out} may be {@code x}. */
-    void unary(UnaryOp op, float alpha, float[] x, float[] out, int n);
+    void unary(UnaryOp op, float alpha, Storage x, Storage out, int n);
 
     /**
      * The vector-Jacobian product of {@link #unary}: gx[i] = gy[i] * op'(x[i]), where y = op(x) is
      * passed too because several derivatives are cheapest from the output (tanh, sigmoid, exp).
      */
-    void unaryBackward(UnaryOp op, float alpha, float[] x, float[] y, float[] gy, float[] gx, int n);
+    void unaryBackward(UnaryOp op, float alpha, Storage x, Storage y, Storage gy, Storage gx, int n);
 
     /** out = a op b, broadcasting both shapes (aligned on the right) to {@code outShape}. */
-    void binary(BinaryOp op, float[] a, int[] aShape, float[] b, int[] bShape, float[] out, int[] outShape);
+    void binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, Storage out, int[] outShape);
 
     /** Copies x into the larger {@code outShape}, repeating it along broadcast axes. */
-    void broadcast(float[] x, int[] xShape, float[] out, int[] outShape);
+    void broadcast(Storage x, int[] xShape, Storage out, int[] outShape);
 
     /** x viewed as [outer, reduce, inner]; out[o, i] = sum over r of x[o, r, i]. */
-    void sum(float[] x, int outer, int reduce, int inner, float[] out);
+    void sum(Storage x, int outer, int reduce, int inner, Storage out);
 
     /** x viewed as [outer, reduce, inner]; out[o, i] = max over r of x[o, r, i]. */
-    void max(float[] x, int outer, int reduce, int inner, float[] out);
+    void max(Storage x, int outer, int reduce, int inner, Storage out);
 
     /**
      * c[m, n] = op(a)[m, k] * op(b)[k, n], where op transposes when the flag is set: a is stored as
      * [m, k], or [k, m] when {@code transA}; b as [k, n], or [n, k] when {@code transB}.
      */
-    void matmul(float[] a, boolean transA, float[] b, boolean transB, float[] c, int m, int k, int n);
+    void matmul(Storage a, boolean transA, Storage b, boolean transB, Storage c, int m, int k, int n);
 
     /** out[c, r] = x[r, c] for x stored as [rows, cols]. */
-    void transpose(float[] x, int rows, int cols, float[] out);
+    void transpose(Storage x, int rows, int cols, Storage out);
 
     // ---- convolution: three primitives give Conv1d/2d/3d and, as their adjoint, ConvTranspose
 
@@ -60,13 +84,13 @@ public interface Backend {
      * y = conv(x, w) + bias: x {@link ConvShape#inputShape()}, w {@link ConvShape#weightShape()}, y
      * {@link ConvShape#outputShape()}; {@code bias} ([C_out]) may be null.
      */
-    void convolution(float[] x, float[] w, float[] bias, float[] y, ConvShape s);
+    void convolution(Storage x, Storage w, Storage bias, Storage y, ConvShape s);
 
     /** gx = the gradient of the convolution's input given gy, the gradient of its output (overwritten). */
-    void convolutionBackwardInput(float[] gy, float[] w, float[] gx, ConvShape s);
+    void convolutionBackwardInput(Storage gy, Storage w, Storage gx, ConvShape s);
 
     /** gw = the gradient of the convolution's weight, summed over the batch (overwritten). */
-    void convolutionBackwardWeight(float[] x, float[] gy, float[] gw, ConvShape s);
+    void convolutionBackwardWeight(Storage x, Storage gy, Storage gw, ConvShape s);
 
     // ---- 2D pooling
 
@@ -75,17 +99,54 @@ public interface Backend {
      * input plane (h * W + w; the first maximum in window order wins a tie; NaN wins), or -1 for a window
      * that covers no input.
      */
-    void maxPool2d(float[] x, float[] y, int[] argmax, PoolShape s);
+    void maxPool2d(Storage x, Storage y, Storage argmax, PoolShape s);
 
     /** gx = gy scattered back to the maxima that {@link #maxPool2d} recorded (overwritten). */
-    void maxPool2dBackward(float[] gy, int[] argmax, float[] gx, PoolShape s);
+    void maxPool2dBackward(Storage gy, Storage argmax, Storage gx, PoolShape s);
 
     /**
      * y = the mean of every window, padding counted as zeros (count_include_pad): the divisor is the
      * window's size clipped to the padded input, as PyTorch does for ceil-mode windows past it.
      */
-    void avgPool2d(float[] x, float[] y, PoolShape s);
+    void avgPool2d(Storage x, Storage y, PoolShape s);
 
     /** gx = the gradient of {@link #avgPool2d}'s input given gy (overwritten). */
-    void avgPool2dBackward(float[] gy, float[] gx, PoolShape s);
+    void avgPool2dBackward(Storage gy, Storage gx, PoolShape s);
+
+    // ---- updates in place: a training step's weights never leave the device
+
+    /**
+     * One step of torch.optim.SGD (dampening 0) over {@code n} elements, updating {@code p} and, when
+     * {@code momentum != 0}, the momentum buffer {@code buf} in place:
+     * <pre>
+     * g = grad + weightDecay * p                       (skipped when weightDecay == 0)
+     * buf = g if first else momentum * buf + g;  g = g + momentum * buf if nesterov else buf
+     * p = p - lr * g
+     * </pre>
+     * {@code buf} may be null when {@code momentum == 0}.
+     */
+    void sgdStep(Storage p, Storage grad, Storage buf, int n, float lr, float momentum, float weightDecay,
+                 boolean nesterov, boolean first);
+
+    /**
+     * One step of torch.optim.Adam (amsgrad off) over {@code n} elements, updating {@code p} and the
+     * moments {@code m} and {@code v} in place:
+     * <pre>
+     * g = grad + weightDecay * p                       (skipped when weightDecay == 0)
+     * m = lerp(m, g, oneMinusBeta1);  v = beta2 * v + oneMinusBeta2 * g * g
+     * p = p - stepSize * (m / (sqrt(v) / bias2Sqrt + eps))
+     * </pre>
+     * where stepSize = lr / (1 - beta1^t), bias2Sqrt = sqrt(1 - beta2^t) and the two complements come
+     * from the caller, computed in double as PyTorch computes them in Python floats, then rounded.
+     */
+    void adamStep(Storage p, Storage grad, Storage m, Storage v, int n, float stepSize, float bias2Sqrt,
+                  float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps, float weightDecay);
+
+    /**
+     * BatchNorm's running statistics over {@code channels} channels, in place:
+     * runningMean = (1 - momentum) runningMean + momentum mean,
+     * runningVar = (1 - momentum) runningVar + momentum (var unbias), and batchesTracked (one element) + 1.
+     */
+    void batchNormRunningStats(Storage runningMean, Storage runningVar, Storage batchesTracked, Storage mean,
+                               Storage var, int channels, float momentum, float unbias);
 }

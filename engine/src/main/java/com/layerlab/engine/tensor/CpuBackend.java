@@ -9,8 +9,10 @@ import java.util.concurrent.ForkJoinTask;
 import java.util.function.IntConsumer;
 
 /**
- * The primitives in plain Java. Small work runs on the calling thread with no allocation beyond its
- * output, because the playground's networks are tiny and dispatch would cost more than the maths.
+ * The primitives in plain Java, on {@link CpuStorage} (Java arrays): each primitive of {@link Backend}
+ * unwraps its storages and calls the kernel of the same name on the arrays. Small work runs on the
+ * calling thread with no allocation beyond its output, because the playground's networks are tiny and
+ * dispatch would cost more than the maths.
  * Large matrix products are split by rows over a thread pool.
  *
  * <p>Determinism: every output element is computed by exactly one thread, always summing in the same
@@ -87,7 +89,6 @@ public final class CpuBackend implements Backend {
         return threads;
     }
 
-    @Override
     public void unary(UnaryOp op, float alpha, float[] x, float[] out, int n) {
         switch (op) {
             case NEG -> { for (int i = 0; i < n; i++) out[i] = -x[i]; }
@@ -123,7 +124,6 @@ public final class CpuBackend implements Backend {
         return Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
     }
 
-    @Override
     public void unaryBackward(UnaryOp op, float alpha, float[] x, float[] y, float[] gy, float[] gx, int n) {
         switch (op) {
             case NEG -> { for (int i = 0; i < n; i++) gx[i] = -gy[i]; }
@@ -142,7 +142,6 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    @Override
     public void binary(BinaryOp op, float[] a, int[] aShape, float[] b, int[] bShape, float[] out, int[] outShape) {
         int n = numel(outShape);
         int na = numel(aShape);
@@ -162,7 +161,6 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    @Override
     public void broadcast(float[] x, int[] xShape, float[] out, int[] outShape) {
         int n = numel(outShape);
         if (numel(xShape) == n) {
@@ -179,7 +177,6 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    @Override
     public void sum(float[] x, int outer, int reduce, int inner, float[] out) {
         if (inner == 1) {
             for (int o = 0; o < outer; o++) {
@@ -202,7 +199,6 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    @Override
     public void max(float[] x, int outer, int reduce, int inner, float[] out) {
         for (int o = 0; o < outer; o++) {
             int ob = o * inner;
@@ -218,7 +214,6 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    @Override
     public void matmul(float[] a, boolean transA, float[] b, boolean transB, float[] c, int m, int k, int n) {
         long work = (long) m * n * k;
         if (work < CONTIGUOUS_MATMUL_WORK) {
@@ -535,7 +530,6 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    @Override
     public void transpose(float[] x, int rows, int cols, float[] out) {
         transposeBlocked(x, rows, cols, out);
     }
@@ -590,7 +584,6 @@ public final class CpuBackend implements Backend {
         TensorTooLargeException.checkedProduct("the convolution's output of " + samples, s.outChannels(), width);
     }
 
-    @Override
     public void convolution(float[] x, float[] w, float[] bias, float[] y, ConvShape s) {
         if (openBlas) {
             BlasKernels.convolution(x, w, bias, y, s, threads, this::parallel);
@@ -657,7 +650,6 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    @Override
     public void convolutionBackwardInput(float[] gy, float[] w, float[] gx, ConvShape s) {
         ConvShape full = s.pointwise() || 4L * s.inPlane() > 5L * s.outPlane() ? null : s.inputGradientShape();
         if (openBlas && (full == null || BlasKernels.scattersInputGradient(s))) {
@@ -726,7 +718,6 @@ public final class CpuBackend implements Backend {
      * x_g)^T. Summing the samples inside the product (instead of one product per sample, adding into gw)
      * keeps gw in the scratch rows over hundreds of terms; the order of the terms is the same.
      */
-    @Override
     public void convolutionBackwardWeight(float[] x, float[] gy, float[] gw, ConvShape s) {
         if (openBlas) {
             BlasKernels.convolutionBackwardWeight(x, gy, gw, s, threads, this::parallel);
@@ -1013,7 +1004,6 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    @Override
     public void maxPool2d(float[] x, float[] y, int[] argmax, PoolShape s) {
         int h = s.height();
         int w = s.width();
@@ -1103,7 +1093,6 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    @Override
     public void maxPool2dBackward(float[] gy, int[] argmax, float[] gx, PoolShape s) {
         int in = s.height() * s.width();
         int out = s.outHeight() * s.outWidth();
@@ -1120,12 +1109,10 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    @Override
     public void avgPool2d(float[] x, float[] y, PoolShape s) {
         avgPool(x, y, s, false);
     }
 
-    @Override
     public void avgPool2dBackward(float[] gy, float[] gx, PoolShape s) {
         avgPool(gy, gx, s, true);
     }
@@ -1280,6 +1267,169 @@ public final class CpuBackend implements Backend {
             stride *= shape[d];
         }
         return strides;
+    }
+
+    // ---- Backend: storages are Java arrays; every primitive unwraps them and runs the kernel above
+
+    @Override
+    public Storage allocate(Device device, int size) {
+        return new CpuStorage(device, new float[size]);
+    }
+
+    @Override
+    public Storage upload(Device device, float[] values) {
+        return new CpuStorage(device, values);
+    }
+
+    @Override
+    public Storage allocateIndices(Device device, int size) {
+        return new CpuStorage.Indices(device, new int[size]);
+    }
+
+    @Override
+    public void fill(Storage out, float value) {
+        Arrays.fill(array(out), value);
+    }
+
+    @Override
+    public void unary(UnaryOp op, float alpha, Storage x, Storage out, int n) {
+        unary(op, alpha, array(x), array(out), n);
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, float alpha, Storage x, Storage y, Storage gy, Storage gx, int n) {
+        unaryBackward(op, alpha, array(x), array(y), array(gy), array(gx), n);
+    }
+
+    @Override
+    public void binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, Storage out, int[] outShape) {
+        binary(op, array(a), aShape, array(b), bShape, array(out), outShape);
+    }
+
+    @Override
+    public void broadcast(Storage x, int[] xShape, Storage out, int[] outShape) {
+        broadcast(array(x), xShape, array(out), outShape);
+    }
+
+    @Override
+    public void sum(Storage x, int outer, int reduce, int inner, Storage out) {
+        sum(array(x), outer, reduce, inner, array(out));
+    }
+
+    @Override
+    public void max(Storage x, int outer, int reduce, int inner, Storage out) {
+        max(array(x), outer, reduce, inner, array(out));
+    }
+
+    @Override
+    public void matmul(Storage a, boolean transA, Storage b, boolean transB, Storage c, int m, int k, int n) {
+        matmul(array(a), transA, array(b), transB, array(c), m, k, n);
+    }
+
+    @Override
+    public void transpose(Storage x, int rows, int cols, Storage out) {
+        transpose(array(x), rows, cols, array(out));
+    }
+
+    @Override
+    public void convolution(Storage x, Storage w, Storage bias, Storage y, ConvShape s) {
+        convolution(array(x), array(w), bias == null ? null : array(bias), array(y), s);
+    }
+
+    @Override
+    public void convolutionBackwardInput(Storage gy, Storage w, Storage gx, ConvShape s) {
+        convolutionBackwardInput(array(gy), array(w), array(gx), s);
+    }
+
+    @Override
+    public void convolutionBackwardWeight(Storage x, Storage gy, Storage gw, ConvShape s) {
+        convolutionBackwardWeight(array(x), array(gy), array(gw), s);
+    }
+
+    @Override
+    public void maxPool2d(Storage x, Storage y, Storage argmax, PoolShape s) {
+        maxPool2d(array(x), array(y), indices(argmax), s);
+    }
+
+    @Override
+    public void maxPool2dBackward(Storage gy, Storage argmax, Storage gx, PoolShape s) {
+        maxPool2dBackward(array(gy), indices(argmax), array(gx), s);
+    }
+
+    @Override
+    public void avgPool2d(Storage x, Storage y, PoolShape s) {
+        avgPool2d(array(x), array(y), s);
+    }
+
+    @Override
+    public void avgPool2dBackward(Storage gy, Storage gx, PoolShape s) {
+        avgPool2dBackward(array(gy), array(gx), s);
+    }
+
+    @Override
+    public void sgdStep(Storage param, Storage gradient, Storage buffer, int n, float lr, float momentum,
+                        float weightDecay, boolean nesterov, boolean first) {
+        float[] p = array(param);
+        float[] grad = array(gradient);
+        float[] buf = momentum != 0f ? array(buffer) : null;
+        for (int i = 0; i < n; i++) {
+            float g = grad[i];
+            if (weightDecay != 0f) {
+                g += weightDecay * p[i];
+            }
+            if (momentum != 0f) {
+                buf[i] = first ? g : buf[i] * momentum + g;
+                g = nesterov ? g + momentum * buf[i] : buf[i];
+            }
+            p[i] -= lr * g;
+        }
+    }
+
+    @Override
+    public void adamStep(Storage param, Storage gradient, Storage m, Storage v, int n, float stepSize,
+                         float bias2Sqrt, float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps,
+                         float weightDecay) {
+        float[] p = array(param);
+        float[] grad = array(gradient);
+        float[] mp = array(m);
+        float[] vp = array(v);
+        for (int i = 0; i < n; i++) {
+            float g = grad[i];
+            if (weightDecay != 0f) {
+                g += weightDecay * p[i];
+            }
+            mp[i] = lerp(mp[i], g, oneMinusBeta1);
+            vp[i] = vp[i] * beta2 + oneMinusBeta2 * g * g;
+            float denom = (float) Math.sqrt(vp[i]) / bias2Sqrt + eps;
+            p[i] -= stepSize * (mp[i] / denom);
+        }
+    }
+
+    /** torch.lerp's formula, which switches ends for weights of 0.5 and above to stay exact at w = 1. */
+    private static float lerp(float start, float end, float w) {
+        return w < 0.5f ? start + w * (end - start) : end - (end - start) * (1f - w);
+    }
+
+    @Override
+    public void batchNormRunningStats(Storage runningMean, Storage runningVar, Storage batchesTracked, Storage mean,
+                                      Storage var, int channels, float momentum, float unbias) {
+        float[] rm = array(runningMean);
+        float[] rv = array(runningVar);
+        float[] bm = array(mean);
+        float[] bv = array(var);
+        for (int i = 0; i < channels; i++) {
+            rm[i] = (1 - momentum) * rm[i] + momentum * bm[i];
+            rv[i] = (1 - momentum) * rv[i] + momentum * (bv[i] * unbias);
+        }
+        array(batchesTracked)[0] += 1;
+    }
+
+    private static float[] array(Storage s) {
+        return ((CpuStorage) s).array();
+    }
+
+    private static int[] indices(Storage s) {
+        return ((CpuStorage.Indices) s).array();
     }
 
     static int numel(int[] shape) {

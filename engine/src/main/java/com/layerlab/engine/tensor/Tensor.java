@@ -10,7 +10,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * A float32 tensor: a shape and a dense row-major array, with reverse-mode automatic differentiation.
+ * A float32 tensor: a shape and a dense row-major {@link Storage} on one {@link Device}, with
+ * reverse-mode automatic differentiation.
+ *
+ * <p>An operation runs on the {@link Backend} of its inputs' device, and its result lives there too;
+ * inputs on two devices are refused, naming both. The host sees the elements only through explicit
+ * copies ({@link #toHost()}, {@link #copyFromHost}, {@link #item()}), the edges of a run.
  *
  * <p>Every differentiable operation is one of a few primitives that run on the {@link Backend}
  * (element-wise unary and binary ops with broadcasting, sum and max over an axis, broadcast,
@@ -24,13 +29,13 @@ import java.util.function.Supplier;
  */
 public final class Tensor {
 
-    private static volatile Backend backend = CpuBackend.INSTANCE;
     private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
     private static final AtomicLong BACKWARD_PASSES = new AtomicLong();
 
     private static final String[] OP_NAMES = {"add", "sub", "mul", "div", "eq"};
 
-    private final float[] data;
+    /** The elements, on this tensor's device; replaced only when a leaf moves ({@link #moveTo}). */
+    private Storage data;
     private final int[] shape;
     private boolean requiresGrad;
     /** Accumulated gradient of a leaf. */
@@ -40,24 +45,32 @@ public final class Tensor {
     private Tensor[] parents;
     private BackwardFn backwardFn;
     /** Gradient flowing into a non-leaf during one backward pass. */
-    private float[] pendingGrad;
+    private Storage pendingGrad;
     private long visitedPass;
 
     /** Adds this result's share of the gradient into its parents, given dLoss/dThis. */
     @FunctionalInterface
     private interface BackwardFn {
-        void apply(Tensor self, float[] gy);
+        void apply(Tensor self, Storage gy);
     }
 
-    private Tensor(float[] data, int[] shape) {
+    private Tensor(Storage data, int[] shape) {
         this.data = data;
         this.shape = shape;
     }
 
     // ---------------------------------------------------------------- creation
 
-    /** A tensor over {@code data} (not copied: the tensor takes ownership). */
+    /** A tensor on the default device ({@link Device#cpu()}) over {@code data}: see {@link #of(Device, float[], int...)}. */
     public static Tensor of(float[] data, int... shape) {
+        return of(Device.cpu(), data, shape);
+    }
+
+    /**
+     * A tensor on {@code device} holding {@code data}, which it may keep (the CPU does): the caller
+     * gives the array up.
+     */
+    public static Tensor of(Device device, float[] data, int... shape) {
         int[] s = checkedShape("Tensor.of", shape);
         if (data == null) {
             throw new IllegalArgumentException("Tensor.of: data is null");
@@ -66,18 +79,26 @@ public final class Tensor {
             throw new IllegalArgumentException("Tensor.of: " + data.length + " values do not fill shape "
                     + Arrays.toString(s) + " (" + numel(s) + " values)");
         }
-        return new Tensor(data, s);
+        return new Tensor(checkedDevice("Tensor.of", device).backend().upload(device, data), s);
     }
 
     public static Tensor zeros(int... shape) {
+        return zeros(Device.cpu(), shape);
+    }
+
+    public static Tensor zeros(Device device, int... shape) {
         int[] s = checkedShape("Tensor.zeros", shape);
-        return new Tensor(new float[numel(s)], s);
+        return new Tensor(checkedDevice("Tensor.zeros", device).allocate(numel(s)), s);
     }
 
     public static Tensor full(float value, int... shape) {
+        return full(Device.cpu(), value, shape);
+    }
+
+    public static Tensor full(Device device, float value, int... shape) {
         int[] s = checkedShape("Tensor.full", shape);
-        float[] d = new float[numel(s)];
-        Arrays.fill(d, value);
+        Storage d = checkedDevice("Tensor.full", device).allocate(numel(s));
+        device.backend().fill(d, value);
         return new Tensor(d, s);
     }
 
@@ -85,24 +106,28 @@ public final class Tensor {
         return full(1f, shape);
     }
 
-    /** A tensor of shape {@code []}. */
+    public static Tensor ones(Device device, int... shape) {
+        return full(device, 1f, shape);
+    }
+
+    /** A tensor of shape {@code []} on the default device. */
     public static Tensor scalar(float value) {
-        return new Tensor(new float[] {value}, new int[0]);
+        return scalar(Device.cpu(), value);
     }
 
-    // ---------------------------------------------------------------- backend and grad mode
-
-    public static Backend backend() {
-        return backend;
+    /** A tensor of shape {@code []}. */
+    public static Tensor scalar(Device device, float value) {
+        return full(device, value);
     }
 
-    /** Selects the backend all tensor operations run on from now on (all threads). */
-    public static void setBackend(Backend b) {
-        if (b == null) {
-            throw new IllegalArgumentException("Tensor.setBackend: backend is null");
+    private static Device checkedDevice(String op, Device device) {
+        if (device == null) {
+            throw new IllegalArgumentException(op + ": device is null");
         }
-        backend = b;
+        return device;
     }
+
+    // ---------------------------------------------------------------- grad mode
 
     /** Whether operations on this thread are being recorded for autograd. */
     public static boolean isGradEnabled() {
@@ -172,20 +197,89 @@ public final class Tensor {
     }
 
     public int numel() {
-        return data.length;
+        return data.size();
     }
 
-    /** The backing storage (row-major, contiguous); writes go straight into the tensor. */
-    public float[] data() {
-        return data;
+    /** The device this tensor's elements live on; its operations run there. */
+    public Device device() {
+        return data.device();
+    }
+
+    /**
+     * This tensor on {@code device}: itself when it is there already, else a copy outside the autograd
+     * graph (through the host until backends copy between themselves).
+     */
+    public Tensor to(Device device) {
+        checkedDevice("to", device);
+        if (device.equals(device())) {
+            return this;
+        }
+        return new Tensor(device.backend().upload(device, toHost()), shape);
+    }
+
+    /**
+     * Moves this leaf (a parameter or a buffer) and its gradient to {@code device} in place, as
+     * PyTorch's {@code module.to(device)} does with a module's tensors.
+     */
+    public void moveTo(Device device) {
+        checkedDevice("moveTo", device);
+        if (parents != null) {
+            throw new IllegalStateException("moveTo(" + device + "): only leaf tensors move in place; use to(device)");
+        }
+        if (device.equals(device())) {
+            return;
+        }
+        data = device.backend().upload(device, toHost());
+        if (grad != null) {
+            grad.moveTo(device);
+        }
+    }
+
+    /** A host copy of the elements (row-major): for the edges of a run (metrics, maps, export, checkpoints). */
+    public float[] toHost() {
+        float[] out = new float[data.size()];
+        data.copyToHost(0, out, 0, out.length);
+        return out;
+    }
+
+    /** Overwrites the elements with host {@code values} (loading weights, a batch): an edge of a run. */
+    public void copyFromHost(float[] values) {
+        if (values == null || values.length != data.size()) {
+            throw new IllegalArgumentException("copyFromHost: " + (values == null ? "null" : values.length + " values")
+                    + " for a tensor of shape " + Arrays.toString(shape) + " (" + data.size() + " values)");
+        }
+        data.copyFromHost(values, 0, 0, values.length);
     }
 
     public float item() {
-        if (data.length != 1) {
+        if (data.size() != 1) {
             throw new IllegalStateException("item() needs a one-element tensor, this one has shape "
                     + Arrays.toString(shape));
         }
-        return data[0];
+        float[] one = new float[1];
+        data.copyToHost(0, one, 0, 1);
+        return one[0];
+    }
+
+    /** The storage, for the optimizers and layers that update tensors in place through backend primitives. */
+    public Storage storage() {
+        return data;
+    }
+
+    private Backend backend() {
+        return data.device().backend();
+    }
+
+    private Storage alloc(int n) {
+        return data.device().allocate(n);
+    }
+
+    /** Refuses operands on another device than this tensor's, naming both. */
+    private void sameDevice(String op, Tensor o) {
+        if (o != null && !o.data.device().equals(data.device())) {
+            throw new IllegalArgumentException(op + ": tensors on different devices, " + data.device() + " and "
+                    + o.data.device() + " (move one with to(device))");
+        }
     }
 
     // ---------------------------------------------------------------- autograd
@@ -211,7 +305,7 @@ public final class Tensor {
     /** Zeroes the accumulated gradient in place (keeping its storage for the next backward pass). */
     public void zeroGrad() {
         if (grad != null) {
-            Arrays.fill(grad.data, 0f);
+            grad.backend().fill(grad.data, 0f);
         }
     }
 
@@ -226,7 +320,7 @@ public final class Tensor {
 
     /** Back-propagates from this one-element tensor (typically the loss) into every leaf it depends on. */
     public void backward() {
-        if (data.length != 1) {
+        if (data.size() != 1) {
             throw new IllegalStateException("backward() needs a one-element tensor (a loss), this one has shape "
                     + Arrays.toString(shape));
         }
@@ -235,13 +329,15 @@ public final class Tensor {
                     + "a gradient (or it was computed inside noGrad)");
         }
         List<Tensor> order = topologicalOrder();
-        accumulate(this, new float[] {1f}, true);
+        Storage seed = alloc(1);
+        backend().fill(seed, 1f);
+        accumulate(this, seed, true);
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor node = order.get(i);
             if (node.parents == null) {
                 continue;
             }
-            float[] g = node.pendingGrad;
+            Storage g = node.pendingGrad;
             node.pendingGrad = null;
             if (g != null) {
                 node.backwardFn.apply(node, g);
@@ -279,29 +375,37 @@ public final class Tensor {
     }
 
     /** Adds g (shaped as t) into t's gradient; {@code owned} says g may be kept without copying. */
-    private static void accumulate(Tensor t, float[] g, boolean owned) {
+    private static void accumulate(Tensor t, Storage g, boolean owned) {
         if (!t.requiresGrad) {
             return;
         }
         if (t.parents == null) {
             if (t.grad == null) {
-                t.grad = new Tensor(owned ? g : g.clone(), t.shape);
+                t.grad = new Tensor(owned ? g : t.copyOf(g), t.shape);
             } else {
-                addInto(t.grad.data, g);
+                t.addInto(t.grad.data, g);
             }
         } else if (t.pendingGrad == null) {
-            t.pendingGrad = owned ? g : g.clone();
+            t.pendingGrad = owned ? g : t.copyOf(g);
         } else {
-            addInto(t.pendingGrad, g);
+            t.addInto(t.pendingGrad, g);
         }
     }
 
-    private static void addInto(float[] acc, float[] g) {
-        for (int i = 0; i < acc.length; i++) acc[i] += g[i];
+    /** A copy of g, shaped as this tensor. */
+    private Storage copyOf(Storage g) {
+        Storage c = alloc(g.size());
+        backend().broadcast(g, shape, c, shape);
+        return c;
+    }
+
+    /** acc += g, both shaped as this tensor. */
+    private void addInto(Storage acc, Storage g) {
+        backend().binary(BinaryOp.ADD, acc, shape, g, shape, acc, shape);
     }
 
     /** Wraps an operation's output, recording the graph edge when a gradient is needed. */
-    private static Tensor result(float[] data, int[] shape, BackwardFn fn, Tensor... inputs) {
+    private static Tensor result(Storage data, int[] shape, BackwardFn fn, Tensor... inputs) {
         Tensor out = new Tensor(data, shape);
         if (isGradEnabled()) {
             for (Tensor in : inputs) {
@@ -319,12 +423,12 @@ public final class Tensor {
     // ---------------------------------------------------------------- primitive: element-wise unary
 
     private Tensor unary(UnaryOp op, float alpha) {
-        int n = data.length;
-        float[] out = new float[n];
-        backend.unary(op, alpha, data, out, n);
+        int n = data.size();
+        Storage out = alloc(n);
+        backend().unary(op, alpha, data, out, n);
         return result(out, shape, (self, gy) -> {
-            float[] gx = new float[n];
-            backend.unaryBackward(op, alpha, data, self.data, gy, gx, n);
+            Storage gx = alloc(n);
+            backend().unaryBackward(op, alpha, data, self.data, gy, gx, n);
             accumulate(this, gx, true);
         }, this);
     }
@@ -373,17 +477,18 @@ public final class Tensor {
     // ---------------------------------------------------------------- primitive: element-wise binary
 
     private Tensor binary(BinaryOp op, Tensor o) {
+        sameDevice(OP_NAMES[op.ordinal()], o);
         int[] outShape = broadcastShape(OP_NAMES[op.ordinal()], shape, o.shape);
-        float[] out = new float[numel(outShape)];
-        backend.binary(op, data, shape, o.data, o.shape, out, outShape);
+        Storage out = alloc(numel(outShape));
+        backend().binary(op, data, shape, o.data, o.shape, out, outShape);
         if (op == BinaryOp.EQ) {
             return new Tensor(out, outShape);
         }
         return result(out, outShape, (self, gy) -> binaryBackward(op, this, o, self, gy), this, o);
     }
 
-    private static void binaryBackward(BinaryOp op, Tensor a, Tensor b, Tensor y, float[] gy) {
-        Backend be = backend;
+    private static void binaryBackward(BinaryOp op, Tensor a, Tensor b, Tensor y, Storage gy) {
+        Backend be = y.backend();
         int[] ys = y.shape;
         switch (op) {
             case ADD -> {
@@ -393,35 +498,35 @@ public final class Tensor {
             case SUB -> {
                 reduceInto(a, gy, ys, false);
                 if (b.requiresGrad) {
-                    float[] ng = new float[gy.length];
-                    be.unary(UnaryOp.NEG, 0f, gy, ng, gy.length);
+                    Storage ng = y.alloc(gy.size());
+                    be.unary(UnaryOp.NEG, 0f, gy, ng, gy.size());
                     reduceInto(b, ng, ys, true);
                 }
             }
             case MUL -> {
                 if (a.requiresGrad) {
-                    float[] ga = new float[gy.length];
+                    Storage ga = y.alloc(gy.size());
                     be.binary(BinaryOp.MUL, gy, ys, b.data, b.shape, ga, ys);
                     reduceInto(a, ga, ys, true);
                 }
                 if (b.requiresGrad) {
-                    float[] gb = new float[gy.length];
+                    Storage gb = y.alloc(gy.size());
                     be.binary(BinaryOp.MUL, gy, ys, a.data, a.shape, gb, ys);
                     reduceInto(b, gb, ys, true);
                 }
             }
             case DIV -> {
                 if (a.requiresGrad) {
-                    float[] ga = new float[gy.length];
+                    Storage ga = y.alloc(gy.size());
                     be.binary(BinaryOp.DIV, gy, ys, b.data, b.shape, ga, ys);
                     reduceInto(a, ga, ys, true);
                 }
                 if (b.requiresGrad) {
                     // d(a/b)/db = -(a/b)/b = -y/b
-                    float[] gb = new float[gy.length];
+                    Storage gb = y.alloc(gy.size());
                     be.binary(BinaryOp.MUL, gy, ys, y.data, ys, gb, ys);
                     be.binary(BinaryOp.DIV, gb, ys, b.data, b.shape, gb, ys);
-                    be.unary(UnaryOp.NEG, 0f, gb, gb, gb.length);
+                    be.unary(UnaryOp.NEG, 0f, gb, gb, gb.size());
                     reduceInto(b, gb, ys, true);
                 }
             }
@@ -430,27 +535,28 @@ public final class Tensor {
     }
 
     /** Sums g (shaped gShape) down to t's shape, undoing broadcasting, and accumulates it into t. */
-    private static void reduceInto(Tensor t, float[] g, int[] gShape, boolean owned) {
+    private static void reduceInto(Tensor t, Storage g, int[] gShape, boolean owned) {
         if (!t.requiresGrad) {
             return;
         }
-        if (g.length == t.data.length) {
+        if (g.size() == t.data.size()) {
             accumulate(t, g, owned);
             return;
         }
-        accumulate(t, sumToShape(g, gShape, t.shape), true);
+        accumulate(t, t.sumToShape(g, gShape), true);
     }
 
     /** The sum of g over the axes along which {@code target} was broadcast to {@code gShape}. */
-    private static float[] sumToShape(float[] g, int[] gShape, int[] target) {
+    private Storage sumToShape(Storage g, int[] gShape) {
+        int[] target = shape;
         int lead = gShape.length - target.length;
         int leadCount = 1;
         for (int d = 0; d < lead; d++) leadCount *= gShape[d];
-        int rest = g.length / Math.max(1, leadCount);
-        float[] cur = g;
+        int rest = g.size() / Math.max(1, leadCount);
+        Storage cur = g;
         if (lead > 0) {
-            cur = new float[rest];
-            backend.sum(g, 1, leadCount, rest, cur);
+            cur = alloc(rest);
+            backend().sum(g, 1, leadCount, rest, cur);
         }
         int[] curShape = Arrays.copyOfRange(gShape, lead, gShape.length);
         for (int d = 0; d < target.length; d++) {
@@ -459,13 +565,13 @@ public final class Tensor {
                 for (int e = 0; e < d; e++) outer *= curShape[e];
                 int inner = 1;
                 for (int e = d + 1; e < curShape.length; e++) inner *= curShape[e];
-                float[] next = new float[outer * inner];
-                backend.sum(cur, outer, curShape[d], inner, next);
+                Storage next = alloc(outer * inner);
+                backend().sum(cur, outer, curShape[d], inner, next);
                 cur = next;
                 curShape[d] = 1;
             }
         }
-        return cur == g ? g.clone() : cur;
+        return cur == g ? copyOf(g) : cur;
     }
 
     public Tensor add(Tensor o) {
@@ -485,19 +591,19 @@ public final class Tensor {
     }
 
     public Tensor add(float v) {
-        return binary(BinaryOp.ADD, scalar(v));
+        return binary(BinaryOp.ADD, scalar(device(), v));
     }
 
     public Tensor sub(float v) {
-        return binary(BinaryOp.SUB, scalar(v));
+        return binary(BinaryOp.SUB, scalar(device(), v));
     }
 
     public Tensor mul(float v) {
-        return binary(BinaryOp.MUL, scalar(v));
+        return binary(BinaryOp.MUL, scalar(device(), v));
     }
 
     public Tensor div(float v) {
-        return binary(BinaryOp.DIV, scalar(v));
+        return binary(BinaryOp.DIV, scalar(device(), v));
     }
 
     /** 1 where the elements are equal, else 0; not differentiable. */
@@ -514,24 +620,24 @@ public final class Tensor {
         for (int e = 0; e < d; e++) outer *= shape[e];
         int inner = 1;
         for (int e = d + 1; e < shape.length; e++) inner *= shape[e];
-        float[] out = new float[outer * inner];
-        backend.sum(data, outer, shape[d], inner, out);
+        Storage out = alloc(outer * inner);
+        backend().sum(data, outer, shape[d], inner, out);
         int[] keptShape = shape.clone();
         keptShape[d] = 1;
         return result(out, keepdim ? keptShape : dropAxis(shape, d), (self, gy) -> {
-            float[] gx = new float[data.length];
-            backend.broadcast(gy, keptShape, gx, shape);
+            Storage gx = alloc(data.size());
+            backend().broadcast(gy, keptShape, gx, shape);
             accumulate(this, gx, true);
         }, this);
     }
 
     /** Sum of all elements, shape []. */
     public Tensor sum() {
-        float[] out = new float[1];
-        backend.sum(data, 1, data.length, 1, out);
+        Storage out = alloc(1);
+        backend().sum(data, 1, data.size(), 1, out);
         return result(out, new int[0], (self, gy) -> {
-            float[] gx = new float[data.length];
-            Arrays.fill(gx, gy[0]);
+            Storage gx = alloc(data.size());
+            backend().broadcast(gy, new int[0], gx, shape);
             accumulate(this, gx, true);
         }, this);
     }
@@ -549,20 +655,20 @@ public final class Tensor {
         for (int e = 0; e < d; e++) outer *= shape[e];
         int inner = 1;
         for (int e = d + 1; e < shape.length; e++) inner *= shape[e];
-        float[] out = new float[outer * inner];
-        backend.max(data, outer, shape[d], inner, out);
+        Storage out = alloc(outer * inner);
+        backend().max(data, outer, shape[d], inner, out);
         int[] keptShape = shape.clone();
         keptShape[d] = 1;
         int reduce = shape[d];
         int o = outer;
         int in = inner;
         return result(out, keepdim ? keptShape : dropAxis(shape, d), (self, gy) -> {
-            Backend be = backend;
-            float[] mask = new float[data.length];
+            Backend be = backend();
+            Storage mask = alloc(data.size());
             be.binary(BinaryOp.EQ, data, shape, self.data, keptShape, mask, shape);
-            float[] count = new float[self.data.length];
+            Storage count = alloc(self.data.size());
             be.sum(mask, o, reduce, in, count);
-            float[] share = new float[count.length];
+            Storage share = alloc(count.size());
             be.binary(BinaryOp.DIV, gy, keptShape, count, keptShape, share, keptShape);
             be.binary(BinaryOp.MUL, mask, shape, share, keptShape, mask, shape);
             accumulate(this, mask, true);
@@ -579,8 +685,8 @@ public final class Tensor {
             throw new IllegalArgumentException("expand: shape " + Arrays.toString(shape) + " cannot be expanded to "
                     + Arrays.toString(target));
         }
-        float[] out = new float[numel(target)];
-        backend.broadcast(data, shape, out, target);
+        Storage out = alloc(numel(target));
+        backend().broadcast(data, shape, out, target);
         return result(out, target, (self, gy) -> reduceInto(this, gy, target, false), this);
     }
 
@@ -601,12 +707,12 @@ public final class Tensor {
                 known *= s[d];
             }
         }
-        if (free >= 0 && known > 0 && data.length % known == 0) {
-            s[free] = data.length / known;
+        if (free >= 0 && known > 0 && data.size() % known == 0) {
+            s[free] = data.size() / known;
         }
-        if ((free >= 0 && s[free] < 0) || numel(s) != data.length) {
+        if ((free >= 0 && s[free] < 0) || numel(s) != data.size()) {
             throw new IllegalArgumentException("reshape: cannot reshape " + Arrays.toString(shape) + " ("
-                    + data.length + " values) to " + Arrays.toString(newShape));
+                    + data.size() + " values) to " + Arrays.toString(newShape));
         }
         return result(data, s, (self, gy) -> accumulate(this, gy, false), this);
     }
@@ -618,11 +724,11 @@ public final class Tensor {
         }
         int rows = shape[0];
         int cols = shape[1];
-        float[] out = new float[data.length];
-        backend.transpose(data, rows, cols, out);
+        Storage out = alloc(data.size());
+        backend().transpose(data, rows, cols, out);
         return result(out, new int[] {cols, rows}, (self, gy) -> {
-            float[] gx = new float[data.length];
-            backend.transpose(gy, cols, rows, gx);
+            Storage gx = alloc(data.size());
+            backend().transpose(gy, cols, rows, gx);
             accumulate(this, gx, true);
         }, this);
     }
@@ -643,6 +749,7 @@ public final class Tensor {
             throw new IllegalArgumentException("matmul: needs two 2D tensors, got shapes " + Arrays.toString(shape)
                     + " and " + Arrays.toString(o.shape));
         }
+        sameDevice("matmul", o);
         boolean ta = transposeThis;
         boolean tb = transposeOther;
         int m = ta ? shape[1] : shape[0];
@@ -653,12 +760,12 @@ public final class Tensor {
             throw new IllegalArgumentException("matmul: shapes " + Arrays.toString(shape) + (ta ? "^T" : "") + " and "
                     + Arrays.toString(o.shape) + (tb ? "^T" : "") + " do not fit (" + k + " columns vs " + k2 + " rows)");
         }
-        float[] out = new float[numel(new int[] {m, n})];
-        backend.matmul(data, ta, o.data, tb, out, m, k, n);
+        Storage out = alloc(numel(new int[] {m, n}));
+        backend().matmul(data, ta, o.data, tb, out, m, k, n);
         return result(out, new int[] {m, n}, (self, gy) -> {
-            Backend be = backend;
+            Backend be = backend();
             if (requiresGrad) {
-                float[] ga = new float[data.length];
+                Storage ga = alloc(data.size());
                 if (!ta) {
                     be.matmul(gy, false, o.data, !tb, ga, m, n, k);
                 } else {
@@ -667,7 +774,7 @@ public final class Tensor {
                 accumulate(this, ga, true);
             }
             if (o.requiresGrad) {
-                float[] gb = new float[o.data.length];
+                Storage gb = alloc(o.data.size());
                 if (!tb) {
                     be.matmul(data, !ta, gy, false, gb, k, m, n);
                 } else {
@@ -700,20 +807,22 @@ public final class Tensor {
         }
         int cout = weight.shape[0];
         checkBias(op, bias, cout);
+        sameDevice(op, weight);
+        sameDevice(op, bias);
         ConvShape s = ConvShape.of(shape[0], shape[1], Arrays.copyOfRange(shape, 2, shape.length), cout,
                 Arrays.copyOfRange(weight.shape, 2, weight.shape.length), stride, padding, dilation, groups);
         int[] outShape = s.outputShape();
-        float[] out = new float[numel(outShape)];
-        backend.convolution(data, weight.data, bias == null ? null : bias.data, out, s);
+        Storage out = alloc(numel(outShape));
+        backend().convolution(data, weight.data, bias == null ? null : bias.data, out, s);
         return result(out, outShape, (self, gy) -> {
-            Backend be = backend;
+            Backend be = backend();
             if (requiresGrad) {
-                float[] gx = new float[data.length];
+                Storage gx = alloc(data.size());
                 be.convolutionBackwardInput(gy, weight.data, gx, s);
                 accumulate(this, gx, true);
             }
             if (weight.requiresGrad) {
-                float[] gw = new float[weight.data.length];
+                Storage gw = alloc(weight.data.size());
                 be.convolutionBackwardWeight(data, gy, gw, s);
                 accumulate(weight, gw, true);
             }
@@ -745,6 +854,8 @@ public final class Tensor {
         }
         int cout = weight.shape[1] * groups;
         checkBias(op, bias, cout);
+        sameDevice(op, weight);
+        sameDevice(op, bias);
         int[] in = Arrays.copyOfRange(shape, 2, shape.length);
         int[] kernel = Arrays.copyOfRange(weight.shape, 2, weight.shape.length);
         if (stride == null || padding == null || outputPadding == null || dilation == null || stride.length != dims
@@ -773,21 +884,21 @@ public final class Tensor {
         // the convolution that maps our output back onto our input: its weight layout is ours
         ConvShape s = ConvShape.of(shape[0], cout, outSize, shape[1], kernel, stride, padding, dilation, groups).withOutput(in);
         int[] outShape = s.inputShape();
-        float[] out = new float[numel(outShape)];
-        backend.convolutionBackwardInput(data, weight.data, out, s);
+        Storage out = alloc(numel(outShape));
+        backend().convolutionBackwardInput(data, weight.data, out, s);
         if (bias != null) {
-            int[] rows = {shape[0], cout, out.length / Math.max(1, shape[0] * cout)};
-            backend.binary(BinaryOp.ADD, out, rows, bias.data, new int[] {cout, 1}, out, rows);
+            int[] rows = {shape[0], cout, out.size() / Math.max(1, shape[0] * cout)};
+            backend().binary(BinaryOp.ADD, out, rows, bias.data, new int[] {cout, 1}, out, rows);
         }
         return result(out, outShape, (self, gy) -> {
-            Backend be = backend;
+            Backend be = backend();
             if (requiresGrad) {
-                float[] gx = new float[data.length];
+                Storage gx = alloc(data.size());
                 be.convolution(gy, weight.data, null, gx, s);
                 accumulate(this, gx, true);
             }
             if (weight.requiresGrad) {
-                float[] gw = new float[weight.data.length];
+                Storage gw = alloc(weight.data.size());
                 be.convolutionBackwardWeight(gy, data, gw, s);
                 accumulate(weight, gw, true);
             }
@@ -805,14 +916,14 @@ public final class Tensor {
     }
 
     /** g [N, C, *spatial] summed over everything but the channel axis: the gradient of a per-channel bias. */
-    private static float[] channelSums(float[] g, int[] shape) {
+    private Storage channelSums(Storage g, int[] shape) {
         int n = shape[0];
         int c = shape[1];
-        int plane = g.length / Math.max(1, n * c);
-        float[] perSample = new float[n * c];
-        backend.sum(g, n * c, plane, 1, perSample);
-        float[] out = new float[c];
-        backend.sum(perSample, 1, n, c, out);
+        int plane = g.size() / Math.max(1, n * c);
+        Storage perSample = alloc(n * c);
+        backend().sum(g, n * c, plane, 1, perSample);
+        Storage out = alloc(c);
+        backend().sum(perSample, 1, n, c, out);
         return out;
     }
 
@@ -825,12 +936,12 @@ public final class Tensor {
     public Tensor maxPool2d(int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
         PoolShape s = poolShape("max_pool2d", kernel, stride, padding, dilation, ceilMode);
         int[] outShape = s.outputShape();
-        float[] out = new float[numel(outShape)];
-        int[] argmax = new int[out.length];
-        backend.maxPool2d(data, out, argmax, s);
+        Storage out = alloc(numel(outShape));
+        Storage argmax = backend().allocateIndices(device(), out.size());
+        backend().maxPool2d(data, out, argmax, s);
         return result(out, outShape, (self, gy) -> {
-            float[] gx = new float[data.length];
-            backend.maxPool2dBackward(gy, argmax, gx, s);
+            Storage gx = alloc(data.size());
+            backend().maxPool2dBackward(gy, argmax, gx, s);
             accumulate(this, gx, true);
         }, this);
     }
@@ -842,11 +953,11 @@ public final class Tensor {
     public Tensor avgPool2d(int[] kernel, int[] stride, int[] padding, boolean ceilMode) {
         PoolShape s = poolShape("avg_pool2d", kernel, stride, padding, new int[] {1, 1}, ceilMode);
         int[] outShape = s.outputShape();
-        float[] out = new float[numel(outShape)];
-        backend.avgPool2d(data, out, s);
+        Storage out = alloc(numel(outShape));
+        backend().avgPool2d(data, out, s);
         return result(out, outShape, (self, gy) -> {
-            float[] gx = new float[data.length];
-            backend.avgPool2dBackward(gy, gx, s);
+            Storage gx = alloc(data.size());
+            backend().avgPool2dBackward(gy, gx, s);
             accumulate(this, gx, true);
         }, this);
     }
@@ -869,7 +980,7 @@ public final class Tensor {
     }
 
     public Tensor mean() {
-        return sum().div((float) data.length);
+        return sum().div((float) data.size());
     }
 
     public Tensor mean(int dim, boolean keepdim) {
@@ -892,12 +1003,14 @@ public final class Tensor {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor(shape=").append(Arrays.toString(shape)).append(", data=[");
-        int show = Math.min(data.length, 12);
+        int show = Math.min(data.size(), 12);
+        float[] first = new float[show];
+        data.copyToHost(0, first, 0, show);
         for (int i = 0; i < show; i++) {
             if (i > 0) sb.append(", ");
-            sb.append(data[i]);
+            sb.append(first[i]);
         }
-        if (show < data.length) sb.append(", ...");
+        if (show < data.size()) sb.append(", ...");
         sb.append(']');
         if (requiresGrad) sb.append(", requiresGrad");
         return sb.append(')').toString();

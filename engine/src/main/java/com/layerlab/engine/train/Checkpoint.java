@@ -14,7 +14,7 @@ import java.util.List;
  *
  * @param epoch          completed epochs
  * @param weights        the model's state dict, keyed as PyTorch's (FORMAT.md "Weights")
- * @param optimizerState the optimizer's state ({@link com.layerlab.engine.nn.Optimizer#stateDict()})
+ * @param optimizerState the optimizer's state ({@link com.layerlab.engine.optim.Optimizer#stateDict()})
  * @param history        the statistics of epochs 0 to {@code epoch}, in order
  */
 public record Checkpoint(Experiment experiment, int epoch, byte[] weights, byte[] optimizerState,

@@ -55,11 +55,11 @@ final class Head {
             return out;
         }
         if (clamp) {
-            float[] v = out.data().clone();
+            float[] v = out.toHost();
             for (int i = 0; i < v.length; i++) {
                 v[i] = Math.max(0f, Math.min(1f, v[i]));
             }
-            return Tensor.of(v, out.shape());
+            return Tensor.of(out.device(), v, out.shape());
         }
         return kind == Kind.BINARY ? out.sigmoid() : out.softmax(1);
     }
@@ -70,7 +70,7 @@ final class Head {
      * the {@code p > 0.5} rule).
      */
     float[][] classProbabilities(Tensor out) {
-        float[] p = probabilities(out).data();
+        float[] p = probabilities(out).toHost();
         int n = out.size(0);
         float[][] rows = new float[n][];
         for (int i = 0; i < n; i++) {

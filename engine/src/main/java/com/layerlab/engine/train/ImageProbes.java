@@ -104,14 +104,14 @@ public final class ImageProbes {
         model.train(false);
         List<Tensor> outs;
         try (Tensor.NoGrad g = Tensor.noGradScope()) {
-            outs = model.forwardAll(Tensor.of(x, batched));
+            outs = model.forwardAll(Tensor.of(trainer.device(), x, batched));
         }
         List<FeatureMap> maps = new ArrayList<>(outs.size());
         for (int i = 0; i < outs.size(); i++) {
             Tensor t = outs.get(i);
             int[] s = t.shape();
             maps.add(new FeatureMap(i, trainer.summary().layers().get(i).type(), Arrays.copyOfRange(s, 1, s.length),
-                    t.data().clone()));
+                    t.toHost()));
         }
         return maps;
     }
@@ -119,7 +119,7 @@ public final class ImageProbes {
     /** The first Conv2d layer's weight, {@code [out, in/groups, kh, kw]} row-major (a copy), or null when there is none. */
     public float[] firstLayerFilters() {
         Conv2d c = firstConv2d();
-        return c == null ? null : c.weight().data().clone();
+        return c == null ? null : c.weight().toHost();
     }
 
     /** The shape of {@link #firstLayerFilters()}, or null when there is no Conv2d layer. */

@@ -48,7 +48,7 @@ public final class PointProbes {
         model.train(false);
         try (Tensor.NoGrad g = Tensor.noGradScope()) {
             Tensor p = trainer.head().probabilities(model.forward(in));
-            return new GridPrediction(n, p.numel() / (n * n), p.data().clone());
+            return new GridPrediction(n, p.numel() / (n * n), p.toHost());
         }
     }
 
@@ -87,7 +87,7 @@ public final class PointProbes {
         List<float[][]> out = new ArrayList<>();
         for (Module m : trainer.model().layers()) {
             if (m instanceof Linear l) {
-                float[] w = l.weight().data();
+                float[] w = l.weight().toHost();
                 float[][] rows = new float[l.outFeatures()][l.inFeatures()];
                 for (int o = 0; o < rows.length; o++) {
                     System.arraycopy(w, o * l.inFeatures(), rows[o], 0, l.inFeatures());
@@ -120,13 +120,13 @@ public final class PointProbes {
                 Features2D.compute(features, -extent + c * step, x2, x, (r * n + c) * f);
             }
         }
-        return Tensor.of(x, n * n, f);
+        return Tensor.of(trainer.device(), x, n * n, f);
     }
 
     /** A [cells, k] tensor as k maps of {@code cells} values. */
     private static float[][] columns(Tensor t, int cells) {
         int k = t.numel() / cells;
-        float[] d = t.data();
+        float[] d = t.toHost();
         float[][] out = new float[k][cells];
         for (int i = 0; i < cells; i++) {
             for (int j = 0; j < k; j++) {

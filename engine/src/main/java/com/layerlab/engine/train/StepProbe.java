@@ -17,8 +17,8 @@ public final class StepProbe {
 
     private final List<Tensor> weights = new ArrayList<>();
     private final List<String> layers = new ArrayList<>();
-    /** Each layer's weight before the current step, to measure what the step changed. */
-    private final List<float[]> before = new ArrayList<>();
+    /** Each layer's weight before the current step (a copy on the run's device), to measure what the step changed. */
+    private final Tensor[] before;
     private final double[] gradientSums;
     private volatile double[] gradientNorms;
     private int stepsInEpoch;
@@ -33,9 +33,9 @@ public final class StepProbe {
                 Tensor w = params.get(0);
                 weights.add(w);
                 layers.add(i + " " + summary.layers().get(i).type());
-                before.add(new float[w.numel()]);
             }
         }
+        before = new Tensor[weights.size()];
         gradientSums = new double[weights.size()];
         gradientNorms = new double[weights.size()];
     }
@@ -58,14 +58,20 @@ public final class StepProbe {
         return lastStep;
     }
 
-    /** After the backward pass, before the update: the gradients, and the weights to compare with. */
+    /**
+     * After the backward pass, before the update: the gradients, and the weights to compare with. The
+     * sums run on the weights' device; only one number per layer comes to the host.
+     */
     void beforeUpdate() {
         gradient = new double[weights.size()];
-        for (int j = 0; j < weights.size(); j++) {
-            Tensor w = weights.get(j);
-            gradient[j] = meanAbs(w.grad());
-            gradientSums[j] += gradient[j];
-            System.arraycopy(w.data(), 0, before.get(j), 0, w.numel());
+        try (Tensor.NoGrad g = Tensor.noGradScope()) {
+            for (int j = 0; j < weights.size(); j++) {
+                Tensor w = weights.get(j);
+                gradient[j] = meanAbs(w.grad());
+                gradientSums[j] += gradient[j];
+                // times one: a copy on the device, bit for bit
+                before[j] = w.detach().mul(1f);
+            }
         }
         stepsInEpoch++;
     }
@@ -75,17 +81,13 @@ public final class StepProbe {
         int k = weights.size();
         double[] update = new double[k];
         double[] weight = new double[k];
-        for (int j = 0; j < k; j++) {
-            float[] after = weights.get(j).data();
-            float[] was = before.get(j);
-            double du = 0;
-            double sw = 0;
-            for (int i = 0; i < after.length; i++) {
-                du += Math.abs(after[i] - was[i]);
-                sw += Math.abs(after[i]);
+        try (Tensor.NoGrad g = Tensor.noGradScope()) {
+            for (int j = 0; j < k; j++) {
+                Tensor after = weights.get(j).detach();
+                update[j] = meanAbs(after.sub(before[j]));
+                weight[j] = meanAbs(after);
+                before[j] = null;
             }
-            update[j] = du / after.length;
-            weight[j] = sw / after.length;
         }
         lastStep = new StepReport(epoch, batch, loss, layers, gradient, update, weight);
     }
@@ -101,14 +103,11 @@ public final class StepProbe {
         stepsInEpoch = 0;
     }
 
-    private static double meanAbs(Tensor g) {
-        if (g == null) {
+    /** The mean |element| of t (0 for none), summed on t's device. */
+    private static double meanAbs(Tensor t) {
+        if (t == null) {
             return 0;
         }
-        double s = 0;
-        for (float v : g.data()) {
-            s += Math.abs(v);
-        }
-        return s / g.numel();
+        return (double) t.abs().sum().item() / t.numel();
     }
 }

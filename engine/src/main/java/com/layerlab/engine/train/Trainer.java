@@ -12,7 +12,7 @@ import com.layerlab.engine.experiment.ModelSummary;
 import com.layerlab.engine.experiment.Models;
 import com.layerlab.engine.experiment.OptimizerSpec;
 import com.layerlab.engine.experiment.Safetensors;
-import com.layerlab.engine.nn.Adam;
+import com.layerlab.engine.optim.Adam;
 import com.layerlab.engine.nn.BCEWithLogitsLoss;
 import com.layerlab.engine.nn.Convolution;
 import com.layerlab.engine.nn.CrossEntropyLoss;
@@ -20,10 +20,11 @@ import com.layerlab.engine.nn.Linear;
 import com.layerlab.engine.nn.Loss;
 import com.layerlab.engine.nn.MSELoss;
 import com.layerlab.engine.nn.Module;
-import com.layerlab.engine.nn.Optimizer;
+import com.layerlab.engine.optim.Optimizer;
 import com.layerlab.engine.nn.Regularization;
-import com.layerlab.engine.nn.SGD;
+import com.layerlab.engine.optim.SGD;
 import com.layerlab.engine.nn.Sequential;
+import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,6 +67,7 @@ public final class Trainer implements AutoCloseable {
     private final Head head;
     private final Loss loss;
     private final Optimizer optimizer;
+    private final Device device;
     /** The weights regularisation penalises: Linear and convolution weights, not biases or norms. */
     private final List<Tensor> regularized = new ArrayList<>();
     private final StepProbe stepProbe;
@@ -105,10 +107,22 @@ public final class Trainer implements AutoCloseable {
      * {@code fashion-mnist/}, {@code folders/} inside; may be null for the built-in sets).
      */
     public Trainer(Experiment e, Path dataDir) {
-        this(e, dataDir, true);
+        this(e, dataDir, Device.cpu());
     }
 
-    private Trainer(Experiment e, Path dataDir, boolean evaluate) {
+    /**
+     * As {@link #Trainer(Experiment, Path)}, on {@code device}: the model's weights, the optimizer's state
+     * and every batch live there, and every operation of the run runs there.
+     */
+    public Trainer(Experiment e, Path dataDir, Device device) {
+        this(e, dataDir, device, true);
+    }
+
+    private Trainer(Experiment e, Path dataDir, Device device, boolean evaluate) {
+        if (device == null) {
+            throw new IllegalArgumentException("Trainer: device is null");
+        }
+        this.device = device;
         this.summary = ExperimentFiles.requireTrainable(e, dataDir);
         this.experiment = e;
         this.dataDir = dataDir;
@@ -119,6 +133,7 @@ public final class Trainer implements AutoCloseable {
                 ? ImageData.load(e, dataDir, dataSeed, stream(dataSeed, 1), stream(seed, 2))
                 : PointData.load(d, dataDir, dataSeed, stream(dataSeed, 1), stream(seed, 2));
         this.model = Models.build(e);
+        model.to(device);
         this.head = new Head(e, data.classes(), model);
         for (Module m : model.layers()) {
             if (m instanceof Linear l) {
@@ -151,7 +166,12 @@ public final class Trainer implements AutoCloseable {
      * @throws com.layerlab.engine.experiment.ExperimentException when the weights do not fit the model
      */
     public static Trainer resume(Checkpoint checkpoint, Path dataDir) {
-        Trainer t = new Trainer(checkpoint.experiment(), dataDir, false);
+        return resume(checkpoint, dataDir, Device.cpu());
+    }
+
+    /** As {@link #resume(Checkpoint, Path)}, on {@code device}. */
+    public static Trainer resume(Checkpoint checkpoint, Path dataDir, Device device) {
+        Trainer t = new Trainer(checkpoint.experiment(), dataDir, device, false);
         try {
             Safetensors.load(t.model, Safetensors.fromBytes(checkpoint.weights()));
             t.optimizer.loadStateDict(Safetensors.fromBytes(checkpoint.optimizerState()));
@@ -171,6 +191,11 @@ public final class Trainer implements AutoCloseable {
     /** A seed for an independent stream derived from {@code seed}. */
     private static long stream(long seed, int which) {
         return new SplittableRandom(seed + which * 0x9E3779B97F4A7C15L).nextLong();
+    }
+
+    /** The device this run's tensors live and its operations run on. */
+    public Device device() {
+        return device;
     }
 
     /** The experiment trained, with the learning rate now in force. */
@@ -279,7 +304,7 @@ public final class Trainer implements AutoCloseable {
             epochSeen = 0;
             epochNanos = 0;
         }
-        Batch b = batches.next();
+        Batch b = batches.next().to(device);
         model.train(true);
         optimizer.zeroGrad();
         Tensor out = model.forward(b.x());
@@ -303,7 +328,7 @@ public final class Trainer implements AutoCloseable {
         if (data.trainStatsFromBatches()) {
             epochLossSum += lossValue * b.size();
             if (!head.isRegression()) {
-                epochRight += head.correct(out.detach(), b.y().data());
+                epochRight += head.correct(out.detach(), b.y().toHost());
             }
         }
         epochSeen += b.size();
@@ -393,13 +418,13 @@ public final class Trainer implements AutoCloseable {
         int seen = 0;
         try (Tensor.NoGrad g = Tensor.noGradScope(); DataLoader.Epoch all = loader.epoch(0)) {
             while (all.hasNext()) {
-                Batch b = all.next();
+                Batch b = all.next().to(device);
                 Tensor out = model.forward(b.x());
                 // in double: item() is a float, and a float product would round the batch's share of the sum
                 lossSum += (double) loss.apply(out, head.target(b)).item() * b.size();
                 if (!head.isRegression()) {
                     float[][] p = head.classProbabilities(out);
-                    float[] labels = b.y().data();
+                    float[] labels = b.y().toHost();
                     for (int i = 0; i < p.length; i++) {
                         right += Head.argmax(p[i]) == (int) labels[i] ? 1 : 0;
                         if (probs != null) {

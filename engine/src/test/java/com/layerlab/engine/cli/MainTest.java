@@ -173,12 +173,12 @@ class MainTest {
         assertEquals(0, r.status(), r.err());
         Tensor y = Safetensors.read(out).get("output");
         assertArrayEquals(new int[] {2, 1}, y.shape());
-        float[] expected = Tensor.noGrad(() -> net.forward(Tensor.of(x.clone(), 2, 3))).data();
-        assertArrayEquals(expected, y.data());
+        float[] expected = Tensor.noGrad(() -> net.forward(Tensor.of(x.clone(), 2, 3))).toHost();
+        assertArrayEquals(expected, y.toHost());
         // by hand: sigmoid(w . x + b)
-        float[] w = net.stateDict().get("0.weight").data();
-        float b = net.stateDict().get("0.bias").data()[0];
-        assertEquals(1 / (1 + Math.exp(-(w[0] + 2 * w[1] + 3 * w[2] + b))), y.data()[0], 1e-6);
+        float[] w = net.stateDict().get("0.weight").toHost();
+        float b = net.stateDict().get("0.bias").toHost()[0];
+        assertEquals(1 / (1 + Math.exp(-(w[0] + 2 * w[1] + 3 * w[2] + b))), y.toHost()[0], 1e-6);
 
         input.put("input", Tensor.of(new float[] {1, 2}, 1, 2));
         Safetensors.write(in, input);
@@ -207,9 +207,9 @@ class MainTest {
         assertEquals(0, r.status(), r.err());
         Tensor y = Safetensors.read(out).get("output");
         assertArrayEquals(new int[] {1, 6, 30, 30}, y.shape());
-        float[] bias = net.stateDict().get("0.bias").data();
+        float[] bias = net.stateDict().get("0.bias").toHost();
         for (int c = 0; c < 6; c++) {
-            assertEquals(bias[c], y.data()[c * 900 + 437]);
+            assertEquals(bias[c], y.toHost()[c * 900 + 437]);
         }
     }
 

@@ -61,8 +61,8 @@ class DataLoaderTest {
         for (int i = 0; i < a.size(); i++) {
             assertArrayEquals(a.get(i).indices(), b.get(i).indices());
             assertArrayEquals(a.get(i).x().shape(), b.get(i).x().shape());
-            assertArrayEquals(a.get(i).x().data(), b.get(i).x().data());
-            assertArrayEquals(a.get(i).y().data(), b.get(i).y().data());
+            assertArrayEquals(a.get(i).x().toHost(), b.get(i).x().toHost());
+            assertArrayEquals(a.get(i).y().toHost(), b.get(i).y().toHost());
         }
     }
 
@@ -80,9 +80,9 @@ class DataLoaderTest {
                 int i = b.indices()[k];
                 assertFalse(seen[i]);
                 seen[i] = true;
-                assertEquals(i, b.x().data()[3 * k]);
-                assertEquals(i + 0.5f, b.x().data()[3 * k + 1]);
-                assertEquals(i % 3, b.y().data()[k]);
+                assertEquals(i, b.x().toHost()[3 * k]);
+                assertEquals(i + 0.5f, b.x().toHost()[3 * k + 1]);
+                assertEquals(i % 3, b.y().toHost()[k]);
             }
         }
         for (boolean s : seen) {
@@ -122,7 +122,7 @@ class DataLoaderTest {
         all(plain);
         assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, all(plain).get(0).indices());
         // the transforms' randomness is seeded as well
-        assertEquals(a0.get(0).x().data()[2], epoch(b, 0).get(0).x().data()[2]);
+        assertEquals(a0.get(0).x().toHost()[2], epoch(b, 0).get(0).x().toHost()[2]);
     }
 
     @Test
@@ -254,11 +254,11 @@ class DataLoaderTest {
             assertArrayEquals(new int[] {64, 1, 28, 28}, b.x().shape());
             assertArrayEquals(new int[] {2, 1, 28, 28}, batches.get(2).x().shape());
             int i = b.indices()[5];
-            assertEquals(mnist.label(i), (int) b.y().data()[5]);
+            assertEquals(mnist.label(i), (int) b.y().toHost()[5]);
             float want = (mnist.pixel(i, 0, 14, 14) / 255f - 0.1307f) / 0.3081f;
-            assertEquals(want, b.x().data()[5 * 784 + 14 * 28 + 14], 1e-6f);
+            assertEquals(want, b.x().toHost()[5 * 784 + 14 * 28 + 14], 1e-6f);
             assertArrayEquals(new int[] {64, 1}, b.yColumn().shape());
-            float[] oneHot = b.yOneHot(10).data();
+            float[] oneHot = b.yOneHot(10).toHost();
             assertEquals(1f, oneHot[5 * 10 + mnist.label(i)]);
         }
     }

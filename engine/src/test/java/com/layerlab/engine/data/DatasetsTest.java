@@ -49,8 +49,8 @@ class DatasetsTest {
             assertEquals(p.label()[i], s.label());
         }
         Batch b = new DataLoader(d, 40, false, false, 0).iterator().next();
-        assertArrayEquals(all, b.x().data());
-        assertArrayEquals(p.label(), b.y().data());
+        assertArrayEquals(all, b.x().toHost());
+        assertArrayEquals(p.label(), b.y().toHost());
         assertThrows(IllegalArgumentException.class, () -> new PointsDataset(p, List.of("x3")));
     }
 

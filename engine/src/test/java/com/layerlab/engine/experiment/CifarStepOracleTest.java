@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.GradientCollector;
 import com.layerlab.engine.nn.CrossEntropyLoss;
-import com.layerlab.engine.nn.SGD;
+import com.layerlab.engine.optim.SGD;
 import com.layerlab.engine.nn.Sequential;
 import com.layerlab.engine.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class CifarStepOracleTest {
         Map<String, Tensor> state = net.stateDict();
         List<String> names = new ArrayList<>(state.keySet());
         List<float[]> before = new ArrayList<>();
-        for (Tensor t : state.values()) before.add(t.data().clone());
+        for (Tensor t : state.values()) before.add(t.toHost());
 
         // ours: forward, loss, backward, the file's optimizer
         SGD opt = new SGD(net.parameters(), e.optimizer().lr(), e.optimizer().momentum(), e.optimizer().weightDecay(), false);
@@ -67,7 +67,7 @@ class CifarStepOracleTest {
         Tensor loss = new CrossEntropyLoss().apply(logits, Tensor.of(target.clone(), batch));
         loss.backward();
         List<float[]> ourGrads = new ArrayList<>();
-        for (Tensor p : net.parameters()) ourGrads.add(p.grad().data().clone());
+        for (Tensor p : net.parameters()) ourGrads.add(p.grad().toHost());
         opt.step();
 
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
@@ -94,15 +94,15 @@ class CifarStepOracleTest {
                 torchLoss = out.logSoftmax(1).mul(m.create(oneHot, new Shape(batch, 10))).sum().neg().div(batch);
                 gc.backward(torchLoss);
             }
-            assertClose("logits", out.toFloatArray(), logits.data());
-            assertClose("loss", torchLoss.toFloatArray(), loss.data());
+            assertClose("logits", out.toFloatArray(), logits.toHost());
+            assertClose("loss", torchLoss.toFloatArray(), loss.toHost());
             double lr = e.optimizer().lr();
             for (int i = 0; i < names.size(); i++) {
                 float[] g = p.get(i).getGradient().toFloatArray();
                 assertClose("gradient of " + names.get(i), g, ourGrads.get(i));
                 float[] expected = new float[g.length];
                 for (int j = 0; j < g.length; j++) expected[j] = (float) (before.get(i)[j] - lr * g[j]);
-                assertClose(names.get(i) + " after the step", expected, state.get(names.get(i)).data());
+                assertClose(names.get(i) + " after the step", expected, state.get(names.get(i)).toHost());
             }
         }
     }

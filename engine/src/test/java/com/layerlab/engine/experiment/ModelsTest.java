@@ -184,13 +184,13 @@ class ModelsTest {
         assertTrue(a.layers().get(1) instanceof Tanh);
         Linear first = (Linear) a.layers().get(0);
         assertArrayEquals(new int[] {4, 2}, first.weight().shape());
-        assertArrayEquals(first.weight().data(), ((Linear) b.layers().get(0)).weight().data());
-        assertTrue(first.weight().data()[0] != ((Linear) c.layers().get(0)).weight().data()[0]);
+        assertArrayEquals(first.weight().toHost(), ((Linear) b.layers().get(0)).weight().toHost());
+        assertTrue(first.weight().toHost()[0] != ((Linear) c.layers().get(0)).weight().toHost()[0]);
         // same draws as PyTorch's order with one generator: layer 0 weight, layer 0 bias, layer 2 weight, ...
         Linear expected0 = new Linear(2, 4, true, new java.util.Random(123));
-        assertArrayEquals(expected0.bias().data(), first.bias().data());
+        assertArrayEquals(expected0.bias().toHost(), first.bias().toHost());
         float bound = (float) (1 / Math.sqrt(2));
-        for (float w : first.weight().data()) {
+        for (float w : first.weight().toHost()) {
             assertTrue(Math.abs(w) <= bound);
         }
         Tensor y = a.forward(Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2));
@@ -264,9 +264,9 @@ class ModelsTest {
         // the seed's generator, layer by layer: the first convolution is drawn first
         com.layerlab.engine.nn.Conv2d first = new com.layerlab.engine.nn.Conv2d(3, 32, new int[] {5, 5}, new int[] {1, 1},
                 new int[] {2, 2}, new int[] {1, 1}, 1, true, new java.util.Random(42));
-        assertArrayEquals(first.weight().data(), net.stateDict().get("0.weight").data());
-        assertArrayEquals(first.bias().data(), net.stateDict().get("0.bias").data());
-        assertArrayEquals(net.stateDict().get("8.weight").data(), Models.build(e).stateDict().get("8.weight").data());
+        assertArrayEquals(first.weight().toHost(), net.stateDict().get("0.weight").toHost());
+        assertArrayEquals(first.bias().toHost(), net.stateDict().get("0.bias").toHost());
+        assertArrayEquals(net.stateDict().get("8.weight").toHost(), Models.build(e).stateDict().get("8.weight").toHost());
     }
 
     @Test
@@ -276,13 +276,12 @@ class ModelsTest {
                 LayerSpec.linear(3))).withSeed(5);
         Sequential a = Models.build(plain);
         Sequential b = Models.build(dropped);
-        assertArrayEquals(a.stateDict().get("1.weight").data(), b.stateDict().get("2.weight").data());
-        Tensor x = Tensor.zeros(8, 4);
-        java.util.Arrays.fill(x.data(), 1f);
-        assertArrayEquals(b.forward(x).data(), Models.build(dropped).forward(x).data());
+        assertArrayEquals(a.stateDict().get("1.weight").toHost(), b.stateDict().get("2.weight").toHost());
+        Tensor x = Tensor.ones(8, 4);
+        assertArrayEquals(b.forward(x).toHost(), Models.build(dropped).forward(x).toHost());
         b.train(false);
-        assertArrayEquals(Tensor.noGrad(() -> b.forward(x)).data(),
-                Tensor.noGrad(() -> a.forward(x)).data(), "Dropout passes through in evaluation mode");
+        assertArrayEquals(Tensor.noGrad(() -> b.forward(x)).toHost(),
+                Tensor.noGrad(() -> a.forward(x)).toHost(), "Dropout passes through in evaluation mode");
     }
 
     @Test

@@ -32,10 +32,10 @@ class CnnModulesTest {
         assertArrayEquals(new int[] {6}, conv.bias().shape());
         double bound = 1 / Math.sqrt(18);
         Random replay = new Random(9);
-        for (float v : conv.weight().data()) {
+        for (float v : conv.weight().toHost()) {
             assertEquals((float) ((replay.nextDouble() * 2 - 1) * bound), v);
         }
-        for (float v : conv.bias().data()) {
+        for (float v : conv.bias().toHost()) {
             assertEquals((float) ((replay.nextDouble() * 2 - 1) * bound), v);
         }
         // the transposed convolution's weight is [in, out/groups, *k] and fan_in = weight.size(1) * volume
@@ -44,7 +44,7 @@ class CnnModulesTest {
         assertNull(up.bias());
         double upBound = 1 / Math.sqrt(3 * 2 * 3);
         float max = 0;
-        for (float v : up.weight().data()) max = Math.max(max, Math.abs(v));
+        for (float v : up.weight().toHost()) max = Math.max(max, Math.abs(v));
         assertTrue(max <= upBound && max > 0.8 * upBound, "max |w| " + max + " vs bound " + upBound);
         assertArrayEquals(new int[] {3, 1, 5}, new Conv1d(1, 3, a(5), a(1), a(0), a(1), 1, true, new Random(1)).weight().shape());
         assertArrayEquals(new int[] {2, 1, 2, 3, 4},
@@ -78,7 +78,7 @@ class CnnModulesTest {
         Tensor x = GradCheck.param(rng, -1, 1, 3, 32, 32);
         Tensor single = conv.forward(x);
         assertArrayEquals(new int[] {6, 30, 30}, single.shape());
-        assertArrayEquals(conv.forward(x.reshape(1, 3, 32, 32)).data(), single.data());
+        assertArrayEquals(conv.forward(x.reshape(1, 3, 32, 32)).toHost(), single.toHost());
         MaxPool2d pool = new MaxPool2d(a(3, 3), null, a(0, 0), a(1, 1), true);
         assertArrayEquals(new int[] {1, 2, 2}, pool.forward(Tensor.zeros(1, 5, 5)).shape());
         assertArrayEquals(new int[] {1, 1, 1}, new MaxPool2d(a(3, 3), null, a(0, 0), a(1, 1), false)
@@ -106,7 +106,7 @@ class CnnModulesTest {
         Tensor x = Tensor.full(2f, 100, 100).requiresGrad(true);
         Tensor y = d.forward(x);
         int zeros = 0;
-        for (float v : y.data()) {
+        for (float v : y.toHost()) {
             if (v == 0f) {
                 zeros++;
             } else {
@@ -117,17 +117,17 @@ class CnnModulesTest {
         // gradient: the same mask and scale
         y.sum().backward();
         for (int i = 0; i < y.numel(); i++) {
-            assertEquals(y.data()[i] == 0f ? 0f : 1f / 0.75f, x.grad().data()[i], 1e-6);
+            assertEquals(y.toHost()[i] == 0f ? 0f : 1f / 0.75f, x.grad().toHost()[i], 1e-6);
         }
         // seeded: the same generator state gives the same mask; the next call gives another
         Tensor again = new Dropout(0.25, new Random(5)).forward(x);
-        assertArrayEquals(y.data(), again.data());
-        assertFalse(Arrays.equals(y.data(), d.forward(x).data()));
+        assertArrayEquals(y.toHost(), again.toHost());
+        assertFalse(Arrays.equals(y.toHost(), d.forward(x).toHost()));
         d.train(false);
         assertSame(x, d.forward(x));
         assertSame(x, new Dropout(0, new Random(1)).forward(x));
         Dropout all = new Dropout(1, new Random(1));
-        for (float v : all.forward(x).data()) assertEquals(0f, v);
+        for (float v : all.forward(x).toHost()) assertEquals(0f, v);
         assertThrows(IllegalArgumentException.class, () -> new Dropout(1.5, new Random(1)));
     }
 
@@ -137,9 +137,9 @@ class CnnModulesTest {
         assertEquals(List.of("weight", "bias", "running_mean", "running_var", "num_batches_tracked"),
                 List.copyOf(bn.stateDict().keySet()));
         assertEquals(List.of(bn.weight(), bn.bias()), bn.parameters());
-        assertArrayEquals(new float[] {1, 1, 1}, bn.weight().data());
-        assertArrayEquals(new float[] {0, 0, 0}, bn.bias().data());
-        assertArrayEquals(new float[] {1, 1, 1}, bn.runningVar().data());
+        assertArrayEquals(new float[] {1, 1, 1}, bn.weight().toHost());
+        assertArrayEquals(new float[] {0, 0, 0}, bn.bias().toHost());
+        assertArrayEquals(new float[] {1, 1, 1}, bn.runningVar().toHost());
         assertArrayEquals(new int[0], bn.numBatchesTracked().shape());
         Random rng = new Random(4);
         Conv2d conv = new Conv2d(1, 3, a(3, 3), a(1, 1), a(1, 1), a(1, 1), 1, true, rng);
@@ -151,7 +151,7 @@ class CnnModulesTest {
         // training normalises with the batch: per channel mean 0 and (biased) variance 1
         Tensor x = GradCheck.param(rng, -3, 5, 8, 3, 4, 4);
         Tensor y = bn.forward(x);
-        float[] v = y.data();
+        float[] v = y.toHost();
         for (int c = 0; c < 3; c++) {
             double sum = 0;
             double sq = 0;
@@ -166,13 +166,13 @@ class CnnModulesTest {
             assertEquals(1, sq / 128, 1e-3);
         }
         assertEquals(1f, bn.numBatchesTracked().item());
-        assertNotEquals(0f, bn.runningMean().data()[0]);
+        assertNotEquals(0f, bn.runningMean().toHost()[0]);
         // evaluation uses the running statistics: the same input now gives another output, and no update
-        float[] meanBefore = bn.runningMean().data().clone();
+        float[] meanBefore = bn.runningMean().toHost();
         net.train(false);
         assertFalse(bn.isTraining());
-        assertFalse(Arrays.equals(v, bn.forward(x).data()));
-        assertArrayEquals(meanBefore, bn.runningMean().data());
+        assertFalse(Arrays.equals(v, bn.forward(x).toHost()));
+        assertArrayEquals(meanBefore, bn.runningMean().toHost());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BatchNorm1d(3, 1e-5, 0.1)
                 .forward(Tensor.zeros(1, 3)));
         assertTrue(e.getMessage().contains("training needs more than 1 value per channel"), e.getMessage());
@@ -187,12 +187,17 @@ class CnnModulesTest {
             BatchNorm1d bn1 = new BatchNorm1d(3, 1e-3, 0.1);
             BatchNorm2d bn2 = new BatchNorm2d(2, 1e-3, 0.1);
             for (BatchNorm bn : List.of(bn1, bn2)) {
+                float[][] start = new float[4][bn.numFeatures()];
                 for (int i = 0; i < bn.numFeatures(); i++) {
-                    bn.weight().data()[i] = 0.5f + rng.nextFloat();
-                    bn.bias().data()[i] = rng.nextFloat();
-                    bn.runningMean().data()[i] = rng.nextFloat() - 0.5f;
-                    bn.runningVar().data()[i] = 0.5f + rng.nextFloat();
+                    start[0][i] = 0.5f + rng.nextFloat();
+                    start[1][i] = rng.nextFloat();
+                    start[2][i] = rng.nextFloat() - 0.5f;
+                    start[3][i] = 0.5f + rng.nextFloat();
                 }
+                bn.weight().copyFromHost(start[0]);
+                bn.bias().copyFromHost(start[1]);
+                bn.runningMean().copyFromHost(start[2]);
+                bn.runningVar().copyFromHost(start[3]);
                 bn.train(training);
             }
             GradCheck.check("BatchNorm1d " + training, in -> bn1.forward(in[0]), GradCheck.param(rng, -2, 2, 4, 3),
@@ -212,7 +217,7 @@ class CnnModulesTest {
         Tensor p = softmax.forward(GradCheck.param(rng, -2, 2, 3, 4));
         for (int r = 0; r < 3; r++) {
             double s = 0;
-            for (int c = 0; c < 4; c++) s += p.data()[r * 4 + c];
+            for (int c = 0; c < 4; c++) s += p.toHost()[r * 4 + c];
             assertEquals(1, s, 1e-6);
         }
         assertThrows(IllegalArgumentException.class, () -> new Softmax(2).forward(Tensor.zeros(3, 4)));

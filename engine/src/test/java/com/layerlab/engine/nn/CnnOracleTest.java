@@ -75,7 +75,7 @@ class CnnOracleTest {
     }
 
     private static NDArray nd(NDManager m, Tensor t, boolean grad) {
-        NDArray a = m.create(t.data().clone(), shape(t.shape()));
+        NDArray a = m.create(t.toHost(), shape(t.shape()));
         if (grad) a.setRequiresGradient(true);
         return a;
     }
@@ -134,9 +134,9 @@ class CnnOracleTest {
             if (r == null) r = weightsFor(what, y.numel());
             y.mul(Tensor.of(r.clone(), y.shape())).sum().backward();
             float[][] results = new float[leaves.length + 1][];
-            results[0] = y.data().clone();
+            results[0] = y.toHost();
             for (int i = 0; i < leaves.length; i++) {
-                if (leaves[i].requiresGrad()) results[i + 1] = leaves[i].grad().data().clone();
+                if (leaves[i].requiresGrad()) results[i + 1] = leaves[i].grad().toHost();
             }
             if (first == null) {
                 first = results;
@@ -190,10 +190,10 @@ class CnnOracleTest {
                 gc.backward(ty.mul(m.create(r, ty.getShape())).sum());
             }
             assertEquals(Arrays.toString(y.shape()), Arrays.toString(toInts(ty.getShape())), what + ": output shape");
-            assertClose(what + ": output", ty.toFloatArray(), y.data());
+            assertClose(what + ": output", ty.toFloatArray(), y.toHost());
             for (int i = 0; i < leaves.length; i++) {
                 if (leaves[i].requiresGrad()) {
-                    assertClose(what + ": gradient of input " + i, in[i].getGradient().toFloatArray(), leaves[i].grad().data());
+                    assertClose(what + ": gradient of input " + i, in[i].getGradient().toFloatArray(), leaves[i].grad().toHost());
                 }
             }
         }
@@ -304,8 +304,8 @@ class CnnOracleTest {
         for (int[] c : cases) {
             String what = "PyTorch's conv1d(in " + c[0] + ", length " + c[1] + ", k=" + c[2] + ", s=" + c[3] + ", p=" + c[4]
                     + ", d=" + c[5] + ") on a batch of " + c[6];
-            float[] x = leaf(rng, -1, 1, c[6], c[0], c[1]).data();
-            float[] w = leaf(rng, -1, 1, 1, c[0], c[2]).data();
+            float[] x = leaf(rng, -1, 1, c[6], c[0], c[1]).toHost();
+            float[] w = leaf(rng, -1, 1, 1, c[0], c[2]).toHost();
             try (NDManager m = manager.newSubManager()) {
                 Function<float[], NDArray> forward = v -> {
                     NDArray in = m.create(v, shape(c[6], c[0], c[1]));
@@ -438,7 +438,7 @@ class CnnOracleTest {
             assertClose("reference transposed convolution", viaGradient, torchConvTranspose2d(nd(m, g.detach(), false),
                     tw, null, c).toFloatArray());
             assertClose("ours", viaGradient, Tensor.noGrad(() -> g.convTranspose(w, null, fill(2, 2), fill(2, 1), fill(2, 1),
-                    fill(2, 1), 1)).data());
+                    fill(2, 1), 1)).toHost());
         }
     }
 
@@ -566,16 +566,21 @@ class CnnOracleTest {
         BatchNorm bn = xs.length == 4 ? new BatchNorm2d(xs[1], 1e-3, 0.2) : new BatchNorm1d(xs[1], 1e-3, 0.2);
         Random rng = new Random(Arrays.hashCode(xs));
         // start from non-trivial weights and statistics so every term of the formulas counts
+        float[][] start = new float[4][xs[1]];
         for (int i = 0; i < xs[1]; i++) {
-            bn.weight().data()[i] = 0.5f + rng.nextFloat();
-            bn.bias().data()[i] = rng.nextFloat() - 0.5f;
-            bn.runningMean().data()[i] = rng.nextFloat() - 0.5f;
-            bn.runningVar().data()[i] = 0.5f + rng.nextFloat();
+            start[0][i] = 0.5f + rng.nextFloat();
+            start[1][i] = rng.nextFloat() - 0.5f;
+            start[2][i] = rng.nextFloat() - 0.5f;
+            start[3][i] = 0.5f + rng.nextFloat();
         }
+        bn.weight().copyFromHost(start[0]);
+        bn.bias().copyFromHost(start[1]);
+        bn.runningMean().copyFromHost(start[2]);
+        bn.runningVar().copyFromHost(start[3]);
         for (boolean training : new boolean[] {true, true, false}) {
             bn.train(training);
-            float[] rm = bn.runningMean().data().clone();
-            float[] rv = bn.runningVar().data().clone();
+            float[] rm = bn.runningMean().toHost();
+            float[] rv = bn.runningVar().toHost();
             Tensor x = leaf(rng, -2, 3, xs);
             bn.weight().zeroGrad();
             bn.bias().zeroGrad();
@@ -588,14 +593,14 @@ class CnnOracleTest {
                 compare(what, leaves, in -> bn.forward(in[0]),
                         in -> JniUtils.batchNorm((PtNDArray) in[0], (PtNDArray) stats[0], (PtNDArray) stats[1],
                                 (PtNDArray) in[1], (PtNDArray) in[2], training, 0.2, 1e-3), Float.NaN);
-                assertClose(what + ": running_mean", stats[0].toFloatArray(), bn.runningMean().data());
-                assertClose(what + ": running_var", stats[1].toFloatArray(), bn.runningVar().data());
+                assertClose(what + ": running_mean", stats[0].toFloatArray(), bn.runningMean().toHost());
+                assertClose(what + ": running_var", stats[1].toFloatArray(), bn.runningVar().toHost());
                 // the finite differences' forwards must not count as batches in the running statistics
                 Tensor[] state = {bn.runningMean(), bn.runningVar(), bn.numBatchesTracked()};
                 float[][] saved = new float[state.length][];
-                for (int i = 0; i < state.length; i++) saved[i] = state[i].data().clone();
+                for (int i = 0; i < state.length; i++) saved[i] = state[i].toHost();
                 assertFiniteDifferences(what, leaves, in -> bn.forward(in[0]), weightsFor(what, x.numel()), SMOOTH_STEP);
-                for (int i = 0; i < state.length; i++) System.arraycopy(saved[i], 0, state[i].data(), 0, saved[i].length);
+                for (int i = 0; i < state.length; i++) state[i].copyFromHost(saved[i]);
             }
         }
         assertEquals(2f * REPEATS, bn.numBatchesTracked().item());

@@ -38,7 +38,7 @@ class LossesTest {
         loss.backward();
         // d/dx = (sigmoid(x) - t) / N
         assertArrayEquals(new float[] {(0.5f - 1) / 4, 1f / 4, 0, (float) ((1 / (1 + Math.exp(-2)) - 1) / 4)},
-                out.grad().data(), 1e-7f);
+                out.grad().toHost(), 1e-7f);
     }
 
     @Test

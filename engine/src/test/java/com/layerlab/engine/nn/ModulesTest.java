@@ -1,5 +1,7 @@
 package com.layerlab.engine.nn;
 
+import com.layerlab.engine.optim.Adam;
+import com.layerlab.engine.optim.Optimizer;
 import com.layerlab.engine.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -22,19 +24,19 @@ class ModulesTest {
         Linear l = new Linear(4, 3, true, new Random(42));
         double bound = 0.5;
         Random replay = new Random(42);
-        float[] w = l.weight().data();
+        float[] w = l.weight().toHost();
         for (float v : w) {
             assertEquals((float) ((replay.nextDouble() * 2 - 1) * bound), v);
             assertTrue(Math.abs(v) <= bound);
         }
-        for (float v : l.bias().data()) {
+        for (float v : l.bias().toHost()) {
             assertEquals((float) ((replay.nextDouble() * 2 - 1) * bound), v);
         }
         assertArrayEquals(new int[] {3, 4}, l.weight().shape());
         assertArrayEquals(new int[] {3}, l.bias().shape());
         assertTrue(l.weight().requiresGrad() && l.bias().requiresGrad());
-        assertArrayEquals(w, new Linear(4, 3, true, new Random(42)).weight().data());
-        assertFalse(java.util.Arrays.equals(w, new Linear(4, 3, true, new Random(43)).weight().data()));
+        assertArrayEquals(w, new Linear(4, 3, true, new Random(42)).weight().toHost());
+        assertFalse(java.util.Arrays.equals(w, new Linear(4, 3, true, new Random(43)).weight().toHost()));
     }
 
     @Test
@@ -61,18 +63,18 @@ class ModulesTest {
         assertEquals(4, all.size());
         assertArrayEquals(new int[] {2, 3}, all.get(0).shape());
         assertArrayEquals(new int[] {2, 1}, all.get(3).shape());
-        assertArrayEquals(net.forward(x).data(), all.get(3).data());
-        for (float v : all.get(1).data()) assertTrue(v >= 0);
+        assertArrayEquals(net.forward(x).toHost(), all.get(3).toHost());
+        for (float v : all.get(1).toHost()) assertTrue(v >= 0);
     }
 
     @Test
     void activationsDoWhatTheirNamesSay() {
         Tensor x = Tensor.of(new float[] {-2, 0, 3}, 3);
-        assertArrayEquals(new float[] {0, 0, 3}, new ReLU().forward(x).data());
-        assertArrayEquals(new float[] {-0.2f, 0, 3}, new LeakyReLU(0.1f).forward(x).data());
-        assertArrayEquals(new float[] {-0.02f, 0, 3}, new LeakyReLU().forward(x).data());
-        assertEquals((float) Math.tanh(-2), new Tanh().forward(x).data()[0]);
-        assertEquals(0.5f, new Sigmoid().forward(x).data()[1]);
+        assertArrayEquals(new float[] {0, 0, 3}, new ReLU().forward(x).toHost());
+        assertArrayEquals(new float[] {-0.2f, 0, 3}, new LeakyReLU(0.1f).forward(x).toHost());
+        assertArrayEquals(new float[] {-0.02f, 0, 3}, new LeakyReLU().forward(x).toHost());
+        assertEquals((float) Math.tanh(-2), new Tanh().forward(x).toHost()[0]);
+        assertEquals(0.5f, new Sigmoid().forward(x).toHost()[1]);
         assertSame(x, new Identity().forward(x));
     }
 
@@ -91,7 +93,7 @@ class ModulesTest {
         Linear l = new Linear(3, 2, true, new Random(4));
         Tensor batch = l.forward(Tensor.of(new float[] {1, 2, 3}, 1, 3));
         assertArrayEquals(new int[] {2}, l.forward(Tensor.of(new float[] {1, 2, 3}, 3)).shape());
-        assertArrayEquals(batch.data(), l.forward(Tensor.of(new float[] {1, 2, 3}, 3)).data());
+        assertArrayEquals(batch.toHost(), l.forward(Tensor.of(new float[] {1, 2, 3}, 3)).toHost());
         assertArrayEquals(new int[] {2, 2, 2}, l.forward(Tensor.zeros(2, 2, 3)).shape());
     }
 
@@ -139,7 +141,7 @@ class ModulesTest {
         float[] all = new float[n];
         int o = 0;
         for (Tensor p : net.parameters()) {
-            System.arraycopy(p.data(), 0, all, o, p.numel());
+            System.arraycopy(p.toHost(), 0, all, o, p.numel());
             o += p.numel();
         }
         return all;

@@ -133,4 +133,54 @@ class CpuBackendTest {
         CpuBackend.INSTANCE.sum(ones, 1, n, 1, out);
         assertEquals((float) n, out[0]);
     }
+
+    private static Storage on(float... values) {
+        return CpuBackend.INSTANCE.upload(Device.cpu(), values);
+    }
+
+    private static float[] host(Storage s) {
+        float[] out = new float[s.size()];
+        s.copyToHost(0, out, 0, out.length);
+        return out;
+    }
+
+    @Test
+    void theUpdatePrimitivesChangeTheirStoragesInPlaceByPyTorchsFormulas() {
+        CpuBackend be = CpuBackend.INSTANCE;
+        // SGD, weight decay 0.5, momentum 0.5, nesterov: g = 1 + 0.5 * 2 = 2; first step buf = g; g + 0.5 buf = 3
+        Storage p = on(2f);
+        Storage buf = be.allocate(Device.cpu(), 1);
+        be.sgdStep(p, on(1f), buf, 1, 0.25f, 0.5f, 0.5f, true, true);
+        assertArrayEquals(new float[] {2f - 0.25f * 3f}, host(p));
+        assertArrayEquals(new float[] {2f}, host(buf));
+        // without momentum no buffer is needed
+        Storage q = on(1f, -1f);
+        be.sgdStep(q, on(4f, 4f), null, 2, 0.5f, 0f, 0f, false, false);
+        assertArrayEquals(new float[] {-1f, -3f}, host(q));
+
+        // Adam's first step moves by about lr whatever the gradient's size
+        Storage a = on(1f);
+        Storage m = be.allocate(Device.cpu(), 1);
+        Storage v = be.allocate(Device.cpu(), 1);
+        double beta1 = 0.9;
+        double beta2 = 0.999;
+        be.adamStep(a, on(100f), m, v, 1, (float) (0.01 / (1 - beta1)), (float) Math.sqrt(1 - beta2),
+                (float) (1 - beta1), (float) beta2, (float) (1 - beta2), 1e-8f, 0f);
+        assertEquals(0.99f, host(a)[0], 1e-6f);
+        assertEquals(10f, host(m)[0], 1e-5f);
+        assertEquals(10f, host(v)[0], 1e-3f);
+
+        // running statistics move by momentum towards the batch's, the variance unbiased; one more batch counted
+        Storage rm = on(0f, 1f);
+        Storage rv = on(1f, 1f);
+        Storage tracked = on(3f);
+        be.batchNormRunningStats(rm, rv, tracked, on(1f, 3f), on(2f, 4f), 2, 0.5f, 2f);
+        assertArrayEquals(new float[] {0.5f, 2f}, host(rm));
+        assertArrayEquals(new float[] {2.5f, 4.5f}, host(rv));
+        assertArrayEquals(new float[] {4f}, host(tracked));
+
+        Storage filled = be.allocate(Device.cpu(), 3);
+        be.fill(filled, -2f);
+        assertArrayEquals(new float[] {-2f, -2f, -2f}, host(filled));
+    }
 }

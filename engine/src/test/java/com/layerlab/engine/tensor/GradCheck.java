@@ -70,7 +70,7 @@ public final class GradCheck {
     public static void assertFiniteDifferences(String what, Function<Tensor[], Tensor> f, float[] r, float step,
                                                double tolerance, Tensor... inputs) {
         ToDoubleFunction<Tensor[]> scalar = in -> {
-            float[] y = f.apply(in).data();
+            float[] y = f.apply(in).toHost();
             double sum = 0;
             for (int i = 0; i < y.length; i++) sum += (double) y[i] * r[i];
             return sum;
@@ -89,17 +89,17 @@ public final class GradCheck {
             Tensor in = inputs[t];
             if (!in.requiresGrad()) continue;
             if (in.grad() == null) fail(what + ": input " + t + " got no gradient");
-            float[] analytic = in.grad().data();
+            float[] analytic = in.grad().toHost();
             double scale = 0;
             for (float a : analytic) scale = Math.max(scale, Math.abs(a));
-            float[] x = in.data();
+            float[] x = in.toHost();
             for (int i = 0; i < x.length; i++) {
                 float saved = x[i];
-                x[i] = saved + step;
+                set(in, i, saved + step);
                 double plus = Tensor.noGrad(() -> scalar.applyAsDouble(inputs));
-                x[i] = saved - step;
+                set(in, i, saved - step);
                 double minus = Tensor.noGrad(() -> scalar.applyAsDouble(inputs));
-                x[i] = saved;
+                set(in, i, saved);
                 double numeric = (plus - minus) / ((double) (saved + step) - (double) (saved - step));
                 double a = analytic[i];
                 if (!agree.test(a, numeric, scale)) {
@@ -108,6 +108,11 @@ public final class GradCheck {
                 }
             }
         }
+    }
+
+    /** Writes one element of t in place (the host edge: the tensor keeps its storage). */
+    private static void set(Tensor t, int i, float v) {
+        t.storage().copyFromHost(new float[] {v}, 0, i, 1);
     }
 
     private static int[] unravel(int flat, int[] shape) {

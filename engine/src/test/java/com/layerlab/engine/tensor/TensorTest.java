@@ -33,26 +33,26 @@ class TensorTest {
     void forwardValues() {
         Tensor a = t(new int[] {2, 2}, 1, 2, 3, 4);
         Tensor b = t(new int[] {2}, 10, 20);
-        assertArrayEquals(new float[] {11, 22, 13, 24}, a.add(b).data());
-        assertArrayEquals(new float[] {-9, -18, -7, -16}, a.sub(b).data());
-        assertArrayEquals(new float[] {10, 40, 30, 80}, a.mul(b).data());
-        assertArrayEquals(new float[] {0.1f, 0.1f, 0.3f, 0.2f}, a.div(b).data());
-        assertArrayEquals(new float[] {7, 10, 15, 22}, a.matmul(a).data());
-        assertArrayEquals(new float[] {10, 14, 14, 20}, a.matmul(a, true, false).data());
-        assertArrayEquals(new float[] {5, 11, 11, 25}, a.matmul(a, false, true).data());
-        assertArrayEquals(new float[] {7, 15, 10, 22}, a.matmul(a, true, true).data());
-        assertArrayEquals(new float[] {1, 3, 2, 4}, a.transpose().data());
-        assertArrayEquals(new float[] {4, 6}, a.sum(0, false).data());
-        assertArrayEquals(new float[] {3, 7}, a.sum(1, false).data());
+        assertArrayEquals(new float[] {11, 22, 13, 24}, a.add(b).toHost());
+        assertArrayEquals(new float[] {-9, -18, -7, -16}, a.sub(b).toHost());
+        assertArrayEquals(new float[] {10, 40, 30, 80}, a.mul(b).toHost());
+        assertArrayEquals(new float[] {0.1f, 0.1f, 0.3f, 0.2f}, a.div(b).toHost());
+        assertArrayEquals(new float[] {7, 10, 15, 22}, a.matmul(a).toHost());
+        assertArrayEquals(new float[] {10, 14, 14, 20}, a.matmul(a, true, false).toHost());
+        assertArrayEquals(new float[] {5, 11, 11, 25}, a.matmul(a, false, true).toHost());
+        assertArrayEquals(new float[] {7, 15, 10, 22}, a.matmul(a, true, true).toHost());
+        assertArrayEquals(new float[] {1, 3, 2, 4}, a.transpose().toHost());
+        assertArrayEquals(new float[] {4, 6}, a.sum(0, false).toHost());
+        assertArrayEquals(new float[] {3, 7}, a.sum(1, false).toHost());
         assertArrayEquals(new int[] {2, 1}, a.sum(1, true).shape());
         assertEquals(10f, a.sum().item());
         assertEquals(2.5f, a.mean().item());
-        assertArrayEquals(new float[] {2, 4}, a.max(1, false).data());
-        assertArrayEquals(new float[] {10, 20, 10, 20}, b.expand(2, 2).data());
-        assertArrayEquals(new float[] {1, 0, 0, 1}, a.eq(t(new int[] {2, 2}, 1, 0, 0, 4)).data());
-        assertArrayEquals(new float[] {0, 0.5f, 2}, t(new int[] {3}, -1, 0.5f, 2).relu().data());
-        assertArrayEquals(new float[] {-0.1f, 0.5f}, t(new int[] {2}, -1, 0.5f).leakyRelu(0.1f).data());
-        assertArrayEquals(new float[] {1, 0}, t(new int[] {2}, -1, 0).abs().data());
+        assertArrayEquals(new float[] {2, 4}, a.max(1, false).toHost());
+        assertArrayEquals(new float[] {10, 20, 10, 20}, b.expand(2, 2).toHost());
+        assertArrayEquals(new float[] {1, 0, 0, 1}, a.eq(t(new int[] {2, 2}, 1, 0, 0, 4)).toHost());
+        assertArrayEquals(new float[] {0, 0.5f, 2}, t(new int[] {3}, -1, 0.5f, 2).relu().toHost());
+        assertArrayEquals(new float[] {-0.1f, 0.5f}, t(new int[] {2}, -1, 0.5f).leakyRelu(0.1f).toHost());
+        assertArrayEquals(new float[] {1, 0}, t(new int[] {2}, -1, 0).abs().toHost());
         assertEquals(0.5f, Tensor.scalar(0f).sigmoid().item());
         assertEquals((float) Math.log(2), Tensor.scalar(0f).softplus().item(), 1e-7f);
         assertEquals(1000f, Tensor.scalar(1000f).softplus().item());
@@ -62,10 +62,10 @@ class TensorTest {
     @Test
     void logSoftmaxIsStableAndNormalised() {
         Tensor x = t(new int[] {2, 3}, 1000, 1001, 1002, -5, 0, 5);
-        float[] p = x.softmax(1).data();
+        float[] p = x.softmax(1).toHost();
         assertEquals(1.0, p[0] + p[1] + p[2], 1e-6);
         assertEquals(1.0, p[3] + p[4] + p[5], 1e-6);
-        float[] lp = x.logSoftmax(1).data();
+        float[] lp = x.logSoftmax(1).toHost();
         double lse = Math.log(Math.exp(-2) + Math.exp(-1) + 1);
         assertEquals(-2 - lse, lp[0], 1e-5);
         assertEquals(-lse, lp[2], 1e-5);
@@ -76,27 +76,27 @@ class TensorTest {
         Tensor a = Tensor.zeros(2, 6);
         Tensor r = a.reshape(3, -1);
         assertArrayEquals(new int[] {3, 4}, r.shape());
-        assertSame(a.data(), r.data());
+        assertSame(a.storage(), r.storage());
     }
 
     @Test
     void gradientsAccumulateUntilZeroed() {
         Tensor w = t(new int[] {2}, 1, 2).requiresGrad(true);
         w.mul(w).sum().backward();
-        assertArrayEquals(new float[] {2, 4}, w.grad().data());
+        assertArrayEquals(new float[] {2, 4}, w.grad().toHost());
         w.mul(w).sum().backward();
-        assertArrayEquals(new float[] {4, 8}, w.grad().data());
+        assertArrayEquals(new float[] {4, 8}, w.grad().toHost());
         w.zeroGrad();
-        assertArrayEquals(new float[] {0, 0}, w.grad().data());
+        assertArrayEquals(new float[] {0, 0}, w.grad().toHost());
         w.sum().mul(3f).backward();
-        assertArrayEquals(new float[] {3, 3}, w.grad().data());
+        assertArrayEquals(new float[] {3, 3}, w.grad().toHost());
     }
 
     @Test
     void maxSplitsTheGradientBetweenTies() {
         Tensor x = t(new int[] {1, 3}, 1, 3, 3).requiresGrad(true);
         x.max(1, false).sum().backward();
-        assertArrayEquals(new float[] {0, 0.5f, 0.5f}, x.grad().data());
+        assertArrayEquals(new float[] {0, 0.5f, 0.5f}, x.grad().toHost());
     }
 
     @Test
@@ -130,7 +130,7 @@ class TensorTest {
         Tensor d = w.mul(2f).detach();
         assertFalse(d.requiresGrad());
         w.mul(d).sum().backward();
-        assertArrayEquals(new float[] {2, 4}, w.grad().data());
+        assertArrayEquals(new float[] {2, 4}, w.grad().toHost());
     }
 
     @Test

@@ -138,7 +138,7 @@ class ImageTrainingTest {
             assertTrue(new HashSet<>(toList(img)).size() > 2, "a real digit, not a blank");
             assertThrows(IndexOutOfBoundsException.class, () -> new ImageProbes(run).testImage(120));
 
-            assertArrayEquals(run.model().stateDict().get("0.weight").data(), new ImageProbes(run).firstLayerFilters());
+            assertArrayEquals(run.model().stateDict().get("0.weight").toHost(), new ImageProbes(run).firstLayerFilters());
             assertArrayEquals(new int[] {4, 1, 5, 5}, new ImageProbes(run).firstLayerFilterShape());
             assertEquals(List.of("0 Conv2d", "4 Linear"), run.stepProbe().layers());
             double[] g = run.stepProbe().gradientNorms();
@@ -174,7 +174,7 @@ class ImageTrainingTest {
                 out[2 * i] = Double.doubleToRawLongBits(s.trainLoss());
                 out[2 * i + 1] = Double.doubleToRawLongBits(s.testLoss());
             }
-            out[2 * epochs] = Arrays.hashCode(run.model().stateDict().get("4.weight").data());
+            out[2 * epochs] = Arrays.hashCode(run.model().stateDict().get("4.weight").toHost());
             return out;
         }
     }
@@ -243,18 +243,18 @@ class ImageTrainingTest {
         Experiment e = ImageExperiments.mnist(300, 3, model);
         try (Trainer run = new Trainer(e, null)) {
             Map<String, Tensor> state = run.model().stateDict();
-            assertEquals(0f, state.get("1.running_mean").data()[0]);
+            assertEquals(0f, state.get("1.running_mean").toHost()[0]);
             EpochStats s = run.trainEpoch();
-            assertEquals(8f, state.get("1.num_batches_tracked").data()[0], "8 training steps, none while evaluating");
-            assertNotEquals(0f, state.get("1.running_mean").data()[0]);
-            float[] mean = state.get("1.running_mean").data().clone();
+            assertEquals(8f, state.get("1.num_batches_tracked").toHost()[0], "8 training steps, none while evaluating");
+            assertNotEquals(0f, state.get("1.running_mean").toHost()[0]);
+            float[] mean = state.get("1.running_mean").toHost();
             List<FeatureMap> a = new ImageProbes(run).featureMaps(3);
             List<FeatureMap> b = new ImageProbes(run).featureMaps(3);
             for (int i = 0; i < a.size(); i++) {
                 assertArrayEquals(a.get(i).values(), b.get(i).values(), "evaluation mode: Dropout passes everything");
             }
             new ImageProbes(run).predictions(10);
-            assertArrayEquals(mean, state.get("1.running_mean").data(), "evaluating leaves the running statistics alone");
+            assertArrayEquals(mean, state.get("1.running_mean").toHost(), "evaluating leaves the running statistics alone");
             assertEquals(List.of("0 Conv2d", "1 BatchNorm2d", "6 Linear"), run.stepProbe().layers());
             assertTrue(s.testAccuracy() > 0.3, s.toString());
         }

@@ -49,7 +49,7 @@ class ReproducibleTrainingTest {
             run.trainEpoch();
             Map<String, float[]> state = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> t : run.model().stateDict().entrySet()) {
-                state.put(t.getKey(), t.getValue().data().clone());
+                state.put(t.getKey(), t.getValue().toHost());
             }
             return state;
         }

@@ -51,7 +51,7 @@ class TrainerStepsTest {
     private static Map<String, int[]> bits(Trainer t) {
         Map<String, int[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : t.model().stateDict().entrySet()) {
-            float[] v = e.getValue().data();
+            float[] v = e.getValue().toHost();
             int[] b = new int[v.length];
             for (int i = 0; i < v.length; i++) {
                 b[i] = Float.floatToRawIntBits(v[i]);
@@ -151,7 +151,7 @@ class TrainerStepsTest {
     void weightsThatDoNotFitAreRefusedNamingTheTensor() {
         try (Trainer t = new Trainer(xor(OptimizerSpec.sgd(0.1)))) {
             Map<String, Tensor> good = t.model().stateDict();
-            float[] before = good.get("0.weight").data().clone();
+            float[] before = good.get("0.weight").toHost();
             Map<String, Tensor> wide = new LinkedHashMap<>(good);
             wide.put("0.weight", Tensor.of(new float[12], 4, 3));
             String m = assertThrows(ExperimentException.class, () -> t.loadWeights(Safetensors.toBytes(wide, Map.of())))
@@ -164,7 +164,7 @@ class TrainerStepsTest {
                     .getMessage();
             assertEquals("the weights do not fit the model: missing 2.bias; unexpected 3.bias; the model has 0.weight, "
                     + "0.bias, 2.weight, 2.bias", m);
-            assertArrayEquals(before, t.model().stateDict().get("0.weight").data(), "a refused file changes nothing");
+            assertArrayEquals(before, t.model().stateDict().get("0.weight").toHost(), "a refused file changes nothing");
             t.step();
             m = assertThrows(IllegalStateException.class, () -> t.loadWeights(t.weights())).getMessage();
             assertEquals("loadWeights: only between epochs; this run is at batch 1 of 25 of epoch 1", m);

@@ -95,9 +95,9 @@ class TrainerTest {
         Trainer a = new Trainer(pinned);
         Trainer b = new Trainer(pinned.withSeed(6));
         assertArrayEquals(new PointProbes(a).trainPoints().x1(), new PointProbes(b).trainPoints().x1());
-        assertNotEquals(a.model().stateDict().get("0.weight").data()[0], b.model().stateDict().get("0.weight").data()[0]);
+        assertNotEquals(a.model().stateDict().get("0.weight").toHost()[0], b.model().stateDict().get("0.weight").toHost()[0]);
         Trainer c = new Trainer(pinned.withData(pinned.data().withOption("seed", 100)));
-        assertArrayEquals(a.model().stateDict().get("0.weight").data(), c.model().stateDict().get("0.weight").data());
+        assertArrayEquals(a.model().stateDict().get("0.weight").toHost(), c.model().stateDict().get("0.weight").toHost());
         assertFalse(Arrays.equals(new PointProbes(a).trainPoints().x1(), new PointProbes(c).trainPoints().x1()));
     }
 
@@ -182,7 +182,7 @@ class TrainerTest {
         Trainer run = new Trainer(xor(3, OptimizerSpec.sgd(0.1)).withData(
                 DataSpec.of2D("xor", 500, 0, List.of("x1", "x2"), 0.5, 10)));
         assertNull(run.stepProbe().lastStep());
-        float[] before = run.model().parameters().get(0).data().clone();
+        float[] before = run.model().parameters().get(0).toHost();
         run.trainEpoch((batch, batches, rate) -> batch < 3);
         StepReport s = run.stepProbe().lastStep();
         assertEquals(1, s.epoch());
@@ -196,7 +196,7 @@ class TrainerTest {
             assertTrue(s.relativeUpdate(j) > 0 && s.relativeUpdate(j) < 1, s.layers().get(j));
         }
         double moved = 0;
-        float[] after = run.model().parameters().get(0).data();
+        float[] after = run.model().parameters().get(0).toHost();
         for (int i = 0; i < after.length; i++) {
             moved += Math.abs(after[i]);
         }
@@ -238,7 +238,7 @@ class TrainerTest {
         assertEquals(4, w.get(0).length);
         assertEquals(3, w.get(0)[0].length);
         Tensor w0 = run.model().stateDict().get("0.weight");
-        assertEquals(w0.data()[1 * 3 + 2], w.get(0)[1][2]);
+        assertEquals(w0.toHost()[1 * 3 + 2], w.get(0)[1][2]);
         assertEquals(1, w.get(1).length);
     }
 
@@ -250,11 +250,11 @@ class TrainerTest {
         b.trainEpoch();
         b.setLearningRate(0.0);
         assertEquals(0.0, b.experiment().optimizer().lr());
-        float before = b.model().stateDict().get("0.weight").data()[0];
+        float before = b.model().stateDict().get("0.weight").toHost()[0];
         b.trainEpoch();
-        assertEquals(before, b.model().stateDict().get("0.weight").data()[0], "lr 0 leaves the weights alone");
+        assertEquals(before, b.model().stateDict().get("0.weight").toHost()[0], "lr 0 leaves the weights alone");
         a.trainEpoch();
-        assertNotEquals(before, a.model().stateDict().get("0.weight").data()[0]);
+        assertNotEquals(before, a.model().stateDict().get("0.weight").toHost()[0]);
     }
 
     @Test

@@ -1,12 +1,17 @@
-package com.layerlab.engine.nn;
+package com.layerlab.engine.optim;
 
+import com.layerlab.engine.tensor.Storage;
 import com.layerlab.engine.tensor.Tensor;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Updates parameters in place from their gradients, as torch.optim.Optimizer. */
+/**
+ * Updates parameters in place from their gradients, as torch.optim.Optimizer. The update is a primitive
+ * of each parameter's backend, and the optimizer's state (momentum buffers, moments) lives on the
+ * parameter's device beside it, so a step copies nothing through the host.
+ */
 public abstract class Optimizer {
 
     protected final List<Tensor> params;
@@ -89,7 +94,19 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(getClass().getSimpleName() + " state: \"" + index + "." + name
                     + "\" has shape " + Arrays.toString(t.shape()) + " but needs " + Arrays.toString(shape));
         }
-        return t.data().clone();
+        return t.toHost();
+    }
+
+    /** A copy of {@code s} as a tensor of {@code shape}, for {@link #stateDict()}. */
+    protected static Tensor copy(Storage s, int[] shape) {
+        float[] host = new float[s.size()];
+        s.copyToHost(0, host, 0, host.length);
+        return Tensor.of(s.device(), host, shape);
+    }
+
+    /** {@code values} on {@code param}'s device, as state for it; null stays null. */
+    protected static Storage onDeviceOf(Tensor param, float[] values) {
+        return values == null ? null : param.device().backend().upload(param.device(), values);
     }
 
     static void requireNonNegative(String optimizer, String field, double v) {

@@ -1,5 +1,6 @@
-package com.layerlab.engine.nn;
+package com.layerlab.engine.optim;
 
+import com.layerlab.engine.tensor.Storage;
 import com.layerlab.engine.tensor.Tensor;
 
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ public final class SGD extends Optimizer {
     private final double momentum;
     private final double weightDecay;
     private final boolean nesterov;
-    private final float[][] buffers;
+    private final Storage[] buffers;
 
     public SGD(List<Tensor> params, double lr, double momentum, double weightDecay, boolean nesterov) {
         super("SGD", params, lr);
@@ -33,7 +34,7 @@ public final class SGD extends Optimizer {
         this.momentum = momentum;
         this.weightDecay = weightDecay;
         this.nesterov = nesterov;
-        this.buffers = new float[this.params.size()][];
+        this.buffers = new Storage[this.params.size()];
     }
 
     public double momentum() {
@@ -58,25 +59,12 @@ public final class SGD extends Optimizer {
             if (param.grad() == null) {
                 continue;
             }
-            float[] p = param.data();
-            float[] grad = param.grad().data();
-            float[] buf = buffers[pi];
-            boolean first = buf == null && mom != 0f;
+            boolean first = buffers[pi] == null && mom != 0f;
             if (first) {
-                buf = new float[p.length];
-                buffers[pi] = buf;
+                buffers[pi] = param.device().allocate(param.numel());
             }
-            for (int i = 0; i < p.length; i++) {
-                float g = grad[i];
-                if (wd != 0f) {
-                    g += wd * p[i];
-                }
-                if (mom != 0f) {
-                    buf[i] = first ? g : buf[i] * mom + g;
-                    g = nesterov ? g + mom * buf[i] : buf[i];
-                }
-                p[i] -= lr * g;
-            }
+            param.device().backend().sgdStep(param.storage(), param.grad().storage(), buffers[pi], param.numel(), lr, mom,
+                    wd, nesterov, first);
         }
     }
 
@@ -85,7 +73,7 @@ public final class SGD extends Optimizer {
         Map<String, Tensor> state = new LinkedHashMap<>();
         for (int i = 0; i < buffers.length; i++) {
             if (buffers[i] != null) {
-                state.put(i + ".momentum_buffer", Tensor.of(buffers[i].clone(), params.get(i).shape()));
+                state.put(i + ".momentum_buffer", copy(buffers[i], params.get(i).shape()));
             }
         }
         return state;
@@ -94,9 +82,9 @@ public final class SGD extends Optimizer {
     @Override
     public void loadStateDict(Map<String, Tensor> state) {
         requireKnownKeys(state, List.of("momentum_buffer"));
-        float[][] loaded = new float[buffers.length][];
+        Storage[] loaded = new Storage[buffers.length];
         for (int i = 0; i < buffers.length; i++) {
-            loaded[i] = stateEntry(state, i, "momentum_buffer", params.get(i).shape());
+            loaded[i] = onDeviceOf(params.get(i), stateEntry(state, i, "momentum_buffer", params.get(i).shape()));
         }
         System.arraycopy(loaded, 0, buffers, 0, buffers.length);
     }

@@ -1,5 +1,6 @@
-package com.layerlab.engine.nn;
+package com.layerlab.engine.optim;
 
+import com.layerlab.engine.tensor.Storage;
 import com.layerlab.engine.tensor.Tensor;
 
 import java.util.LinkedHashMap;
@@ -20,8 +21,8 @@ public final class Adam extends Optimizer {
     private final double beta2;
     private final double eps;
     private final double weightDecay;
-    private final float[][] m;
-    private final float[][] v;
+    private final Storage[] m;
+    private final Storage[] v;
     private final int[] steps;
 
     public Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
@@ -38,8 +39,8 @@ public final class Adam extends Optimizer {
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
-        this.m = new float[this.params.size()][];
-        this.v = new float[this.params.size()][];
+        this.m = new Storage[this.params.size()];
+        this.v = new Storage[this.params.size()];
         this.steps = new int[this.params.size()];
     }
 
@@ -71,30 +72,18 @@ public final class Adam extends Optimizer {
             if (param.grad() == null) {
                 continue;
             }
-            float[] p = param.data();
-            float[] grad = param.grad().data();
             if (m[pi] == null) {
-                m[pi] = new float[p.length];
-                v[pi] = new float[p.length];
+                m[pi] = param.device().allocate(param.numel());
+                v[pi] = param.device().allocate(param.numel());
             }
-            float[] mp = m[pi];
-            float[] vp = v[pi];
             int t = ++steps[pi];
             // scalars in double, as PyTorch computes them in Python floats
             double bias1 = 1 - Math.pow(beta1, t);
             double bias2 = 1 - Math.pow(beta2, t);
             float stepSize = (float) (lr() / bias1);
             float bias2Sqrt = (float) Math.sqrt(bias2);
-            for (int i = 0; i < p.length; i++) {
-                float g = grad[i];
-                if (wd != 0f) {
-                    g += wd * p[i];
-                }
-                mp[i] = lerp(mp[i], g, w1);
-                vp[i] = vp[i] * b2 + w2 * g * g;
-                float denom = (float) Math.sqrt(vp[i]) / bias2Sqrt + epsF;
-                p[i] -= stepSize * (mp[i] / denom);
-            }
+            param.device().backend().adamStep(param.storage(), param.grad().storage(), m[pi], v[pi], param.numel(),
+                    stepSize, bias2Sqrt, w1, b2, w2, epsF, wd);
         }
     }
 
@@ -104,9 +93,9 @@ public final class Adam extends Optimizer {
         for (int i = 0; i < m.length; i++) {
             if (m[i] != null) {
                 int[] shape = params.get(i).shape();
-                state.put(i + ".step", Tensor.of(new float[] {steps[i]}, 1));
-                state.put(i + ".exp_avg", Tensor.of(m[i].clone(), shape));
-                state.put(i + ".exp_avg_sq", Tensor.of(v[i].clone(), shape));
+                state.put(i + ".step", Tensor.of(params.get(i).device(), new float[] {steps[i]}, 1));
+                state.put(i + ".exp_avg", copy(m[i], shape));
+                state.put(i + ".exp_avg_sq", copy(v[i], shape));
             }
         }
         return state;
@@ -115,14 +104,14 @@ public final class Adam extends Optimizer {
     @Override
     public void loadStateDict(Map<String, Tensor> state) {
         requireKnownKeys(state, List.of("step", "exp_avg", "exp_avg_sq"));
-        float[][] loadedM = new float[m.length][];
-        float[][] loadedV = new float[m.length][];
+        Storage[] loadedM = new Storage[m.length];
+        Storage[] loadedV = new Storage[m.length];
         int[] loadedSteps = new int[m.length];
         for (int i = 0; i < m.length; i++) {
             int[] shape = params.get(i).shape();
             float[] step = stateEntry(state, i, "step", new int[] {1});
-            loadedM[i] = stateEntry(state, i, "exp_avg", shape);
-            loadedV[i] = stateEntry(state, i, "exp_avg_sq", shape);
+            loadedM[i] = onDeviceOf(params.get(i), stateEntry(state, i, "exp_avg", shape));
+            loadedV[i] = onDeviceOf(params.get(i), stateEntry(state, i, "exp_avg_sq", shape));
             if ((step == null) != (loadedM[i] == null) || (step == null) != (loadedV[i] == null)) {
                 throw new IllegalArgumentException("Adam state: parameter " + i + " needs step, exp_avg and exp_avg_sq "
                         + "together");
@@ -133,11 +122,6 @@ public final class Adam extends Optimizer {
         System.arraycopy(loadedM, 0, m, 0, m.length);
         System.arraycopy(loadedV, 0, v, 0, v.length);
         System.arraycopy(loadedSteps, 0, steps, 0, steps.length);
-    }
-
-    /** torch.lerp's formula, which switches ends for weights of 0.5 and above to stay exact at w = 1. */
-    private static float lerp(float start, float end, float w) {
-        return w < 0.5f ? start + w * (end - start) : end - (end - start) * (1f - w);
     }
 
     @Override
