@@ -35,7 +35,11 @@ public final class Backends {
 
     /** {@code providers}, the CPU first (auto's fallback) and the most preferred last; the log is the JDK's. */
     public Backends(List<BackendProvider> providers) {
-        this(providers, (level, message) -> System.getLogger(Backends.class.getName()).log(level, message));
+        this(providers, Backends::logToJdk);
+    }
+
+    private static void logToJdk(System.Logger.Level level, String message) {
+        System.getLogger(Backends.class.getName()).log(level, message);
     }
 
     /** As {@link #Backends(List)}, with {@code log} receiving the lines about backends auto passed over. */
@@ -93,7 +97,7 @@ public final class Backends {
         try {
             return p.device(index);
         } catch (RuntimeException | LinkageError e) {
-            throw new UnavailableException(name, "it failed to start on " + name + ":" + index + " (" + message(e) + ")");
+            throw new UnavailableException(name, name + ":" + index + " failed to start: " + message(e));
         }
     }
 
@@ -107,12 +111,12 @@ public final class Backends {
             String next = providers.get(i - 1).name();
             BackendProvider.Availability a = availability(p);
             if (!a.available()) {
-                log.accept(System.Logger.Level.INFO, "backend auto: " + p.name() + " is not available (" + a.reason()
-                        + "); trying " + next);
+                log.accept(System.Logger.Level.INFO, "backend auto: " + p.name() + " is not available: " + a.reason()
+                        + "; trying " + next);
                 continue;
             }
             if (a.gpus().isEmpty()) {
-                log.accept(System.Logger.Level.INFO, "backend auto: " + p.name() + " has no GPU (devices: "
+                log.accept(System.Logger.Level.INFO, "backend auto: " + p.name() + " has no GPU (its devices: "
                         + String.join(", ", a.devices()) + "); trying " + next);
                 continue;
             }
@@ -120,8 +124,8 @@ public final class Backends {
             try {
                 return p.device(index);
             } catch (RuntimeException | LinkageError e) {
-                log.accept(System.Logger.Level.WARNING, "backend auto: " + p.name() + ":" + index + " failed to start ("
-                        + message(e) + "); trying " + next);
+                log.accept(System.Logger.Level.WARNING, "backend auto: " + p.name() + ":" + index + " failed to start: "
+                        + message(e) + "; trying " + next);
             }
         }
         return providers.get(0).device(0);
@@ -146,8 +150,8 @@ public final class Backends {
         private final String backend;
 
         UnavailableException(String backend, String reason) {
-            super("backend \"" + backend + "\" is not available: " + reason + " (use backend auto to train on the best "
-                    + "one available)");
+            super("backend \"" + backend + "\" is not available: " + reason + "; backend \"auto\" takes the best one "
+                    + "available");
             this.backend = backend;
         }
 
