@@ -18,7 +18,8 @@ import jcuda.driver.JCudaDriver;
  * The CUDA backend's probe, through JCuda 12.0.0's driver API: whether an NVIDIA driver loads, and which
  * GPUs it sees. JCuda's native library links against the driver ({@code libcuda.so.1}), so without one
  * the first call fails with an {@link UnsatisfiedLinkError} and every later one with a
- * {@link NoClassDefFoundError}: the probe runs once, catches every {@link Throwable}, and remembers.
+ * {@link NoClassDefFoundError}: the probe runs once per JVM, catches every {@link Throwable}, and
+ * remembers.
  *
  * <p>The CUDA kernels are not in this version: where the probe finds GPUs they are listed, but the
  * backend is not available and {@link #device(int)} says so.
@@ -28,7 +29,13 @@ public final class CudaProvider implements BackendProvider {
     /** How the dynamic loader names a shared library it could not find, in JCuda's loading report. */
     private static final Pattern MISSING_LIBRARY = Pattern.compile("([\\w.+-]+\\.so[\\w.]*): cannot open shared object file");
 
-    private volatile Availability availability;
+    /**
+     * The probe, run when first asked for and kept for the JVM: a driver library that failed to load
+     * stays failed for the JVM's life, and a second probe would only see "Could not initialize class".
+     */
+    private static final class Probe {
+        static final Availability RESULT = probe();
+    }
 
     @Override
     public String name() {
@@ -37,17 +44,7 @@ public final class CudaProvider implements BackendProvider {
 
     @Override
     public Availability availability() {
-        Availability a = availability;
-        if (a == null) {
-            synchronized (this) {
-                a = availability;
-                if (a == null) {
-                    a = probe();
-                    availability = a;
-                }
-            }
-        }
-        return a;
+        return Probe.RESULT;
     }
 
     @Override
