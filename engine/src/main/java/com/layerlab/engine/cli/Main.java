@@ -349,8 +349,6 @@ public final class Main {
         Experiment e = withBackendOption("forward", a, ExperimentFiles.readModel(Path.of(a.file())));
         int[] sample = Models.inputShape(e);
         Sequential model = Models.build(e);
-        Device device = backends(err).device(e.backend());
-        model.to(device);
         Map<String, Tensor> w = Safetensors.read(weights);
         try {
             Safetensors.load(model, w);
@@ -369,6 +367,9 @@ public final class Main {
             throw new ExperimentException(input + ": tensor \"input\" has shape " + Arrays.toString(shape)
                     + " but the model takes " + expected + " (batch first)");
         }
+        // the files are checked before a device is started for them
+        Device device = backends(err).device(e.backend());
+        model.to(device);
         model.train(false);
         Tensor y = Tensor.noGrad(() -> model.forward(x.to(device)));
         Map<String, Tensor> result = new LinkedHashMap<>();
