@@ -26,6 +26,7 @@ public final class Backends {
     /** The name that lets the registry choose. */
     public static final String AUTO = "auto";
 
+    /** Every backend of this build, one line each: the CPU first, then in rising preference for auto. */
     private static final Backends STANDARD = new Backends(List.of(
             new CpuProvider(),
             new CudaProvider()));
@@ -36,10 +37,6 @@ public final class Backends {
     /** {@code providers}, the CPU first (auto's fallback) and the most preferred last; the log is the JDK's. */
     public Backends(List<BackendProvider> providers) {
         this(providers, Backends::logToJdk);
-    }
-
-    private static void logToJdk(System.Logger.Level level, String message) {
-        System.getLogger(Backends.class.getName()).log(level, message);
     }
 
     /** As {@link #Backends(List)}, with {@code log} receiving the lines about backends auto passed over. */
@@ -129,6 +126,10 @@ public final class Backends {
             }
         }
         return providers.get(0).device(0);
+    }
+
+    private static void logToJdk(System.Logger.Level level, String message) {
+        System.getLogger(Backends.class.getName()).log(level, message);
     }
 
     /** A provider's probe; one that throws (against its contract) counts as not available, with the error as reason. */
