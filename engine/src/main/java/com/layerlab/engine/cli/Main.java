@@ -15,6 +15,8 @@ import com.layerlab.engine.experiment.Models;
 import com.layerlab.engine.experiment.PyTorchExport;
 import com.layerlab.engine.experiment.Safetensors;
 import com.layerlab.engine.nn.Sequential;
+import com.layerlab.engine.tensor.BackendProvider;
+import com.layerlab.engine.tensor.Backends;
 import com.layerlab.engine.tensor.CpuBackend;
 import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.tensor.Tensor;
@@ -36,7 +38,7 @@ import java.util.Map;
 
 /**
  * The engine's command line: {@code inspect}, {@code train}, {@code forward}, {@code export-pytorch},
- * {@code benchmark}.
+ * {@code info}, {@code benchmark}.
  * Results go to stdout as JSON; errors to stderr as one line, with exit status 2.
  */
 public final class Main {
@@ -47,19 +49,24 @@ public final class Main {
             commands:
               inspect FILE
                   the model's layers with output shapes and parameter counts, as JSON
-              train FILE [--out DIR] [--epochs N] [--data-dir D] [--max-memory MIB]
-                  trains on the CPU, printing one JSON line per epoch; writes DIR/experiment.json,
+              train FILE [--out DIR] [--epochs N] [--data-dir D] [--max-memory MIB] [--backend B]
+                  trains on backend B (auto, cpu, opencl or cuda; default: the file's "backend", else
+                  auto), printing one JSON line per epoch; writes DIR/experiment.json,
                   DIR/weights.safetensors and TensorBoard event files in DIR/events (DIR defaults to
                   runs/<FILE without .json>); data sets that live in files (cifar10, folder:<name>,
                   points:<id> from D/points/<id>.csv) are read from D (default: $LAYERLAB_DATA_DIR, else ./datasets); a model whose
                   estimated memory for one batch is over MIB (default 2048) is refused before training;
                   a loss that becomes NaN or infinite stops the run
-              forward FILE --weights W.safetensors --input X.safetensors --out Y.safetensors
+              forward FILE --weights W.safetensors --input X.safetensors --out Y.safetensors [--backend B]
                   runs the model in evaluation mode on the tensor "input" of X (batch first) and
-                  writes the tensor "output" to Y
+                  writes the tensor "output" to Y; B as for train
               export-pytorch FILE
                   the model as PyTorch code (an nn.Sequential class whose state_dict keys are those of
                   the weights file train writes), with its loss and optimizer, printed to stdout
+              info
+                  the compute backends as one JSON line: for each, whether it runs here, its devices,
+                  its kernels or why it is not available; and the backend auto chooses. A backend
+                  named with --backend or in the file that is not available here is refused (use auto)
               benchmark [--seconds S] [--rounds R]
                   training steps per second of a 2-8-8-1 Tanh network on 500 points at batch 10 (SGD),
                   then training images per second of the CIFAR-10 tutorial model and a LeNet-5-style
@@ -69,6 +76,11 @@ public final class Main {
             """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The standard backends, with what auto passes over said on stderr in the command line's own style. */
+    private static Backends backends(PrintStream err) {
+        return new Backends(Backends.standard().providers(), (level, message) -> err.println("layerlab: " + message));
+    }
 
     /** train's default bound on a model's estimated memory ({@link MemoryEstimate}), in MiB. */
     static final int DEFAULT_MAX_MEMORY_MIB = 2048;
@@ -96,8 +108,9 @@ public final class Main {
             switch (command) {
                 case "inspect" -> inspect(rest, out, err);
                 case "train" -> train(rest, out, err);
-                case "forward" -> forward(rest, out);
+                case "forward" -> forward(rest, out, err);
                 case "export-pytorch" -> exportPyTorch(rest, out);
+                case "info" -> info(rest, out, err);
                 case "benchmark" -> benchmark(rest, out);
                 case "help", "--help", "-h" -> out.print(USAGE);
                 default -> {
@@ -231,9 +244,9 @@ public final class Main {
     // ---- train
 
     private static void train(List<String> args, PrintStream out, PrintStream err) {
-        Args a = parse("train", args, true, List.of("--out", "--epochs", "--data-dir", "--max-memory"));
+        Args a = parse("train", args, true, List.of("--out", "--epochs", "--data-dir", "--max-memory", "--backend"));
         Path file = Path.of(a.file());
-        Experiment e = ExperimentFiles.read(file);
+        Experiment e = withBackendOption("train", a, ExperimentFiles.read(file));
         if (a.options().containsKey("--epochs")) {
             e = e.withEpochs(intOption("train", a, "--epochs", 0, 0));
         }
@@ -245,7 +258,8 @@ public final class Main {
         // before any data is loaded or weight allocated: the estimate needs only the shapes
         ExperimentFiles.requireTrainable(e, dataDir);
         Models.memoryEstimate(e).requireAtMost(maxMemory, "or raise the bound: --max-memory MIB");
-        try (Trainer run = new Trainer(e, dataDir)) {
+        Device device = backends(err).device(e.backend());
+        try (Trainer run = new Trainer(e, dataDir, device)) {
             int epochs = e.epochs();
             try {
                 Files.createDirectories(dir);
@@ -288,6 +302,19 @@ public final class Main {
         }
     }
 
+    /** The experiment with {@code --backend}, where given, in place of the file's {@code backend}. */
+    private static Experiment withBackendOption(String command, Args a, Experiment e) {
+        String b = a.options().get("--backend");
+        if (b == null) {
+            return e;
+        }
+        if (!Experiment.BACKENDS.contains(b)) {
+            throw new UsageException(command + ": --backend must be one of " + String.join(", ", Experiment.BACKENDS)
+                    + ", got \"" + b + "\"");
+        }
+        return e.withBackend(b);
+    }
+
     private static String describe(Device device) {
         if (device.backend() instanceof CpuBackend c) {
             return "CPU, " + c.threads() + (c.threads() == 1 ? " thread" : " threads");
@@ -314,16 +341,14 @@ public final class Main {
 
     // ---- forward
 
-    private static void forward(List<String> args, PrintStream out) {
-        Args a = parse("forward", args, true, List.of("--weights", "--input", "--out"));
+    private static void forward(List<String> args, PrintStream out, PrintStream err) {
+        Args a = parse("forward", args, true, List.of("--weights", "--input", "--out", "--backend"));
         Path weights = Path.of(require("forward", a, "--weights"));
         Path input = Path.of(require("forward", a, "--input"));
         Path output = Path.of(require("forward", a, "--out"));
-        Experiment e = ExperimentFiles.readModel(Path.of(a.file()));
+        Experiment e = withBackendOption("forward", a, ExperimentFiles.readModel(Path.of(a.file())));
         int[] sample = Models.inputShape(e);
         Sequential model = Models.build(e);
-        Device device = Device.cpu();
-        model.to(device);
         Map<String, Tensor> w = Safetensors.read(weights);
         try {
             Safetensors.load(model, w);
@@ -342,12 +367,39 @@ public final class Main {
             throw new ExperimentException(input + ": tensor \"input\" has shape " + Arrays.toString(shape)
                     + " but the model takes " + expected + " (batch first)");
         }
+        // the files are checked before a device is started for them
+        Device device = backends(err).device(e.backend());
+        model.to(device);
         model.train(false);
         Tensor y = Tensor.noGrad(() -> model.forward(x.to(device)));
         Map<String, Tensor> result = new LinkedHashMap<>();
         result.put("output", y);
         Safetensors.write(output, result);
         out.println("{\"output\":" + JSON.valueToTree(y.shape()) + ",\"file\":" + JSON.valueToTree(output.toString()) + "}");
+    }
+
+    // ---- info
+
+    private static void info(List<String> args, PrintStream out, PrintStream err) {
+        parse("info", args, false, List.of());
+        Backends backends = backends(err);
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode list = root.putArray("backends");
+        for (BackendProvider p : backends.providers()) {
+            BackendProvider.Availability a = p.availability();
+            ObjectNode o = list.addObject();
+            o.put("name", p.name());
+            o.put("available", a.available());
+            ArrayNode devices = o.putArray("devices");
+            a.devices().forEach(devices::add);
+            if (a.available()) {
+                o.put("kernels", a.kernels());
+            } else {
+                o.put("reason", a.reason());
+            }
+        }
+        root.put("auto", backends.auto().backend().name());
+        out.println(root);
     }
 
     // ---- export-pytorch

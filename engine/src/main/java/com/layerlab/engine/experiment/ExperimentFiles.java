@@ -185,7 +185,9 @@ public final class ExperimentFiles {
      * Checks that an experiment can be trained by this version: nothing missing (a model-only file is
      * refused with the list of what it lacks), a data set this version can load, a task, loss and model
      * output that fit together. Image sets' own counts (how many images, the split) are checked when
-     * they are loaded ({@code Trainer}); a folder set is looked up in the default data folder.
+     * they are loaded ({@code Trainer}); a folder set is looked up in the default data folder. The
+     * backend's name is checked, not whether it runs here: that is asked when the run starts
+     * ({@code tensor.Backends}).
      *
      * @return the model summary, for the caller's convenience
      */
@@ -251,9 +253,6 @@ public final class ExperimentFiles {
                         + " on 2 classes needs [1] (one " + (loss.equals(LossSpec.MSE) ? "value" : "logit") + " per "
                         + sample + ")");
             }
-        }
-        if (e.backend().equals("opencl") || e.backend().equals("cuda")) {
-            throw new ExperimentException("backend \"" + e.backend() + "\" is not available in this version (use auto or cpu)");
         }
         // refuses, naming the layer, a model whose batched sizes overflow an int
         Models.memoryEstimate(e);

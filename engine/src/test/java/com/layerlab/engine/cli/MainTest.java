@@ -150,7 +150,7 @@ class MainTest {
         assertEquals(2, r.status());
         assertEquals("layerlab: train: --epochs must be an integer of at least 0, got \"many\"\n", r.err());
         r = run("train", example(dir, "xor-tanh").toString(), "--lr", "1");
-        assertEquals("layerlab: train: unknown option --lr (options: --out, --epochs, --data-dir, --max-memory)\n", r.err());
+        assertEquals("layerlab: train: unknown option --lr (options: --out, --epochs, --data-dir, --max-memory, --backend)\n", r.err());
         r = run("train");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("FILE is missing"));

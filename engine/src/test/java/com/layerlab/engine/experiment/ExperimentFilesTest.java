@@ -1,5 +1,6 @@
 package com.layerlab.engine.experiment;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -177,8 +178,8 @@ class ExperimentFilesTest {
         assertEquals("the model's output has shape [64, 4, 10] but CrossEntropyLoss on 10 classes needs [10] (one logit per "
                 + "class); model[6] (Linear) got [64, 4, 4] and, as in PyTorch, maps only its last axis: add a Flatten "
                 + "layer before it", m);
-        m = assertThrows(ExperimentException.class, () -> ExperimentFiles.requireTrainable(ok.withBackend("cuda"))).getMessage();
-        assertTrue(m.startsWith("backend \"cuda\" is not available"), m);
+        // whether a backend runs here is the registry's question, when the run starts (tensor.Backends)
+        assertDoesNotThrow(() -> ExperimentFiles.requireTrainable(ok.withBackend("cuda")));
         Experiment spiral = ok.withData(ok.data().withDataset("spiral").withOption("classes", 3));
         m = assertThrows(ExperimentException.class, () -> ExperimentFiles.requireTrainable(spiral)).getMessage();
         assertTrue(m.startsWith("loss.type: BCEWithLogitsLoss needs 2 classes, but data set \"spiral\" has 3"), m);
