@@ -117,6 +117,20 @@ public class CnnDataService {
     }
 
     /**
+     * The menu of a page whose experiment trains on {@code shown}: {@link #choices(String)}, and {@code shown}
+     * too when it is not among them: an upload of someone else's that a link named (its unguessable id lets
+     * the link's holder use it), or a set not on this server.
+     */
+    public List<Choice> choices(String owner, String shown) {
+        List<Choice> c = choices(owner);
+        if (c.stream().noneMatch(choice -> choice.id().equals(shown))) {
+            boolean shared = ImageSets.isFolder(shown) && ImageFolders.exists(ImageSets.folderName(shown), dataDir);
+            c.add(new Choice(shown, shared ? "Shared with the link: uploaded images" : shown + " (not available here)"));
+        }
+        return c;
+    }
+
+    /**
      * The set as the experiment's data section describes it ({@code options}; {@code seed} generates
      * shapes).
      *

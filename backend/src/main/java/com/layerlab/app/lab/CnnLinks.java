@@ -137,6 +137,29 @@ public final class CnnLinks {
         return e.withModel(model).withName(activation + ": " + (e.name() == null ? "CNN" : e.name()));
     }
 
+    /** The experiments a training of {@code s} trains: its experiment, or one per activation compared ({@link #withActivation}). */
+    public static List<Experiment> runsOf(State s) {
+        if (!s.comparing()) {
+            return List.of(s.experiment());
+        }
+        List<Experiment> runs = new ArrayList<>();
+        for (String a : s.compare()) {
+            runs.add(withActivation(s.experiment(), a));
+        }
+        return runs;
+    }
+
+    /** Whether a run of {@code trained} trains what {@code s} describes (a reload, a link and Save show only such a run). */
+    public static boolean trains(List<Experiment> trained, State s) {
+        return RunIdentity.same(trained, runsOf(s));
+    }
+
+    /** The activation a compared run is named after ({@link #withActivation}): "Tanh" of "Tanh: LeNet"; "" for another name. */
+    public static String activationOf(String runName) {
+        int colon = runName == null ? -1 : runName.indexOf(':');
+        return colon > 0 ? runName.substring(0, colon) : "";
+    }
+
     /** Whether the model has an activation a comparison could swap. */
     public static boolean hasActivation(Experiment e) {
         return e.model() != null && e.model().stream().anyMatch(l -> CnnLayerTypes.ACTIVATIONS.contains(l.type()));

@@ -48,6 +48,28 @@ public final class CnnPresets {
     private CnnPresets() {
     }
 
+    /** The preset {@code e} is, unchanged; null when it is none (the learner's own network). */
+    public static Preset matching(Experiment e, boolean cifar10Present) {
+        for (Preset p : all(cifar10Present)) {
+            if (p.experiment().equals(e)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code e} after an edit: a preset stays itself, any other network is the learner's own and is named
+     * so ("Custom: LeNet-5"; a name already custom stays as it is).
+     */
+    public static Experiment edited(Experiment e, boolean cifar10Present) {
+        if (matching(e, cifar10Present) != null) {
+            return e;
+        }
+        String n = e.name() == null ? "" : e.name();
+        return e.withName(n.isBlank() ? "Custom CNN" : n.startsWith("Custom") ? n : "Custom: " + n);
+    }
+
     /** Every preset, in menu order; {@code cifar10Present} puts CIFAR-10 itself under the tutorial model. */
     public static List<Preset> all(boolean cifar10Present) {
         List<Preset> p = new ArrayList<>();

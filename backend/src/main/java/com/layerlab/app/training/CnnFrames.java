@@ -22,7 +22,19 @@ public final class CnnFrames implements FrameMaker<CnnFrames.Frame> {
     public static final int BATCH_POINTS_PER_EPOCH = 25;
 
     /** Where the run is, as the lab says it; WAITING: for a training slot, the progress's message saying why. */
-    public enum Phase { WAITING, LOADING, TRAINING, PAUSED, STOPPED, DONE, FAILED }
+    public enum Phase {
+        WAITING, LOADING, TRAINING, PAUSED, STOPPED, DONE, FAILED;
+
+        /** Whether the run is over: done, stopped or failed. */
+        public boolean ended() {
+            return this == DONE || this == STOPPED || this == FAILED;
+        }
+
+        /** Whether the run has built its model and trains or trained it: its weights are worth saving. */
+        public boolean hasModel() {
+            return this == TRAINING || this == PAUSED || this == STOPPED || this == DONE;
+        }
+    }
 
     /**
      * Where the run is.

@@ -6,6 +6,7 @@ import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.runs.RunPages;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
+import com.vaadin.flow.component.html.Anchor;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,9 @@ public final class RunOnPage<F> {
     private final boolean showsEnded;
 
     private Run<F> run;
+    /** The run shown last, whose TensorBoard files the logs link downloads (read on the download's request thread). */
+    private volatile Run<F> lastShown;
+    private Anchor logsLink;
     /** The run the page's link names ({@link #openLinked}): shown when the page attaches, before the session's latest. */
     private Run<F> linked;
     private Run<F>.Subscription subscription;
@@ -60,6 +64,16 @@ public final class RunOnPage<F> {
     /** The run shown, or null. */
     public Run<F> run() {
         return run;
+    }
+
+    /**
+     * Makes {@code link} the page's TensorBoard logs link: it downloads the event files of the run shown
+     * last, as {@code fileName}, and shows only while that run writes some.
+     */
+    public void linkLogs(Anchor link, String fileName) {
+        link.setHref(Downloads.runLogsZip(() -> lastShown, fileName));
+        link.setVisible(false);
+        logsLink = link;
     }
 
     /** What a link's {@code ?run=<id>} finds: the run to show, or (run null) why the page shows its link as usual. */
@@ -134,6 +148,10 @@ public final class RunOnPage<F> {
         unsubscribe();
         int shown = ++generation;
         run = next;
+        lastShown = next;
+        if (logsLink != null) {
+            logsLink.setVisible(next.folder() != null);
+        }
         ui.getSession().setAttribute(sessionKey, next.id());
         Run<F>.Subscription sub = next.subscribe(frame -> {
             if (shown == generation) {

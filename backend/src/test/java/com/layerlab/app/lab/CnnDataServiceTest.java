@@ -135,6 +135,19 @@ class CnnDataServiceTest {
         assertEquals(ImageFolders.MAX_NAME_LENGTH, longest.length());
     }
 
+    @Test
+    void aSetALinkNamesIsInItsMenuAsSharedOrAsNotHere() throws IOException {
+        CnnDataService s = service();
+        String theirs = s.importZip(new ByteArrayInputStream(zipOfTwoClasses()), "pets", "visitor:b").id();
+        assertEquals(s.choices("visitor:a"), s.choices("visitor:a", "mnist"), "a set in the menu is not added again");
+        java.util.List<CnnDataService.Choice> shared = s.choices("visitor:a", theirs);
+        assertEquals(new CnnDataService.Choice(theirs, "Shared with the link: uploaded images"), shared.get(shared.size() - 1));
+        assertEquals(s.choices("visitor:a").size() + 1, shared.size());
+        java.util.List<CnnDataService.Choice> gone = s.choices("visitor:a", "folder:deleted-xyz");
+        assertEquals(new CnnDataService.Choice("folder:deleted-xyz", "folder:deleted-xyz (not available here)"),
+                gone.get(gone.size() - 1));
+    }
+
     private static java.util.List<String> uploads(CnnDataService s, String owner) {
         return s.choices(owner).stream().map(CnnDataService.Choice::id).filter(id -> id.startsWith("folder:")).toList();
     }

@@ -135,4 +135,35 @@ class CnnLinksTest {
         CnnLinks.State linked = CnnLinks.parse(params("x", CnnLinks.query(s).get("x"), "cmp", CnnLinks.query(s).get("cmp"))).value();
         assertEquals(s, linked);
     }
+
+    @Test
+    void aStateTrainsItsExperimentOrOneCopyPerActivationCompared() {
+        Experiment e = CnnPresets.byKey(CnnPresets.LENET, false).experiment();
+        assertEquals(List.of(e), CnnLinks.runsOf(new CnnLinks.State(e, List.of())));
+        CnnLinks.State s = new CnnLinks.State(e, List.of("ReLU", "Tanh"));
+        List<Experiment> runs = CnnLinks.runsOf(s);
+        assertEquals(List.of(CnnLinks.withActivation(e, "ReLU"), CnnLinks.withActivation(e, "Tanh")), runs);
+        assertEquals(s, CnnLinks.stateOf(runs));
+    }
+
+    @Test
+    void aRunTrainsAStateWhateverItsRateAndEpochsButNotAnotherModelOrComparison() {
+        Experiment e = CnnPresets.byKey(CnnPresets.LENET, false).experiment();
+        CnnLinks.State s = new CnnLinks.State(e, List.of("ReLU", "Tanh"));
+        List<Experiment> trained = CnnLinks.runsOf(s).stream()
+                .map(x -> x.withEpochs(e.epochs() + 3).withOptimizer(x.optimizer().withLr(0.3))).toList();
+        assertTrue(CnnLinks.trains(trained, s));
+        assertTrue(!CnnLinks.trains(trained, new CnnLinks.State(e, List.of())));
+        assertTrue(!CnnLinks.trains(trained, new CnnLinks.State(e, List.of("ReLU", "Sigmoid"))));
+        assertTrue(!CnnLinks.trains(List.of(e.withSeed(e.seedOrZero() + 1)), new CnnLinks.State(e, List.of())));
+    }
+
+    @Test
+    void aComparedRunIsNamedAfterItsActivation() {
+        Experiment e = CnnPresets.byKey(CnnPresets.LENET, false).experiment();
+        assertEquals("Sigmoid", CnnLinks.activationOf(CnnLinks.withActivation(e, "Sigmoid").name()));
+        assertEquals("", CnnLinks.activationOf("LeNet"));
+        assertEquals("", CnnLinks.activationOf(": no activation"));
+        assertEquals("", CnnLinks.activationOf(null));
+    }
 }

@@ -136,4 +136,18 @@ class CnnPresetsTest {
         assertArrayEquals(new int[] {3, 32, 32}, Models.inputShape(preset(CnnPresets.CIFAR10_TUTORIAL)));
         assertArrayEquals(new int[] {1, 5, 5}, Models.inputShape(preset(CnnPresets.POOL_CEIL)));
     }
+
+    @Test
+    void aPresetIsFoundByItsExperimentAndAnEditedOneBecomesTheLearnersOwn() {
+        Experiment lenet = preset(CnnPresets.LENET);
+        assertEquals(CnnPresets.LENET, CnnPresets.matching(lenet, false).key());
+        assertEquals(lenet, CnnPresets.edited(lenet, false));
+        Experiment more = lenet.withEpochs(lenet.epochs() + 1);
+        assertNull(CnnPresets.matching(more, false));
+        Experiment own = CnnPresets.edited(more, false);
+        assertEquals("Custom: " + lenet.name(), own.name());
+        assertEquals(more.withName(own.name()), own);
+        assertEquals(own.name(), CnnPresets.edited(own, false).name(), "edited again, it keeps its name");
+        assertEquals("Custom CNN", CnnPresets.edited(more.withName(null), false).name());
+    }
 }

@@ -16,7 +16,6 @@ import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TrainingRuntime;
-import com.layerlab.app.ui.Downloads;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
@@ -72,8 +71,6 @@ public class CompareView extends Div implements BeforeEnterObserver {
     private CompareLinks.State state = CompareLinks.DEFAULTS;
     /** The saved comparison the page forked ({@code ?fork=<id>}): its runs start from its weights while they fit. */
     private ForkStart fork = ForkStart.NONE;
-    /** The run whose TensorBoard files a download gets (read on the download's request thread). */
-    private volatile Run<?> logged;
     private final Anchor logsLink = new Anchor();
 
     private final Div error = new Div();
@@ -276,11 +273,10 @@ public class CompareView extends Div implements BeforeEnterObserver {
         spacer.getStyle().set("flex", "1");
         logsLink.setId("compare-logs");
         logsLink.setText("TensorBoard logs");
-        logsLink.setHref(Downloads.runLogsZip(() -> logged, "layerlab-compare-logs.zip"));
         logsLink.getElement().setAttribute("title", "Every run of this comparison as TensorBoard event files: "
                 + "unzip, then tensorboard --logdir <folder>");
         logsLink.getStyle().set("font-size", "var(--lumo-font-size-s)");
-        logsLink.setVisible(false);
+        shown.linkLogs(logsLink, "layerlab-compare-logs.zip");
         Button save = new CompareSaveButton(store, owner, shown::run, () -> state);
         Div row = new Div(play, step, reset, stop, epoch, status, spacer, logsLink, shareLink, copyLink, save);
         row.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("align-items", "center")
@@ -389,8 +385,6 @@ public class CompareView extends Div implements BeforeEnterObserver {
         showPlaying();
         shown.show(getUI().orElseThrow(), run, this::onFrame);
         getElement().setAttribute("data-run", run.id());
-        logged = run;
-        logsLink.setVisible(run.folder() != null);
     }
 
     /** Play or pause (see {@link RunOnPage#togglePlay}). */

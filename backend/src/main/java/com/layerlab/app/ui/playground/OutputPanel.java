@@ -17,7 +17,6 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.select.SelectVariant;
-import com.vaadin.flow.server.streams.DownloadHandler;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -48,9 +47,8 @@ class OutputPanel extends PlaygroundPanel {
     /**
      * @param drawingBoard where the learner draws points: in the map's place while drawing
      * @param onExport     "Export to PyTorch"
-     * @param logs         the run's TensorBoard files
      */
-    OutputPanel(DrawingBoard drawingBoard, SettingsEdit settings, Runnable onExport, DownloadHandler logs) {
+    OutputPanel(DrawingBoard drawingBoard, SettingsEdit settings, Runnable onExport) {
         super("Output", "ll-output");
         Div numbers = new Div();
         numbers.addClassName("ll-losses");
@@ -99,11 +97,9 @@ class OutputPanel extends PlaygroundPanel {
         export.addClickListener(e -> onExport.run());
         logsLink.setId("logs-link");
         logsLink.setText("TensorBoard logs (.zip)");
-        logsLink.setHref(logs);
         logsLink.getElement().setAttribute("title", "This run's network, as TensorBoard event files: "
                 + "unzip, then tensorboard --logdir <folder>");
         logsLink.addClassName("ll-compare-link");
-        logsLink.setVisible(false);
         Div actions = new Div(export, logsLink);
         actions.addClassName("ll-output-actions");
         Span engine = new Span("Trained on the server: " + EngineInfo.backend() + " backend, " + EngineInfo.device());
@@ -199,8 +195,9 @@ class OutputPanel extends PlaygroundPanel {
         }
     }
 
-    void setLogsAvailable(boolean available) {
-        logsLink.setVisible(available);
+    /** The run's TensorBoard files ({@link com.layerlab.app.ui.RunOnPage#linkLogs}). */
+    Anchor logsLink() {
+        return logsLink;
     }
 
     /** While the learner draws, the drawing board takes the map's place. */

@@ -17,7 +17,6 @@ import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TrainingRuntime;
-import com.layerlab.app.ui.Downloads;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
@@ -79,8 +78,6 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private PlaygroundSettings settings = PlaygroundSettings.DEFAULTS;
     /** The point set the settings name, when they name one (its size, classes and class names). */
     private Optional<PointSets.PointSet> pointSet = Optional.empty();
-    /** The run whose TensorBoard files a download gets (read on the download's request thread). */
-    private volatile Run<?> logged;
     private String pendingMessage;
     private String pendingForkNote;
     private final PlaygroundNotices notices = new PlaygroundNotices();
@@ -106,8 +103,8 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         this.owner = owner;
         this.ownData = new PointSetControls(pointSets, () -> ownerKey, this::usePointSet, this::startDrawing);
         this.data = new DataPanel(ownData, this::edit);
-        this.output = new OutputPanel(drawingBoard, this::edit, this::openExport,
-                Downloads.runLogsZip(() -> logged, "layerlab-playground-logs.zip"));
+        this.output = new OutputPanel(drawingBoard, this::edit, this::openExport);
+        shown.linkLogs(output.logsLink(), "layerlab-playground-logs.zip");
         drawingBoard.addUseListener(this::useDrawing);
         drawingBoard.addCancelListener(() -> showDrawing(false));
         drawingBoard.setVisible(false);
@@ -255,8 +252,6 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         player.showPlaying(playing);
         shown.show(getUI().orElseThrow(), run, this::showFrame);
         getElement().setAttribute("data-run", run.id());
-        logged = run;
-        output.setLogsAvailable(run.folder() != null);
     }
 
     /** Play or pause (see {@link RunOnPage#togglePlay}). */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class CnnBatchesTextTest {
 
     private static String text(int train, int batch, boolean dropLast) {
-        return CnnView.batchesText(train, new DataSpec("mnist", Map.of(), null, 0.8, batch, true, dropLast));
+        return CnnDataPanel.batchesText(train, new DataSpec("mnist", Map.of(), null, 0.8, batch, true, dropLast));
     }
 
     @Test

@@ -1,0 +1,187 @@
+package com.layerlab.app.ui.cnn;
+
+import com.layerlab.app.lab.CnnLinks;
+import com.layerlab.app.lab.CnnPresets;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.OptimizerSpec;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * The CNN lab's toolbar: the preset, the epochs, the optimizer and its learning rate, the activation
+ * comparison, the transport buttons, and the experiment's link, Save and Export.
+ */
+class CnnToolbar extends Div {
+
+    static final List<Double> LEARNING_RATES = List.of(0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3);
+
+    private final Select<CnnPresets.Preset> preset = new Select<>();
+    private final Span presetDescription = new Span();
+    private final IntegerField epochs = new IntegerField("Epochs");
+    private final Select<String> optimizer = new Select<>();
+    private final Select<Double> learningRate = new Select<>();
+    private final Checkbox compare = new Checkbox("Compare ReLU, Tanh, Sigmoid");
+    private final Anchor shareLink = new Anchor();
+    private final Button copyLink = new Button("Copy link", VaadinIcon.LINK.create());
+    private final Button export = new Button("Export to PyTorch", VaadinIcon.CODE.create());
+    /** Where the share link points; null while the model is broken. */
+    private String location;
+
+    /**
+     * @param presets   the preset menu
+     * @param maxEpochs the most epochs the server trains
+     * @param onPreset  a preset picked
+     * @param edit      a change of the experiment (epochs, optimizer, learning rate)
+     * @param onCompare the comparison of activations turned on or off
+     * @param onSave    "Save"
+     * @param onExport  "Export to PyTorch"
+     */
+    CnnToolbar(List<CnnPresets.Preset> presets, int maxEpochs, CnnTransport transport, Consumer<CnnPresets.Preset> onPreset,
+               Consumer<UnaryOperator<Experiment>> edit, Consumer<Boolean> onCompare, Runnable onSave, Runnable onExport) {
+        preset.setId("cnn-preset");
+        preset.setLabel("Preset");
+        preset.setItems(presets);
+        preset.setItemLabelGenerator(CnnPresets.Preset::title);
+        preset.setPlaceholder("Custom");
+        preset.setWidth("17em");
+        preset.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                onPreset.accept(e.getValue());
+            }
+        });
+        presetDescription.setId("cnn-preset-description");
+        presetDescription.addClassName("cnn-preset-description");
+
+        epochs.setId("cnn-epochs");
+        epochs.setMin(1);
+        epochs.setMax(maxEpochs);
+        epochs.setStepButtonsVisible(true);
+        epochs.setWidth("7.5em");
+        epochs.setValueChangeMode(ValueChangeMode.LAZY);
+        epochs.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                edit.accept(x -> x.withEpochs(e.getValue()));
+            }
+        });
+
+        optimizer.setId("cnn-optimizer");
+        optimizer.setLabel("Optimizer");
+        optimizer.setItems(OptimizerSpec.TYPES);
+        optimizer.setWidth("7em");
+        optimizer.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                edit.accept(x -> x.withOptimizer(e.getValue().equals(OptimizerSpec.ADAM)
+                        ? OptimizerSpec.adam(x.optimizer().lr()) : OptimizerSpec.sgd(x.optimizer().lr(), 0.9, 0, false)));
+            }
+        });
+
+        learningRate.setId("cnn-lr");
+        learningRate.setLabel("Learning rate");
+        learningRate.setWidth("8em");
+        learningRate.setItemLabelGenerator(CnnProgressRow::rate);
+        learningRate.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                edit.accept(x -> x.withOptimizer(x.optimizer().withLr(e.getValue())));
+            }
+        });
+
+        compare.setId("cnn-compare");
+        compare.addValueChangeListener(e -> {
+            if (e.isFromClient()) {
+                onCompare.accept(e.getValue());
+            }
+        });
+
+        shareLink.setId("cnn-share-link");
+        shareLink.setText("Link to this experiment");
+        shareLink.addClassName("cnn-share-link");
+        copyLink.setId("cnn-copy-link");
+        copyLink.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        copyLink.addClickListener(e -> copyLink());
+
+        export.setId("cnn-export");
+        export.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        export.setTooltipText("The model as PyTorch code, and its weights as a safetensors file");
+        export.addClickListener(e -> onExport.run());
+
+        Button save = new Button("Save", VaadinIcon.CLOUD_UPLOAD_O.create());
+        save.setId("cnn-save");
+        save.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        save.setTooltipText("Save this model with what its training learned, and get a short link to it");
+        save.addClickListener(e -> onSave.run());
+        Div links = new Div(shareLink, copyLink, save, export);
+        links.addClassName("cnn-links");
+        Div controls = new Div(preset, epochs, optimizer, learningRate, compare, transport);
+        controls.addClassName("cnn-toolbar-row");
+        Div about = new Div(presetDescription, links);
+        about.addClassName("cnn-toolbar-about");
+        add(controls, about);
+        addClassNames("ll-panel", "cnn-toolbar");
+    }
+
+    private void copyLink() {
+        getElement().executeJs(
+                "const url = new URL($0, document.baseURI).href;"
+                        + "return (navigator.clipboard ? navigator.clipboard.writeText(url) : Promise.reject())"
+                        + ".then(() => true, () => false);", location)
+                .then(Boolean.class, ok -> Notification.show(Boolean.TRUE.equals(ok)
+                                ? "Link copied: whoever opens it gets this experiment, layers, data and settings."
+                                : "Copying was not allowed here: use \"Link to this experiment\" instead.", 3000,
+                        Notification.Position.BOTTOM_START));
+    }
+
+    /** The whole state in the controls (a preset, a link); {@code matching}: the preset it is, or null. */
+    void show(CnnLinks.State state, CnnPresets.Preset matching) {
+        Experiment e = state.experiment();
+        showPreset(matching);
+        epochs.setValue(e.epochs());
+        optimizer.setValue(e.optimizer().type());
+        List<Double> rates = new ArrayList<>(LEARNING_RATES);
+        if (!rates.contains(e.optimizer().lr())) {
+            rates.add(e.optimizer().lr());
+            rates.sort(Double::compare);
+        }
+        learningRate.setItems(rates);
+        learningRate.setValue(e.optimizer().lr());
+        compare.setValue(state.comparing());
+    }
+
+    /** The preset the experiment is, or null: the learner's own network. */
+    void showPreset(CnnPresets.Preset matching) {
+        preset.setValue(matching);
+        presetDescription.setText(matching == null ? "Your own network." : matching.description());
+    }
+
+    /** Whether a comparison is possible (the model has an activation to swap) and on. */
+    void showCompare(boolean comparable, boolean comparing) {
+        compare.setEnabled(comparable);
+        compare.setValue(comparing);
+        compare.setTooltipText(comparable ? "Trains one copy per activation, same seed and starting weights"
+                : "The model has no ReLU, Tanh or Sigmoid to swap");
+    }
+
+    /** The experiment's link; null while the model is broken (a link must open a working model). */
+    void showLink(String location) {
+        this.location = location;
+        shareLink.setVisible(location != null);
+        export.setEnabled(location != null);
+        copyLink.setEnabled(location != null);
+        copyLink.setTooltipText(location == null ? "Fix the red layer first: a link carries a working model." : null);
+        if (location != null) {
+            shareLink.setHref(location);
+        }
+    }
+}
