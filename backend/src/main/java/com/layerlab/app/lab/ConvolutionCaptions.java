@@ -10,6 +10,9 @@ import com.layerlab.app.lab.ConvolutionMath.Window;
  */
 public final class ConvolutionCaptions {
 
+    /** The output's caption when the settings give no convolution. */
+    public static final String NO_OUTPUT = "no output: see the message above";
+
     private ConvolutionCaptions() {
     }
 
@@ -30,9 +33,6 @@ public final class ConvolutionCaptions {
     public static String output(ConvolutionMath.Result result) {
         return "Output feature map, " + result.outHeight() + "x" + result.outWidth();
     }
-
-    /** The output's caption when the settings give no convolution. */
-    public static final String NO_OUTPUT = "no output: see the message above";
 
     /**
      * The sizes in one line: input, kernel (and what a dilated one spans), stride, padding, and the output
