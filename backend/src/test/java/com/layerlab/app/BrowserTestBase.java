@@ -3,6 +3,7 @@ package com.layerlab.app;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import java.io.IOException;
@@ -118,6 +119,13 @@ public abstract class BrowserTestBase {
         p.waitForFunction("() => window.Vaadin && window.Vaadin.Flow && window.Vaadin.Flow.clients"
                 + " && Object.keys(window.Vaadin.Flow.clients).length > 0"
                 + " && Object.values(window.Vaadin.Flow.clients).every(c => !c.isActive || !c.isActive())");
+    }
+
+    /** Picks {@code option} (its exact text) from the select {@code selectId}. */
+    protected static void chooseInSelect(Page p, String selectId, String option) {
+        p.locator("#" + selectId).click();
+        p.locator("vaadin-select-item:visible").getByText(option, new Locator.GetByTextOptions().setExact(true)).click();
+        waitForVaadin(p);
     }
 
     /** Saves a screenshot of the page as target/screenshots/NAME.png and returns its path. */

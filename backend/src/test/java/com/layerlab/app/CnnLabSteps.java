@@ -1,22 +1,14 @@
 package com.layerlab.app;
 
-import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 
 /**
  * What the CNN lab's browser tests do again and again: a quick run of the lab's default model on the first
- * 500 MNIST images (400 to train on, 100 to test), and picking from a select.
+ * 500 MNIST images (400 to train on, 100 to test).
  */
 public final class CnnLabSteps {
 
     private CnnLabSteps() {
-    }
-
-    /** Picks {@code option} (its exact text) from the select {@code selectId}. */
-    public static void chooseInSelect(Page p, String selectId, String option) {
-        p.locator("#" + selectId).click();
-        p.locator("vaadin-select-item:visible").getByText(option, new Locator.GetByTextOptions().setExact(true)).click();
-        BrowserTestBase.waitForVaadin(p);
     }
 
     /** On the open lab: the data set cut to its first 500 images, once the lab has loaded them. */
@@ -32,7 +24,7 @@ public final class CnnLabSteps {
         fiveHundredImages(p);
         p.locator("#cnn-epochs input").fill("2");
         p.locator("#cnn-epochs input").press("Tab");
-        chooseInSelect(p, "cnn-batch-size", "16");
+        BrowserTestBase.chooseInSelect(p, "cnn-batch-size", "16");
     }
 
     /** Waits until the lab's training is done. */

@@ -46,21 +46,65 @@ public final class ConvolutionMath {
         return dilation * (kernel - 1) + 1;
     }
 
+    /** Stride, padding and dilation one by one: the name the page gives each and the values it may take. */
+    public enum Setting {
+        STRIDE("Stride", 1, MAX_STRIDE),
+        PADDING("Padding", 0, MAX_PADDING),
+        DILATION("Dilation", 1, MAX_DILATION);
+
+        private final String label;
+        private final int min;
+        private final int max;
+
+        Setting(String label, int min, int max) {
+            this.label = label;
+            this.min = min;
+            this.max = max;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public int min() {
+            return min;
+        }
+
+        public int max() {
+            return max;
+        }
+    }
+
+    /**
+     * What is wrong with one setting on its own, in words for the user ({@code value} null: nothing, or
+     * not a whole number, was typed), or null when it is in range.
+     */
+    public static String problem(Setting which, Integer value) {
+        String rule = which.label() + " must be a whole number from " + which.min() + " to " + which.max();
+        if (value == null) {
+            return rule + ".";
+        }
+        if (value >= which.min() && value <= which.max()) {
+            return null;
+        }
+        return rule + " (got " + value + ")" + switch (which) {
+            case STRIDE -> value < 1 ? ": the window has to move at least one pixel per step."
+                    : ": larger steps skip most of the image.";
+            case PADDING -> ".";
+            case DILATION -> ": 1 means the kernel's taps sit next to each other.";
+        };
+    }
+
     /**
      * What is wrong with these settings for an input of {@code height x width} and a square kernel, in
      * words for the user, or null when the convolution can be computed.
      */
     public static String problem(int height, int width, int kernel, Settings s) {
-        if (s.stride() < 1 || s.stride() > MAX_STRIDE) {
-            return "Stride must be a whole number from 1 to " + MAX_STRIDE + " (got " + s.stride() + "): "
-                    + (s.stride() < 1 ? "the window has to move at least one pixel per step." : "larger steps skip most of the image.");
-        }
-        if (s.padding() < 0 || s.padding() > MAX_PADDING) {
-            return "Padding must be a whole number from 0 to " + MAX_PADDING + " (got " + s.padding() + ").";
-        }
-        if (s.dilation() < 1 || s.dilation() > MAX_DILATION) {
-            return "Dilation must be a whole number from 1 to " + MAX_DILATION + " (got " + s.dilation()
-                    + "): 1 means the kernel's taps sit next to each other.";
+        for (String p : new String[] {problem(Setting.STRIDE, s.stride()), problem(Setting.PADDING, s.padding()),
+                problem(Setting.DILATION, s.dilation())}) {
+            if (p != null) {
+                return p;
+            }
         }
         int span = span(kernel, s.dilation());
         int paddedH = height + 2 * s.padding();

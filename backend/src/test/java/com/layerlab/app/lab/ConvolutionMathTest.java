@@ -145,6 +145,23 @@ class ConvolutionMathTest {
     }
 
     @Test
+    void eachSettingOnItsOwnSaysItsRangeAndWhyItMatters() {
+        assertNull(ConvolutionMath.problem(ConvolutionMath.Setting.STRIDE, 8));
+        assertNull(ConvolutionMath.problem(ConvolutionMath.Setting.PADDING, 0));
+        assertEquals("Stride must be a whole number from 1 to 8.", ConvolutionMath.problem(ConvolutionMath.Setting.STRIDE, null));
+        assertEquals("Stride must be a whole number from 1 to 8 (got 0): the window has to move at least one pixel per step.",
+                ConvolutionMath.problem(ConvolutionMath.Setting.STRIDE, 0));
+        assertEquals("Stride must be a whole number from 1 to 8 (got 9): larger steps skip most of the image.",
+                ConvolutionMath.problem(ConvolutionMath.Setting.STRIDE, 9));
+        assertEquals("Padding must be a whole number from 0 to 8 (got -1).", ConvolutionMath.problem(ConvolutionMath.Setting.PADDING, -1));
+        assertEquals("Dilation must be a whole number from 1 to 8 (got 9): 1 means the kernel's taps sit next to each other.",
+                ConvolutionMath.problem(ConvolutionMath.Setting.DILATION, 9));
+        // the settings together say the same first
+        assertEquals(ConvolutionMath.problem(ConvolutionMath.Setting.DILATION, 0),
+                ConvolutionMath.problem(28, 28, 3, new Settings(1, 1, 0)));
+    }
+
+    @Test
     void formulaWithTheNumbers() {
         assertEquals(List.of(
                 "out = floor((in + 2*padding - dilation*(kernel - 1) - 1) / stride) + 1",

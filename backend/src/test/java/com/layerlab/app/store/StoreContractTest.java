@@ -1,5 +1,7 @@
 package com.layerlab.app.store;
 
+import static com.layerlab.app.training.TestRuns.STATUS;
+import static com.layerlab.app.training.TestRuns.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -266,19 +267,6 @@ abstract class StoreContractTest {
         return com.layerlab.engine.experiment.Safetensors.toBytes(
                 com.layerlab.engine.experiment.Safetensors.fromBytes(safetensors), Map.of());
     }
-
-    private static RunStatus await(Run<?> run, Predicate<RunStatus> p, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            if (p.test(run.status())) {
-                return run.status();
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("never " + what + "; last: " + run.status());
-    }
-
-    private static final com.layerlab.app.training.FrameMaker<RunStatus> STATUS = (status, trainers, seen) -> status;
 
     @Test
     void aComparisonRunIsSavedWholeAndForksFromEveryNetworksWeights() throws Exception {

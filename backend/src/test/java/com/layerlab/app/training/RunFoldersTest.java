@@ -1,38 +1,25 @@
 package com.layerlab.app.training;
 
+import static com.layerlab.app.training.TestRuns.POINTS;
+import static com.layerlab.app.training.TestRuns.STATUS;
+import static com.layerlab.app.training.TestRuns.anonymous;
+import static com.layerlab.app.training.TestRuns.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.layerlab.app.lab.PlaygroundSettings;
-import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.summary.EventArchive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a run leaves in its folder: a run that trained keeps its files, one that never trained a batch leaves none. */
 class RunFoldersTest {
 
-    private static final Experiment POINTS = PlaygroundSettings.DEFAULTS.toExperiment();
-    private static final FrameMaker<RunStatus> STATUS = (status, trainers, seen) -> status;
-
     @TempDir
     Path root;
-
-    private static void await(Run<?> run, Predicate<RunStatus> p, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!p.test(run.status())) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("never " + what + "; last: " + run.status());
-            }
-            Thread.sleep(5);
-        }
-    }
 
     @Test
     void aRunThatNeverTrainedLeavesNoFolderAndOneThatTrainedKeepsItsFiles() throws Exception {
@@ -42,8 +29,8 @@ class RunFoldersTest {
         Run<RunStatus> idle;
         Run<RunStatus> trained;
         try {
-            idle = runtime.submit(List.of(POINTS), new RunOptions("visitor:abc", false, "playground", true, 0), STATUS);
-            trained = runtime.submit(List.of(POINTS), new RunOptions("visitor:abc", false, "playground", true, 0), STATUS);
+            idle = runtime.submit(List.of(POINTS), anonymous(true, 0), STATUS);
+            trained = runtime.submit(List.of(POINTS), anonymous(true, 0), STATUS);
             await(idle, s -> s.state() == RunState.PAUSED && s.batches() > 0, "built");
             await(trained, s -> s.state() == RunState.PAUSED && s.batches() > 0, "built");
             trained.step();

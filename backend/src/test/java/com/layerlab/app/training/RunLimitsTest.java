@@ -1,24 +1,21 @@
 package com.layerlab.app.training;
 
+import static com.layerlab.app.training.TestRuns.POINTS;
+import static com.layerlab.app.training.TestRuns.STATUS;
+import static com.layerlab.app.training.TestRuns.anonymous;
+import static com.layerlab.app.training.TestRuns.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.layerlab.app.lab.PlaygroundSettings;
-import com.layerlab.engine.experiment.Experiment;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Where a run finishes (its epochs, moved while it trains, and its pool's cap) and how fast a 2D run may go. */
 class RunLimitsTest {
-
-    /** 250 training points in batches of 10: 25 batches an epoch. */
-    private static final Experiment POINTS = PlaygroundSettings.DEFAULTS.toExperiment();
-    private static final FrameMaker<RunStatus> STATUS = (status, trainers, seen) -> status;
 
     private TrainingRuntime runtime;
 
@@ -36,25 +33,9 @@ class RunLimitsTest {
         }
     }
 
-    private static RunOptions options(boolean paused, int epochs) {
-        return new RunOptions("visitor:abc", false, "playground", paused, epochs);
-    }
-
-    private static RunStatus await(Run<?> run, Predicate<RunStatus> p, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            RunStatus s = run.status();
-            if (p.test(s)) {
-                return s;
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("never " + what + "; last: " + run.status());
-    }
-
     @Test
     void theEpochsMoveWhileTheRunHoldsAndThePoolCapsThem() throws Exception {
-        Run<RunStatus> run = runtime(3, 0).submit(List.of(POINTS), options(true, 100), STATUS);
+        Run<RunStatus> run = runtime(3, 0).submit(List.of(POINTS), anonymous(true, 100), STATUS);
         RunStatus s = await(run, st -> st.state() == RunState.PAUSED && st.batches() > 0, "built");
         assertEquals(3, s.epochs(), "the pool's cap");
         run.setEpochs(2);
@@ -65,14 +46,14 @@ class RunLimitsTest {
         assertThrows(IllegalArgumentException.class, () -> run.setEpochs(-1));
 
         // until stopped: the cap ends it all the same
-        Run<RunStatus> endless = runtime.submit(List.of(POINTS), options(false, 0), STATUS);
+        Run<RunStatus> endless = runtime.submit(List.of(POINTS), anonymous(false, 0), STATUS);
         s = await(endless, st -> st.state() == RunState.FINISHED, "finished at the cap");
         assertEquals(3, s.epoch());
     }
 
     @Test
     void aPoolsEpochsASecondPaceItsRuns() throws Exception {
-        Run<RunStatus> run = runtime(0, 20).submit(List.of(POINTS), options(true, 0), STATUS);
+        Run<RunStatus> run = runtime(0, 20).submit(List.of(POINTS), anonymous(true, 0), STATUS);
         await(run, st -> st.state() == RunState.PAUSED && st.batches() > 0, "built");
         long start = System.nanoTime();
         run.play();

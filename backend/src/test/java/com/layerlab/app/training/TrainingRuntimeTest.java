@@ -1,5 +1,9 @@
 package com.layerlab.app.training;
 
+import static com.layerlab.app.training.TestRuns.POINTS;
+import static com.layerlab.app.training.TestRuns.STATUS;
+import static com.layerlab.app.training.TestRuns.anonymous;
+import static com.layerlab.app.training.TestRuns.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,8 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.layerlab.app.lab.PlaygroundSettings;
-import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.Checkpoint;
 import com.layerlab.engine.train.StepResult;
 import com.layerlab.engine.train.Trainer;
@@ -24,7 +26,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +34,6 @@ import org.slf4j.LoggerFactory;
 /** The training runtime without Spring or a browser: states, control, watchers, checkpoints, slots, log lines. */
 class TrainingRuntimeTest {
 
-    /** The playground's default: 250 training points in batches of 10, 25 batches an epoch. */
-    private static final Experiment POINTS = PlaygroundSettings.DEFAULTS.toExperiment();
     private static final Duration UNWATCHED = Duration.ofMillis(400);
 
     @TempDir
@@ -58,25 +57,6 @@ class TrainingRuntimeTest {
         if (runtime != null) {
             runtime.close();
         }
-    }
-
-    /** Frames that are the run's status. */
-    private static final FrameMaker<RunStatus> STATUS = (status, trainers, seen) -> status;
-
-    private static RunOptions anonymous(boolean paused, int epochs) {
-        return new RunOptions("visitor:abc", false, "playground", paused, epochs);
-    }
-
-    private static RunStatus await(Run<?> run, Predicate<RunStatus> p, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            RunStatus s = run.status();
-            if (p.test(s)) {
-                return s;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("never " + what + "; last: " + run.status());
     }
 
     @Test

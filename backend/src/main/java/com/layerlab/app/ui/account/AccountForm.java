@@ -9,7 +9,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
-/** What the sign-in and sign-up pages share: the card they sit in, the line that says what went wrong, and the step into a signed-in page. */
+/**
+ * Pieces of the account pages: the card a form sits in, the line that says what went wrong, and the step
+ * into a signed-in page ({@link AccountPage} holds the rest that sign-in and sign-up share).
+ */
 final class AccountForm {
 
     private AccountForm() {

@@ -1,5 +1,10 @@
 package com.layerlab.app.ui.account;
 
+import static com.layerlab.app.AccountSteps.PASSWORD;
+import static com.layerlab.app.AccountSteps.fill;
+import static com.layerlab.app.AccountSteps.newName;
+import static com.layerlab.app.AccountSteps.signOut;
+import static com.layerlab.app.AccountSteps.signUp;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,7 +20,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.RequestOptions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEvent;
@@ -29,33 +33,6 @@ import org.springframework.context.PayloadApplicationEvent;
  * pages that stay open without an account.
  */
 class AccountPagesTest extends BrowserTestBase {
-
-    private static final String PASSWORD = "correct horse battery";
-
-    /** A name no other test of this run has taken (the browser tests share one database). */
-    private static String newName(String stem) {
-        return stem + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
-    }
-
-    private void fill(Page p, String field, String value) {
-        p.locator("#" + field + " input").fill(value);
-    }
-
-    private void signUp(Page p, String name) {
-        open(p, "signup");
-        fill(p, "signup-username", name);
-        fill(p, "signup-password", PASSWORD);
-        p.locator("#signup-submit").click();
-        p.waitForURL(baseUrl());
-        waitForVaadin(p);
-    }
-
-    private void signOut(Page p) {
-        p.locator("#ll-user vaadin-menu-bar-button:not([slot=overflow])").click();
-        p.locator("vaadin-menu-bar-item:has-text('Sign out')").click();
-        p.waitForURL(baseUrl());
-        waitForVaadin(p);
-    }
 
     @Autowired
     ConfigurableApplicationContext app;

@@ -80,7 +80,7 @@ class CnnViewTest extends BrowserTestBase {
     void cifar10TutorialPresetShowsItsShapesAndParameterCount() {
         open("cnn");
         page.waitForSelector("#cnn-layer-0");
-        CnnLabSteps.chooseInSelect(page, "cnn-preset", "CIFAR-10 tutorial model");
+        chooseInSelect(page, "cnn-preset", "CIFAR-10 tutorial model");
         page.waitForFunction("() => document.querySelector('#cnn-total-params').textContent.includes('145,578')");
         assertEquals(List.of("[32, 32, 32]", "[32, 16, 16]", "[32, 16, 16]", "[32, 8, 8]", "[64, 8, 8]", "[64, 4, 4]",
                 "[1024]", "[64]", "[10]"), layerShapes(page));
@@ -98,7 +98,7 @@ class CnnViewTest extends BrowserTestBase {
         screenshot(page, "cnn-cifar10-preset");
 
         // the pooling demo: ceil mode on and off, with its formula
-        CnnLabSteps.chooseInSelect(page, "cnn-preset", "Pooling demo (ceil mode on)");
+        chooseInSelect(page, "cnn-preset", "Pooling demo (ceil mode on)");
         page.waitForFunction("() => document.querySelector('#cnn-layer-0 .cnn-layer-shape').textContent === '[1, 2, 2]'");
         assertTrue(page.locator("#cnn-layer-0 .cnn-formula").innerText().contains("ceil((5 - 3 + 2*0) / 3) + 1"));
         page.locator("#cnn-layer-0-ceil_mode").click();
@@ -169,7 +169,7 @@ class CnnViewTest extends BrowserTestBase {
                 page.locator("#cnn-train-problem").innerText());
         assertTrue(page.locator("#cnn-train").isDisabled());
         // add it back at the end and move it up into place
-        CnnLabSteps.chooseInSelect(page, "cnn-add-type", "Flatten");
+        chooseInSelect(page, "cnn-add-type", "Flatten");
         page.click("#cnn-add-layer");
         page.waitForSelector("#cnn-layer-11[data-type=Flatten]");
         for (int i = 11; i > 6; i--) {
@@ -236,7 +236,7 @@ class CnnViewTest extends BrowserTestBase {
     void aShareLinkOpensTheSameExperimentInAFreshContext() {
         open("cnn");
         page.waitForSelector("#cnn-layer-0");
-        CnnLabSteps.chooseInSelect(page, "cnn-preset", "Shallow network (MNIST)");
+        chooseInSelect(page, "cnn-preset", "Shallow network (MNIST)");
         page.waitForSelector("#cnn-layer-3");
         page.locator("#cnn-layer-1-out_features input").fill("48");
         page.waitForFunction("() => document.querySelector('#cnn-total-params').textContent.includes('38,170')");
@@ -303,10 +303,10 @@ class CnnViewTest extends BrowserTestBase {
         assertTrue(other.locator("#cnn-feature-maps .cnn-map-row[data-layer='2']").innerText().contains("ReLU"));
         // the details of another run of the comparison
         assertTrue(other.locator("#cnn-details-run").isVisible());
-        CnnLabSteps.chooseInSelect(other, "cnn-details-run", "Tanh");
+        chooseInSelect(other, "cnn-details-run", "Tanh");
         other.waitForFunction("() => document.querySelector('#cnn-confusion-title').textContent.includes('of the Tanh run')");
         assertTrue(other.locator("#cnn-feature-maps .cnn-map-row[data-layer='2']").innerText().contains("Tanh"));
-        CnnLabSteps.chooseInSelect(other, "cnn-details-run", "Sigmoid");
+        chooseInSelect(other, "cnn-details-run", "Sigmoid");
         other.waitForFunction("() => document.querySelector('#cnn-confusion-title').textContent.includes('of the Sigmoid run')");
         assertTrue(other.locator("#cnn-feature-maps .cnn-map-row[data-layer='2']").innerText().contains("Sigmoid"));
         // the export takes the run shown
@@ -379,7 +379,7 @@ class CnnViewTest extends BrowserTestBase {
         // the new epochs redraw the data controls, which can swallow a pick made meanwhile: pick until it holds
         waitForVaadin(page);
         for (int attempt = 1; ; attempt++) {
-            CnnLabSteps.chooseInSelect(page, "cnn-batch-size", "8");
+            chooseInSelect(page, "cnn-batch-size", "8");
             try {
                 page.waitForFunction("() => document.querySelector('#cnn-data-note').textContent.endsWith('of a batch of 8.')",
                         null, new Page.WaitForFunctionOptions().setTimeout(5_000));
@@ -405,7 +405,7 @@ class CnnViewTest extends BrowserTestBase {
         page.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Paused')");
         assertEquals("Resume", page.locator("#cnn-pause").innerText().trim());
         // the learning rate changes while paused, and the page shows the rate in force
-        CnnLabSteps.chooseInSelect(page, "cnn-lr", "0.003");
+        chooseInSelect(page, "cnn-lr", "0.003");
         page.waitForFunction("() => document.querySelector('#cnn-speed').textContent.endsWith('lr 0.003')");
         // the weights as they are now, handed over by the paused training thread
         page.click("#cnn-export");

@@ -26,12 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class ConvolutionViewTest extends BrowserTestBase {
 
-    private static void chooseInSelect(Page p, String selectId, String option) {
-        p.locator("#" + selectId).click();
-        p.locator("vaadin-select-item:visible").getByText(option, new Locator.GetByTextOptions().setExact(true)).click();
-        waitForVaadin(p);
-    }
-
     private static void type(Page p, String fieldId, String text) {
         p.locator("#" + fieldId + " input").fill(text);
     }

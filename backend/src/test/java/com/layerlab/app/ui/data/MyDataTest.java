@@ -1,5 +1,7 @@
 package com.layerlab.app.ui.data;
 
+import static com.layerlab.app.PointSetSteps.blobs;
+import static com.layerlab.app.PointSetSteps.uploadCsv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,11 +23,8 @@ import com.microsoft.playwright.options.FilePayload;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.Locale;
-import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
@@ -47,18 +46,6 @@ class MyDataTest extends BrowserTestBase {
     OwnedData data;
     @Autowired
     ExperimentStore store;
-
-    /** Two blobs, "left" and "right". */
-    private static String blobs() {
-        StringBuilder csv = new StringBuilder("x1,x2,side\n");
-        Random r = new Random(3);
-        for (int i = 0; i < 200; i++) {
-            boolean right = i % 2 == 1;
-            csv.append(String.format(Locale.ROOT, "%.3f,%.3f,%s%n", (right ? 2 : -2) + r.nextGaussian() * 0.6,
-                    r.nextGaussian(), right ? "right" : "left"));
-        }
-        return csv.toString();
-    }
 
     /** Three 16x16 colour images in each of two classes. */
     private static byte[] pets() throws IOException {
@@ -102,8 +89,7 @@ class MyDataTest extends BrowserTestBase {
     void aVisitorsUploadsAreListedRenamedAndDeletedUnlessInUseAndNobodyElseSeesThem() throws IOException {
         open("/");
         page.waitForSelector("#points-upload");
-        assertEquals("Added \"blobs.csv\": 200 points, 2 classes.", upload(page, "points-upload", "points-message",
-                new FilePayload("blobs.csv", "text/csv", blobs().getBytes(StandardCharsets.UTF_8))));
+        assertEquals("Added \"blobs.csv\": 200 points, 2 classes.", uploadCsv(page, "blobs.csv", blobs()));
         open("cnn");
         page.waitForSelector("#cnn-upload");
         assertTrue(upload(page, "cnn-upload", "cnn-upload-message", new FilePayload("pets.zip", "application/zip", pets()))

@@ -1,5 +1,7 @@
 package com.layerlab.app.ui.playground;
 
+import static com.layerlab.app.PointSetSteps.blobs;
+import static com.layerlab.app.PointSetSteps.uploadCsv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,12 +15,8 @@ import com.layerlab.engine.experiment.Experiment;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.options.FilePayload;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.Locale;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
@@ -33,18 +31,6 @@ class OwnDataTest extends BrowserTestBase {
     @Autowired
     DataFolder dataFolder;
 
-    /** Two blobs, "left" around (-2, 0) and "right" around (2, 0). */
-    private static String blobs() {
-        StringBuilder csv = new StringBuilder("x1,x2,side\n");
-        Random r = new Random(3);
-        for (int i = 0; i < 200; i++) {
-            boolean right = i % 2 == 1;
-            csv.append(String.format(Locale.ROOT, "%.3f,%.3f,%s%n", (right ? 2 : -2) + r.nextGaussian() * 0.6,
-                    r.nextGaussian() * 1.5, right ? "right" : "left"));
-        }
-        return csv.toString();
-    }
-
     private static void waitForEpoch(Page p, String condition) {
         p.waitForFunction("() => { const e = document.querySelector('#epoch'); "
                 + "return e && e.dataset.epoch !== undefined && (" + condition.replace("epoch", "Number(e.dataset.epoch)") + "); }");
@@ -52,18 +38,6 @@ class OwnDataTest extends BrowserTestBase {
 
     private static double trainLoss(Page p) {
         return Double.parseDouble(p.locator("#train-loss").getAttribute("data-value"));
-    }
-
-    /** Uploads a file and waits for the message it gets. */
-    private static String upload(Page p, String fileName, String text) {
-        Object before = p.evaluate("() => { const m = document.querySelector('#points-message');"
-                + " return m && !m.hidden ? m.textContent : ''; }");
-        p.setInputFiles("#points-upload input[type=file]",
-                new FilePayload(fileName, "text/csv", text.getBytes(StandardCharsets.UTF_8)));
-        p.waitForFunction("before => { const m = document.querySelector('#points-message');"
-                + " return m && !m.hidden && m.textContent.length > 0 && m.textContent !== before; }", before);
-        waitForVaadin(p);
-        return p.locator("#points-message").innerText();
     }
 
     /** Point set files in the data folder (the tests of this class share it). */
@@ -103,7 +77,7 @@ class OwnDataTest extends BrowserTestBase {
     void anUploadedCsvTrainsAndItsLinkOpensInAnotherContextButStaysOutOfItsMenu() {
         open("/");
         waitForEpoch(page, "epoch === 0");
-        String message = upload(page, "blobs.csv", blobs());
+        String message = uploadCsv(page, "blobs.csv", blobs());
         assertEquals("Added \"blobs.csv\": 200 points, 2 classes.", message);
         page.waitForFunction("() => window.location.search.length > 3");
         waitForVaadin(page);
@@ -149,12 +123,12 @@ class OwnDataTest extends BrowserTestBase {
         waitForEpoch(page, "epoch === 0");
         String before = page.url();
         int storedBefore = storedSets();
-        String message = upload(page, "bad.csv", "x1,x2,label\n1,2,0\n1,2\n");
+        String message = uploadCsv(page, "bad.csv", "x1,x2,label\n1,2,0\n1,2\n");
         assertEquals("\"bad.csv\" was not added: line 3: expected 3 values x1,x2,label but found 2. Nothing was changed.",
                 message);
         assertEquals("alert", page.locator("#points-message").getAttribute("role"));
         screenshot(page, "own-data-bad-csv");
-        message = upload(page, "far.csv", blobs().replaceFirst("\n-?[0-9.]+,", "\n9.5,"));
+        message = uploadCsv(page, "far.csv", blobs().replaceFirst("\n-?[0-9.]+,", "\n9.5,"));
         assertTrue(message.contains("line 2: x1 is 9.5, outside the playground's view -6 to 6"), message);
         assertEquals(before, page.url(), "the page's experiment is unchanged");
         assertTrue(menuEmpty(page), "nothing was stored");

@@ -70,12 +70,6 @@ class PlaygroundViewTest extends BrowserTestBase {
         waitForVaadin(p);
     }
 
-    private static void chooseInSelect(Page p, String selectId, String option) {
-        p.locator("#" + selectId).click();
-        p.locator("vaadin-select-item:visible").getByText(option, new Locator.GetByTextOptions().setExact(true)).click();
-        waitForVaadin(p);
-    }
-
     private static List<String> layerActivations(Page p) {
         return p.locator("#network select").all().stream().map(Locator::inputValue).toList();
     }

@@ -1,5 +1,11 @@
 package com.layerlab.app.ui.runs;
 
+import static com.layerlab.app.AccountSteps.PASSWORD;
+import static com.layerlab.app.AccountSteps.fill;
+import static com.layerlab.app.AccountSteps.newName;
+import static com.layerlab.app.AccountSteps.signOut;
+import static com.layerlab.app.AccountSteps.signUp;
+import static com.layerlab.app.AccountSteps.submitSignUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +21,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +39,6 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {"layerlab.data.dir=target/runs-test/${random.uuid}", "layerlab.runs.unwatched-seconds=2"})
 class RunsViewTest extends BrowserTestBase {
 
-    private static final String PASSWORD = "correct horse battery";
     private static final Pattern EPOCH = Pattern.compile("^Epoch ([\\d.]+)");
 
     @Autowired
@@ -50,23 +54,6 @@ class RunsViewTest extends BrowserTestBase {
             Thread.sleep(100);
         }
         assertEquals(0, runtime.activeCount(), "runs still alive after the test: " + runtime.activeRuns());
-    }
-
-    private static String newName(String stem) {
-        return stem + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
-    }
-
-    private static void fill(Page p, String field, String value) {
-        p.locator("#" + field + " input").fill(value);
-    }
-
-    private void signUp(Page p, String name) {
-        open(p, "signup");
-        fill(p, "signup-username", name);
-        fill(p, "signup-password", PASSWORD);
-        p.locator("#signup-submit").click();
-        p.waitForURL(baseUrl());
-        waitForVaadin(p);
     }
 
     /** Starts a long CNN training on MNIST on {@code p}'s lab and waits until it trains batches. */
@@ -291,9 +278,7 @@ class RunsViewTest extends BrowserTestBase {
         page.waitForURL("**/signup?to=**");
         waitForVaadin(page);
         String name = newName("back");
-        fill(page, "signup-username", name);
-        fill(page, "signup-password", PASSWORD);
-        page.locator("#signup-submit").click();
+        submitSignUp(page, name);
         page.waitForURL(url -> url.startsWith(baseUrl() + "cnn?"));
         waitForVaadin(page);
         assertEquals(lab, page.url(), "back on the lab as it was");
@@ -301,9 +286,7 @@ class RunsViewTest extends BrowserTestBase {
         assertEquals(name, page.locator("#ll-user").innerText().trim());
 
         // signed out, sign in from a link that asks for My runs
-        page.locator("#ll-user vaadin-menu-bar-button:not([slot=overflow])").click();
-        page.locator("vaadin-menu-bar-item:has-text('Sign out')").click();
-        page.waitForURL(baseUrl());
+        signOut(page);
         open("signin?to=%2Fruns");
         fill(page, "signin-username", name);
         fill(page, "signin-password", PASSWORD);
@@ -317,9 +300,7 @@ class RunsViewTest extends BrowserTestBase {
             BrowserContext fresh = newContext();
             Page p = fresh.newPage();
             open(p, "signup?to=" + evil);
-            fill(p, "signup-username", newName("safe"));
-            fill(p, "signup-password", PASSWORD);
-            p.locator("#signup-submit").click();
+            submitSignUp(p, newName("safe"));
             p.waitForURL(baseUrl());
             assertEquals(baseUrl(), p.url(), evil);
             p.close();
