@@ -27,6 +27,7 @@ final class DevicePool {
     private final Map<Reference<?>, int[]> live = new HashMap<>();
     private int capacity;
     private long inUse;
+    private long handedOut;
 
     DevicePool(int capacity) {
         this.capacity = capacity;
@@ -42,6 +43,11 @@ final class DevicePool {
         return inUse;
     }
 
+    /** Floats handed out since the pool was made, freed or not (for tests and reports). */
+    long handedOut() {
+        return handedOut;
+    }
+
     /** Ranges held by storages not yet collected. */
     int liveCount() {
         return live.size();
@@ -53,12 +59,15 @@ final class DevicePool {
         int want = align(size);
         for (Map.Entry<Integer, Integer> e : free.entrySet()) {
             if (e.getValue() >= want) {
+                // read both before the removal: TreeMap may reuse the removed entry for its successor
                 int at = e.getKey();
+                int length = e.getValue();
                 free.remove(at);
-                if (e.getValue() > want) {
-                    free.put(at + want, e.getValue() - want);
+                if (length > want) {
+                    free.put(at + want, length - want);
                 }
                 inUse += want;
+                handedOut += want;
                 return at;
             }
         }

@@ -43,12 +43,9 @@ public final class OpenClBackend implements Backend {
     private final long maxFloats;
     private final int group;
 
-    /** A backend on {@code clDevice}: creates its kernel and device buffer and runs one op to check it. */
+    /** A backend on {@code clDevice}: creates its kernel and device buffer and runs one op on it. */
     OpenClBackend(OpenCLDevice clDevice, String description) {
-        this(clDevice, description, INITIAL_FLOATS);
-    }
-
-    OpenClBackend(OpenCLDevice clDevice, String description, int initialFloats) {
+        int initialFloats = INITIAL_FLOATS;
         this.clDevice = clDevice;
         this.description = description;
         this.kernel = new PrimitivesKernel(new float[initialFloats], new float[GROUP]);
@@ -76,6 +73,13 @@ public final class OpenClBackend implements Backend {
     long floatsInUse() {
         synchronized (kernel) {
             return pool.inUse();
+        }
+    }
+
+    /** Floats allocated since the backend was made, freed or not. */
+    long floatsHandedOut() {
+        synchronized (kernel) {
+            return pool.handedOut();
         }
     }
 

@@ -320,16 +320,29 @@ class OpenClBackendTest {
 
     @Test
     void storagesNoLongerReachableGiveTheirDeviceMemoryBack() {
-        OpenClBackend small = new OpenClBackend(backend().clDevice(), "test", 4096);
-        Device d = Device.of(small, 0);
-        for (int i = 0; i < 200; i++) {
-            d.allocate(1000); // 200 x 1000 floats never reachable at once
+        int capacity = backend().poolCapacity();
+        long before = backend().floatsHandedOut();
+        for (int i = 0; i < 40; i++) {
+            cl.allocate(capacity / 8); // five pools' worth in all, never more than one storage reachable
         }
-        assertTrue(small.poolCapacity() <= 4 * 4096, "the pool grew to " + small.poolCapacity()
-                + " floats for storages of 1,000 that were each dropped");
-        Storage kept = d.allocate(1000);
-        small.fill(kept, 3f);
+        assertTrue(backend().floatsHandedOut() - before >= 5L * capacity);
+        assertEquals(capacity, backend().poolCapacity(), "the pool reuses the dropped storages' memory");
+        Storage kept = cl.allocate(1000);
+        cl.backend().fill(kept, 3f);
         assertEquals(3f, host(kept)[999]);
+    }
+
+    @Test
+    void aLongTrainingRunReusesItsDeviceMemory() {
+        int capacity = backend().poolCapacity();
+        long before = backend().floatsHandedOut();
+        try (Trainer t = new Trainer(cnn(), null, cl)) {
+            for (int step = 0; step < 2000 && backend().floatsHandedOut() - before < 2L * capacity; step++) {
+                t.step();
+            }
+        }
+        assertTrue(backend().floatsHandedOut() - before >= 2L * capacity, "the steps allocated two pools' worth");
+        assertEquals(capacity, backend().poolCapacity(), "the training steps' intermediate tensors were reused");
     }
 
     private static OpenClBackend backend() {
