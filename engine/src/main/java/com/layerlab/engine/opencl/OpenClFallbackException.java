@@ -7,16 +7,18 @@ import com.aparapi.device.OpenCLDevice;
 /**
  * Aparapi ran a kernel on its Java thread pool instead of the OpenCL device (it does so, only logging,
  * when OpenCL cannot compile or run the kernel). The device's memory did not take part, so the results
- * are wrong: the operation fails with this, naming the device and the op, and the run reports it.
+ * are wrong: the operation fails with this, naming the device and the op, and logs it; the run reports it.
  */
 public final class OpenClFallbackException extends IllegalStateException {
 
     OpenClFallbackException(String message) {
-        super(message);
+        this(message, null);
     }
 
+    /** Also logs the message: the run that catches it goes on elsewhere, and the log keeps why. */
     OpenClFallbackException(String message, Throwable cause) {
         super(message, cause);
+        System.getLogger(OpenClBackend.class.getName()).log(System.Logger.Level.WARNING, message);
     }
 
     /**
