@@ -48,11 +48,6 @@ final class DevicePool {
         return handedOut;
     }
 
-    /** Ranges held by storages not yet collected. */
-    int liveCount() {
-        return live.size();
-    }
-
     /** The offset of a free range of {@code size} floats, or -1 when none is large enough. */
     int take(int size) {
         reclaim();

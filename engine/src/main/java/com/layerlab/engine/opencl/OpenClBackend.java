@@ -45,16 +45,16 @@ public final class OpenClBackend implements Backend {
 
     /** A backend on {@code clDevice}: creates its kernel and device buffer and runs one op on it. */
     OpenClBackend(OpenCLDevice clDevice, String description) {
-        int initialFloats = INITIAL_FLOATS;
         this.clDevice = clDevice;
         this.description = description;
-        this.kernel = new PrimitivesKernel(new float[initialFloats], new float[GROUP]);
-        this.kernel.setExplicit(true);
-        this.pool = new DevicePool(initialFloats);
+        // one buffer holds every storage: its largest is the device's largest allocation (and an int's range)
         this.maxFloats = Math.min(Integer.MAX_VALUE - 64, clDevice.getMaxMemAllocSize() / Float.BYTES);
         this.group = Math.max(1, Math.min(GROUP, clDevice.getMaxWorkGroupSize()));
+        int initial = (int) Math.min(INITIAL_FLOATS, maxFloats);
+        this.kernel = new PrimitivesKernel(new float[initial], new float[GROUP]);
+        this.kernel.setExplicit(true);
+        this.pool = new DevicePool(initial);
         synchronized (kernel) {
-            kernel.put(kernel.mem);
             setSentinel();
         }
     }
@@ -69,20 +69,14 @@ public final class OpenClBackend implements Backend {
         return description;
     }
 
-    /** Floats held by storages not yet collected, and the pool's size (for tests and reports). */
-    long floatsInUse() {
-        synchronized (kernel) {
-            return pool.inUse();
-        }
-    }
-
-    /** Floats allocated since the backend was made, freed or not. */
+    /** Floats allocated since the backend was made, freed or not (for tests). */
     long floatsHandedOut() {
         synchronized (kernel) {
             return pool.handedOut();
         }
     }
 
+    /** The device buffer's size in floats (for tests). */
     int poolCapacity() {
         synchronized (kernel) {
             return pool.capacity();

@@ -3,6 +3,8 @@ package com.layerlab.engine.opencl;
 import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.tensor.Storage;
 
+import java.lang.ref.Reference;
+
 /**
  * A range of an OpenCL device's memory: {@code size} floats from {@code offset} in the buffer of its
  * backend's kernel. The host sees it only through the two copies, each one transfer through the
@@ -45,12 +47,15 @@ final class OpenClStorage implements Storage {
     public void copyFromHost(float[] src, int srcPos, int offset, int n) {
         checkRange("copyFromHost", offset, n);
         backend.write(this.offset + offset, src, srcPos, n);
+        // reachable until the copy is done: else another thread's allocation could take this range meanwhile
+        Reference.reachabilityFence(this);
     }
 
     @Override
     public void copyToHost(int offset, float[] dst, int dstPos, int n) {
         checkRange("copyToHost", offset, n);
         backend.read(this.offset + offset, dst, dstPos, n);
+        Reference.reachabilityFence(this);
     }
 
     private void checkRange(String op, int offset, int n) {
