@@ -30,6 +30,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -428,6 +433,31 @@ class OpenClBackendTest {
                         + ", opencl " + opencl + ")");
             }
             assertFalse(cpu.get(0).equals(cpu.get(3)), "the steps trained");
+        }
+    }
+
+    @Test
+    void twoRunsOnTheSameOpenClDeviceTrainAtOnceWithTheLossesEachGivesAlone() throws Exception {
+        List<Experiment> runs = List.of(mlp(), cnn());
+        List<List<Double>> alone = new ArrayList<>();
+        for (Experiment e : runs) {
+            alone.add(losses(e, cl, 6));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            CyclicBarrier start = new CyclicBarrier(2);
+            List<Future<List<Double>>> together = new ArrayList<>();
+            for (Experiment e : runs) {
+                together.add(threads.submit(() -> {
+                    start.await();
+                    return losses(e, cl, 6);
+                }));
+            }
+            for (int i = 0; i < runs.size(); i++) {
+                assertEquals(alone.get(i), together.get(i).get(2, TimeUnit.MINUTES), runs.get(i).name() + " beside the other");
+            }
+        } finally {
+            threads.shutdownNow();
         }
     }
 
