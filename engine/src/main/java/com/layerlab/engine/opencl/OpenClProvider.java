@@ -43,10 +43,9 @@ public final class OpenClProvider implements BackendProvider {
     }
 
     private Availability probe() {
-        String preload = System.getenv("LD_PRELOAD");
-        if (preload == null || !preload.contains("libjsig")) {
-            return Availability.missing("the JVM was not started with LD_PRELOAD=$JAVA_HOME/lib/libjsig.so, which "
-                    + "OpenCL drivers built on LLVM (PoCL) need so as not to crash the JVM");
+        String unsafe = withoutSignalChaining(System.getenv("LD_PRELOAD"));
+        if (unsafe != null) {
+            return Availability.missing(unsafe);
         }
         try {
             if (!OpenCLLoader.isOpenCLAvailable()) {
@@ -71,6 +70,24 @@ public final class OpenClProvider implements BackendProvider {
             // a missing or broken native library is a reason, not an error (LinkageError included)
             return Availability.missing("OpenCL could not be probed: " + t);
         }
+    }
+
+    /** Why OpenCL must not load in a JVM started with this LD_PRELOAD, or null when it may. */
+    static String withoutSignalChaining(String ldPreload) {
+        if (ldPreload != null && ldPreload.contains("libjsig")) {
+            return null;
+        }
+        return "the JVM was not started with LD_PRELOAD=$JAVA_HOME/lib/libjsig.so, which OpenCL drivers built on "
+                + "LLVM (PoCL) need so as not to crash the JVM";
+    }
+
+    /**
+     * Whether device {@code index} is a GPU (auto chooses OpenCL only on one: on the CPU, through PoCL,
+     * the cpu backend is faster); false when OpenCL is not available or has no such device.
+     */
+    public synchronized boolean isGpu(int index) {
+        return availability().available() && index >= 0 && index < devices.size()
+                && devices.get(index).getType() == com.aparapi.device.Device.TYPE.GPU;
     }
 
     /**

@@ -62,7 +62,7 @@ final class PrimitivesKernel extends Kernel {
     static final int MAX_RANK = 8;
     /** Matrix products run in TILE x TILE work groups over tiles of both operands in local memory. */
     static final int TILE = 16;
-    /** ip[0] is the op code; its operands follow from ip[1]. */
+    /** ip[0] is the op code, ip[1] the number of work items (rows for a matrix product), its operands from ip[2]. */
     static final int PARAMS = 64;
 
     /** The device's memory: every storage is a range of it. */

@@ -62,6 +62,21 @@ class OpenClBackendTest {
         cl = provider.device(0);
     }
 
+    @Test
+    void theProviderNamesItsDevicesAndRefusesOnesItHasNot() {
+        Availability a = provider.availability();
+        assertEquals("opencl", provider.name());
+        assertEquals("Aparapi 3.0.2 OpenCL kernels", a.kernels());
+        assertFalse(a.devices().get(0).isBlank());
+        assertEquals("opencl:0", cl.toString());
+        assertEquals(cl, provider.device(0), "the same device each time");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> provider.device(a.devices().size()));
+        assertTrue(e.getMessage().startsWith("opencl has no device " + a.devices().size() + ": it has "), e.getMessage());
+        if (a.devices().get(0).contains("Portable Computing Language")) {
+            assertFalse(provider.isGpu(0), "PoCL is a CPU device");
+        }
+    }
+
     // ---- helpers: the same inputs on both devices, the outputs compared
 
     /** Storages of the same values on the CPU (index 0) and on OpenCL (index 1). */
@@ -88,7 +103,10 @@ class OpenClBackendTest {
         return v;
     }
 
-    /** Equal to 1e-4 relative, relative to the element or, where sums cancel, to the output's largest magnitude. */
+    /**
+     * Equal to 1e-4 relative: relative to the element, or, for an element a thousand times smaller than
+     * the output's largest (where a sum cancels), to a thousandth of that largest.
+     */
     private static void assertClose(Storage[] out, String what) {
         float[] expected = host(out[0]);
         float[] actual = host(out[1]);
@@ -100,12 +118,12 @@ class OpenClBackendTest {
         for (int i = 0; i < expected.length; i++) {
             float e = expected[i];
             float a = actual[i];
-            if (Float.isNaN(e) || Float.isInfinite(e)) {
+            if (!Float.isFinite(e)) {
                 assertEquals(e, a, what + " at " + i);
                 continue;
             }
-            float tol = 1e-4f * Math.max(Math.abs(e), Math.max(1e-3f * scale, 1e-6f)) + 1e-4f * 1e-3f * scale;
-            if (!(Math.abs(e - a) <= Math.max(tol, 1e-4f * Math.abs(e)))) {
+            float tol = 1e-4f * Math.max(Math.abs(e), Math.max(1e-3f * scale, 1e-6f));
+            if (!(Math.abs(e - a) <= tol)) {
                 fail(what + " at " + i + ": cpu " + e + ", opencl " + a);
             }
         }
