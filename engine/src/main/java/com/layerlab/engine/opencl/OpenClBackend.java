@@ -144,11 +144,13 @@ public final class OpenClBackend implements Backend {
 
     /** Doubles the device buffer (at least by {@code size}): the old contents come to the host and go back. */
     private void growPool(int size) {
-        long want = Math.max(2L * pool.capacity(), (long) pool.capacity() + size + 16);
-        long capacity = Math.min(want, maxFloats);
-        if (capacity < (long) pool.capacity() + size) {
+        // room for the range however it is aligned
+        long needed = (long) pool.capacity() + size + 16;
+        long capacity = Math.min(Math.max(2L * pool.capacity(), needed), maxFloats);
+        if (capacity < needed) {
             throw new IllegalStateException(String.format("opencl: out of device memory on %s: %,d floats in use, "
-                            + "%,d more needed, at most %,d in one buffer", description, pool.inUse(), size, maxFloats));
+                    + "%,d more needed, at most %,d in one buffer; use a smaller batch or model, or another device",
+                    description, pool.inUse(), size, maxFloats));
         }
         kernel.get(kernel.mem);
         float[] grown = Arrays.copyOf(kernel.mem, (int) capacity);
