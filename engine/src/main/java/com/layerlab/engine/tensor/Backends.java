@@ -1,6 +1,7 @@
 package com.layerlab.engine.tensor;
 
 import com.layerlab.engine.cuda.CudaProvider;
+import com.layerlab.engine.opencl.OpenClProvider;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +30,7 @@ public final class Backends {
     /** Every backend of this build, one line each: the CPU first, then in rising preference for auto. */
     private static final Backends STANDARD = new Backends(List.of(
             new CpuProvider(),
+            new OpenClProvider(),
             new CudaProvider()));
 
     private final List<BackendProvider> providers;

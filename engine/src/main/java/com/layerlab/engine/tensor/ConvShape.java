@@ -181,48 +181,48 @@ public final class ConvShape {
         return s;
     }
 
-    // ---- sizes the kernels use; axis 0 = depth, 1 = height, 2 = width
+    // ---- sizes the kernels use (public for the backends outside this package); axis 0 = depth, 1 = height, 2 = width
 
-    int in(int axis) {
+    public int in(int axis) {
         return in[axis];
     }
 
-    int out(int axis) {
+    public int out(int axis) {
         return out[axis];
     }
 
-    int kernel(int axis) {
+    public int kernel(int axis) {
         return kernel[axis];
     }
 
-    int stride(int axis) {
+    public int stride(int axis) {
         return stride[axis];
     }
 
-    int padding(int axis) {
+    public int padding(int axis) {
         return padding[axis];
     }
 
-    int dilation(int axis) {
+    public int dilation(int axis) {
         return dilation[axis];
     }
 
     /** Values in one input channel. */
-    int inPlane() {
+    public int inPlane() {
         return in[0] * in[1] * in[2];
     }
 
     /** Output positions per channel: the columns of the unfolded input. */
-    int outPlane() {
+    public int outPlane() {
         return out[0] * out[1] * out[2];
     }
 
-    int kernelVolume() {
+    public int kernelVolume() {
         return kernel[0] * kernel[1] * kernel[2];
     }
 
     /** Rows of the unfolded input of one group: (C_in / groups) * kernel volume. */
-    int groupRows() {
+    public int groupRows() {
         return inChannels / groups * kernelVolume();
     }
 

@@ -90,39 +90,39 @@ public final class PoolShape {
         return new int[] {batch, channels, outHeight, outWidth};
     }
 
-    int planes() {
+    public int planes() {
         return batch * channels;
     }
 
-    int height() {
+    public int height() {
         return height;
     }
 
-    int width() {
+    public int width() {
         return width;
     }
 
-    int outHeight() {
+    public int outHeight() {
         return outHeight;
     }
 
-    int outWidth() {
+    public int outWidth() {
         return outWidth;
     }
 
-    int kernel(int axis) {
+    public int kernel(int axis) {
         return kernel[axis];
     }
 
-    int stride(int axis) {
+    public int stride(int axis) {
         return stride[axis];
     }
 
-    int padding(int axis) {
+    public int padding(int axis) {
         return padding[axis];
     }
 
-    int dilation(int axis) {
+    public int dilation(int axis) {
         return dilation[axis];
     }
 
