@@ -453,7 +453,8 @@ class CnnViewTest extends BrowserTestBase {
         tab.click("#cnn-train");
         tab.waitForFunction("() => document.querySelector('#cnn-status').textContent.startsWith('Training')",
                 null, new Page.WaitForFunctionOptions().setTimeout(60_000));
-        tab.close();
+        // as a person closing a tab: the browser runs the page's beforeunload, where Vaadin tells the server
+        tab.close(new Page.CloseOptions().setRunBeforeUnload(true));
         awaitNoTraining("after closing the tab");
     }
 

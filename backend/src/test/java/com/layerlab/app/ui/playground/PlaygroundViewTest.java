@@ -136,7 +136,13 @@ class PlaygroundViewTest extends BrowserTestBase {
         waitForEpoch(page, "epoch === 0");
         waitForVaadin(page);
         assertEquals("000,000", page.locator("#epoch").textContent());
-        assertEquals(start, trainLoss(page), "reset keeps the starting weights: the same loss as at the start");
+        // the counter comes with the new run's status, its losses with its first frame just after
+        try {
+            page.waitForFunction("s => document.querySelector('#train-loss').dataset.value === s", start,
+                    new Page.WaitForFunctionOptions().setTimeout(10_000));
+        } catch (RuntimeException e) {
+            assertEquals(start, trainLoss(page), "reset keeps the starting weights: the same loss as at the start");
+        }
         page.waitForFunction("() => document.querySelector('#step-table').dataset.batch === ''");
 
         page.locator("#new-seed-button").click();
