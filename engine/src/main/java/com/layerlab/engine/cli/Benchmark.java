@@ -161,6 +161,22 @@ public final class Benchmark {
             for (int d : sample) n *= d;
             return n;
         }
+
+        /** Runs {@code step} on batch 0, 1, ... in turn for about {@code seconds}; returns images per second. */
+        public double timed(double seconds, java.util.function.IntConsumer step) {
+            long images = 0;
+            long start = System.nanoTime();
+            long end = start + (long) (seconds * 1e9);
+            long now;
+            int b = 0;
+            do {
+                step.accept(b);
+                b = (b + 1) % batches;
+                images += batch;
+                now = System.nanoTime();
+            } while (now < end);
+            return images / ((now - start) / 1e9);
+        }
     }
 
     /** Another implementation of the image-model training steps. */
@@ -278,18 +294,7 @@ public final class Benchmark {
         public double imagesPerSecond(ImageWork w, double seconds, int threads) {
             Device device = threads == CpuBackend.INSTANCE.threads() ? Device.cpu() : Device.cpu(1, threads);
             Run run = new Run(w, device);
-            long images = 0;
-            long start = System.nanoTime();
-            long end = start + (long) (seconds * 1e9);
-            long now;
-            int b = 0;
-            do {
-                run.step(b);
-                b = (b + 1) % w.batches();
-                images += w.batch();
-                now = System.nanoTime();
-            } while (now < end);
-            return images / ((now - start) / 1e9);
+            return w.timed(seconds, run::step);
         }
 
         @Override

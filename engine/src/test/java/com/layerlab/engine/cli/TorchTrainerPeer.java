@@ -141,18 +141,7 @@ final class TorchTrainerPeer implements Benchmark.ImagePeer {
     public double imagesPerSecond(Benchmark.ImageWork w, double seconds, int threads) {
         int saved = JniUtils.getNumThreads();
         try (Run run = new Run(w, threads)) {
-            long images = 0;
-            long start = System.nanoTime();
-            long end = start + (long) (seconds * 1e9);
-            long now;
-            int b = 0;
-            do {
-                run.step(b);
-                b = (b + 1) % w.batches();
-                images += w.batch();
-                now = System.nanoTime();
-            } while (now < end);
-            return images / ((now - start) / 1e9);
+            return w.timed(seconds, run::step);
         } finally {
             JniUtils.setNumThreads(saved);
         }
