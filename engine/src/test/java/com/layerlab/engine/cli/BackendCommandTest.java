@@ -14,10 +14,7 @@ import com.layerlab.engine.experiment.Safetensors;
 import com.layerlab.engine.tensor.BackendProvider;
 import com.layerlab.engine.tensor.Backends;
 import com.layerlab.engine.tensor.Tensor;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,17 +28,8 @@ class BackendCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        Result r = new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
-        return r;
+    private static CliResult run(String... args) {
+        return CliResult.run(args);
     }
 
     /** The xor example (its file says "backend": "cpu") with {@code backend} in its place. */
@@ -62,7 +50,7 @@ class BackendCommandTest {
 
     @Test
     void infoListsEveryBackendWithItsDevicesAndKernelsOrWhyNotAndAutosChoice() throws Exception {
-        Result r = run("info");
+        CliResult r = run("info");
         assertEquals(0, r.status(), r.err());
         assertEquals(1, r.out().lines().count(), "one JSON line: " + r.out());
         JsonNode root = JSON.readTree(r.out());
@@ -96,7 +84,7 @@ class BackendCommandTest {
     @Test
     void backendCpuTrainsAndOverridesTheFile(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
-        Result r = run("train", xor(dir, "auto").toString(), "--backend", "cpu", "--epochs", "2", "--out", out.toString());
+        CliResult r = run("train", xor(dir, "auto").toString(), "--backend", "cpu", "--epochs", "2", "--out", out.toString());
         assertEquals(0, r.status(), r.err());
         assertEquals(2, r.out().lines().count());
         assertTrue(r.err().startsWith("layerlab: training \"XOR with a 2-4-1 Tanh network\" for 2 epochs on backend cpu"),
@@ -113,7 +101,7 @@ class BackendCommandTest {
                 + "; backend \"auto\" takes the best one available\n";
         Path out = dir.resolve("run");
 
-        Result r = run("train", xor(dir, "cpu").toString(), "--backend", "cuda", "--out", out.toString());
+        CliResult r = run("train", xor(dir, "cpu").toString(), "--backend", "cuda", "--out", out.toString());
         assertEquals(2, r.status());
         assertEquals(refusal, r.err());
         assertFalse(Files.exists(out), "nothing written for a refused run");
@@ -146,7 +134,7 @@ class BackendCommandTest {
 
     @Test
     void anUnknownBackendIsAUsageError(@TempDir Path dir) throws Exception {
-        Result r = run("train", xor(dir, "cpu").toString(), "--backend", "gpu");
+        CliResult r = run("train", xor(dir, "cpu").toString(), "--backend", "gpu");
         assertEquals(2, r.status());
         assertEquals("layerlab: train: --backend must be one of auto, cpu, opencl, cuda, got \"gpu\"\n", r.err());
         r = run("info", "--backend", "cpu");

@@ -13,10 +13,8 @@ import com.layerlab.engine.experiment.ExperimentFiles;
 import com.layerlab.engine.experiment.Models;
 import com.layerlab.engine.experiment.Safetensors;
 import com.layerlab.engine.tensor.Tensor;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,17 +31,8 @@ class TrainImagesCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        Result r = new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
-        return r;
+    private static CliResult run(String... args) {
+        return CliResult.run(args);
     }
 
     private static String example(String name) throws IOException {
@@ -76,7 +65,7 @@ class TrainImagesCommandTest {
         Experiment shipped = ExperimentFiles.read(example(name));
         ExperimentFiles.requireTrainable(shipped);
         Path out = dir.resolve("run");
-        Result r = run("train", smaller(dir, name, 100).toString(), "--out", out.toString(), "--epochs", "1");
+        CliResult r = run("train", smaller(dir, name, 100).toString(), "--out", out.toString(), "--epochs", "1");
         assertEquals(0, r.status(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(1, lines.size(), r.out());
@@ -107,8 +96,8 @@ class TrainImagesCommandTest {
     @Test
     void theSameImageRunPrintsTheSameLinesAndWeights(@TempDir Path dir) throws Exception {
         Path f = smaller(dir, "lenet-mnist", 150);
-        Result a = run("train", f.toString(), "--out", dir.resolve("a").toString(), "--epochs", "2");
-        Result b = run("train", f.toString(), "--out", dir.resolve("b").toString(), "--epochs", "2");
+        CliResult a = run("train", f.toString(), "--out", dir.resolve("a").toString(), "--epochs", "2");
+        CliResult b = run("train", f.toString(), "--out", dir.resolve("b").toString(), "--epochs", "2");
         assertEquals(0, a.status(), a.err());
         assertEquals(a.out(), b.out());
         assertEquals(2, a.out().lines().count());
@@ -122,7 +111,7 @@ class TrainImagesCommandTest {
         Path f = dir.resolve("cifar.json");
         Files.writeString(f, root.toPrettyString());
         Path out = dir.resolve("run");
-        Result r = run("train", f.toString(), "--out", out.toString(), "--data-dir", dir.resolve("data").toString());
+        CliResult r = run("train", f.toString(), "--out", out.toString(), "--data-dir", dir.resolve("data").toString());
         assertEquals(2, r.status());
         List<String> errors = withoutAutoLines(r.err());
         assertEquals(1, errors.size(), r.err());

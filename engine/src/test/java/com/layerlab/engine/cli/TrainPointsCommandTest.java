@@ -17,8 +17,6 @@ import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.experiment.ExperimentFiles;
 import com.layerlab.engine.train.PointProbes;
 import com.layerlab.engine.train.Trainer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,17 +34,8 @@ class TrainPointsCommandTest {
     @TempDir
     Path dataDir;
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        Result r = new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
-        return r;
+    private static CliResult run(String... args) {
+        return CliResult.run(args);
     }
 
     /** Two blobs, class "left" around (-2, 0) and class "right" around (2, 0): easy to learn. */
@@ -93,7 +82,7 @@ class TrainPointsCommandTest {
     void trainRunsAnExperimentOnAStoredSetAndTheLossFalls() throws Exception {
         String id = storeBlobs();
         Path file = write(experiment(id, "classification", "BCEWithLogitsLoss", 1));
-        Result r = run("train", file.toString(), "--out", dataDir.resolve("run").toString(), "--data-dir", dataDir.toString());
+        CliResult r = run("train", file.toString(), "--out", dataDir.resolve("run").toString(), "--data-dir", dataDir.toString());
         assertEquals(0, r.status(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(5, lines.size());
@@ -148,11 +137,11 @@ class TrainPointsCommandTest {
     @Test
     void anUnknownIdIsAClearMessage() throws Exception {
         Path file = write(experiment("points:NoSuchSet", "classification", "BCEWithLogitsLoss", 1));
-        Result r = run("train", file.toString(), "--data-dir", dataDir.toString());
+        CliResult r = run("train", file.toString(), "--data-dir", dataDir.toString());
         assertEquals(2, r.status());
         assertTrue(r.err().contains("data.dataset: there is no point set points:NoSuchSet in the data folder " + dataDir
                 + " (looked for points/NoSuchSet.csv)"), r.err());
-        Result malformed = run("train", write(experiment("points:a/b", "classification", "BCEWithLogitsLoss", 1)).toString());
+        CliResult malformed = run("train", write(experiment("points:a/b", "classification", "BCEWithLogitsLoss", 1)).toString());
         assertEquals(2, malformed.status());
         assertTrue(malformed.err().contains("unknown data set \"points:a/b\""), malformed.err());
     }
