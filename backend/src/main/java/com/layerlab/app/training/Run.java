@@ -434,7 +434,7 @@ public final class Run<F> {
     private void main() {
         LOG.info("Run {} started: owner={} signedIn={} page={} trainers={} dataset={} backend={} device={}", id,
                 options.owner(), options.signedIn(), options.page(), experiments.size(),
-                experiments.get(0).data().dataset(), device.backend(), device.refused() ? "none" : device.name());
+                experiments.get(0).data().dataset(), device.backend(), device.name());
         try {
             body();
         } catch (InterruptedException e) {
@@ -815,7 +815,7 @@ public final class Run<F> {
         RunStatus s = status;
         LOG.info("Run {} {} at {}{}: owner={} backend={} device={}", id, s.state().name().toLowerCase(Locale.ROOT),
                 s.epochText(), s.message() == null ? "" : " (" + s.message() + ")", options.owner(), device.backend(),
-                device.refused() ? "none" : device.name());
+                device.name());
     }
 
     private void checkClosed() throws InterruptedException {

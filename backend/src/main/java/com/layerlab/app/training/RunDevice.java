@@ -13,7 +13,7 @@ import java.util.Optional;
  *
  * @param device  the run's device; null when refused
  * @param backend the backend's name ("cpu", "cuda"), or the one asked for when refused
- * @param name    the device as the backend's probe names it ("AMD EPYC 9R14 (2 threads)"); null when refused
+ * @param name    the device as the backend's probe names it ("AMD EPYC 9R14 (2 threads)"); "none" when refused
  * @param refusal the registry's message when the backend is not available here; null otherwise
  */
 public record RunDevice(Device device, String backend, String name, String refusal) {
@@ -24,7 +24,7 @@ public record RunDevice(Device device, String backend, String name, String refus
         try {
             d = backends.device(asked);
         } catch (Backends.UnavailableException e) {
-            return new RunDevice(null, asked, null, e.getMessage());
+            return new RunDevice(null, asked, "none", e.getMessage());
         }
         return new RunDevice(d, d.backend().name(), name(backends, d), null);
     }
