@@ -4,6 +4,7 @@ import com.layerlab.app.lab.CnnDataService;
 import com.layerlab.app.lab.CnnLimits;
 import com.layerlab.app.training.RunLogs;
 import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.engine.tensor.Backends;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -13,13 +14,19 @@ import org.springframework.context.annotation.Configuration;
  * Builds the app's {@link TrainingRuntime} from the configuration: the {@code layerlab.live.*} limits of
  * 2D runs (the playground's and the comparison's; read here only), the CNN lab's limits (read in one
  * place, {@link CnnDataService}) for image runs, and the {@code layerlab.runs.*} rules for runs nobody
- * watches (a signed-in user's included) and their checkpoints.
+ * watches (a signed-in user's included) and their checkpoints; and the {@link Backends} its runs train on.
  */
 @Configuration
 public class TrainingConfig {
 
+    /** Every backend of this build, probed once: where runs train, and what the Devices page lists. */
+    @Bean
+    public Backends backends() {
+        return Backends.standard();
+    }
+
     @Bean(destroyMethod = "close")
-    public TrainingRuntime trainingRuntime(RunLogs logs, CnnDataService data,
+    public TrainingRuntime trainingRuntime(Backends backends, RunLogs logs, CnnDataService data,
                                            @Value("${layerlab.live.max-sessions:32}") int liveSessions,
                                            @Value("${layerlab.live.max-per-visitor:4}") int livePerVisitor,
                                            @Value("${layerlab.live.frame-interval-ms:100}") int liveFrameMs,
@@ -43,7 +50,7 @@ public class TrainingConfig {
                     + liveEpochsPerSecond);
         }
         CnnLimits cnn = data.limits();
-        return new TrainingRuntime(logs, data.dataDir(),
+        return new TrainingRuntime(backends, logs, data.dataDir(),
                 new TrainingRuntime.Pool(liveSessions, livePerVisitor, Duration.ofMillis(liveFrameMs), "networks",
                         liveMaxEpochs, liveEpochsPerSecond),
                 new TrainingRuntime.Pool(cnn.maxSessions(), cnn.maxPerVisitor(), cnn.frameInterval(), "image networks"),

@@ -2,7 +2,6 @@ package com.layerlab.app.training;
 
 import com.layerlab.engine.experiment.DataSets;
 import com.layerlab.engine.experiment.Experiment;
-import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.LogSchedule;
 import com.layerlab.engine.train.StepResult;
@@ -90,8 +89,8 @@ public final class Run<F> {
     }
 
     private final String id;
-    /** Where the run's tensors live and its operations run, from start to end. */
-    private final Device device;
+    /** Where the run's tensors live and its operations run, from start to end; or why it was refused. */
+    private final RunDevice device;
     private final List<Experiment> experiments;
     private final RunOptions options;
     private final FrameMaker<F> maker;
@@ -144,7 +143,7 @@ public final class Run<F> {
 
     Run(String id, List<Experiment> experiments, RunOptions options, FrameMaker<F> maker, Path dataDir,
         TrainingSlots.Claim slot, RunLogs.Folder folder, TrainingRuntime.Pool pool, Duration checkpointInterval,
-        Device device) {
+        RunDevice device) {
         if (experiments.isEmpty()) {
             throw new IllegalArgumentException("a run needs at least one experiment to train");
         }
@@ -192,6 +191,11 @@ public final class Run<F> {
     /** The experiments trained, one per trainer, as submitted. */
     public List<Experiment> experiments() {
         return experiments;
+    }
+
+    /** Where it trains (its backend and device), or why its backend was refused. */
+    public RunDevice device() {
+        return device;
     }
 
     /** Whether the run trains images (else 2D points): which slots it takes. */
@@ -430,7 +434,7 @@ public final class Run<F> {
     private void main() {
         LOG.info("Run {} started: owner={} signedIn={} page={} trainers={} dataset={} backend={} device={}", id,
                 options.owner(), options.signedIn(), options.page(), experiments.size(),
-                experiments.get(0).data().dataset(), EngineInfo.backend(device), EngineInfo.device(device));
+                experiments.get(0).data().dataset(), device.backend(), device.name());
         try {
             body();
         } catch (InterruptedException e) {
@@ -483,6 +487,13 @@ public final class Run<F> {
     }
 
     private void body() throws InterruptedException {
+        if (device.refused()) {
+            // before it takes a slot or allocates anything; its status gives the registry's message, as any
+            // failure's, and it rests so that a page subscribing after this still gets it
+            end(RunState.FAILED, device.refusal());
+            rest();
+            return;
+        }
         mark(true);
         flush();
         if (!awaitSlot(false)) {
@@ -553,7 +564,7 @@ public final class Run<F> {
         List<byte[]> start = options.startWeights();
         try {
             for (int i = 0; i < experiments.size(); i++) {
-                Trainer t = new Trainer(experiments.get(i), dataDir, device);
+                Trainer t = new Trainer(experiments.get(i), dataDir, device.device());
                 built.add(t);
                 if (!start.isEmpty()) {
                     // a fork: before the first frame, so epoch 0 already shows what the saved run learned
@@ -803,8 +814,8 @@ public final class Run<F> {
         endLogged = true;
         RunStatus s = status;
         LOG.info("Run {} {} at {}{}: owner={} backend={} device={}", id, s.state().name().toLowerCase(Locale.ROOT),
-                s.epochText(), s.message() == null ? "" : " (" + s.message() + ")", options.owner(), EngineInfo.backend(device),
-                EngineInfo.device(device));
+                s.epochText(), s.message() == null ? "" : " (" + s.message() + ")", options.owner(), device.backend(),
+                device.name());
     }
 
     private void checkClosed() throws InterruptedException {

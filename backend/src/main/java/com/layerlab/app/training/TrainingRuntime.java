@@ -2,6 +2,7 @@ package com.layerlab.app.training;
 
 import com.layerlab.engine.experiment.DataSets;
 import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.tensor.Backends;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * trains on, within {@link SignedInRuns}: so many of one user's unwatched runs train, a further one is
  * paused, and a paused one is closed once no page watched it for the idle time. An ended run, anyone's,
  * is closed once unwatched. A closed run has let its trainers go; its checkpoints stay on disk.
+ *
+ * <p>Devices: a run trains on the device its experiments' {@code backend} field resolves to in the
+ * runtime's {@link Backends} ({@link RunDevice#resolve}); where that backend is not available here the run
+ * is refused: it ends FAILED at once, its status giving the registry's message.
  */
 public class TrainingRuntime implements AutoCloseable {
 
@@ -88,6 +94,7 @@ public class TrainingRuntime implements AutoCloseable {
         }
     }
 
+    private final Backends backends;
     private final RunLogs logs;
     private final Path dataDir;
     private final Pool points;
@@ -109,16 +116,20 @@ public class TrainingRuntime implements AutoCloseable {
      */
     public TrainingRuntime(RunLogs logs, Path dataDir, Pool points, Pool images, Duration unwatched,
                            Duration checkpointInterval) {
-        this(logs, dataDir, points, images, unwatched, SignedInRuns.DEFAULTS, checkpointInterval);
+        this(Backends.standard(), logs, dataDir, points, images, unwatched, SignedInRuns.DEFAULTS, checkpointInterval);
     }
 
-    /** @param signedIn the bounds on signed-in users' runs that no page watches */
-    public TrainingRuntime(RunLogs logs, Path dataDir, Pool points, Pool images, Duration unwatched,
+    /**
+     * @param backends the backends runs may ask for, and {@code auto}'s rule
+     * @param signedIn the bounds on signed-in users' runs that no page watches
+     */
+    public TrainingRuntime(Backends backends, RunLogs logs, Path dataDir, Pool points, Pool images, Duration unwatched,
                            SignedInRuns signedIn, Duration checkpointInterval) {
         if (unwatched.isNegative() || unwatched.isZero()) {
             throw new IllegalArgumentException("layerlab.runs.unwatched-seconds must be more than 0, got "
                     + unwatched.toSeconds());
         }
+        this.backends = Objects.requireNonNull(backends);
         this.logs = logs;
         this.dataDir = dataDir;
         this.points = points;
@@ -154,6 +165,11 @@ public class TrainingRuntime implements AutoCloseable {
         return images;
     }
 
+    /** The backends runs may ask for. */
+    public Backends backends() {
+        return backends;
+    }
+
     /**
      * Starts a run of {@code experiments} (one, or several trained in lock step: the same data and batch
      * size) whose frames {@code frames} makes. It waits for a slot when none is free (QUEUED, its status
@@ -170,10 +186,18 @@ public class TrainingRuntime implements AutoCloseable {
                         + experiments.get(0).data().dataset() + " and " + e.data().dataset());
             }
         }
+        String backend = experiments.get(0).backend();
+        for (Experiment e : experiments) {
+            if (!e.backend().equals(backend)) {
+                throw new IllegalArgumentException("experiments trained in lock step train on one device: backends "
+                        + backend + " and " + e.backend());
+            }
+        }
+        RunDevice device = RunDevice.resolve(backends, backend);
         Pool pool = image ? images : points;
         String id = newId();
         Run<F> run = new Run<>(id, experiments, options, frames, dataDir, (image ? imageSlots : pointSlots).claim(options.owner()),
-                logs == null ? null : logs.open(options.page()), pool, checkpointInterval, EngineInfo.runDevice());
+                logs == null || device.refused() ? null : logs.open(options.page()), pool, checkpointInterval, device);
         runs.put(id, run);
         forgetOldRuns();
         run.start();
@@ -200,6 +224,15 @@ public class TrainingRuntime implements AutoCloseable {
     /** The runs whose thread still runs, every owner's (for the server's operators), oldest first. */
     public List<Run<?>> activeRuns() {
         return runs.values().stream().filter(Run::isAlive).sorted(Comparator.comparingLong(Run::submittedAt)).toList();
+    }
+
+    /**
+     * How many runs whose thread still runs are on each device, by the device's name ("cpu:0", "cuda:1");
+     * a device with none is absent. Refused runs are on none.
+     */
+    public Map<String, Long> activeRunsPerDevice() {
+        return activeRuns().stream().filter(r -> !r.device().refused())
+                .collect(Collectors.groupingBy(r -> r.device().device().toString(), Collectors.counting()));
     }
 
     /** Runs computing now (holding a slot). */

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.layerlab.engine.tensor.Backends;
 import com.layerlab.engine.train.Checkpoint;
 import com.layerlab.engine.train.StepResult;
 import com.layerlab.engine.train.Trainer;
@@ -46,7 +47,7 @@ class TrainingRuntimeTest {
     }
 
     private TrainingRuntime runtime(int maxSessions, int maxPerVisitor, TrainingRuntime.SignedInRuns signedIn) {
-        runtime = new TrainingRuntime(new RunLogs(root, 50, 20L << 20), null,
+        runtime = new TrainingRuntime(Backends.standard(), new RunLogs(root, 50, 20L << 20), null,
                 new TrainingRuntime.Pool(maxSessions, maxPerVisitor, Duration.ofMillis(5), "networks"),
                 new TrainingRuntime.Pool(1, 1, Duration.ofMillis(5), "image networks"), UNWATCHED, signedIn, Duration.ZERO);
         return runtime;

@@ -1,6 +1,7 @@
 package com.layerlab.app.ui.cnn;
 
 import com.layerlab.app.training.CnnFrames;
+import com.layerlab.app.training.RunDevice;
 import com.layerlab.app.training.RunStatus;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
@@ -12,7 +13,7 @@ import java.util.Locale;
 
 /**
  * The training's status line: what it does, a progress bar, the epoch and batch, its speed and the
- * learning rate, the time left, and the TensorBoard logs link.
+ * learning rate, the time left, where it trains (backend and device), and the TensorBoard logs link.
  */
 class CnnProgressRow extends Div {
 
@@ -21,6 +22,7 @@ class CnnProgressRow extends Div {
     private final Span epochText = new Span();
     private final Span speed = new Span();
     private final Span eta = new Span();
+    private final Span device = new Span();
     private final Anchor logs = new Anchor();
 
     CnnProgressRow() {
@@ -33,14 +35,15 @@ class CnnProgressRow extends Div {
         epochText.setId("cnn-epoch");
         speed.setId("cnn-speed");
         eta.setId("cnn-eta");
-        for (Span s : List.of(epochText, speed, eta)) {
+        device.setId("cnn-device");
+        for (Span s : List.of(epochText, speed, eta, device)) {
             s.addClassName("cnn-metric");
         }
         logs.setId("cnn-logs");
         logs.setText("TensorBoard logs (.zip)");
         logs.getElement().setAttribute("title", "This run's event files: unzip, then tensorboard --logdir <folder>");
         logs.addClassName("cnn-logs");
-        add(status, progress, epochText, speed, eta, logs);
+        add(status, progress, epochText, speed, eta, device, logs);
         addClassName("cnn-progress-row");
     }
 
@@ -54,8 +57,9 @@ class CnnProgressRow extends Div {
         status.setText(trainProblem == null ? "Ready: press Train." : "Not ready to train: see the note above.");
     }
 
-    /** A new training: nothing done yet. */
-    void reset() {
+    /** A new training on {@code where}: nothing done yet. */
+    void reset(RunDevice where) {
+        device.setText(where.refused() ? "" : "on " + where.text());
         progress.setValue(0);
         epochText.setText("");
         speed.setText("");

@@ -366,7 +366,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private void show(Run<CnnFrames.Frame> run, CnnFrames made) {
         results.reset(run.experiments());
         curves.reset();
-        progressRow.reset();
+        progressRow.reset(run.device());
         frames = made;
         shown.show(UI.getCurrent(), run, this::onFrame);
     }

@@ -88,6 +88,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
     private final Button stop = new Button("Stop");
     private final Span epoch = new Span("Epoch 0");
     private final Span status = new Span();
+    private final Span device = new Span();
     private final Anchor shareLink = new Anchor();
     private final Button copyLink = new Button("Copy link");
     private final Div cards = new Div();
@@ -254,6 +255,8 @@ public class CompareView extends Div implements BeforeEnterObserver {
                 .set("font-variant-numeric", "tabular-nums").set("min-width", "7em");
         status.setId("compare-status");
         status.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)");
+        device.setId("compare-device");
+        device.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)");
 
         shareLink.setId("compare-share-link");
         shareLink.setText("Link to this comparison");
@@ -278,7 +281,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
         logsLink.getStyle().set("font-size", "var(--lumo-font-size-s)");
         shown.linkLogs(logsLink, "layerlab-compare-logs.zip");
         Button save = new CompareSaveButton(store, owner, shown::run, () -> state);
-        Div row = new Div(play, step, reset, stop, epoch, status, spacer, logsLink, shareLink, copyLink, save);
+        Div row = new Div(play, step, reset, stop, epoch, status, device, spacer, logsLink, shareLink, copyLink, save);
         row.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("align-items", "center")
                 .set("gap", "var(--lumo-space-s)").set("margin-top", "var(--lumo-space-s)");
         return row;
@@ -379,6 +382,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
 
     /** Shows {@code run} from now on: its frames replace what the page showed. */
     private void show(Run<PointFrames.Frame> run) {
+        device.setText(run.device().refused() ? "" : "on " + run.device().text());
         rebuildCards();
         charts.history(run.history());
         playing = !run.isPaused();

@@ -2,8 +2,8 @@ package com.layerlab.app.ui.playground;
 
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.PointSets;
-import com.layerlab.app.training.EngineInfo;
 import com.layerlab.app.training.PointFrames;
+import com.layerlab.app.training.RunDevice;
 import com.layerlab.app.training.RunSnapshot;
 import com.layerlab.app.ui.components.HeatMap;
 import com.layerlab.app.ui.components.LossChart;
@@ -40,6 +40,8 @@ class OutputPanel extends PlaygroundPanel {
     private final Checkbox discretize = new Checkbox("Discretize output");
     private final Div toggles = new Div(showTest, discretize);
     private final Anchor logsLink = new Anchor();
+    private final Span engine = new Span();
+    private final Anchor devicesLink = new Anchor("devices", "Devices");
     /** The scale the run's regression values are drawn on; 0 for a classification. */
     private double regressionScale;
     private int lastChartEpoch = -1;
@@ -102,9 +104,11 @@ class OutputPanel extends PlaygroundPanel {
         logsLink.addClassName("ll-compare-link");
         Div actions = new Div(export, logsLink);
         actions.addClassName("ll-output-actions");
-        Span engine = new Span("Trained on the server: " + EngineInfo.backend() + " backend, " + EngineInfo.device());
-        engine.addClassName("ll-engine");
-        add(numbers, accuracy, lossChart, mapBox, drawingBoard, legend, toggles, actions, engine);
+        devicesLink.setId("devices-link");
+        devicesLink.getElement().setAttribute("router-link", true);
+        Div footer = new Div(engine, devicesLink);
+        footer.addClassName("ll-engine");
+        add(numbers, accuracy, lossChart, mapBox, drawingBoard, legend, toggles, actions, footer);
     }
 
     private static Div metric(String caption, Span value) {
@@ -154,7 +158,8 @@ class OutputPanel extends PlaygroundPanel {
     }
 
     /** A new run: its curves so far ({@code history}, epoch 0 first), nothing else yet. */
-    void startRun(List<EpochStats> history) {
+    void startRun(List<EpochStats> history, RunDevice device) {
+        engine.setText(device.refused() ? "" : "Trained on the server: " + device.text() + " · ");
         lossChart.clear();
         lastChartEpoch = -1;
         history.forEach(this::chart);

@@ -245,7 +245,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     /** Shows {@code run} from now on: its frames replace what the page showed. */
     private void show(Run<PointFrames.Frame> run) {
         List<List<EpochStats>> history = run.history();
-        output.startRun(history.isEmpty() ? List.of() : history.get(0));
+        output.startRun(history.isEmpty() ? List.of() : history.get(0), run.device());
         network.clearStep();
         notices.newRun();
         playing = !run.isPaused();

@@ -15,6 +15,7 @@ import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.components.PyTorchExportDialog;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.PyTorchExport;
+import com.layerlab.engine.tensor.Backends;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
@@ -188,6 +189,9 @@ class CnnViewTest extends BrowserTestBase {
         page.click("#cnn-train");
         page.waitForFunction("() => /images\\/s/.test(document.querySelector('#cnn-speed').textContent)",
                 null, new Page.WaitForFunctionOptions().setTimeout(120_000));
+        // the lab's default backend is auto, which takes the CPU where there is no GPU
+        assertTrue(page.locator("#cnn-device").innerText().startsWith("on " + Backends.standard().auto().backend().name()
+                + " backend, "), page.locator("#cnn-device").innerText());
         CnnLabSteps.awaitDone(page);
         page.waitForFunction("() => document.querySelector('#cnn-accuracy-chart').pointCount === 3");
         @SuppressWarnings("unchecked")

@@ -13,6 +13,7 @@ import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.PyTorchExport;
+import com.layerlab.engine.tensor.Backends;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -79,6 +80,10 @@ class PlaygroundViewTest extends BrowserTestBase {
         open("/");
         waitForEpoch(page, "epoch === 0");
         screenshot(page, "playground-initial");
+        // the footer names the run's backend and device, and links to the Devices page
+        assertTrue(page.locator(".ll-engine").innerText().startsWith("Trained on the server: "
+                + Backends.standard().auto().backend().name() + " backend, "), page.locator(".ll-engine").innerText());
+        assertEquals("devices", page.locator("#devices-link").getAttribute("href"));
         double start = Double.parseDouble(trainLoss(page));
         page.locator("#play-button").click();
         waitForEpoch(page, "epoch >= 60");
