@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * its device 0; where it is missing or fails to start, the run is refused ({@link UnavailableException})
  * with the reason, and {@code auto} suggested.
  *
- * <p>Immutable; the providers probe once and remember, so asking again costs nothing.
+ * <p>Thread-safe; the providers probe once and remember, and auto chooses once, so asking again costs nothing.
  */
 public final class Backends {
 
@@ -35,6 +35,8 @@ public final class Backends {
 
     private final List<BackendProvider> providers;
     private final BiConsumer<System.Logger.Level, String> log;
+    /** auto's choice, once made: the probes do not change, and its log lines are said once, not per run. */
+    private volatile Device autoChoice;
 
     /** {@code providers}, the CPU first (auto's fallback) and the most preferred last; the log is the JDK's. */
     public Backends(List<BackendProvider> providers) {
@@ -102,9 +104,18 @@ public final class Backends {
 
     /**
      * {@code auto}'s choice: from the last provider back, the first that is available, has a GPU and
-     * starts on it; else the CPU (the first provider) on its device 0.
+     * starts on it; else the CPU (the first provider) on its device 0. Chosen once, then remembered.
      */
     public Device auto() {
+        Device d = autoChoice;
+        if (d == null) {
+            d = chooseAuto();
+            autoChoice = d;
+        }
+        return d;
+    }
+
+    private Device chooseAuto() {
         for (int i = providers.size() - 1; i > 0; i--) {
             BackendProvider p = providers.get(i);
             String next = providers.get(i - 1).name();
