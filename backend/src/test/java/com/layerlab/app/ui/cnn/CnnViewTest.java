@@ -51,8 +51,12 @@ class CnnViewTest extends BrowserTestBase {
         return trainings.activeRuns().stream().filter(Run::isImage).toList();
     }
 
+    /**
+     * Waits for every CNN run to end: at once when the page's unload beacon reached the server, else once the
+     * page watch found the page silent for layerlab.page.timeout-seconds (90): the bound this waits for.
+     */
     private void awaitNoTraining(String when) {
-        long end = System.nanoTime() + 20_000_000_000L;
+        long end = System.nanoTime() + 100_000_000_000L;
         while (!cnnRuns().isEmpty()) {
             if (System.nanoTime() > end) {
                 throw new AssertionError("a CNN training still runs " + when + ": " + cnnRuns().stream()
