@@ -197,7 +197,8 @@ public class TrainingRuntime implements AutoCloseable {
         Pool pool = image ? images : points;
         String id = newId();
         Run<F> run = new Run<>(id, experiments, options, frames, dataDir, (image ? imageSlots : pointSlots).claim(options.owner()),
-                logs == null || device.refused() ? null : logs.open(options.page()), pool, checkpointInterval, device);
+                logs == null || device.refused() ? null : logs.open(options.page()), pool, checkpointInterval, device,
+                RunDevice.resolve(backends, "cpu"));
         runs.put(id, run);
         forgetOldRuns();
         run.start();
