@@ -835,10 +835,10 @@ public final class Run<F> {
     }
 
     /**
-     * Takes every trainer's checkpoint, between epochs only, once per epoch, and writes it into the run's
-     * folder; at an epoch's end ({@code force} false) not sooner than the checkpoint interval after the
-     * last one (a 2D run may end an epoch every few milliseconds), except on a device that may fail: there
-     * every epoch's is kept, so that going on on the CPU loses at most one epoch.
+     * Writes every trainer's checkpoint into the run's folder, between epochs only, once per epoch; at an
+     * epoch's end ({@code force} false) not sooner than the checkpoint interval after the last one (a 2D
+     * run may end an epoch every few milliseconds). On a device that may fail, every epoch's is kept in
+     * memory besides, so that going on on the CPU loses at most one epoch.
      */
     private void checkpoint(boolean force) {
         boolean mayFail = !device.onCpu();
@@ -850,7 +850,9 @@ public final class Run<F> {
             return;
         }
         long now = System.nanoTime();
-        if (!force && !mayFail && checkpointedEpoch >= 0 && now - lastCheckpointNanos < checkpointInterval.toNanos()) {
+        boolean due = folder != null
+                && (force || checkpointedEpoch < 0 || now - lastCheckpointNanos >= checkpointInterval.toNanos());
+        if (!due && !mayFail) {
             return;
         }
         List<Checkpoint> taken = new ArrayList<>();
@@ -860,11 +862,12 @@ public final class Run<F> {
         if (mayFail) {
             lastCheckpoints = List.copyOf(taken);
         }
+        if (!due) {
+            return;
+        }
         try {
-            if (folder != null) {
-                for (int i = 0; i < taken.size(); i++) {
-                    RunCheckpoints.write(folder.checkpointDir(i), taken.get(i));
-                }
+            for (int i = 0; i < taken.size(); i++) {
+                RunCheckpoints.write(folder.checkpointDir(i), taken.get(i));
             }
             checkpointedEpoch = first.epoch();
             lastCheckpointNanos = now;

@@ -36,12 +36,13 @@ class DeviceFallbackTest {
 
     private TrainingRuntime runtime;
 
-    private TrainingRuntime runtime(FailingBackend fake) {
+    /** A runtime whose registry has the CPU and {@code fake}, writing checkpoints not sooner than {@code interval} apart. */
+    private TrainingRuntime runtime(FailingBackend fake, Duration interval) {
         Backends backends = new Backends(List.of(new CpuProvider(), fake.provider()), (level, line) -> { });
         runtime = new TrainingRuntime(backends, new RunLogs(root, 50, 20L << 20), null,
                 new TrainingRuntime.Pool(4, 4, Duration.ofMillis(5), "networks"),
                 new TrainingRuntime.Pool(1, 1, Duration.ofMillis(5), "image networks"), Duration.ofSeconds(30),
-                TrainingRuntime.SignedInRuns.DEFAULTS, Duration.ZERO);
+                TrainingRuntime.SignedInRuns.DEFAULTS, interval);
         return runtime;
     }
 
@@ -63,7 +64,7 @@ class DeviceFallbackTest {
         return counting.calls();
     }
 
-    private static <F> List<String> messagesOf(Run<RunStatus> run, List<String> into) {
+    private static List<String> messagesOf(Run<RunStatus> run, List<String> into) {
         run.subscribe(s -> {
             if (s.message() != null) {
                 into.add(s.message());
@@ -86,7 +87,8 @@ class DeviceFallbackTest {
     @Test
     void aDeviceThatFailsMidRunGoesOnOnTheCpuFromItsLastCheckpoint() throws Exception {
         FailingBackend fake = new FailingBackend(callsToTheMiddleOfEpoch3());
-        TrainingRuntime rt = runtime(fake);
+        // the folder gets epoch 1's checkpoint only; a device that may fail keeps every epoch's besides
+        TrainingRuntime rt = runtime(fake, Duration.ofHours(1));
 
         Run<RunStatus> run = rt.submit(List.of(POINTS.withBackend(FailingBackend.NAME)), anonymous(true, EPOCHS), STATUS);
         assertEquals(FailingBackend.NAME, run.device().backend(), "it starts on the device it asked for");
@@ -114,7 +116,7 @@ class DeviceFallbackTest {
 
     @Test
     void aDeviceThatFailsWhileBuildingGoesOnOnTheCpuFromTheStart() throws Exception {
-        TrainingRuntime rt = runtime(new FailingBackend(1));
+        TrainingRuntime rt = runtime(new FailingBackend(1), Duration.ZERO);
 
         Run<RunStatus> run = rt.submit(List.of(POINTS.withBackend(FailingBackend.NAME)), anonymous(false, 2), STATUS);
         RunStatus end = await(run, s -> s.state().ended(), "ended");
@@ -128,7 +130,7 @@ class DeviceFallbackTest {
 
     @Test
     void aFailureOnTheCpuFailsTheRun() throws Exception {
-        TrainingRuntime rt = runtime(new FailingBackend(Long.MAX_VALUE));
+        TrainingRuntime rt = runtime(new FailingBackend(Long.MAX_VALUE), Duration.ZERO);
         RunOptions badStart = new RunOptions("visitor:abc", false, "playground", false, 2, List.of(new byte[] {1, 2, 3}));
 
         Run<RunStatus> run = rt.submit(List.of(POINTS.withBackend("cpu")), badStart, STATUS);
@@ -141,7 +143,7 @@ class DeviceFallbackTest {
 
     @Test
     void theLearnersErrorOnAnotherDeviceFailsTheRunOnTheCpuWithItsOwnMessage() throws Exception {
-        TrainingRuntime rt = runtime(new FailingBackend(Long.MAX_VALUE));
+        TrainingRuntime rt = runtime(new FailingBackend(Long.MAX_VALUE), Duration.ZERO);
         RunOptions badStart = new RunOptions("visitor:abc", false, "playground", false, 2, List.of(new byte[] {1, 2, 3}));
         Run<RunStatus> onCpu = rt.submit(List.of(POINTS.withBackend("cpu")), badStart, STATUS);
         String learners = await(onCpu, s -> s.state().ended(), "ended").message();
