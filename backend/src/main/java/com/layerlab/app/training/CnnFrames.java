@@ -109,7 +109,13 @@ public final class CnnFrames implements FrameMaker<CnnFrames.Frame> {
         lossSums = new double[trainers.size()];
         lossCounts = new int[trainers.size()];
         for (int i = 0; i < trainers.size(); i++) {
-            batchLosses.add(new ArrayList<>());
+            if (i == batchLosses.size()) {
+                batchLosses.add(new ArrayList<>());
+            } else {
+                // built anew from a checkpoint (its device failed): the batches after it are trained again
+                int from = trainers.get(i).epoch();
+                batchLosses.get(i).removeIf(p -> p.x() > from);
+            }
         }
         details(trainers);
     }

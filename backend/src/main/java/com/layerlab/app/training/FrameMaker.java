@@ -16,7 +16,10 @@ import java.util.List;
  */
 public interface FrameMaker<F> {
 
-    /** The trainers are built (epoch 0 evaluated); nothing trained yet. */
+    /**
+     * The trainers are built (epoch 0 evaluated); nothing trained yet. Called again when the run's device
+     * failed and the trainers were built anew on the CPU, at the epoch of their last checkpoint.
+     */
     default void started(List<Trainer> trainers) {
     }
 

@@ -2,6 +2,7 @@ package com.layerlab.app.training;
 
 import com.layerlab.engine.experiment.DataSets;
 import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.train.Checkpoint;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.LogSchedule;
 import com.layerlab.engine.train.StepResult;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * why. Checkpoints: after every epoch (not more often than the runtime's checkpoint interval, and always
  * before it holds or ends between epochs) each trainer's {@code Trainer.checkpoint()} goes into the run's
  * folder ({@link RunLogs.Folder#checkpointDir}), next to its TensorBoard event files.
+ *
+ * <p>Devices: a run trains on the device it was given. When that device is not the CPU, whatever the
+ * training thread throws while the run builds or trains is taken for the device's failure (a kernel
+ * error, its memory exhausted, a native library gone): the run goes on on the CPU from its last
+ * checkpoint, which on such a device is kept every epoch, so at most the epoch under way is lost. An
+ * error that is the learner's happens again on the CPU, and fails the run there as it would have.
  *
  * @param <F> what a frame carries
  */
@@ -89,8 +97,10 @@ public final class Run<F> {
     }
 
     private final String id;
-    /** Where the run's tensors live and its operations run, from start to end; or why it was refused. */
-    private final RunDevice device;
+    /** Where the run's tensors live and its operations run; the CPU once the device it was given failed. */
+    private volatile RunDevice device;
+    /** Where it goes on when its device fails mid-run. */
+    private final RunDevice cpu;
     private final List<Experiment> experiments;
     private final RunOptions options;
     private final FrameMaker<F> maker;
@@ -138,12 +148,16 @@ public final class Run<F> {
     private int checkpointedEpoch = -1;
     private long lastCheckpointNanos;
     private boolean endLogged;
+    /** While on a device that may fail: every trainer's checkpoint of the latest epoch, to go on from; null before the first. */
+    private List<Checkpoint> lastCheckpoints;
+    /** Why the run trains on the CPU though it was given another device; what its status says when nothing else is to be said. */
+    private String deviceNote;
     /** When the epoch under way may end at the earliest (the pool's epochs a second), System.nanoTime. */
     private long epochDueNanos;
 
     Run(String id, List<Experiment> experiments, RunOptions options, FrameMaker<F> maker, Path dataDir,
         TrainingSlots.Claim slot, RunLogs.Folder folder, TrainingRuntime.Pool pool, Duration checkpointInterval,
-        RunDevice device) {
+        RunDevice device, RunDevice cpu) {
         if (experiments.isEmpty()) {
             throw new IllegalArgumentException("a run needs at least one experiment to train");
         }
@@ -153,6 +167,7 @@ public final class Run<F> {
         }
         this.id = id;
         this.device = Objects.requireNonNull(device, "a run needs a device");
+        this.cpu = Objects.requireNonNull(cpu, "a run needs the CPU to fall back on");
         this.experiments = List.copyOf(experiments);
         this.options = options;
         this.maker = Objects.requireNonNull(maker);
@@ -193,7 +208,7 @@ public final class Run<F> {
         return experiments;
     }
 
-    /** Where it trains (its backend and device), or why its backend was refused. */
+    /** Where it trains (its backend and device; the CPU once the one it was given failed), or why its backend was refused. */
     public RunDevice device() {
         return device;
     }
@@ -505,9 +520,15 @@ public final class Run<F> {
         loading = true;
         mark(true);
         flush();
-        build();
+        try {
+            build(this::newTrainer);
+            maker.started(trainers);
+        } catch (RuntimeException | LinkageError e) {
+            if (!fallBackToCpu(e)) {
+                throw e;
+            }
+        }
         loading = false;
-        maker.started(trainers);
         mark(true);
         do {
             while (!done()) {
@@ -522,8 +543,14 @@ public final class Run<F> {
                 if (!slot.holds() && !awaitSlot(true)) {
                     continue;
                 }
-                trainStep();
-                serve();
+                try {
+                    trainStep();
+                    serve();
+                } catch (RuntimeException | LinkageError e) {
+                    if (!fallBackToCpu(e)) {
+                        throw e;
+                    }
+                }
                 flush();
                 pace();
             }
@@ -548,7 +575,7 @@ public final class Run<F> {
                 endLogged = false;
                 LOG.info("Run {} trains on from {} to epoch {}: owner={}", id, status.epochText(), epochs, options.owner());
                 state = RunState.RUNNING;
-                message = null;
+                message = deviceNote;
                 mark(true);
                 return true;
             }
@@ -559,17 +586,28 @@ public final class Run<F> {
         return false;
     }
 
-    private void build() {
-        List<Trainer> built = new ArrayList<>();
+    /** Trainer {@code i} as the run starts, on the run's device. */
+    private Trainer newTrainer(int i) {
+        Trainer t = new Trainer(experiments.get(i), dataDir, device.device());
         List<byte[]> start = options.startWeights();
+        if (!start.isEmpty()) {
+            try {
+                // a fork: before the first frame, so epoch 0 already shows what the saved run learned
+                t.loadWeights(start.get(i));
+            } catch (RuntimeException e) {
+                t.close();
+                throw e;
+            }
+        }
+        return t;
+    }
+
+    /** Makes the run's trainers with {@code make} (one per experiment) and starts their logs. */
+    private void build(IntFunction<Trainer> make) {
+        List<Trainer> built = new ArrayList<>();
         try {
             for (int i = 0; i < experiments.size(); i++) {
-                Trainer t = new Trainer(experiments.get(i), dataDir, device.device());
-                built.add(t);
-                if (!start.isEmpty()) {
-                    // a fork: before the first frame, so epoch 0 already shows what the saved run learned
-                    t.loadWeights(start.get(i));
-                }
+                built.add(make.apply(i));
             }
         } finally {
             // what was built is closed with the rest when the thread ends
@@ -591,6 +629,41 @@ public final class Run<F> {
             }
         }
         publishHistory();
+    }
+
+    /**
+     * The run's device failed ({@code e}): when that device is not the CPU, closes the trainers and builds
+     * them anew on the CPU from their last checkpoint (from the start when there is none yet), and the
+     * run goes on there; false when the run is on the CPU already (the failure is the run's).
+     */
+    private boolean fallBackToCpu(Throwable e) {
+        RunDevice failed = device;
+        if (failed.onCpu() || closed.get()) {
+            return false;
+        }
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        List<Checkpoint> from = lastCheckpoints;
+        int epoch = from == null ? 0 : from.get(0).epoch();
+        LOG.warn("Run {}: backend {} failed on device {} ({}): it goes on on the CPU from {}", id, failed.backend(),
+                failed.name(), why, from == null ? "the start (no checkpoint yet)" : "the checkpoint of epoch " + epoch);
+        LOG.debug("Run {}: the failure of backend {}", id, failed.backend(), e);
+        for (Trainer t : trainers) {
+            try {
+                t.close();
+            } catch (RuntimeException | LinkageError ignored) {
+                // the failed device may fail its trainer's close too: what it held is lost either way
+            }
+        }
+        trainers = List.of();
+        device = cpu;
+        lastCheckpoints = null;
+        deviceNote = failed.backend() + " failed (" + why + "): training goes on on the CPU from "
+                + (from == null ? "the start (no epoch was checkpointed yet)" : "epoch " + epoch);
+        build(from == null ? this::newTrainer : i -> Trainer.resume(from.get(i), dataDir, cpu.device()));
+        maker.started(trainers);
+        message = deviceNote;
+        mark(true);
+        return true;
     }
 
     private boolean done() {
@@ -664,7 +737,7 @@ public final class Run<F> {
         }
         if (!stopRequested) {
             state = RunState.RUNNING;
-            message = null;
+            message = deviceNote;
             mark(true);
         }
     }
@@ -681,7 +754,7 @@ public final class Run<F> {
             if (stopRequested || (pauseGivesUp && paused && !stepRequested)) {
                 slot.release();
                 state = before;
-                message = null;
+                message = deviceNote;
                 mark(true);
                 return false;
             }
@@ -701,7 +774,7 @@ public final class Run<F> {
             if (before != RunState.QUEUED) {
                 state = before;
             }
-            message = null;
+            message = deviceNote;
             mark(true);
         }
         return true;
@@ -715,7 +788,7 @@ public final class Run<F> {
             maker.held(trainers);
         }
         state = how;
-        message = why;
+        message = why == null ? deviceNote : why;
         mark(true);
         logEnd();
         flush();
@@ -762,12 +835,14 @@ public final class Run<F> {
     }
 
     /**
-     * Writes every trainer's checkpoint, between epochs only, once per epoch; at an epoch's end
-     * ({@code force} false) not sooner than the checkpoint interval after the last one (a 2D run may end
-     * an epoch every few milliseconds).
+     * Writes every trainer's checkpoint into the run's folder, between epochs only, once per epoch; at an
+     * epoch's end ({@code force} false) not sooner than the checkpoint interval after the last one (a 2D
+     * run may end an epoch every few milliseconds). On a device that may fail, every epoch's is kept in
+     * memory besides, so that going on on the CPU loses at most one epoch.
      */
     private void checkpoint(boolean force) {
-        if (folder == null || trainers.isEmpty()) {
+        boolean mayFail = !device.onCpu();
+        if ((folder == null && !mayFail) || trainers.isEmpty()) {
             return;
         }
         Trainer first = trainers.get(0);
@@ -775,12 +850,24 @@ public final class Run<F> {
             return;
         }
         long now = System.nanoTime();
-        if (!force && checkpointedEpoch >= 0 && now - lastCheckpointNanos < checkpointInterval.toNanos()) {
+        boolean due = folder != null
+                && (force || checkpointedEpoch < 0 || now - lastCheckpointNanos >= checkpointInterval.toNanos());
+        if (!due && !mayFail) {
+            return;
+        }
+        List<Checkpoint> taken = new ArrayList<>();
+        for (Trainer t : trainers) {
+            taken.add(t.checkpoint());
+        }
+        if (mayFail) {
+            lastCheckpoints = List.copyOf(taken);
+        }
+        if (!due) {
             return;
         }
         try {
-            for (int i = 0; i < trainers.size(); i++) {
-                RunCheckpoints.write(folder.checkpointDir(i), trainers.get(i).checkpoint());
+            for (int i = 0; i < taken.size(); i++) {
+                RunCheckpoints.write(folder.checkpointDir(i), taken.get(i));
             }
             checkpointedEpoch = first.epoch();
             lastCheckpointNanos = now;

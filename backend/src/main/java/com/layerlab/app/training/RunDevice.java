@@ -2,6 +2,7 @@ package com.layerlab.app.training;
 
 import com.layerlab.engine.tensor.BackendProvider;
 import com.layerlab.engine.tensor.Backends;
+import com.layerlab.engine.tensor.CpuBackend;
 import com.layerlab.engine.tensor.Device;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +28,11 @@ public record RunDevice(Device device, String backend, String name, String refus
             return new RunDevice(null, asked, "none", e.getMessage());
         }
         return new RunDevice(d, d.backend().name(), name(backends, d), null);
+    }
+
+    /** Whether it is the CPU: where a run goes on when another device fails, and where a failure is the run's. */
+    public boolean onCpu() {
+        return device != null && device.backend() instanceof CpuBackend;
     }
 
     public boolean refused() {

@@ -8,7 +8,8 @@ import java.util.Locale;
  *
  * @param state            the run's state
  * @param loading          RUNNING, but still loading the data and building the models
- * @param message          why it waits (QUEUED), why it stopped or failed; else null
+ * @param message          why it waits (QUEUED), why it stopped or failed; else why it trains on the CPU
+ *                         though its device was another (that device failed), or null
  * @param epoch            completed epochs
  * @param batch            batches trained in the epoch under way (0 between epochs)
  * @param batches          batches per epoch (0 before the models are built)

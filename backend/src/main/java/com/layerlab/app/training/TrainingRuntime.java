@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Devices: a run trains on the device its experiments' {@code backend} field resolves to in the
  * runtime's {@link Backends} ({@link RunDevice#resolve}); where that backend is not available here the run
- * is refused: it ends FAILED at once, its status giving the registry's message.
+ * is refused: it ends FAILED at once, its status giving the registry's message. Where that device fails
+ * mid-run the run goes on on the CPU ({@link Run}).
  */
 public class TrainingRuntime implements AutoCloseable {
 
@@ -197,7 +198,8 @@ public class TrainingRuntime implements AutoCloseable {
         Pool pool = image ? images : points;
         String id = newId();
         Run<F> run = new Run<>(id, experiments, options, frames, dataDir, (image ? imageSlots : pointSlots).claim(options.owner()),
-                logs == null || device.refused() ? null : logs.open(options.page()), pool, checkpointInterval, device);
+                logs == null || device.refused() ? null : logs.open(options.page()), pool, checkpointInterval, device,
+                RunDevice.resolve(backends, "cpu"));
         runs.put(id, run);
         forgetOldRuns();
         run.start();
