@@ -20,31 +20,25 @@ import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
 import com.layerlab.app.ui.runs.RunPages;
-import com.layerlab.engine.experiment.DataSets;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.checkbox.CheckboxGroup;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.IntStream;
 
 /**
  * The same network, data and starting weights trained with two or more activations side by side, in
@@ -59,7 +53,6 @@ import java.util.stream.IntStream;
 @PageTitle("Compare activations | LayerLab")
 public class CompareView extends Div implements BeforeEnterObserver {
 
-    private static final List<String> DATASETS = List.of("circle", "xor", "gauss", "spiral", "plane", "multi-gauss");
     /** Where a reload finds this page's run: its id, in the page's session. */
     private static final String RUN_ATTRIBUTE = "layerlab.compare.run";
 
@@ -75,13 +68,6 @@ public class CompareView extends Div implements BeforeEnterObserver {
 
     private final Div error = new Div();
     private final Div forkNote = new Div();
-    private final Select<String> dataset = new Select<>();
-    private final Select<Integer> noise = new Select<>();
-    private final Select<Integer> layers = new Select<>();
-    private final Select<Integer> neurons = new Select<>();
-    private final Select<Double> learningRate = new Select<>();
-    private final CheckboxGroup<CompareActivation> activations = new CheckboxGroup<>();
-    private final Span shape = new Span();
     private final Button play = new Button("Play");
     private final Button step = new Button("Step");
     private final Button reset = new Button("Reset");
@@ -91,6 +77,8 @@ public class CompareView extends Div implements BeforeEnterObserver {
     private final Span device = new Span();
     private final Anchor shareLink = new Anchor();
     private final Button copyLink = new Button("Copy link");
+    private final CompareSettings settings = new CompareSettings(this::changeSettings, this::changeLearningRate,
+            this::changeActivations);
     private final Div cards = new Div();
     private final Map<CompareActivation, CompareCard> cardByActivation = new LinkedHashMap<>();
     private final CompareCharts charts = new CompareCharts();
@@ -131,107 +119,10 @@ public class CompareView extends Div implements BeforeEnterObserver {
         Div main = new Div(cards, charts);
         main.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-l)")
                 .set("margin-top", "var(--lumo-space-m)").set("align-items", "flex-start");
-        add(title, intro, error, forkNote, controls(), transport(), main);
+        add(title, intro, error, forkNote, settings, transport(), main);
     }
 
     // ---- layout ------------------------------------------------------------------------------------
-
-    private Div controls() {
-        dataset.setId("compare-dataset");
-        dataset.setLabel("Data");
-        dataset.setItems(DATASETS);
-        dataset.setItemLabelGenerator(id -> DataSets.isPoints(id) ? "Own points" : id);
-        dataset.addValueChangeListener(e -> {
-            if (e.isFromClient() && e.getValue() != null) {
-                boolean regression = PlaygroundSettings.REGRESSION_SETS.contains(e.getValue());
-                changeSettings(state.settings().toBuilder()
-                        .problem(regression ? PlaygroundSettings.REGRESSION : PlaygroundSettings.CLASSIFICATION)
-                        .dataset(e.getValue()).build());
-            }
-        });
-
-        noise.setId("compare-noise");
-        noise.setLabel("Noise %");
-        noise.setItems(IntStream.rangeClosed(0, 10).map(i -> i * 5).boxed().toList());
-        noise.addValueChangeListener(e -> {
-            if (e.isFromClient() && e.getValue() != null) {
-                changeSettings(state.settings().toBuilder().noise(e.getValue()).build());
-            }
-        });
-
-        layers.setId("compare-layers");
-        layers.setLabel("Hidden layers");
-        layers.setItems(IntStream.rangeClosed(0, PlaygroundSettings.MAX_LAYERS).boxed().toList());
-        layers.addValueChangeListener(e -> {
-            if (e.isFromClient() && e.getValue() != null) {
-                List<Integer> widths = new ArrayList<>(state.settings().hiddenLayers());
-                int width = widths.isEmpty() ? neuronsOrDefault() : widths.get(widths.size() - 1);
-                while (widths.size() < e.getValue()) {
-                    widths.add(width);
-                }
-                while (widths.size() > e.getValue()) {
-                    widths.remove(widths.size() - 1);
-                }
-                changeSettings(state.settings().toBuilder().hiddenLayers(widths).build());
-            }
-        });
-
-        neurons.setId("compare-neurons");
-        neurons.setLabel("Neurons per layer");
-        neurons.setItems(IntStream.rangeClosed(1, PlaygroundSettings.MAX_NEURONS).boxed().toList());
-        neurons.addValueChangeListener(e -> {
-            if (e.isFromClient() && e.getValue() != null) {
-                List<Integer> widths = state.settings().hiddenLayers().stream().map(w -> e.getValue()).toList();
-                changeSettings(state.settings().toBuilder().hiddenLayers(widths).build());
-            }
-        });
-
-        learningRate.setId("compare-learning-rate");
-        learningRate.setLabel("Learning rate");
-        learningRate.setItems(PlaygroundSettings.LEARNING_RATES);
-        learningRate.setItemLabelGenerator(PlaygroundSettings::formatRate);
-        learningRate.addValueChangeListener(e -> {
-            if (e.isFromClient() && e.getValue() != null) {
-                state = new CompareLinks.State(state.settings().toBuilder().learningRate(e.getValue()).build(),
-                        state.activations());
-                if (shown.run() != null) {
-                    shown.run().setLearningRate(state.settings().learningRate());
-                }
-                showLink();
-            }
-        });
-
-        activations.setId("compare-activations");
-        activations.setLabel("Activations to compare (two or more)");
-        activations.setItems(CompareActivation.values());
-        activations.setItemLabelGenerator(CompareActivation::layerType);
-        activations.addValueChangeListener(e -> {
-            if (!e.isFromClient()) {
-                return;
-            }
-            if (e.getValue().size() < 2) {
-                activations.setValue(e.getOldValue());
-                Notification.show("Pick at least two activations to compare.", 3000, Notification.Position.MIDDLE);
-                return;
-            }
-            state = new CompareLinks.State(state.settings(), new ArrayList<>(e.getValue()));
-            lockLastTwo();
-            rebuildRuns();
-        });
-
-        for (Select<?> s : List.of(dataset, noise, layers, neurons, learningRate)) {
-            s.setWidth("9.5em");
-        }
-        shape.setId("compare-shape");
-        shape.getStyle().set("align-self", "end").set("padding-bottom", "0.6em").set("color", "var(--lumo-secondary-text-color)")
-                .set("font-size", "var(--lumo-font-size-s)");
-
-        Div row = new Div(dataset, noise, layers, neurons, learningRate, shape);
-        row.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-m)");
-        Div box = new Div(row, activations);
-        box.getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "var(--lumo-space-xs)");
-        return box;
-    }
 
     private Div transport() {
         play.setId("compare-play");
@@ -306,7 +197,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
                     error.setText(error.isVisible() ? error.getText() + " " + problem : problem);
                     error.setVisible(true);
                 });
-        showControls();
+        settings.show(state);
         rebuildCards();
         Run<PointFrames.Frame> run = shown.run();
         if (run != null && !fits(run)) {
@@ -403,13 +294,24 @@ public class CompareView extends Div implements BeforeEnterObserver {
         shown.step(this::startRun);
     }
 
-    private int neuronsOrDefault() {
-        return neurons.getValue() == null ? 4 : neurons.getValue();
+    private void changeSettings(PlaygroundSettings changed) {
+        state = new CompareLinks.State(changed, state.activations());
+        settings.show(state);
+        rebuildRuns();
     }
 
-    private void changeSettings(PlaygroundSettings settings) {
-        state = new CompareLinks.State(settings, state.activations());
-        showControls();
+    private void changeLearningRate(double rate) {
+        state = new CompareLinks.State(state.settings().toBuilder().learningRate(rate).build(), state.activations());
+        settings.show(state);
+        if (shown.run() != null) {
+            shown.run().setLearningRate(rate);
+        }
+        showLink();
+    }
+
+    private void changeActivations(List<CompareActivation> chosen) {
+        state = new CompareLinks.State(state.settings(), chosen);
+        settings.show(state);
         rebuildRuns();
     }
 
@@ -421,37 +323,6 @@ public class CompareView extends Div implements BeforeEnterObserver {
         if (shown.run() != null) {
             startRun(playing);
         }
-    }
-
-    private void showControls() {
-        PlaygroundSettings s = state.settings();
-        // a learner's point set, from a playground link, is offered beside the generated sets while it is chosen
-        List<String> sets = new ArrayList<>(DATASETS);
-        if (s.isPointSet()) {
-            sets.add(s.dataset());
-        }
-        if (!sets.equals(dataset.getListDataView().getItems().toList())) {
-            dataset.setItems(sets);
-        }
-        dataset.setValue(s.dataset());
-        noise.setValue(s.noise());
-        layers.setValue(s.hiddenLayers().size());
-        neurons.setValue(s.hiddenLayers().isEmpty() ? 4 : s.hiddenLayers().get(0));
-        neurons.setEnabled(!s.hiddenLayers().isEmpty());
-        learningRate.setValue(s.learningRate());
-        activations.setValue(new LinkedHashSet<>(state.activations()));
-        lockLastTwo();
-        List<String> widths = new ArrayList<>();
-        widths.add(String.valueOf(s.features().size()));
-        s.hiddenLayers().forEach(w -> widths.add(String.valueOf(w)));
-        widths.add(String.valueOf(s.outputs()));
-        shape.setText("Network: " + String.join(" \u2192 ", widths));
-    }
-
-    /** With two left, neither can be unticked: a comparison needs two. */
-    private void lockLastTwo() {
-        List<CompareActivation> chosen = state.activations();
-        activations.setItemEnabledProvider(a -> chosen.size() > 2 || !chosen.contains(a));
     }
 
     private void rebuildCards() {
