@@ -15,7 +15,6 @@ import com.layerlab.engine.experiment.Safetensors;
 import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
@@ -50,19 +49,6 @@ class DevicesTest {
     private record Outcome(List<EpochStats> history, Map<String, int[]> weights, Map<String, int[]> optimizer) {
     }
 
-    private static Map<String, int[]> bits(Map<String, Tensor> tensors) {
-        Map<String, int[]> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            float[] v = e.getValue().toHost();
-            int[] b = new int[v.length];
-            for (int i = 0; i < v.length; i++) {
-                b[i] = Float.floatToRawIntBits(v[i]);
-            }
-            out.put(e.getKey(), b);
-        }
-        return out;
-    }
-
     private static Outcome train(Experiment e, Device device) {
         try (Trainer t = new Trainer(e, null, device)) {
             for (int i = 0; i < e.epochs(); i++) {
@@ -73,20 +59,14 @@ class DevicesTest {
             }
             Checkpoint c = t.checkpoint();
             Map<String, Tensor> optimizerState = Safetensors.fromBytes(c.optimizerState());
-            return new Outcome(t.history(), bits(t.model().stateDict()), bits(optimizerState));
+            return new Outcome(t.history(), Bits.of(t), Bits.of(optimizerState));
         }
     }
 
     private static void assertSameBits(Outcome expected, Outcome actual, String what) {
         assertEquals(expected.history(), actual.history(), what + ": statistics");
-        assertEquals(expected.weights().keySet(), actual.weights().keySet(), what);
-        for (String k : expected.weights().keySet()) {
-            assertArrayEquals(expected.weights().get(k), actual.weights().get(k), what + ": " + k);
-        }
-        assertEquals(expected.optimizer().keySet(), actual.optimizer().keySet(), what);
-        for (String k : expected.optimizer().keySet()) {
-            assertArrayEquals(expected.optimizer().get(k), actual.optimizer().get(k), what + ": optimizer " + k);
-        }
+        Bits.assertSame(expected.weights(), actual.weights(), what);
+        Bits.assertSame(expected.optimizer(), actual.optimizer(), what + ": optimizer");
     }
 
     @Test

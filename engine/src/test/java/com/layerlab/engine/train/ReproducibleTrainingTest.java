@@ -62,16 +62,10 @@ class ReproducibleTrainingTest {
         assertEquals(first.keySet(), second.keySet());
         for (String key : first.keySet()) {
             // compare the bits, so that -0.0 against 0.0 or two different NaNs would also count as a difference
-            assertArrayEquals(bits(first.get(key)), bits(second.get(key)), key);
+            assertArrayEquals(Bits.of(first.get(key)), Bits.of(second.get(key)), key);
         }
         // and the comparison can fail: another seed gives other weights
         Map<String, float[]> other = train(experiment(8));
-        assertFalse(Arrays.equals(bits(first.get("0.weight")), bits(other.get("0.weight"))), "seed 8 gives other weights");
-    }
-
-    private static int[] bits(float[] values) {
-        int[] b = new int[values.length];
-        for (int i = 0; i < values.length; i++) b[i] = Float.floatToRawIntBits(values[i]);
-        return b;
+        assertFalse(Arrays.equals(Bits.of(first.get("0.weight")), Bits.of(other.get("0.weight"))), "seed 8 gives other weights");
     }
 }

@@ -47,27 +47,6 @@ class TrainerStepsTest {
                 .withOptimizer(OptimizerSpec.sgd(0.05, 0.9, 1e-3, true));
     }
 
-    /** The state dict's bits, so that -0.0 against 0.0 or two NaNs would count as a difference. */
-    private static Map<String, int[]> bits(Trainer t) {
-        Map<String, int[]> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : t.model().stateDict().entrySet()) {
-            float[] v = e.getValue().toHost();
-            int[] b = new int[v.length];
-            for (int i = 0; i < v.length; i++) {
-                b[i] = Float.floatToRawIntBits(v[i]);
-            }
-            out.put(e.getKey(), b);
-        }
-        return out;
-    }
-
-    private static void assertSameBits(Map<String, int[]> expected, Map<String, int[]> actual) {
-        assertEquals(expected.keySet(), actual.keySet());
-        for (String k : expected.keySet()) {
-            assertArrayEquals(expected.get(k), actual.get(k), k);
-        }
-    }
-
     @Test
     void stepsOverAnEpochGiveTheWeightsAndStatisticsOfTrainEpochBitForBit() {
         for (Experiment e : List.of(xor(OptimizerSpec.sgd(0.1, 0.9, 0, false)), cnn())) {
@@ -85,7 +64,7 @@ class TrainerStepsTest {
                 }
                 assertEquals(second, ended);
                 assertEquals(byEpoch.history(), bySteps.history());
-                assertSameBits(bits(byEpoch), bits(bySteps));
+                Bits.assertSame(Bits.of(byEpoch), Bits.of(bySteps), "state dict");
             }
         }
     }
@@ -138,9 +117,9 @@ class TrainerStepsTest {
             a.trainEpoch();
             byte[] w = a.weights();
             assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(Safetensors.fromBytes(w).keySet()));
-            assertFalse(bits(a).get("0.weight")[0] == bits(b).get("0.weight")[0]);
+            assertFalse(Bits.of(a).get("0.weight")[0] == Bits.of(b).get("0.weight")[0]);
             b.loadWeights(w);
-            assertSameBits(bits(a), bits(b));
+            Bits.assertSame(Bits.of(a), Bits.of(b), "state dict");
             // the statistics and probes describe the loaded weights
             assertEquals(a.stats().testLoss(), b.stats().testLoss());
             assertEquals(0, b.stats().epoch());
@@ -182,7 +161,7 @@ class TrainerStepsTest {
                 for (int i = 0; i < 4; i++) {
                     t.trainEpoch();
                 }
-                straight = bits(t);
+                straight = Bits.of(t);
                 straightHistory = t.history();
             }
             Checkpoint c;
@@ -198,7 +177,7 @@ class TrainerStepsTest {
                 assertEquals(c.history().get(2), t.stats());
                 t.trainEpoch();
                 t.trainEpoch();
-                assertSameBits(straight, bits(t));
+                Bits.assertSame(straight, Bits.of(t), "state dict");
                 assertEquals(straightHistory, t.history(), e.optimizer().type());
             }
         }
