@@ -20,23 +20,20 @@ public record Batch(Tensor x, Tensor y, int[] indices) {
         return indices.length;
     }
 
-    /** The labels as a {@code [B, 1]} column (targets of a one-output model: MSELoss, BCEWithLogitsLoss). */
+    /** The labels as a {@code [B, 1]} column (targets of a one-output model: MSELoss, BCEWithLogitsLoss); shares y. */
     public Tensor yColumn() {
-        return Tensor.of(y.device(), y.toHost(), indices.length, 1);
+        return y.reshape(indices.length, 1);
     }
 
-    /** The labels one-hot, {@code [B, classes]} (MSELoss on several classes). */
+    /**
+     * The labels one-hot, {@code [B, classes]} (MSELoss on several classes), made on the labels' device:
+     * a label that is no class index below {@code classes} gives a row of zeros.
+     */
     public Tensor yOneHot(int classes) {
-        float[] labels = y.toHost();
-        float[] out = new float[labels.length * classes];
-        for (int i = 0; i < labels.length; i++) {
-            int c = (int) labels[i];
-            if (c < 0 || c >= classes || c != labels[i]) {
-                throw new IllegalArgumentException("label " + labels[i] + " of sample " + indices[i] + " is not a class "
-                        + "index below " + classes);
-            }
-            out[i * classes + c] = 1f;
+        float[] index = new float[classes];
+        for (int c = 0; c < classes; c++) {
+            index[c] = c;
         }
-        return Tensor.of(y.device(), out, labels.length, classes);
+        return y.reshape(indices.length, 1).eq(Tensor.of(y.device(), index, classes));
     }
 }

@@ -1,6 +1,7 @@
 package com.layerlab.engine.data;
 
 import com.layerlab.datasets.Points2D;
+import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.tensor.Tensor;
 import com.layerlab.engine.tensor.TensorTooLargeException;
 import java.util.Arrays;
@@ -26,6 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that many; with 0 batches are made on the caller's thread. An epoch's worker ends when its last batch
  * is taken, when the epoch is {@link Epoch#close() closed}, when the next epoch starts, or when the
  * loader is closed. Use an epoch from one thread.
+ *
+ * <p>Batches come on the loader's {@link Builder#device device} (the run's): the worker stacks a batch on
+ * the host and copies it there once, so that the training step finds its inputs where it computes.
  */
 public final class DataLoader implements Iterable<Batch>, AutoCloseable {
 
@@ -39,6 +43,7 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
     private final long seed;
     private final Random generator;
     private final int prefetch;
+    private final Device device;
     private int nextEpoch;
     private Epoch open;
     private boolean closed;
@@ -65,13 +70,17 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         this.seed = b.seed;
         this.generator = b.generator;
         this.prefetch = b.prefetch;
+        this.device = b.device;
     }
 
     public static Builder builder(Dataset dataset) {
         return new Builder(dataset);
     }
 
-    /** Settings with PyTorch's defaults: batch_size 1, no shuffling, keep the last batch; seed 0, prefetch 2. */
+    /**
+     * Settings with PyTorch's defaults: batch_size 1, no shuffling, keep the last batch; seed 0, prefetch 2;
+     * batches on the CPU.
+     */
     public static final class Builder {
         private final Dataset dataset;
         private int batchSize = 1;
@@ -80,6 +89,7 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         private long seed;
         private Random generator;
         private int prefetch = DEFAULT_PREFETCH;
+        private Device device = Device.cpu();
 
         private Builder(Dataset dataset) {
             this.dataset = dataset;
@@ -121,6 +131,15 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
             return this;
         }
 
+        /** The device the batches' tensors live on: the run's. */
+        public Builder device(Device d) {
+            if (d == null) {
+                throw new IllegalArgumentException("DataLoader: device is null");
+            }
+            this.device = d;
+            return this;
+        }
+
         public DataLoader build() {
             return new DataLoader(this);
         }
@@ -140,6 +159,11 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
 
     public boolean dropLast() {
         return dropLast;
+    }
+
+    /** The device the batches come on. */
+    public Device device() {
+        return device;
     }
 
     /** Batches per epoch ({@code len(loader)}). */
@@ -275,7 +299,7 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         int[] xShape = new int[shape.length + 1];
         xShape[0] = count;
         System.arraycopy(shape, 0, xShape, 1, shape.length);
-        return new Batch(Tensor.of(x, xShape), Tensor.of(labels, count), indices);
+        return new Batch(Tensor.of(device, x, xShape), Tensor.of(device, labels, count), indices);
     }
 
     private record Failure(Throwable error) {

@@ -1,5 +1,6 @@
 package com.layerlab.engine.nn;
 
+import com.layerlab.engine.tensor.Backend.LossOp;
 import com.layerlab.engine.tensor.Tensor;
 
 import java.util.Arrays;
@@ -7,6 +8,7 @@ import java.util.Arrays;
 /**
  * Cross-entropy on logits with class-index targets, as torch.nn.CrossEntropyLoss(): output [N, K],
  * target [N] holding 0..K-1 (as floats); the mean over the batch of -log_softmax(output)[n, target[n]].
+ * One primitive of the output's backend.
  */
 public final class CrossEntropyLoss implements Loss {
 
@@ -23,19 +25,18 @@ public final class CrossEntropyLoss implements Loss {
             throw new IllegalArgumentException("CrossEntropyLoss: target must hold one class index per sample ("
                     + n + "), got shape " + Arrays.toString(target.shape()));
         }
-        // picking log p[n, target[n]] is a product with a constant one-hot matrix: no gather primitive needed
-        float[] oneHot = new float[n * k];
-        float[] t = target.toHost();
-        for (int i = 0; i < n; i++) {
-            float c = t[i];
-            if (c != Math.rint(c) || c < 0 || c >= k) {
-                throw new IllegalArgumentException("CrossEntropyLoss: target[" + i + "] = " + c
-                        + " is not a class index in 0.." + (k - 1));
+        // elsewhere the check would copy the targets off the device every step: there the loss is NaN instead
+        if (target.device().isCpu()) {
+            float[] t = target.toHost();
+            for (int i = 0; i < n; i++) {
+                float c = t[i];
+                if (c != Math.rint(c) || c < 0 || c >= k) {
+                    throw new IllegalArgumentException("CrossEntropyLoss: target[" + i + "] = " + c
+                            + " is not a class index in 0.." + (k - 1));
+                }
             }
-            oneHot[i * k + (int) c] = 1f;
         }
-        Tensor picked = output.logSoftmax(1).mul(Tensor.of(output.device(), oneHot, n, k)).sum();
-        return picked.neg().div((float) n);
+        return output.loss(LossOp.CROSS_ENTROPY, target);
     }
 
     @Override

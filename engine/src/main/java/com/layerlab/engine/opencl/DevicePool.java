@@ -4,7 +4,9 @@ import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -13,7 +15,8 @@ import java.util.TreeMap;
  * unreachable (a phantom reference per storage), so the intermediate tensors of a training step are
  * reused by the next one: Tensor has no release hook, and the Java heap hardly notices these small
  * objects, so when the pool is full it first asks the garbage collector for dead storages and only then
- * grows. Not thread-safe: {@link OpenClBackend} calls it under its device lock.
+ * grows. A run's storages ({@link Scope}) come back at once when the run releases them. Not thread-safe:
+ * {@link OpenClBackend} calls it under its device lock.
  */
 final class DevicePool {
 
@@ -24,7 +27,7 @@ final class DevicePool {
 
     private final TreeMap<Integer, Integer> free = new TreeMap<>();
     private final ReferenceQueue<OpenClStorage> dead = new ReferenceQueue<>();
-    private final Map<Reference<?>, int[]> live = new HashMap<>();
+    private final Map<Reference<?>, Range> live = new HashMap<>();
     private int capacity;
     private long inUse;
     private long handedOut;
@@ -69,9 +72,44 @@ final class DevicePool {
         return -1;
     }
 
-    /** Ties the range at {@code offset} to {@code storage}: it is freed once the storage is unreachable. */
-    void track(OpenClStorage storage, int offset, int size) {
-        live.put(new PhantomReference<>(storage, dead), new int[] {offset, align(size)});
+    /** A live storage's range, and the run's scope it was allocated on (null: the device's own). */
+    private record Range(int offset, int size, Scope scope) {
+    }
+
+    /**
+     * The storages of one run ({@link com.layerlab.engine.tensor.Device#scope()}): {@link #release(Scope)}
+     * frees them all at once; afterwards its storages refuse to be used.
+     */
+    static final class Scope {
+        private final Set<Reference<?>> storages = new HashSet<>();
+        private volatile boolean released;
+
+        boolean released() {
+            return released;
+        }
+    }
+
+    /**
+     * Ties the range at {@code offset} to {@code storage}: it is freed once the storage is unreachable, or
+     * when its {@code scope} (may be null) is released.
+     */
+    void track(OpenClStorage storage, int offset, int size, Scope scope) {
+        Reference<OpenClStorage> r = new PhantomReference<>(storage, dead);
+        live.put(r, new Range(offset, align(size), scope));
+        if (scope != null) {
+            scope.storages.add(r);
+        }
+    }
+
+    /** Frees the ranges of every storage of {@code scope} still live; its storages are unusable from now on. */
+    void release(Scope scope) {
+        scope.released = true;
+        for (Reference<?> r : scope.storages) {
+            // cleared: the collector will not hand it over again
+            r.clear();
+            free(live.remove(r));
+        }
+        scope.storages.clear();
     }
 
     /**
@@ -113,13 +151,20 @@ final class DevicePool {
     }
 
     private void release(Reference<?> r) {
-        int[] range = live.remove(r);
+        Range range = live.remove(r);
+        if (range != null && range.scope() != null) {
+            range.scope().storages.remove(r);
+        }
+        free(range);
+    }
+
+    private void free(Range range) {
         if (range == null) {
             return;
         }
-        inUse -= range[1];
-        int at = range[0];
-        int size = range[1];
+        inUse -= range.size();
+        int at = range.offset();
+        int size = range.size();
         // merge with the free neighbours on either side
         Map.Entry<Integer, Integer> before = free.floorEntry(at);
         if (before != null && before.getKey() + before.getValue() == at) {

@@ -10,6 +10,8 @@ import com.layerlab.engine.tensor.PoolShape;
 import com.layerlab.engine.tensor.Storage;
 
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * The primitives on one OpenCL device, as Aparapi kernels ({@link PrimitivesKernel}). Storages are
@@ -40,6 +42,8 @@ public final class OpenClBackend implements Backend {
     private final String description;
     private final PrimitivesKernel kernel;
     private final DevicePool pool;
+    /** The runs' scopes with storages live: a scope device is equal to its device, so by identity. */
+    private final Map<Device, DevicePool.Scope> scopes = new IdentityHashMap<>();
     private final long maxFloats;
     private final int group;
 
@@ -76,6 +80,13 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    /** Floats held by live storages now (for tests). */
+    long floatsInUse() {
+        synchronized (kernel) {
+            return pool.inUse();
+        }
+    }
+
     /** The device buffer's size in floats (for tests). */
     int poolCapacity() {
         synchronized (kernel) {
@@ -90,8 +101,9 @@ public final class OpenClBackend implements Backend {
         checkDevice(device);
         synchronized (kernel) {
             int at = reserve(size);
-            OpenClStorage s = new OpenClStorage(device, this, at, size);
-            pool.track(s, at, size);
+            DevicePool.Scope scope = device.isScope() ? scopes.computeIfAbsent(device, d -> new DevicePool.Scope()) : null;
+            OpenClStorage s = new OpenClStorage(device, this, at, size, scope);
+            pool.track(s, at, size, scope);
             if (size > 0) {
                 // a reused range holds an earlier storage's values
                 kernel.fp[0] = 0f;
@@ -99,6 +111,17 @@ public final class OpenClBackend implements Backend {
                 run(PrimitivesKernel.FILL, size);
             }
             return s;
+        }
+    }
+
+    @Override
+    public void release(Device scope) {
+        checkDevice(scope);
+        synchronized (kernel) {
+            DevicePool.Scope s = scopes.remove(scope);
+            if (s != null) {
+                pool.release(s);
+            }
         }
     }
 
@@ -544,5 +567,45 @@ public final class OpenClBackend implements Backend {
     /** For {@link OpenClFallbackException}'s test: the kernel every primitive runs on. */
     Kernel kernel() {
         return kernel;
+    }
+
+    // ---- losses and metrics
+
+    @Override
+    public void loss(LossOp op, Storage x, Storage target, int rows, int columns, Storage out) {
+        synchronized (kernel) {
+            setLoss(op, x, target, out, rows, columns);
+            // one work item sums the terms in order: a batch's loss is small, and its bits fixed
+            run(PrimitivesKernel.LOSS, 1);
+        }
+    }
+
+    @Override
+    public void lossBackward(LossOp op, Storage x, Storage target, Storage gy, int rows, int columns, Storage gx) {
+        synchronized (kernel) {
+            setLoss(op, x, target, gx, rows, columns);
+            kernel.ip[8] = off(gy);
+            run(PrimitivesKernel.LOSS_BACKWARD, rows * columns);
+        }
+    }
+
+    @Override
+    public void countCorrect(Storage p, Storage labels, int rows, int columns, boolean clamp, Storage out) {
+        synchronized (kernel) {
+            setLoss(null, p, labels, out, rows, columns);
+            kernel.ip[9] = clamp ? 1 : 0;
+            run(PrimitivesKernel.COUNT_CORRECT, 1);
+        }
+    }
+
+    /** PrimitivesKernel's loss parameter layout; fp[1] is NaN, which a literal cannot give. */
+    private void setLoss(LossOp op, Storage x, Storage target, Storage out, int rows, int columns) {
+        kernel.ip[2] = op == null ? 0 : op.ordinal();
+        kernel.ip[3] = off(x);
+        kernel.ip[4] = off(target);
+        kernel.ip[5] = off(out);
+        kernel.ip[6] = rows;
+        kernel.ip[7] = columns;
+        kernel.fp[1] = Float.NaN;
     }
 }

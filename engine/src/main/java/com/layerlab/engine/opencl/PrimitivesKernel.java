@@ -38,6 +38,9 @@ final class PrimitivesKernel extends Kernel {
     static final int SGD = 19;
     static final int ADAM = 20;
     static final int BATCH_NORM_STATS = 21;
+    static final int LOSS = 22;
+    static final int LOSS_BACKWARD = 23;
+    static final int COUNT_CORRECT = 24;
 
     // Backend.UnaryOp by ordinal
     static final int NEG = 0;
@@ -50,6 +53,11 @@ final class PrimitivesKernel extends Kernel {
     static final int SIGMOID = 7;
     static final int SOFTPLUS = 8;
     static final int SQRT = 9;
+
+    // Backend.LossOp by ordinal
+    static final int MSE = 0;
+    static final int BCE_WITH_LOGITS = 1;
+    static final int CROSS_ENTROPY = 2;
 
     // Backend.BinaryOp by ordinal
     static final int ADD = 0;
@@ -142,6 +150,12 @@ final class PrimitivesKernel extends Kernel {
             adam(g);
         } else if (op == BATCH_NORM_STATS) {
             batchNormStats(g);
+        } else if (op == LOSS) {
+            loss();
+        } else if (op == LOSS_BACKWARD) {
+            lossBackward(g);
+        } else if (op == COUNT_CORRECT) {
+            countCorrect();
         }
     }
 
@@ -610,5 +624,149 @@ final class PrimitivesKernel extends Kernel {
         if (c == 0) {
             mem[ip[4]] = mem[ip[4]] + 1;
         }
+    }
+
+    // ---- losses and metrics
+
+    /*
+     * Loss parameters: ip 2 the LossOp, 3 x, 4 target (or labels), 5 out (or gx), 6 rows, 7 columns,
+     * 8 gy (backward), 9 clamp (count); fp[1] NaN.
+     */
+
+    /** One work item: out = the mean of the loss's terms, Kahan-summed in order (the CPU sums in double). */
+    private void loss() {
+        int kind = ip[2];
+        int columns = ip[7];
+        int terms = ip[6] * columns;
+        if (kind == CROSS_ENTROPY) {
+            terms = ip[6];
+        }
+        float s = 0f;
+        float c = 0f;
+        for (int i = 0; i < terms; i++) {
+            float term = 0f;
+            if (kind == MSE) {
+                float d = mem[ip[3] + i] - mem[ip[4] + i];
+                term = d * d;
+            } else if (kind == BCE_WITH_LOGITS) {
+                float v = mem[ip[3] + i];
+                term = (v > 0f ? v : 0f) + log1p(exp(-abs(v))) - v * mem[ip[4] + i];
+            } else {
+                term = logProbability(ip[3] + i * columns, mem[ip[4] + i], columns);
+            }
+            float y = term - c;
+            float t = s + y;
+            c = (t - s) - y;
+            s = t;
+        }
+        float mean = s / terms;
+        if (kind == CROSS_ENTROPY) {
+            mean = -mean;
+        }
+        mem[ip[5]] = mean;
+    }
+
+    /** log softmax of the row of logits at {@code row}, at class {@code label}; NaN for a label that is no class. */
+    private float logProbability(int row, float label, int columns) {
+        float m = rowMax(row, columns);
+        float logSum = log(expSum(row, columns, m));
+        float r = fp[1];
+        if (label >= 0f && label < columns) {
+            int c = (int) label;
+            if (c == label) {
+                r = (mem[row + c] - m) - logSum;
+            }
+        }
+        return r;
+    }
+
+    /** The largest of a row; NaN wins, as in the max reduction. */
+    private float rowMax(int row, int columns) {
+        float m = mem[row];
+        for (int k = 1; k < columns; k++) {
+            float v = mem[row + k];
+            if (v > m || v != v) {
+                m = v;
+            }
+        }
+        return m;
+    }
+
+    /** The sum of exp(x - m) over a row, Kahan-summed. */
+    private float expSum(int row, int columns, float m) {
+        float s = 0f;
+        float c = 0f;
+        for (int k = 0; k < columns; k++) {
+            float y = exp(mem[row + k] - m) - c;
+            float t = s + y;
+            c = (t - s) - y;
+            s = t;
+        }
+        return s;
+    }
+
+    /** gx[g] = gy times the loss's gradient at element g. */
+    private void lossBackward(int g) {
+        int kind = ip[2];
+        int columns = ip[7];
+        float gy = mem[ip[8]];
+        float v = mem[ip[3] + g];
+        float r = 0f;
+        if (kind == MSE) {
+            float half = gy / (ip[6] * columns) * (v - mem[ip[4] + g]);
+            r = half + half;
+        } else if (kind == BCE_WITH_LOGITS) {
+            float w = gy / (ip[6] * columns);
+            r = w / (1f + exp(-v)) - w * mem[ip[4] + g];
+        } else {
+            int row = g / columns;
+            int k = g - row * columns;
+            int at = ip[3] + row * columns;
+            float m = rowMax(at, columns);
+            float w = gy / ip[6];
+            r = w / expSum(at, columns, m) * exp(v - m);
+            if (mem[ip[4] + row] == k) {
+                r = r - w;
+            }
+        }
+        mem[ip[5] + g] = r;
+    }
+
+    /** One work item: out = the rows whose predicted class (Backend.countCorrect's rule) is their label. */
+    private void countCorrect() {
+        int columns = ip[7];
+        int right = 0;
+        for (int r = 0; r < ip[6]; r++) {
+            int row = ip[3] + r * columns;
+            int predicted = 0;
+            if (columns == 1) {
+                float p = score(row);
+                if (p > 1f - p) {
+                    predicted = 1;
+                }
+            } else {
+                float best = score(row);
+                for (int k = 1; k < columns; k++) {
+                    float q = score(row + k);
+                    if (q > best) {
+                        best = q;
+                        predicted = k;
+                    }
+                }
+            }
+            if (predicted == (int) mem[ip[4] + r]) {
+                right++;
+            }
+        }
+        mem[ip[5]] = right;
+    }
+
+    /** A class score, clamped into [0, 1] when ip[9] says (NaN stays NaN, as Math.min and max keep it). */
+    private float score(int at) {
+        float v = mem[at];
+        if (ip[9] != 0 && v == v) {
+            v = v < 0f ? 0f : (v > 1f ? 1f : v);
+        }
+        return v;
     }
 }

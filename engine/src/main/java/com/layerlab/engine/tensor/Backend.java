@@ -24,6 +24,26 @@ public interface Backend {
     /** Element-wise functions of two arguments with NumPy broadcasting. {@link #EQ} gives 1 or 0. */
     enum BinaryOp { ADD, SUB, MUL, DIV, EQ }
 
+    /**
+     * The losses, each the mean of its terms over an output x of {@code rows x columns} elements; the
+     * target gets no gradient.
+     */
+    enum LossOp {
+        /** Terms (x - t)^2, t of x's size (torch.nn.MSELoss). */
+        MSE,
+        /**
+         * Terms softplus(x) - t x, t of x's size (torch.nn.BCEWithLogitsLoss): binary cross-entropy on logits,
+         * without overflow; its gradient is (sigmoid(x) - t) / n.
+         */
+        BCE_WITH_LOGITS,
+        /**
+         * One term per row of logits x [rows, columns]: log(sum_k exp(x[r, k])) - x[r, t[r]], with t [rows]
+         * class indices as floats (torch.nn.CrossEntropyLoss); a t[r] that is not a whole number in
+         * 0..columns-1 makes the loss NaN (the device cannot throw; the host checks where it can).
+         */
+        CROSS_ENTROPY
+    }
+
     String name();
 
     // ---- memory
@@ -45,6 +65,14 @@ public interface Backend {
 
     /** out[i] = value for i &lt; out.size(). */
     void fill(Storage out, float value);
+
+    /**
+     * Frees at once the storages allocated on {@code scope}, a run's {@link Device#scope()}, so far, when
+     * the run is done; using one of them afterwards must fail saying so. A backend whose memory the garbage
+     * collector frees (the CPU's Java arrays) has nothing to free, and its storages stay usable.
+     */
+    default void release(Device scope) {
+    }
 
     // ---- maths
 
@@ -149,4 +177,20 @@ public interface Backend {
      */
     void batchNormRunningStats(Storage runningMean, Storage runningVar, Storage batchesTracked, Storage mean,
                                Storage var, int channels, float momentum, float unbias);
+
+    // ---- losses and metrics: a step's loss and its correct count leave the device as one number each
+
+    /** out[0] = the loss {@code op} of x against {@code target} (see {@link LossOp}), in float32. */
+    void loss(LossOp op, Storage x, Storage target, int rows, int columns, Storage out);
+
+    /** gx = gy[0] times the gradient of {@link #loss} with respect to x (overwritten). */
+    void lossBackward(LossOp op, Storage x, Storage target, Storage gy, int rows, int columns, Storage gx);
+
+    /**
+     * out[0] = how many rows of class scores p [rows, columns] predict their label ({@code labels} [rows],
+     * class indices as floats). A row's prediction is the first index of its largest score (a NaN never
+     * beats the first); a single column is P(class 1), predicting 1 when p &gt; 1 - p. With {@code clamp}
+     * every score is first clamped into [0, 1] (an output that is no logit: MSE's, or a final Sigmoid's).
+     */
+    void countCorrect(Storage p, Storage labels, int rows, int columns, boolean clamp, Storage out);
 }

@@ -1424,6 +1424,127 @@ public final class CpuBackend implements Backend {
         array(batchesTracked)[0] += 1;
     }
 
+    // The losses repeat, operation by operation, what the composed ops (sub, square, softplus, logSoftmax,
+    // sum in double, the division by n) computed before they were primitives: the same bits as then.
+
+    @Override
+    public void loss(LossOp op, Storage output, Storage target, int rows, int columns, Storage out) {
+        float[] x = array(output);
+        float[] t = array(target);
+        double sum = 0;
+        int terms = op == LossOp.CROSS_ENTROPY ? rows : rows * columns;
+        for (int i = 0; i < terms; i++) {
+            sum += switch (op) {
+                case MSE -> {
+                    float d = x[i] - t[i];
+                    yield d * d;
+                }
+                case BCE_WITH_LOGITS -> (float) softplus(x[i]) - x[i] * t[i];
+                case CROSS_ENTROPY -> {
+                    int c = classIndex(t[i], columns);
+                    int row = i * columns;
+                    float m = rowMax(x, row, columns);
+                    float logSum = (float) Math.log(expSum(x, row, columns, m));
+                    yield c < 0 ? Float.NaN : (x[row + c] - m) - logSum;
+                }
+            };
+        }
+        float mean = (float) sum;
+        array(out)[0] = (op == LossOp.CROSS_ENTROPY ? -mean : mean) / terms;
+    }
+
+    @Override
+    public void lossBackward(LossOp op, Storage output, Storage target, Storage gradOut, int rows, int columns,
+                             Storage gradIn) {
+        float[] x = array(output);
+        float[] t = array(target);
+        float[] gx = array(gradIn);
+        float gy = array(gradOut)[0];
+        switch (op) {
+            case MSE -> {
+                float g = gy / (rows * columns);
+                for (int i = 0; i < rows * columns; i++) {
+                    // d(d * d) = d g + d g, as the product of a tensor with itself accumulates it
+                    float half = g * (x[i] - t[i]);
+                    gx[i] = half + half;
+                }
+            }
+            case BCE_WITH_LOGITS -> {
+                float g = gy / (rows * columns);
+                for (int i = 0; i < rows * columns; i++) {
+                    gx[i] = (float) (g / (1.0 + Math.exp(-(double) x[i]))) + -g * t[i];
+                }
+            }
+            case CROSS_ENTROPY -> {
+                float g = gy / rows;
+                for (int r = 0; r < rows; r++) {
+                    int row = r * columns;
+                    int c = classIndex(t[r], columns);
+                    float m = rowMax(x, row, columns);
+                    float perSum = g / expSum(x, row, columns, m);
+                    for (int k = 0; k < columns; k++) {
+                        gx[row + k] = perSum * (float) Math.exp(x[row + k] - m) + -g * (k == c ? 1f : 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The class index {@code label} names, or -1 when it is not a whole number in 0..classes-1. */
+    private static int classIndex(float label, int classes) {
+        return label == Math.rint(label) && label >= 0 && label < classes ? (int) label : -1;
+    }
+
+    /** The largest of x[row..row+columns); NaN wins, as in {@link #max}. */
+    private static float rowMax(float[] x, int row, int columns) {
+        float m = x[row];
+        for (int k = 1; k < columns; k++) {
+            float v = x[row + k];
+            if (v > m || v != v) m = v;
+        }
+        return m;
+    }
+
+    /** The sum of exp(x - m) over a row, each exp rounded to float and the sum in double, as exp then sum. */
+    private static float expSum(float[] x, int row, int columns, float m) {
+        double s = 0;
+        for (int k = 0; k < columns; k++) {
+            s += (float) Math.exp(x[row + k] - m);
+        }
+        return (float) s;
+    }
+
+    @Override
+    public void countCorrect(Storage scores, Storage labels, int rows, int columns, boolean clamp, Storage out) {
+        float[] p = array(scores);
+        float[] y = array(labels);
+        int right = 0;
+        for (int r = 0; r < rows; r++) {
+            int row = r * columns;
+            int predicted;
+            if (columns == 1) {
+                float v = clamp ? clamp01(p[row]) : p[row];
+                predicted = v > 1 - v ? 1 : 0;
+            } else {
+                predicted = 0;
+                float best = clamp ? clamp01(p[row]) : p[row];
+                for (int k = 1; k < columns; k++) {
+                    float v = clamp ? clamp01(p[row + k]) : p[row + k];
+                    if (v > best) {
+                        best = v;
+                        predicted = k;
+                    }
+                }
+            }
+            right += predicted == (int) y[r] ? 1 : 0;
+        }
+        array(out)[0] = right;
+    }
+
+    private static float clamp01(float v) {
+        return Math.max(0f, Math.min(1f, v));
+    }
+
     private static float[] array(Storage s) {
         return ((CpuStorage) s).array();
     }

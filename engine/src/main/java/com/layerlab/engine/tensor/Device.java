@@ -7,17 +7,23 @@ import java.util.Objects;
  * {@code torch.device("cuda:1")}. A run is given one device; the tensors it creates live on it, and an
  * operation on tensors of two devices is refused. Immutable; two devices are the same when they have
  * the same backend instance and index.
+ *
+ * <p>A run takes a {@link #scope()} of its device, as DJL gives each run an {@code NDManager}: the same
+ * device (equal to it), whose storages {@link #release()} frees at once when the run is done, instead of
+ * whenever the garbage collector finds them.
  */
 public final class Device {
 
-    private static final Device CPU = new Device(CpuBackend.INSTANCE, 0);
+    private static final Device CPU = new Device(CpuBackend.INSTANCE, 0, false);
 
     private final Backend backend;
     private final int index;
+    private final boolean scope;
 
-    private Device(Backend backend, int index) {
+    private Device(Backend backend, int index, boolean scope) {
         this.backend = backend;
         this.index = index;
+        this.scope = scope;
     }
 
     /** The default device: the CPU, on every core ({@code cpu:0}). */
@@ -33,7 +39,7 @@ public final class Device {
         if (index < 0) {
             throw new IllegalArgumentException("Device.cpu: index must be at least 0, got " + index);
         }
-        return new Device(new CpuBackend(threads), index);
+        return new Device(new CpuBackend(threads), index, false);
     }
 
     /** A device of another backend, for that backend's factory. */
@@ -44,7 +50,34 @@ public final class Device {
         if (index < 0) {
             throw new IllegalArgumentException("Device.of: index must be at least 0, got " + index);
         }
-        return new Device(backend, index);
+        return new Device(backend, index, false);
+    }
+
+    /**
+     * A scope of this device for one run: equal to it (the same memory and kernels: tensors of both mix),
+     * but the storages allocated on the scope are freed together by its {@link #release()}.
+     */
+    public Device scope() {
+        return new Device(backend, index, true);
+    }
+
+    /** Whether this is a run's {@link #scope()}. */
+    public boolean isScope() {
+        return scope;
+    }
+
+    /**
+     * Frees every storage allocated on this scope so far, at once ({@link Backend#release}); one of them
+     * used afterwards is an error that says so.
+     *
+     * @throws IllegalStateException when this device is not a scope (a device's own storages are everyone's)
+     */
+    public void release() {
+        if (!scope) {
+            throw new IllegalStateException("release: " + this + " is not a run's scope (Device.scope()); its storages "
+                    + "are freed when they are no longer reachable");
+        }
+        backend.release(this);
     }
 
     public Backend backend() {
@@ -53,6 +86,11 @@ public final class Device {
 
     public int index() {
         return index;
+    }
+
+    /** Whether the elements live in the Java heap (a CPU device), where reading them on the host copies nothing across. */
+    public boolean isCpu() {
+        return backend instanceof CpuBackend;
     }
 
     /** Fresh storage for {@code size} elements on this device, all zero. */

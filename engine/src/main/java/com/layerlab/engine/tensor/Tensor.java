@@ -1,11 +1,13 @@
 package com.layerlab.engine.tensor;
 
 import com.layerlab.engine.tensor.Backend.BinaryOp;
+import com.layerlab.engine.tensor.Backend.LossOp;
 import com.layerlab.engine.tensor.Backend.UnaryOp;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -971,6 +973,59 @@ public final class Tensor {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(op + e.getMessage().substring("pooling".length()), e);
         }
+    }
+
+    // ---------------------------------------------------------------- primitive: losses and metrics
+
+    /**
+     * The mean loss {@code op} of this output against {@code target}, shape [] (see {@link LossOp}): for
+     * MSE and BCE_WITH_LOGITS the target has this tensor's size; for CROSS_ENTROPY this is [rows, classes]
+     * logits and the target [rows] class indices. The target gets no gradient.
+     */
+    public Tensor loss(LossOp op, Tensor target) {
+        String name = op.name().toLowerCase(Locale.ROOT) + "_loss";
+        sameDevice(name, target);
+        if (target.requiresGrad && isGradEnabled()) {
+            throw new IllegalArgumentException(name + ": the target gets no gradient; detach() it");
+        }
+        int rows = data.size();
+        int columns = 1;
+        if (op == LossOp.CROSS_ENTROPY) {
+            if (shape.length != 2) {
+                throw new IllegalArgumentException(name + ": needs [rows, classes] logits, got " + Arrays.toString(shape));
+            }
+            rows = shape[0];
+            columns = shape[1];
+        }
+        if (target.data.size() != (op == LossOp.CROSS_ENTROPY ? rows : data.size())) {
+            throw new IllegalArgumentException(name + ": output shape " + Arrays.toString(shape) + " and target shape "
+                    + Arrays.toString(target.shape) + " do not fit");
+        }
+        int r = rows;
+        int c = columns;
+        Storage out = alloc(1);
+        backend().loss(op, data, target.data, r, c, out);
+        return result(out, new int[0], (self, gy) -> {
+            Storage gx = alloc(data.size());
+            backend().lossBackward(op, data, target.data, gy, r, c, gx);
+            accumulate(this, gx, true);
+        }, this);
+    }
+
+    /**
+     * How many rows of these class scores ([rows, classes], or [rows, 1] holding P(class 1)) predict their
+     * label ({@code labels}: [rows] class indices), as a [] tensor on this device: see
+     * {@link Backend#countCorrect}. Not differentiable.
+     */
+    public Tensor countCorrect(Tensor labels, boolean clamp) {
+        sameDevice("count_correct", labels);
+        if (shape.length != 2 || labels.data.size() != shape[0]) {
+            throw new IllegalArgumentException("count_correct: needs [rows, classes] scores and [rows] labels, got "
+                    + Arrays.toString(shape) + " and " + Arrays.toString(labels.shape));
+        }
+        Storage out = alloc(1);
+        backend().countCorrect(data, labels.data, shape[0], shape[1], clamp, out);
+        return new Tensor(out, new int[0]);
     }
 
     // ---------------------------------------------------------------- composite operations

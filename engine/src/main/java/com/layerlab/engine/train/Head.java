@@ -51,15 +51,20 @@ final class Head {
      * (sigmoid of a logit, softmax of logits; an output that is no logit is clamped into [0, 1]).
      */
     Tensor probabilities(Tensor out) {
-        if (kind == Kind.REGRESSION) {
-            return out;
+        if (kind == Kind.REGRESSION || !clamp) {
+            return scores(out);
         }
-        if (clamp) {
-            float[] v = out.toHost();
-            for (int i = 0; i < v.length; i++) {
-                v[i] = Math.max(0f, Math.min(1f, v[i]));
-            }
-            return Tensor.of(out.device(), v, out.shape());
+        float[] v = out.toHost();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.max(0f, Math.min(1f, v[i]));
+        }
+        return Tensor.of(out.device(), v, out.shape());
+    }
+
+    /** The probabilities before the clamp of an output that is no logit (which {@link #correct} clamps on the device). */
+    private Tensor scores(Tensor out) {
+        if (kind == Kind.REGRESSION || clamp) {
+            return out;
         }
         return kind == Kind.BINARY ? out.sigmoid() : out.softmax(1);
     }
@@ -80,14 +85,13 @@ final class Head {
         return rows;
     }
 
-    /** How many rows of a classification output predict their label. */
-    int correct(Tensor out, float[] labels) {
-        float[][] p = classProbabilities(out);
-        int right = 0;
-        for (int i = 0; i < p.length; i++) {
-            right += argmax(p[i]) == (int) labels[i] ? 1 : 0;
-        }
-        return right;
+    /**
+     * How many rows of a classification output predict their label ({@code labels}: [rows] class indices,
+     * on the output's device), by the rule of {@link #classProbabilities} and {@link #argmax}, counted on
+     * the device: one number comes to the host.
+     */
+    int correct(Tensor out, Tensor labels) {
+        return (int) scores(out).countCorrect(labels, clamp).item();
     }
 
     /** The first index of the largest value. */

@@ -10,6 +10,7 @@ import com.layerlab.engine.experiment.DataSpec;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.experiment.Models;
+import com.layerlab.engine.tensor.Device;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class ImageData implements TrainData {
     private final DataLoader startSampleLoader;
 
     private ImageData(ImageSet set, boolean officialSplit, int[] trainIndices, int[] testIndices, DataSpec d,
-                      long loaderSeed) {
+                      long loaderSeed, Device device) {
         this.set = set;
         this.officialSplit = officialSplit;
         this.trainFraction = d.trainFraction();
@@ -57,9 +58,9 @@ public final class ImageData implements TrainData {
         Dataset test = new Subset(all, testIndices);
         Dataset startSample = new Subset(all, Arrays.copyOf(trainIndices, Math.min(START_SAMPLE, trainIndices.length)));
         this.trainLoader = DataLoader.builder(train).batchSize(d.batchSize()).shuffle(d.shuffle()).dropLast(d.dropLast())
-                .seed(loaderSeed).build();
-        this.testLoader = DataLoader.builder(test).batchSize(EVAL_BATCH).build();
-        this.startSampleLoader = DataLoader.builder(startSample).batchSize(EVAL_BATCH).build();
+                .seed(loaderSeed).device(device).build();
+        this.testLoader = DataLoader.builder(test).batchSize(EVAL_BATCH).device(device).build();
+        this.startSampleLoader = DataLoader.builder(startSample).batchSize(EVAL_BATCH).device(device).build();
     }
 
     /**
@@ -68,8 +69,9 @@ public final class ImageData implements TrainData {
      * @param dataSeed   generates {@code shapes}
      * @param splitSeed  shuffles the split
      * @param loaderSeed orders the batches (epoch by epoch, see {@link DataLoader})
+     * @param device     the run's device, where the batches come
      */
-    static ImageData load(Experiment e, Path dataDir, long dataSeed, long splitSeed, long loaderSeed) {
+    static ImageData load(Experiment e, Path dataDir, long dataSeed, long splitSeed, long loaderSeed, Device device) {
         DataSpec d = e.data();
         ImageSet set = DataSets.load(d, dataSeed, dataDir);
         int n = set.size();
@@ -95,7 +97,7 @@ public final class ImageData implements TrainData {
                     + " training images and data.drop_last drops that one short batch: nothing would be trained "
                     + "(use a smaller batch_size or drop_last false)");
         }
-        return new ImageData(set, official, train, test, d, loaderSeed);
+        return new ImageData(set, official, train, test, d, loaderSeed, device);
     }
 
     private static int[] range(int from, int to) {

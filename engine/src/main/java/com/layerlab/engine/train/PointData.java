@@ -6,6 +6,7 @@ import com.layerlab.engine.data.DataLoader;
 import com.layerlab.engine.data.PointsDataset;
 import com.layerlab.engine.experiment.DataSets;
 import com.layerlab.engine.experiment.DataSpec;
+import com.layerlab.engine.tensor.Device;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class PointData implements TrainData {
     private final DataLoader testLoader;
 
     private PointData(String dataset, Points2D train, Points2D test, List<String> features, int classes, DataSpec d,
-                      long orderSeed) {
+                      long orderSeed, Device device) {
         this.dataset = dataset;
         this.train = train;
         this.test = test;
@@ -42,9 +43,9 @@ public final class PointData implements TrainData {
         PointsDataset trainSet = new PointsDataset(train, features);
         PointsDataset testSet = new PointsDataset(test, features);
         this.trainLoader = DataLoader.builder(trainSet).batchSize(d.batchSize()).shuffle(d.shuffle()).dropLast(d.dropLast())
-                .generator(new Random(orderSeed)).prefetch(0).build();
-        this.trainSample = DataLoader.builder(trainSet).batchSize(train.size()).prefetch(0).build();
-        this.testLoader = DataLoader.builder(testSet).batchSize(test.size()).prefetch(0).build();
+                .generator(new Random(orderSeed)).prefetch(0).device(device).build();
+        this.trainSample = DataLoader.builder(trainSet).batchSize(train.size()).prefetch(0).device(device).build();
+        this.testLoader = DataLoader.builder(testSet).batchSize(test.size()).prefetch(0).device(device).build();
     }
 
     /**
@@ -53,12 +54,14 @@ public final class PointData implements TrainData {
      * @param dataSeed  generates the points
      * @param splitSeed shuffles the split
      * @param orderSeed orders the training batches, epoch after epoch
+     * @param device    the run's device, where the batches come
      */
-    static PointData load(DataSpec d, Path dataDir, long dataSeed, long splitSeed, long orderSeed) {
+    static PointData load(DataSpec d, Path dataDir, long dataSeed, long splitSeed, long orderSeed, Device device) {
         Points2D all = DataSets.load2D(d, dataSeed, dataDir);
         Points2D.Split split = all.split(d.trainFraction(), new Random(splitSeed));
         // a point set's classes come from its file, not from the experiment's options
-        return new PointData(d.dataset(), split.train(), split.test(), d.featuresOrDefault(), all.classes(), d, orderSeed);
+        return new PointData(d.dataset(), split.train(), split.test(), d.featuresOrDefault(), all.classes(), d, orderSeed,
+                device);
     }
 
     public Points2D trainPoints() {

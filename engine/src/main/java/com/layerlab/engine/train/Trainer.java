@@ -67,7 +67,8 @@ public final class Trainer implements AutoCloseable {
     private final Head head;
     private final Loss loss;
     private final Optimizer optimizer;
-    private final Device device;
+    /** The run's scope of the device it was given; the CPU once the run is closed (its weights moved there). */
+    private Device device;
     /** The weights regularisation penalises: Linear and convolution weights, not biases or norms. */
     private final List<Tensor> regularized = new ArrayList<>();
     private final StepProbe stepProbe;
@@ -112,7 +113,8 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * As {@link #Trainer(Experiment, Path)}, on {@code device}: the model's weights, the optimizer's state
-     * and every batch live there, and every operation of the run runs there.
+     * and every batch live there, and every operation of the run runs there. The run allocates on a
+     * {@link Device#scope() scope} of it, which {@link #close()} releases.
      */
     public Trainer(Experiment e, Path dataDir, Device device) {
         this(e, dataDir, device, true);
@@ -122,18 +124,18 @@ public final class Trainer implements AutoCloseable {
         if (device == null) {
             throw new IllegalArgumentException("Trainer: device is null");
         }
-        this.device = device;
         this.summary = ExperimentFiles.requireTrainable(e, dataDir);
+        this.device = device.scope();
         this.experiment = e;
         this.dataDir = dataDir;
         long seed = e.seed();
         DataSpec d = e.data();
         long dataSeed = d.dataSeed(seed);
         this.data = DataSets.isImage(d.dataset())
-                ? ImageData.load(e, dataDir, dataSeed, stream(dataSeed, 1), stream(seed, 2))
-                : PointData.load(d, dataDir, dataSeed, stream(dataSeed, 1), stream(seed, 2));
+                ? ImageData.load(e, dataDir, dataSeed, stream(dataSeed, 1), stream(seed, 2), this.device)
+                : PointData.load(d, dataDir, dataSeed, stream(dataSeed, 1), stream(seed, 2), this.device);
         this.model = Models.build(e);
-        model.to(device);
+        model.to(this.device);
         this.head = new Head(e, data.classes(), model);
         for (Module m : model.layers()) {
             if (m instanceof Linear l) {
@@ -193,7 +195,10 @@ public final class Trainer implements AutoCloseable {
         return new SplittableRandom(seed + which * 0x9E3779B97F4A7C15L).nextLong();
     }
 
-    /** The device this run's tensors live and its operations run on. */
+    /**
+     * The device this run's tensors live and its operations run on (a scope of the one it was given, equal
+     * to it); after {@link #close()} the CPU, where the model's weights then are.
+     */
     public Device device() {
         return device;
     }
@@ -304,7 +309,8 @@ public final class Trainer implements AutoCloseable {
             epochSeen = 0;
             epochNanos = 0;
         }
-        Batch b = batches.next().to(device);
+        // the loader made the batch on the run's device: the batch is all a step copies in
+        Batch b = batches.next();
         model.train(true);
         optimizer.zeroGrad();
         Tensor out = model.forward(b.x());
@@ -328,7 +334,7 @@ public final class Trainer implements AutoCloseable {
         if (data.trainStatsFromBatches()) {
             epochLossSum += lossValue * b.size();
             if (!head.isRegression()) {
-                epochRight += head.correct(out.detach(), b.y().toHost());
+                epochRight += head.correct(out.detach(), b.y());
             }
         }
         epochSeen += b.size();
@@ -418,7 +424,7 @@ public final class Trainer implements AutoCloseable {
         int seen = 0;
         try (Tensor.NoGrad g = Tensor.noGradScope(); DataLoader.Epoch all = loader.epoch(0)) {
             while (all.hasNext()) {
-                Batch b = all.next().to(device);
+                Batch b = all.next();
                 Tensor out = model.forward(b.x());
                 // in double: item() is a float, and a float product would round the batch's share of the sum
                 lossSum += (double) loss.apply(out, head.target(b)).item() * b.size();
@@ -552,7 +558,8 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * Ends the run: writes the hyper-parameters with the final metrics into the log (if logging), closes
-     * the event files and stops the data loaders' threads. The results stay readable; training does not.
+     * the event files, stops the data loaders' threads and releases the run's device memory, its weights
+     * first copied to the CPU. The results stay readable (the model, then on the CPU); training does not.
      */
     @Override
     public void close() {
@@ -563,10 +570,31 @@ public final class Trainer implements AutoCloseable {
         try {
             endLog();
         } finally {
-            if (batches != null) {
-                batches.close();
+            try {
+                if (batches != null) {
+                    batches.close();
+                }
+                data.close();
+            } finally {
+                releaseDevice();
             }
-            data.close();
+        }
+    }
+
+    /** Moves the model to the CPU (unless it is there) and frees everything the run allocated on its device. */
+    private void releaseDevice() {
+        Device scope = device;
+        try {
+            if (!scope.isCpu()) {
+                model.to(Device.cpu());
+                device = Device.cpu();
+            }
+        } catch (RuntimeException e) {
+            // a device that failed cannot give the weights back: they are lost with it, and the memory still goes
+            System.getLogger(Trainer.class.getName()).log(System.Logger.Level.WARNING, "the weights of a run on "
+                    + scope + " could not come back to the CPU when it closed: " + e.getMessage());
+        } finally {
+            scope.release();
         }
     }
 }

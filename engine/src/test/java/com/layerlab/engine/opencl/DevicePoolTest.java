@@ -19,8 +19,8 @@ class DevicePoolTest {
         if (at < 0) {
             return null;
         }
-        OpenClStorage s = new OpenClStorage(null, null, at, size);
-        pool.track(s, at, size);
+        OpenClStorage s = new OpenClStorage(null, null, at, size, null);
+        pool.track(s, at, size, null);
         return new Held(s, at, size);
     }
 
