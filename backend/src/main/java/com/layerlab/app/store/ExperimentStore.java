@@ -8,6 +8,7 @@ import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentFiles;
 import com.layerlab.engine.experiment.PyTorchExport;
 import com.layerlab.engine.summary.EventArchive;
+import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.train.EpochStats;
 import com.layerlab.engine.train.Trainer;
 import java.io.ByteArrayInputStream;
@@ -281,16 +282,26 @@ public class ExperimentStore {
     }
 
     /**
-     * A run of the saved experiment with its saved weights, at its epoch 0, for drawing what it learned
-     * (the boundary, a confusion matrix, feature maps). Close it after use.
+     * A run of the saved experiment with its saved weights, at its epoch 0, on the CPU, for drawing what it
+     * learned (the boundary, a confusion matrix, feature maps). Close it after use.
      */
     public Trainer restore(SavedExperiment saved) {
-        return restore(SavedNetwork.first(saved));
+        return restore(saved, Device.cpu());
+    }
+
+    /** As {@link #restore(SavedExperiment)}, the model living on {@code device} (a run's, given by its scheduler). */
+    public Trainer restore(SavedExperiment saved, Device device) {
+        return restore(SavedNetwork.first(saved), device);
     }
 
     /** As {@link #restore(SavedExperiment)}, for one network of a saved experiment. */
     public Trainer restore(SavedNetwork network) {
-        Trainer run = new Trainer(experiment(network), dataDir);
+        return restore(network, Device.cpu());
+    }
+
+    /** As {@link #restore(SavedNetwork)}, the model living on {@code device}. */
+    public Trainer restore(SavedNetwork network, Device device) {
+        Trainer run = new Trainer(experiment(network), dataDir, device);
         try {
             run.loadWeights(network.weights());
         } catch (RuntimeException e) {
