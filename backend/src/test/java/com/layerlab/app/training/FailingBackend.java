@@ -200,4 +200,22 @@ final class FailingBackend implements Backend {
         tick();
         cpu.batchNormRunningStats(runningMean, runningVar, batchesTracked, mean, var, channels, momentum, unbias);
     }
+
+    @Override
+    public void loss(LossOp op, Storage x, Storage target, int rows, int columns, Storage out) {
+        tick();
+        cpu.loss(op, x, target, rows, columns, out);
+    }
+
+    @Override
+    public void lossBackward(LossOp op, Storage x, Storage target, Storage gy, int rows, int columns, Storage gx) {
+        tick();
+        cpu.lossBackward(op, x, target, gy, rows, columns, gx);
+    }
+
+    @Override
+    public void countCorrect(Storage p, Storage labels, int rows, int columns, boolean clamp, Storage out) {
+        tick();
+        cpu.countCorrect(p, labels, rows, columns, clamp, out);
+    }
 }
