@@ -713,8 +713,9 @@ final class PrimitivesKernel extends Kernel {
         float v = mem[ip[3] + g];
         float r = 0f;
         if (kind == MSE) {
-            float half = gy / (ip[6] * columns) * (v - mem[ip[4] + g]);
-            r = half + half;
+            // not "half": a type's name in OpenCL C
+            float share = gy / (ip[6] * columns) * (v - mem[ip[4] + g]);
+            r = share + share;
         } else if (kind == BCE_WITH_LOGITS) {
             float w = gy / (ip[6] * columns);
             r = w / (1f + exp(-v)) - w * mem[ip[4] + g];

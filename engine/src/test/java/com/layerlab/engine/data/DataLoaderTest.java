@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.layerlab.datasets.ImageSet;
 import com.layerlab.datasets.ImageSets;
 import com.layerlab.datasets.Points2D;
+import com.layerlab.engine.tensor.Device;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -261,5 +262,19 @@ class DataLoaderTest {
             float[] oneHot = b.yOneHot(10).toHost();
             assertEquals(1f, oneHot[5 * 10 + mnist.label(i)]);
         }
+    }
+
+    @Test
+    void batchesComeOnTheLoadersDevice() {
+        Device device = Device.cpu(3, 1);
+        DataLoader loader = DataLoader.builder(new Numbers(10)).batchSize(4).device(device).build();
+        assertEquals(device, loader.device());
+        for (Batch b : all(loader)) {
+            assertEquals(device, b.x().device(), "inputs");
+            assertEquals(device, b.y().device(), "labels");
+            assertEquals(device, b.yOneHot(3).device(), "one-hot targets, made there");
+        }
+        assertEquals(Device.cpu(), DataLoader.builder(new Numbers(2)).build().device(), "the CPU by default");
+        assertThrows(IllegalArgumentException.class, () -> DataLoader.builder(new Numbers(2)).device(null));
     }
 }

@@ -3,7 +3,9 @@ package com.layerlab.engine.nn;
 import com.layerlab.engine.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Random;
 
 import static com.layerlab.engine.tensor.GradCheck.awayFromZero;
@@ -58,6 +60,43 @@ class LossesTest {
         check("BCEWithLogitsLoss", in -> new BCEWithLogitsLoss().apply(in[0], bceTarget), param(rng, -3, 3, 5, 1));
         Tensor ceTarget = Tensor.of(new float[] {0, 3, 1, 1, 2}, 5);
         check("CrossEntropyLoss", in -> new CrossEntropyLoss().apply(in[0], ceTarget), param(rng, -3, 3, 5, 4));
+    }
+
+    /** The bits of a loss and of its gradient with respect to the output. */
+    private static List<Integer> lossAndGradientBits(Tensor output, Function<Tensor, Tensor> loss) {
+        Tensor x = Tensor.of(output.toHost(), output.shape()).requiresGrad(true);
+        Tensor l = loss.apply(x);
+        l.backward();
+        List<Integer> bits = new ArrayList<>();
+        bits.add(Float.floatToRawIntBits(l.item()));
+        for (float g : x.grad().toHost()) {
+            bits.add(Float.floatToRawIntBits(g));
+        }
+        return bits;
+    }
+
+    @Test
+    void theLossPrimitivesGiveTheBitsOfTheOpsTheyReplace() {
+        Tensor out = param(rng, -4, 4, 9, 4).requiresGrad(false);
+        Tensor real = param(rng, -1, 1, 9, 4).requiresGrad(false);
+        assertEquals(lossAndGradientBits(out, x -> x.sub(real).square().mean()),
+                lossAndGradientBits(out, x -> new MSELoss().apply(x, real)), "MSELoss");
+        float[] t = new float[36];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = rng.nextBoolean() ? 1f : 0f;
+        }
+        Tensor binary = Tensor.of(t, 9, 4);
+        assertEquals(lossAndGradientBits(out, x -> x.softplus().sub(x.mul(binary)).mean()),
+                lossAndGradientBits(out, x -> new BCEWithLogitsLoss().apply(x, binary)), "BCEWithLogitsLoss");
+        float[] labels = new float[9];
+        float[] oneHot = new float[36];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = rng.nextInt(4);
+            oneHot[i * 4 + (int) labels[i]] = 1f;
+        }
+        Tensor classes = Tensor.of(labels, 9);
+        assertEquals(lossAndGradientBits(out, x -> x.logSoftmax(1).mul(Tensor.of(oneHot, 9, 4)).sum().neg().div(9f)),
+                lossAndGradientBits(out, x -> new CrossEntropyLoss().apply(x, classes)), "CrossEntropyLoss");
     }
 
     @Test
