@@ -1,5 +1,6 @@
 package com.layerlab.engine.nn;
 
+import com.layerlab.engine.tensor.Backend.LossOp;
 import com.layerlab.engine.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +98,32 @@ class LossesTest {
         Tensor classes = Tensor.of(labels, 9);
         assertEquals(lossAndGradientBits(out, x -> x.logSoftmax(1).mul(Tensor.of(oneHot, 9, 4)).sum().neg().div(9f)),
                 lossAndGradientBits(out, x -> new CrossEntropyLoss().apply(x, classes)), "CrossEntropyLoss");
+    }
+
+    @Test
+    void theCorrectCountOfClassScores() {
+        Tensor scores = Tensor.of(new float[] {0.2f, 0.5f, 0.5f, Float.NaN, 0.1f, 0.3f, 1.5f, 2.5f, 0.2f, -1, -0.5f, -2}, 4, 3);
+        Tensor labels = Tensor.of(new float[] {1, 0, 1, 1}, 4);
+        // ties go to the first, a NaN never beats the first score; clamped, [1, 1, 0.2] and [0, 0, 0] predict 0
+        assertEquals(4f, scores.countCorrect(labels, false).item());
+        assertEquals(2f, scores.countCorrect(labels, true).item());
+        // one column: P(class 1), predicting 1 when p > 1 - p
+        Tensor p = Tensor.of(new float[] {0.7f, 0.5f, 0.51f, Float.NaN}, 4, 1);
+        assertEquals(2f, p.countCorrect(Tensor.of(new float[] {1, 0, 0, 1}, 4), false).item());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.countCorrect(Tensor.zeros(3), false));
+        assertEquals("count_correct: needs [rows, classes] scores and [rows] labels, got [4, 1] and [3]", e.getMessage());
+    }
+
+    @Test
+    void aLossRefusesATargetThatNeedsAGradientOrDoesNotFit() {
+        Tensor out = Tensor.zeros(2, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> out.loss(LossOp.MSE, Tensor.zeros(2, 3).requiresGrad(true)));
+        assertEquals("mse_loss: the target gets no gradient; detach() it", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> out.loss(LossOp.BCE_WITH_LOGITS, Tensor.zeros(5)));
+        assertEquals("bce_with_logits_loss: output shape [2, 3] and target shape [5] do not fit", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(6).loss(LossOp.CROSS_ENTROPY, Tensor.zeros(6)));
+        assertEquals("cross_entropy_loss: needs [rows, classes] logits, got [6]", e.getMessage());
     }
 
     @Test

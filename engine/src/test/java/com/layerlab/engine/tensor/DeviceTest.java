@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -83,5 +84,22 @@ class DeviceTest {
         assertArrayEquals(new float[] {1, 2, 3, 4}, t.toHost());
         assertEquals("copyFromHost: 3 values for a tensor of shape [2, 2] (4 values)",
                 assertThrows(IllegalArgumentException.class, () -> t.copyFromHost(new float[3])).getMessage());
+    }
+
+    @Test
+    void aRunsScopeIsItsDeviceAndOnlyAScopeIsReleased() {
+        Device scope = other.scope();
+        assertEquals(other, scope, "the same device: tensors of both mix");
+        assertEquals(other.hashCode(), scope.hashCode());
+        assertTrue(scope.isScope() && !other.isScope());
+        Tensor a = Tensor.of(scope, new float[] {1, 2}, 2);
+        Tensor b = Tensor.of(other, new float[] {3, 4}, 2);
+        assertArrayEquals(new float[] {4, 6}, a.add(b).toHost());
+        // the CPU's memory is the garbage collector's: a released scope's tensors stay usable
+        scope.release();
+        assertArrayEquals(new float[] {1, 2}, a.toHost());
+        assertEquals("release: cpu:1 is not a run's scope (Device.scope()); its storages are freed when they are no "
+                + "longer reachable", assertThrows(IllegalStateException.class, other::release).getMessage());
+        assertTrue(other.isCpu() && scope.isCpu());
     }
 }
