@@ -2,8 +2,9 @@ package com.layerlab.engine.tensor;
 
 /**
  * The primitive operations every compute backend implements. {@link Tensor} builds everything else
- * (autograd, composite ops such as mean, logSoftmax or the losses) from these, so a new backend only
- * has to provide this list.
+ * (autograd, composite ops such as mean or logSoftmax) from these, so a new backend only has to provide
+ * this list. The losses and the correct count are primitives so that a training step's loss and
+ * accuracy leave the device as one number each.
  *
  * <p>A backend works on {@link Storage} it allocated, on one of its {@link Device}s: every storage of
  * one call is on the same device ({@link Tensor} checks). Storages are dense, row-major and hold exactly

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  *
  * <p>Every differentiable operation is one of a few primitives that run on the {@link Backend}
  * (element-wise unary and binary ops with broadcasting, sum and max over an axis, broadcast,
- * matrix product, transpose, reshape, convolution, pooling); the rest (mean, square, softmax, logSoftmax, ...) is composed
+ * matrix product, transpose, reshape, convolution, pooling, the losses); the rest (mean, square, softmax, logSoftmax, ...) is composed
  * from them, so its gradient comes for free. An operation records its inputs and a backward function
  * only when an input requires a gradient and gradient recording is on ({@link #noGrad}).
  *

@@ -68,7 +68,7 @@ public final class Trainer implements AutoCloseable {
     private final Loss loss;
     private final Optimizer optimizer;
     /** The run's scope of the device it was given; the CPU once the run is closed (its weights moved there). */
-    private Device device;
+    private volatile Device device;
     /** The weights regularisation penalises: Linear and convolution weights, not biases or norms. */
     private final List<Tensor> regularized = new ArrayList<>();
     private final StepProbe stepProbe;
