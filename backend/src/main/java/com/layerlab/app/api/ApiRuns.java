@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
@@ -37,6 +39,9 @@ class ApiRuns {
     /** The page an API run's folder is named after. */
     static final String PAGE = "api";
     static final String UNWATCHED_LIMIT = "layerlab.runs.max-unwatched-per-user";
+    /** API runs remembered (their state, metrics and folders), the newest; older ended ones are forgotten. */
+    static final int KEPT = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRuns.class);
     /** The frames nobody subscribes to: an API client polls the run's status instead. */
     private static final FrameMaker<RunStatus> NO_FRAMES = (status, trainers, seen) -> status;
 
@@ -97,7 +102,17 @@ class ApiRuns {
         Run<?> run = runtime.submit(List.of(experiment), new RunOptions(owner, signedIn, PAGE, false, epochs), NO_FRAMES);
         ApiRun made = new ApiRun(experimentId, run);
         runs.put(made.id(), made);
+        forgetOld();
         return made;
+    }
+
+    private void forgetOld() {
+        if (runs.size() <= KEPT) {
+            return;
+        }
+        runs.values().stream().filter(r -> r.current().state().ended())
+                .sorted(Comparator.comparingLong(r -> r.current().submittedAt()))
+                .limit(runs.size() - KEPT).toList().forEach(r -> runs.remove(r.id()));
     }
 
     /** Run {@code id} if it is {@code owner}'s; another owner's run is as unknown as one that never was. */
@@ -159,6 +174,8 @@ class ApiRuns {
             RunOptions options = new RunOptions(run.owner(), signedIn, PAGE, false, epochs, List.of(),
                     from.map(List::of).orElse(List.of()));
             Experiment experiment = from.map(Checkpoint::experiment).orElse(last.experiments().get(0));
+            LOG.info("Run {} resumes from {}: owner={}", run.id(), from.map(c -> "the checkpoint of epoch " + c.epoch())
+                    .orElse("the start (it had no checkpoint)"), run.owner());
             run.add(runtime.submit(List.of(experiment), options, NO_FRAMES));
         }
     }
@@ -199,6 +216,8 @@ class ApiRuns {
         long training = runtime.runsOf(owner).stream()
                 .filter(r -> r.isAlive() && !r.state().ended() && r.subscriberCount() == 0).count();
         if (training >= max) {
+            LOG.info("Run refused: owner={} has {} unwatched runs training, limit {}={}", owner, training,
+                    UNWATCHED_LIMIT, max);
             throw new OverLimit(UNWATCHED_LIMIT, max, "You have " + training + " run" + (training == 1 ? "" : "s")
                     + " training with no page watching, and the server allows " + max + " per user ("
                     + UNWATCHED_LIMIT + " = " + max + "). Stop one, or wait until one ends.");
