@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.layerlab.app.store.StoreException;
 import com.layerlab.app.training.OverLimit;
 import com.layerlab.engine.experiment.ExperimentException;
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -62,10 +63,17 @@ class ApiErrors extends ResponseEntityExceptionHandler {
         return p;
     }
 
-    /** A fault of the server's, not of the request: logged with its trace, answered without it. */
+    /**
+     * A fault of the server's, not of the request: logged with its trace, answered without it. Only the
+     * API's: what else reaches Spring MVC (Vaadin's requests, forwarded to its servlet) keeps its own
+     * error handling.
+     */
     @ExceptionHandler(RuntimeException.class)
-    ProblemDetail unexpected(RuntimeException e) {
-        LOG.error("An API request failed", e);
+    ProblemDetail unexpected(RuntimeException e, HttpServletRequest request) {
+        if (!request.getRequestURI().startsWith("/api/")) {
+            throw e;
+        }
+        LOG.error("An API request failed: {} {}", request.getMethod(), request.getRequestURI(), e);
         return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong on the "
                 + "server; nothing was changed. The error is in the server's log.");
     }

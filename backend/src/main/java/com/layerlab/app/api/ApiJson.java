@@ -38,14 +38,24 @@ final class ApiJson {
         o.put("experiment", api.experimentId());
         o.put("state", state(status.state()));
         position.ifPresent(p -> o.put("position", p));
-        o.put("epoch", status.epoch());
+        // a resumed run, until its new segment has built its trainers from the checkpoint, shows where the
+        // one before it got to
+        Run<?> progress = run;
+        List<Run<?>> segments = api.segments();
+        for (int i = segments.size() - 1; i >= 0 && progress.history().isEmpty(); i--) {
+            progress = segments.get(i);
+        }
+        if (progress.history().isEmpty()) {
+            progress = run;
+        }
+        o.put("epoch", progress.status().epoch());
         o.put("epochs", status.epochs());
         o.put("backend", run.device().backend());
         o.put("device", run.device().refused() ? null : run.device().name());
         if (status.message() != null) {
             o.put("message", status.message());
         }
-        List<List<EpochStats>> history = run.history();
+        List<List<EpochStats>> history = progress.history();
         o.put("metrics", metrics(history.isEmpty() ? List.of() : history.get(0)));
         return o;
     }
