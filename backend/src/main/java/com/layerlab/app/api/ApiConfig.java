@@ -1,8 +1,11 @@
 package com.layerlab.app.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -24,11 +27,18 @@ class ApiConfig {
         return r;
     }
 
+    /** Its description, with both ways a script signs in (the page's "Authorize" button takes either). */
     @Bean
     OpenAPI layerLabApi() {
         return new OpenAPI().info(new Info().title("LayerLab REST API").version("1")
-                .description("Experiments, runs and accounts of the lab server (the contract: API.md). Scripts sign in "
-                        + "with HTTP Basic or \"Authorization: Bearer <token>\" (POST /api/tokens); errors are RFC 9457 "
-                        + "problem documents."));
+                        .description("Experiments, runs and accounts of the lab server (the contract: API.md). Scripts "
+                                + "sign in with HTTP Basic or with a personal token (`Authorization: Bearer` and the "
+                                + "token, made by POST /api/tokens or on the account page); errors are RFC 9457 "
+                                + "problem documents."))
+                .components(new Components()
+                        .addSecuritySchemes("basic", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic"))
+                        .addSecuritySchemes("token", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")))
+                .addSecurityItem(new SecurityRequirement().addList("basic"))
+                .addSecurityItem(new SecurityRequirement().addList("token"));
     }
 }
