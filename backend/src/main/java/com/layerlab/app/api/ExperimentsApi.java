@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.layerlab.app.lab.CnnDataService;
+import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.ExperimentSummary;
 import com.layerlab.app.store.Page;
@@ -72,12 +74,25 @@ class ExperimentsApi {
         Experiment e = ExperimentFiles.read(new String(body, StandardCharsets.UTF_8));
         ExperimentFiles.requireTrainable(e, data.dataDir());
         byte[] seedWeights = Safetensors.toBytes(Models.build(e).stateDict(), Map.of("format", "pt", "epoch", "0"));
-        Page page = DataSets.isImage(e.data().dataset()) ? Page.CNN : Page.PLAYGROUND;
+        boolean image = DataSets.isImage(e.data().dataset());
         String name = e.name() == null || e.name().isBlank() ? "Experiment from the API" : e.name();
-        ExperimentStore.Saved saved = store.save(new ExperimentStore.Draft(caller.owner(), name, false, page, e, ""),
-                seedWeights, List.of(), 0, null);
+        ExperimentStore.Saved saved = store.save(new ExperimentStore.Draft(caller.owner(), name, false,
+                image ? Page.CNN : Page.PLAYGROUND, e, image ? "" : playgroundView(e)), seedWeights, List.of(), 0, null);
         return ResponseEntity.created(URI.create("/api/experiments/" + saved.id()))
                 .body(Map.of("id", saved.id(), "url", saved.url()));
+    }
+
+    /**
+     * What the playground keeps with an experiment it saved (its settings as a link's query), so that its
+     * link and its fork show this one; empty where the playground cannot show it (its page then
+     * describes the playground's defaults, and what it learned is drawn from the file).
+     */
+    private static String playgroundView(Experiment e) {
+        try {
+            return ShareLinks.queryString(ShareLinks.playgroundQuery(PlaygroundSettings.fromExperiment(e)));
+        } catch (IllegalArgumentException notShown) {
+            return "";
+        }
     }
 
     @GetMapping("/{id}")

@@ -38,11 +38,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
         "layerlab.store.max-experiment-mb=1",
         "layerlab.runs.max-unwatched-per-user=1",
         "layerlab.runs.checkpoint-seconds=0",
+        "layerlab.runs.unwatched-seconds=" + RestApiContract.UNWATCHED_SECONDS,
         "layerlab.api.max-requests-per-minute=0",
         "layerlab.signin.max-failures-per-client=1000"})
 abstract class RestApiContract {
 
     static final String PASSWORD = "correct horse battery";
+    static final int UNWATCHED_SECONDS = 2;
     private static final AtomicInteger USERS = new AtomicInteger();
 
     @LocalServerPort
@@ -338,6 +340,32 @@ abstract class RestApiContract {
         ok(send("POST", "/api/runs/" + runId + "/stop", null, di), 200);
         List<String> files = zipEntries(send("GET", "/api/runs/" + runId + "/events.zip", null, di).body());
         assertTrue(files.stream().anyMatch(f -> f.startsWith("part-2/")), "both segments' event files: " + files);
+    }
+
+    @Test
+    void aSignedInUsersRunTrainsOnWithNoPageWhileAnAnonymousCallersStops() throws Exception {
+        String[] ed = newUser();
+        String id = save(ed, xor(30));
+        String runId = ok(send("POST", "/api/experiments/" + id + "/runs", "{\"epochs\": 2000}", ed), 202).get("id").asText();
+
+        // an anonymous caller (known by the visitor cookie of its first request) runs one too
+        HttpResponse<byte[]> anonymous = send("POST", "/api/experiments/" + save(ed, xor(2000)) + "/runs", "{}");
+        problem(anonymous, 404);
+        ok(send("PATCH", "/api/experiments/" + id, "{\"public\": true}", ed), 200);
+        HttpResponse<byte[]> started = send("POST", "/api/experiments/" + id + "/runs", "{\"epochs\": 2000}");
+        String visitorRun = ok(started, 202).get("id").asText();
+        String[] visitor = {"Cookie", started.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("ll_visitor=")).map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow()};
+
+        Thread.sleep(TimeUnit.SECONDS.toMillis(UNWATCHED_SECONDS) + 1_500);
+        JsonNode gone = await(visitor, visitorRun, r -> r.get("state").asText().equals("stopped"), "stopped unwatched");
+        assertTrue(gone.get("message").asText().contains("no page watched it"), gone.toString());
+
+        JsonNode on = ok(send("GET", "/api/runs/" + runId, null, ed), 200);
+        assertEquals("running", on.get("state").asText(), on.toString());
+        int epoch = on.get("epoch").asInt();
+        await(ed, runId, r -> r.get("epoch").asInt() > epoch + 2, "trained on unwatched");
+        ok(send("POST", "/api/runs/" + runId + "/stop", null, ed), 200);
     }
 
     // ---- the OpenAPI page ---------------------------------------------------------------------------
