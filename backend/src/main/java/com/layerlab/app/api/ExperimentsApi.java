@@ -72,7 +72,7 @@ class ExperimentsApi {
                     + " MiB an experiment file may have (a model with its training settings takes a few KB).");
         }
         Experiment e = ExperimentFiles.read(new String(body, StandardCharsets.UTF_8));
-        ExperimentFiles.requireTrainable(e, data.dataDir());
+        store.requireWeightsFit(ExperimentFiles.requireTrainable(e, data.dataDir()).totalParams());
         byte[] seedWeights = Safetensors.toBytes(Models.build(e).stateDict(), Map.of("format", "pt", "epoch", "0"));
         boolean image = DataSets.isImage(e.data().dataset());
         String name = e.name() == null || e.name().isBlank() ? "Experiment from the API" : e.name();
