@@ -30,6 +30,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class Accounts {
 
+    private static final String USER_PREFIX = "user:";
     public static final String ROLE_USER = "ROLE_USER";
     public static final String ROLE_ADMIN = "ROLE_ADMIN";
     /** The prefix of every personal token, so that a leaked one is recognisable (secret scanners, logs). */
@@ -61,7 +62,12 @@ public class Accounts {
 
     /** The owner key of a user's things, as the store keeps it (a visitor's is "visitor:<id>"). */
     public static String ownerKey(String username) {
-        return "user:" + username;
+        return USER_PREFIX + username;
+    }
+
+    /** The user whose things {@code ownerKey} names; empty for an anonymous visitor's. */
+    public static Optional<String> username(String ownerKey) {
+        return ownerKey.startsWith(USER_PREFIX) ? Optional.of(ownerKey.substring(USER_PREFIX.length())) : Optional.empty();
     }
 
     public boolean registrationOpen() {

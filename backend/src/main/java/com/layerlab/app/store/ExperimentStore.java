@@ -190,11 +190,7 @@ public class ExperimentStore {
             size += utf8Length(files.get(i)) + networks.get(i).weights().length + utf8Length(metrics.get(i));
         }
         if (size > maxBytes) {
-            throw new StoreException(StoreException.Kind.TOO_LARGE, String.format(Locale.ROOT,
-                    "This experiment is %.1f MB with %s and TensorBoard files, over the server's limit of "
-                            + "%d MB (layerlab.store.max-experiment-mb). A smaller network or fewer epochs logged fit.",
-                    size / 1048576.0, networks.size() == 1 ? "its weights" : "the weights of its " + networks.size()
-                            + " networks", maxBytes >> 20));
+            throw tooLarge(size, networks.size());
         }
         String id = ExperimentIds.next();
         SavedExperiment row = new SavedExperiment(id, ownerKey, checkedName, makePublic,
@@ -212,6 +208,25 @@ public class ExperimentStore {
         LOG.info("Saved experiment {} ({}, {} network{}, {} bytes, epoch {}) for {}", id, page.id(), networks.size(),
                 networks.size() == 1 ? "" : "s", size, epoch, ownerKey);
         return new Saved(id, url(id));
+    }
+
+    private StoreException tooLarge(long size, int networks) {
+        return new StoreException(StoreException.Kind.TOO_LARGE, String.format(Locale.ROOT,
+                "This experiment is %.1f MB with %s and TensorBoard files, over the server's limit of "
+                        + "%d MB (layerlab.store.max-experiment-mb). A smaller network or fewer epochs logged fit.",
+                size / 1048576.0, networks == 1 ? "its weights" : "the weights of its " + networks + " networks",
+                maxBytes >> 20));
+    }
+
+    /**
+     * Refuses a network of {@code parameters} whose weights alone (4 bytes each) could never be saved, before
+     * anyone builds it: a file of a few KB may describe a model of gigabytes.
+     */
+    public void requireWeightsFit(long parameters) {
+        long bytes = parameters * Float.BYTES;
+        if (bytes > maxBytes) {
+            throw tooLarge(bytes, 1);
+        }
     }
 
     private static long utf8Length(String s) {

@@ -165,6 +165,10 @@ public final class Run<F> {
             throw new IllegalArgumentException("a run needs one start weights file per experiment: "
                     + options.startWeights().size() + " for " + experiments.size());
         }
+        if (!options.resumeFrom().isEmpty() && options.resumeFrom().size() != experiments.size()) {
+            throw new IllegalArgumentException("a resumed run needs one checkpoint per experiment: "
+                    + options.resumeFrom().size() + " for " + experiments.size());
+        }
         this.id = id;
         this.device = Objects.requireNonNull(device, "a run needs a device");
         this.cpu = Objects.requireNonNull(cpu, "a run needs the CPU to fall back on");
@@ -586,8 +590,11 @@ public final class Run<F> {
         return false;
     }
 
-    /** Trainer {@code i} as the run starts, on the run's device. */
+    /** Trainer {@code i} as the run starts (from its checkpoint when it resumes), on the run's device. */
     private Trainer newTrainer(int i) {
+        if (!options.resumeFrom().isEmpty()) {
+            return Trainer.resume(options.resumeFrom().get(i), dataDir, device.device());
+        }
         Trainer t = new Trainer(experiments.get(i), dataDir, device.device());
         List<byte[]> start = options.startWeights();
         if (!start.isEmpty()) {

@@ -1,5 +1,6 @@
 package com.layerlab.app.training;
 
+import com.layerlab.engine.train.Checkpoint;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,9 +16,12 @@ import java.util.Objects;
  * @param epochs       the epochs it trains, then finishes; 0: until stopped
  * @param startWeights the weights each experiment starts from instead of its seed's (a fork of a saved
  *                     experiment: one safetensors file per experiment, in order); empty: the seeds'
+ * @param resumeFrom   the checkpoints each experiment goes on from (weights, optimizer state, epoch and
+ *                     history: a stopped or interrupted run resumed, no epoch counted twice), one per
+ *                     experiment, in order; empty: it starts at epoch 0
  */
 public record RunOptions(String owner, boolean signedIn, String page, boolean startPaused, int epochs,
-                         List<byte[]> startWeights) {
+                         List<byte[]> startWeights, List<Checkpoint> resumeFrom) {
 
     public RunOptions {
         Objects.requireNonNull(owner, "a run needs an owner");
@@ -26,6 +30,16 @@ public record RunOptions(String owner, boolean signedIn, String page, boolean st
             throw new IllegalArgumentException("a run's epochs must be 0 (until stopped) or more, got " + epochs);
         }
         startWeights = startWeights == null ? List.of() : List.copyOf(startWeights);
+        resumeFrom = resumeFrom == null ? List.of() : List.copyOf(resumeFrom);
+        if (!startWeights.isEmpty() && !resumeFrom.isEmpty()) {
+            throw new IllegalArgumentException("a run starts from saved weights or resumes from checkpoints, not both");
+        }
+    }
+
+    /** A run whose experiments start from {@code startWeights} (empty: their seeds'). */
+    public RunOptions(String owner, boolean signedIn, String page, boolean startPaused, int epochs,
+                      List<byte[]> startWeights) {
+        this(owner, signedIn, page, startPaused, epochs, startWeights, List.of());
     }
 
     /** A run whose experiments start from their seeds' weights. */

@@ -1,0 +1,226 @@
+package com.layerlab.app.api;
+
+import com.layerlab.app.training.FrameMaker;
+import com.layerlab.app.training.OverLimit;
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunCheckpoints;
+import com.layerlab.app.training.RunOptions;
+import com.layerlab.app.training.RunState;
+import com.layerlab.app.training.RunStatus;
+import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.train.Checkpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * The runs that scripts start through the API, over the one {@link TrainingRuntime} the pages use. An API
+ * run keeps its id for its whole life: resumed, it goes on as a new runtime run from the last checkpoint
+ * of the one before (a segment), and its id answers for the newest segment.
+ *
+ * <p>No page watches an API run. A signed-in owner's run trains on unwatched, within
+ * {@link TrainingRuntime.SignedInRuns#maxTraining}: a run that would be one more is refused here (422)
+ * rather than started and then paused by the runtime's sweep.
+ */
+@Component
+class ApiRuns {
+
+    /** The page an API run's folder is named after. */
+    static final String PAGE = "api";
+    static final String UNWATCHED_LIMIT = "layerlab.runs.max-unwatched-per-user";
+    /** API runs remembered (their state, metrics and folders), the newest; older ended ones are forgotten. */
+    static final int KEPT = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRuns.class);
+    /** The frames nobody subscribes to: an API client polls the run's status instead. */
+    private static final FrameMaker<RunStatus> NO_FRAMES = (status, trainers, seen) -> status;
+
+    /** One run of the API: its experiment, its owner and its segments, oldest first (only the API's threads change it). */
+    static final class ApiRun {
+        private final String id;
+        private final String experimentId;
+        private final String owner;
+        private final List<Run<?>> segments = new ArrayList<>();
+
+        private ApiRun(String experimentId, Run<?> first) {
+            this.id = first.id();
+            this.experimentId = experimentId;
+            this.owner = first.owner();
+            segments.add(first);
+        }
+
+        String id() {
+            return id;
+        }
+
+        String experimentId() {
+            return experimentId;
+        }
+
+        String owner() {
+            return owner;
+        }
+
+        synchronized Run<?> current() {
+            return segments.get(segments.size() - 1);
+        }
+
+        synchronized List<Run<?>> segments() {
+            return List.copyOf(segments);
+        }
+
+        private synchronized void add(Run<?> next) {
+            segments.add(next);
+        }
+    }
+
+    private final TrainingRuntime runtime;
+    private final Map<String, ApiRun> runs = new ConcurrentHashMap<>();
+
+    ApiRuns(TrainingRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /**
+     * Starts a run of {@code experiment} (saved as {@code experimentId}) for {@code owner}, training
+     * {@code epochs} epochs.
+     *
+     * @throws OverLimit past the owner's unwatched runs, or any limit the runtime checks
+     */
+    ApiRun start(String experimentId, Experiment experiment, String owner, boolean signedIn, int epochs) {
+        checkUnwatched(owner, signedIn);
+        Run<?> run = runtime.submit(List.of(experiment), new RunOptions(owner, signedIn, PAGE, false, epochs), NO_FRAMES);
+        ApiRun made = new ApiRun(experimentId, run);
+        runs.put(made.id(), made);
+        forgetOld();
+        return made;
+    }
+
+    private void forgetOld() {
+        if (runs.size() <= KEPT) {
+            return;
+        }
+        runs.values().stream().filter(r -> r.current().state().ended())
+                .sorted(Comparator.comparingLong(r -> r.current().submittedAt()))
+                .limit(runs.size() - KEPT).toList().forEach(r -> runs.remove(r.id()));
+    }
+
+    /** Run {@code id} if it is {@code owner}'s; another owner's run is as unknown as one that never was. */
+    Optional<ApiRun> find(String id, String owner) {
+        ApiRun r = id == null ? null : runs.get(id);
+        return r != null && r.owner().equals(owner) ? Optional.of(r) : Optional.empty();
+    }
+
+    /** {@code owner}'s runs of experiment {@code experimentId}, oldest first. */
+    List<ApiRun> ofExperiment(String experimentId, String owner) {
+        return runs.values().stream().filter(r -> r.experimentId().equals(experimentId) && r.owner().equals(owner))
+                .sorted(Comparator.comparingLong(r -> r.segments().get(0).submittedAt())).toList();
+    }
+
+    /**
+     * Where the run waits among the runs queued for the same kind of slot, 1 for the next to start; empty
+     * when it does not wait. The one place the API learns a queue position.
+     */
+    OptionalInt position(Run<?> run) {
+        if (run.state() != RunState.QUEUED) {
+            return OptionalInt.empty();
+        }
+        long ahead = runtime.activeRuns().stream()
+                .filter(r -> r != run && r.isImage() == run.isImage() && r.state() == RunState.QUEUED
+                        && r.submittedAt() <= run.submittedAt())
+                .count();
+        return OptionalInt.of((int) ahead + 1);
+    }
+
+    /** Stops the run after the batch under way; its last checkpoint is written as it ends. */
+    void stop(ApiRun run) {
+        Run<?> current = run.current();
+        if (current.state().ended()) {
+            throw new ApiRefused(HttpStatus.CONFLICT, "Run " + run.id() + " has already ended ("
+                    + ApiJson.state(current.state()) + "): there is nothing to stop.");
+        }
+        current.stop();
+    }
+
+    /**
+     * Resumes a stopped or interrupted run from its last checkpoint, to the epochs it was to train: a new
+     * segment, trained under the same id.
+     */
+    void resume(ApiRun run, boolean signedIn) {
+        synchronized (run) {
+            Run<?> last = run.current();
+            RunState state = last.state();
+            if (state != RunState.STOPPED && state != RunState.INTERRUPTED) {
+                throw new ApiRefused(HttpStatus.CONFLICT, "Run " + run.id() + " is " + ApiJson.state(state)
+                        + ": only a stopped or interrupted run can be resumed.");
+            }
+            Optional<Checkpoint> from = latestCheckpoint(run);
+            if (from.isEmpty() && last.status().epoch() > 0) {
+                throw new ApiRefused(HttpStatus.CONFLICT, "Run " + run.id() + " has no checkpoint left to resume "
+                        + "from: the server deleted its folder among the oldest (layerlab.runs.keep). Start a new run.");
+            }
+            checkUnwatched(run.owner(), signedIn);
+            int epochs = last.status().epochs();
+            RunOptions options = new RunOptions(run.owner(), signedIn, PAGE, false, epochs, List.of(),
+                    from.map(List::of).orElse(List.of()));
+            Experiment experiment = from.map(Checkpoint::experiment).orElse(last.experiments().get(0));
+            LOG.info("Run {} resumes from {}: owner={}", run.id(), from.map(c -> "the checkpoint of epoch " + c.epoch())
+                    .orElse("the start (it had no checkpoint)"), run.owner());
+            run.add(runtime.submit(List.of(experiment), options, NO_FRAMES));
+        }
+    }
+
+    /** The newest checkpoint among the run's segments, newest segment first; empty before its first epoch's end. */
+    Optional<Checkpoint> latestCheckpoint(ApiRun run) {
+        List<Run<?>> segments = run.segments();
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            Path dir = segments.get(i).checkpointDir(0);
+            if (dir != null && Files.isDirectory(dir)) {
+                return Optional.of(RunCheckpoints.read(dir));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The newest run of {@code owner}'s on experiment {@code experimentId} that finished all its epochs. */
+    Optional<ApiRun> latestFinished(String experimentId, String owner) {
+        List<ApiRun> mine = ofExperiment(experimentId, owner);
+        for (int i = mine.size() - 1; i >= 0; i--) {
+            if (mine.get(i).current().state() == RunState.FINISHED) {
+                return Optional.of(mine.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A signed-in user's run goes on without a page only within the runtime's bound on such runs: past
+     * it the sweep would pause the new run, so it is refused now, before anything is allocated. An
+     * anonymous owner's run stops once unwatched anyway ({@code layerlab.runs.unwatched-seconds}).
+     */
+    private void checkUnwatched(String owner, boolean signedIn) {
+        if (!signedIn) {
+            return;
+        }
+        int max = runtime.signedIn().maxTraining();
+        long training = runtime.runsOf(owner).stream()
+                .filter(r -> r.isAlive() && !r.state().ended() && r.subscriberCount() == 0).count();
+        if (training >= max) {
+            LOG.info("Run refused: owner={} has {} unwatched runs training, limit {}={}", owner, training,
+                    UNWATCHED_LIMIT, max);
+            throw new OverLimit(UNWATCHED_LIMIT, max, "You have " + training + " run" + (training == 1 ? "" : "s")
+                    + " training with no page watching, and the server allows " + max + " per user ("
+                    + UNWATCHED_LIMIT + " = " + max + "). Stop one, or wait until one ends.");
+        }
+    }
+}
