@@ -80,8 +80,15 @@ final class DeviceThread {
         }
         try {
             executor.execute(() -> {
-                if (failure == null) {
-                    run(work);
+                if (failure != null) {
+                    return;
+                }
+                try {
+                    work.run();
+                } catch (RuntimeException | Error e) {
+                    // no caller waits for a launch: its error is the device's, reported at the next call; caught
+                    // here also so that the thread, the one with the context, lives on
+                    fail(e);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -111,8 +118,14 @@ final class DeviceThread {
 
     /** A CUDA error leaves the context unusable; a refused argument (checked before any driver call) does not. */
     private void remember(Throwable e) {
-        if (e instanceof CudaFailure && failure == null) {
-            failure = (CudaFailure) e;
+        if (e instanceof CudaFailure) {
+            fail(e);
+        }
+    }
+
+    private synchronized void fail(Throwable e) {
+        if (failure == null) {
+            failure = e instanceof RuntimeException r ? r : new IllegalStateException(name + ": " + e, e);
         }
     }
 
