@@ -33,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,10 +54,17 @@ class CudaBackendTest {
     @BeforeAll
     static void device() {
         provider = new CudaProvider();
+        if (provider.availability().available()) {
+            gpu = provider.device(0);
+            ownSgemm = new CudaProvider(false).device(0);
+        }
+    }
+
+    /** Each test, not only the class, skips with the probe's reason: the reports list them all. */
+    @BeforeEach
+    void onlyWithCuda() {
         Availability a = provider.availability();
         assumeTrue(a.available(), () -> "no CUDA here: " + a.reason());
-        gpu = provider.device(0);
-        ownSgemm = new CudaProvider(false).device(0);
     }
 
     @Test
