@@ -5,6 +5,7 @@ import com.layerlab.engine.tensor.ConvShape;
 import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.tensor.PoolShape;
 import com.layerlab.engine.tensor.Storage;
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -208,7 +209,7 @@ public final class CudaBackend implements Backend {
             CudaFailure.check(JCudaDriver.cuLaunchKernel(function, blocksX, blocksY, 1, THREADS, 1, 1, 0, null, params,
                     null), thread(), "cuLaunchKernel " + f);
             // the storages stay reachable until the launch is queued on the stream (their blocks are not reused before)
-            java.lang.ref.Reference.reachabilityFence(args);
+            Reference.reachabilityFence(args);
         });
     }
 
@@ -326,7 +327,7 @@ public final class CudaBackend implements Backend {
         if (cublas != null && k > 0) {
             thread.launch(() -> {
                 cublas.sgemm(ca.pointer(), transA, cb.pointer(), transB, cc.pointer(), m, k, n, thread());
-                java.lang.ref.Reference.reachabilityFence(new Object[] {ca, cb, cc});
+                Reference.reachabilityFence(new Object[] {ca, cb, cc});
             });
             return;
         }
