@@ -15,18 +15,19 @@ import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 
 /**
- * The CUDA backend's probe, through JCuda 12.0.0's driver API: whether an NVIDIA driver loads, and which
- * GPUs it sees. JCuda's native library links against the driver ({@code libcuda.so.1}), so without one
- * the first call fails with an {@link UnsatisfiedLinkError} and every later one with a
- * {@link NoClassDefFoundError}: the probe runs once per JVM, catches every {@link Throwable}, and
- * remembers.
- *
- * <p>The CUDA kernels are not in this version: where the probe finds GPUs they are listed, but the
- * backend is not available and {@link #device(int)} says so.
+ * The cuda backend kind: every NVIDIA GPU the driver sees, each with its own {@link CudaBackend} (made on
+ * first use, then kept). The probe, through JCuda 12.0.0, asks for the driver ({@code libcuda.so.1}),
+ * its GPUs, and NVRTC, which compiles the kernels at run time ({@code libnvrtc.so.12}, or
+ * {@code libnvrtc.so.13} through the re-linked binding the README describes); where one is missing the
+ * backend is not available, with that reason. JCuda's native libraries fail to load with an
+ * {@link UnsatisfiedLinkError} the first time and a {@link NoClassDefFoundError} every later time: the
+ * probe runs once per JVM, catches every {@link Throwable}, and remembers.
  */
 public final class CudaProvider implements BackendProvider {
 
     /** How the dynamic loader names a shared library it could not find, in JCuda's loading report. */
+    private static final String KERNELS = "CUDA C kernels compiled by NVRTC ";
+
     private static final Pattern MISSING_LIBRARY = Pattern.compile("([\\w.+-]+\\.so[\\w.]*): cannot open shared object file");
 
     /**
@@ -47,9 +48,42 @@ public final class CudaProvider implements BackendProvider {
         return Probe.RESULT;
     }
 
+    /** Whether the matrix products may go through cuBLAS (tests turn it off to check the kernels' own). */
+    private final boolean useCublas;
+    private CudaBackend[] backends = new CudaBackend[0];
+
+    public CudaProvider() {
+        this(true);
+    }
+
+    /** A provider whose backends use cuBLAS for the matrix products ({@code useCublas}) or the kernels' own SGEMM. */
+    CudaProvider(boolean useCublas) {
+        this.useCublas = useCublas;
+    }
+
+    /**
+     * GPU {@code index} (in the order of {@link Availability#devices()}), its backend started on first use:
+     * its thread and context, the kernels compiled by NVRTC and loaded.
+     *
+     * @throws IllegalStateException naming the reason when CUDA or that GPU is not available, or it fails to start
+     */
     @Override
-    public Device device(int index) {
-        throw new IllegalStateException("backend cuda is not available: " + availability().reason());
+    public synchronized Device device(int index) {
+        Availability a = availability();
+        if (!a.available()) {
+            throw new IllegalStateException("cuda is not available: " + a.reason());
+        }
+        if (index < 0 || index >= a.devices().size()) {
+            throw new IllegalStateException("cuda has no device " + index + ": it has " + a.devices().size()
+                    + " (" + String.join(", ", a.devices()) + ")");
+        }
+        if (backends.length != a.devices().size()) {
+            backends = new CudaBackend[a.devices().size()];
+        }
+        if (backends[index] == null) {
+            backends[index] = new CudaBackend(index, a.devices().get(index), useCublas);
+        }
+        return Device.of(backends[index], index);
     }
 
     private static Availability probe() {
@@ -70,13 +104,23 @@ public final class CudaProvider implements BackendProvider {
             for (int i = 0; i < count[0]; i++) {
                 devices.add(describe(i));
             }
-            return new Availability(false, devices, "", "found " + count[0] + (count[0] == 1 ? " GPU" : " GPUs")
-                    + " with the NVIDIA driver (" + driver + "), but the CUDA kernels are not in this version")
-                    .withGpus(IntStream.range(0, count[0]).boxed().toList());
+            List<Integer> gpus = IntStream.range(0, count[0]).boxed().toList();
+            String nvrtc;
+            try {
+                nvrtc = Nvrtc.version();
+            } catch (Throwable e) {
+                // the GPUs are listed: the one thing missing is the run-time compiler
+                return new Availability(false, devices, "", "found " + count[0] + (count[0] == 1 ? " GPU" : " GPUs")
+                        + " with the NVIDIA driver (" + driver + "), but NVRTC, which compiles the kernels, did not load ("
+                        + (e instanceof UnsatisfiedLinkError ? linkProblem(e, "libnvrtc") : firstLine(e)) + ")")
+                        .withGpus(gpus);
+            }
+            return Availability.of(devices, KERNELS + nvrtc + ", " + matrixProducts() + " (driver " + driver + ")")
+                    .withGpus(gpus);
         } catch (Throwable e) {
             // UnsatisfiedLinkError: no libcuda.so.1 (no driver); NoClassDefFoundError: no JCuda on the class path
             // or a driver library that failed before; both mean there is no CUDA here, which is a reason, not an error
-            return Availability.missing(e instanceof UnsatisfiedLinkError ? linkProblem(e)
+            return Availability.missing(e instanceof UnsatisfiedLinkError ? driverProblem(e)
                     : "the CUDA probe failed (" + e.getClass().getSimpleName() + ": " + firstLine(e) + ")");
         }
     }
@@ -109,18 +153,45 @@ public final class CudaProvider implements BackendProvider {
         }
     }
 
+    /** What computes the matrix products: cuBLAS where its binding and library load, else the kernels' own SGEMM. */
+    private static String matrixProducts() {
+        try {
+            // the class's static initialiser loads JCublas2's native library, which links libcublas
+            Class.forName("jcuda.jcublas.JCublas2", true, CudaProvider.class.getClassLoader());
+            return "matrix products by cuBLAS";
+        } catch (Throwable e) {
+            return "matrix products by its own SGEMM kernel (cuBLAS: "
+                    + (e instanceof UnsatisfiedLinkError ? linkProblem(e, "libcublas") : firstLine(e)) + ")";
+        }
+    }
+
+    /** The driver's library is the one missing where JCuda's driver binding does not load. */
+    private static String driverProblem(Throwable e) {
+        String missing = missingLibrary(e);
+        return missing != null ? "no NVIDIA driver (" + missing + " not found)"
+                : "JCuda's driver library did not load (" + firstLine(e) + ")";
+    }
+
     /**
-     * JCuda's loader reports every way it tried in one long message; the library that is missing (in
-     * practice the driver's libcuda.so.1) is the one worth naming.
+     * Why a JCuda binding of {@code library} ("libnvrtc", "libcublas") did not load: the CUDA library its
+     * loading report names as missing ("libnvrtc.so.12 not found"), else the report's first line.
      */
-    private static String linkProblem(Throwable e) {
+    static String linkProblem(Throwable e, String library) {
+        String missing = missingLibrary(e);
+        return missing != null && missing.startsWith(library) ? missing + " not found" : firstLine(e);
+    }
+
+    /**
+     * JCuda's loader reports every way it tried in one long message; the shared library it could not
+     * find last is the one worth naming.
+     */
+    private static String missingLibrary(Throwable e) {
         Matcher m = MISSING_LIBRARY.matcher(String.valueOf(e.getMessage()));
         String missing = null;
         while (m.find()) {
             missing = m.group(1);
         }
-        return missing != null ? "no NVIDIA driver (" + missing + " not found)"
-                : "JCuda's driver library did not load (" + firstLine(e) + ")";
+        return missing;
     }
 
     private static String firstLine(Throwable e) {

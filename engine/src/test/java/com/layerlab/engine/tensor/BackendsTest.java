@@ -1,12 +1,10 @@
 package com.layerlab.engine.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.layerlab.engine.cuda.CudaProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -185,18 +183,5 @@ class BackendsTest {
         assertTrue(chosen.availability().available());
         // one line for every backend auto passed over, each naming it
         assertEquals(providers.size() - 1 - providers.indexOf(chosen), log.size(), log.toString());
-    }
-
-    @Test
-    void cudaWithoutItsKernelsIsNeverAvailableAndItsDeviceSaysWhy() {
-        CudaProvider cuda = new CudaProvider();
-        BackendProvider.Availability a = cuda.availability();
-        // this version has no CUDA kernels: with or without a GPU the backend is not available
-        assertFalse(a.available());
-        assertTrue(a.reason().startsWith("no NVIDIA driver") || a.reason().startsWith("the NVIDIA driver")
-                || a.reason().contains("the CUDA kernels are not in this version"), a.reason());
-        assertEquals(a.devices().size(), a.gpus().size(), "every CUDA device is a GPU");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> cuda.device(0));
-        assertEquals("backend cuda is not available: " + a.reason(), e.getMessage());
     }
 }
