@@ -14,7 +14,9 @@ RUN mvn -B -DskipTests package
 # (runs/: TensorBoard files, checkpoints) and the data sets (cifar10/, uploaded folders/).
 # .ci/image-check runs the same jar with this ENTRYPOINT and ENV and checks what HEALTHCHECK checks.
 FROM eclipse-temurin:17-jre
-RUN useradd --system --create-home --home-dir /home/layerlab layerlab \
+# curl: for the HEALTHCHECK below
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --create-home --home-dir /home/layerlab layerlab \
  && mkdir -p /data && chown layerlab /data
 COPY --from=build /src/backend/target/layerlab.jar /app/layerlab.jar
 USER layerlab
@@ -23,7 +25,7 @@ ENV LAYERLAB_DATA_DIR=/data \
     LAYERLAB_RUNS_DIR=/data/runs
 EXPOSE 8080
 # /actuator/health is open (the rest of /actuator is for admins); UP once the database answers.
-# The JRE image has curl. The first start migrates the database: give it a minute.
+# The first start migrates the database: give it a minute.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD curl -fsS "http://localhost:${PORT:-8080}/actuator/health" >/dev/null || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/layerlab.jar"]

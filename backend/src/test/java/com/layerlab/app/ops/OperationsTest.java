@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
@@ -35,6 +36,8 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
  * every other path), the rest for admins by HTTP Basic; LayerLab's own metrics in the Prometheus scrape,
  * following a run that trains.
  */
+// metrics are exported in tests only when asked for: else no /actuator/prometheus
+@AutoConfigureObservability(tracing = false)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "layerlab.admin.usernames=" + OperationsTest.ADMIN)
 class OperationsTest {
 
