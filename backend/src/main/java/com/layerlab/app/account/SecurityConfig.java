@@ -3,12 +3,15 @@ package com.layerlab.app.account;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategyConfiguration;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
+import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
+import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
@@ -17,11 +20,15 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
- * Who may do what. Two filter chains:
+ * Who may do what. Three filter chains:
  * <ul>
+ * <li>{@code /actuator/**}: {@code /actuator/health} open to anyone (a load balancer's or a container's
+ * check), every other endpoint for the admin role, by HTTP Basic only (stateless: a script or a Prometheus
+ * scraper; no session cookie counts, so no CSRF token is needed).</li>
  * <li>{@code /api/**}: HTTP Basic or a personal token (stateless, no CSRF), or the browser's session
  * (CSRF token required on state-changing requests, see {@link ApiCredentials}); errors are problem
  * documents ({@link ApiProblems}).</li>
@@ -74,6 +81,22 @@ public class SecurityConfig {
                 // the store's endpoints serve anonymous visitors too and decide per experiment themselves
                 .authorizeHttpRequests(a -> a.requestMatchers(path.matcher("/api/me"), path.matcher("/api/tokens"),
                         path.matcher("/api/tokens/**")).authenticated().anyRequest().permitAll());
+        return http.build();
+    }
+
+    @Bean
+    @Order(0)
+    SecurityFilterChain actuator(HttpSecurity http, AuthenticationManager manager) throws Exception {
+        http.securityMatcher(EndpointRequest.toAnyEndpoint())
+                .authenticationManager(manager)
+                .securityContext(c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(c -> c.disable())
+                .httpBasic(Customizer.withDefaults())
+                .requestCache(c -> c.disable())
+                .headers(SecurityConfig::headers)
+                .authorizeHttpRequests(a -> a.requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
+                        .anyRequest().hasAuthority(Accounts.ROLE_ADMIN));
         return http.build();
     }
 

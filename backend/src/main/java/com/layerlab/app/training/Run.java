@@ -110,6 +110,7 @@ public final class Run<F> {
     private final Duration frameInterval;
     private final TrainingRuntime.Pool pool;
     private final Duration checkpointInterval;
+    private final RunTally tally;
     private final Thread thread;
     private final Object signal = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -157,7 +158,7 @@ public final class Run<F> {
 
     Run(String id, List<Experiment> experiments, RunOptions options, FrameMaker<F> maker, Path dataDir,
         TrainingSlots.Claim slot, RunLogs.Folder folder, TrainingRuntime.Pool pool, Duration checkpointInterval,
-        RunDevice device, RunDevice cpu) {
+        RunDevice device, RunDevice cpu, RunTally tally) {
         if (experiments.isEmpty()) {
             throw new IllegalArgumentException("a run needs at least one experiment to train");
         }
@@ -181,6 +182,7 @@ public final class Run<F> {
         this.pool = pool;
         this.frameInterval = pool.frameInterval();
         this.checkpointInterval = checkpointInterval;
+        this.tally = Objects.requireNonNull(tally);
         this.epochs = capped(options.epochs());
         this.paused = options.startPaused();
         this.status = statusNow();
@@ -454,6 +456,7 @@ public final class Run<F> {
         LOG.info("Run {} started: owner={} signedIn={} page={} trainers={} dataset={} backend={} device={}", id,
                 options.owner(), options.signedIn(), options.page(), experiments.size(),
                 experiments.get(0).data().dataset(), device.backend(), device.name());
+        tally.countStart(device.backend());
         try {
             body();
         } catch (InterruptedException e) {
@@ -578,6 +581,7 @@ public final class Run<F> {
             if (!done() && (!paused || stepRequested)) {
                 endLogged = false;
                 LOG.info("Run {} trains on from {} to epoch {}: owner={}", id, status.epochText(), epochs, options.owner());
+                tally.countStart(device.backend());
                 state = RunState.RUNNING;
                 message = deviceNote;
                 mark(true);
@@ -907,6 +911,7 @@ public final class Run<F> {
         }
         endLogged = true;
         RunStatus s = status;
+        tally.countEnd(device.backend(), s.state());
         LOG.info("Run {} {} at {}{}: owner={} backend={} device={}", id, s.state().name().toLowerCase(Locale.ROOT),
                 s.epochText(), s.message() == null ? "" : " (" + s.message() + ")", options.owner(), device.backend(),
                 device.name());

@@ -106,6 +106,7 @@ public class TrainingRuntime implements AutoCloseable {
     private final SignedInRuns signedIn;
     private final Duration checkpointInterval;
     private final Map<String, Run<?>> runs = new ConcurrentHashMap<>();
+    private final RunTally tally;
     private final ScheduledExecutorService sweeper;
 
     /**
@@ -140,6 +141,7 @@ public class TrainingRuntime implements AutoCloseable {
         this.unwatched = unwatched;
         this.signedIn = Objects.requireNonNull(signedIn);
         this.checkpointInterval = Objects.requireNonNull(checkpointInterval);
+        this.tally = new RunTally(backends.providers().stream().map(p -> p.name()).toList());
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "training-runtime-sweeper");
             t.setDaemon(true);
@@ -171,6 +173,11 @@ public class TrainingRuntime implements AutoCloseable {
         return backends;
     }
 
+    /** How many trainings started and ended since the runtime started, per backend (the operators' metrics). */
+    public RunTally tally() {
+        return tally;
+    }
+
     /**
      * Starts a run of {@code experiments} (one, or several trained in lock step: the same data and batch
      * size) whose frames {@code frames} makes. It waits for a slot when none is free (QUEUED, its status
@@ -199,7 +206,7 @@ public class TrainingRuntime implements AutoCloseable {
         String id = newId();
         Run<F> run = new Run<>(id, experiments, options, frames, dataDir, (image ? imageSlots : pointSlots).claim(options.owner()),
                 logs == null || device.refused() ? null : logs.open(options.page()), pool, checkpointInterval, device,
-                RunDevice.resolve(backends, "cpu"));
+                RunDevice.resolve(backends, "cpu"), tally);
         runs.put(id, run);
         forgetOldRuns();
         run.start();
