@@ -17,6 +17,8 @@ import com.layerlab.engine.tensor.CpuBackend;
 import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.tensor.Tensor;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -356,7 +358,9 @@ public final class Benchmark {
                 run.step(s % w.batches());
             }
             profile.reset();
+            ThreadMXBean clock = ManagementFactory.getThreadMXBean();
             int steps = 0;
+            long cpuStart = clock.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             long end = start + (long) (seconds * 1e9);
             long now;
@@ -365,8 +369,10 @@ public final class Benchmark {
                 steps++;
                 now = System.nanoTime();
             } while (now < end);
-            out.printf(Locale.ROOT, "    profile of one training step, %s, mean of %d steps:%n", imageName(threads), steps);
-            profile.print(out, "      ", now - start, steps);
+            long cpu = clock.getCurrentThreadCpuTime() - cpuStart;
+            out.printf(Locale.ROOT, "    profile of one training step, %s, mean of %d steps, by CPU time:%n", imageName(threads),
+                    steps);
+            profile.print(out, "      ", now - start, cpu, steps);
         }
     }
 
@@ -396,7 +402,8 @@ public final class Benchmark {
      * side (the same work), then, with 1 thread each and with every core each, {@code rounds}
      * alternating rounds of {@code seconds} after a warm-up (skipped for rounds under half a second, as
      * in a smoke test), the median images per second of each side and the ratio of each LayerLab
-     * backend to PyTorch; then the profile of one step on every core. {@code peer} may be null.
+     * backend to PyTorch; then the profile of one step of the first backend on one thread, where the
+     * calling thread's CPU time is all the work ({@link StepProfile}). {@code peer} may be null.
      * Backends other than the CPU run one round of at most {@link #OTHER_BACKEND_SECONDS}, with every
      * core only (their threads are their own).
      *
@@ -477,7 +484,7 @@ public final class Benchmark {
                 }
             }
             if (selection.profile()) {
-                engines.get(0).profile(out, w, Math.max(seconds, 0.5), cores);
+                engines.get(0).profile(out, w, Math.max(seconds, 0.5), 1);
             }
         }
     }

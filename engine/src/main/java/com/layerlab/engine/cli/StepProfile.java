@@ -4,6 +4,8 @@ import com.layerlab.engine.tensor.Backend;
 import com.layerlab.engine.tensor.ConvShape;
 import com.layerlab.engine.tensor.Device;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -16,9 +18,12 @@ import java.util.stream.Collectors;
 
 /**
  * Where a training step's time goes: a device whose backend is another backend behind a timing proxy,
- * so every primitive call is timed (wall clock, as the step is) and added up under its name, the
- * element-wise ones by operation and the convolutions by shape. What the step spends outside the
- * primitives (autograd, allocation, the loop) is the step's time less their sum.
+ * so every primitive call is timed and added up under its name, the element-wise ones by operation and
+ * the convolutions by shape. What the step spends outside the primitives (autograd, the loop) is the
+ * step's time less their sum. Two clocks: the wall clock, as the step is timed, and the calling thread's
+ * CPU time, which on a one-thread device is all of a primitive's work and hardly moves when other
+ * programs share the machine (a primitive that waits for the CPU gains wall time, not CPU time). The
+ * CPU times of work on other threads (a device of several threads) are not counted.
  *
  * <p>Not thread-safe: one training loop on the calling thread, as the benchmark runs it.
  */
@@ -27,8 +32,13 @@ final class StepProfile {
     /** Time and calls under one name. */
     private static final class Entry {
         long nanos;
+        long cpuNanos;
         long calls;
+        /** Elements allocated, for the primitives that allocate. */
+        long elements;
     }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final Device device;
@@ -39,6 +49,7 @@ final class StepProfile {
         Backend timed = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
                 (proxy, method, args) -> {
                     long start = System.nanoTime();
+                    long cpuStart = THREADS.getCurrentThreadCpuTime();
                     Object result;
                     try {
                         result = method.invoke(target, args);
@@ -46,9 +57,14 @@ final class StepProfile {
                         throw e.getCause();
                     }
                     long took = System.nanoTime() - start;
+                    long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
                     if (!method.getName().equals("name")) {
                         Entry e = entries.computeIfAbsent(key(method.getName(), args), k -> new Entry());
                         e.nanos += took;
+                        e.cpuNanos += cpu;
+                        if (method.getName().startsWith("allocate")) {
+                            e.elements += (Integer) args[1];
+                        }
                         e.calls++;
                     }
                     return result;
@@ -86,22 +102,29 @@ final class StepProfile {
     }
 
     /**
-     * Prints the primitives by time spent, per step, with their share of the step, then the rest
-     * of the step; {@code stepNanos} is the wall time of the {@code steps} steps timed.
+     * Prints the primitives by CPU time spent, per step, with their share of the step, then the rest of
+     * the step; {@code stepNanos} and {@code stepCpuNanos} are the wall and CPU time of the {@code steps}
+     * steps timed.
      */
-    void print(PrintStream out, String indent, long stepNanos, int steps) {
+    void print(PrintStream out, String indent, long stepNanos, long stepCpuNanos, int steps) {
         List<Map.Entry<String, Entry>> sorted = new ArrayList<>(entries.entrySet());
-        sorted.sort((a, b) -> Long.compare(b.getValue().nanos, a.getValue().nanos));
-        double step = stepNanos / (double) steps;
+        sorted.sort((a, b) -> Long.compare(b.getValue().cpuNanos, a.getValue().cpuNanos));
         long inside = 0;
-        out.printf(Locale.ROOT, "%s%-50s %6s %10s %6s%n", indent, "primitive", "calls", "ms/step", "share");
+        long insideCpu = 0;
+        out.printf(Locale.ROOT, "%s%-58s %5s %9s %9s %6s%n", indent, "primitive", "calls", "wall ms", "CPU ms", "share");
         for (Map.Entry<String, Entry> e : sorted) {
-            inside += e.getValue().nanos;
-            out.printf(Locale.ROOT, "%s%-50s %6d %10.3f %5.1f%%%n", indent, e.getKey(), e.getValue().calls / steps,
-                    e.getValue().nanos / 1e6 / steps, 100.0 * e.getValue().nanos / stepNanos);
+            Entry v = e.getValue();
+            inside += v.nanos;
+            insideCpu += v.cpuNanos;
+            String name = v.elements == 0 ? e.getKey()
+                    : String.format(Locale.ROOT, "%s (%.1f MB)", e.getKey(), v.elements * 4.0 / steps / 1e6);
+            out.printf(Locale.ROOT, "%s%-58s %5d %9.3f %9.3f %5.1f%%%n", indent, name, v.calls / steps,
+                    v.nanos / 1e6 / steps, v.cpuNanos / 1e6 / steps, 100.0 * v.cpuNanos / stepCpuNanos);
         }
-        out.printf(Locale.ROOT, "%s%-50s %6s %10.3f %5.1f%%%n", indent, "outside the primitives (autograd, allocation)", "",
-                (stepNanos - inside) / 1e6 / steps, 100.0 * (stepNanos - inside) / stepNanos);
-        out.printf(Locale.ROOT, "%s%-50s %6s %10.3f%n", indent, "one step", "", step / 1e6);
+        out.printf(Locale.ROOT, "%s%-58s %5s %9.3f %9.3f %5.1f%%%n", indent, "outside the primitives (autograd, the loop)", "",
+                (stepNanos - inside) / 1e6 / steps, (stepCpuNanos - insideCpu) / 1e6 / steps,
+                100.0 * (stepCpuNanos - insideCpu) / stepCpuNanos);
+        out.printf(Locale.ROOT, "%s%-58s %5s %9.3f %9.3f%n", indent, "one step", "", stepNanos / 1e6 / steps,
+                stepCpuNanos / 1e6 / steps);
     }
 }

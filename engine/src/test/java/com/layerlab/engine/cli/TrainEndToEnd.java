@@ -1,6 +1,7 @@
 package com.layerlab.engine.cli;
 
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -48,14 +49,14 @@ import java.util.stream.Stream;
  * <p>Runs on the engine's test class path (DJL lives there):
  * {@code mvn -B -q -pl engine -am -Pbench -DskipTests verify -Dbench.main=com.layerlab.engine.cli.TrainEndToEnd
  * -Dbench.args="--epochs 1 --rounds 3"}. Without {@code --data-dir}, it writes CIFAR-10 batch files of
- * random images (10,000 for training, 2,000 for testing) into a temporary folder: the speed does not
+ * random images (5,000 for training, 1,000 for testing) into a temporary folder: the speed does not
  * depend on the pixels.
  */
 public final class TrainEndToEnd {
 
     private static final String EXAMPLE = "/layerlab/examples/cifar10-tutorial.json";
-    private static final int SYNTHETIC_TRAIN = 10_000;
-    private static final int SYNTHETIC_TEST = 2_000;
+    private static final int SYNTHETIC_TRAIN = 5_000;
+    private static final int SYNTHETIC_TEST = 1_000;
 
     private TrainEndToEnd() {
     }
@@ -178,9 +179,10 @@ public final class TrainEndToEnd {
 
     /** The DJL loop: loading, training, evaluating; training images per second of the whole. */
     private static double djl(Experiment e, Path dataDir, int epochs, int threads, PrintStream out, boolean report) {
+        long start = System.nanoTime();
+        Engine.getEngine("PyTorch"); // loads libtorch, before its thread count can be set
         int saved = JniUtils.getNumThreads();
         JniUtils.setNumThreads(threads);
-        long start = System.nanoTime();
         ImageSet set = DataSets.load(e.data(), seed(e), dataDir);
         int k = set.officialTrainCount();
         if (!(k > 0 && k < set.size())) {
