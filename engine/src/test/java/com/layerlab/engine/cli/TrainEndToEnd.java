@@ -14,12 +14,15 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import com.layerlab.datasets.Cifar10;
 import com.layerlab.datasets.ImageSet;
 import com.layerlab.engine.experiment.DataSets;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentFiles;
 import com.layerlab.engine.experiment.Models;
+import com.layerlab.engine.tensor.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -137,7 +140,7 @@ public final class TrainEndToEnd {
         double[][] rates = new double[2][rounds];
         for (int r = 0; r < rounds; r++) {
             System.gc();
-            rates[0][r] = engine(experiment, dataDir, epochs, work.resolve("run-" + r));
+            rates[0][r] = engine(experiment, dataDir, epochs, work.resolve("run-" + r), out, r == 0);
             System.gc();
             rates[1][r] = djl(e, dataDir, epochs, cores, out, r == 0);
             out.printf(Locale.ROOT, "  round %d: LayerLab train %,.0f images/s, DJL loop %,.0f images/s%n", r + 1,
@@ -145,9 +148,13 @@ public final class TrainEndToEnd {
         }
         double engine = median(rates[0]);
         double djl = median(rates[1]);
-        out.printf(Locale.ROOT, "  LayerLab train (cpu, %d threads)  %,8.0f images/s (median)%n", cores, engine);
-        out.printf(Locale.ROOT, "  PyTorch (DJL Trainer loop, %d threads) %,8.0f images/s (median)%n", cores, djl);
+        out.printf(Locale.ROOT, "  LayerLab train (cpu, %s)  %,8.0f images/s (median)%n", threads(cores), engine);
+        out.printf(Locale.ROOT, "  PyTorch (DJL Trainer loop, %s) %,8.0f images/s (median)%n", threads(cores), djl);
         out.printf(Locale.ROOT, "  ratio LayerLab / PyTorch, end to end: %.2f%n", engine / djl);
+    }
+
+    private static String threads(int n) {
+        return n + (n == 1 ? " thread" : " threads");
     }
 
     private static double median(double[] v) {
@@ -157,7 +164,7 @@ public final class TrainEndToEnd {
     }
 
     /** The engine's train command on the cpu backend; training images per second of the whole command. */
-    private static double engine(Path experiment, Path dataDir, int epochs, Path outDir) {
+    private static double engine(Path experiment, Path dataDir, int epochs, Path outDir, PrintStream out, boolean report) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         long start = System.nanoTime();
         int status = Main.run(new String[] {"train", experiment.toString(), "--epochs", Integer.toString(epochs),
@@ -166,6 +173,10 @@ public final class TrainEndToEnd {
         double seconds = (System.nanoTime() - start) / 1e9;
         if (status != 0) {
             throw new IllegalStateException("TrainEndToEnd: train failed: " + err.toString(StandardCharsets.UTF_8));
+        }
+        if (report) {
+            err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(": epoch "))
+                    .forEach(l -> out.println("  LayerLab train, " + l.substring(l.indexOf("epoch "))));
         }
         Experiment e = ExperimentFiles.read(experiment);
         return (double) trainSize(DataSets.load(e.data(), seed(e), dataDir)) * epochs / seconds;
@@ -199,6 +210,7 @@ public final class TrainEndToEnd {
                             .optMomentum((float) e.optimizer().momentum()).build());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(shape(batch, sample));
+                startFromTheEnginesWeights(model, e);
                 Random rng = new Random(seed(e));
                 int[] order = new int[k];
                 Arrays.setAll(order, i -> i);
@@ -235,6 +247,25 @@ public final class TrainEndToEnd {
             JniUtils.setNumThreads(saved);
         }
         return (double) k * epochs / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The engine's starting weights for the file's model (PyTorch's default initialisation, from the
+     * file's seed), in state_dict order: both sides start alike (DJL's own initialiser differs).
+     */
+    private static void startFromTheEnginesWeights(Model model, Experiment e) {
+        List<Tensor> engine = new ArrayList<>(Models.build(e).stateDict().values());
+        int i = 0;
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            NDArray a = p.getValue().getArray();
+            long[] expected = Arrays.stream(engine.get(i).shape()).asLongStream().toArray();
+            if (!Arrays.equals(a.getShape().getShape(), expected)) {
+                throw new IllegalStateException("parameter " + i + " (" + p.getKey() + ") is " + a.getShape()
+                        + " in DJL but " + Arrays.toString(expected) + " in the engine");
+            }
+            a.set(engine.get(i).toHost());
+            i++;
+        }
     }
 
     /** The mean loss and the accuracy on images k.. of the set, in the engine's evaluation batches. */
