@@ -11,10 +11,14 @@ import com.layerlab.engine.nn.CrossEntropyLoss;
 import com.layerlab.engine.nn.Loss;
 import com.layerlab.engine.optim.SGD;
 import com.layerlab.engine.nn.Sequential;
+import com.layerlab.engine.tensor.BackendProvider;
+import com.layerlab.engine.tensor.Backends;
 import com.layerlab.engine.tensor.CpuBackend;
 import com.layerlab.engine.tensor.Device;
 import com.layerlab.engine.tensor.Tensor;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * The training benchmark: a 2-8-8-1 Tanh MLP on 500 xor points, batches of 10 in a fixed order,
@@ -79,16 +84,24 @@ public final class Benchmark {
         return new Work(x, p.label().clone(), POINTS, BATCH, LR, List.copyOf(names), List.copyOf(shapes), List.copyOf(weights));
     }
 
-    /** The engine as a peer, so that both sides run through the same harness. */
+    /** The engine on one backend as a peer, so that both sides run through the same harness. */
     public static final class Engine implements Peer {
+
+        private final Device device;
+
+        /** {@code backend}: a name of {@link Backends#standard()} that is available here. */
+        public Engine(String backend) {
+            device = backend.equals("cpu") ? Device.cpu() : Backends.standard().device(backend);
+        }
 
         @Override
         public String name() {
-            return "engine (" + Device.cpu().backend().name() + ", 1 thread)";
+            return "LayerLab " + device.backend().name() + (device.backend() instanceof CpuBackend ? " (1 thread)" : "");
         }
 
-        private static Sequential model(Work w) {
+        private Sequential model(Work w) {
             Sequential m = Models.build(experiment());
+            m.to(device);
             int i = 0;
             for (Tensor t : m.stateDict().values()) {
                 t.copyFromHost(w.weights().get(i));
@@ -97,14 +110,14 @@ public final class Benchmark {
             return m;
         }
 
-        private static void epoch(Work w, Sequential m, SGD opt, Loss loss) {
+        private void epoch(Work w, Sequential m, SGD opt, Loss loss) {
             for (int s = 0; s < w.points(); s += w.batch()) {
                 float[] xb = new float[w.batch() * 2];
                 float[] yb = new float[w.batch()];
                 System.arraycopy(w.x(), s * 2, xb, 0, xb.length);
                 System.arraycopy(w.y(), s, yb, 0, yb.length);
                 opt.zeroGrad();
-                Tensor l = loss.apply(m.forward(Tensor.of(xb, w.batch(), 2)), Tensor.of(yb, w.batch(), 1));
+                Tensor l = loss.apply(m.forward(Tensor.of(device, xb, w.batch(), 2)), Tensor.of(device, yb, w.batch(), 1));
                 l.backward();
                 opt.step();
             }
@@ -135,8 +148,8 @@ public final class Benchmark {
             for (int e = 0; e < epochs; e++) {
                 epoch(w, m, opt, loss);
             }
-            return Tensor.noGrad(() -> loss.apply(m.forward(Tensor.of(w.x().clone(), w.points(), 2)),
-                    Tensor.of(w.y().clone(), w.points(), 1)).item());
+            return Tensor.noGrad(() -> loss.apply(m.forward(Tensor.of(device, w.x().clone(), w.points(), 2)),
+                    Tensor.of(device, w.y().clone(), w.points(), 1)).item());
         }
     }
 
@@ -149,10 +162,10 @@ public final class Benchmark {
     public static final double IMAGE_MOMENTUM = 0.9;
 
     /**
-     * One image model's shared work: the layers (Conv2d, MaxPool2d, ReLU, Flatten, Linear), the sample
+     * One image model's shared work: its name for {@code --models}, the layers (Conv2d, MaxPool2d, ReLU, Flatten, Linear), the sample
      * shape, {@code batches} batches of inputs and class labels, and the starting weights in state_dict order.
      */
-    public record ImageWork(String title, List<LayerSpec> layers, int[] sample, int batch, int batches, float[] x,
+    public record ImageWork(String key, String title, List<LayerSpec> layers, int[] sample, int batch, int batches, float[] x,
                             float[] y, double lr, double momentum, List<String> names, List<int[]> shapes,
                             List<float[]> weights) {
 
@@ -218,12 +231,19 @@ public final class Benchmark {
                 LayerSpec.linear(84), LayerSpec.of("ReLU"), LayerSpec.linear(10));
     }
 
-    public static List<ImageWork> imageWork() {
-        return List.of(imageWork("CIFAR-10 tutorial model", cifarTutorial(), new int[] {3, 32, 32}),
-                imageWork("LeNet-5-style MNIST model", leNet(), new int[] {1, 28, 28}));
+    /** An MLP on flattened MNIST images: 784-128-64-10 with ReLU. */
+    static List<LayerSpec> mlp() {
+        return List.of(LayerSpec.linear(128), LayerSpec.of("ReLU"), LayerSpec.linear(64), LayerSpec.of("ReLU"),
+                LayerSpec.linear(10));
     }
 
-    static ImageWork imageWork(String title, List<LayerSpec> layers, int[] sample) {
+    public static List<ImageWork> imageWork() {
+        return List.of(imageWork("cifar", "CIFAR-10 tutorial model", cifarTutorial(), new int[] {3, 32, 32}),
+                imageWork("lenet", "LeNet-5-style MNIST model", leNet(), new int[] {1, 28, 28}),
+                imageWork("mlp", "MLP 784-128-64-10 (MNIST, flattened)", mlp(), new int[] {784}));
+    }
+
+    static ImageWork imageWork(String key, String title, List<LayerSpec> layers, int[] sample) {
         Experiment e = Experiment.modelOnly(Arrays.stream(sample).boxed().toList(), layers).withSeed(1);
         Sequential model = Models.build(e);
         List<String> names = new ArrayList<>();
@@ -240,19 +260,40 @@ public final class Benchmark {
         for (int i = 0; i < x.length; i++) x[i] = rng.nextFloat();
         float[] y = new float[IMAGE_BATCHES * IMAGE_BATCH];
         for (int i = 0; i < y.length; i++) y[i] = rng.nextInt(10);
-        return new ImageWork(title, List.copyOf(layers), sample.clone(), IMAGE_BATCH, IMAGE_BATCHES, x, y, IMAGE_LR,
+        return new ImageWork(key, title, List.copyOf(layers), sample.clone(), IMAGE_BATCH, IMAGE_BATCHES, x, y, IMAGE_LR,
                 IMAGE_MOMENTUM, List.copyOf(names), List.copyOf(shapes), List.copyOf(weights));
     }
 
-    /** The engine on the image models, on a CPU backend with the given number of threads. */
+    /**
+     * The engine on the image models, on one backend: {@code cpu} with the number of threads each
+     * measurement asks for, or another backend's device (whose threads are its own).
+     */
     public static final class ImageEngine implements ImagePeer {
+
+        private final String backend;
+
+        /** {@code backend}: "cpu", or a name of {@link Backends#standard()} that is available here. */
+        public ImageEngine(String backend) {
+            this.backend = backend;
+        }
 
         @Override
         public String imageName(int threads) {
-            return "engine (cpu, " + threads + (threads == 1 ? " thread)" : " threads)");
+            if (!backend.equals("cpu")) {
+                return "LayerLab " + backend + " (" + device(threads) + ")";
+            }
+            return "LayerLab cpu (" + threads + (threads == 1 ? " thread)" : " threads)");
         }
 
-        private static final class Run {
+        Device device(int threads) {
+            if (!backend.equals("cpu")) {
+                return Backends.standard().device(backend);
+            }
+            return threads == CpuBackend.INSTANCE.threads() ? Device.cpu() : Device.cpu(1, threads);
+        }
+
+        /** A model on a device, its optimizer and loss: one training step at a time. */
+        static final class Run {
             final ImageWork w;
             final Sequential model;
             final SGD opt;
@@ -292,83 +333,158 @@ public final class Benchmark {
 
         @Override
         public double imagesPerSecond(ImageWork w, double seconds, int threads) {
-            Device device = threads == CpuBackend.INSTANCE.threads() ? Device.cpu() : Device.cpu(1, threads);
-            Run run = new Run(w, device);
+            Run run = new Run(w, device(threads));
             return w.timed(seconds, run::step);
         }
 
         @Override
         public double lossAfter(ImageWork w, int steps) {
-            Run run = new Run(w, Device.cpu());
+            Run run = new Run(w, device(Runtime.getRuntime().availableProcessors()));
             float l = Float.NaN;
             for (int s = 0; s < steps; s++) {
                 l = run.step(s % w.batches());
             }
             return l;
         }
+
+        /**
+         * Where one training step's time goes on {@code threads} threads: the primitives timed over
+         * about {@code seconds} of steps after a few untimed ones.
+         */
+        void profile(PrintStream out, ImageWork w, double seconds, int threads) {
+            StepProfile profile = new StepProfile(device(threads));
+            Run run = new Run(w, profile.device());
+            for (int s = 0; s < 3; s++) {
+                run.step(s % w.batches());
+            }
+            profile.reset();
+            ThreadMXBean clock = ManagementFactory.getThreadMXBean();
+            int steps = 0;
+            long cpuStart = clock.getCurrentThreadCpuTime();
+            long start = System.nanoTime();
+            long end = start + (long) (seconds * 1e9);
+            long now;
+            do {
+                run.step(steps % w.batches());
+                steps++;
+                now = System.nanoTime();
+            } while (now < end);
+            long cpu = clock.getCurrentThreadCpuTime() - cpuStart;
+            out.printf(Locale.ROOT, "    profile of one training step, %s, mean of %d steps, by CPU time:%n", imageName(threads),
+                    steps);
+            profile.print(out, "      ", now - start, cpu, steps);
+        }
     }
 
+    /** What {@link #images} measures: which models, on which LayerLab backends, with or without the profile. */
+    public record Selection(Set<String> models, List<String> backends, boolean profile) {
+
+        /** The models' names for {@code --models}. */
+        public static final List<String> MODELS = List.of("playground", "cifar", "lenet", "mlp");
+
+        /** The LayerLab backends available here, the CPU first. */
+        public static List<String> availableBackends() {
+            List<String> names = new ArrayList<>();
+            for (BackendProvider p : Backends.standard().providers()) {
+                if (p.availability().available()) {
+                    names.add(p.name());
+                }
+            }
+            return names;
+        }
+    }
+
+    /** The backends other than the CPU are slower here (OpenCL on PoCL): at most this long a round. */
+    static final double OTHER_BACKEND_SECONDS = 1.0;
+
     /**
-     * The image-model part of the benchmark command. For each model: the loss after 3 steps on both sides
-     * (the same work), then, with 1 thread each and with every core each, {@code rounds} alternating
-     * rounds of {@code seconds} after a warm-up (skipped for rounds under half a second, as in a smoke
-     * test), the median images per second of each side and their ratio. {@code peer} may be null.
+     * The image-model part of the benchmark command. For each model: the loss after 3 steps on every
+     * side (the same work), then, with 1 thread each and with every core each, {@code rounds}
+     * alternating rounds of {@code seconds} after a warm-up (skipped for rounds under half a second, as
+     * in a smoke test), the median images per second of each side and the ratio of each LayerLab
+     * backend to PyTorch; then the profile of one step of the first backend on one thread, where the
+     * calling thread's CPU time is all the work ({@link StepProfile}). {@code peer} may be null.
+     * Backends other than the CPU run one round of at most {@link #OTHER_BACKEND_SECONDS}, with every
+     * core only (their threads are their own).
      *
      * <p>Both settings are shown because they answer different questions: one thread each compares the
      * arithmetic per core and hardly moves when other programs share the machine; all cores is what a
      * user gets, but PyTorch's OpenMP threads wait on each other when a core is taken away, so on a busy
      * machine that ratio says more about the load than about the code.
      */
-    public static void images(PrintStream out, double seconds, int rounds, ImagePeer peer) {
-        List<ImagePeer> peers = new ArrayList<>();
-        peers.add(new ImageEngine());
-        if (peer != null) {
-            peers.add(peer);
-        }
+    public static void images(PrintStream out, double seconds, int rounds, ImagePeer peer, Selection selection) {
         int cores = Runtime.getRuntime().availableProcessors();
         int[] settings = cores == 1 ? new int[] {1} : new int[] {1, cores};
-        out.printf(Locale.ROOT, "benchmark: image models, batches of %d random images with random labels, CrossEntropyLoss, "
-                + "SGD lr %s momentum %s; %d rounds of %.1f s each, alternating, after a warm-up%n", IMAGE_BATCH, IMAGE_LR,
-                IMAGE_MOMENTUM, rounds, seconds);
-        out.printf(Locale.ROOT, "  engine's matrix kernels: %s%n", CpuBackend.INSTANCE.kernels());
+        out.printf(Locale.ROOT, "benchmark: image models and an MLP, batches of %d random inputs with random labels, "
+                + "CrossEntropyLoss, SGD lr %s momentum %s; %d rounds of %.1f s each, alternating, after a warm-up%n",
+                IMAGE_BATCH, IMAGE_LR, IMAGE_MOMENTUM, rounds, seconds);
+        out.printf(Locale.ROOT, "  LayerLab's cpu kernels: %s; backends: %s%n", CpuBackend.INSTANCE.kernels(),
+                String.join(", ", selection.backends()));
         for (ImageWork w : imageWork()) {
+            if (!selection.models().contains(w.key())) {
+                continue;
+            }
             long params = 0;
             for (int i = 0; i < w.names().size(); i++) {
                 params += w.weights().get(i).length;
             }
             out.printf(Locale.ROOT, "  %s (%s, %,d parameters):%n", w.title(),
                     String.join("x", Arrays.stream(w.sample()).mapToObj(Integer::toString).toList()), params);
-            for (ImagePeer p : peers) {
-                out.printf(Locale.ROOT, "    %-40s loss after 3 steps from the same weights: %.6f%n", p.imageName(cores),
+            List<ImageEngine> engines = selection.backends().stream().map(ImageEngine::new).toList();
+            List<ImagePeer> all = new ArrayList<>(engines);
+            if (peer != null) {
+                all.add(peer);
+            }
+            for (ImagePeer p : all) {
+                out.printf(Locale.ROOT, "    %-44s loss after 3 steps from the same weights: %.6f%n", p.imageName(cores),
                         p.lossAfter(w, 3));
             }
             for (int threads : settings) {
-                double[][] rates = new double[peers.size()][rounds];
-                for (ImagePeer p : peers) {
+                List<ImagePeer> sides = new ArrayList<>();
+                for (ImageEngine e : engines) {
+                    if (e.backend.equals("cpu") || threads == cores) {
+                        sides.add(e);
+                    }
+                }
+                if (peer != null) {
+                    sides.add(peer);
+                }
+                double[][] rates = new double[sides.size()][rounds];
+                for (ImagePeer p : sides) {
                     if (seconds >= 0.5) {
                         p.imagesPerSecond(w, Math.min(seconds, 1.0), threads); // warm-up: JIT, native libraries
                     }
                 }
                 for (int r = 0; r < rounds; r++) {
-                    for (int i = 0; i < peers.size(); i++) {
+                    for (int i = 0; i < sides.size(); i++) {
+                        boolean cpu = !(sides.get(i) instanceof ImageEngine e) || e.backend.equals("cpu");
+                        if (!cpu && r > 0) {
+                            rates[i][r] = Double.NaN;
+                            continue;
+                        }
                         // the previous side's garbage is collected now, not in this side's time: a GC thread
                         // taking a core stalls PyTorch's OpenMP team at every operation
                         System.gc();
-                        rates[i][r] = peers.get(i).imagesPerSecond(w, seconds, threads);
+                        rates[i][r] = sides.get(i).imagesPerSecond(w, cpu ? seconds : Math.min(seconds, OTHER_BACKEND_SECONDS),
+                                threads);
                     }
                 }
-                double[] medians = new double[peers.size()];
-                for (int i = 0; i < peers.size(); i++) {
-                    double[] sorted = rates[i].clone();
-                    Arrays.sort(sorted);
-                    medians[i] = sorted[rounds / 2];
-                    out.printf(Locale.ROOT, "    %-40s %,8.0f images/s (median; rounds: %s)%n", peers.get(i).imageName(threads),
-                            medians[i], Arrays.stream(rates[i]).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
+                double[] medians = new double[sides.size()];
+                for (int i = 0; i < sides.size(); i++) {
+                    double[] measured = Arrays.stream(rates[i]).filter(v -> !Double.isNaN(v)).sorted().toArray();
+                    medians[i] = measured[measured.length / 2];
+                    out.printf(Locale.ROOT, "    %-44s %,8.0f images/s (median; rounds: %s)%n", sides.get(i).imageName(threads),
+                            medians[i], Arrays.stream(measured).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
                 }
-                if (peers.size() > 1) {
-                    out.printf(Locale.ROOT, "    ratio engine / PyTorch, %d %s each: %.2f%n", threads,
-                            threads == 1 ? "thread" : "threads", medians[0] / medians[1]);
+                if (peer != null) {
+                    for (int i = 0; i < sides.size() - 1; i++) {
+                        out.printf(Locale.ROOT, "    ratio %s / PyTorch, %d %s: %.2f%n", sides.get(i).imageName(threads),
+                                threads, threads == 1 ? "thread" : "threads", medians[i] / medians[sides.size() - 1]);
+                    }
                 }
+            }
+            if (selection.profile()) {
+                engines.get(0).profile(out, w, Math.max(seconds, 0.5), 1);
             }
         }
     }

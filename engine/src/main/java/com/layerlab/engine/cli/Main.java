@@ -32,9 +32,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The engine's command line: {@code inspect}, {@code train}, {@code forward}, {@code export-pytorch},
@@ -67,10 +69,13 @@ public final class Main {
                   the compute backends as one JSON line: for each, whether it runs here, its devices,
                   its kernels or why it is not available; and the backend auto chooses. A backend
                   named with --backend or in the file that is not available here is refused (use auto)
-              benchmark [--seconds S] [--rounds R]
+              benchmark [--seconds S] [--rounds R] [--models M,...] [--backends B,...] [--profile on|off]
                   training steps per second of a 2-8-8-1 Tanh network on 500 points at batch 10 (SGD),
-                  then training images per second of the CIFAR-10 tutorial model and a LeNet-5-style
-                  MNIST model at batch 64, next to PyTorch (through DJL) when it is on the class path
+                  then training images per second of the CIFAR-10 tutorial model, a LeNet-5-style
+                  MNIST model and an MLP 784-128-64-10 at batch 64, on 1 thread and on all cores, next
+                  to PyTorch (through DJL) when it is on the class path, then where one training
+                  step's time goes; R rounds of S seconds (default 5 of 2); M from playground, cifar,
+                  lenet, mlp (default all); B from the backends available here (default all of them)
               help
                   this text
             """;
@@ -415,17 +420,63 @@ public final class Main {
     static final String TORCH_PEER = "com.layerlab.engine.cli.TorchBenchmark";
 
     private static void benchmark(List<String> args, PrintStream out) {
-        Args a = parse("benchmark", args, false, List.of("--seconds", "--rounds"));
+        Args a = parse("benchmark", args, false, List.of("--seconds", "--rounds", "--models", "--backends", "--profile"));
         double seconds = doubleOption("benchmark", a, "--seconds", 2);
         int rounds = intOption("benchmark", a, "--rounds", 5, 1);
-        Benchmark.Work work = Benchmark.work();
-        List<Benchmark.Peer> peers = new ArrayList<>();
-        peers.add(new Benchmark.Engine());
+        List<String> available = Benchmark.Selection.availableBackends();
+        Set<String> models = new LinkedHashSet<>(listOption("benchmark", a, "--models", Benchmark.Selection.MODELS,
+                Benchmark.Selection.MODELS));
+        List<String> backends = listOption("benchmark", a, "--backends", available, available);
+        String profile = a.options().getOrDefault("--profile", "on");
+        if (!profile.equals("on") && !profile.equals("off")) {
+            throw new UsageException("benchmark: --profile must be on or off, got \"" + profile + "\"");
+        }
+        Object torch = null;
         String missing = null;
         try {
-            peers.add((Benchmark.Peer) Class.forName(TORCH_PEER).getDeclaredConstructor().newInstance());
+            torch = Class.forName(TORCH_PEER).getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
             missing = e.toString();
+        }
+        if (torch == null) {
+            out.println("benchmark: PyTorch is not on the class path (" + missing + "); for the comparison run it on the "
+                    + "engine's test class path: mvn -B -q -pl engine -am -Pbench -DskipTests verify");
+        }
+        if (models.contains("playground")) {
+            playground(out, seconds, rounds, backends, (Benchmark.Peer) torch);
+        }
+        Benchmark.images(out, seconds, rounds, (Benchmark.ImagePeer) torch,
+                new Benchmark.Selection(models, backends, profile.equals("on")));
+    }
+
+    /** A comma-separated list whose items are all in {@code allowed}; {@code dflt} when the option is absent. */
+    private static List<String> listOption(String command, Args a, String option, List<String> allowed, List<String> dflt) {
+        String v = a.options().get(option);
+        if (v == null) {
+            return dflt;
+        }
+        List<String> items = Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        for (String item : items) {
+            if (!allowed.contains(item)) {
+                throw new UsageException(command + ": " + option + " has \"" + item + "\", which is not one of "
+                        + String.join(", ", allowed) + (option.equals("--backends") ? " (the backends available here)" : ""));
+            }
+        }
+        if (items.isEmpty()) {
+            throw new UsageException(command + ": " + option + " is empty (choose from " + String.join(", ", allowed) + ")");
+        }
+        return items;
+    }
+
+    /** The playground's 2-8-8-1 network on each LayerLab backend and on PyTorch ({@code torch}, may be null). */
+    private static void playground(PrintStream out, double seconds, int rounds, List<String> backends, Benchmark.Peer torch) {
+        Benchmark.Work work = Benchmark.work();
+        List<Benchmark.Peer> peers = new ArrayList<>();
+        for (String b : backends) {
+            peers.add(new Benchmark.Engine(b));
+        }
+        if (torch != null) {
+            peers.add(torch);
         }
         out.printf(Locale.ROOT, "benchmark: 2-8-8-1 Tanh MLP, %d xor points, batch %d (%d steps per epoch), "
                         + "BCEWithLogitsLoss, SGD lr %s; %d rounds of %.1f s each, alternating, after a warm-up%n",
@@ -448,13 +499,11 @@ public final class Main {
             out.printf(Locale.ROOT, "  %-28s %,10.0f steps/s (median; rounds: %s)%n", peers.get(i).name(), medians[i],
                     Arrays.stream(rates[i]).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
         }
-        if (peers.size() > 1) {
-            out.printf(Locale.ROOT, "  ratio engine / %s: %.2f%n", peers.get(1).name(), medians[0] / medians[1]);
-        } else {
-            out.println("  PyTorch: not on the class path (" + missing + "); for the comparison run it on the engine's test class path: "
-                    + "mvn -B -q -pl engine -am -Pbench -DskipTests verify");
+        if (torch != null) {
+            for (int i = 0; i < peers.size() - 1; i++) {
+                out.printf(Locale.ROOT, "  ratio %s / %s: %.2f%n", peers.get(i).name(), torch.name(),
+                        medians[i] / medians[peers.size() - 1]);
+            }
         }
-        Benchmark.images(out, seconds, rounds,
-                peers.size() > 1 && peers.get(1) instanceof Benchmark.ImagePeer torch ? torch : null);
     }
 }

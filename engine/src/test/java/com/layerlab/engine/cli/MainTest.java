@@ -331,25 +331,49 @@ class MainTest {
     @Test
     void benchmarkRunsBothSidesOnTheSameWork() {
         // a smoke test of the command's wiring, not a timing: tiny rounds, no assertion on speed
-        Result r = run("benchmark", "--seconds", "0.05", "--rounds", "1");
+        Result r = run("benchmark", "--seconds", "0.05", "--rounds", "1", "--backends", "cpu", "--profile", "off");
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains("engine (cpu, 1 thread)"), r.out());
+        assertTrue(r.out().contains("LayerLab cpu (1 thread)"), r.out());
         assertTrue(r.out().contains("PyTorch"), r.out());
         List<String> losses = r.out().lines().filter(l -> l.contains("loss after 3 epochs")).map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
         assertEquals(2, losses.size(), r.out());
         assertEquals(Double.parseDouble(losses.get(0)), Double.parseDouble(losses.get(1)), 1e-4, "same work on both sides");
-        assertTrue(r.out().contains("ratio engine / PyTorch"), r.out());
-        // the image models: the same loss on both sides after 3 steps from the same weights, then a ratio each
+        assertTrue(r.out().contains("ratio LayerLab cpu (1 thread) / PyTorch"), r.out());
+        // the image models and the MLP: the same loss on both sides after 3 steps from the same weights, then a ratio each
         List<Double> imageLosses = r.out().lines().filter(l -> l.contains("loss after 3 steps"))
                 .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).toList();
-        assertEquals(4, imageLosses.size(), r.out());
+        assertEquals(6, imageLosses.size(), r.out());
         assertEquals(imageLosses.get(0), imageLosses.get(1), 1e-3 * imageLosses.get(0), "CIFAR-10 model, same work");
         assertEquals(imageLosses.get(2), imageLosses.get(3), 1e-3 * imageLosses.get(2), "LeNet model, same work");
+        assertEquals(imageLosses.get(4), imageLosses.get(5), 1e-3 * imageLosses.get(4), "MLP, same work");
         assertTrue(r.out().contains("CIFAR-10 tutorial model (3x32x32, 145,578 parameters)"), r.out());
         assertTrue(r.out().contains("LeNet-5-style MNIST model (1x28x28, 61,706 parameters)"), r.out());
+        assertTrue(r.out().contains("MLP 784-128-64-10 (MNIST, flattened) (784, 109,386 parameters)"), r.out());
         // 1 thread each, then every core each (when there is more than one)
-        long ratios = r.out().lines().filter(l -> l.contains("ratio engine / PyTorch, ")).count();
-        assertEquals(Runtime.getRuntime().availableProcessors() == 1 ? 2 : 4, ratios, r.out());
-        assertTrue(r.out().contains("ratio engine / PyTorch, 1 thread each: "), r.out());
+        long ratios = r.out().lines().filter(l -> l.contains("ratio LayerLab cpu (") && l.contains("/ PyTorch, ")).count();
+        assertEquals(Runtime.getRuntime().availableProcessors() == 1 ? 3 : 6, ratios, r.out());
+        assertTrue(r.out().contains("ratio LayerLab cpu (1 thread) / PyTorch, 1 thread: "), r.out());
+        assertFalse(r.out().contains("profile of one training step"), r.out());
+    }
+
+    @Test
+    void benchmarkRunsTheModelsAskedForWithTheProfileOfAStep() {
+        Result r = run("benchmark", "--seconds", "0.05", "--rounds", "1", "--backends", "cpu", "--models", "mlp");
+        assertEquals(0, r.status(), r.err());
+        assertFalse(r.out().contains("2-8-8-1"), r.out());
+        assertFalse(r.out().contains("CIFAR-10"), r.out());
+        assertTrue(r.out().contains("MLP 784-128-64-10"), r.out());
+        assertTrue(r.out().contains("profile of one training step, LayerLab cpu"), r.out());
+        // the MLP's step: its matrix products, and the rest of the step
+        assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith("matmul ")), r.out());
+        assertTrue(r.out().contains("outside the primitives"), r.out());
+    }
+
+    @Test
+    void benchmarkNamesAnUnknownModel() {
+        Result r = run("benchmark", "--models", "cifar,resnet");
+        assertEquals(2, r.status());
+        assertEquals("layerlab: benchmark: --models has \"resnet\", which is not one of playground, cifar, lenet, mlp\n",
+                r.err().replace("\r\n", "\n"));
     }
 }

@@ -23,6 +23,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import com.layerlab.engine.experiment.LayerSpec;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The image models' PyTorch side as PyTorch's users train on the JVM: a DJL {@link Trainer} over
@@ -50,10 +51,10 @@ final class TorchTrainerPeer implements Benchmark.ImagePeer {
         return v == null ? dflt : ((Number) v).intValue();
     }
 
-    /** The model's layers as DJL blocks. */
-    static SequentialBlock block(Benchmark.ImageWork w) {
+    /** The model's layers as DJL blocks (Conv2d, MaxPool2d, ReLU, Flatten and Linear). */
+    static SequentialBlock block(List<LayerSpec> layers) {
         SequentialBlock b = new SequentialBlock();
-        for (LayerSpec l : w.layers()) {
+        for (LayerSpec l : layers) {
             switch (l.type()) {
                 case "Conv2d" -> {
                     int k = intArg(l, "kernel_size", 1);
@@ -86,7 +87,7 @@ final class TorchTrainerPeer implements Benchmark.ImagePeer {
         Run(Benchmark.ImageWork w, int threads) {
             this.w = w;
             JniUtils.setNumThreads(threads);
-            model.setBlock(block(w));
+            model.setBlock(block(w.layers()));
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) w.lr()))
                             .optMomentum((float) w.momentum()).build());

@@ -183,4 +183,26 @@ class CpuBackendTest {
         be.fill(filled, -2f);
         assertArrayEquals(new float[] {-2f, -2f, -2f}, host(filled));
     }
+
+    @Test
+    void reluGradientsSelectByTheSignAsTheBranchDoes() {
+        // the kernels select with a bit mask: every kind of float, bit for bit against x > 0 ? ... : ...
+        float[] x = {1f, -1f, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE,
+                Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0xffc00000), 3.5e-39f, -2.5f};
+        float[] gy = new float[x.length];
+        Random rng = new Random(4);
+        for (int i = 0; i < gy.length; i++) gy[i] = rng.nextFloat() * 4 - 2;
+        gy[0] = -0f;
+        float alpha = 0.01f;
+        float[] relu = new float[x.length];
+        float[] leaky = new float[x.length];
+        CpuBackend backend = new CpuBackend(1);
+        backend.unaryBackward(Backend.UnaryOp.RELU, 0f, x, null, gy, relu, x.length);
+        backend.unaryBackward(Backend.UnaryOp.LEAKY_RELU, alpha, x, null, gy, leaky, x.length);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToRawIntBits(x[i] > 0f ? gy[i] : 0f), Float.floatToRawIntBits(relu[i]), "ReLU at x = " + x[i]);
+            assertEquals(Float.floatToRawIntBits(x[i] > 0f ? gy[i] : gy[i] * alpha), Float.floatToRawIntBits(leaky[i]),
+                    "LeakyReLU at x = " + x[i]);
+        }
+    }
 }
