@@ -666,6 +666,22 @@ public final class Run<F> {
         return true;
     }
 
+    /**
+     * Does {@code work} on the run's device between epochs (a pause's or the end's checkpoint copies); when
+     * the device fails meanwhile, the run goes on on the CPU from the checkpoint of the epoch it is at
+     * (taken as that epoch ended) and does the work there.
+     */
+    private void onDevice(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException | LinkageError e) {
+            if (!fallBackToCpu(e)) {
+                throw e;
+            }
+            work.run();
+        }
+    }
+
     private boolean done() {
         Trainer first = trainers.get(0);
         int last = epochs;
@@ -725,10 +741,11 @@ public final class Run<F> {
 
     /** Holds while paused, computing nothing and holding no slot; back when played, stepped or stopped. */
     private void hold() throws InterruptedException {
+        // on the device, before the slot goes back: a failure here goes on on the CPU as one mid-epoch does
+        onDevice(() -> checkpoint(true));
         slot.release();
-        checkpoint(true);
         state = RunState.PAUSED;
-        message = pauseReason;
+        message = pauseReason == null ? deviceNote : pauseReason;
         mark(true);
         while (paused && !stepRequested && !stopRequested) {
             serve();
@@ -782,11 +799,13 @@ public final class Run<F> {
 
     /** Training is over: the run computes no more, and says so. */
     private void end(RunState how, String why) {
-        slot.release();
         if (!trainers.isEmpty()) {
-            checkpoint(true);
-            maker.held(trainers);
+            onDevice(() -> {
+                checkpoint(true);
+                maker.held(trainers);
+            });
         }
+        slot.release();
         state = how;
         message = why == null ? deviceNote : why;
         mark(true);
