@@ -151,7 +151,7 @@ public final class Run<F> {
     /** While on a device that may fail: every trainer's checkpoint of the latest epoch, to go on from; null before the first. */
     private List<Checkpoint> lastCheckpoints;
     /** Why the run trains on the CPU though it was given another device; what its status says when nothing else is to be said. */
-    private String deviceNote;
+    private volatile String deviceNote;
     /** When the epoch under way may end at the earliest (the pool's epochs a second), System.nanoTime. */
     private long epochDueNanos;
 
@@ -211,6 +211,11 @@ public final class Run<F> {
     /** Where it trains (its backend and device; the CPU once the one it was given failed), or why its backend was refused. */
     public RunDevice device() {
         return device;
+    }
+
+    /** Why it trains on the CPU though it was given another device (that device failed); null while it trains where it was given. */
+    public String deviceNote() {
+        return deviceNote;
     }
 
     /** Whether the run trains images (else 2D points): which slots it takes. */

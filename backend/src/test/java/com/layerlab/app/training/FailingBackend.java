@@ -16,28 +16,33 @@ import java.util.concurrent.atomic.AtomicLong;
  * its primitive calls and its storages' copies to and from the host and, from call {@code failAt} on,
  * throws what a device that ran out of memory throws.
  */
-final class FailingBackend implements Backend {
+public final class FailingBackend implements Backend {
 
-    static final String NAME = "opencl";
-    static final String FAILURE = "opencl:0 is out of device memory (fake)";
+    public static final String NAME = "opencl";
+    public static final String FAILURE = "opencl:0 is out of device memory (fake)";
 
     private final Backend cpu = CpuBackend.INSTANCE;
     private final AtomicLong calls = new AtomicLong();
-    private final long failAt;
+    private volatile long failAt;
     final Device device = Device.of(this, 0);
 
     /** Fails from primitive call {@code failAt} on (counted from 1); Long.MAX_VALUE: never. */
-    FailingBackend(long failAt) {
+    public FailingBackend(long failAt) {
         this.failAt = failAt;
     }
 
+    /** Fails from the {@code more}-th call from now on (a page's run fails while it trains). */
+    public void failAfter(long more) {
+        failAt = calls.get() + more;
+    }
+
     /** Primitive calls so far. */
-    long calls() {
+    public long calls() {
         return calls.get();
     }
 
     /** The provider a registry lists it under, with one device. */
-    BackendProvider provider() {
+    public BackendProvider provider() {
         return new BackendProvider() {
             @Override
             public String name() {
