@@ -160,8 +160,10 @@ class BackendChoicePagesTest extends BrowserTestBase {
         PlaygroundSettings onCuda = PlaygroundSettings.DEFAULTS.toBuilder().backend("cuda").build();
         open("/?" + ShareLinks.queryString(ShareLinks.playgroundQuery(onCuda)));
         waitForPlaygroundEpoch(page, 0);
-        waitForText(page, "#backend-note", "The backend cuda is not available on this server (no NVIDIA driver (test)): this "
-                + "experiment trains on auto (cpu backend, ");
+        // a notification's text is in its card, which the overlay shows
+        page.waitForFunction("t => [...document.querySelectorAll('vaadin-notification-card')].some(c => c.textContent.includes(t))",
+                "The backend cuda is not available on this server (no NVIDIA driver (test)): this experiment trains on auto "
+                        + "(cpu backend, ");
         screenshot(page, "backend-link-unavailable");
         assertTrue(shown(page).contains("auto (cpu backend, "), shown(page));
         waitForText(page, "#engine-device", "Trained on cpu backend, ");
