@@ -1,5 +1,7 @@
 package com.layerlab.app;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
@@ -126,6 +128,24 @@ public abstract class BrowserTestBase {
         p.locator("#" + selectId).click();
         p.locator("vaadin-select-item:visible").getByText(option, new Locator.GetByTextOptions().setExact(true)).click();
         waitForVaadin(p);
+    }
+
+    /**
+     * Saves what page {@code p} shows through its Save button {@code saveButtonId}, as {@code name}, public
+     * or not, and returns the saved experiment's path ("/e/&lt;id&gt;"); the dialog stays open.
+     */
+    protected static String save(Page p, String saveButtonId, String name, boolean makePublic) {
+        p.locator("#" + saveButtonId).click();
+        p.locator("#save-name input").fill(name);
+        if (makePublic) {
+            p.locator("#save-public").click();
+        }
+        p.locator("#save-confirm").click();
+        p.waitForFunction("() => { const f = document.querySelector('#saved-url'); return f && f.value && f.value.includes('/e/'); }");
+        String path = p.locator("#saved-url").getAttribute("data-path");
+        assertTrue(path.matches("/e/[A-Za-z0-9_-]{20}"), path);
+        assertTrue(p.locator("#saved-url input").inputValue().endsWith(path), "the full address is shown to copy");
+        return path;
     }
 
     /** Saves a screenshot of the page as target/screenshots/NAME.png and returns its path. */

@@ -51,7 +51,8 @@ public final class CnnPresets {
     /** The preset {@code e} is, unchanged; null when it is none (the learner's own network). */
     public static Preset matching(Experiment e, boolean cifar10Present) {
         for (Preset p : all(cifar10Present)) {
-            if (p.experiment().equals(e)) {
+            // a preset stays itself on whichever backend it trains
+            if (p.experiment().withBackend(e.backend()).equals(e)) {
                 return p;
             }
         }

@@ -9,6 +9,7 @@ import com.layerlab.engine.experiment.LayerSpec;
 import com.layerlab.engine.experiment.LossSpec;
 import com.layerlab.engine.experiment.OptimizerSpec;
 import com.layerlab.engine.experiment.RegularizationSpec;
+import com.layerlab.engine.tensor.Backends;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,12 +36,14 @@ import java.util.Objects;
  *                       with {@code MSELoss} (the course's perceptron); otherwise the output is a logit
  *                       trained with {@code BCEWithLogitsLoss}
  * @param epochs         where a run stops (the experiment's {@code epochs})
+ * @param backend        where it trains (the experiment's {@code backend}: auto, cpu, opencl, cuda); which of
+ *                       these this server offers is {@code training.BackendChoices}'
  */
 public record PlaygroundSettings(String problem, String dataset, int classes, int noise, int trainPercent,
                                  int batchSize, int samples, List<String> features, List<Integer> hiddenLayers,
                                  List<String> activations, boolean sigmoidOutput, double learningRate,
                                  String regularization, double regularizationRate, long seed, long dataSeed,
-                                 int epochs, boolean showTestData, boolean discretize) {
+                                 int epochs, boolean showTestData, boolean discretize, String backend) {
 
     public static final String CLASSIFICATION = Experiment.CLASSIFICATION;
     public static final String REGRESSION = Experiment.REGRESSION;
@@ -66,7 +69,7 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
     /** TensorFlow Playground's opening state: circle, x1 and x2, 4-2 Tanh, rate 0.03, batch 10. */
     public static final PlaygroundSettings DEFAULTS = new PlaygroundSettings(CLASSIFICATION, "circle", 2, 0, 50, 10,
             500, List.of("x1", "x2"), List.of(4, 2), List.of("Tanh", "Tanh"), false, 0.03, "none", 0.0, 1, 1,
-            1000, false, false);
+            1000, false, false, Backends.AUTO);
 
     public PlaygroundSettings {
         problem = REGRESSION.equals(problem) ? REGRESSION : CLASSIFICATION;
@@ -114,6 +117,7 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
         regularization = regularization != null && REGULARIZATIONS.contains(regularization) ? regularization : "none";
         regularizationRate = regularization.equals("none") ? 0.0 : nearest(REGULARIZATION_RATES, regularizationRate);
         epochs = clamp(epochs, 1, MAX_EPOCHS);
+        backend = backend != null && Experiment.BACKENDS.contains(backend) ? backend : Backends.AUTO;
     }
 
     public boolean isRegression() {
@@ -166,7 +170,7 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
         }
         return Experiment.of("Playground: " + dataset, seed, problem, data, model, loss,
                         OptimizerSpec.sgd(learningRate), RegularizationSpec.of(regularization, regularizationRate), epochs)
-                .withInputShape(List.of(features.size()));
+                .withInputShape(List.of(features.size())).withBackend(backend);
     }
 
     /**
@@ -249,7 +253,7 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
                 (int) Math.round(data.trainFraction() * 100), data.batchSize(),
                 pointSet ? DEFAULTS.samples() : data.samples(), data.featuresOrDefault(),
                 hidden, acts, sigmoid, opt.lr(), reg.type(), reg.rate(), e.seedOrZero(), data.dataSeed(e.seedOrZero()),
-                e.epochs() == null ? DEFAULTS.epochs() : e.epochs(), false, false);
+                e.epochs() == null ? DEFAULTS.epochs() : e.epochs(), false, false, e.backend());
     }
 
     /**
@@ -406,6 +410,7 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
         private int epochs;
         private boolean showTestData;
         private boolean discretize;
+        private String backend;
 
         private Builder(PlaygroundSettings s) {
             problem = s.problem;
@@ -427,6 +432,7 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
             epochs = s.epochs;
             showTestData = s.showTestData;
             discretize = s.discretize;
+            backend = s.backend;
         }
 
         /** Switching the problem type picks that type's first data set and its sample count. */
@@ -478,6 +484,7 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
         public Builder epochs(int v) { epochs = v; return this; }
         public Builder showTestData(boolean v) { showTestData = v; return this; }
         public Builder discretize(boolean v) { discretize = v; return this; }
+        public Builder backend(String v) { backend = v; return this; }
 
         public Builder toggleFeature(String name) {
             if (!features.remove(name)) {
@@ -540,7 +547,7 @@ public record PlaygroundSettings(String problem, String dataset, int classes, in
         public PlaygroundSettings build() {
             return new PlaygroundSettings(problem, dataset, classes, noise, trainPercent, batchSize, samples, features,
                     hiddenLayers, activations, sigmoidOutput, learningRate, regularization, regularizationRate, seed,
-                    dataSeed, epochs, showTestData, discretize);
+                    dataSeed, epochs, showTestData, discretize, backend);
         }
     }
 }

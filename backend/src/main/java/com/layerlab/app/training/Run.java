@@ -152,7 +152,7 @@ public final class Run<F> {
     /** While on a device that may fail: every trainer's checkpoint of the latest epoch, to go on from; null before the first. */
     private List<Checkpoint> lastCheckpoints;
     /** Why the run trains on the CPU though it was given another device; what its status says when nothing else is to be said. */
-    private String deviceNote;
+    private volatile String deviceNote;
     /** When the epoch under way may end at the earliest (the pool's epochs a second), System.nanoTime. */
     private long epochDueNanos;
 
@@ -217,6 +217,11 @@ public final class Run<F> {
     /** Where it trains (its backend and device; the CPU once the one it was given failed), or why its backend was refused. */
     public RunDevice device() {
         return device;
+    }
+
+    /** Why it trains on the CPU though it was given another device (that device failed); null while it trains where it was given. */
+    public String deviceNote() {
+        return deviceNote;
     }
 
     /** Whether the run trains images (else 2D points): which slots it takes. */
@@ -677,6 +682,22 @@ public final class Run<F> {
         return true;
     }
 
+    /**
+     * Does {@code work} on the run's device between epochs (a pause's or the end's checkpoint copies); when
+     * the device fails meanwhile, the run goes on on the CPU from the checkpoint of the epoch it is at
+     * (taken as that epoch ended) and does the work there.
+     */
+    private void onDevice(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException | LinkageError e) {
+            if (!fallBackToCpu(e)) {
+                throw e;
+            }
+            work.run();
+        }
+    }
+
     private boolean done() {
         Trainer first = trainers.get(0);
         int last = epochs;
@@ -736,10 +757,11 @@ public final class Run<F> {
 
     /** Holds while paused, computing nothing and holding no slot; back when played, stepped or stopped. */
     private void hold() throws InterruptedException {
+        // on the device, before the slot goes back: a failure here goes on on the CPU as one mid-epoch does
+        onDevice(() -> checkpoint(true));
         slot.release();
-        checkpoint(true);
         state = RunState.PAUSED;
-        message = pauseReason;
+        message = pauseReason == null ? deviceNote : pauseReason;
         mark(true);
         while (paused && !stepRequested && !stopRequested) {
             serve();
@@ -793,11 +815,13 @@ public final class Run<F> {
 
     /** Training is over: the run computes no more, and says so. */
     private void end(RunState how, String why) {
-        slot.release();
         if (!trainers.isEmpty()) {
-            checkpoint(true);
-            maker.held(trainers);
+            onDevice(() -> {
+                checkpoint(true);
+                maker.held(trainers);
+            });
         }
+        slot.release();
         state = how;
         message = why == null ? deviceNote : why;
         mark(true);

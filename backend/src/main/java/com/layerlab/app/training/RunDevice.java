@@ -44,6 +44,17 @@ public record RunDevice(Device device, String backend, String name, String refus
         return refused() ? refusal : backend + " backend, " + name;
     }
 
+    /**
+     * What a page says of where {@code run} trains, read anew at every frame (its device may fail and the
+     * run go on on the CPU): "on opencl backend, …"; after such a failure "on cpu backend, … · opencl failed
+     * (…): training goes on on the CPU from epoch 2"; "" when the run was refused (its status says why).
+     */
+    public static String where(Run<?> run) {
+        RunDevice d = run.device();
+        String note = run.deviceNote();
+        return d.refused() ? "" : "on " + d.text() + (note == null ? "" : " \u00b7 " + note);
+    }
+
     /** The device's name in its provider's probe; the device's own ("cpu:0") where the probe does not list it. */
     private static String name(Backends backends, Device d) {
         Optional<BackendProvider> p = backends.providers().stream()

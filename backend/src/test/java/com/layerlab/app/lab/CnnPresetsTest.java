@@ -67,6 +67,16 @@ class CnnPresetsTest {
     }
 
     @Test
+    void aPresetStaysItselfOnAnyBackendAndAnEditedOneKeepsItsBackend() {
+        Experiment lenet = preset(CnnPresets.LENET).withBackend("opencl");
+        assertEquals(CnnPresets.LENET, CnnPresets.matching(lenet, false).key(), "the backend is where it trains, not the network");
+        assertEquals(lenet, CnnPresets.edited(lenet, false), "a preset keeps its name");
+        Experiment custom = CnnPresets.edited(lenet.withEpochs(7), false);
+        assertNull(CnnPresets.matching(custom, false));
+        assertEquals("opencl", custom.backend());
+    }
+
+    @Test
     void courseDemosGiveTheShapesOfTheNotes() {
         assertEquals(List.of("[6, 30, 30]"), shapes(Models.inspect(preset(CnnPresets.CONV_DEMO))));
         assertEquals(List.of("[1, 2, 2]"), shapes(Models.inspect(preset(CnnPresets.POOL_CEIL))));

@@ -70,9 +70,9 @@ class PlaygroundSettingsTest {
                         .features(List.of("sin(x2)", "x1", "x1^2")).hiddenLayers(List.of(8, 1, 3, 5, 2, 7))
                         .activation(0, "ReLU").activation(1, "Sigmoid").activation(2, "LeakyReLU").activation(3, "Identity")
                         .learningRate(3).regularization("L1").regularizationRate(0.3).seed(-99).dataSeed(123456789012L)
-                        .epochs(300).build(),
+                        .epochs(300).backend("opencl").build(),
                 D.toBuilder().problem("regression").dataset("multi-gauss").hiddenLayers(List.of()).learningRate(0.00001)
-                        .regularization("L2").regularizationRate(10).build(),
+                        .regularization("L2").regularizationRate(10).backend("cuda").build(),
                 D.toBuilder().dataset("xor").hiddenLayers(List.of()).sigmoidOutput(true).features(List.of("x1*x2")).build(),
                 D.toBuilder().dataset("gauss").classes(3).hiddenLayers(List.of(2)).allActivations("Sigmoid").build());
     }
@@ -92,8 +92,9 @@ class PlaygroundSettingsTest {
     void valuesOutsideThePagesRangesAreClamped() {
         PlaygroundSettings s = new PlaygroundSettings("nonsense", "mnist", 99, 13, 95, 500, 10_000_000,
                 List.of("x1", "x1", "bogus"), List.of(100, 0, 3, 3, 3, 3, 3, 3, 3), List.of("Swish"), true,
-                0.05, "L3", 0.7, 1, 2, 1_000_000, true, true);
+                0.05, "L3", 0.7, 1, 2, 1_000_000, true, true, "tpu");
         assertEquals("classification", s.problem());
+        assertEquals("auto", s.backend(), "a backend the experiment file does not know");
         assertEquals("circle", s.dataset());
         assertEquals(2, s.classes());
         assertEquals(15, s.noise());

@@ -57,13 +57,18 @@ class CnnProgressRow extends Div {
         status.setText(trainProblem == null ? "Ready: press Train." : "Not ready to train: see the note above.");
     }
 
-    /** A new training on {@code where}: nothing done yet. */
-    void reset(RunDevice where) {
-        device.setText(where.refused() ? "" : "on " + where.text());
+    /** A new training: nothing done yet. */
+    void reset() {
+        device.setText("");
         progress.setValue(0);
         epochText.setText("");
         speed.setText("");
         eta.setText("");
+    }
+
+    /** Where the training runs ({@link RunDevice#where}): read at every frame, as its device may fail. */
+    void showWhere(String where) {
+        device.setText(where);
     }
 
     /** A training just started: it loads its data and builds its model until its first frame. */

@@ -2,6 +2,8 @@ package com.layerlab.app.ui.cnn;
 
 import com.layerlab.app.lab.CnnLinks;
 import com.layerlab.app.lab.CnnPresets;
+import com.layerlab.app.training.BackendChoices;
+import com.layerlab.app.ui.components.BackendSelect;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.OptimizerSpec;
 import com.vaadin.flow.component.button.Button;
@@ -21,7 +23,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The CNN lab's toolbar: the preset, the epochs, the optimizer and its learning rate, the activation
+ * The CNN lab's toolbar: the preset, the epochs, the optimizer and its learning rate, the backend, the activation
  * comparison, the transport buttons, and the experiment's link, Save and Export.
  */
 class CnnToolbar extends Div {
@@ -33,6 +35,7 @@ class CnnToolbar extends Div {
     private final IntegerField epochs = new IntegerField("Epochs");
     private final Select<String> optimizer = new Select<>();
     private final Select<Double> learningRate = new Select<>();
+    private final BackendSelect backend;
     private final Checkbox compare = new Checkbox("Compare ReLU, Tanh, Sigmoid");
     private final Anchor shareLink = new Anchor();
     private final Button copyLink = new Button("Copy link", VaadinIcon.LINK.create());
@@ -43,13 +46,14 @@ class CnnToolbar extends Div {
     /**
      * @param presets   the preset menu
      * @param maxEpochs the most epochs the server trains
+     * @param backends  where the runs may train (a choice only where this server has more than one backend)
      * @param onPreset  a preset picked
      * @param edit      a change of the experiment (epochs, optimizer, learning rate)
      * @param onCompare the comparison of activations turned on or off
      * @param onSave    "Save"
      * @param onExport  "Export to PyTorch"
      */
-    CnnToolbar(List<CnnPresets.Preset> presets, int maxEpochs, CnnTransport transport, Consumer<CnnPresets.Preset> onPreset,
+    CnnToolbar(List<CnnPresets.Preset> presets, int maxEpochs, BackendChoices backends, CnnTransport transport, Consumer<CnnPresets.Preset> onPreset,
                Consumer<UnaryOperator<Experiment>> edit, Consumer<Boolean> onCompare, Runnable onSave, Runnable onExport) {
         preset.setId("cnn-preset");
         preset.setLabel("Preset");
@@ -98,6 +102,9 @@ class CnnToolbar extends Div {
             }
         });
 
+        backend = new BackendSelect(backends, b -> edit.accept(x -> x.withBackend(b)));
+        backend.setWidth("14em");
+
         compare.setId("cnn-compare");
         compare.addValueChangeListener(e -> {
             if (e.isFromClient()) {
@@ -124,7 +131,7 @@ class CnnToolbar extends Div {
         save.addClickListener(e -> onSave.run());
         Div links = new Div(shareLink, copyLink, save, export);
         links.addClassName("cnn-links");
-        Div controls = new Div(preset, epochs, optimizer, learningRate, compare, transport);
+        Div controls = new Div(preset, epochs, optimizer, learningRate, backend, compare, transport);
         controls.addClassName("cnn-toolbar-row");
         Div about = new Div(presetDescription, links);
         about.addClassName("cnn-toolbar-about");
@@ -156,6 +163,7 @@ class CnnToolbar extends Div {
         }
         learningRate.setItems(rates);
         learningRate.setValue(e.optimizer().lr());
+        backend.show(e.backend());
         compare.setValue(state.comparing());
     }
 

@@ -11,8 +11,10 @@ import com.layerlab.app.lab.CnnPresets;
 import com.layerlab.app.lab.ForkStart;
 import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.store.ExperimentStore;
+import com.layerlab.app.training.BackendChoices;
 import com.layerlab.app.training.CnnFrames;
 import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunDevice;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.MainLayout;
@@ -37,6 +39,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -58,6 +61,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final CnnDataService data;
     private final CurrentOwner owner;
     private final CnnLimits limits;
+    private final BackendChoices backends;
     /** A fork's saved model and weights; used while the editor still holds that model. */
     private ForkStart fork = ForkStart.NONE;
 
@@ -91,7 +95,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
         this.owner = owner;
         this.limits = data.limits();
         this.saving = new CnnSaving(store, owner);
-        this.toolbar = new CnnToolbar(CnnPresets.all(data.cifar10Present()), limits.maxEpochs(), transport,
+        this.backends = BackendChoices.of(runtime.backends());
+        this.toolbar = new CnnToolbar(CnnPresets.all(data.cifar10Present()), limits.maxEpochs(), backends, transport,
                 this::usePreset, this::edit, this::compare, this::openSave, this::openExport);
         this.dataPanel = new CnnDataPanel(data, owner::key, this::useDataset, this::edit, this::useUploaded);
         shown.linkLogs(progressRow.logsLink(), "layerlab-cnn-logs.zip");
@@ -156,6 +161,9 @@ public class CnnView extends Div implements BeforeEnterObserver {
             }
             showLinkError(opened.message());
         }
+        BackendChoices.Kept backend = backends.keep(state.experiment().backend());
+        state = new CnnLinks.State(state.experiment().withBackend(backend.backend()), state.compare());
+        Optional.ofNullable(backend.note()).ifPresent(this::showLinkError);
         showState();
         // My runs' Open: ?run=<id> with the run's own settings in the link
         shown.openLinked(event.getLocation().getQueryParameters().getParameters(), owner.key(), RunPages.CNN,
@@ -194,7 +202,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
     // ---- the experiment ----------------------------------------------------------------------------
 
     private void usePreset(CnnPresets.Preset p) {
-        state = new CnnLinks.State(p.experiment(), state.comparing() && CnnLinks.hasActivation(p.experiment())
+        // a preset keeps the backend chosen: it is where the learner trains, not part of the network
+        state = new CnnLinks.State(p.experiment().withBackend(state.experiment().backend()), state.comparing() && CnnLinks.hasActivation(p.experiment())
                 ? state.compare() : List.of());
         linkError.setVisible(false);
         showState();
@@ -366,7 +375,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private void show(Run<CnnFrames.Frame> run, CnnFrames made) {
         results.reset(run.experiments());
         curves.reset();
-        progressRow.reset(run.device());
+        progressRow.reset();
         frames = made;
         shown.show(UI.getCurrent(), run, this::onFrame);
     }
@@ -374,6 +383,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private void onFrame(CnnFrames.Frame f) {
         phase = f.progress().phase();
         progressRow.show(f.progress());
+        progressRow.showWhere(shown.run() == null ? "" : RunDevice.where(shown.run()));
         if (phase == CnnFrames.Phase.PAUSED) {
             transport.showPaused(true);
         } else if (phase == CnnFrames.Phase.TRAINING && shown.run() != null && !shown.run().isPaused()) {

@@ -3,6 +3,8 @@ package com.layerlab.app.ui.compare;
 import com.layerlab.app.lab.CompareActivation;
 import com.layerlab.app.lab.CompareLinks;
 import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.training.BackendChoices;
+import com.layerlab.app.ui.components.BackendSelect;
 import com.layerlab.engine.experiment.DataSets;
 import com.vaadin.flow.component.checkbox.CheckboxGroup;
 import com.vaadin.flow.component.html.Div;
@@ -32,6 +34,7 @@ class CompareSettings extends Div {
     private final Select<Double> learningRate = new Select<>();
     private final CheckboxGroup<CompareActivation> activations = new CheckboxGroup<>();
     private final Span shape = new Span();
+    private final BackendSelect backend;
     /** What the controls show, the base of a learner's change. */
     private CompareLinks.State state = CompareLinks.DEFAULTS;
 
@@ -39,9 +42,10 @@ class CompareSettings extends Div {
      * @param onSettings     the network or data changed (a new run)
      * @param onLearningRate the learning rate changed (the run trains on with it)
      * @param onActivations  the activations compared changed, two or more (a new run)
+     * @param backends       where the runs may train (a choice only where this server has more than one backend)
      */
     CompareSettings(Consumer<PlaygroundSettings> onSettings, DoubleConsumer onLearningRate,
-                    Consumer<List<CompareActivation>> onActivations) {
+                    Consumer<List<CompareActivation>> onActivations, BackendChoices backends) {
         dataset.setId("compare-dataset");
         dataset.setLabel("Data");
         dataset.setItems(DATASETS);
@@ -124,7 +128,9 @@ class CompareSettings extends Div {
         shape.getStyle().set("align-self", "end").set("padding-bottom", "0.6em").set("color", "var(--lumo-secondary-text-color)")
                 .set("font-size", "var(--lumo-font-size-s)");
 
-        Div row = new Div(dataset, noise, layers, neurons, learningRate, shape);
+        backend = new BackendSelect(backends, b -> onSettings.accept(state.settings().toBuilder().backend(b).build()));
+        backend.setWidth("15em");
+        Div row = new Div(dataset, noise, layers, neurons, learningRate, backend, shape);
         row.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-m)");
         add(row, activations);
         getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "var(--lumo-space-xs)");
@@ -149,6 +155,7 @@ class CompareSettings extends Div {
         neurons.setValue(s.hiddenLayers().isEmpty() ? 4 : s.hiddenLayers().get(0));
         neurons.setEnabled(!s.hiddenLayers().isEmpty());
         learningRate.setValue(s.learningRate());
+        backend.show(s.backend());
         activations.setValue(new LinkedHashSet<>(state.activations()));
         lockLastTwo();
         List<String> widths = new ArrayList<>();

@@ -10,7 +10,9 @@ import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.store.ComparisonFork;
 import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.StoreException;
+import com.layerlab.app.training.BackendChoices;
 import com.layerlab.app.training.PointFrames;
+import com.layerlab.app.training.RunDevice;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunState;
@@ -77,8 +79,8 @@ public class CompareView extends Div implements BeforeEnterObserver {
     private final Span device = new Span();
     private final Anchor shareLink = new Anchor();
     private final Button copyLink = new Button("Copy link");
-    private final CompareSettings settings = new CompareSettings(this::changeSettings, this::changeLearningRate,
-            this::changeActivations);
+    private final BackendChoices backends;
+    private final CompareSettings settings;
     private final Div cards = new Div();
     private final Map<CompareActivation, CompareCard> cardByActivation = new LinkedHashMap<>();
     private final CompareCharts charts = new CompareCharts();
@@ -89,6 +91,8 @@ public class CompareView extends Div implements BeforeEnterObserver {
         this.owner = owner;
         this.store = store;
         this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, PointFrames.class);
+        this.backends = BackendChoices.of(runtime.backends());
+        this.settings = new CompareSettings(this::changeSettings, this::changeLearningRate, this::changeActivations, backends);
         setId("compare-view");
         getStyle().set("padding", "var(--lumo-space-m)").set("max-width", "1400px").set("margin", "0 auto");
 
@@ -102,14 +106,8 @@ public class CompareView extends Div implements BeforeEnterObserver {
         error.setId("compare-link-error");
         error.addClassName("ll-link-error");
         error.getElement().setAttribute("role", "alert");
-        error.getStyle().set("background", "var(--lumo-error-color-10pct)").set("color", "var(--lumo-error-text-color)")
-                .set("padding", "var(--lumo-space-s) var(--lumo-space-m)").set("border-radius", "var(--lumo-border-radius-m)")
-                .set("margin-bottom", "var(--lumo-space-s)");
         error.setVisible(false);
         forkNote.setId("compare-fork-note");
-        forkNote.getStyle().set("background", "var(--lumo-primary-color-10pct)")
-                .set("padding", "var(--lumo-space-s) var(--lumo-space-m)").set("border-radius", "var(--lumo-border-radius-m)")
-                .set("margin-bottom", "var(--lumo-space-s)");
         forkNote.setVisible(false);
 
         cards.setId("compare-cards");
@@ -147,7 +145,6 @@ public class CompareView extends Div implements BeforeEnterObserver {
         status.setId("compare-status");
         status.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)");
         device.setId("compare-device");
-        device.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)");
 
         shareLink.setId("compare-share-link");
         shareLink.setText("Link to this comparison");
@@ -192,11 +189,11 @@ public class CompareView extends Div implements BeforeEnterObserver {
             error.setVisible(true);
         }
         openFork(query, parsed.ok() && (query.containsKey(ShareLinks.EXPERIMENT) || query.containsKey(CompareLinks.ACTIVATIONS)));
+        BackendChoices.Kept backend = backends.keep(state.settings().backend());
+        state = new CompareLinks.State(state.settings().toBuilder().backend(backend.backend()).build(), state.activations());
+        Optional.ofNullable(backend.note()).ifPresent(this::showError);
         shown.openLinked(event.getLocation().getQueryParameters().getParameters(), owner.key(), RunPages.COMPARE,
-                r -> RunIdentity.same(r.experiments(), state.experiments())).ifPresent(problem -> {
-                    error.setText(error.isVisible() ? error.getText() + " " + problem : problem);
-                    error.setVisible(true);
-                });
+                r -> RunIdentity.same(r.experiments(), state.experiments())).ifPresent(this::showError);
         settings.show(state);
         rebuildCards();
         Run<PointFrames.Frame> run = shown.run();
@@ -205,6 +202,12 @@ public class CompareView extends Div implements BeforeEnterObserver {
             showLink();
             startRun(false);
         }
+    }
+
+    /** Adds {@code problem} to what the page says about its link. */
+    private void showError(String problem) {
+        error.setText(error.isVisible() ? error.getText() + " " + problem : problem);
+        error.setVisible(true);
     }
 
     /** {@code ?fork=<id>}: the saved comparison's settings, its networks starting from its saved weights. */
@@ -273,7 +276,6 @@ public class CompareView extends Div implements BeforeEnterObserver {
 
     /** Shows {@code run} from now on: its frames replace what the page showed. */
     private void show(Run<PointFrames.Frame> run) {
-        device.setText(run.device().refused() ? "" : "on " + run.device().text());
         rebuildCards();
         charts.history(run.history());
         playing = !run.isPaused();
@@ -354,6 +356,8 @@ public class CompareView extends Div implements BeforeEnterObserver {
         playing = run != null && !run.isPaused() && !st.state().ended();
         showPlaying();
         status.setText(statusText(st));
+        // anew at every frame: a device that fails leaves the run on the CPU, and the page says why
+        device.setText(run == null ? "" : RunDevice.where(run));
         epoch.setText("Epoch " + RunStatus.epochs(st.progress()));
         epoch.getElement().setAttribute("data-epoch", String.valueOf(st.epoch()));
         epoch.getElement().setAttribute("data-batch", String.valueOf(st.batch()));

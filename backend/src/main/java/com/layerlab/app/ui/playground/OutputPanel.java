@@ -104,6 +104,7 @@ class OutputPanel extends PlaygroundPanel {
         logsLink.addClassName("ll-compare-link");
         Div actions = new Div(export, logsLink);
         actions.addClassName("ll-output-actions");
+        engine.setId("engine-device");
         devicesLink.setId("devices-link");
         devicesLink.getElement().setAttribute("router-link", true);
         Div footer = new Div(engine, devicesLink);
@@ -158,11 +159,15 @@ class OutputPanel extends PlaygroundPanel {
     }
 
     /** A new run: its curves so far ({@code history}, epoch 0 first), nothing else yet. */
-    void startRun(List<EpochStats> history, RunDevice device) {
-        engine.setText(device.refused() ? "" : "Trained on the server: " + device.text() + " · ");
+    void startRun(List<EpochStats> history) {
         lossChart.clear();
         lastChartEpoch = -1;
         history.forEach(this::chart);
+    }
+
+    /** Where the run trains ({@link RunDevice#where}; "" when it was refused). */
+    void showWhere(String where) {
+        engine.setText(where.isEmpty() ? "" : "Trained " + where + " · ");
     }
 
     /** The run's points (sent once per run). */

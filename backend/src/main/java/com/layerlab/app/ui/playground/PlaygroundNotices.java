@@ -41,6 +41,13 @@ final class PlaygroundNotices {
         Notification.show(note, 6000, Notification.Position.BOTTOM_CENTER).setId("fork-note");
     }
 
+    /** The link's backend is not on this server: where the run trains instead, and why. */
+    void backendMissing(String note) {
+        Notification n = Notification.show(note, 10_000, Notification.Position.TOP_CENTER);
+        n.addThemeVariants(NotificationVariant.LUMO_WARNING);
+        n.setId("backend-note");
+    }
+
     /** A new run: it has not ended yet. */
     void newRun() {
         lastEnd = null;

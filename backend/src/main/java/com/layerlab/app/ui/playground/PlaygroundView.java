@@ -12,28 +12,22 @@ import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.Page;
 import com.layerlab.app.store.SavedExperiment;
 import com.layerlab.app.store.StoreException;
+import com.layerlab.app.training.BackendChoices;
 import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunDevice;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
-import com.layerlab.app.ui.components.PyTorchExportDialog;
 import com.layerlab.app.ui.runs.RunPages;
-import com.layerlab.app.ui.store.SaveExperimentDialog;
 import com.layerlab.engine.experiment.Experiment;
-import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.train.EpochStats;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
-import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
@@ -43,9 +37,7 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 
 /**
  * The 2D playground: TensorFlow Playground's controls and views, trained live on the server by the
@@ -55,7 +47,8 @@ import java.util.stream.Collectors;
  * page's: a reload shows it again. The address bar always holds a link to the current state.
  *
  * <p>The page keeps the settings and the run; its parts ({@link PlayerControls}, {@link SettingsSelects},
- * {@link DataPanel}, {@link NetworkPanel}, {@link OutputPanel}) lay out and show them.
+ * {@link DataPanel}, {@link NetworkPanel}, {@link OutputPanel}, {@link PlaygroundActions}) lay out and show them;
+ * {@link PlaygroundDialogs} opens its Export and Save.
  */
 @AnonymousAllowed
 @Route(value = "", layout = MainLayout.class)
@@ -80,14 +73,17 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private Optional<PointSets.PointSet> pointSet = Optional.empty();
     private String pendingMessage;
     private String pendingForkNote;
+    private String pendingBackendNote;
     private final PlaygroundNotices notices = new PlaygroundNotices();
     /** Whether the run shown trains, or waits to (what the play button shows). */
     private boolean playing;
 
     private final PlayerControls player = new PlayerControls(() -> startRun(false), this::togglePlay, this::step,
             this::stop, () -> edit(b -> b.seed(PlaygroundSettings.newSeed())));
-    private final SettingsSelects selects = new SettingsSelects(this::edit);
-    private final Anchor compareLink = new Anchor();
+    private final BackendChoices backends;
+    private final SettingsSelects selects;
+    private final PlaygroundActions actions = new PlaygroundActions(this::openSave,
+            () -> ShareLinkDialog.copy(this, ShareLinks.queryString(ShareLinks.playgroundQuery(settings))));
     private final PointSetControls ownData;
     private final DrawingBoard drawingBoard = new DrawingBoard();
     private final DataPanel data;
@@ -101,6 +97,8 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         this.pointSets = pointSets;
         this.store = store;
         this.owner = owner;
+        this.backends = BackendChoices.of(runtime.backends());
+        this.selects = new SettingsSelects(this::edit, backends);
         this.ownData = new PointSetControls(pointSets, () -> ownerKey, this::usePointSet, this::startDrawing);
         this.data = new DataPanel(ownData, this::edit);
         this.output = new OutputPanel(drawingBoard, this::edit, this::openExport);
@@ -111,31 +109,10 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         addClassName("ll-playground");
         Div main = new Div(data, network, output);
         main.addClassName("ll-main");
-        add(toolbar(), main);
-        syncControls();
-    }
-
-    private Div toolbar() {
-        compareLink.setId("compare-link");
-        compareLink.setText("Compare activations");
-        compareLink.getElement().setAttribute("title", "Train this network with ReLU, Tanh and Sigmoid side by side");
-        compareLink.addClassName("ll-compare-link");
-        Button save = new Button("Save", VaadinIcon.CLOUD_UPLOAD_O.create());
-        save.setId("save-button");
-        save.addThemeVariants(ButtonVariant.LUMO_SMALL);
-        save.setTooltipText("Save this network with what it has learned, and get a short link to it");
-        save.addClickListener(e -> openSave());
-        Button copy = new Button("Copy link", VaadinIcon.LINK.create());
-        copy.setId("copy-link-button");
-        copy.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_SMALL);
-        copy.addClickListener(e -> ShareLinkDialog.copy(this, ShareLinks.queryString(ShareLinks.playgroundQuery(settings))));
-        Div buttons = new Div(save, copy);
-        buttons.addClassName("ll-action-buttons");
-        Div actions = new Div(compareLink, buttons);
-        actions.addClassName("ll-actions");
         Div bar = new Div(player, selects, actions);
         bar.addClassName("ll-toolbar");
-        return bar;
+        add(bar, main);
+        syncControls();
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -167,6 +144,9 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
                 settings = settings.toBuilder().pointSet(set.get().id(), set.get().classes()).build();
             }
         }
+        BackendChoices.Kept backend = backends.keep(settings.backend());
+        settings = settings.toBuilder().backend(backend.backend()).build();
+        pendingBackendNote = backend.note();
         shown.openLinked(query, ownerKey, RunPages.PLAYGROUND, r -> RunIdentity.same(r.experiments(), List.of(settings.toExperiment())))
                 .ifPresent(problem -> pendingMessage = pendingMessage == null ? problem : pendingMessage + " " + problem);
         syncControls();
@@ -200,6 +180,10 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         if (pendingMessage != null) {
             notices.linkError(pendingMessage);
             pendingMessage = null;
+        }
+        if (pendingBackendNote != null) {
+            notices.backendMissing(pendingBackendNote);
+            pendingBackendNote = null;
         }
         if (pendingForkNote != null) {
             notices.forked(pendingForkNote);
@@ -245,7 +229,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     /** Shows {@code run} from now on: its frames replace what the page showed. */
     private void show(Run<PointFrames.Frame> run) {
         List<List<EpochStats>> history = run.history();
-        output.startRun(history.isEmpty() ? List.of() : history.get(0), run.device());
+        output.startRun(history.isEmpty() ? List.of() : history.get(0));
         network.clearStep();
         notices.newRun();
         playing = !run.isPaused();
@@ -308,7 +292,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     }
 
     private void updateUrl() {
-        compareLink.setHref(CompareLinks.fromPlayground(settings));
+        actions.linkCompare(CompareLinks.fromPlayground(settings));
         // plain history.replaceState: Vaadin's History re-orders the parameters, and the address bar
         // should read exactly as the copied link
         String query = "?" + ShareLinks.queryString(ShareLinks.playgroundQuery(settings));
@@ -331,46 +315,13 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
 
     /** "Export to PyTorch": this network's code, with its weights as they are when the download is asked for. */
     private void openExport() {
-        Experiment e = settings.toExperiment();
-        Run<PointFrames.Frame> t = shown.run();
-        String note;
-        Callable<byte[]> weights;
-        if (t != null && t.isAlive()) {
-            RunStatus status = t.status();
-            note = status.progress() == 0 && !playing ? "Not trained yet: the weights are the starting ones (epoch 0). Press "
-                    + "play first to export what the network learns; the download takes the weights as they are when you "
-                    + "click it."
-                    : "The weights are the network's as they are when you click the download (" + status.epochText() + " now"
-                    + (playing ? ", and training goes on" : "") + ").";
-            weights = () -> PyTorchExportDialog.trainedWeights(t, 0);
-        } else {
-            note = "The weights are the starting ones that seed " + e.seedOrZero() + " gives.";
-            weights = () -> PyTorchExportDialog.initialWeights(e);
-        }
-        try {
-            new PyTorchExportDialog(e, note, weights).open();
-        } catch (ExperimentException ex) {
-            Notification.show("This network cannot be exported: " + ex.getMessage(), 5000, Notification.Position.MIDDLE);
-        }
+        PlaygroundDialogs.export(settings.toExperiment(), shown.run(), playing);
     }
 
     /** "Save": this network as it is now (settings, weights, loss history, TensorBoard files), under a short link. */
     private void openSave() {
-        Run<PointFrames.Frame> t = shown.run();
-        if (t == null || !t.isAlive()) {
-            Notification.show("There is no network to save: reload the page.", 4000, Notification.Position.MIDDLE);
-            return;
-        }
-        PlaygroundSettings s = settings;
-        int epoch = t.status().epoch();
-        String dataName = pointSet.map(PointSets.PointSet::name).orElse(DataPanel.NAMES.getOrDefault(s.dataset(), s.dataset()));
-        String name = dataName + ", " + (s.hiddenLayers().isEmpty() ? "no hidden layer"
-                : s.hiddenLayers().stream().map(String::valueOf).collect(Collectors.joining("-")) + " neurons")
-                + ", epoch " + epoch;
-        new SaveExperimentDialog(name, "Saves these settings with the network's weights as they are when you press "
-                + "Save (epoch " + epoch + " now), its loss curves and its TensorBoard files.",
-                (n, pub) -> store.saveLive(t, 0, new ExperimentStore.Draft(owner.key(), n, pub, Page.PLAYGROUND,
-                        s.toExperiment(), ShareLinks.queryString(ShareLinks.playgroundQuery(s))))).open();
+        PlaygroundDialogs.save(store, owner.key(), shown.run(), settings,
+                pointSet.map(PointSets.PointSet::name).orElse(DataPanel.NAMES.getOrDefault(settings.dataset(), settings.dataset())));
     }
 
     // ---------------------------------------------------------------- frames
@@ -382,6 +333,9 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         player.showPlaying(playing);
         player.showProgress(status);
         notices.show(status);
+        if (run != null) {
+            output.showWhere(RunDevice.where(run)); // anew: a device that fails leaves the run on the CPU
+        }
         if (f.points() != null && !f.points().isEmpty()) {
             output.showPoints(f.points().get(0), settings.isRegression());
         }

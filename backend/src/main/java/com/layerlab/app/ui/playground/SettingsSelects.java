@@ -2,10 +2,15 @@ package com.layerlab.app.ui.playground;
 
 import com.layerlab.app.lab.PlaygroundPresets;
 import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.training.BackendChoices;
+import com.layerlab.app.ui.components.BackendSelect;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.select.Select;
 
-/** The toolbar's settings: learning rate, activation of every layer, regularization, problem type, presets. */
+/**
+ * The toolbar's settings: learning rate, activation of every layer, regularization, problem type, presets,
+ * and where the runs train (where this server has more than one backend).
+ */
 class SettingsSelects extends Div {
 
     private final Select<Double> learningRate = new Select<>();
@@ -14,10 +19,11 @@ class SettingsSelects extends Div {
     private final Select<Double> regularizationRate = new Select<>();
     private final Select<String> problem = new Select<>();
     private final Select<PlaygroundPresets.Preset> presets = new Select<>();
+    private final BackendSelect backend;
     /** The settings shown (what a regularization choice starts from). */
     private PlaygroundSettings shown = PlaygroundSettings.DEFAULTS;
 
-    SettingsSelects(SettingsEdit settings) {
+    SettingsSelects(SettingsEdit settings, BackendChoices backends) {
         addClassName("ll-selects");
         learningRate.setLabel("Learning rate");
         learningRate.setId("learning-rate-select");
@@ -83,7 +89,8 @@ class SettingsSelects extends Div {
                 presets.clear();
             }
         });
-        add(learningRate, activation, regularization, regularizationRate, problem, presets);
+        backend = new BackendSelect(backends, b -> settings.edit(x -> x.backend(b)));
+        add(learningRate, activation, regularization, regularizationRate, problem, presets, backend);
     }
 
     void show(PlaygroundSettings s) {
@@ -105,5 +112,6 @@ class SettingsSelects extends Div {
         regularizationRate.setValue(s.regularizationRate());
         regularizationRate.setEnabled(!s.regularization().equals("none"));
         problem.setValue(s.problem());
+        backend.show(s.backend());
     }
 }

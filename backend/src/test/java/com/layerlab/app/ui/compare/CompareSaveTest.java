@@ -65,20 +65,6 @@ class CompareSaveTest extends BrowserTestBase {
         return Integer.parseInt(p.locator("#compare-epoch").getAttribute("data-epoch"));
     }
 
-    /** Saves the comparison through the dialog; returns the short link's path. */
-    private static String save(Page p, String name, boolean makePublic) {
-        p.click("#compare-save");
-        p.locator("#save-name input").fill(name);
-        if (makePublic) {
-            p.locator("#save-public").click();
-        }
-        p.locator("#save-confirm").click();
-        p.waitForFunction("() => { const f = document.querySelector('#saved-url'); return f && f.value && f.value.includes('/e/'); }");
-        String path = p.locator("#saved-url").getAttribute("data-path");
-        assertTrue(path.matches("/e/[A-Za-z0-9_-]{20}"), path);
-        return path;
-    }
-
     @Test
     void aSavedComparisonOpensByItsLinkAndForksFromItsWeights() {
         open("compare");
@@ -91,7 +77,7 @@ class CompareSaveTest extends BrowserTestBase {
         assertEquals(List.of("ReLU", "Tanh", "Sigmoid"), List.copyOf(trained.keySet()));
 
         // private: its owner opens it, in the same browser, with a panel per network
-        String mine = save(page, "xor mine only", false);
+        String mine = save(page, "compare-save", "xor mine only", false);
         screenshot(page, "compare-save-dialog");
         page.click("#save-close");
         Page own = context.newPage();
@@ -105,7 +91,7 @@ class CompareSaveTest extends BrowserTestBase {
         assertEquals(404, stranger.navigate(baseUrl() + mine.substring(1)).status(), "private: nobody else's");
 
         // public: a fresh browser opens it and forks it
-        String shared = save(page, "xor side by side", true);
+        String shared = save(page, "compare-save", "xor side by side", true);
         page.click("#save-close");
         page.close();
         Page there = newContext().newPage();

@@ -81,7 +81,7 @@ class PlaygroundViewTest extends BrowserTestBase {
         waitForEpoch(page, "epoch === 0");
         screenshot(page, "playground-initial");
         // the footer names the run's backend and device, and links to the Devices page
-        assertTrue(page.locator(".ll-engine").innerText().startsWith("Trained on the server: "
+        assertTrue(page.locator(".ll-engine").innerText().startsWith("Trained on "
                 + Backends.standard().auto().backend().name() + " backend, "), page.locator(".ll-engine").innerText());
         assertEquals("devices", page.locator("#devices-link").getAttribute("href"));
         double start = Double.parseDouble(trainLoss(page));

@@ -54,22 +54,6 @@ class SavedPlaygroundTest extends BrowserTestBase {
         return e;
     }
 
-    /** Saves the page's experiment through the dialog; returns the short link's path. */
-    private static String save(Page p, String name, boolean makePublic) {
-        p.locator("#save-button").click();
-        Locator field = p.locator("#save-name input");
-        field.fill(name);
-        if (makePublic) {
-            p.locator("#save-public").click();
-        }
-        p.locator("#save-confirm").click();
-        p.waitForFunction("() => { const f = document.querySelector('#saved-url'); return f && f.value && f.value.includes('/e/'); }");
-        String path = p.locator("#saved-url").getAttribute("data-path");
-        assertTrue(path.matches("/e/[A-Za-z0-9_-]{20}"), path);
-        assertTrue(p.locator("#saved-url input").inputValue().endsWith(path), "the full address is shown to copy");
-        return path;
-    }
-
     @Test
     void savedPlaygroundOpensElsewhereWithTheSameBoundaryAndCurvesAndForksFromItsWeights() throws IOException {
         open("/");
@@ -79,7 +63,7 @@ class SavedPlaygroundTest extends BrowserTestBase {
         String pixels = (String) page.evaluate(MAP_PIXELS);
         String testLoss = page.locator("#test-loss").getAttribute("data-value");
 
-        String path = save(page, "Circle <b>bold</b> test", true);
+        String path = save(page, "save-button", "Circle <b>bold</b> test", true);
         screenshot(page, "store-save-dialog");
         page.locator("#save-close").click();
 
@@ -151,7 +135,7 @@ class SavedPlaygroundTest extends BrowserTestBase {
     void privateAndUnknownLinksAreNotFoundForOthers() {
         open("/");
         waitForEpoch(page, "epoch === 0");
-        String path = save(page, "mine only", false);
+        String path = save(page, "save-button", "mine only", false);
         page.locator("#save-close").click();
         assertEquals(200, page.navigate(baseUrl() + path.substring(1)).status(), "its owner opens it");
         waitForVaadin(page);
