@@ -1,4 +1,5 @@
-// The cuda backend's trickiest kernels (the tiled matrix product, the three convolutions, broadcasting)
+// The cuda backend's trickiest kernels (the tiled matrix product, the three convolutions, broadcasting,
+// the losses and the correct count)
 // run on the CPU: primitives.cu compiled as C++ through shim.h, each block's threads as real threads
 // meeting at a barrier for __syncthreads, the results checked against plain loops in double to the
 // tests' 1e-4. It checks the kernels' logic where there is no GPU; it says nothing about the driver.
@@ -82,6 +83,54 @@ int main() {
         auto a = rnd(15, 7), b = rnd(4, 8); std::vector<float> o(60), ref(60);
         for (int i = 0; i < 3; i++) for (int j = 0; j < 4; j++) for (int l = 0; l < 5; l++) ref[(i * 4 + j) * 5 + l] = a[i * 5 + l] - b[j];
         launch(1, 1, 256, [&] { binary(1, a.data(), b.data(), o.data(), 60, s); }); close(ref, o, "binary sub broadcast");
+    }
+    // the losses against plain loops in double, their gradients against the formulas; one thread for the sums
+    {
+        int rows = 7, classes = 5, n = rows * classes;
+        auto x = rnd(n, 40); x[3] = 60.f; // a large logit: the log-sum-exp must not overflow
+        auto mse = rnd(n, 41); std::vector<float> bin(n), labels = {0, 4, 2, 2, 1, 3, 0}, gy = {0.75f};
+        for (int i = 0; i < n; i++) bin[i] = i % 3 == 0 ? 1.f : 0.f;
+        for (int kind = 0; kind < 3; kind++) {
+            const std::vector<float>& t = kind == 0 ? mse : kind == 1 ? bin : labels;
+            std::vector<double> term(kind == 2 ? rows : n); std::vector<double> grad(n);
+            for (int r = 0; r < rows; r++) {
+                double m = -1e300, s = 0; for (int k = 0; k < classes; k++) m = std::max(m, (double) x[r * classes + k]);
+                for (int k = 0; k < classes; k++) s += std::exp(x[r * classes + k] - m);
+                if (kind == 2) term[r] = std::log(s) - (x[r * classes + (int) t[r]] - m);
+                for (int k = 0; k < classes; k++) {
+                    int i = r * classes + k; double v = x[i];
+                    if (kind == 0) { term[i] = (v - t[i]) * (v - t[i]); grad[i] = 2 * gy[0] * (v - t[i]) / n; }
+                    if (kind == 1) { term[i] = std::max(v, 0.0) + std::log1p(std::exp(-std::fabs(v))) - v * t[i]; grad[i] = gy[0] * (1 / (1 + std::exp(-v)) - t[i]) / n; }
+                    if (kind == 2) grad[i] = gy[0] * (std::exp(v - m) / s - (k == (int) t[r] ? 1 : 0)) / rows;
+                }
+            }
+            double mean = 0; for (double v : term) mean += v; mean /= term.size();
+            int r = kind == 2 ? rows : n, c = kind == 2 ? classes : 1;
+            std::vector<float> out(1), gx(n);
+            launch(1, 1, 256, [&] { loss(kind, x.data(), t.data(), out.data(), r, c); });
+            launch((n + 255) / 256, 1, 256, [&] { loss_backward(kind, x.data(), t.data(), gy.data(), gx.data(), r, c); });
+            char w[64]; snprintf(w, 64, "loss %d", kind); close({(float) mean}, out, w);
+            snprintf(w, 64, "loss %d gradient", kind); close(std::vector<float>(grad.begin(), grad.end()), gx, w);
+        }
+        std::vector<float> noClass = {0, 5, 2, 2, 1.5f, 3, 0}, out(1);
+        launch(1, 1, 256, [&] { loss(2, x.data(), noClass.data(), out.data(), rows, classes); });
+        if (out[0] == out[0]) { printf("FAIL a label that is no class gives %g, not NaN\n", out[0]); fails++; } else printf("ok cross-entropy of a label that is no class is NaN\n");
+    }
+    // the correct count: ties (the first wins), a NaN first and later, scores past [0, 1] that the clamp makes
+    // ties; the counts are OpenClBackendTest's, checked there against the CPU
+    {
+        float nan = NAN;
+        std::vector<float> scores = {0.2f, 0.5f, 0.5f, nan, 0.1f, 0.3f, 0.1f, nan, 0.3f, 1.5f, 2.5f, 0.2f, -1.f, -0.5f, -2.f, 0.3f, 0.3f, 0.9f};
+        std::vector<float> labels = {1, 0, 2, 1, 1, 2}, column = {0.7f, 0.5f, 1.5f, nan, -0.2f, 0.51f}, binLabels = {1, 0, 1, 1, 0, 0};
+        float want[4] = {4, 6, 4, 4}; int at = 0;
+        for (int clamp = 0; clamp < 2; clamp++) for (int columns : {1, 3}) {
+            std::vector<float> out(1);
+            launch(1, 1, 256, [&] { count_correct((columns == 1 ? column : scores).data(), (columns == 1 ? binLabels : labels).data(), out.data(), 6, columns, clamp); });
+            char w[64]; snprintf(w, 64, "count clamp %d, %d columns", clamp, columns); close({want[at++]}, out, w);
+        }
+        // a NaN label is class 0, as Java's (int) makes it
+        std::vector<float> p = {0.9f, 0.1f}, y = {nan}, out(1);
+        launch(1, 1, 256, [&] { count_correct(p.data(), y.data(), out.data(), 1, 2, 0); }); close({1.f}, out, "count of a NaN label");
     }
     printf(fails ? "EMULATION FAILED\n" : "EMULATION PASSED\n");
     return fails != 0;

@@ -482,3 +482,114 @@ extern "C" __global__ void batch_norm_stats(float* runningMean, float* runningVa
     }
     if (c == 0) tracked[0] = tracked[0] + 1;
 }
+
+// ---- losses and metrics (Backend.LossOp by ordinal: 0 MSE, 1 BCE_WITH_LOGITS, 2 CROSS_ENTROPY)
+
+// the largest of a row; NaN wins, as in max_reduce
+__device__ float row_max(const float* row, int columns) {
+    float m = row[0];
+    for (int k = 1; k < columns; k++) {
+        float v = row[k];
+        if (v > m || v != v) m = v;
+    }
+    return m;
+}
+
+// the sum of exp(x - m) over a row: each exp in float, the sum in double, as the CPU backend sums
+__device__ float exp_sum(const float* row, int columns, float m) {
+    double s = 0.0;
+    for (int k = 0; k < columns; k++) s += expf(row[k] - m);
+    return (float) s;
+}
+
+// log softmax of a row at class `label`; NaN for a label that is not a whole number in 0..columns-1
+__device__ float log_probability(const float* row, float label, int columns) {
+    float m = row_max(row, columns);
+    float log_sum = logf(exp_sum(row, columns, m));
+    float r = __int_as_float(0x7fc00000);
+    if (label >= 0.0f && label < columns && (float) (int) label == label) r = (row[(int) label] - m) - log_sum;
+    return r;
+}
+
+// one thread: out[0] = the mean of the loss's terms, summed in order in double (the CPU's sum: a batch's loss
+// is small, and its bits fixed)
+extern "C" __global__ void loss(int kind, const float* x, const float* t, float* out, int rows, int columns) {
+    if (gid() != 0) return;
+    int terms = kind == 2 ? rows : rows * columns;
+    double s = 0.0;
+    for (int i = 0; i < terms; i++) {
+        float term;
+        if (kind == 0) {
+            float d = x[i] - t[i];
+            term = d * d;
+        } else if (kind == 1) {
+            float v = x[i];
+            term = ((v > 0.0f ? v : 0.0f) + log1pf(expf(-fabsf(v)))) - v * t[i];
+        } else {
+            term = log_probability(x + (long long) i * columns, t[i], columns);
+        }
+        s += term;
+    }
+    float sum = (float) s;
+    out[0] = (kind == 2 ? -sum : sum) / terms;
+}
+
+// gx[g] = gy[0] times the loss's gradient at element g
+extern "C" __global__ void loss_backward(int kind, const float* x, const float* t, const float* gy, float* gx,
+                                         int rows, int columns) {
+    int g = gid();
+    if (g >= rows * columns) return;
+    float v = x[g];
+    float r;
+    if (kind == 0) {
+        // d(d * d) = d g + d g, as the product of a tensor with itself accumulates it
+        float share = gy[0] / (rows * columns) * (v - t[g]);
+        r = share + share;
+    } else if (kind == 1) {
+        float w = gy[0] / (rows * columns);
+        r = w / (1.0f + expf(-v)) - w * t[g];
+    } else {
+        int row = g / columns;
+        int k = g - row * columns;
+        const float* at = x + (long long) row * columns;
+        float m = row_max(at, columns);
+        float w = gy[0] / rows;
+        r = w / exp_sum(at, columns, m) * expf(v - m);
+        if (t[row] == k) r = r - w;
+    }
+    gx[g] = r;
+}
+
+// a class score, clamped into [0, 1] when asked (NaN stays NaN, as Java's Math.min and max keep it)
+__device__ float score(float v, int clamp) {
+    if (clamp && v == v) v = v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v);
+    return v;
+}
+
+// one thread: out[0] = the rows whose prediction is their label. The prediction is the first index of the
+// largest score (a NaN never beats the first: v > best is false); one column is P(class 1), predicting 1
+// when p > 1 - p. The label is cast as Java casts (__float2int_rz: truncated, saturated, NaN 0).
+extern "C" __global__ void count_correct(const float* p, const float* labels, float* out, int rows, int columns,
+                                         int clamp) {
+    if (gid() != 0) return;
+    int right = 0;
+    for (int r = 0; r < rows; r++) {
+        const float* row = p + (long long) r * columns;
+        int predicted = 0;
+        if (columns == 1) {
+            float v = score(row[0], clamp);
+            if (v > 1.0f - v) predicted = 1;
+        } else {
+            float best = score(row[0], clamp);
+            for (int k = 1; k < columns; k++) {
+                float v = score(row[k], clamp);
+                if (v > best) {
+                    best = v;
+                    predicted = k;
+                }
+            }
+        }
+        if (predicted == __float2int_rz(labels[r])) right++;
+    }
+    out[0] = (float) right;
+}

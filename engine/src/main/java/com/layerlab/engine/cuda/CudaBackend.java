@@ -8,6 +8,7 @@ import com.layerlab.engine.tensor.Storage;
 import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import jcuda.NativePointerObject;
@@ -41,11 +42,13 @@ public final class CudaBackend implements Backend {
     static final List<String> FUNCTIONS = List.of("fill", "unary", "unary_backward", "binary", "broadcast",
             "sum_reduce", "max_reduce", "transpose", "matmul", "conv_forward", "conv_backward_input",
             "conv_backward_weight", "max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward", "sgd", "adam",
-            "batch_norm_stats");
+            "batch_norm_stats", "loss", "loss_backward", "count_correct");
 
     private final String description;
     private final DeviceThread thread;
     private final DeviceMemory memory;
+    /** The runs' scopes with storages live (a scope device equals its device, so by identity); device thread only. */
+    private final Map<Device, DeviceMemory.Scope> scopes = new IdentityHashMap<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final Cublas cublas;
     private final String cublasProblem;
@@ -138,7 +141,7 @@ public final class CudaBackend implements Backend {
         if (size < 0) {
             throw new IllegalArgumentException("cuda: a storage of " + size + " elements");
         }
-        CudaStorage s = thread.call(() -> memory.allocate(size, p -> new CudaStorage(device, this, p, size)));
+        CudaStorage s = thread.call(() -> block(device, size));
         if (size > 0) {
             // a reused block holds an earlier storage's values
             fill(s, 0f);
@@ -149,10 +152,27 @@ public final class CudaBackend implements Backend {
     @Override
     public Storage upload(Device device, float[] values) {
         checkDevice(device);
-        CudaStorage s = thread.call(() -> memory.allocate(values.length,
-                p -> new CudaStorage(device, this, p, values.length)));
+        CudaStorage s = thread.call(() -> block(device, values.length));
         s.copyFromHost(values, 0, 0, values.length);
         return s;
+    }
+
+    /** On the device thread: a storage of {@code size} floats, in the run's scope when {@code device} is one. */
+    private CudaStorage block(Device device, int size) {
+        DeviceMemory.Scope scope = device.isScope() ? scopes.computeIfAbsent(device, d -> new DeviceMemory.Scope())
+                : null;
+        return memory.allocate(size, scope, p -> new CudaStorage(device, this, p, size, scope));
+    }
+
+    @Override
+    public void release(Device scope) {
+        checkDevice(scope);
+        thread.call(() -> {
+            DeviceMemory.Scope s = scopes.remove(scope);
+            if (s != null) {
+                memory.release(s);
+            }
+        });
     }
 
     /** Indices are stored as floats, exact up to 2^24: a pooling plane of at most 16 Mi positions. */
@@ -325,8 +345,12 @@ public final class CudaBackend implements Backend {
         CudaStorage cb = mine(b);
         CudaStorage cc = mine(c);
         if (cublas != null && k > 0) {
+            // on the caller's thread: a storage of a released run is refused here, not on the device's
+            CUdeviceptr pa = ca.pointer();
+            CUdeviceptr pb = cb.pointer();
+            CUdeviceptr pc = cc.pointer();
             thread.launch(() -> {
-                cublas.sgemm(ca.pointer(), transA, cb.pointer(), transB, cc.pointer(), m, k, n, thread());
+                cublas.sgemm(pa, transA, pb, transB, pc, m, k, n, thread());
                 Reference.reachabilityFence(new Object[] {ca, cb, cc});
             });
             return;
@@ -444,6 +468,25 @@ public final class CudaBackend implements Backend {
                                       Storage var, int channels, float momentum, float unbias) {
         launch("batch_norm_stats", Math.max(1, channels), mine(runningMean), mine(runningVar), mine(batchesTracked),
                 mine(mean), mine(var), channels, momentum, unbias);
+    }
+
+    // ---- losses and metrics
+
+    @Override
+    public void loss(LossOp op, Storage x, Storage target, int rows, int columns, Storage out) {
+        // one thread sums the terms in order: a batch's loss is small, and its bits fixed
+        launch("loss", 1, op.ordinal(), mine(x), mine(target), mine(out), rows, columns);
+    }
+
+    @Override
+    public void lossBackward(LossOp op, Storage x, Storage target, Storage gy, int rows, int columns, Storage gx) {
+        launch("loss_backward", rows * columns, op.ordinal(), mine(x), mine(target), mine(gy), mine(gx), rows,
+                columns);
+    }
+
+    @Override
+    public void countCorrect(Storage p, Storage labels, int rows, int columns, boolean clamp, Storage out) {
+        launch("count_correct", 1, mine(p), mine(labels), mine(out), rows, columns, clamp ? 1 : 0);
     }
 
     private static int numel(int[] shape) {

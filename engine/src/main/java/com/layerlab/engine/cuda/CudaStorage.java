@@ -8,7 +8,7 @@ import jcuda.driver.CUdeviceptr;
 /**
  * {@code size} floats in one CUDA device's memory. The host sees them only through the two copies, each
  * one transfer on the device thread; the block goes back to its device's {@link DeviceMemory} when the
- * storage becomes unreachable.
+ * storage becomes unreachable, or when the run's scope it belongs to is released.
  */
 final class CudaStorage implements Storage {
 
@@ -16,16 +16,23 @@ final class CudaStorage implements Storage {
     private final CudaBackend backend;
     private final CUdeviceptr pointer;
     private final int size;
+    /** The run's scope it was allocated on, or null. */
+    private final DeviceMemory.Scope scope;
 
-    CudaStorage(Device device, CudaBackend backend, CUdeviceptr pointer, int size) {
+    CudaStorage(Device device, CudaBackend backend, CUdeviceptr pointer, int size, DeviceMemory.Scope scope) {
         this.device = device;
         this.backend = backend;
         this.pointer = pointer;
         this.size = size;
+        this.scope = scope;
     }
 
-    /** The device address of element 0; valid while this storage is reachable. */
+    /** The device address of element 0; valid while this storage is reachable and its scope not released. */
     CUdeviceptr pointer() {
+        if (scope != null && scope.released()) {
+            throw new IllegalStateException("cuda: a tensor of a run on " + device + " was used after the run "
+                    + "released its device memory (Trainer.close, Device.release)");
+        }
         return pointer;
     }
 
@@ -46,7 +53,7 @@ final class CudaStorage implements Storage {
     @Override
     public void copyFromHost(float[] src, int srcPos, int offset, int n) {
         checkRange("copyFromHost", offset, n);
-        backend.write(pointer, offset, src, srcPos, n);
+        backend.write(pointer(), offset, src, srcPos, n);
         // reachable until the copy is done: else its block could be handed to another storage meanwhile
         Reference.reachabilityFence(this);
     }
@@ -54,7 +61,7 @@ final class CudaStorage implements Storage {
     @Override
     public void copyToHost(int offset, float[] dst, int dstPos, int n) {
         checkRange("copyToHost", offset, n);
-        backend.read(pointer, offset, dst, dstPos, n);
+        backend.read(pointer(), offset, dst, dstPos, n);
         Reference.reachabilityFence(this);
     }
 

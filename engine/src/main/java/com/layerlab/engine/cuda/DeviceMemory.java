@@ -4,6 +4,7 @@ import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 import jcuda.driver.CUdeviceptr;
@@ -15,7 +16,8 @@ import jcuda.driver.JCudaDriver;
  * allocator keeps them, because cuMemFree waits for the whole device and a training step allocates the
  * same sizes at every step. A block comes back when its storage becomes unreachable (a {@link Cleaner}
  * per storage: Tensor has no release hook); when the device is full, the garbage collector is asked for
- * the dead storages and the cached blocks are freed before the allocation is refused.
+ * the dead storages and the cached blocks are freed before the allocation is refused. A run's storages
+ * ({@link Scope}) come back at once when the run releases them.
  *
  * <p>Only the device thread allocates and frees; the cleaner's thread only queues a dead block. A block
  * reused while a queued kernel still reads its old storage is safe: every launch and copy of a device
@@ -27,7 +29,29 @@ final class DeviceMemory {
     /** Blocks are sized in steps of 256 floats (1 KiB), so nearly equal sizes share blocks. */
     private static final long GRANULE = 256;
 
-    private record Block(CUdeviceptr pointer, long floats) {
+    /** A block handed out; compared by identity (a freed address comes back in a later block). */
+    private static final class Block {
+        final CUdeviceptr pointer;
+        final long floats;
+
+        Block(CUdeviceptr pointer, long floats) {
+            this.pointer = pointer;
+            this.floats = floats;
+        }
+    }
+
+    /**
+     * The storages of one run ({@link com.layerlab.engine.tensor.Device#scope()}): {@link #release(Scope)}
+     * gives all their blocks back at once; afterwards its storages refuse to be used.
+     */
+    static final class Scope {
+        /** The live blocks and the cleaners that give them back; the cleaner's thread removes its own. */
+        private final Map<Block, Cleaner.Cleanable> blocks = new ConcurrentHashMap<>();
+        private volatile boolean released;
+
+        boolean released() {
+            return released;
+        }
     }
 
     private final String device;
@@ -42,9 +66,10 @@ final class DeviceMemory {
 
     /**
      * A block of at least {@code floats} floats, given to {@code owner} to make its holder: the block is
-     * reused once the holder is unreachable. Device thread only.
+     * reused once the holder is unreachable, or once {@code scope} (may be null) is released. Device
+     * thread only.
      */
-    <T> T allocate(long floats, Function<CUdeviceptr, T> owner) {
+    <T> T allocate(long floats, Scope scope, Function<CUdeviceptr, T> owner) {
         long size = Math.max(GRANULE, (floats + GRANULE - 1) / GRANULE * GRANULE);
         reclaim();
         CUdeviceptr p = takeCached(size);
@@ -54,8 +79,28 @@ final class DeviceMemory {
         liveFloats += size;
         Block block = new Block(p, size);
         T holder = owner.apply(p);
-        CLEANER.register(holder, () -> dead.add(block));
+        Runnable giveBack = scope == null ? () -> dead.add(block) : () -> {
+            scope.blocks.remove(block);
+            dead.add(block);
+        };
+        Cleaner.Cleanable cleanable = CLEANER.register(holder, giveBack);
+        if (scope != null) {
+            scope.blocks.put(block, cleanable);
+        }
         return holder;
+    }
+
+    /**
+     * Gives back the blocks of every storage of {@code scope} still live, for reuse at once; its storages
+     * are unusable from now on. Device thread only.
+     */
+    void release(Scope scope) {
+        scope.released = true;
+        // clean() runs each cleaner once, now: the collector will not give the block back a second time
+        for (Cleaner.Cleanable c : scope.blocks.values()) {
+            c.clean();
+        }
+        reclaim();
     }
 
     /** Floats held by live storages (for tests and reports). */
@@ -106,9 +151,9 @@ final class DeviceMemory {
     private void reclaim() {
         Block b;
         while ((b = dead.poll()) != null) {
-            liveFloats -= b.floats();
-            cachedFloats += b.floats();
-            cached.computeIfAbsent(b.floats(), k -> new ArrayDeque<>()).push(b.pointer());
+            liveFloats -= b.floats;
+            cachedFloats += b.floats;
+            cached.computeIfAbsent(b.floats, k -> new ArrayDeque<>()).push(b.pointer);
         }
     }
 

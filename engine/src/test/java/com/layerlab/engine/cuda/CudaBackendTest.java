@@ -1,5 +1,6 @@
 package com.layerlab.engine.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +16,7 @@ import com.layerlab.engine.experiment.OptimizerSpec;
 import com.layerlab.engine.experiment.RegularizationSpec;
 import com.layerlab.engine.tensor.Backend;
 import com.layerlab.engine.tensor.Backend.BinaryOp;
+import com.layerlab.engine.tensor.Backend.LossOp;
 import com.layerlab.engine.tensor.Backend.UnaryOp;
 import com.layerlab.engine.tensor.BackendProvider.Availability;
 import com.layerlab.engine.tensor.ConvShape;
@@ -378,6 +380,111 @@ class CudaBackendTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> gpu.backend().fill(cpu, 1f));
         assertTrue(e.getMessage().startsWith("cuda: a storage of cpu:0 given to cuda"), e.getMessage());
+    }
+
+    // ---- losses and metrics
+
+    @Test
+    void lossesAndTheirGradientsAgreeWithTheCpu() {
+        int rows = 7;
+        int classes = 5;
+        float[] logits = random(rows * classes, 40);
+        // a large logit: the log-sum-exp must not overflow
+        logits[3] = 60f;
+        float[] labels = {0, 4, 2, 2, 1, 3, 0};
+        float[] binary = new float[rows * classes];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = i % 3 == 0 ? 1f : 0f;
+        }
+        Storage[] x = both(logits);
+        Storage[] gy = both(new float[] {0.75f});
+        for (LossOp op : LossOp.values()) {
+            boolean ce = op == LossOp.CROSS_ENTROPY;
+            Storage[] t = both(ce ? labels : op == LossOp.MSE ? random(rows * classes, 41) : binary);
+            int r = ce ? rows : rows * classes;
+            int c = ce ? classes : 1;
+            Storage[] out = zeros(1);
+            on((b, i) -> b.loss(op, x[i], t[i], r, c, out[i]));
+            assertClose(out, op + " loss");
+            assertTrue(host(out[1])[0] > 0f, op + " is positive");
+            Storage[] gx = zeros(rows * classes);
+            on((b, i) -> b.lossBackward(op, x[i], t[i], gy[i], r, c, gx[i]));
+            assertClose(gx, op + " gradient");
+        }
+        Storage[] noClass = both(new float[] {0, 5, 2, 2, 1.5f, 3, 0});
+        Storage[] out = zeros(1);
+        on((b, i) -> b.loss(LossOp.CROSS_ENTROPY, x[i], noClass[i], rows, classes, out[i]));
+        assertTrue(Float.isNaN(host(out[0])[0]) && Float.isNaN(host(out[1])[0]), "a label that is no class gives NaN");
+    }
+
+    @Test
+    void theCorrectCountAgreesWithTheCpu() {
+        // ties (the first wins), a NaN first and later, scores past [0, 1] that the clamp makes ties
+        float[] scores = {
+                0.2f, 0.5f, 0.5f,
+                Float.NaN, 0.1f, 0.3f,
+                0.1f, Float.NaN, 0.3f,
+                1.5f, 2.5f, 0.2f,
+                -1f, -0.5f, -2f,
+                0.3f, 0.3f, 0.9f};
+        float[] labels = {1, 0, 2, 1, 1, 2};
+        // one column, P(class 1): 1 when p > 1 - p
+        float[] column = {0.7f, 0.5f, 1.5f, Float.NaN, -0.2f, 0.51f};
+        float[] binaryLabels = {1, 0, 1, 1, 0, 0};
+        List<Float> counts = new ArrayList<>();
+        for (boolean clamp : new boolean[] {false, true}) {
+            for (int columns : new int[] {1, 3}) {
+                Storage[] p = both(columns == 1 ? column : scores);
+                Storage[] y = both(columns == 1 ? binaryLabels : labels);
+                Storage[] out = zeros(1);
+                on((b, i) -> b.countCorrect(p[i], y[i], 6, columns, clamp, out[i]));
+                assertEquals(host(out[0])[0], host(out[1])[0], "clamp " + clamp + ", " + columns + " columns");
+                counts.add(host(out[1])[0]);
+            }
+        }
+        // by hand: one column misses the NaN and 0.51; clamped, [1, 1, 0.2] predicts 0 and [0, 0, 0] too
+        assertEquals(List.of(4f, 6f, 4f, 4f), counts, "one column, three; clamped: one, three");
+        // labels that are no whole class, cast as Java casts them: NaN is class 0, 1.7 class 1
+        Storage[] p = both(new float[] {0.9f, 0.1f, 0.2f, 0.8f, 0.6f, 0.4f});
+        Storage[] y = both(new float[] {Float.NaN, 1.7f, -3f});
+        Storage[] out = zeros(1);
+        on((b, i) -> b.countCorrect(p[i], y[i], 3, 2, false, out[i]));
+        assertEquals(2f, host(out[0])[0], "the CPU");
+        assertEquals(2f, host(out[1])[0], "cuda");
+    }
+
+    @Test
+    void aClosedRunGivesItsDeviceMemoryBackAtOnceAndKeepsItsWeightsReadable() {
+        // a backend of its own: no other test's storages in its memory
+        Device device = new CudaProvider().device(0);
+        CudaBackend own = (CudaBackend) device.backend();
+        assertEquals(0, own.liveFloats());
+        Trainer t = new Trainer(cnn(), null, device);
+        float[] weights;
+        try (t) {
+            t.step();
+            t.step();
+            assertTrue(own.liveFloats() > 0, "the run's tensors are on the device");
+            assertEquals(device, t.device());
+            weights = t.model().parameters().get(0).toHost();
+        }
+        assertEquals(0, own.liveFloats(), "every block of the run came back when it closed, without the collector");
+        assertEquals(Device.cpu(), t.device(), "the closed run's model is on the CPU");
+        assertArrayEquals(weights, t.model().parameters().get(0).toHost(), "with its weights");
+
+        Device scope = device.scope();
+        Storage s = scope.allocate(10);
+        Storage kept = device.allocate(10);
+        scope.release();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.copyToHost(0, new float[10], 0, 10));
+        assertTrue(e.getMessage().contains("after the run released its device memory"), e.getMessage());
+        IllegalStateException launch = assertThrows(IllegalStateException.class, () -> own.fill(s, 1f));
+        assertTrue(launch.getMessage().contains("after the run released its device memory"), launch.getMessage());
+        assertEquals(256, own.liveFloats(), "only the device's own storage is live (one 256-float block)");
+        own.fill(kept, 2f);
+        assertEquals(2f, host(kept)[9], "the device's own storages are not the scope's");
+        IllegalStateException notScope = assertThrows(IllegalStateException.class, device::release);
+        assertTrue(notScope.getMessage().startsWith("release: cuda:0 is not a run's scope"), notScope.getMessage());
     }
 
     // ---- training
