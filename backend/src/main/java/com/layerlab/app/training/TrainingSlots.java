@@ -19,8 +19,10 @@ import java.util.function.LongSupplier;
  * its own caps (so many image trainings at once, so many per owner).
  *
  * <p>Fairness: a free slot goes to the waiting training whose owner holds the fewest slots, and among
- * owners holding as many, to the one that has waited longest; so one user's many runs cannot starve
- * another's one. The slot also rotates: a training that holds one while others wait gives it back
+ * owners holding as many, to the owner that has waited longest: since it last held a slot, or since its
+ * oldest training began to wait, whichever is later (an owner's own trainings go in the order they began
+ * to wait). So one user's many runs cannot starve another's one: the other's run gets the next slot that
+ * comes free, at the latest when a run of the many gives its turn back. The slot also rotates: a training that holds one while others wait gives it back
  * (and queues again) at the end of a batch once it has held it for a turn ({@code turn}), and at once
  * when it would only sleep with it (a 2D run waiting for its next epoch under its epochs-a-second cap).
  * A user's own runs rotate the same way. Why a turn and not every batch or every epoch: a 2D run's
@@ -63,6 +65,8 @@ public final class TrainingSlots {
     private double nanosPerGrant = Double.NaN;
     /** When a waiting training was last given a slot, while some wait; -1 when none waited since. */
     private long lastGrant = -1;
+    /** When each owner with a training that holds or waits last held a slot (took or gave one back). */
+    private final Map<Object, Long> lastHeld = new HashMap<>();
 
     /**
      * @param maxTotal trainings computing at once on the server, whatever their kind
@@ -147,14 +151,20 @@ public final class TrainingSlots {
      */
     private Place place(Claim claim) {
         Map<Object, Integer> owners = new HashMap<>();
+        Map<Object, Long> ownersSince = new HashMap<>();
         Map<Kind, Integer> kinds = new HashMap<>();
         Map<List<Object>, Integer> ownerKinds = new HashMap<>();
+        // the waiting set is in the order they began to wait: an owner's first waiter is its oldest
+        for (Claim w : waiting) {
+            ownersSince.putIfAbsent(w.owner, Math.max(w.waitingSince, lastHeld.getOrDefault(w.owner, Long.MIN_VALUE)));
+        }
         List<Claim> line = new ArrayList<>(waiting);
         int free = maxTotal - holding.size();
         int position = 0;
         while (!line.isEmpty()) {
             Claim next = null;
             int nextHeld = Integer.MAX_VALUE;
+            long nextSince = Long.MAX_VALUE;
             for (Claim w : line) {
                 int kindHeld = kinds.computeIfAbsent(w.kind, this::computingOf);
                 int ownerKindHeld = ownerKinds.computeIfAbsent(List.of(w.owner, w.kind), k -> held(w.owner, w.kind));
@@ -162,9 +172,12 @@ public final class TrainingSlots {
                     continue;
                 }
                 int ownerHeld = owners.computeIfAbsent(w.owner, this::held);
-                if (ownerHeld < nextHeld) {
+                long since = ownersSince.get(w.owner);
+                // strictly before: of one owner's waiters, the one that began to wait first
+                if (ownerHeld < nextHeld || (ownerHeld == nextHeld && since < nextSince)) {
                     next = w;
                     nextHeld = ownerHeld;
+                    nextSince = since;
                 }
             }
             if (next == null) {
@@ -177,6 +190,8 @@ public final class TrainingSlots {
             line.remove(next);
             Claim given = next;
             owners.merge(given.owner, 1, Integer::sum);
+            // just served: behind the owners holding as many
+            ownersSince.put(given.owner, Long.MAX_VALUE);
             kinds.merge(given.kind, 1, Integer::sum);
             ownerKinds.merge(List.of(given.owner, given.kind), 1, Integer::sum);
         }
@@ -231,6 +246,7 @@ public final class TrainingSlots {
         private volatile Runnable waker;
         // guarded by TrainingSlots.this
         private long heldSince;
+        private long waitingSince;
         private int position;
 
         private Claim(Object owner, Kind kind) {
@@ -252,13 +268,16 @@ public final class TrainingSlots {
                 if (holding.contains(this)) {
                     return null;
                 }
-                waiting.add(this);
+                long now = clock.getAsLong();
+                if (waiting.add(this)) {
+                    waitingSince = now;
+                }
                 Place p = place(this);
                 if (p.now()) {
                     waiting.remove(this);
                     holding.add(this);
-                    long now = clock.getAsLong();
                     heldSince = now;
+                    lastHeld.put(owner, now);
                     position = 0;
                     granted(now);
                     return null;
@@ -309,9 +328,10 @@ public final class TrainingSlots {
                 if (!idleNext && now - heldSince < turnNanos) {
                     return false;
                 }
+                lastHeld.put(owner, now);
                 holding.remove(this);
-                waiting.remove(this);
                 waiting.add(this);
+                waitingSince = now;
                 Place p = place(this);
                 if (p.now()) {
                     // nobody that waits comes first: it keeps the slot for another turn
@@ -333,6 +353,13 @@ public final class TrainingSlots {
             synchronized (TrainingSlots.this) {
                 boolean held = holding.remove(this);
                 waiting.remove(this);
+                if (held) {
+                    lastHeld.put(owner, clock.getAsLong());
+                }
+                if (holding.stream().noneMatch(c -> c.owner.equals(owner))
+                        && waiting.stream().noneMatch(c -> c.owner.equals(owner))) {
+                    lastHeld.remove(owner);
+                }
                 wakers = held ? waitersToWake() : List.of();
                 if (waiting.isEmpty()) {
                     lastGrant = -1;
