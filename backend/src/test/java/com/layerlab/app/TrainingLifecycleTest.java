@@ -33,11 +33,14 @@ import org.springframework.test.context.TestPropertySource;
  * layerlab.runs.unwatched-seconds, 3 s here); a browser killed without
  * unloading frees its runs once its heartbeats stop; and a busy server says why a training waits, for
  * as long as it waits. Heartbeats every 3 s and a page called gone after 15 s of silence keep it short
- * (and leave room for a heartbeat that waits for a busy page's lock on a loaded test machine).
+ * (and leave room for a heartbeat that waits for a busy page's lock on a loaded test machine). Turns
+ * of ten minutes: a training keeps its slot for the whole test while others wait, as it would until it
+ * pauses or ends (the turns themselves: TrainingSlotsTest, SchedulerLimitsTest).
  */
 @TestPropertySource(properties = {"layerlab.data.dir=target/cnn-test-data", "vaadin.heartbeatInterval=3",
         "layerlab.page.timeout-seconds=15", "layerlab.cnn.max-sessions=2", "layerlab.cnn.max-per-visitor=1",
-        "layerlab.live.max-per-visitor=1", "layerlab.runs.unwatched-seconds=3"})
+        "layerlab.live.max-per-visitor=1", "layerlab.runs.unwatched-seconds=3",
+        "layerlab.limits.turn-ms=600000"})
 class TrainingLifecycleTest extends BrowserTestBase {
 
     /** The runtime's runs' threads: every page's (the CNN lab's, the playground's, the comparison's). */
@@ -291,6 +294,12 @@ class TrainingLifecycleTest extends BrowserTestBase {
         awaitStatus(third, "Waiting: the server is training 2 image networks right now");
         third.waitForTimeout(1500);
         assertTrue(status(third).startsWith("Waiting: the server is training"), status(third));
+        // its place in the scheduler's queue: the first page's run waits too, but for its own visitor's slot
+        assertTrue(status(third).contains("this one is 1st in line"), status(third));
+        assertEquals(1, runtime.activeRuns().stream().filter(r -> r.status().position() == 1
+                && r.status().message().contains("1st in line")).count(), "the run's status has its place");
+        assertTrue(runtime.waitingCount() >= 2 && runtime.queueLength() >= 2, "the first's and the third's runs wait: "
+                + runtime.waitingCount() + " waiting, " + runtime.queueLength() + " in the queue");
         screenshot(third, "cnn-waiting-server");
         fourth.close();
         awaitStatus(third, "Training");

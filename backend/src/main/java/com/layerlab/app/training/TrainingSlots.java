@@ -247,7 +247,6 @@ public final class TrainingSlots {
         // guarded by TrainingSlots.this
         private long heldSince;
         private long waitingSince;
-        private int position;
 
         private Claim(Object owner, Kind kind) {
             this.owner = owner;
@@ -278,11 +277,9 @@ public final class TrainingSlots {
                     holding.add(this);
                     heldSince = now;
                     lastHeld.put(owner, now);
-                    position = 0;
                     granted(now);
                     return null;
                 }
-                position = p.position();
                 return why(p.position());
             }
         }
@@ -305,10 +302,10 @@ public final class TrainingSlots {
                     + "It starts by itself: keep this page open.";
         }
 
-        /** Its place in the queue as last looked at (1: next); 0 while it holds a slot or does not wait. */
+        /** Its place in the queue now (1: next); 0 while it holds a slot or does not wait. */
         public int position() {
             synchronized (TrainingSlots.this) {
-                return waiting.contains(this) ? position : 0;
+                return waiting.contains(this) ? place(this).position() : 0;
             }
         }
 
@@ -340,7 +337,6 @@ public final class TrainingSlots {
                     heldSince = now;
                     return false;
                 }
-                position = p.position();
                 wakers = waitersToWake();
             }
             wake(wakers);

@@ -47,6 +47,7 @@ class TrainingSlotsTest {
         assertEquals(1, one.position(), "bob's one run is next, ahead of ana's eight waiting: " + why);
         assertTrue(why.contains("1st in line"), why);
         assertEquals(9, many.get(9).position(), "ana's last comes after bob's");
+        assertNotNull(many.get(9).take());
         // the first slot that comes free is bob's, though ana's waited longer and asks first
         many.get(0).release();
         assertNotNull(many.get(2).take());
