@@ -9,6 +9,8 @@ import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.engine.train.StepResult;
+import com.layerlab.engine.train.Trainer;
 import com.microsoft.playwright.Page;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +28,36 @@ import org.springframework.test.context.TestPropertySource;
         "layerlab.limits.runs-per-user=2", "layerlab.runs.unwatched-seconds=2"})
 class SchedulerPagesTest extends BrowserTestBase {
 
-    private static final FrameMaker<RunStatus> STATUS = (s, trainers, seen) -> s;
+    /**
+     * The frames of a run that holds the slot but hardly computes: each batch takes 50 ms, asleep (a run
+     * that trains flat out would take this shared test machine's cores from the pages under test).
+     */
+    private static final FrameMaker<RunStatus> SLOW = new FrameMaker<>() {
+        @Override
+        public void stepped(List<Trainer> trainers, List<StepResult> steps) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public RunStatus frame(RunStatus status, List<Trainer> trainers, long seen) {
+            return status;
+        }
+    };
+
+    /** A script for the page: whether a notification says {@code text}. */
+    private static String notice(String text) {
+        return "() => [...document.querySelectorAll('vaadin-notification-card')].some(c => c.textContent.includes('"
+                + text + "'))";
+    }
+
+    private static String noticeText(Page p, String text) {
+        return (String) p.evaluate("() => [...document.querySelectorAll('vaadin-notification-card')].map(c => "
+                + "c.textContent).find(t => t.includes('" + text + "'))");
+    }
 
     @Autowired
     TrainingRuntime runtime;
@@ -47,15 +78,14 @@ class SchedulerPagesTest extends BrowserTestBase {
     void aWaitingRunsPageShowsItsPlaceInTheQueue() {
         // another user's run takes the server's one slot
         Run<RunStatus> other = runtime.submit(List.of(PlaygroundSettings.DEFAULTS.toExperiment()),
-                new RunOptions("user:someone-else", true, "playground", false, 0), STATUS);
+                new RunOptions("user:someone-else", true, "playground", false, 0), SLOW);
         long end = System.nanoTime() + 30_000_000_000L;
         while (runtime.computingCount() == 0 && System.nanoTime() < end) {
             page.waitForTimeout(50);
         }
         open("/");
-        page.waitForFunction("() => { const n = document.querySelector('#play-waiting');"
-                + " return n && n.textContent.includes('1st in line'); }", null, new Page.WaitForFunctionOptions().setTimeout(30_000));
-        String shown = page.locator("#play-waiting").innerText();
+        page.waitForFunction(notice("1st in line"), null, new Page.WaitForFunctionOptions().setTimeout(30_000));
+        String shown = noticeText(page, "1st in line");
         assertTrue(shown.startsWith("Waiting: the server is training 1 network right now, as many as it trains at once;"),
                 shown);
         assertEquals(1, runtime.waitingCount());
@@ -65,7 +95,7 @@ class SchedulerPagesTest extends BrowserTestBase {
         screenshot(page, "playground-waiting-in-queue");
         // the slot comes free: the page's run takes it by itself and the notice goes
         other.stop();
-        page.waitForFunction("() => !document.querySelector('#play-waiting')", null,
+        page.waitForFunction("() => !(" + notice("Waiting") + ")()", null,
                 new Page.WaitForFunctionOptions().setTimeout(30_000));
         assertEquals(0, runtime.waitingCount());
         page.close();
@@ -81,8 +111,8 @@ class SchedulerPagesTest extends BrowserTestBase {
         second.waitForSelector("#play-button");
         Page third = context.newPage();
         open(third, "/");
-        third.waitForSelector("#over-limit");
-        String refused = third.locator("#over-limit").innerText();
+        third.waitForFunction(notice("layerlab.limits.runs-per-user"));
+        String refused = noticeText(third, "layerlab.limits.runs-per-user");
         assertTrue(refused.contains("You have 2 runs going") && refused.contains("layerlab.limits.runs-per-user = 2"),
                 refused);
         screenshot(third, "playground-over-limit");
