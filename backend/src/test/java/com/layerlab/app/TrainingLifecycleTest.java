@@ -318,8 +318,8 @@ class TrainingLifecycleTest extends BrowserTestBase {
         Page second = context.newPage();
         open(second, "");
         second.click("#play-button");
-        assertEquals("true", second.locator("#play-button").getAttribute("data-playing"),
-                "the button says it plays as soon as it is pressed, while the run waits for its turn");
+        // the button says it plays as soon as it is pressed, while the run waits for its turn
+        second.waitForFunction("() => document.querySelector('#play-button').dataset.playing === 'true'");
         int firstAt = epoch(first);
         int secondAt = epoch(second);
         awaitTrue(() -> {
