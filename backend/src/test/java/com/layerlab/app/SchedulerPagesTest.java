@@ -92,6 +92,7 @@ class SchedulerPagesTest extends BrowserTestBase {
         assertEquals(1, runtime.queueLength());
         assertEquals(1, runtime.activeRuns().stream().filter(r -> r.status().position() == 1).count(),
                 "the waiting run's status has its place");
+        page.waitForTimeout(800); // the notice's slide-in
         screenshot(page, "playground-waiting-in-queue");
         // the slot comes free: the page's run takes it by itself and the notice goes
         other.stop();

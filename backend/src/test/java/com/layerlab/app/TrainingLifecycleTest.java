@@ -298,7 +298,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
         assertTrue(status(third).contains("this one is 1st in line"), status(third));
         assertEquals(1, runtime.activeRuns().stream().filter(r -> r.status().position() == 1
                 && r.status().message().contains("1st in line")).count(), "the run's status has its place");
-        assertTrue(runtime.waitingCount() >= 2 && runtime.queueLength() >= 2, "the first's and the third's runs wait: "
+        assertTrue(runtime.waitingCount() >= 1 && runtime.queueLength() >= 1, "the third's run waits: "
                 + runtime.waitingCount() + " waiting, " + runtime.queueLength() + " in the queue");
         screenshot(third, "cnn-waiting-server");
         fourth.close();
