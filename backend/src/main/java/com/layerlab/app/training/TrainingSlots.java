@@ -63,7 +63,7 @@ public final class TrainingSlots {
     private final Set<Claim> waiting = new LinkedHashSet<>();
     /** The mean time between two slots given to waiting trainings (nanoseconds, a moving average); NaN before the first. */
     private double nanosPerGrant = Double.NaN;
-    /** When a waiting training was last given a slot, while some wait; -1 when none waited since. */
+    /** When a waiting training was last given a slot (or the queue last began), while some wait; -1 when none waits. */
     private long lastGrant = -1;
     /** When each owner with a training that holds or waits last held a slot (took or gave one back). */
     private final Map<Object, Long> lastHeld = new HashMap<>();
@@ -268,6 +268,7 @@ public final class TrainingSlots {
                     return null;
                 }
                 long now = clock.getAsLong();
+                boolean queueBegins = waiting.isEmpty();
                 if (waiting.add(this)) {
                     waitingSince = now;
                 }
@@ -280,12 +281,16 @@ public final class TrainingSlots {
                     granted(now);
                     return null;
                 }
-                return why(p.position());
+                if (queueBegins) {
+                    // a wait begins: the time until a slot comes free counts as the first gap
+                    lastGrant = now;
+                }
+                return why(p.position(), now);
             }
         }
 
         /** Why it waits, with its place and an estimate of the wait; called holding the lock. */
-        private String why(int place) {
+        private String why(int place, long now) {
             int mine = held(owner, kind);
             if (mine >= kind.maxPerOwner()) {
                 return "Waiting: your other pages are training " + count(mine, kind.what()) + " right now, as many as "
@@ -295,7 +300,9 @@ public final class TrainingSlots {
             int ofKind = computingOf(kind);
             String busy = ofKind >= kind.maxComputing() ? count(ofKind, kind.what())
                     : count(holding.size(), "networks");
-            double nanos = nanosPerGrant * place;
+            // no slot has come free for longer than they used to: the wait is longer than the average says
+            double perGrant = lastGrant >= 0 ? Math.max(nanosPerGrant, now - lastGrant) : nanosPerGrant;
+            double nanos = perGrant * place;
             String estimate = Double.isNaN(nanos) ? "" : ", about " + seconds(nanos);
             return "Waiting: the server is training " + busy + " right now, as many as it trains at once; this one is "
                     + ordinal(place) + " in line" + estimate + " (whoever has the fewest trainings running goes first). "

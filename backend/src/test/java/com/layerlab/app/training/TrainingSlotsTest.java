@@ -137,6 +137,10 @@ class TrainingSlotsTest {
         String waits = d.take();
         assertTrue(waits.contains("1st in line, about 10 s"), waits);
         assertEquals(1, d.position());
+        // no slot comes free for longer than they used to: the estimate grows with the wait
+        advance(Duration.ofSeconds(30));
+        String longer = d.take();
+        assertTrue(longer.contains("1st in line, about 30 s"), longer);
     }
 
     @Test
