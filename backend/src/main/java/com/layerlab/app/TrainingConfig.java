@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Builds the app's {@link TrainingRuntime} from the configuration: the {@code layerlab.live.*} limits of
+ * Builds the app's {@link TrainingRuntime} from the configuration: the {@code layerlab.limits.*} of every
+ * run (how many compute at once, runs per user and in all, parameters, training time), the {@code layerlab.live.*} limits of
  * 2D runs (the playground's and the comparison's; read here only), the CNN lab's limits (read in one
  * place, {@link CnnDataService}) for image runs, and the {@code layerlab.runs.*} rules for runs nobody
  * watches (a signed-in user's included) and their checkpoints; and the {@link Backends} its runs train on.
@@ -35,7 +36,12 @@ public class TrainingConfig {
                                            @Value("${layerlab.runs.unwatched-seconds:60}") int unwatchedSeconds,
                                            @Value("${layerlab.runs.checkpoint-seconds:2}") int checkpointSeconds,
                                            @Value("${layerlab.runs.max-unwatched-per-user:2}") int maxUnwatchedPerUser,
-                                           @Value("${layerlab.runs.idle-minutes:30}") int idleMinutes) {
+                                           @Value("${layerlab.runs.idle-minutes:30}") int idleMinutes,
+                                           @Value("${layerlab.limits.computing:0}") int computing,
+                                           @Value("${layerlab.limits.turn-ms:1000}") int turnMs,
+                                           @Value("${layerlab.limits.runs-per-user:8}") int runsPerUser,
+                                           @Value("${layerlab.limits.runs-total:64}") int runsTotal,
+                                           @Value("${layerlab.limits.run-minutes:60}") int runMinutes) {
         if (unwatchedSeconds < 1) {
             throw new IllegalArgumentException("layerlab.runs.unwatched-seconds must be at least 1, got " + unwatchedSeconds);
         }
@@ -49,12 +55,21 @@ public class TrainingConfig {
             throw new IllegalArgumentException("layerlab.live.max-epochs-per-second must be 0 (no cap) or more, got "
                     + liveEpochsPerSecond);
         }
+        if (computing < 0) {
+            throw new IllegalArgumentException("layerlab.limits.computing must be 0 (as many as the machine has cores) "
+                    + "or more, got " + computing);
+        }
         CnnLimits cnn = data.limits();
+        // one rule in one place: the parameters and epochs the CNN lab's form checks are the runtime's limits too
+        TrainingRuntime.Limits limits = new TrainingRuntime.Limits(
+                computing == 0 ? Runtime.getRuntime().availableProcessors() : computing, Duration.ofMillis(turnMs),
+                runsPerUser, runsTotal, cnn.maxParams(), Duration.ofMinutes(runMinutes));
         return new TrainingRuntime(backends, logs, data.dataDir(),
                 new TrainingRuntime.Pool(liveSessions, livePerVisitor, Duration.ofMillis(liveFrameMs), "networks",
                         liveMaxEpochs, liveEpochsPerSecond),
-                new TrainingRuntime.Pool(cnn.maxSessions(), cnn.maxPerVisitor(), cnn.frameInterval(), "image networks"),
-                Duration.ofSeconds(unwatchedSeconds),
+                new TrainingRuntime.Pool(cnn.maxSessions(), cnn.maxPerVisitor(), cnn.frameInterval(), "image networks",
+                        cnn.maxEpochs(), 0),
+                limits, Duration.ofSeconds(unwatchedSeconds),
                 new TrainingRuntime.SignedInRuns(maxUnwatchedPerUser, Duration.ofMinutes(idleMinutes)),
                 Duration.ofSeconds(checkpointSeconds));
     }

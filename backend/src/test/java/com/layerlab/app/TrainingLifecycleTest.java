@@ -33,11 +33,14 @@ import org.springframework.test.context.TestPropertySource;
  * layerlab.runs.unwatched-seconds, 3 s here); a browser killed without
  * unloading frees its runs once its heartbeats stop; and a busy server says why a training waits, for
  * as long as it waits. Heartbeats every 3 s and a page called gone after 15 s of silence keep it short
- * (and leave room for a heartbeat that waits for a busy page's lock on a loaded test machine).
+ * (and leave room for a heartbeat that waits for a busy page's lock on a loaded test machine). Turns
+ * of ten minutes: a training keeps its slot for the whole test while others wait, as it would until it
+ * pauses or ends (the turns themselves: TrainingSlotsTest, SchedulerLimitsTest).
  */
 @TestPropertySource(properties = {"layerlab.data.dir=target/cnn-test-data", "vaadin.heartbeatInterval=3",
         "layerlab.page.timeout-seconds=15", "layerlab.cnn.max-sessions=2", "layerlab.cnn.max-per-visitor=1",
-        "layerlab.live.max-per-visitor=1", "layerlab.runs.unwatched-seconds=3"})
+        "layerlab.live.max-per-visitor=1", "layerlab.runs.unwatched-seconds=3",
+        "layerlab.limits.turn-ms=600000"})
 class TrainingLifecycleTest extends BrowserTestBase {
 
     /** The runtime's runs' threads: every page's (the CNN lab's, the playground's, the comparison's). */
@@ -291,6 +294,12 @@ class TrainingLifecycleTest extends BrowserTestBase {
         awaitStatus(third, "Waiting: the server is training 2 image networks right now");
         third.waitForTimeout(1500);
         assertTrue(status(third).startsWith("Waiting: the server is training"), status(third));
+        // its place in the scheduler's queue: the first page's run waits too, but for its own visitor's slot
+        assertTrue(status(third).contains("this one is 1st in line"), status(third));
+        assertEquals(1, runtime.activeRuns().stream().filter(r -> r.status().position() == 1
+                && r.status().message().contains("1st in line")).count(), "the run's status has its place");
+        assertTrue(runtime.waitingCount() >= 1 && runtime.queueLength() >= 1, "the third's run waits: "
+                + runtime.waitingCount() + " waiting, " + runtime.queueLength() + " in the queue");
         screenshot(third, "cnn-waiting-server");
         fourth.close();
         awaitStatus(third, "Training");
@@ -299,7 +308,9 @@ class TrainingLifecycleTest extends BrowserTestBase {
     }
 
     @Test
-    void aPlaygroundThatWaitsSaysWhyUntilItPlays() {
+    void twoPlaygroundsOfOneVisitorTakeTurns() {
+        // one 2D network of a visitor computes at once here: its pages' runs take turns (a run gives its slot
+        // back while it sleeps until its next epoch is due, TrainingSlots), so both train, neither waits for good
         Page first = context.newPage();
         open(first, "");
         first.click("#play-button");
@@ -307,21 +318,23 @@ class TrainingLifecycleTest extends BrowserTestBase {
         Page second = context.newPage();
         open(second, "");
         second.click("#play-button");
-        String waiting = "() => [...document.querySelectorAll('vaadin-notification-card')].some(c => "
-                + "c.textContent.startsWith('Waiting: your other pages are training 1 network'))";
-        second.waitForFunction(waiting);
-        assertEquals("true", second.locator("#play-button").getAttribute("data-playing"),
-                "the button says it plays as soon as it is pressed, while the run waits for a slot");
-        second.waitForTimeout(1500);
-        assertTrue((Boolean) second.evaluate(waiting), "the reason stays while it is true");
-        assertEquals(1, runtime.computingCount(false));
-        screenshot(second, "playground-waiting");
-        // the first pauses: the second plays by itself, and the reason goes
-        first.click("#play-button");
-        second.waitForFunction("() => ![...document.querySelectorAll('vaadin-notification-card')].some(c => "
-                + "c.textContent.startsWith('Waiting'))");
-        awaitTrue(() -> runtime.computingCount(false) == 1, Duration.ofSeconds(10), () -> "the second playground plays");
+        // the button says it plays as soon as it is pressed, while the run waits for its turn
         second.waitForFunction("() => document.querySelector('#play-button').dataset.playing === 'true'");
+        int firstAt = epoch(first);
+        int secondAt = epoch(second);
+        awaitTrue(() -> {
+            assertTrue(runtime.computingCount(false) <= 1, "one 2D network of the visitor computes at once");
+            return epoch(first) > firstAt + 20 && epoch(second) > secondAt + 20;
+        }, Duration.ofSeconds(30), () -> "both playgrounds train, taking turns: epochs " + epoch(first) + " and "
+                + epoch(second));
+        screenshot(second, "playground-turns");
+        first.close();
+        second.close();
+    }
+
+    /** The epoch a playground page shows ("000,042": 42). */
+    private static int epoch(Page p) {
+        return Integer.parseInt(p.locator("#epoch").innerText().replaceAll("\\D", ""));
     }
 
     @Test

@@ -128,18 +128,13 @@ class ApiRuns {
     }
 
     /**
-     * Where the run waits among the runs queued for the same kind of slot, 1 for the next to start; empty
-     * when it does not wait. The one place the API learns a queue position.
+     * Its place in the scheduler's queue, 1 for the next to start; empty when it does not wait. The one
+     * place the API learns a queue position.
      */
     OptionalInt position(Run<?> run) {
-        if (run.state() != RunState.QUEUED) {
-            return OptionalInt.empty();
-        }
-        long ahead = runtime.activeRuns().stream()
-                .filter(r -> r != run && r.isImage() == run.isImage() && r.state() == RunState.QUEUED
-                        && r.submittedAt() <= run.submittedAt())
-                .count();
-        return OptionalInt.of((int) ahead + 1);
+        RunStatus status = run.status();
+        return status.state() == RunState.QUEUED && status.position() > 0 ? OptionalInt.of(status.position())
+                : OptionalInt.empty();
     }
 
     /** Stops the run after the batch under way; its last checkpoint is written as it ends. */

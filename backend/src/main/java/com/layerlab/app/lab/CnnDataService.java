@@ -64,7 +64,7 @@ public class CnnDataService {
 
     @Autowired
     public CnnDataService(DataFolder dataFolder,
-                          @Value("${layerlab.cnn.max-params:2000000}") long maxParams,
+                          @Value("${layerlab.limits.max-params:2000000}") long maxParams,
                           @Value("${layerlab.cnn.max-images:20000}") int maxImages,
                           @Value("${layerlab.cnn.max-epochs:50}") int maxEpochs,
                           @Value("${layerlab.cnn.max-batch-size:512}") int maxBatchSize,

@@ -6,7 +6,8 @@ import java.time.Duration;
  * What the CNN lab lets one visitor do on the server, so that one page cannot take the machine: the
  * {@code layerlab.cnn.*} keys, read in one place ({@link CnnDataService}).
  *
- * @param maxParams      parameters in a trained model
+ * @param maxParams      parameters in a trained model ({@code layerlab.limits.max-params}: every run's
+ *                       limit, which the training runtime enforces; the lab's form says it first)
  * @param maxImages      images in a trained data set (after {@code limit})
  * @param maxEpochs      epochs of one run
  * @param maxBatchSize   images in one batch

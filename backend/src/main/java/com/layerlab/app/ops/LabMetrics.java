@@ -60,7 +60,7 @@ public class LabMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        Gauge.builder("layerlab.queue.length", () -> count(RunState.QUEUED))
+        Gauge.builder("layerlab.queue.length", runtime::queueLength)
                 .description("Runs waiting for a training slot").register(registry);
         for (RunState state : LIVE_STATES) {
             Gauge.builder("layerlab.runs", () -> count(state)).tag("state", lower(state))

@@ -20,6 +20,10 @@ public interface ExperimentRepository extends JpaRepository<SavedExperiment, Str
     /** The experiment files whose text holds {@code text} (a data set's id), for a closer look at each. */
     List<ExperimentFile> findFilesByExperimentContaining(String text);
 
+    /** The bytes the owner's saved experiments take, all together (their sizes as counted when saved). */
+    @Query("select coalesce(sum(e.sizeBytes), 0) from SavedExperiment e where e.ownerKey = :owner")
+    long storedBytes(@Param("owner") String ownerKey);
+
     /** Gives every experiment of {@code from} to {@code to} (a visitor who signed up); the count moved. */
     @Modifying
     @Query("update SavedExperiment e set e.ownerKey = :to where e.ownerKey = :from")

@@ -87,15 +87,22 @@ public class ExperimentStore {
     private final NetworkRepository networkRepository;
     private final TransactionTemplate transactions;
     private final long maxBytes;
+    private final long maxBytesPerOwner;
     private final Path dataDir;
 
     public ExperimentStore(ExperimentRepository repository, NetworkRepository networkRepository,
                            PlatformTransactionManager transactions,
-                           @Value("${layerlab.store.max-experiment-mb:20}") int maxMb, CnnDataService data) {
+                           @Value("${layerlab.store.max-experiment-mb:20}") int maxMb,
+                           @Value("${layerlab.limits.storage-mb-per-user:200}") int maxMbPerOwner, CnnDataService data) {
+        if (maxMbPerOwner < 0) {
+            throw new IllegalArgumentException("layerlab.limits.storage-mb-per-user must be 0 (no limit) or more, got "
+                    + maxMbPerOwner);
+        }
         this.repository = repository;
         this.networkRepository = networkRepository;
         this.transactions = new TransactionTemplate(transactions);
         this.maxBytes = (long) maxMb << 20;
+        this.maxBytesPerOwner = (long) maxMbPerOwner << 20;
         this.dataDir = data.dataDir();
     }
 
@@ -192,6 +199,7 @@ public class ExperimentStore {
         if (size > maxBytes) {
             throw tooLarge(size, networks.size());
         }
+        checkStorage(ownerKey, size);
         String id = ExperimentIds.next();
         SavedExperiment row = new SavedExperiment(id, ownerKey, checkedName, makePublic,
                 Instant.now().truncatedTo(ChronoUnit.MILLIS), page.id(), files.get(0), viewState, epoch,
@@ -226,6 +234,26 @@ public class ExperimentStore {
         long bytes = parameters * Float.BYTES;
         if (bytes > maxBytes) {
             throw tooLarge(bytes, 1);
+        }
+    }
+
+    /**
+     * Refuses a save that would take the owner's saved experiments over their storage limit, naming the
+     * limit (before anything is written). A save racing another of the same owner may pass both: the
+     * limit is a bound for a class's server, not a quota to the byte.
+     */
+    private void checkStorage(String ownerKey, long size) {
+        if (maxBytesPerOwner == 0) {
+            return;
+        }
+        long stored = database(() -> repository.storedBytes(ownerKey));
+        if (stored + size > maxBytesPerOwner) {
+            LOG.info("Save refused, over a limit: layerlab.limits.storage-mb-per-user={}: owner={} stored={} asked={}",
+                    maxBytesPerOwner >> 20, ownerKey, stored, size);
+            throw new StoreException(StoreException.Kind.OVER_LIMIT, String.format(Locale.ROOT,
+                    "Your saved experiments take %.1f MB; this one (%.1f MB) would take them over the %d MB one user "
+                            + "may store here (layerlab.limits.storage-mb-per-user). Delete some in My experiments to "
+                            + "save it.", stored / 1048576.0, size / 1048576.0, maxBytesPerOwner >> 20));
         }
     }
 

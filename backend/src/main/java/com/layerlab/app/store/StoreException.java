@@ -9,8 +9,10 @@ public class StoreException extends RuntimeException {
         NOT_FOUND,
         /** A name or a value that breaks a rule. */
         BAD_INPUT,
-        /** Over a server limit. */
+        /** Too large for the server: one experiment over layerlab.store.max-experiment-mb. */
         TOO_LARGE,
+        /** Over a limit of what one user may keep (layerlab.limits.storage-mb-per-user): the message names it. */
+        OVER_LIMIT,
         /** The database could not be reached: nothing changed, the request may be retried. */
         UNAVAILABLE
     }

@@ -39,9 +39,12 @@ import org.slf4j.LoggerFactory;
  * piles frames up), and gets at most one per frame interval while the run trains, at once when its state
  * changes.
  *
- * <p>Slots: the run loads and trains only holding a slot of its kind's {@link TrainingSlots}; paused,
- * finished or stopped it holds none; while none is free it is {@link RunState#QUEUED}, its status saying
- * why. Checkpoints: after every epoch (not more often than the runtime's checkpoint interval, and always
+ * <p>Slots: the run loads and trains only holding a slot of the runtime's one scheduler
+ * ({@link TrainingSlots}); paused, finished or stopped it holds none. While others wait it gives its slot
+ * back when its turn is over and takes one again before its next batch; while it waits before it starts
+ * (or, training, longer than a second) it is {@link RunState#QUEUED}, its status giving its place in the
+ * queue and why. A run that has trained for the runtime's time limit stops, its message naming the
+ * limit. Checkpoints: after every epoch (not more often than the runtime's checkpoint interval, and always
  * before it holds or ends between epochs) each trainer's {@code Trainer.checkpoint()} goes into the run's
  * folder ({@link RunLogs.Folder#checkpointDir}), next to its TensorBoard event files.
  *
@@ -56,6 +59,8 @@ import org.slf4j.LoggerFactory;
 public final class Run<F> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Run.class);
+    /** How long a run that trains may wait for its turn before its page says that it waits. */
+    private static final long QUIET_WAIT_NANOS = 1_000_000_000L;
 
     /** How frames reach a page: in the app {@code UI.access}. */
     @FunctionalInterface
@@ -111,6 +116,8 @@ public final class Run<F> {
     private final TrainingRuntime.Pool pool;
     private final Duration checkpointInterval;
     private final RunTally tally;
+    /** How long it may train (not counting waits for a slot, pauses, or its rest once ended); zero: no limit. */
+    private final Duration maxTime;
     private final Thread thread;
     private final Object signal = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -155,10 +162,18 @@ public final class Run<F> {
     private volatile String deviceNote;
     /** When the epoch under way may end at the earliest (the pool's epochs a second), System.nanoTime. */
     private long epochDueNanos;
+    /** Its place in the scheduler's queue while its status says it waits; 0 otherwise. */
+    private int position;
+    /** Whether it gave its slot back for others' turn (it trains on, and takes one again quietly). */
+    private boolean turnGiven;
+    /** The time it has trained so far (batches and the pacing between epochs), against {@link #maxTime}. */
+    private long trainingNanos;
+    /** Why it was stopped by a limit of the server (its status's message), or null. */
+    private String limitStop;
 
     Run(String id, List<Experiment> experiments, RunOptions options, FrameMaker<F> maker, Path dataDir,
         TrainingSlots.Claim slot, RunLogs.Folder folder, TrainingRuntime.Pool pool, Duration checkpointInterval,
-        RunDevice device, RunDevice cpu, RunTally tally) {
+        Duration maxTime, RunDevice device, RunDevice cpu, RunTally tally) {
         if (experiments.isEmpty()) {
             throw new IllegalArgumentException("a run needs at least one experiment to train");
         }
@@ -183,11 +198,14 @@ public final class Run<F> {
         this.frameInterval = pool.frameInterval();
         this.checkpointInterval = checkpointInterval;
         this.tally = Objects.requireNonNull(tally);
+        this.maxTime = Objects.requireNonNull(maxTime);
         this.epochs = capped(options.epochs());
         this.paused = options.startPaused();
         this.status = statusNow();
         this.thread = new Thread(this::main, "run-" + id.substring(0, Math.min(8, id.length())));
         this.thread.setDaemon(true);
+        // a slot that comes free wakes the run waiting for one at once, rather than at its next look
+        slot.wakeWith(this::wake);
     }
 
     void start() {
@@ -361,6 +379,16 @@ public final class Run<F> {
      */
     public boolean untouched() {
         return paused && !stepRequested && status.progress() == 0;
+    }
+
+    /**
+     * Whether the run counts against the runs one may have at once (TrainingRuntime's limits): it waits,
+     * trains or is paused, and nobody has stopped it yet.
+     */
+    boolean occupies() {
+        // a run just submitted, its thread not started yet, counts already
+        boolean going = thread.isAlive() || thread.getState() == Thread.State.NEW;
+        return going && !closed.get() && !stopRequested && !state().ended();
     }
 
     /** Whether the run is paused or about to be (what a play/pause button shows). */
@@ -549,12 +577,15 @@ public final class Run<F> {
                     break;
                 }
                 if (paused && !stepRequested) {
+                    // a run played again after a pause says at once that it waits, if it does
+                    turnGiven = false;
                     hold();
                     continue;
                 }
                 if (!slot.holds() && !awaitSlot(true)) {
                     continue;
                 }
+                long started = System.nanoTime();
                 try {
                     trainStep();
                     serve();
@@ -564,9 +595,16 @@ public final class Run<F> {
                     }
                 }
                 flush();
+                // its turn is over when others wait (TrainingSlots); it takes a slot again at the loop's top
+                turnGiven |= slot.turnOver(false);
                 pace();
+                trainingNanos += System.nanoTime() - started;
+                if (overTime()) {
+                    break;
+                }
             }
-            end(stopRequested ? RunState.STOPPED : RunState.FINISHED, stopRequested ? "Stopped at " + statusNow().epochText() + "." : null);
+            end(stopRequested ? RunState.STOPPED : RunState.FINISHED, limitStop != null ? limitStop
+                    : stopRequested ? "Stopped at " + statusNow().epochText() + "." : null);
         } while (!stopRequested && awaitMoreEpochs());
         rest();
     }
@@ -716,6 +754,8 @@ public final class Run<F> {
         long now = System.nanoTime();
         long left = epochDueNanos - now;
         if (left > 1_000_000) {
+            // it would only sleep holding its slot: another training that waits computes meanwhile
+            turnGiven |= slot.turnOver(true);
             await(left / 1_000_000, () -> stopRequested || paused || newLearningRate != null);
         }
         epochDueNanos = Math.max(now, epochDueNanos) + 1_000_000_000L / perSecond;
@@ -782,18 +822,27 @@ public final class Run<F> {
      */
     private boolean awaitSlot(boolean pauseGivesUp) throws InterruptedException {
         RunState before = state;
+        long since = System.nanoTime();
+        boolean quiet = turnGiven;
+        turnGiven = false;
         String busy = slot.take();
         while (busy != null) {
             if (stopRequested || (pauseGivesUp && paused && !stepRequested)) {
                 slot.release();
                 state = before;
                 message = deviceNote;
+                position = 0;
                 mark(true);
                 return false;
             }
-            if (state != RunState.QUEUED || !busy.equals(message)) {
+            // a run that trains and gave its turn to others says it waits only once its wait is long enough
+            // to be seen; its page would otherwise flicker between training and waiting every turn
+            boolean shown = !quiet || System.nanoTime() - since >= QUIET_WAIT_NANOS;
+            int place = slot.position();
+            if (shown && (state != RunState.QUEUED || !busy.equals(message) || place != position)) {
                 state = RunState.QUEUED;
                 message = busy;
+                position = place;
                 mark(true);
             }
             serve();
@@ -803,13 +852,33 @@ public final class Run<F> {
                     || newLearningRate != null);
             busy = slot.take();
         }
-        if (state == RunState.QUEUED) {
+        if (state == RunState.QUEUED || position != 0) {
             if (before != RunState.QUEUED) {
                 state = before;
             }
             message = deviceNote;
+            position = 0;
             mark(true);
         }
+        return true;
+    }
+
+    /**
+     * Whether the run has trained as long as the server lets one run train: then it stops (at this
+     * batch; what it learned stays: its trainers for the pages, its last checkpoint on disk), its
+     * message naming the limit.
+     */
+    private boolean overTime() {
+        if (maxTime.isZero() || trainingNanos < maxTime.toNanos()) {
+            return false;
+        }
+        String key = "layerlab.limits.run-minutes";
+        limitStop = "Stopped at " + statusNow().epochText() + ": a run may train for at most "
+                + TrainingRuntime.text(maxTime) + " on this server (" + key + "). What it learned is kept: its last "
+                + "checkpoint, and this page's network.";
+        LOG.info("Run {} hit a limit: {}={} ({} trained): owner={} backend={} device={}", id, key, maxTime.toMinutes(),
+                TrainingRuntime.text(Duration.ofNanos(trainingNanos)), options.owner(), device.backend(), device.name());
+        stopRequested = true;
         return true;
     }
 
@@ -953,7 +1022,7 @@ public final class Run<F> {
         List<Trainer> t = trainers;
         if (t.isEmpty()) {
             return new RunStatus(state, loading, message, 0, 0, 0, epochs, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN);
+                    Double.NaN, position);
         }
         Trainer first = t.get(0);
         int batches = first.batchesPerEpoch();
@@ -972,7 +1041,7 @@ public final class Run<F> {
         }
         double sps = first.samplesPerSecond();
         return new RunStatus(state, loading, message, first.epoch(), batch, batches, epochs,
-                sps > 0 ? sps : Double.NaN, epochEta, totalEta, first.experiment().optimizer().lr());
+                sps > 0 ? sps : Double.NaN, epochEta, totalEta, first.experiment().optimizer().lr(), position);
     }
 
     private void publishStatus() {

@@ -18,9 +18,18 @@ import java.util.Locale;
  * @param epochEta         seconds left in the epoch under way (NaN when unknown)
  * @param totalEta         seconds left in the whole run (NaN when unknown or endless)
  * @param learningRate     the rate in force (NaN before the models are built)
+ * @param position         its place in the scheduler's queue while it waits for a slot (1: next;
+ *                         {@link TrainingSlots}); 0 when it does not wait. Its message says it in words,
+ *                         with an estimate of the wait.
  */
 public record RunStatus(RunState state, boolean loading, String message, int epoch, int batch, int batches, int epochs,
-                        double samplesPerSecond, double epochEta, double totalEta, double learningRate) {
+                        double samplesPerSecond, double epochEta, double totalEta, double learningRate, int position) {
+
+    /** The status of a run that does not wait in the queue. */
+    public RunStatus(RunState state, boolean loading, String message, int epoch, int batch, int batches, int epochs,
+                     double samplesPerSecond, double epochEta, double totalEta, double learningRate) {
+        this(state, loading, message, epoch, batch, batches, epochs, samplesPerSecond, epochEta, totalEta, learningRate, 0);
+    }
 
     /** Training progress in epochs, the epoch under way as a fraction: 3.25 is a quarter into epoch 4. */
     public double progress() {

@@ -2,6 +2,8 @@ package com.layerlab.app.training;
 
 import com.layerlab.engine.experiment.DataSets;
 import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.ExperimentException;
+import com.layerlab.engine.experiment.Models;
 import com.layerlab.engine.tensor.Backends;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -11,6 +13,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,8 +31,13 @@ import org.slf4j.LoggerFactory;
  * to a run's frames and unsubscribe when they go; a page that comes back (a reload) finds its run again
  * by id ({@link #find}).
  *
- * <p>Who may compute: 2D runs take the slots of {@code points}, image runs those of {@code images}
- * ({@link TrainingSlots}: so many at once on the server, so many per owner). Runs nobody watches (for
+ * <p>Who may compute: every run, whatever submitted it (a page, the REST API), takes its slots from one
+ * fair scheduler ({@link TrainingSlots}): {@link Limits#computing} at once on the server, within which 2D
+ * runs ({@code points}) and image runs ({@code images}) keep their own caps (so many at once, so many per
+ * owner) and frame rates. Limits ({@link Limits}): a run that asks for more than the server allows (runs
+ * at once, per user and in all; parameters; epochs) is refused by {@link #submit} with an
+ * {@link OverLimit} before anything is allocated; one that trains longer than its time stops, keeping
+ * what it learned. Runs nobody watches (for
  * at least {@code unwatched}: a reload within that time re-attaches to its run), all in {@link #sweep}:
  * an anonymous owner's run stops, and lets its trainers go once it has ended; a signed-in owner's run
  * trains on, within {@link SignedInRuns}: so many of one user's unwatched runs train, a further one is
@@ -76,6 +84,45 @@ public class TrainingRuntime implements AutoCloseable {
     }
 
     /**
+     * The server's limits on runs (the {@code layerlab.limits.*} keys; TrainingConfig reads them).
+     *
+     * @param computing   runs computing at once on the server, every kind together (by default as many
+     *                    as the machine has cores)
+     * @param turn        how long a run keeps its slot while others wait, at least ({@link TrainingSlots})
+     * @param runsPerUser runs of one owner at once (waiting, training or paused; not ended); 0: no limit
+     * @param runsTotal   runs at once on the server, everyone's; 0: no limit
+     * @param maxParams   parameters of one model of a run; 0: no limit
+     * @param runTime     how long one run may train (waits for a slot and pauses not counted); zero: no limit
+     */
+    public record Limits(int computing, Duration turn, int runsPerUser, int runsTotal, long maxParams, Duration runTime) {
+
+        /**
+         * No limit but the pools' own caps: as many runs compute at once as the pools allow, and a run
+         * keeps its slot until it pauses or ends (no turns): the runtime as it was before it had limits.
+         */
+        public static Limits none(Pool points, Pool images) {
+            return new Limits(points.maxSessions() + images.maxSessions(), Duration.ofDays(365), 0, 0, 0, Duration.ZERO);
+        }
+
+        public Limits {
+            if (computing < 1) {
+                throw new IllegalArgumentException("layerlab.limits.computing must be at least 1, got " + computing);
+            }
+            if (turn.isNegative()) {
+                throw new IllegalArgumentException("layerlab.limits.turn-ms must be 0 or more, got " + turn.toMillis());
+            }
+            if (runsPerUser < 0 || runsTotal < 0 || maxParams < 0) {
+                throw new IllegalArgumentException("layerlab.limits.runs-per-user, runs-total and max-params must be 0 "
+                        + "(no limit) or more, got " + runsPerUser + ", " + runsTotal + " and " + maxParams);
+            }
+            if (runTime.isNegative()) {
+                throw new IllegalArgumentException("layerlab.limits.run-minutes must be 0 (no limit) or more, got "
+                        + runTime.toMinutes());
+            }
+        }
+    }
+
+    /**
      * The bounds on a signed-in user's runs that go on without a page (a shared server).
      *
      * @param maxTraining unwatched runs of one user that train on; a further one is paused, its status saying why
@@ -100,13 +147,17 @@ public class TrainingRuntime implements AutoCloseable {
     private final Path dataDir;
     private final Pool points;
     private final Pool images;
-    private final TrainingSlots pointSlots;
-    private final TrainingSlots imageSlots;
+    private final Limits limits;
+    private final TrainingSlots slots;
+    private final TrainingSlots.Kind pointKind;
+    private final TrainingSlots.Kind imageKind;
     private final Duration unwatched;
     private final SignedInRuns signedIn;
     private final Duration checkpointInterval;
     private final Map<String, Run<?>> runs = new ConcurrentHashMap<>();
     private final RunTally tally;
+    /** Held while a run is checked against the limits and added: the count it was checked with stays true. */
+    private final Object admission = new Object();
     private final ScheduledExecutorService sweeper;
 
     /**
@@ -127,6 +178,14 @@ public class TrainingRuntime implements AutoCloseable {
      */
     public TrainingRuntime(Backends backends, RunLogs logs, Path dataDir, Pool points, Pool images, Duration unwatched,
                            SignedInRuns signedIn, Duration checkpointInterval) {
+        this(backends, logs, dataDir, points, images, Limits.none(points, images), unwatched, signedIn, checkpointInterval);
+    }
+
+    /**
+     * @param limits the server's limits on runs, and how many compute at once
+     */
+    public TrainingRuntime(Backends backends, RunLogs logs, Path dataDir, Pool points, Pool images, Limits limits,
+                           Duration unwatched, SignedInRuns signedIn, Duration checkpointInterval) {
         if (unwatched.isNegative() || unwatched.isZero()) {
             throw new IllegalArgumentException("layerlab.runs.unwatched-seconds must be more than 0, got "
                     + unwatched.toSeconds());
@@ -136,8 +195,10 @@ public class TrainingRuntime implements AutoCloseable {
         this.dataDir = dataDir;
         this.points = points;
         this.images = images;
-        this.pointSlots = new TrainingSlots(points.maxSessions(), points.maxPerVisitor(), points.what());
-        this.imageSlots = new TrainingSlots(images.maxSessions(), images.maxPerVisitor(), images.what());
+        this.limits = Objects.requireNonNull(limits);
+        this.slots = new TrainingSlots(limits.computing(), limits.turn());
+        this.pointKind = new TrainingSlots.Kind(points.what(), points.maxSessions(), points.maxPerVisitor());
+        this.imageKind = new TrainingSlots.Kind(images.what(), images.maxSessions(), images.maxPerVisitor());
         this.unwatched = unwatched;
         this.signedIn = Objects.requireNonNull(signedIn);
         this.checkpointInterval = Objects.requireNonNull(checkpointInterval);
@@ -168,6 +229,10 @@ public class TrainingRuntime implements AutoCloseable {
         return images;
     }
 
+    public Limits limits() {
+        return limits;
+    }
+
     /** The backends runs may ask for. */
     public Backends backends() {
         return backends;
@@ -181,7 +246,11 @@ public class TrainingRuntime implements AutoCloseable {
     /**
      * Starts a run of {@code experiments} (one, or several trained in lock step: the same data and batch
      * size) whose frames {@code frames} makes. It waits for a slot when none is free (QUEUED, its status
-     * saying why), then loads its data, builds its trainers and trains, unless it starts paused.
+     * giving its place in the queue and why), then loads its data, builds its trainers and trains, unless
+     * it starts paused.
+     *
+     * @throws OverLimit when the run asks for more than a limit of the server allows (runs at once, per
+     *                   owner or in all; parameters of a model; epochs): nothing is allocated then
      */
     public <F> Run<F> submit(List<Experiment> experiments, RunOptions options, FrameMaker<F> frames) {
         if (experiments.isEmpty()) {
@@ -204,13 +273,68 @@ public class TrainingRuntime implements AutoCloseable {
         RunDevice device = RunDevice.resolve(backends, backend);
         Pool pool = image ? images : points;
         String id = newId();
-        Run<F> run = new Run<>(id, experiments, options, frames, dataDir, (image ? imageSlots : pointSlots).claim(options.owner()),
-                logs == null || device.refused() ? null : logs.open(options.page()), pool, checkpointInterval, device,
-                RunDevice.resolve(backends, "cpu"), tally);
-        runs.put(id, run);
+        Run<F> run;
+        synchronized (admission) {
+            // checked and counted together: two submits at once cannot both take the last run allowed
+            try {
+                checkLimits(experiments, options, image);
+            } catch (OverLimit e) {
+                LOG.info("Run refused, over a limit: {}={}: owner={} page={} backend={} device={}", e.key(), e.value(),
+                        options.owner(), options.page(), backend, device.refused() ? "none" : device.name());
+                throw e;
+            }
+            run = new Run<>(id, experiments, options, frames, dataDir, slots.claim(options.owner(), image ? imageKind : pointKind),
+                    logs == null || device.refused() ? null : logs.open(options.page()), pool, checkpointInterval,
+                    limits.runTime(), device, RunDevice.resolve(backends, "cpu"), tally);
+            runs.put(id, run);
+        }
         forgetOldRuns();
         run.start();
         return run;
+    }
+
+    /** Refuses a run over a limit of the server, naming the limit; the checks cost nothing (no model is built). */
+    private void checkLimits(List<Experiment> experiments, RunOptions options, boolean image) {
+        if (limits.runsPerUser() > 0) {
+            long mine = runs.values().stream().filter(r -> r.owner().equals(options.owner()) && r.occupies()).count();
+            if (mine >= limits.runsPerUser()) {
+                throw new OverLimit("layerlab.limits.runs-per-user", limits.runsPerUser(), "You have " + mine
+                        + " runs going (training, waiting or paused), as many as one user may have at once here "
+                        + "(layerlab.limits.runs-per-user = " + limits.runsPerUser() + "). Stop one (My runs lists them) "
+                        + "to start another.");
+            }
+        }
+        if (limits.runsTotal() > 0) {
+            long all = runs.values().stream().filter(Run::occupies).count();
+            if (all >= limits.runsTotal()) {
+                throw new OverLimit("layerlab.limits.runs-total", limits.runsTotal(), "The server has " + all
+                        + " runs going, as many as it takes at once (layerlab.limits.runs-total = " + limits.runsTotal()
+                        + "). Try again in a few minutes.");
+            }
+        }
+        Pool pool = image ? images : points;
+        String epochsKey = image ? "layerlab.cnn.max-epochs" : "layerlab.live.max-epochs";
+        if (pool.maxEpochs() > 0 && options.epochs() > pool.maxEpochs()) {
+            throw new OverLimit(epochsKey, pool.maxEpochs(), "A run may train at most " + pool.maxEpochs() + " epochs here ("
+                    + epochsKey + "); " + options.epochs() + " were asked for.");
+        }
+        if (limits.maxParams() > 0) {
+            for (Experiment e : experiments) {
+                long params;
+                try {
+                    params = Models.inspect(e).totalParams();
+                } catch (ExperimentException invalid) {
+                    // a model that cannot be built fails its run with the engine's message, as it always did
+                    continue;
+                }
+                if (params > limits.maxParams()) {
+                    throw new OverLimit("layerlab.limits.max-params", limits.maxParams(), String.format(Locale.ROOT,
+                            "The model of %s has %,d parameters, more than a model may have here (%,d, "
+                                    + "layerlab.limits.max-params). Use fewer or smaller layers.", e.name(), params,
+                            limits.maxParams()));
+                }
+            }
+        }
     }
 
     /** The run with this id, if it is {@code owner}'s (an id is all a page keeps; another owner's run is not found). */
@@ -244,14 +368,36 @@ public class TrainingRuntime implements AutoCloseable {
                 .collect(Collectors.groupingBy(r -> r.device().device().toString(), Collectors.counting()));
     }
 
-    /** Runs computing now (holding a slot). */
+    /** Runs computing now (holding a slot of the scheduler). */
     public int computingCount() {
-        return pointSlots.computing() + imageSlots.computing();
+        return slots.computing();
     }
 
     /** Runs of one kind computing now. */
     public int computingCount(boolean image) {
-        return (image ? imageSlots : pointSlots).computing();
+        return slots.computing(image ? imageKind : pointKind);
+    }
+
+    /**
+     * The scheduler's queue: runs waiting for a slot now, those that only gave their turn to others for a
+     * moment included (for the operators' metrics).
+     */
+    public int queueLength() {
+        return slots.waiting();
+    }
+
+    /** Runs whose status says they wait for a slot (QUEUED), every owner's. */
+    public int waitingCount() {
+        return countIn(RunState.QUEUED);
+    }
+
+    /** Runs training (RUNNING: loading, computing, or waiting a moment for their next turn), every owner's. */
+    public int runningCount() {
+        return countIn(RunState.RUNNING);
+    }
+
+    private int countIn(RunState state) {
+        return (int) runs.values().stream().filter(r -> r.isAlive() && r.state() == state).count();
     }
 
     private static String newId() {
@@ -302,7 +448,7 @@ public class TrainingRuntime implements AutoCloseable {
     }
 
     /** "30 min", or "400 ms" for a test's short times. */
-    private static String text(Duration d) {
+    static String text(Duration d) {
         return d.toMinutes() >= 1 ? d.toMinutes() + " min" : d.toSeconds() >= 1 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 

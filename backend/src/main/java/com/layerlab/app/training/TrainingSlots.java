@@ -1,52 +1,102 @@
 package com.layerlab.app.training;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
- * Who may compute now: the rule that keeps a shared server responsive. A training holds a slot only
- * while it computes (loads its data, trains); finished, paused or waiting for the next step it holds
- * none. The server gives at most {@code maxTotal} slots at once, and one visitor (one HTTP session,
- * whatever its tabs) at most {@code maxPerVisitor}, so that one visitor cannot take every slot.
- * Trainings that wait get the slots in the order they asked; a waiting training is told why it waits
- * and what its learner can do.
+ * The one scheduler of every training on the server (pages and API alike): who may compute now. A
+ * training holds a slot only while it computes (loads its data, trains a batch); paused, finished, or
+ * sleeping until its next epoch is due it need not hold one. At most {@code maxTotal} trainings hold a
+ * slot at once (by default as many as the machine has cores), and within that each {@link Kind} keeps
+ * its own caps (so many image trainings at once, so many per owner).
+ *
+ * <p>Fairness: a free slot goes to the waiting training whose owner holds the fewest slots, and among
+ * owners holding as many, to the owner that has waited longest: since it last held a slot, or since its
+ * oldest training began to wait, whichever is later (an owner's own trainings go in the order they began
+ * to wait). So one user's many runs cannot starve another's one: the other's run gets the next slot that
+ * comes free, at the latest when a run of the many gives its turn back. The slot also rotates: a training that holds one while others wait gives it back
+ * (and queues again) at the end of a batch once it has held it for a turn ({@code turn}), and at once
+ * when it would only sleep with it (a 2D run waiting for its next epoch under its epochs-a-second cap).
+ * A user's own runs rotate the same way. Why a turn and not every batch or every epoch: a 2D run's
+ * batch is a fraction of a millisecond (switching every batch costs more than it trains) and an image
+ * run's epoch may take minutes (switching every epoch starves its neighbours' pages); a turn of about a
+ * second lets each page that holds a slot draw several frames in a row, and every page gets its turn
+ * within a few seconds while a class trains at once. Runs that give their turn back do not say so on
+ * their pages unless their wait is long ({@link Run}); a run that waits to start says its place in the
+ * queue and an estimate of its wait.
+ *
+ * <p>Thread-safe; the clock is injectable so that tests can measure waits without sleeping.
  */
 public final class TrainingSlots {
 
+    /**
+     * A kind of training and its caps within the slots.
+     *
+     * @param what         what the trainings train, for the learner ("networks", "image networks")
+     * @param maxComputing trainings of this kind computing at once on the server
+     * @param maxPerOwner  trainings of this kind one owner may have computing at once
+     */
+    public record Kind(String what, int maxComputing, int maxPerOwner) {
+        public Kind {
+            Objects.requireNonNull(what);
+            if (maxComputing < 1 || maxPerOwner < 1) {
+                throw new IllegalArgumentException("the training slots of " + what + " must be at least 1 in all and 1 "
+                        + "per visitor, got " + maxComputing + " and " + maxPerOwner);
+            }
+        }
+    }
+
     private final int maxTotal;
-    private final int maxPerVisitor;
-    private final String what;
+    private final long turnNanos;
+    private final LongSupplier clock;
     // guarded by this
     private final Set<Claim> holding = new LinkedHashSet<>();
+    /** In the order they began to wait. */
     private final Set<Claim> waiting = new LinkedHashSet<>();
+    /** The mean time between two slots given to waiting trainings (nanoseconds, a moving average); NaN before the first. */
+    private double nanosPerGrant = Double.NaN;
+    /** When a waiting training was last given a slot (or the queue last began), while some wait; -1 when none waits. */
+    private long lastGrant = -1;
+    /** When each owner with a training that holds or waits last held a slot (took or gave one back). */
+    private final Map<Object, Long> lastHeld = new HashMap<>();
 
     /**
-     * @param what what the trainings train, for the learner ("networks", "image networks")
+     * @param maxTotal trainings computing at once on the server, whatever their kind
+     * @param turn     how long a training may keep a slot while others wait, at least
+     * @param clock    nanoseconds, as {@link System#nanoTime}
      */
-    public TrainingSlots(int maxTotal, int maxPerVisitor, String what) {
-        if (maxTotal < 1 || maxPerVisitor < 1) {
-            throw new IllegalArgumentException("training slots must be at least 1 in all and 1 per visitor, got "
-                    + maxTotal + " and " + maxPerVisitor);
+    public TrainingSlots(int maxTotal, Duration turn, LongSupplier clock) {
+        if (maxTotal < 1) {
+            throw new IllegalArgumentException("layerlab.limits.computing must be at least 1 (or 0: as many as the "
+                    + "machine has cores), got " + maxTotal);
+        }
+        if (turn.isNegative()) {
+            throw new IllegalArgumentException("layerlab.limits.turn-ms must be 0 or more, got " + turn.toMillis());
         }
         this.maxTotal = maxTotal;
-        this.maxPerVisitor = maxPerVisitor;
-        this.what = Objects.requireNonNull(what);
+        this.turnNanos = turn.toNanos();
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    public TrainingSlots(int maxTotal, Duration turn) {
+        this(maxTotal, turn, System::nanoTime);
     }
 
     public int maxTotal() {
         return maxTotal;
     }
 
-    public int maxPerVisitor() {
-        return maxPerVisitor;
-    }
-
-    /** A new training's claim, holding nothing yet; {@code visitor} is what identifies its visitor (its session). */
-    public Claim claim(Object visitor) {
-        return new Claim(Objects.requireNonNull(visitor));
+    /** A new training's claim, holding nothing yet; {@code owner} is whose training it is (user or visitor). */
+    public Claim claim(Object owner, Kind kind) {
+        return new Claim(Objects.requireNonNull(owner), Objects.requireNonNull(kind));
     }
 
     /** Trainings computing now. */
@@ -54,28 +104,158 @@ public final class TrainingSlots {
         return holding.size();
     }
 
-    /** Trainings of this visitor computing now. */
-    public synchronized int computing(Object visitor) {
-        return holdingOf(visitor);
+    /** Trainings of this kind computing now. */
+    public synchronized int computing(Kind kind) {
+        return (int) holding.stream().filter(c -> c.kind.equals(kind)).count();
     }
 
-    private int holdingOf(Object visitor) {
+    /** Trainings of this owner computing now. */
+    public synchronized int computing(Object owner) {
+        return held(owner);
+    }
+
+    /** Trainings waiting for a slot now (those that gave their turn back included). */
+    public synchronized int waiting() {
+        return waiting.size();
+    }
+
+    private int held(Object owner) {
         int n = 0;
         for (Claim c : holding) {
-            if (c.visitor.equals(visitor)) {
+            if (c.owner.equals(owner)) {
                 n++;
             }
         }
         return n;
     }
 
+    private int held(Object owner, Kind kind) {
+        int n = 0;
+        for (Claim c : holding) {
+            if (c.owner.equals(owner) && c.kind.equals(kind)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Where a waiting claim stands: its place in line (1: next), and whether a free slot is its now. */
+    private record Place(int position, boolean now) {
+    }
+
+    /**
+     * Plays the queue forward, giving the free slots one at a time by the fair rule (fewest held, then
+     * longest waited, within each kind's caps), until {@code claim}'s turn comes. Its place is how many
+     * trainings get a slot before it, plus one; it may take a slot now when that place is among the
+     * free slots.
+     */
+    private Place place(Claim claim) {
+        Map<Object, Integer> owners = new HashMap<>();
+        Map<Object, Long> ownersSince = new HashMap<>();
+        Map<Kind, Integer> kinds = new HashMap<>();
+        Map<List<Object>, Integer> ownerKinds = new HashMap<>();
+        // the waiting set is in the order they began to wait: an owner's first waiter is its oldest
+        for (Claim w : waiting) {
+            ownersSince.putIfAbsent(w.owner, Math.max(w.waitingSince, lastHeld.getOrDefault(w.owner, Long.MIN_VALUE)));
+        }
+        List<Claim> line = new ArrayList<>(waiting);
+        int free = maxTotal - holding.size();
+        int position = 0;
+        while (!line.isEmpty()) {
+            Claim next = null;
+            int nextHeld = Integer.MAX_VALUE;
+            long nextSince = Long.MAX_VALUE;
+            for (Claim w : line) {
+                int kindHeld = kinds.computeIfAbsent(w.kind, this::computingOf);
+                int ownerKindHeld = ownerKinds.computeIfAbsent(List.of(w.owner, w.kind), k -> held(w.owner, w.kind));
+                if (kindHeld >= w.kind.maxComputing() || ownerKindHeld >= w.kind.maxPerOwner()) {
+                    continue;
+                }
+                int ownerHeld = owners.computeIfAbsent(w.owner, this::held);
+                long since = ownersSince.get(w.owner);
+                // strictly before: of one owner's waiters, the one that began to wait first
+                if (ownerHeld < nextHeld || (ownerHeld == nextHeld && since < nextSince)) {
+                    next = w;
+                    nextHeld = ownerHeld;
+                    nextSince = since;
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            position++;
+            if (next == claim) {
+                return new Place(position, position <= free);
+            }
+            line.remove(next);
+            Claim given = next;
+            owners.merge(given.owner, 1, Integer::sum);
+            // just served: behind the owners holding as many
+            ownersSince.put(given.owner, Long.MAX_VALUE);
+            kinds.merge(given.kind, 1, Integer::sum);
+            ownerKinds.merge(List.of(given.owner, given.kind), 1, Integer::sum);
+        }
+        // its kind's caps hold it back whatever the others do: it comes after every one that can go
+        return new Place(position + 1, false);
+    }
+
+    private int computingOf(Kind kind) {
+        int n = 0;
+        for (Claim c : holding) {
+            if (c.kind.equals(kind)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Takes note that a waiting training got a slot: how often slots come free for those who wait. */
+    private void granted(long now) {
+        if (lastGrant >= 0) {
+            double gap = now - lastGrant;
+            nanosPerGrant = Double.isNaN(nanosPerGrant) ? gap : 0.7 * nanosPerGrant + 0.3 * gap;
+        }
+        lastGrant = waiting.isEmpty() ? -1 : now;
+    }
+
+    private static void wake(List<Runnable> wakers) {
+        for (Runnable w : wakers) {
+            w.run();
+        }
+    }
+
+    /** The wakers of every waiting training: a slot came free, each looks whether it is its own. */
+    private List<Runnable> waitersToWake() {
+        if (waiting.isEmpty()) {
+            lastGrant = -1;
+        }
+        List<Runnable> wakers = new ArrayList<>();
+        for (Claim w : waiting) {
+            if (w.waker != null) {
+                wakers.add(w.waker);
+            }
+        }
+        return wakers;
+    }
+
     /** One training's place: a slot it holds, a place in the queue, or neither. */
     public final class Claim {
 
-        private final Object visitor;
+        private final Object owner;
+        private final Kind kind;
+        private volatile Runnable waker;
+        // guarded by TrainingSlots.this
+        private long heldSince;
+        private long waitingSince;
 
-        private Claim(Object visitor) {
-            this.visitor = visitor;
+        private Claim(Object owner, Kind kind) {
+            this.owner = owner;
+            this.kind = kind;
+        }
+
+        /** What to call when a slot comes free while this training waits (it wakes its thread to take it). */
+        public void wakeWith(Runnable waker) {
+            this.waker = waker;
         }
 
         /**
@@ -87,44 +267,108 @@ public final class TrainingSlots {
                 if (holding.contains(this)) {
                     return null;
                 }
-                waiting.add(this);
-                int mine = holdingOf(visitor);
-                if (mine >= maxPerVisitor) {
-                    return "Waiting: your other pages are training " + count(mine) + " right now, as many as one visitor "
-                            + "may train at once here. This one starts by itself as soon as one of them finishes or is "
-                            + "paused; pause or close one of them to start it now.";
+                long now = clock.getAsLong();
+                boolean queueBegins = waiting.isEmpty();
+                if (waiting.add(this)) {
+                    waitingSince = now;
                 }
-                // the waiters before this one that could take a slot go first
-                int ahead = 0;
-                Map<Object, Integer> taken = new HashMap<>();
-                for (Claim w : waiting) {
-                    if (w == this) {
-                        break;
-                    }
-                    int theirs = taken.computeIfAbsent(w.visitor, TrainingSlots.this::holdingOf);
-                    if (theirs < maxPerVisitor) {
-                        taken.put(w.visitor, theirs + 1);
-                        ahead++;
-                    }
+                Place p = place(this);
+                if (p.now()) {
+                    waiting.remove(this);
+                    holding.add(this);
+                    heldSince = now;
+                    lastHeld.put(owner, now);
+                    granted(now);
+                    return null;
                 }
-                if (holding.size() + ahead >= maxTotal) {
-                    return "Waiting: the server is training " + count(holding.size()) + " right now, as many as it trains "
-                            + "at once" + (ahead == 0 ? "" : ", and " + ahead + " more " + (ahead == 1 ? "waits" : "wait")
-                            + " before this one") + ". This one starts by itself as soon as one of them finishes or "
-                            + "is paused: keep this page open.";
+                if (queueBegins) {
+                    // a wait begins: the time until a slot comes free counts as the first gap
+                    lastGrant = now;
                 }
-                waiting.remove(this);
-                holding.add(this);
-                return null;
+                return why(p.position(), now);
             }
+        }
+
+        /** Why it waits, with its place and an estimate of the wait; called holding the lock. */
+        private String why(int place, long now) {
+            int mine = held(owner, kind);
+            if (mine >= kind.maxPerOwner()) {
+                return "Waiting: your other pages are training " + count(mine, kind.what()) + " right now, as many as "
+                        + "one visitor may train at once here. This one starts by itself as soon as one of them finishes "
+                        + "or is paused; pause or close one of them to start it now.";
+            }
+            int ofKind = computingOf(kind);
+            String busy = ofKind >= kind.maxComputing() ? count(ofKind, kind.what())
+                    : count(holding.size(), "networks");
+            // no slot has come free for longer than they used to: the wait is longer than the average says
+            double perGrant = lastGrant >= 0 ? Math.max(nanosPerGrant, now - lastGrant) : nanosPerGrant;
+            double nanos = perGrant * place;
+            String estimate = Double.isNaN(nanos) ? "" : ", about " + seconds(nanos);
+            return "Waiting: the server is training " + busy + " right now, as many as it trains at once; this one is "
+                    + ordinal(place) + " in line" + estimate + " (whoever has the fewest trainings running goes first). "
+                    + "It starts by itself: keep this page open.";
+        }
+
+        /** Its place in the queue now (1: next); 0 while it holds a slot or does not wait. */
+        public int position() {
+            synchronized (TrainingSlots.this) {
+                return waiting.contains(this) ? place(this).position() : 0;
+            }
+        }
+
+        /**
+         * At the end of a batch: gives the slot back and queues again when another training waits that the
+         * fair rule puts first, once this one has held it for a turn, or at once when {@code idleNext} (it
+         * would only sleep with it). True when it gave the slot back (then it takes one again before it
+         * computes); false when it keeps it.
+         */
+        public boolean turnOver(boolean idleNext) {
+            List<Runnable> wakers;
+            synchronized (TrainingSlots.this) {
+                if (waiting.isEmpty() || !holding.contains(this)) {
+                    return false;
+                }
+                long now = clock.getAsLong();
+                if (!idleNext && now - heldSince < turnNanos) {
+                    return false;
+                }
+                lastHeld.put(owner, now);
+                holding.remove(this);
+                waiting.add(this);
+                waitingSince = now;
+                Place p = place(this);
+                if (p.now()) {
+                    // nobody that waits comes first: it keeps the slot for another turn
+                    waiting.remove(this);
+                    holding.add(this);
+                    heldSince = now;
+                    return false;
+                }
+                wakers = waitersToWake();
+            }
+            wake(wakers);
+            return true;
         }
 
         /** Gives the slot back, or leaves the queue: the training does not compute now. */
         public void release() {
+            List<Runnable> wakers;
             synchronized (TrainingSlots.this) {
-                holding.remove(this);
+                boolean held = holding.remove(this);
                 waiting.remove(this);
+                if (held) {
+                    lastHeld.put(owner, clock.getAsLong());
+                }
+                if (holding.stream().noneMatch(c -> c.owner.equals(owner))
+                        && waiting.stream().noneMatch(c -> c.owner.equals(owner))) {
+                    lastHeld.remove(owner);
+                }
+                wakers = held ? waitersToWake() : List.of();
+                if (waiting.isEmpty()) {
+                    lastGrant = -1;
+                }
             }
+            wake(wakers);
         }
 
         /** Whether this training holds a slot. */
@@ -135,7 +379,24 @@ public final class TrainingSlots {
         }
     }
 
-    private String count(int n) {
+    private static String count(int n, String what) {
         return n + " " + (n == 1 ? what.replaceAll("s$", "") : what);
+    }
+
+    private static String ordinal(int n) {
+        int lastTwo = n % 100;
+        String suffix = lastTwo >= 11 && lastTwo <= 13 ? "th"
+                : switch (n % 10) {
+                    case 1 -> "st";
+                    case 2 -> "nd";
+                    case 3 -> "rd";
+                    default -> "th";
+                };
+        return n + suffix;
+    }
+
+    private static String seconds(double nanos) {
+        long s = (long) Math.ceil(nanos / 1e9);
+        return s < 60 ? s + " s" : String.format(Locale.ROOT, "%d min", (s + 59) / 60);
     }
 }

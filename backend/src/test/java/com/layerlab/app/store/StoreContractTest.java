@@ -53,7 +53,10 @@ abstract class StoreContractTest {
     private ExperimentStore store;
     private final Experiment experiment = PlaygroundSettings.DEFAULTS.toExperiment();
 
-    /** The properties that point the store at this class's database (layerlab.store.max-experiment-mb is 1). */
+    /**
+     * The properties that point the store at this class's database (layerlab.store.max-experiment-mb is 1,
+     * layerlab.limits.storage-mb-per-user 2).
+     */
     abstract Map<String, String> database();
 
     @BeforeAll
@@ -72,6 +75,7 @@ abstract class StoreContractTest {
     private Map<String, String> properties() {
         Map<String, String> p = new java.util.HashMap<>(database());
         p.put("layerlab.store.max-experiment-mb", "1");
+        p.put("layerlab.limits.storage-mb-per-user", "2");
         return p;
     }
 
@@ -195,6 +199,27 @@ abstract class StoreContractTest {
         assertEquals(StoreException.Kind.TOO_LARGE, tooBig.kind());
         assertTrue(tooBig.getMessage().contains("layerlab.store.max-experiment-mb"), tooBig.getMessage());
         assertTrue(store.mine(owner).isEmpty(), "nothing was stored");
+    }
+
+    @Test
+    void aSaveOverTheOwnersStorageIsRefusedNamingTheLimit() {
+        String owner = visitor();
+        byte[] weights = new byte[800_000];
+        for (int i = 0; i < 2; i++) {
+            store.save(new ExperimentStore.Draft(owner, "part " + i, false, Page.PLAYGROUND, experiment, ""), weights,
+                    List.of(), 0, null);
+        }
+        StoreException over = assertThrows(StoreException.class, () -> store.save(new ExperimentStore.Draft(owner,
+                "one more", false, Page.PLAYGROUND, experiment, ""), weights, List.of(), 0, null));
+        assertEquals(StoreException.Kind.OVER_LIMIT, over.kind());
+        assertTrue(over.getMessage().contains("layerlab.limits.storage-mb-per-user")
+                && over.getMessage().contains("2 MB"), over.getMessage());
+        assertEquals(2, store.mine(owner).size(), "nothing more was stored");
+        // the limit is each owner's: another's save of the same size goes through
+        String other = visitor();
+        store.save(new ExperimentStore.Draft(other, "theirs", false, Page.PLAYGROUND, experiment, ""), weights,
+                List.of(), 0, null);
+        assertEquals(1, store.mine(other).size());
     }
 
     @Test

@@ -35,9 +35,15 @@ class RunLimitsTest {
 
     @Test
     void theEpochsMoveWhileTheRunHoldsAndThePoolCapsThem() throws Exception {
-        Run<RunStatus> run = runtime(3, 0).submit(List.of(POINTS), anonymous(true, 100), STATUS);
+        TrainingRuntime rt = runtime(3, 0);
+        OverLimit refused = assertThrows(OverLimit.class, () -> rt.submit(List.of(POINTS), anonymous(true, 100), STATUS),
+                "a run that asks for more epochs than the pool's cap is refused");
+        assertEquals("layerlab.live.max-epochs", refused.key());
+        Run<RunStatus> run = rt.submit(List.of(POINTS), anonymous(true, 3), STATUS);
         RunStatus s = await(run, st -> st.state() == RunState.PAUSED && st.batches() > 0, "built");
-        assertEquals(3, s.epochs(), "the pool's cap");
+        assertEquals(3, s.epochs());
+        // a page that moves the stop epoch past the cap is capped
+        run.setEpochs(100);
         run.setEpochs(2);
         run.play();
         s = await(run, st -> st.state() == RunState.FINISHED, "finished");

@@ -13,10 +13,12 @@ import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.training.BackendChoices;
 import com.layerlab.app.training.CnnFrames;
+import com.layerlab.app.training.OverLimit;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunDevice;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.app.ui.LimitNotice;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
@@ -330,8 +332,14 @@ public class CnnView extends Div implements BeforeEnterObserver {
         List<Experiment> runs = CnnLinks.runsOf(state);
         CnnFrames made = new CnnFrames(runs.stream().map(Experiment::name).toList());
         // when the server is busy the run waits for a slot, and its frames say why until it starts
-        Run<CnnFrames.Frame> run = runtime.submit(runs, new RunOptions(owner.key(), owner.username().isPresent(), RunPages.CNN,
-                false, runs.get(0).epochs() == null ? 1 : runs.get(0).epochs(), fork.startWeights(runs)), made);
+        Run<CnnFrames.Frame> run;
+        try {
+            run = runtime.submit(runs, new RunOptions(owner.key(), owner.username().isPresent(), RunPages.CNN,
+                    false, runs.get(0).epochs() == null ? 1 : runs.get(0).epochs(), fork.startWeights(runs)), made);
+        } catch (OverLimit refused) {
+            LimitNotice.show(refused);
+            return;
+        }
         show(run, made);
         phase = CnnFrames.Phase.LOADING;
         progressRow.loading();

@@ -13,11 +13,13 @@ import com.layerlab.app.store.StoreException;
 import com.layerlab.app.training.BackendChoices;
 import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.RunDevice;
+import com.layerlab.app.training.OverLimit;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.app.ui.LimitNotice;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
@@ -271,7 +273,11 @@ public class CompareView extends Div implements BeforeEnterObserver {
         }
         RunOptions options = new RunOptions(owner.key(), owner.username().isPresent(), RunPages.COMPARE, !play,
                 state.settings().epochs(), fork.startWeights(state.experiments()));
-        show(runtime.submit(state.experiments(), options, PointFrames.comparison()));
+        try {
+            show(runtime.submit(state.experiments(), options, PointFrames.comparison()));
+        } catch (OverLimit refused) {
+            LimitNotice.show(refused);
+        }
     }
 
     /** Shows {@code run} from now on: its frames replace what the page showed. */

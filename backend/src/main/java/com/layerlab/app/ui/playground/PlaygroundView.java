@@ -14,11 +14,13 @@ import com.layerlab.app.store.SavedExperiment;
 import com.layerlab.app.store.StoreException;
 import com.layerlab.app.training.BackendChoices;
 import com.layerlab.app.training.PointFrames;
+import com.layerlab.app.training.OverLimit;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunDevice;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.app.ui.LimitNotice;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
@@ -223,7 +225,11 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         }
         RunOptions options = new RunOptions(owner.key(), owner.username().isPresent(), RunPages.PLAYGROUND, !play,
                 settings.epochs(), fork.startWeights(List.of(settings.toExperiment())));
-        show(runtime.submit(List.of(settings.toExperiment()), options, PointFrames.playground()));
+        try {
+            show(runtime.submit(List.of(settings.toExperiment()), options, PointFrames.playground()));
+        } catch (OverLimit refused) {
+            LimitNotice.show(refused);
+        }
     }
 
     /** Shows {@code run} from now on: its frames replace what the page showed. */

@@ -1,0 +1,124 @@
+package com.layerlab.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.training.FrameMaker;
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunOptions;
+import com.layerlab.app.training.RunStatus;
+import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.engine.train.StepResult;
+import com.layerlab.engine.train.Trainer;
+import com.microsoft.playwright.Page;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The scheduler and the limits as a learner meets them, in Chromium: a page whose run waits shows its
+ * place in the queue, and a run over a limit is refused with a message naming it. One slot on this
+ * server, turns of ten minutes and no epochs-a-second cap: a run that trains keeps its slot.
+ */
+@TestPropertySource(properties = {"layerlab.data.dir=target/scheduler-pages-test/${random.uuid}",
+        "layerlab.limits.computing=1", "layerlab.limits.turn-ms=600000", "layerlab.live.max-epochs-per-second=0",
+        "layerlab.limits.runs-per-user=2", "layerlab.runs.unwatched-seconds=2"})
+class SchedulerPagesTest extends BrowserTestBase {
+
+    /**
+     * The frames of a run that holds the slot but hardly computes: each batch takes 50 ms, asleep (a run
+     * that trains flat out would take this shared test machine's cores from the pages under test).
+     */
+    private static final FrameMaker<RunStatus> SLOW = new FrameMaker<>() {
+        @Override
+        public void stepped(List<Trainer> trainers, List<StepResult> steps) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public RunStatus frame(RunStatus status, List<Trainer> trainers, long seen) {
+            return status;
+        }
+    };
+
+    /** A script for the page: whether a notification says {@code text}. */
+    private static String notice(String text) {
+        return "() => [...document.querySelectorAll('vaadin-notification-card')].some(c => c.textContent.includes('"
+                + text + "'))";
+    }
+
+    private static String noticeText(Page p, String text) {
+        return (String) p.evaluate("() => [...document.querySelectorAll('vaadin-notification-card')].map(c => "
+                + "c.textContent).find(t => t.includes('" + text + "'))");
+    }
+
+    @Autowired
+    TrainingRuntime runtime;
+
+    @AfterEach
+    void noRunOutlivesTheTest() throws InterruptedException {
+        for (Run<?> r : runtime.activeRuns()) {
+            r.stop();
+        }
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (runtime.activeCount() > 0 && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        assertEquals(0, runtime.activeCount(), "runs still alive after the test: " + runtime.activeRuns());
+    }
+
+    @Test
+    void aWaitingRunsPageShowsItsPlaceInTheQueue() {
+        // another user's run takes the server's one slot
+        Run<RunStatus> other = runtime.submit(List.of(PlaygroundSettings.DEFAULTS.toExperiment()),
+                new RunOptions("user:someone-else", true, "playground", false, 0), SLOW);
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (runtime.computingCount() == 0 && System.nanoTime() < end) {
+            page.waitForTimeout(50);
+        }
+        open("/");
+        page.waitForFunction(notice("1st in line"), null, new Page.WaitForFunctionOptions().setTimeout(30_000));
+        String shown = noticeText(page, "1st in line");
+        assertTrue(shown.startsWith("Waiting: the server is training 1 network right now, as many as it trains at once;"),
+                shown);
+        assertEquals(1, runtime.waitingCount());
+        assertEquals(1, runtime.queueLength());
+        assertEquals(1, runtime.activeRuns().stream().filter(r -> r.status().position() == 1).count(),
+                "the waiting run's status has its place");
+        page.waitForTimeout(800); // the notice's slide-in
+        screenshot(page, "playground-waiting-in-queue");
+        // the slot comes free: the page's run takes it by itself and the notice goes
+        other.stop();
+        page.waitForFunction("() => !(" + notice("Waiting") + ")()", null,
+                new Page.WaitForFunctionOptions().setTimeout(30_000));
+        assertEquals(0, runtime.waitingCount());
+        page.close();
+    }
+
+    @Test
+    void aRunOverTheRunsAUserMayHaveIsRefusedOnItsPageNamingTheLimit() {
+        // every page opened holds a run (paused): two are as many as one visitor may have here
+        open("/");
+        page.waitForSelector("#play-button");
+        Page second = context.newPage();
+        open(second, "/");
+        second.waitForSelector("#play-button");
+        Page third = context.newPage();
+        open(third, "/");
+        third.waitForFunction(notice("layerlab.limits.runs-per-user"));
+        String refused = noticeText(third, "layerlab.limits.runs-per-user");
+        assertTrue(refused.contains("You have 2 runs going") && refused.contains("layerlab.limits.runs-per-user = 2"),
+                refused);
+        screenshot(third, "playground-over-limit");
+        third.close();
+        second.close();
+        page.close();
+    }
+}
