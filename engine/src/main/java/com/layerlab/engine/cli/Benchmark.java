@@ -292,8 +292,11 @@ public final class Benchmark {
             return threads == CpuBackend.INSTANCE.threads() ? Device.cpu() : Device.cpu(1, threads);
         }
 
-        /** A model on a device, its optimizer and loss: one training step at a time. */
-        static final class Run {
+        /**
+         * A model on a device, its optimizer and loss: one training step at a time. Public for the cuda
+         * benchmark (engine's tests), which trains the same models on the GPU.
+         */
+        public static final class Run {
             final ImageWork w;
             final Sequential model;
             final SGD opt;
@@ -302,7 +305,7 @@ public final class Benchmark {
 
             final Device device;
 
-            Run(ImageWork w, Device device) {
+            public Run(ImageWork w, Device device) {
                 this.w = w;
                 this.device = device;
                 model = Models.build(Experiment.modelOnly(Arrays.stream(w.sample()).boxed().toList(), w.layers()));
@@ -319,7 +322,7 @@ public final class Benchmark {
             }
 
             /** One step on batch b; returns the loss. */
-            float step(int b) {
+            public float step(int b) {
                 int per = w.batch() * w.sampleSize();
                 float[] xb = Arrays.copyOfRange(w.x(), b * per, (b + 1) * per);
                 float[] yb = Arrays.copyOfRange(w.y(), b * w.batch(), (b + 1) * w.batch());
@@ -328,6 +331,15 @@ public final class Benchmark {
                 l.backward();
                 opt.step();
                 return l.item();
+            }
+
+            /** The loss of the last of {@code steps} more steps, on batches 0, 1, ... */
+            public double lossAfter(int steps) {
+                float l = Float.NaN;
+                for (int s = 0; s < steps; s++) {
+                    l = step(s % w.batches());
+                }
+                return l;
             }
         }
 
@@ -339,12 +351,7 @@ public final class Benchmark {
 
         @Override
         public double lossAfter(ImageWork w, int steps) {
-            Run run = new Run(w, device(Runtime.getRuntime().availableProcessors()));
-            float l = Float.NaN;
-            for (int s = 0; s < steps; s++) {
-                l = run.step(s % w.batches());
-            }
-            return l;
+            return new Run(w, device(Runtime.getRuntime().availableProcessors())).lossAfter(steps);
         }
 
         /**

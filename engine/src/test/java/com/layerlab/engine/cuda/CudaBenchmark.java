@@ -1,16 +1,10 @@
 package com.layerlab.engine.cuda;
 
 import com.layerlab.engine.cli.Benchmark;
+import com.layerlab.engine.cli.Benchmark.ImageEngine.Run;
 import com.layerlab.engine.cli.Benchmark.ImageWork;
-import com.layerlab.engine.experiment.Experiment;
-import com.layerlab.engine.experiment.Models;
-import com.layerlab.engine.nn.CrossEntropyLoss;
-import com.layerlab.engine.nn.Loss;
-import com.layerlab.engine.nn.Sequential;
-import com.layerlab.engine.optim.SGD;
 import com.layerlab.engine.tensor.Backends;
 import com.layerlab.engine.tensor.Device;
-import com.layerlab.engine.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -57,52 +51,6 @@ public final class CudaBenchmark {
             Arrays.sort(rates);
             System.out.printf(Locale.ROOT, "%s: engine cuda, batch %d: %.0f images/s (median of %d rounds of %.0f s; "
                     + "all %s)%n", w.title(), w.batch(), rates[rounds / 2], rounds, seconds, Arrays.toString(rates));
-        }
-    }
-
-    /** One model's training on one device, from the work's starting weights. */
-    private static final class Run {
-        final ImageWork w;
-        final Device device;
-        final Sequential model;
-        final SGD opt;
-        final Loss loss = new CrossEntropyLoss();
-        final int[] shape;
-
-        Run(ImageWork w, Device device) {
-            this.w = w;
-            this.device = device;
-            model = Models.build(Experiment.modelOnly(Arrays.stream(w.sample()).boxed().toList(), w.layers()));
-            model.to(device);
-            int i = 0;
-            for (Tensor t : model.stateDict().values()) {
-                t.copyFromHost(w.weights().get(i));
-                i++;
-            }
-            opt = new SGD(model.parameters(), w.lr(), w.momentum(), 0, false);
-            shape = new int[w.sample().length + 1];
-            shape[0] = w.batch();
-            System.arraycopy(w.sample(), 0, shape, 1, w.sample().length);
-        }
-
-        /** One step on batch b; returns the loss. */
-        float step(int b) {
-            int per = w.batch() * w.sampleSize();
-            float[] xb = Arrays.copyOfRange(w.x(), b * per, (b + 1) * per);
-            float[] yb = Arrays.copyOfRange(w.y(), b * w.batch(), (b + 1) * w.batch());
-            opt.zeroGrad();
-            Tensor l = loss.apply(model.forward(Tensor.of(device, xb, shape)), Tensor.of(device, yb, w.batch()));
-            l.backward();
-            opt.step();
-            return l.item();
-        }
-
-        double lossAfter(int steps) {
-            float l = Float.NaN;
-            for (int s = 0; s < steps; s++) {
-                l = step(s % w.batches());
-            }
-            return l;
         }
     }
 }
