@@ -265,6 +265,8 @@ public final class Main {
         Models.memoryEstimate(e).requireAtMost(maxMemory, "or raise the bound: --max-memory MIB");
         Device device = backends(err).device(e.backend());
         try (Trainer run = new Trainer(e, dataDir, device)) {
+            // nothing here reads a step's report; the log's gradient sizes are measured without them
+            run.reportSteps(false);
             int epochs = e.epochs();
             try {
                 Files.createDirectories(dir);

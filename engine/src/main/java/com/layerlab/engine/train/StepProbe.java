@@ -12,6 +12,10 @@ import java.util.List;
  * {@link StepReport}), and the gradient sizes averaged over the last epoch. The {@link Trainer} feeds it
  * around every optimizer step, as it must see the weights before and after the update; pages and the
  * run log read it ({@link Trainer#stepProbe()}).
+ *
+ * <p>The gradient sizes cost one reduction per layer and step. The step reports cost more (a copy of
+ * every weight and three more passes over it per step), so a run that reads none, as the {@code train}
+ * command, turns them off ({@link Trainer#reportSteps(boolean)}).
  */
 public final class StepProbe {
 
@@ -24,6 +28,7 @@ public final class StepProbe {
     private int stepsInEpoch;
     private double[] gradient;
     private volatile StepReport lastStep;
+    private boolean reporting = true;
 
     StepProbe(Sequential model, ModelSummary summary) {
         List<Module> modules = model.layers();
@@ -53,14 +58,24 @@ public final class StepProbe {
         return gradientNorms.clone();
     }
 
-    /** What the latest training step did to each layer's weights; null before the first step. */
+    /**
+     * What the latest training step did to each layer's weights; null before the first step and while step
+     * reports are off.
+     */
     public StepReport lastStep() {
         return lastStep;
     }
 
+    void reporting(boolean on) {
+        reporting = on;
+        if (!on) {
+            lastStep = null;
+        }
+    }
+
     /**
-     * After the backward pass, before the update: the gradients, and the weights to compare with. The
-     * sums run on the weights' device; only one number per layer comes to the host.
+     * After the backward pass, before the update: the gradients, and (when reporting) the weights to
+     * compare with. The sums run on the weights' device; only one number per layer comes to the host.
      */
     void beforeUpdate() {
         gradient = new double[weights.size()];
@@ -69,6 +84,9 @@ public final class StepProbe {
                 Tensor w = weights.get(j);
                 gradient[j] = meanAbs(w.grad());
                 gradientSums[j] += gradient[j];
+                if (!reporting) {
+                    continue;
+                }
                 // times one: a copy on the device, bit for bit
                 before[j] = w.detach().mul(1f);
             }
@@ -76,8 +94,11 @@ public final class StepProbe {
         stepsInEpoch++;
     }
 
-    /** After the update: the step's report. */
+    /** After the update: the step's report, when reporting. */
     void afterUpdate(int epoch, int batch, double loss) {
+        if (!reporting) {
+            return;
+        }
         int k = weights.size();
         double[] update = new double[k];
         double[] weight = new double[k];

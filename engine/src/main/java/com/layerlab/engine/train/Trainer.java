@@ -277,6 +277,19 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
+     * Turns the per-step reports ({@link StepProbe#lastStep()}) on or off, from the next step on; they are on
+     * in a new trainer. The gradient sizes per epoch ({@link StepProbe#gradientNorms()}, which the run log
+     * writes) are measured either way. A run that nobody watches step by step turns them off: each report
+     * copies every weight.
+     *
+     * @return this trainer
+     */
+    public Trainer reportSteps(boolean on) {
+        stepProbe.reporting(on);
+        return this;
+    }
+
+    /**
      * Training samples (images, or points) per second in the epoch under way, or in the one just ended:
      * loading and training time, not evaluation or the time between steps.
      */

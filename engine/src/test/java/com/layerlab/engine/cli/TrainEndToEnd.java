@@ -140,7 +140,7 @@ public final class TrainEndToEnd {
         double[][] rates = new double[2][rounds];
         for (int r = 0; r < rounds; r++) {
             System.gc();
-            rates[0][r] = engine(experiment, dataDir, epochs, work.resolve("run-" + r), out, r == 0);
+            rates[0][r] = engine(experiment, dataDir, epochs, work.resolve("run-" + r), out);
             System.gc();
             rates[1][r] = djl(e, dataDir, epochs, cores, out, r == 0);
             out.printf(Locale.ROOT, "  round %d: LayerLab train %,.0f images/s, DJL loop %,.0f images/s%n", r + 1,
@@ -164,7 +164,7 @@ public final class TrainEndToEnd {
     }
 
     /** The engine's train command on the cpu backend; training images per second of the whole command. */
-    private static double engine(Path experiment, Path dataDir, int epochs, Path outDir, PrintStream out, boolean report) {
+    private static double engine(Path experiment, Path dataDir, int epochs, Path outDir, PrintStream out) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         long start = System.nanoTime();
         int status = Main.run(new String[] {"train", experiment.toString(), "--epochs", Integer.toString(epochs),
@@ -174,10 +174,10 @@ public final class TrainEndToEnd {
         if (status != 0) {
             throw new IllegalStateException("TrainEndToEnd: train failed: " + err.toString(StandardCharsets.UTF_8));
         }
-        if (report) {
-            err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(": epoch "))
-                    .forEach(l -> out.println("  LayerLab train, " + l.substring(l.indexOf("epoch "))));
-        }
+        // every round: the epoch's own time next to the command's shows what the run spends outside its epochs
+        err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(": epoch "))
+                .forEach(l -> out.printf(Locale.ROOT, "  LayerLab train, %s (the whole command: %.1f s)%n",
+                        l.substring(l.indexOf("epoch ")), seconds));
         Experiment e = ExperimentFiles.read(experiment);
         return (double) trainSize(DataSets.load(e.data(), seed(e), dataDir)) * epochs / seconds;
     }

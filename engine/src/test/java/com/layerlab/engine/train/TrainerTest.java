@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -205,6 +206,25 @@ class TrainerTest {
         run.trainEpoch((batch, batches, rate) -> false);
         assertEquals(2, run.stepProbe().lastStep().epoch());
         assertEquals(1, run.stepProbe().lastStep().batch());
+    }
+
+    @Test
+    void withoutStepReportsTheRunTrainsTheSameBitsAndStillMeasuresGradientSizes() {
+        Experiment e = xor(3, OptimizerSpec.sgd(0.1, 0.9, 0, false));
+        Trainer reported = new Trainer(e);
+        Trainer quiet = new Trainer(e).reportSteps(false);
+        reported.trainEpoch();
+        quiet.trainEpoch();
+        assertNotNull(reported.stepProbe().lastStep());
+        assertNull(quiet.stepProbe().lastStep(), "no report while they are off");
+        assertEquals(reported.history(), quiet.history());
+        assertArrayEquals(reported.model().parameters().get(0).toHost(), quiet.model().parameters().get(0).toHost());
+        assertArrayEquals(reported.stepProbe().gradientNorms(), quiet.stepProbe().gradientNorms());
+        assertTrue(quiet.stepProbe().gradientNorms()[0] > 0);
+        quiet.reportSteps(true).step();
+        assertEquals(2, quiet.stepProbe().lastStep().epoch(), "on again from the next step");
+        reported.close();
+        quiet.close();
     }
 
     @Test
