@@ -133,8 +133,11 @@ class ApiRuns {
      */
     OptionalInt position(Run<?> run) {
         RunStatus status = run.status();
-        return status.state() == RunState.QUEUED && status.position() > 0 ? OptionalInt.of(status.position())
-                : OptionalInt.empty();
+        if (status.state() != RunState.QUEUED) {
+            return OptionalInt.empty();
+        }
+        // just submitted, its thread not yet at the scheduler: it will be behind whoever waits now
+        return OptionalInt.of(status.position() > 0 ? status.position() : runtime.queueLength() + 1);
     }
 
     /** Stops the run after the batch under way; its last checkpoint is written as it ends. */

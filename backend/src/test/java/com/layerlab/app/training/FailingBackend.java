@@ -247,18 +247,18 @@ public final class FailingBackend implements Backend {
     @Override
     public void loss(LossOp op, Storage x, Storage target, int rows, int columns, Storage out) {
         tick();
-        cpu.loss(op, x, target, rows, columns, out);
+        cpu.loss(op, in(x), in(target), rows, columns, in(out));
     }
 
     @Override
     public void lossBackward(LossOp op, Storage x, Storage target, Storage gy, int rows, int columns, Storage gx) {
         tick();
-        cpu.lossBackward(op, x, target, gy, rows, columns, gx);
+        cpu.lossBackward(op, in(x), in(target), in(gy), rows, columns, in(gx));
     }
 
     @Override
     public void countCorrect(Storage p, Storage labels, int rows, int columns, boolean clamp, Storage out) {
         tick();
-        cpu.countCorrect(p, labels, rows, columns, clamp, out);
+        cpu.countCorrect(in(p), in(labels), rows, columns, clamp, in(out));
     }
 }
