@@ -1,5 +1,7 @@
 package com.layerlab.app;
 
+import org.springframework.test.annotation.DirtiesContext;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +25,8 @@ import org.springframework.test.context.TestPropertySource;
  * place in the queue, and a run over a limit is refused with a message naming it. One slot on this
  * server, turns of ten minutes and no epochs-a-second cap: a run that trains keeps its slot.
  */
+// its runs end with its context (TrainingRuntime.close), not later: TrainingLifecycleTest counts run threads JVM-wide
+@DirtiesContext
 @TestPropertySource(properties = {"layerlab.data.dir=target/scheduler-pages-test/${random.uuid}",
         "layerlab.limits.computing=1", "layerlab.limits.turn-ms=600000", "layerlab.live.max-epochs-per-second=0",
         "layerlab.limits.runs-per-user=2", "layerlab.runs.unwatched-seconds=2"})

@@ -1,5 +1,7 @@
 package com.layerlab.app.api;
 
+import org.springframework.test.annotation.DirtiesContext;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,6 +43,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
         "layerlab.runs.unwatched-seconds=" + RestApiContract.UNWATCHED_SECONDS,
         "layerlab.api.max-requests-per-minute=0",
         "layerlab.signin.max-failures-per-client=1000"})
+// its runs end with its context (TrainingRuntime.close), not later: TrainingLifecycleTest counts run threads JVM-wide
+@DirtiesContext
 abstract class RestApiContract {
 
     static final String PASSWORD = "correct horse battery";

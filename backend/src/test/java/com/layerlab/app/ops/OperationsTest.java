@@ -1,5 +1,7 @@
 package com.layerlab.app.ops;
 
+import org.springframework.test.annotation.DirtiesContext;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +38,8 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
  * every other path), the rest for admins by HTTP Basic; LayerLab's own metrics in the Prometheus scrape,
  * following a run that trains.
  */
+// its runs end with its context (TrainingRuntime.close), not later: TrainingLifecycleTest counts run threads JVM-wide
+@DirtiesContext
 // metrics are exported in tests only when asked for: else no /actuator/prometheus
 @AutoConfigureObservability(tracing = false)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "layerlab.admin.usernames=" + OperationsTest.ADMIN)

@@ -2,6 +2,7 @@ package com.layerlab.app.ui.components;
 
 import com.layerlab.app.training.BackendChoices;
 import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.data.renderer.TextRenderer;
 import java.util.function.Consumer;
 
 /**
@@ -19,7 +20,9 @@ public class BackendSelect extends Select<String> {
         setLabel("Backend");
         setId("backend-select");
         setItems(choices.choices().stream().map(BackendChoices.Choice::backend).toList());
-        setItemLabelGenerator(b -> choices.choice(b).map(BackendChoices.Choice::label).orElse(b));
+        // the menu names each backend's device; the chosen one shows as its name alone, so that it fits the toolbar
+        setRenderer(new TextRenderer<>(b -> choices.choice(b).map(BackendChoices.Choice::label).orElse(b)));
+        setItemLabelGenerator(b -> b);
         setItemEnabledProvider(choices::offers);
         setTooltipText("Where this experiment's runs train; it is kept in the experiment's link");
         setVisible(choices.worthShowing());
