@@ -2,6 +2,7 @@ package com.layerlab.app.training;
 
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.engine.experiment.Experiment;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -33,5 +34,24 @@ public final class TestRuns {
             Thread.sleep(5);
         }
         throw new AssertionError("never " + what + "; last: " + run.status());
+    }
+
+    /**
+     * Stops every run of {@code runtime} and fails unless all their threads have ended within {@code bound}:
+     * a test's runs must not outlive it (TrainingLifecycleTest counts run threads JVM-wide).
+     */
+    public static void stopAll(TrainingRuntime runtime, Duration bound) throws InterruptedException {
+        for (Run<?> r : runtime.activeRuns()) {
+            r.stop();
+        }
+        long end = System.nanoTime() + bound.toNanos();
+        while (runtime.activeCount() > 0 && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        if (runtime.activeCount() > 0) {
+            throw new AssertionError("runs still alive after the test: " + runtime.activeRuns().stream()
+                    .map(r -> r.status().state() + " watched by " + r.subscriberCount() + ", unwatched for "
+                            + r.unwatchedFor().toMillis() + " ms").toList());
+        }
     }
 }

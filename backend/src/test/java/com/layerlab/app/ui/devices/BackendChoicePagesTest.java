@@ -10,7 +10,7 @@ import com.layerlab.app.CnnLabSteps;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.training.FailingBackend;
-import com.layerlab.app.training.Run;
+import com.layerlab.app.training.TestRuns;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.tensor.BackendProvider;
 import com.layerlab.engine.tensor.Backends;
@@ -18,6 +18,7 @@ import com.layerlab.engine.tensor.CpuProvider;
 import com.layerlab.engine.tensor.Device;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -81,14 +82,7 @@ class BackendChoicePagesTest extends BrowserTestBase {
     @AfterEach
     void noRunOutlivesTheTest() throws InterruptedException {
         fake.failAfter(Long.MAX_VALUE / 2);
-        for (Run<?> r : runtime.activeRuns()) {
-            r.stop();
-        }
-        long end = System.nanoTime() + 30_000_000_000L;
-        while (runtime.activeCount() > 0 && System.nanoTime() < end) {
-            Thread.sleep(100);
-        }
-        assertEquals(0, runtime.activeCount(), "runs still alive after the test: " + runtime.activeRuns());
+        TestRuns.stopAll(runtime, Duration.ofSeconds(30));
     }
 
     private static void waitForPlaygroundEpoch(Page p, int atLeast) {

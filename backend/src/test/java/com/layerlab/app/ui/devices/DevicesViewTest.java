@@ -10,10 +10,12 @@ import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunDevice;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunStatus;
+import com.layerlab.app.training.TestRuns;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.tensor.BackendProvider;
 import com.layerlab.engine.tensor.Backends;
 import com.microsoft.playwright.Locator;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,14 +39,7 @@ class DevicesViewTest extends BrowserTestBase {
 
     @AfterEach
     void noRunOutlivesTheTest() throws InterruptedException {
-        for (Run<?> r : runtime.activeRuns()) {
-            r.stop();
-        }
-        long end = System.nanoTime() + 30_000_000_000L;
-        while (runtime.activeCount() > 0 && System.nanoTime() < end) {
-            Thread.sleep(100);
-        }
-        assertEquals(0, runtime.activeCount(), "runs still alive after the test: " + runtime.activeRuns());
+        TestRuns.stopAll(runtime, Duration.ofSeconds(30));
     }
 
     @Test

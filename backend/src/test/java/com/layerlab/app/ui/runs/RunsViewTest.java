@@ -15,6 +15,7 @@ import com.layerlab.app.lab.CompareLinks;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.training.Run;
+import com.layerlab.app.training.TestRuns;
 import com.layerlab.app.training.TrainingRuntime;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
@@ -46,18 +47,9 @@ class RunsViewTest extends BrowserTestBase {
 
     @AfterEach
     void noRunOutlivesTheTest() throws InterruptedException {
-        for (Run<?> r : runtime.activeRuns()) {
-            r.stop();
-        }
         // a closed page's unload beacon tells the server at once; where one is lost, the page watch ends its hold
         // once no heartbeat came for layerlab.page.timeout-seconds (90): the bound this waits for
-        long end = System.nanoTime() + 100_000_000_000L;
-        while (runtime.activeCount() > 0 && System.nanoTime() < end) {
-            Thread.sleep(100);
-        }
-        assertEquals(0, runtime.activeCount(), "runs still alive after the test: " + runtime.activeRuns().stream()
-                .map(r -> r.status().state() + " watched by " + r.subscriberCount() + ", unwatched for "
-                        + r.unwatchedFor().toMillis() + " ms").toList());
+        TestRuns.stopAll(runtime, Duration.ofSeconds(100));
     }
 
     /** Starts a long CNN training on MNIST on {@code p}'s lab and waits until it trains batches. */
