@@ -52,10 +52,7 @@ class CompareSaveTest extends BrowserTestBase {
     private static int trainToEpochEnd(Page p, int epochs) {
         p.click("#compare-play");
         p.waitForFunction("n => +document.querySelector('#compare-epoch').dataset.epoch >= n", epochs);
-        p.click("#compare-play");
-        p.waitForFunction("() => document.querySelector('#compare-play').textContent.trim() === 'Play'");
-        // the button answers at once; the frame of where the run holds comes after the batches under way
-        p.waitForFunction("() => document.querySelector('#compare-epoch').dataset.state === 'PAUSED'");
+        CompareViewTest.pause(p);
         while (!"0".equals(p.locator("#compare-epoch").getAttribute("data-batch"))) {
             String before = position(p);
             p.click("#compare-step");
@@ -120,9 +117,7 @@ class CompareSaveTest extends BrowserTestBase {
         // it trains on; a reload finds the fork's run again
         there.click("#compare-play");
         there.waitForFunction("() => +document.querySelector('#compare-epoch').dataset.epoch >= 2");
-        there.click("#compare-play");
-        there.waitForFunction("() => document.querySelector('#compare-play').textContent.trim() === 'Play'");
-        waitForVaadin(there);
+        CompareViewTest.pause(there);
         String run = there.locator("#compare-view").getAttribute("data-run");
         there.reload();
         waitForVaadin(there);

@@ -53,8 +53,17 @@ class CompareViewTest extends BrowserTestBase {
     private static void trainAndPause(Page p, int epochs) {
         p.click("#compare-play");
         waitForEpochOnEveryCard(p, epochs);
+        pause(p);
+    }
+
+    /**
+     * Pauses a playing comparison and waits for the frame of where it holds: the button answers at once,
+     * but frames of the batches under way still come, and one of them may end an epoch.
+     */
+    static void pause(Page p) {
         p.click("#compare-play");
         p.waitForFunction("() => document.querySelector('#compare-play').textContent.trim() === 'Play'");
+        p.waitForFunction("() => document.querySelector('#compare-epoch').dataset.state === 'PAUSED'");
         waitForVaadin(p);
     }
 
@@ -83,9 +92,7 @@ class CompareViewTest extends BrowserTestBase {
         // every activation has one gradient bar per Linear layer (4 hidden layers + output)
         page.waitForFunction("() => document.querySelector('#compare-gradient-chart').barCount === 15");
         fullScreenshot(page, "compare-playing");
-        page.click("#compare-play");
-        page.waitForFunction("() => document.querySelector('#compare-play').textContent.trim() === 'Play'");
-        waitForVaadin(page);
+        pause(page);
 
         List<?> epochs = (List<?>) page.evaluate(CARD_EPOCHS);
         assertEquals(3, epochs.size());
