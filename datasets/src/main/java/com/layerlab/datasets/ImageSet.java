@@ -50,9 +50,8 @@ public final class ImageSet {
             throw new IllegalArgumentException("an image set needs at least one class name");
         }
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= classNames.size()) {
-                throw new IllegalArgumentException("image " + i + " has label " + labels[i] + " but there are "
-                        + classNames.size() + " classes");
+            if (!ClassLabels.isClass(labels[i], classNames.size())) {
+                throw new IllegalArgumentException(ClassLabels.notAClass(labels[i], "of image " + i, classNames.size()));
             }
         }
         if (officialTrainCount < 0 || officialTrainCount > labels.length) {

@@ -5,8 +5,8 @@ import java.util.Random;
 
 /**
  * A 2D point set: coordinates {@code (x1[i], x2[i])} with {@code label[i]}.
- * {@code classes} is 0 for regression (real labels), 2 for binary (labels 0/1),
- * K for multi-class (labels 0..K-1).
+ * {@code classes} is 0 for regression (finite real labels), 2 for binary (labels 0/1),
+ * K for multi-class (labels 0..K-1, see {@link ClassLabels}); other labels are refused, naming the point.
  *
  * <p>The arrays are shared, not copied: treat them as read-only.
  */
@@ -22,6 +22,13 @@ public record Points2D(float[] x1, float[] x2, float[] label, int classes) {
         }
         if (classes < 0 || classes == 1) {
             throw new IllegalArgumentException("classes must be 0 (regression) or at least 2, got " + classes);
+        }
+        for (int i = 0; i < label.length; i++) {
+            float l = label[i];
+            if (classes == 0 ? !Float.isFinite(l) : !ClassLabels.isClass(l, classes)) {
+                throw new IllegalArgumentException(classes == 0 ? "label " + l + " of point " + i + " is not a finite number"
+                        : ClassLabels.notAClass(l, "of point " + i, classes));
+            }
         }
     }
 
