@@ -128,9 +128,11 @@ int main() {
             launch(1, 1, 256, [&] { count_correct((columns == 1 ? column : scores).data(), (columns == 1 ? binLabels : labels).data(), out.data(), 6, columns, clamp); });
             char w[64]; snprintf(w, 64, "count clamp %d, %d columns", clamp, columns); close({want[at++]}, out, w);
         }
-        // a NaN label is class 0, as Java's (int) makes it
-        std::vector<float> p = {0.9f, 0.1f}, y = {nan}, out(1);
-        launch(1, 1, 256, [&] { count_correct(p.data(), y.data(), out.data(), 1, 2, 0); }); close({1.f}, out, "count of a NaN label");
+        // a label that names no class never counts, whatever is predicted: BackendAgreementTests' case
+        std::vector<float> p = {0.9f, 0.1f, 0.9f, 0.1f, 0.1f, 0.9f, 0.1f, 0.9f, 0.1f, 0.9f, 0.1f, 0.9f}, y = {nan, 0.f, 1.7f, 1.f, -3.f, 2.f}, out(1);
+        launch(1, 1, 256, [&] { count_correct(p.data(), y.data(), out.data(), 6, 2, 0); }); close({2.f}, out, "count of labels that name no class");
+        std::vector<float> oneColumn = {0.9f, 0.1f, 0.9f, 0.1f}, notBinary = {1.f, 2.f, 0.5f, nan};
+        launch(1, 1, 256, [&] { count_correct(oneColumn.data(), notBinary.data(), out.data(), 4, 1, 0); }); close({1.f}, out, "one column: labels other than 0 and 1 never count");
     }
     printf(fails ? "EMULATION FAILED\n" : "EMULATION PASSED\n");
     return fails != 0;

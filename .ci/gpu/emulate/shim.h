@@ -21,5 +21,3 @@ inline void __syncthreads() { bar->arrive_and_wait(); }
 #define __shared__ static
 inline float __int_as_float(unsigned v) { float f; memcpy(&f, &v, 4); return f; }
 inline float fmaf_(float a, float b, float c) { return std::fma(a, b, c); }
-// the device's float-to-int conversion: truncated, saturated, NaN 0 (C++'s cast leaves those undefined)
-inline int __float2int_rz(float v) { return v != v ? 0 : v >= 2147483648.f ? 2147483647 : v < -2147483648.f ? (-2147483647 - 1) : (int) v; }

@@ -502,12 +502,20 @@ __device__ float exp_sum(const float* row, int columns, float m) {
     return (float) s;
 }
 
-// log softmax of a row at class `label`; NaN for a label that is not a whole number in 0..columns-1
+// the class `label` names, or -1 for none (ClassLabels' rule: a whole number in 0..classes-1); the range is
+// checked before the cast, which C leaves undefined for NaN and large values
+__device__ int class_of(float label, int classes) {
+    if (label >= 0.0f && label < classes && (float) (int) label == label) return (int) label;
+    return -1;
+}
+
+// log softmax of a row at class `label`; NaN for a label that is no class
 __device__ float log_probability(const float* row, float label, int columns) {
     float m = row_max(row, columns);
     float log_sum = logf(exp_sum(row, columns, m));
     float r = __int_as_float(0x7fc00000);
-    if (label >= 0.0f && label < columns && (float) (int) label == label) r = (row[(int) label] - m) - log_sum;
+    int c = class_of(label, columns);
+    if (c >= 0) r = (row[c] - m) - log_sum;
     return r;
 }
 
@@ -568,7 +576,7 @@ __device__ float score(float v, int clamp) {
 
 // one thread: out[0] = the rows whose prediction is their label. The prediction is the first index of the
 // largest score (a NaN never beats the first: v > best is false); one column is P(class 1), predicting 1
-// when p > 1 - p. The label is cast as Java casts (__float2int_rz: truncated, saturated, NaN 0).
+// when p > 1 - p. A label that names no class is -1: never predicted.
 extern "C" __global__ void count_correct(const float* p, const float* labels, float* out, int rows, int columns,
                                          int clamp) {
     if (gid() != 0) return;
@@ -589,7 +597,7 @@ extern "C" __global__ void count_correct(const float* p, const float* labels, fl
                 }
             }
         }
-        if (predicted == __float2int_rz(labels[r])) right++;
+        if (predicted == class_of(labels[r], max(columns, 2))) right++;
     }
     out[0] = (float) right;
 }

@@ -671,13 +671,26 @@ final class PrimitivesKernel extends Kernel {
         float m = rowMax(row, columns);
         float logSum = log(expSum(row, columns, m));
         float r = fp[1];
-        if (label >= 0f && label < columns) {
-            int c = (int) label;
-            if (c == label) {
-                r = (mem[row + c] - m) - logSum;
-            }
+        int c = classOf(label, columns);
+        if (c >= 0) {
+            r = (mem[row + c] - m) - logSum;
         }
         return r;
+    }
+
+    /**
+     * The class {@code label} names, or -1 for none (ClassLabels' rule: a whole number in 0..classes-1).
+     * The range is checked before the cast, which OpenCL C leaves undefined for NaN and large values.
+     */
+    private int classOf(float label, int classes) {
+        int c = -1;
+        if (label >= 0f && label < classes) {
+            int whole = (int) label;
+            if (whole == label) {
+                c = whole;
+            }
+        }
+        return c;
     }
 
     /** The largest of a row; NaN wins, as in the max reduction. */
@@ -755,7 +768,8 @@ final class PrimitivesKernel extends Kernel {
                     }
                 }
             }
-            if (predicted == (int) mem[ip[4] + r]) {
+            // a label that names no class is -1: never predicted
+            if (predicted == classOf(mem[ip[4] + r], max(columns, 2))) {
                 right++;
             }
         }

@@ -39,8 +39,10 @@ public interface Backend {
         BCE_WITH_LOGITS,
         /**
          * One term per row of logits x [rows, columns]: log(sum_k exp(x[r, k])) - x[r, t[r]], with t [rows]
-         * class indices as floats (torch.nn.CrossEntropyLoss); a t[r] that is not a whole number in
-         * 0..columns-1 makes the loss NaN (the device cannot throw; the host checks where it can).
+         * class indices as floats (torch.nn.CrossEntropyLoss). A t[r] that names no class (not a whole
+         * number in 0..columns-1: com.layerlab.datasets.ClassLabels) makes the loss NaN, and its row's
+         * gradient is the softmax alone (no class to subtract): a kernel cannot throw, so the NaN is its flag,
+         * which nn.CrossEntropyLoss turns into the message.
          */
         CROSS_ENTROPY
     }
@@ -192,6 +194,7 @@ public interface Backend {
      * class indices as floats). A row's prediction is the first index of its largest score (a NaN never
      * beats the first); a single column is P(class 1), predicting 1 when p &gt; 1 - p. With {@code clamp}
      * every score is first clamped into [0, 1] (an output that is no logit: MSE's, or a final Sigmoid's).
+     * A label that names no class (not a whole number in 0..max(columns, 2)-1) never counts as predicted.
      */
     void countCorrect(Storage p, Storage labels, int rows, int columns, boolean clamp, Storage out);
 }

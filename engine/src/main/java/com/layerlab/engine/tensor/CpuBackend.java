@@ -1,5 +1,6 @@
 package com.layerlab.engine.tensor;
 
+import com.layerlab.datasets.ClassLabels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -1512,9 +1513,9 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** The class index {@code label} names, or -1 when it is not a whole number in 0..classes-1. */
+    /** The class index {@code label} names, or -1 when it names none (see {@link LossOp#CROSS_ENTROPY}). */
     private static int classIndex(float label, int classes) {
-        return label == Math.rint(label) && label >= 0 && label < classes ? (int) label : -1;
+        return ClassLabels.isClass(label, classes) ? (int) label : -1;
     }
 
     /** The largest of x[row..row+columns); NaN wins, as in {@link #max}. */
@@ -1558,7 +1559,7 @@ public final class CpuBackend implements Backend {
                     }
                 }
             }
-            right += predicted == (int) y[r] ? 1 : 0;
+            right += predicted == classIndex(y[r], Math.max(columns, 2)) ? 1 : 0;
         }
         array(out)[0] = right;
     }

@@ -86,17 +86,6 @@ class CudaBackendTest extends BackendAgreementTests {
         assertProductsAgree(ownSgemm, matmulSizes(), "own sgemm");
     }
 
-    @Test
-    void labelsThatAreNoWholeClassAreCountedAsTheCpuCastsThem() {
-        // NaN is class 0, 1.7 class 1, as Java casts them
-        Storage[] p = both(new float[] {0.9f, 0.1f, 0.2f, 0.8f, 0.6f, 0.4f});
-        Storage[] y = both(new float[] {Float.NaN, 1.7f, -3f});
-        Storage[] out = zeros(1);
-        on((b, i) -> b.countCorrect(p[i], y[i], 3, 2, false, out[i]));
-        assertEquals(2f, host(out[0])[0], "the CPU");
-        assertEquals(2f, host(out[1])[0], "cuda");
-    }
-
     // ---- device memory
 
     @Test

@@ -13,6 +13,7 @@ import com.layerlab.engine.experiment.LayerSpec;
 import com.layerlab.engine.experiment.LossSpec;
 import com.layerlab.engine.experiment.OptimizerSpec;
 import com.layerlab.engine.experiment.RegularizationSpec;
+import com.layerlab.engine.nn.CrossEntropyLoss;
 import com.layerlab.engine.tensor.Backend.BinaryOp;
 import com.layerlab.engine.tensor.Backend.LossOp;
 import com.layerlab.engine.tensor.Backend.UnaryOp;
@@ -389,6 +390,49 @@ public abstract class BackendAgreementTests {
         }
         // by hand: one column misses the NaN and 0.51; clamped, [1, 1, 0.2] predicts 0 and [0, 0, 0] too
         assertEquals(List.of(4f, 6f, 4f, 4f), counts, "one column, three; clamped: one, three");
+    }
+
+    @Test
+    void aLabelThatNamesNoClassGivesTheLossGradientAndCountOfTheCpu() {
+        // per row the larger score predicts; the labels: NaN, fractional, negative, one past the classes
+        float[] scores = {0.9f, 0.1f, 0.9f, 0.1f, 0.1f, 0.9f, 0.1f, 0.9f, 0.1f, 0.9f, 0.1f, 0.9f};
+        float[] labels = {Float.NaN, 0, 1.7f, 1, -3, 2};
+        Storage[] x = both(scores);
+        Storage[] t = both(labels);
+        Storage[] out = zeros(1);
+        on((b, i) -> b.loss(LossOp.CROSS_ENTROPY, x[i], t[i], 6, 2, out[i]));
+        assertTrue(Float.isNaN(host(out[0])[0]) && Float.isNaN(host(out[1])[0]), "NaN, the kernels' flag");
+        Storage[] gy = both(new float[] {1f});
+        Storage[] gx = zeros(12);
+        on((b, i) -> b.lossBackward(LossOp.CROSS_ENTROPY, x[i], t[i], gy[i], 6, 2, gx[i]));
+        assertClose(gx, "the gradient: the softmax alone where the label names no class");
+        Storage[] count = zeros(1);
+        on((b, i) -> b.countCorrect(x[i], t[i], 6, 2, false, count[i]));
+        assertEquals(2f, host(count[0])[0], "the CPU counts only rows 1 and 3");
+        assertEquals(2f, host(count[1])[0], device() + " counts only rows 1 and 3");
+        // one column: the labels are 0 or 1
+        Storage[] p = both(new float[] {0.9f, 0.1f, 0.9f, 0.1f});
+        Storage[] notBinary = both(new float[] {1, 2, 0.5f, Float.NaN});
+        on((b, i) -> b.countCorrect(p[i], notBinary[i], 4, 1, false, count[i]));
+        assertEquals(1f, host(count[0])[0], "the CPU, one column");
+        assertEquals(1f, host(count[1])[0], device() + ", one column");
+    }
+
+    @Test
+    void crossEntropyRefusesALabelThatNamesNoClassWithTheMessageOfTheCpu() {
+        float[] logits = random(6, 43);
+        float[] labels = {0, 1.7f};
+        String cpu = assertThrows(IllegalArgumentException.class, () -> new CrossEntropyLoss()
+                .apply(Tensor.of(CPU, logits.clone(), 2, 3), Tensor.of(CPU, labels.clone(), 2))).getMessage();
+        String here = assertThrows(IllegalArgumentException.class, () -> new CrossEntropyLoss()
+                .apply(Tensor.of(device(), logits.clone(), 2, 3), Tensor.of(device(), labels.clone(), 2))).getMessage();
+        assertEquals("CrossEntropyLoss: label 1.7 at target[1] is not a class index: classes are 0..2", cpu);
+        assertEquals(cpu, here);
+        // a NaN from the logits (a diverged run) is no label's fault: the loss is NaN, for the trainer to report
+        float[] diverged = logits.clone();
+        diverged[4] = Float.NaN;
+        Tensor loss = new CrossEntropyLoss().apply(Tensor.of(device(), diverged, 2, 3), Tensor.of(device(), new float[] {0, 2}, 2));
+        assertTrue(Float.isNaN(loss.item()));
     }
 
     @Test
