@@ -72,7 +72,7 @@ public final class PointFiles {
         try {
             return PointsCsv.read(bytes);
         } catch (PointsCsvException e) {
-            throw new PointsCsvException(e.line(), "point set " + datasetId + ", " + e.getMessage());
+            throw e.in("point set " + datasetId);
         }
     }
 

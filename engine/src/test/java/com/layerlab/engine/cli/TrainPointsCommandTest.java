@@ -147,6 +147,21 @@ class TrainPointsCommandTest {
     }
 
     @Test
+    void aLabelEditedIntoAStoredSetIsRefusedNamingTheFileAndLine() throws Exception {
+        StringBuilder csv = new StringBuilder("x1,x2,label\n");
+        for (int i = 0; i < 20; i++) {
+            csv.append(i % 5).append(",1,").append(i == 11 ? "-3" : Integer.toString(i % 2)).append('\n');
+        }
+        Files.createDirectories(dataDir.resolve("points"));
+        Files.writeString(dataDir.resolve("points/edited.csv"), csv);
+        CliResult r = run("train", write(experiment("points:edited", "classification", "BCEWithLogitsLoss", 1)).toString(),
+                "--data-dir", dataDir.toString());
+        assertEquals(2, r.status(), r.out());
+        assertTrue(r.err().contains("data.dataset: point set points:edited, line 13: class -3 is negative: class numbers go "
+                + "from 0 to 4"), r.err());
+    }
+
+    @Test
     void aDrawnSetIsStoredAndLoadsAsTheSamePoints() {
         Points2D drawn = new Points2D(new float[] {-1, 1, -2, 2, -3, 3, -4, 4, -5, 5}, new float[10],
                 new float[] {0, 3, 0, 3, 0, 3, 0, 3, 0, 3}, 4);
