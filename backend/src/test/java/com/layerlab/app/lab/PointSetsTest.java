@@ -66,6 +66,18 @@ class PointSetsTest {
     }
 
     @Test
+    void anUploadWithALabelThatNamesNoClassIsRefusedNamingItsLine() {
+        PointSets s = sets();
+        PointsCsvException e = assertThrows(PointsCsvException.class, () -> s.upload(csv("0", "1", "-3"), "m.csv", "visitor:a"));
+        assertEquals("line 3: class -3 is negative: class numbers go from 0 to 4 (or are -1 and 1 as TensorFlow Playground "
+                + "writes them)", e.getMessage());
+        e = assertThrows(PointsCsvException.class, () -> s.upload(csv("0", "1", "7"), "m.csv", "visitor:a"));
+        assertEquals("line 3: class 7: the playground draws at most 5 classes, numbered 0 to 4 (for numbers to predict, "
+                + "write them with a decimal point: 7.0)", e.getMessage());
+        assertTrue(s.ownedBy("visitor:a").isEmpty());
+    }
+
+    @Test
     void drawingsAreNumberedPerOwnerAndNeverReplaceASet() {
         PointSets s = sets();
         Points2D drawn = new Points2D(new float[] {0, 1, 2, 3, 4, 5, -1, -2, -3, -4}, new float[10],
