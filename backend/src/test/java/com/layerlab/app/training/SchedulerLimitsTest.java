@@ -38,7 +38,7 @@ class SchedulerLimitsTest {
     }
 
     private static TrainingRuntime.Limits limits(int runsPerUser, int runsTotal, long maxParams, Duration runTime) {
-        return new TrainingRuntime.Limits(2, Duration.ofSeconds(1), runsPerUser, runsTotal, maxParams, runTime);
+        return new TrainingRuntime.Limits(2, 1, Duration.ofSeconds(1), runsPerUser, runsTotal, maxParams, runTime);
     }
 
     private static RunOptions of(String owner, boolean paused) {
@@ -54,7 +54,7 @@ class SchedulerLimitsTest {
 
     @Test
     void oneUsersTenRunsDoNotDelayAnothersOneBeyondOneTurn() throws Exception {
-        TrainingRuntime rt = runtime(new TrainingRuntime.Limits(1, Duration.ofMillis(300), 0, 0, 0, Duration.ZERO), 0);
+        TrainingRuntime rt = runtime(new TrainingRuntime.Limits(1, 1, Duration.ofMillis(300), 0, 0, 0, Duration.ZERO), 0);
         List<Run<RunStatus>> many = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             many.add(rt.submit(List.of(POINTS), of("user:ana", false), STATUS));
