@@ -232,6 +232,11 @@ public final class Run<F> {
         return experiments;
     }
 
+    /** The device whose slots it takes ({@link TrainingSlots#queueOf}). */
+    String slotQueue() {
+        return slot.device();
+    }
+
     /** Where it trains (its backend and device; the CPU once the one it was given failed), or why its backend was refused. */
     public RunDevice device() {
         return device;

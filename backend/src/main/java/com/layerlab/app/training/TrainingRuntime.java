@@ -307,7 +307,7 @@ public class TrainingRuntime implements AutoCloseable {
             long mine = runs.values().stream().filter(r -> r.owner().equals(options.owner()) && r.occupies()).count();
             if (mine >= limits.runsPerUser()) {
                 throw new OverLimit("layerlab.limits.runs-per-user", limits.runsPerUser(), "You have " + mine
-                        + " runs going (training, waiting or paused), as many as one user may have at once here "
+                        + (mine == 1 ? " run" : " runs") + " going (training, waiting or paused), as many as one user may have at once here "
                         + "(layerlab.limits.runs-per-user = " + limits.runsPerUser() + "). Stop one (My runs lists them) "
                         + "to start another.");
             }
@@ -394,6 +394,11 @@ public class TrainingRuntime implements AutoCloseable {
      * @param total runs it computes at once
      */
     public record Slots(int inUse, int total) {
+
+        /** "0 / 2 slots", as the Devices page shows it. */
+        public String text() {
+            return inUse + " / " + total + (total == 1 ? " slot" : " slots");
+        }
     }
 
     /** Runs of one kind computing now. */
@@ -407,6 +412,11 @@ public class TrainingRuntime implements AutoCloseable {
      */
     public int queueLength() {
         return slots.waiting();
+    }
+
+    /** Trainings waiting now for a slot of the device whose slots {@code run} takes (its own wait included, if it waits). */
+    public int queueLength(Run<?> run) {
+        return slots.waitingOn(run.slotQueue());
     }
 
     /** Runs whose status says they wait for a slot (QUEUED), every owner's. */

@@ -162,6 +162,12 @@ public final class TrainingSlots {
         return q == null ? 0 : q.holding.size();
     }
 
+    /** Trainings waiting now for a slot of {@code device} (a {@link #queueOf} name). */
+    public synchronized int waitingOn(String device) {
+        Queue q = queues.get(device);
+        return q == null ? 0 : q.waiting.size();
+    }
+
     /** How many trainings compute at once on {@code device} (a {@link #queueOf} name). */
     public int slotsOn(String device) {
         return CPU.equals(device) ? maxTotal : perDevice;

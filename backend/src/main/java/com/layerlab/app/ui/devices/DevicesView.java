@@ -62,7 +62,7 @@ public class DevicesView extends Div implements BeforeEnterObserver {
             card.add(line("ll-backend-reason", b.reason()));
         }
         for (DevicesReport.DeviceRow d : b.devices()) {
-            Span slots = new Span(d.slots().inUse() + " / " + d.slots().total() + " slots");
+            Span slots = new Span(d.slots().text());
             slots.addClassName("ll-device-slots");
             slots.getElement().setAttribute("title", "runs computing on it now, of how many at once");
             Div row = new Div(new Span(d.id()), new Span(d.name() + (d.gpu() ? " (GPU)" : "")),
