@@ -38,10 +38,11 @@ public class TrainingConfig {
                                            @Value("${layerlab.runs.max-unwatched-per-user:2}") int maxUnwatchedPerUser,
                                            @Value("${layerlab.runs.idle-minutes:30}") int idleMinutes,
                                            @Value("${layerlab.limits.computing:0}") int computing,
+                                           @Value("${layerlab.limits.slots-per-device:1}") int slotsPerDevice,
                                            @Value("${layerlab.limits.turn-ms:1000}") int turnMs,
                                            @Value("${layerlab.limits.runs-per-user:8}") int runsPerUser,
                                            @Value("${layerlab.limits.runs-total:64}") int runsTotal,
-                                           @Value("${layerlab.limits.run-minutes:60}") int runMinutes) {
+                                           @Value("${layerlab.limits.run-minutes:60}") double runMinutes) {
         if (unwatchedSeconds < 1) {
             throw new IllegalArgumentException("layerlab.runs.unwatched-seconds must be at least 1, got " + unwatchedSeconds);
         }
@@ -59,11 +60,16 @@ public class TrainingConfig {
             throw new IllegalArgumentException("layerlab.limits.computing must be 0 (as many as the machine has cores) "
                     + "or more, got " + computing);
         }
+        if (!(runMinutes >= 0)) {
+            throw new IllegalArgumentException("layerlab.limits.run-minutes must be 0 (no limit) or more, got " + runMinutes);
+        }
         CnnLimits cnn = data.limits();
         // one rule in one place: the parameters and epochs the CNN lab's form checks are the runtime's limits too
         TrainingRuntime.Limits limits = new TrainingRuntime.Limits(
-                computing == 0 ? Runtime.getRuntime().availableProcessors() : computing, Duration.ofMillis(turnMs),
-                runsPerUser, runsTotal, cnn.maxParams(), Duration.ofMinutes(runMinutes));
+                computing == 0 ? Runtime.getRuntime().availableProcessors() : computing, slotsPerDevice,
+                Duration.ofMillis(turnMs), runsPerUser, runsTotal, cnn.maxParams(),
+                // minutes, a fraction allowed (a test's 0.05 is 3 s)
+                Duration.ofMillis(Math.round(runMinutes * 60_000)));
         return new TrainingRuntime(backends, logs, data.dataDir(),
                 new TrainingRuntime.Pool(liveSessions, livePerVisitor, Duration.ofMillis(liveFrameMs), "networks",
                         liveMaxEpochs, liveEpochsPerSecond),

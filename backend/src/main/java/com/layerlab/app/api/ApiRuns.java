@@ -136,8 +136,8 @@ class ApiRuns {
         if (status.state() != RunState.QUEUED) {
             return OptionalInt.empty();
         }
-        // just submitted, its thread not yet at the scheduler: it will be behind whoever waits now
-        return OptionalInt.of(status.position() > 0 ? status.position() : runtime.queueLength() + 1);
+        // just submitted, its thread not yet at the scheduler: it will be behind whoever waits for its device now
+        return OptionalInt.of(status.position() > 0 ? status.position() : runtime.queueLength(run) + 1);
     }
 
     /** Stops the run after the batch under way; its last checkpoint is written as it ends. */
@@ -211,8 +211,9 @@ class ApiRuns {
             return;
         }
         int max = runtime.signedIn().maxTraining();
+        // as the sweep counts them: a paused run (a page's, left paused) trains nothing and is not paused again
         long training = runtime.runsOf(owner).stream()
-                .filter(r -> r.isAlive() && !r.state().ended() && r.subscriberCount() == 0).count();
+                .filter(r -> r.isAlive() && !r.state().ended() && !r.isPaused() && r.subscriberCount() == 0).count();
         if (training >= max) {
             LOG.info("Run refused: owner={} has {} unwatched runs training, limit {}={}", owner, training,
                     UNWATCHED_LIMIT, max);

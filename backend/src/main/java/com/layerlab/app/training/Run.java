@@ -232,6 +232,11 @@ public final class Run<F> {
         return experiments;
     }
 
+    /** The device whose slots it takes ({@link TrainingSlots#queueOf}). */
+    String slotQueue() {
+        return slot.device();
+    }
+
     /** Where it trains (its backend and device; the CPU once the one it was given failed), or why its backend was refused. */
     public RunDevice device() {
         return device;
@@ -710,6 +715,9 @@ public final class Run<F> {
         }
         trainers = List.of();
         device = cpu;
+        // the device's slot goes back to its queue; rebuilding from the checkpoint is a moment's work, and
+        // the run takes a slot of the CPU's before it trains on (at its loop's top)
+        slot.moveTo(TrainingSlots.queueOf(cpu.device()));
         lastCheckpoints = null;
         deviceNote = failed.backend() + " failed (" + why + "): training goes on on the CPU from "
                 + (from == null ? "the start (no epoch was checkpointed yet)" : "epoch " + epoch);
@@ -876,7 +884,7 @@ public final class Run<F> {
         limitStop = "Stopped at " + statusNow().epochText() + ": a run may train for at most "
                 + TrainingRuntime.text(maxTime) + " on this server (" + key + "). What it learned is kept: its last "
                 + "checkpoint, and this page's network.";
-        LOG.info("Run {} hit a limit: {}={} ({} trained): owner={} backend={} device={}", id, key, maxTime.toMinutes(),
+        LOG.info("Run {} hit a limit: {}={} ({} trained): owner={} backend={} device={}", id, key, TrainingRuntime.text(maxTime),
                 TrainingRuntime.text(Duration.ofNanos(trainingNanos)), options.owner(), device.backend(), device.name());
         stopRequested = true;
         return true;

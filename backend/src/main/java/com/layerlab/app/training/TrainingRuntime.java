@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * by id ({@link #find}).
  *
  * <p>Who may compute: every run, whatever submitted it (a page, the REST API), takes its slots from one
- * fair scheduler ({@link TrainingSlots}): {@link Limits#computing} at once on the server, within which 2D
- * runs ({@code points}) and image runs ({@code images}) keep their own caps (so many at once, so many per
- * owner) and frame rates. Limits ({@link Limits}): a run that asks for more than the server allows (runs
+ * fair scheduler ({@link TrainingSlots}): {@link Limits#computing} at once on the CPU and
+ * {@link Limits#perDevice} on each accelerator, within which 2D runs ({@code points}) and image runs
+ * ({@code images}) keep their own caps (so many at once, so many per owner) and frame rates. Limits ({@link Limits}): a run that asks for more than the server allows (runs
  * at once, per user and in all; parameters; epochs) is refused by {@link #submit} with an
  * {@link OverLimit} before anything is allocated; one that trains longer than its time stops, keeping
  * what it learned. Runs nobody watches (for
@@ -86,27 +86,33 @@ public class TrainingRuntime implements AutoCloseable {
     /**
      * The server's limits on runs (the {@code layerlab.limits.*} keys; TrainingConfig reads them).
      *
-     * @param computing   runs computing at once on the server, every kind together (by default as many
+     * @param computing   runs computing at once on the CPU, every kind together (by default as many
      *                    as the machine has cores)
+     * @param perDevice   runs computing at once on each accelerator (an opencl or cuda device that is not
+     *                    the CPU), which has slots of its own ({@link TrainingSlots})
      * @param turn        how long a run keeps its slot while others wait, at least ({@link TrainingSlots})
      * @param runsPerUser runs of one owner at once (waiting, training or paused; not ended); 0: no limit
      * @param runsTotal   runs at once on the server, everyone's; 0: no limit
      * @param maxParams   parameters of one model of a run; 0: no limit
      * @param runTime     how long one run may train (waits for a slot and pauses not counted); zero: no limit
      */
-    public record Limits(int computing, Duration turn, int runsPerUser, int runsTotal, long maxParams, Duration runTime) {
+    public record Limits(int computing, int perDevice, Duration turn, int runsPerUser, int runsTotal, long maxParams, Duration runTime) {
 
         /**
          * No limit but the pools' own caps: as many runs compute at once as the pools allow, and a run
          * keeps its slot until it pauses or ends (no turns): the runtime as it was before it had limits.
          */
         public static Limits none(Pool points, Pool images) {
-            return new Limits(points.maxSessions() + images.maxSessions(), Duration.ofDays(365), 0, 0, 0, Duration.ZERO);
+            int all = points.maxSessions() + images.maxSessions();
+            return new Limits(all, all, Duration.ofDays(365), 0, 0, 0, Duration.ZERO);
         }
 
         public Limits {
             if (computing < 1) {
                 throw new IllegalArgumentException("layerlab.limits.computing must be at least 1, got " + computing);
+            }
+            if (perDevice < 1) {
+                throw new IllegalArgumentException("layerlab.limits.slots-per-device must be at least 1, got " + perDevice);
             }
             if (turn.isNegative()) {
                 throw new IllegalArgumentException("layerlab.limits.turn-ms must be 0 or more, got " + turn.toMillis());
@@ -196,7 +202,7 @@ public class TrainingRuntime implements AutoCloseable {
         this.points = points;
         this.images = images;
         this.limits = Objects.requireNonNull(limits);
-        this.slots = new TrainingSlots(limits.computing(), limits.turn());
+        this.slots = new TrainingSlots(limits.computing(), limits.perDevice(), limits.turn());
         this.pointKind = new TrainingSlots.Kind(points.what(), points.maxSessions(), points.maxPerVisitor());
         this.imageKind = new TrainingSlots.Kind(images.what(), images.maxSessions(), images.maxPerVisitor());
         this.unwatched = unwatched;
@@ -283,7 +289,9 @@ public class TrainingRuntime implements AutoCloseable {
                         options.owner(), options.page(), backend, device.refused() ? "none" : device.name());
                 throw e;
             }
-            run = new Run<>(id, experiments, options, frames, dataDir, slots.claim(options.owner(), image ? imageKind : pointKind),
+            // a refused run takes no slot (it fails at once): the CPU's queue is as good as any
+            String queue = device.refused() ? TrainingSlots.CPU : TrainingSlots.queueOf(device.device());
+            run = new Run<>(id, experiments, options, frames, dataDir, slots.claim(options.owner(), image ? imageKind : pointKind, queue),
                     logs == null || device.refused() ? null : logs.open(options.page()), pool, checkpointInterval,
                     limits.runTime(), device, RunDevice.resolve(backends, "cpu"), tally);
             runs.put(id, run);
@@ -299,7 +307,7 @@ public class TrainingRuntime implements AutoCloseable {
             long mine = runs.values().stream().filter(r -> r.owner().equals(options.owner()) && r.occupies()).count();
             if (mine >= limits.runsPerUser()) {
                 throw new OverLimit("layerlab.limits.runs-per-user", limits.runsPerUser(), "You have " + mine
-                        + " runs going (training, waiting or paused), as many as one user may have at once here "
+                        + (mine == 1 ? " run" : " runs") + " going (training, waiting or paused), as many as one user may have at once here "
                         + "(layerlab.limits.runs-per-user = " + limits.runsPerUser() + "). Stop one (My runs lists them) "
                         + "to start another.");
             }
@@ -373,6 +381,26 @@ public class TrainingRuntime implements AutoCloseable {
         return slots.computing();
     }
 
+    /** Runs computing now on device {@code index} of {@code backend}, and the slots it has ({@link TrainingSlots#queueOf}). */
+    public Slots slotsOf(String backend, int index) {
+        String queue = TrainingSlots.queueOf(backend, index);
+        return new Slots(slots.computingOn(queue), slots.slotsOn(queue));
+    }
+
+    /**
+     * A device's slots now: the CPU's are every CPU device's together.
+     *
+     * @param inUse runs computing on it now
+     * @param total runs it computes at once
+     */
+    public record Slots(int inUse, int total) {
+
+        /** "0 / 2 slots", as the Devices page shows it. */
+        public String text() {
+            return inUse + " / " + total + (total == 1 ? " slot" : " slots");
+        }
+    }
+
     /** Runs of one kind computing now. */
     public int computingCount(boolean image) {
         return slots.computing(image ? imageKind : pointKind);
@@ -384,6 +412,11 @@ public class TrainingRuntime implements AutoCloseable {
      */
     public int queueLength() {
         return slots.waiting();
+    }
+
+    /** Trainings waiting now for a slot of the device whose slots {@code run} takes (its own wait included, if it waits). */
+    public int queueLength(Run<?> run) {
+        return slots.waitingOn(run.slotQueue());
     }
 
     /** Runs whose status says they wait for a slot (QUEUED), every owner's. */

@@ -1,8 +1,10 @@
 package com.layerlab.app.training;
 
+import com.layerlab.engine.tensor.Device;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,15 +17,15 @@ import java.util.function.LongSupplier;
  * The one scheduler of every training on the server (pages and API alike): who may compute now. A
  * training holds a slot only while it computes (loads its data, trains a batch); paused, finished, or
  * sleeping until its next epoch is due it need not hold one. At most {@code maxTotal} trainings hold a
- * slot at once (by default as many as the machine has cores), and within that each {@link Kind} keeps
- * its own caps (so many image trainings at once, so many per owner).
+ * slot of the CPU at once (by default as many as the machine has cores), and within that each {@link Kind}
+ * keeps its own caps (so many image trainings at once, so many per owner).
  *
  * <p>Fairness: a free slot goes to the waiting training whose owner holds the fewest slots, and among
  * owners holding as many, to the owner that has waited longest: since it last held a slot, or since its
  * oldest training began to wait, whichever is later (an owner's own trainings go in the order they began
  * to wait). So one user's many runs cannot starve another's one: the other's run gets the next slot that
- * comes free, at the latest when a run of the many gives its turn back. The slot also rotates: a training that holds one while others wait gives it back
- * (and queues again) at the end of a batch once it has held it for a turn ({@code turn}), and at once
+ * comes free, at the latest when a run of the many gives its turn back. The slot also rotates: a training
+ * that holds one while others wait gives it back (and queues again) at the end of a batch once it has held it for a turn ({@code turn}), and at once
  * when it would only sleep with it (a 2D run waiting for its next epoch under its epochs-a-second cap).
  * A user's own runs rotate the same way. Why a turn and not every batch or every epoch: a 2D run's
  * batch is a fraction of a millisecond (switching every batch costs more than it trains) and an image
@@ -33,6 +35,13 @@ import java.util.function.LongSupplier;
  * their pages unless their wait is long ({@link Run}); a run that waits to start says its place in the
  * queue and an estimate of its wait.
  *
+ * <p>Devices: each accelerator (an opencl or cuda device that is not the CPU) has slots of its own
+ * ({@code perDevice}, {@code layerlab.limits.slots-per-device}) and its own queue; the runs on any CPU
+ * device share the {@code maxTotal} slots of the CPU. The rules above, the kinds' caps included, hold within each
+ * queue: a run on an accelerator neither waits for the CPU's slots nor takes one, so runs on two devices
+ * train at the same time however busy the CPU is. A training's place in the queue and its estimate are
+ * those of its device's queue.
+ *
  * <p>Thread-safe; the clock is injectable so that tests can measure waits without sleeping.
  */
 public final class TrainingSlots {
@@ -41,8 +50,8 @@ public final class TrainingSlots {
      * A kind of training and its caps within the slots.
      *
      * @param what         what the trainings train, for the learner ("networks", "image networks")
-     * @param maxComputing trainings of this kind computing at once on the server
-     * @param maxPerOwner  trainings of this kind one owner may have computing at once
+     * @param maxComputing trainings of this kind computing at once on one device (the CPU, an accelerator)
+     * @param maxPerOwner  trainings of this kind one owner may have computing at once on one device
      */
     public record Kind(String what, int maxComputing, int maxPerOwner) {
         public Kind {
@@ -54,188 +63,254 @@ public final class TrainingSlots {
         }
     }
 
+    /** The queue of the CPU's slots, which every run on a CPU device takes ({@link #queueOf}): the CPU backend's name. */
+    public static final String CPU = "cpu";
+
     private final int maxTotal;
+    private final int perDevice;
     private final long turnNanos;
     private final LongSupplier clock;
-    // guarded by this
-    private final Set<Claim> holding = new LinkedHashSet<>();
-    /** In the order they began to wait. */
-    private final Set<Claim> waiting = new LinkedHashSet<>();
-    /** The mean time between two slots given to waiting trainings (nanoseconds, a moving average); NaN before the first. */
-    private double nanosPerGrant = Double.NaN;
-    /** When a waiting training was last given a slot (or the queue last began), while some wait; -1 when none waits. */
-    private long lastGrant = -1;
-    /** When each owner with a training that holds or waits last held a slot (took or gave one back). */
-    private final Map<Object, Long> lastHeld = new HashMap<>();
+    /** Each device's queue by its name ({@link #queueOf}), the CPU's first; an accelerator's from its first claim. Guarded by this. */
+    private final Map<String, Queue> queues = new LinkedHashMap<>();
 
     /**
-     * @param maxTotal trainings computing at once on the server, whatever their kind
-     * @param turn     how long a training may keep a slot while others wait, at least
-     * @param clock    nanoseconds, as {@link System#nanoTime}
+     * @param maxTotal  trainings computing at once on the CPU, whatever their kind
+     * @param perDevice trainings computing at once on each accelerator
+     * @param turn      how long a training may keep a slot while others wait, at least
+     * @param clock     nanoseconds, as {@link System#nanoTime}
      */
-    public TrainingSlots(int maxTotal, Duration turn, LongSupplier clock) {
+    public TrainingSlots(int maxTotal, int perDevice, Duration turn, LongSupplier clock) {
         if (maxTotal < 1) {
             throw new IllegalArgumentException("layerlab.limits.computing must be at least 1 (or 0: as many as the "
                     + "machine has cores), got " + maxTotal);
+        }
+        if (perDevice < 1) {
+            throw new IllegalArgumentException("layerlab.limits.slots-per-device must be at least 1, got " + perDevice);
         }
         if (turn.isNegative()) {
             throw new IllegalArgumentException("layerlab.limits.turn-ms must be 0 or more, got " + turn.toMillis());
         }
         this.maxTotal = maxTotal;
+        this.perDevice = perDevice;
         this.turnNanos = turn.toNanos();
         this.clock = Objects.requireNonNull(clock);
+        queues.put(CPU, new Queue(CPU, maxTotal));
     }
 
-    public TrainingSlots(int maxTotal, Duration turn) {
-        this(maxTotal, turn, System::nanoTime);
+    public TrainingSlots(int maxTotal, int perDevice, Duration turn) {
+        this(maxTotal, perDevice, turn, System::nanoTime);
     }
 
     public int maxTotal() {
         return maxTotal;
     }
 
-    /** A new training's claim, holding nothing yet; {@code owner} is whose training it is (user or visitor). */
+    /**
+     * The queue whose slots a run on {@code device} takes: {@link #CPU} for every CPU device, else the
+     * device's own name ("opencl:0", "cuda:1").
+     */
+    public static String queueOf(Device device) {
+        return queueOf(device.backend().name(), device.index());
+    }
+
+    /** The queue of device {@code index} of backend {@code backend}, as {@link #queueOf(Device)}. */
+    public static String queueOf(String backend, int index) {
+        return backend.equals(CPU) ? CPU : backend + ":" + index;
+    }
+
+    /** A new training's claim on the CPU's slots, holding nothing yet; {@code owner} is whose training it is (user or visitor). */
     public Claim claim(Object owner, Kind kind) {
-        return new Claim(Objects.requireNonNull(owner), Objects.requireNonNull(kind));
+        return claim(owner, kind, CPU);
     }
 
-    /** Trainings computing now. */
+    /** A new training's claim on the slots of {@code device} (a {@link #queueOf} name), holding nothing yet. */
+    public Claim claim(Object owner, Kind kind, String device) {
+        Objects.requireNonNull(owner);
+        Objects.requireNonNull(kind);
+        synchronized (this) {
+            return new Claim(owner, kind, queue(device));
+        }
+    }
+
+    private Queue queue(String device) {
+        return queues.computeIfAbsent(Objects.requireNonNull(device), d -> new Queue(d, perDevice));
+    }
+
+    /** Trainings computing now, on every device. */
     public synchronized int computing() {
-        return holding.size();
+        return queues.values().stream().mapToInt(q -> q.holding.size()).sum();
     }
 
-    /** Trainings of this kind computing now. */
+    /** Trainings of this kind computing now, on every device. */
     public synchronized int computing(Kind kind) {
-        return (int) holding.stream().filter(c -> c.kind.equals(kind)).count();
+        return queues.values().stream().mapToInt(q -> q.computingOf(kind)).sum();
     }
 
-    /** Trainings of this owner computing now. */
+    /** Trainings of this owner computing now, on every device. */
     public synchronized int computing(Object owner) {
-        return held(owner);
+        return queues.values().stream().mapToInt(q -> q.held(owner)).sum();
     }
 
-    /** Trainings waiting for a slot now (those that gave their turn back included). */
+    /** Trainings waiting for a slot now, on every device (those that gave their turn back included). */
     public synchronized int waiting() {
-        return waiting.size();
+        return queues.values().stream().mapToInt(q -> q.waiting.size()).sum();
     }
 
-    private int held(Object owner) {
-        int n = 0;
-        for (Claim c : holding) {
-            if (c.owner.equals(owner)) {
-                n++;
-            }
-        }
-        return n;
+    /** Trainings computing now on {@code device} (a {@link #queueOf} name). */
+    public synchronized int computingOn(String device) {
+        Queue q = queues.get(device);
+        return q == null ? 0 : q.holding.size();
     }
 
-    private int held(Object owner, Kind kind) {
-        int n = 0;
-        for (Claim c : holding) {
-            if (c.owner.equals(owner) && c.kind.equals(kind)) {
-                n++;
-            }
-        }
-        return n;
+    /** Trainings waiting now for a slot of {@code device} (a {@link #queueOf} name). */
+    public synchronized int waitingOn(String device) {
+        Queue q = queues.get(device);
+        return q == null ? 0 : q.waiting.size();
+    }
+
+    /** How many trainings compute at once on {@code device} (a {@link #queueOf} name). */
+    public int slotsOn(String device) {
+        return CPU.equals(device) ? maxTotal : perDevice;
     }
 
     /** Where a waiting claim stands: its place in line (1: next), and whether a free slot is its now. */
     private record Place(int position, boolean now) {
     }
 
-    /**
-     * Plays the queue forward, giving the free slots one at a time by the fair rule (fewest held, then
-     * longest waited, within each kind's caps), until {@code claim}'s turn comes. Its place is how many
-     * trainings get a slot before it, plus one; it may take a slot now when that place is among the
-     * free slots.
-     */
-    private Place place(Claim claim) {
-        Map<Object, Integer> owners = new HashMap<>();
-        Map<Object, Long> ownersSince = new HashMap<>();
-        Map<Kind, Integer> kinds = new HashMap<>();
-        Map<List<Object>, Integer> ownerKinds = new HashMap<>();
-        // the waiting set is in the order they began to wait: an owner's first waiter is its oldest
-        for (Claim w : waiting) {
-            ownersSince.putIfAbsent(w.owner, Math.max(w.waitingSince, lastHeld.getOrDefault(w.owner, Long.MIN_VALUE)));
+    /** One device's slots and the trainings that hold or wait for them. Guarded by TrainingSlots.this. */
+    private final class Queue {
+
+        private final String device;
+        private final int slots;
+        private final Set<Claim> holding = new LinkedHashSet<>();
+        /** In the order they began to wait. */
+        private final Set<Claim> waiting = new LinkedHashSet<>();
+        /** The mean time between two slots given to waiting trainings (nanoseconds, a moving average); NaN before the first. */
+        private double nanosPerGrant = Double.NaN;
+        /** When a waiting training was last given a slot (or the queue last began), while some wait; -1 when none waits. */
+        private long lastGrant = -1;
+        /** When each owner with a training that holds or waits last held a slot (took or gave one back). */
+        private final Map<Object, Long> lastHeld = new HashMap<>();
+
+        private Queue(String device, int slots) {
+            this.device = device;
+            this.slots = slots;
         }
-        List<Claim> line = new ArrayList<>(waiting);
-        int free = maxTotal - holding.size();
-        int position = 0;
-        while (!line.isEmpty()) {
-            Claim next = null;
-            int nextHeld = Integer.MAX_VALUE;
-            long nextSince = Long.MAX_VALUE;
-            for (Claim w : line) {
-                int kindHeld = kinds.computeIfAbsent(w.kind, this::computingOf);
-                int ownerKindHeld = ownerKinds.computeIfAbsent(List.of(w.owner, w.kind), k -> held(w.owner, w.kind));
-                if (kindHeld >= w.kind.maxComputing() || ownerKindHeld >= w.kind.maxPerOwner()) {
-                    continue;
-                }
-                int ownerHeld = owners.computeIfAbsent(w.owner, this::held);
-                long since = ownersSince.get(w.owner);
-                // strictly before: of one owner's waiters, the one that began to wait first
-                if (ownerHeld < nextHeld || (ownerHeld == nextHeld && since < nextSince)) {
-                    next = w;
-                    nextHeld = ownerHeld;
-                    nextSince = since;
+
+        private int held(Object owner) {
+            int n = 0;
+            for (Claim c : holding) {
+                if (c.owner.equals(owner)) {
+                    n++;
                 }
             }
-            if (next == null) {
-                break;
-            }
-            position++;
-            if (next == claim) {
-                return new Place(position, position <= free);
-            }
-            line.remove(next);
-            Claim given = next;
-            owners.merge(given.owner, 1, Integer::sum);
-            // just served: behind the owners holding as many
-            ownersSince.put(given.owner, Long.MAX_VALUE);
-            kinds.merge(given.kind, 1, Integer::sum);
-            ownerKinds.merge(List.of(given.owner, given.kind), 1, Integer::sum);
+            return n;
         }
-        // its kind's caps hold it back whatever the others do: it comes after every one that can go
-        return new Place(position + 1, false);
-    }
 
-    private int computingOf(Kind kind) {
-        int n = 0;
-        for (Claim c : holding) {
-            if (c.kind.equals(kind)) {
-                n++;
+        private int held(Object owner, Kind kind) {
+            int n = 0;
+            for (Claim c : holding) {
+                if (c.owner.equals(owner) && c.kind.equals(kind)) {
+                    n++;
+                }
             }
+            return n;
         }
-        return n;
-    }
 
-    /** Takes note that a waiting training got a slot: how often slots come free for those who wait. */
-    private void granted(long now) {
-        if (lastGrant >= 0) {
-            double gap = now - lastGrant;
-            nanosPerGrant = Double.isNaN(nanosPerGrant) ? gap : 0.7 * nanosPerGrant + 0.3 * gap;
+        private int computingOf(Kind kind) {
+            int n = 0;
+            for (Claim c : holding) {
+                if (c.kind.equals(kind)) {
+                    n++;
+                }
+            }
+            return n;
         }
-        lastGrant = waiting.isEmpty() ? -1 : now;
+
+        /**
+         * Plays the queue forward, giving the free slots one at a time by the fair rule (fewest held, then
+         * longest waited, within each kind's caps), until {@code claim}'s turn comes. Its place is how many
+         * trainings get a slot before it, plus one; it may take a slot now when that place is among the
+         * free slots.
+         */
+        private Place place(Claim claim) {
+            Map<Object, Integer> owners = new HashMap<>();
+            Map<Object, Long> ownersSince = new HashMap<>();
+            Map<Kind, Integer> kinds = new HashMap<>();
+            Map<List<Object>, Integer> ownerKinds = new HashMap<>();
+            // the waiting set is in the order they began to wait: an owner's first waiter is its oldest
+            for (Claim w : waiting) {
+                ownersSince.putIfAbsent(w.owner, Math.max(w.waitingSince, lastHeld.getOrDefault(w.owner, Long.MIN_VALUE)));
+            }
+            List<Claim> line = new ArrayList<>(waiting);
+            int free = slots - holding.size();
+            int position = 0;
+            while (!line.isEmpty()) {
+                Claim next = null;
+                int nextHeld = Integer.MAX_VALUE;
+                long nextSince = Long.MAX_VALUE;
+                for (Claim w : line) {
+                    int kindHeld = kinds.computeIfAbsent(w.kind, this::computingOf);
+                    int ownerKindHeld = ownerKinds.computeIfAbsent(List.of(w.owner, w.kind), k -> held(w.owner, w.kind));
+                    if (kindHeld >= w.kind.maxComputing() || ownerKindHeld >= w.kind.maxPerOwner()) {
+                        continue;
+                    }
+                    int ownerHeld = owners.computeIfAbsent(w.owner, this::held);
+                    long since = ownersSince.get(w.owner);
+                    // strictly before: of one owner's waiters, the one that began to wait first
+                    if (ownerHeld < nextHeld || (ownerHeld == nextHeld && since < nextSince)) {
+                        next = w;
+                        nextHeld = ownerHeld;
+                        nextSince = since;
+                    }
+                }
+                if (next == null) {
+                    break;
+                }
+                position++;
+                if (next == claim) {
+                    return new Place(position, position <= free);
+                }
+                line.remove(next);
+                Claim given = next;
+                owners.merge(given.owner, 1, Integer::sum);
+                // just served: behind the owners holding as many
+                ownersSince.put(given.owner, Long.MAX_VALUE);
+                kinds.merge(given.kind, 1, Integer::sum);
+                ownerKinds.merge(List.of(given.owner, given.kind), 1, Integer::sum);
+            }
+            // its kind's caps hold it back whatever the others do: it comes after every one that can go
+            return new Place(position + 1, false);
+        }
+
+        /** Takes note that a waiting training got a slot: how often slots come free for those who wait. */
+        private void granted(long now) {
+            if (lastGrant >= 0) {
+                double gap = now - lastGrant;
+                nanosPerGrant = Double.isNaN(nanosPerGrant) ? gap : 0.7 * nanosPerGrant + 0.3 * gap;
+            }
+            lastGrant = waiting.isEmpty() ? -1 : now;
+        }
+
+        /** The wakers of every waiting training: a slot came free, each looks whether it is its own. */
+        private List<Runnable> waitersToWake() {
+            if (waiting.isEmpty()) {
+                lastGrant = -1;
+            }
+            List<Runnable> wakers = new ArrayList<>();
+            for (Claim w : waiting) {
+                if (w.waker != null) {
+                    wakers.add(w.waker);
+                }
+            }
+            return wakers;
+        }
     }
 
     private static void wake(List<Runnable> wakers) {
         for (Runnable w : wakers) {
             w.run();
         }
-    }
-
-    /** The wakers of every waiting training: a slot came free, each looks whether it is its own. */
-    private List<Runnable> waitersToWake() {
-        if (waiting.isEmpty()) {
-            lastGrant = -1;
-        }
-        List<Runnable> wakers = new ArrayList<>();
-        for (Claim w : waiting) {
-            if (w.waker != null) {
-                wakers.add(w.waker);
-            }
-        }
-        return wakers;
     }
 
     /** One training's place: a slot it holds, a place in the queue, or neither. */
@@ -245,17 +320,26 @@ public final class TrainingSlots {
         private final Kind kind;
         private volatile Runnable waker;
         // guarded by TrainingSlots.this
+        private Queue queue;
         private long heldSince;
         private long waitingSince;
 
-        private Claim(Object owner, Kind kind) {
+        private Claim(Object owner, Kind kind, Queue queue) {
             this.owner = owner;
             this.kind = kind;
+            this.queue = queue;
         }
 
         /** What to call when a slot comes free while this training waits (it wakes its thread to take it). */
         public void wakeWith(Runnable waker) {
             this.waker = waker;
+        }
+
+        /** The device whose slots it takes (a {@link #queueOf} name). */
+        public String device() {
+            synchronized (TrainingSlots.this) {
+                return queue.device;
+            }
         }
 
         /**
@@ -264,26 +348,27 @@ public final class TrainingSlots {
          */
         public String take() {
             synchronized (TrainingSlots.this) {
-                if (holding.contains(this)) {
+                Queue q = queue;
+                if (q.holding.contains(this)) {
                     return null;
                 }
                 long now = clock.getAsLong();
-                boolean queueBegins = waiting.isEmpty();
-                if (waiting.add(this)) {
+                boolean queueBegins = q.waiting.isEmpty();
+                if (q.waiting.add(this)) {
                     waitingSince = now;
                 }
-                Place p = place(this);
+                Place p = q.place(this);
                 if (p.now()) {
-                    waiting.remove(this);
-                    holding.add(this);
+                    q.waiting.remove(this);
+                    q.holding.add(this);
                     heldSince = now;
-                    lastHeld.put(owner, now);
-                    granted(now);
+                    q.lastHeld.put(owner, now);
+                    q.granted(now);
                     return null;
                 }
                 if (queueBegins) {
                     // a wait begins: the time until a slot comes free counts as the first gap
-                    lastGrant = now;
+                    q.lastGrant = now;
                 }
                 return why(p.position(), now);
             }
@@ -291,28 +376,29 @@ public final class TrainingSlots {
 
         /** Why it waits, with its place and an estimate of the wait; called holding the lock. */
         private String why(int place, long now) {
-            int mine = held(owner, kind);
+            Queue q = queue;
+            int mine = q.held(owner, kind);
             if (mine >= kind.maxPerOwner()) {
-                return "Waiting: your other pages are training " + count(mine, kind.what()) + " right now, as many as "
-                        + "one visitor may train at once here. This one starts by itself as soon as one of them finishes "
-                        + "or is paused; pause or close one of them to start it now.";
+                return "Waiting: your other pages are training " + count(mine, kind.what()) + " right now"
+                        + on(q) + ", as many as one visitor may train at once here. This one starts by itself as soon "
+                        + "as one of them finishes or is paused; pause or close one of them to start it now.";
             }
-            int ofKind = computingOf(kind);
+            int ofKind = q.computingOf(kind);
             String busy = ofKind >= kind.maxComputing() ? count(ofKind, kind.what())
-                    : count(holding.size(), "networks");
+                    : count(q.holding.size(), "networks");
             // no slot has come free for longer than they used to: the wait is longer than the average says
-            double perGrant = lastGrant >= 0 ? Math.max(nanosPerGrant, now - lastGrant) : nanosPerGrant;
+            double perGrant = q.lastGrant >= 0 ? Math.max(q.nanosPerGrant, now - q.lastGrant) : q.nanosPerGrant;
             double nanos = perGrant * place;
             String estimate = Double.isNaN(nanos) ? "" : ", about " + seconds(nanos);
-            return "Waiting: the server is training " + busy + " right now, as many as it trains at once; this one is "
-                    + ordinal(place) + " in line" + estimate + " (whoever has the fewest trainings running goes first). "
-                    + "It starts by itself: keep this page open.";
+            return "Waiting: the server is training " + busy + " right now" + on(q) + ", as many as it trains at once"
+                    + (q.device.equals(CPU) ? "" : " there") + "; this one is " + ordinal(place) + " in line" + estimate
+                    + " (whoever has the fewest trainings running goes first). It starts by itself: keep this page open.";
         }
 
-        /** Its place in the queue now (1: next); 0 while it holds a slot or does not wait. */
+        /** Its place in its device's queue now (1: next); 0 while it holds a slot or does not wait. */
         public int position() {
             synchronized (TrainingSlots.this) {
-                return waiting.contains(this) ? place(this).position() : 0;
+                return queue.waiting.contains(this) ? queue.place(this).position() : 0;
             }
         }
 
@@ -325,26 +411,27 @@ public final class TrainingSlots {
         public boolean turnOver(boolean idleNext) {
             List<Runnable> wakers;
             synchronized (TrainingSlots.this) {
-                if (waiting.isEmpty() || !holding.contains(this)) {
+                Queue q = queue;
+                if (q.waiting.isEmpty() || !q.holding.contains(this)) {
                     return false;
                 }
                 long now = clock.getAsLong();
                 if (!idleNext && now - heldSince < turnNanos) {
                     return false;
                 }
-                lastHeld.put(owner, now);
-                holding.remove(this);
-                waiting.add(this);
+                q.lastHeld.put(owner, now);
+                q.holding.remove(this);
+                q.waiting.add(this);
                 waitingSince = now;
-                Place p = place(this);
+                Place p = q.place(this);
                 if (p.now()) {
                     // nobody that waits comes first: it keeps the slot for another turn
-                    waiting.remove(this);
-                    holding.add(this);
+                    q.waiting.remove(this);
+                    q.holding.add(this);
                     heldSince = now;
                     return false;
                 }
-                wakers = waitersToWake();
+                wakers = q.waitersToWake();
             }
             wake(wakers);
             return true;
@@ -354,19 +441,40 @@ public final class TrainingSlots {
         public void release() {
             List<Runnable> wakers;
             synchronized (TrainingSlots.this) {
-                boolean held = holding.remove(this);
-                waiting.remove(this);
-                if (held) {
-                    lastHeld.put(owner, clock.getAsLong());
-                }
-                if (holding.stream().noneMatch(c -> c.owner.equals(owner))
-                        && waiting.stream().noneMatch(c -> c.owner.equals(owner))) {
-                    lastHeld.remove(owner);
-                }
-                wakers = held ? waitersToWake() : List.of();
-                if (waiting.isEmpty()) {
-                    lastGrant = -1;
-                }
+                wakers = leave();
+            }
+            wake(wakers);
+        }
+
+        /** Leaves its queue (holding or waiting): the wakers of those that wait there when it gave a slot back. */
+        private List<Runnable> leave() {
+            Queue q = queue;
+            boolean held = q.holding.remove(this);
+            q.waiting.remove(this);
+            if (held) {
+                q.lastHeld.put(owner, clock.getAsLong());
+            }
+            if (q.holding.stream().noneMatch(c -> c.owner.equals(owner))
+                    && q.waiting.stream().noneMatch(c -> c.owner.equals(owner))) {
+                q.lastHeld.remove(owner);
+            }
+            List<Runnable> wakers = held ? q.waitersToWake() : List.of();
+            if (q.waiting.isEmpty()) {
+                q.lastGrant = -1;
+            }
+            return wakers;
+        }
+
+        /**
+         * From now on takes the slots of {@code device} (a {@link #queueOf} name): the training moved there
+         * (its device failed and it goes on on the CPU). Gives back what it held or leaves its place in the
+         * old queue; it takes a slot of the new one before it computes again.
+         */
+        public void moveTo(String device) {
+            List<Runnable> wakers;
+            synchronized (TrainingSlots.this) {
+                wakers = leave();
+                queue = queue(device);
             }
             wake(wakers);
         }
@@ -374,9 +482,14 @@ public final class TrainingSlots {
         /** Whether this training holds a slot. */
         public boolean holds() {
             synchronized (TrainingSlots.this) {
-                return holding.contains(this);
+                return queue.holding.contains(this);
             }
         }
+    }
+
+    /** " on opencl:0" for an accelerator's queue; nothing for the CPU's, where most runs train. */
+    private static String on(Queue q) {
+        return q.device.equals(CPU) ? "" : " on " + q.device;
     }
 
     private static String count(int n, String what) {

@@ -10,6 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.layerlab.app.account.Accounts;
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunOptions;
+import com.layerlab.app.training.RunStatus;
+import com.layerlab.app.training.TestRuns;
+import com.layerlab.app.training.TrainingRuntime;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -28,8 +34,10 @@ import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Every endpoint of API.md over HTTP, as a script drives it, and every error status it gives: the same
@@ -43,16 +51,28 @@ import org.springframework.boot.test.web.server.LocalServerPort;
         "layerlab.runs.unwatched-seconds=" + RestApiContract.UNWATCHED_SECONDS,
         "layerlab.api.max-requests-per-minute=0",
         "layerlab.signin.max-failures-per-client=1000"})
+// small limits, each hit by a test of its own below; the other tests stay within them
+@TestPropertySource(properties = {
+        "layerlab.limits.runs-per-user=1",
+        "layerlab.limits.runs-total=3",
+        "layerlab.limits.max-params=1000",
+        "layerlab.limits.run-minutes=" + RestApiContract.RUN_MINUTES,
+        "layerlab.limits.storage-mb-per-user=1"})
 // its runs end with its context (TrainingRuntime.close), not later: TrainingLifecycleTest counts run threads JVM-wide
 @DirtiesContext
 abstract class RestApiContract {
 
     static final String PASSWORD = "correct horse battery";
     static final int UNWATCHED_SECONDS = 2;
+    /** 9 s of training a run: longer than any other test here trains one (the longest, about 4 s). */
+    static final String RUN_MINUTES = "0.15";
     private static final AtomicInteger USERS = new AtomicInteger();
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    TrainingRuntime runtime;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
     final ObjectMapper json = new ObjectMapper();
@@ -370,6 +390,119 @@ abstract class RestApiContract {
         int epoch = on.get("epoch").asInt();
         await(ed, runId, r -> r.get("epoch").asInt() > epoch + 2, "trained on unwatched");
         ok(send("POST", "/api/runs/" + runId + "/stop", null, ed), 200);
+    }
+
+    // ---- limits ----------------------------------------------------------------------------------------
+
+    /** A 422 that names the limit in its detail, and as its own members with its value. */
+    JsonNode overLimit(HttpResponse<byte[]> r, String key, long value) throws IOException {
+        JsonNode p = problem(r, 422);
+        assertTrue(p.get("detail").asText().contains(key), p.toString());
+        assertEquals(key, p.get("limit").asText(), p.toString());
+        assertEquals(value, p.get("value").asLong(), p.toString());
+        return p;
+    }
+
+    int runsOf(String[] user, String experimentId) throws Exception {
+        return ok(send("GET", "/api/experiments/" + experimentId, null, user), 200).get("runs").size();
+    }
+
+    @Test
+    void aRunOverTheRunsAUserOrTheServerMayHaveIsRefused422AndStartsNothing() throws Exception {
+        String[] fay = newUser();
+        String owner = Accounts.ownerKey(ok(send("GET", "/api/me", null, fay), 200).get("username").asText());
+        String id = save(fay, xor(3));
+        // her playground page holds a paused run: as many as one user may have here (runs-per-user=1)
+        Run<RunStatus> paused = runtime.submit(List.of(TestRuns.POINTS), new RunOptions(owner, true, "playground", true, 0),
+                TestRuns.STATUS);
+        try {
+            JsonNode mine = overLimit(send("POST", "/api/experiments/" + id + "/runs", "{\"epochs\": 3}", fay),
+                    "layerlab.limits.runs-per-user", 1);
+            assertTrue(mine.get("detail").asText().contains("You have 1 run going"), mine.toString());
+            assertEquals(0, runsOf(fay, id));
+            assertEquals(List.of(paused), runtime.runsOf(owner), "nothing was allocated for the refused run");
+        } finally {
+            paused.stop();
+        }
+
+        // three users' runs are as many as the server takes at once here (runs-total=3)
+        List<String[]> users = new ArrayList<>();
+        List<String> runIds = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                String[] user = newUser();
+                users.add(user);
+                runIds.add(ok(send("POST", "/api/experiments/" + save(user, xor(2000)) + "/runs", "{}", user), 202)
+                        .get("id").asText());
+            }
+            String[] late = newUser();
+            String lateId = save(late, xor(3));
+            JsonNode all = overLimit(send("POST", "/api/experiments/" + lateId + "/runs", "{}", late),
+                    "layerlab.limits.runs-total", 3);
+            assertTrue(all.get("detail").asText().contains("The server has 3 runs going"), all.toString());
+            assertEquals(0, runsOf(late, lateId));
+        } finally {
+            for (int i = 0; i < runIds.size(); i++) {
+                ok(send("POST", "/api/runs/" + runIds.get(i) + "/stop", null, users.get(i)), 200);
+            }
+        }
+    }
+
+    @Test
+    void aModelOverTheParametersOrARunOverTheEpochsIsRefused422AndStartsNothing() throws Exception {
+        String[] gus = newUser();
+        // 2-300-1: 1,201 parameters, over max-params=1000
+        ObjectNode wide = xor(3);
+        ((ObjectNode) wide.get("model").get(0)).put("out_features", 300);
+        String wideId = save(gus, wide);
+        JsonNode params = overLimit(send("POST", "/api/experiments/" + wideId + "/runs", "{}", gus),
+                "layerlab.limits.max-params", 1000);
+        assertTrue(params.get("detail").asText().contains("1,201 parameters"), params.toString());
+        assertEquals(0, runsOf(gus, wideId));
+
+        // epochs: layerlab.live.max-epochs (10,000) for 2D data, layerlab.cnn.max-epochs (50) for images
+        String id = save(gus, xor(3));
+        JsonNode points = overLimit(send("POST", "/api/experiments/" + id + "/runs", "{\"epochs\": 10001}", gus),
+                "layerlab.live.max-epochs", 10_000);
+        assertTrue(points.get("detail").asText().contains("10001 were asked for"), points.toString());
+        String[] hu = newUser();
+        String cnnId = save(hu, json.readTree(RestApiContract.class.getResourceAsStream(
+                "/layerlab/examples/cifar10-tutorial.json")));
+        overLimit(send("POST", "/api/experiments/" + cnnId + "/runs", "{\"epochs\": 51}", hu), "layerlab.cnn.max-epochs", 50);
+        assertEquals(0, runsOf(gus, id) + runsOf(hu, cnnId), "the refused runs never started");
+        assertEquals(0, runtime.runsOf(Accounts.ownerKey(ok(send("GET", "/api/me", null, hu), 200).get("username")
+                .asText())).size(), "nothing was allocated");
+    }
+
+    @Test
+    void aRunOverItsTrainingTimeStopsSayingWhyAndKeepsItsWeights() throws Exception {
+        String[] hal = newUser();
+        String id = save(hal, xor(30));
+        // 2000 epochs at the server's 120 a second would take 17 s: the run stops at its 9 s
+        String runId = ok(send("POST", "/api/experiments/" + id + "/runs", "{\"epochs\": 2000}", hal), 202).get("id").asText();
+        JsonNode stopped = await(hal, runId, r -> !List.of("queued", "running").contains(r.get("state").asText()),
+                "stopped by its training time");
+        assertEquals("stopped", stopped.get("state").asText(), stopped.toString());
+        String why = stopped.get("message").asText();
+        assertTrue(why.contains("at most 9 s on this server (layerlab.limits.run-minutes)"), stopped.toString());
+        int epoch = stopped.get("epoch").asInt();
+        assertTrue(epoch > 0 && epoch < 2000, stopped.toString());
+        HttpResponse<byte[]> weights = send("GET", "/api/runs/" + runId + "/weights", null, hal);
+        assertEquals(200, weights.statusCode(), () -> text(weights));
+        assertTrue(safetensorsHeader(weights.body()).contains("\"epoch\":\""), "its last checkpoint is kept");
+    }
+
+    @Test
+    void aSaveOverTheStorageOfAUserIsRefused422AndSavesNothing() throws Exception {
+        String[] ivy = newUser();
+        // 2-40000-1: 160,001 parameters, 0.6 MB of weights; two are over storage-mb-per-user=1
+        ObjectNode big = xor(3);
+        ((ObjectNode) big.get("model").get(0)).put("out_features", 40_000);
+        save(ivy, big);
+        JsonNode over = problem(send("POST", "/api/experiments", big.toString(), ivy), 422);
+        assertTrue(over.get("detail").asText().contains("the 1 MB one user may store here "
+                + "(layerlab.limits.storage-mb-per-user)"), over.toString());
+        assertEquals(1, ok(send("GET", "/api/experiments?mine=true", null, ivy), 200).size(), "only the first was saved");
     }
 
     // ---- the OpenAPI page ---------------------------------------------------------------------------

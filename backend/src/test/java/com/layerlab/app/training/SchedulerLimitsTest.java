@@ -6,10 +6,12 @@ import static com.layerlab.app.training.TestRuns.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.layerlab.engine.tensor.BackendProvider;
 import com.layerlab.engine.tensor.Backends;
 import com.layerlab.engine.train.Checkpoint;
 import java.nio.file.Path;
@@ -38,7 +40,7 @@ class SchedulerLimitsTest {
     }
 
     private static TrainingRuntime.Limits limits(int runsPerUser, int runsTotal, long maxParams, Duration runTime) {
-        return new TrainingRuntime.Limits(2, Duration.ofSeconds(1), runsPerUser, runsTotal, maxParams, runTime);
+        return new TrainingRuntime.Limits(2, 1, Duration.ofSeconds(1), runsPerUser, runsTotal, maxParams, runTime);
     }
 
     private static RunOptions of(String owner, boolean paused) {
@@ -54,7 +56,7 @@ class SchedulerLimitsTest {
 
     @Test
     void oneUsersTenRunsDoNotDelayAnothersOneBeyondOneTurn() throws Exception {
-        TrainingRuntime rt = runtime(new TrainingRuntime.Limits(1, Duration.ofMillis(300), 0, 0, 0, Duration.ZERO), 0);
+        TrainingRuntime rt = runtime(new TrainingRuntime.Limits(1, 1, Duration.ofMillis(300), 0, 0, 0, Duration.ZERO), 0);
         List<Run<RunStatus>> many = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             many.add(rt.submit(List.of(POINTS), of("user:ana", false), STATUS));
@@ -72,6 +74,38 @@ class SchedulerLimitsTest {
         assertTrue(rt.queueLength() >= 9, "the others queue: " + rt.queueLength());
         // every run gets its turn, ana's last one included
         await(many.get(9), st -> st.progress() > 0, "ana's last run training in its turn");
+    }
+
+    @Test
+    void aRunOnAnAcceleratorTrainsBesideTheFullCpuAndQueuesForItsDevicesOwnSlots() throws Exception {
+        BackendProvider.Availability opencl = Backends.standard().providers().stream()
+                .filter(p -> p.name().equals("opencl")).findFirst().orElseThrow().availability();
+        assumeTrue(opencl.available(), () -> "no OpenCL here: " + opencl.reason());
+        // one slot on the CPU, one on each accelerator, and turns too long to come round in the test
+        TrainingRuntime rt = runtime(new TrainingRuntime.Limits(1, 1, Duration.ofMinutes(10), 0, 0, 0, Duration.ZERO), 0);
+        Run<RunStatus> cpu = rt.submit(List.of(POINTS.withBackend("cpu")), of("user:ana", false), STATUS);
+        await(cpu, st -> st.progress() > 0, "the CPU run training");
+        Run<RunStatus> cpuNext = rt.submit(List.of(POINTS.withBackend("cpu")), of("user:bob", false), STATUS);
+        await(cpuNext, st -> st.state() == RunState.QUEUED && st.position() == 1, "bob's CPU run waiting");
+
+        Run<RunStatus> gpu = rt.submit(List.of(POINTS.withBackend("opencl")), of("user:bob", false), STATUS);
+        await(gpu, st -> st.progress() > 0, "the opencl run training while the CPU's slot is taken");
+        assertEquals("opencl", gpu.device().backend());
+        Run<RunStatus> gpuNext = rt.submit(List.of(POINTS.withBackend("opencl")), of("user:cem", false), STATUS);
+        RunStatus waits = await(gpuNext, st -> st.state() == RunState.QUEUED && st.position() == 1,
+                "cem's opencl run waiting for the device's one slot");
+        assertTrue(waits.message().contains("right now on opencl:0") && waits.message().contains("1st in line"),
+                waits.message());
+
+        assertEquals(2, rt.computingCount(), "both devices compute at once");
+        assertEquals(new TrainingRuntime.Slots(1, 1), rt.slotsOf("cpu", 0));
+        assertEquals(new TrainingRuntime.Slots(1, 1), rt.slotsOf("opencl", 0));
+        assertEquals("1 / 1 slot", rt.slotsOf("opencl", 0).text());
+        assertEquals(1, rt.queueLength(gpuNext), "one waits for opencl:0");
+        assertEquals(2, rt.queueLength(), "one waits for each device");
+        double before = cpu.status().progress();
+        await(cpu, st -> st.progress() > before, "the CPU run training on beside the opencl one");
+        assertEquals(RunState.QUEUED, cpuNext.status().state(), "the CPU's queue waits for the CPU's slot only");
     }
 
     @Test

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.layerlab.engine.tensor.Device;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,9 +23,20 @@ class TrainingSlotsTest {
     private static final Duration TURN = Duration.ofSeconds(1);
 
     private final AtomicLong now = new AtomicLong();
+    /** The scheduler under test: {@link #cpu}'s slots on the CPU, two on each accelerator. */
+    private TrainingSlots slots;
 
-    private TrainingSlots slots(int maxTotal) {
-        return new TrainingSlots(maxTotal, TURN, now::get);
+    /**
+     * A scheduler with {@code cpuSlots} slots on the CPU (two on each accelerator), and a claim of a 2D
+     * training on the CPU for each of {@code owners}, in their order.
+     */
+    private List<TrainingSlots.Claim> cpu(int cpuSlots, String... owners) {
+        slots = new TrainingSlots(cpuSlots, 2, TURN, now::get);
+        List<TrainingSlots.Claim> claims = new ArrayList<>();
+        for (String owner : owners) {
+            claims.add(slots.claim(owner, POINTS));
+        }
+        return claims;
     }
 
     private void advance(Duration d) {
@@ -32,11 +45,8 @@ class TrainingSlotsTest {
 
     @Test
     void oneUsersTenRunsDoNotDelayAnothersOneBeyondOneSlot() {
-        TrainingSlots slots = slots(2);
-        List<TrainingSlots.Claim> many = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            TrainingSlots.Claim c = slots.claim("user:ana", POINTS);
-            many.add(c);
+        List<TrainingSlots.Claim> many = cpu(2, Collections.nCopies(10, "user:ana").toArray(String[]::new));
+        for (TrainingSlots.Claim c : many) {
             c.take();
             advance(Duration.ofMillis(10));
         }
@@ -58,13 +68,13 @@ class TrainingSlotsTest {
 
     @Test
     void aRunGivesItsTurnBackWhenOthersWaitAndItsTurnIsOver() {
-        TrainingSlots slots = slots(1);
-        TrainingSlots.Claim ana = slots.claim("user:ana", POINTS);
+        List<TrainingSlots.Claim> claims = cpu(1, "user:ana", "user:bob");
+        TrainingSlots.Claim ana = claims.get(0);
+        TrainingSlots.Claim bob = claims.get(1);
         assertNull(ana.take());
         assertFalse(ana.turnOver(false), "nobody waits: it keeps the slot");
         advance(Duration.ofSeconds(5));
         assertFalse(ana.turnOver(false), "nobody waits, however long it held it");
-        TrainingSlots.Claim bob = slots.claim("user:bob", POINTS);
         AtomicInteger woken = new AtomicInteger();
         bob.wakeWith(woken::incrementAndGet);
         assertNotNull(bob.take());
@@ -83,9 +93,9 @@ class TrainingSlotsTest {
 
     @Test
     void aUsersOwnRunsTakeTurnsToo() {
-        TrainingSlots slots = slots(1);
-        TrainingSlots.Claim first = slots.claim("user:ana", POINTS);
-        TrainingSlots.Claim second = slots.claim("user:ana", POINTS);
+        List<TrainingSlots.Claim> hers = cpu(1, "user:ana", "user:ana");
+        TrainingSlots.Claim first = hers.get(0);
+        TrainingSlots.Claim second = hers.get(1);
         assertNull(first.take());
         advance(Duration.ofMillis(10));
         assertNotNull(second.take());
@@ -100,10 +110,10 @@ class TrainingSlotsTest {
 
     @Test
     void aRunWithNobodyAheadKeepsItsSlotAtTheEndOfItsTurn() {
-        TrainingSlots slots = slots(2);
-        TrainingSlots.Claim ana1 = slots.claim("user:ana", POINTS);
-        TrainingSlots.Claim bob = slots.claim("user:bob", POINTS);
-        TrainingSlots.Claim ana2 = slots.claim("user:ana", POINTS);
+        List<TrainingSlots.Claim> claims = cpu(2, "user:ana", "user:bob", "user:ana");
+        TrainingSlots.Claim ana1 = claims.get(0);
+        TrainingSlots.Claim bob = claims.get(1);
+        TrainingSlots.Claim ana2 = claims.get(2);
         assertNull(ana1.take());
         assertNull(bob.take());
         assertNotNull(ana2.take());
@@ -116,10 +126,10 @@ class TrainingSlotsTest {
 
     @Test
     void aWaitingRunIsToldItsPlaceAndAnEstimateOnceSlotsHaveTurnedOver() {
-        TrainingSlots slots = slots(1);
-        TrainingSlots.Claim a = slots.claim("user:a", POINTS);
-        TrainingSlots.Claim b = slots.claim("user:b", POINTS);
-        TrainingSlots.Claim c = slots.claim("user:c", POINTS);
+        List<TrainingSlots.Claim> claims = cpu(1, "user:a", "user:b", "user:c");
+        TrainingSlots.Claim a = claims.get(0);
+        TrainingSlots.Claim b = claims.get(1);
+        TrainingSlots.Claim c = claims.get(2);
         assertNull(a.take());
         String first = b.take();
         assertEquals("Waiting: the server is training 1 network right now, as many as it trains at once; this one is "
@@ -145,7 +155,7 @@ class TrainingSlotsTest {
 
     @Test
     void aKindKeepsItsCapsAndAWaiterHeldBackByThemDoesNotHoldUpOthers() {
-        TrainingSlots slots = slots(4);
+        cpu(4);
         TrainingSlots.Kind images = new TrainingSlots.Kind("image networks", 2, 1);
         TrainingSlots.Claim a1 = slots.claim("a", images);
         TrainingSlots.Claim a2 = slots.claim("a", images);
@@ -168,15 +178,86 @@ class TrainingSlotsTest {
 
     @Test
     void givingBackAndTakingAgainIsSafeToRepeat() {
-        TrainingSlots slots = slots(1);
-        TrainingSlots.Claim a = slots.claim("a", POINTS);
+        TrainingSlots.Claim a = cpu(1, "a").get(0);
         assertNull(a.take());
         assertNull(a.take(), "taking a slot held is a no-op");
         a.release();
         a.release();
         assertEquals(0, slots.computing());
         assertEquals(0, a.position());
-        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> new TrainingSlots(0, TURN));
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> new TrainingSlots(0, 1, TURN));
         assertTrue(none.getMessage().contains("layerlab.limits.computing"), none.getMessage());
+        IllegalArgumentException noDevice = assertThrows(IllegalArgumentException.class, () -> new TrainingSlots(1, 0, TURN));
+        assertTrue(noDevice.getMessage().contains("layerlab.limits.slots-per-device"), noDevice.getMessage());
+    }
+
+    @Test
+    void anAcceleratorsRunsTakeItsOwnSlotsAndQueueFairlyThereWhileTheCpuIsFull() {
+        List<TrainingSlots.Claim> onCpu = cpu(1, "user:ana", "user:bob");
+        assertNull(onCpu.get(0).take());
+        assertNotNull(onCpu.get(1).take(), "the CPU's one slot is taken");
+        // the CPU is full, yet a run on the accelerator computes at once, and a second there too
+        TrainingSlots.Claim gpu1 = slots.claim("user:ana", POINTS, "opencl:0");
+        TrainingSlots.Claim gpu2 = slots.claim("user:ana", POINTS, "opencl:0");
+        assertNull(gpu1.take());
+        assertNull(gpu2.take());
+        assertEquals(2, slots.computingOn("opencl:0"));
+        assertEquals(1, slots.computingOn(TrainingSlots.CPU));
+        assertEquals(2, slots.slotsOn("opencl:0"));
+        assertEquals(1, slots.slotsOn(TrainingSlots.CPU));
+        assertEquals(3, slots.computing());
+        // its queue is its own: ana's third waits behind cem's one there, not behind bob on the CPU
+        TrainingSlots.Claim ana3 = slots.claim("user:ana", POINTS, "opencl:0");
+        ana3.take();
+        advance(Duration.ofMillis(10));
+        TrainingSlots.Claim cem = slots.claim("user:cem", POINTS, "opencl:0");
+        String why = cem.take();
+        assertEquals(1, cem.position(), why);
+        assertEquals(2, ana3.position());
+        assertEquals(1, onCpu.get(1).position(), "bob is first in the CPU's queue, whatever waits elsewhere");
+        assertTrue(why.startsWith("Waiting: the server is training 2 networks right now on opencl:0, as many as it "
+                + "trains at once there; this one is 1st in line"), why);
+        assertEquals(3, slots.waiting());
+        // a slot of the accelerator that comes free is cem's, not bob's on the CPU
+        gpu1.release();
+        assertNull(cem.take());
+        assertNotNull(onCpu.get(1).take());
+        assertEquals("opencl:0", cem.device());
+    }
+
+    @Test
+    void aRunWhoseDeviceFailedMovesToTheCpusQueue() {
+        List<TrainingSlots.Claim> onCpu = cpu(1, "user:bob");
+        TrainingSlots.Claim run = slots.claim("user:ana", POINTS, "cuda:1");
+        TrainingSlots.Claim next = slots.claim("user:cem", POINTS, "cuda:1");
+        AtomicInteger woken = new AtomicInteger();
+        next.wakeWith(woken::incrementAndGet);
+        assertNull(run.take());
+        assertNull(onCpu.get(0).take());
+        assertNull(next.take(), "two slots on each accelerator here");
+        TrainingSlots.Claim third = slots.claim("user:dan", POINTS, "cuda:1");
+        third.wakeWith(woken::incrementAndGet);
+        assertNotNull(third.take());
+        // cuda:1 failed: the run goes on on the CPU, giving its slot there back (dan's turn) and queueing for the CPU's
+        run.moveTo(TrainingSlots.CPU);
+        assertFalse(run.holds());
+        assertEquals(1, woken.get(), "the accelerator's waiter was woken");
+        assertNull(third.take());
+        String why = run.take();
+        assertNotNull(why, "bob holds the CPU's one slot");
+        assertEquals(TrainingSlots.CPU, run.device());
+        assertEquals(1, run.position());
+        onCpu.get(0).release();
+        assertNull(run.take());
+        assertEquals(1, slots.computingOn(TrainingSlots.CPU));
+        assertEquals(2, slots.computingOn("cuda:1"));
+    }
+
+    @Test
+    void everyCpuDeviceSharesTheCpusSlotsAndEachAcceleratorHasItsOwnQueue() {
+        assertEquals(TrainingSlots.CPU, TrainingSlots.queueOf(Device.cpu()));
+        assertEquals(TrainingSlots.CPU, TrainingSlots.queueOf("cpu", 1));
+        assertEquals("opencl:0", TrainingSlots.queueOf(new FailingBackend(Long.MAX_VALUE).device));
+        assertEquals("cuda:1", TrainingSlots.queueOf("cuda", 1));
     }
 }

@@ -16,7 +16,7 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
 
 /**
  * The compute backends of this server ({@link DevicesReport}): each one available or not and why, its
- * kernels, its devices with the runs on each now, and where {@code auto} trains. Read when the page opens.
+ * kernels, its devices with the runs on each now and their training slots in use, and where {@code auto} trains. Read when the page opens.
  */
 @AnonymousAllowed
 @Route(value = "devices", layout = MainLayout.class)
@@ -62,8 +62,11 @@ public class DevicesView extends Div implements BeforeEnterObserver {
             card.add(line("ll-backend-reason", b.reason()));
         }
         for (DevicesReport.DeviceRow d : b.devices()) {
+            Span slots = new Span(d.slots().text());
+            slots.addClassName("ll-device-slots");
+            slots.getElement().setAttribute("title", "runs computing on it now, of how many at once");
             Div row = new Div(new Span(d.id()), new Span(d.name() + (d.gpu() ? " (GPU)" : "")),
-                    new Span(d.runs() == 1 ? "1 run" : d.runs() + " runs"));
+                    new Span(d.runs() == 1 ? "1 run" : d.runs() + " runs"), slots);
             row.addClassName("ll-device");
             row.getElement().setAttribute("data-device", d.id());
             card.add(row);

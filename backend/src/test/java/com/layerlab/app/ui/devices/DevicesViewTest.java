@@ -24,7 +24,7 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * The Devices page in Chromium: one card per backend of the app's registry, available or not (with its
- * reason), its kernels and devices, the runs on each device now, and where auto trains; the playground's
+ * reason), its kernels and devices, the runs and training slots in use on each device now, and where auto trains; the playground's
  * footer links to it.
  */
 // a run nobody watches is noticed after 2 s, and an ended one closed then: no run outlives the test
@@ -44,10 +44,11 @@ class DevicesViewTest extends BrowserTestBase {
 
     @Test
     void listsEveryBackendOfTheRegistryAndTheRunsOnEachDevice() {
-        // a paused run holds its device: the CPU's row counts it
+        // a paused run holds its device: the CPU's row counts it. A signed-in user's, which stays paused unwatched
+        // (an anonymous one stops once unwatched for 2 s, which a loaded machine may take to open the page)
         FrameMaker<RunStatus> status = (s, trainers, seen) -> s;
         Run<RunStatus> run = runtime.submit(List.of(PlaygroundSettings.DEFAULTS.toExperiment().withBackend("cpu")),
-                new RunOptions("visitor:devices-test", false, "playground", true, 0), status);
+                new RunOptions("user:devices-test", true, "playground", true, 0), status);
 
         open("devices");
         page.waitForSelector("#devices .ll-backend");
@@ -73,10 +74,14 @@ class DevicesViewTest extends BrowserTestBase {
                 String row = devices.nth(d).innerText();
                 assertTrue(row.contains(p.name() + ":" + d) && row.contains(a.devices().get(d)), row);
                 long expected = run.device().device().toString().equals(p.name() + ":" + d) ? 1 : 0;
-                assertTrue(row.endsWith(expected == 1 ? "1 run" : expected + " runs"), row);
+                assertEquals(expected == 1 ? "1 run" : expected + " runs", devices.nth(d).locator("span").nth(2).innerText(), row);
+                TrainingRuntime.Slots slots = runtime.slotsOf(p.name(), d);
+                assertEquals(slots.text(), devices.nth(d).locator(".ll-device-slots").innerText(), row);
             }
         }
         assertEquals("1 run", page.locator("[data-device='cpu:0'] span").nth(2).innerText());
+        assertEquals("0 / " + runtime.limits().computing() + " slots",
+                page.locator("[data-device='cpu:0'] .ll-device-slots").innerText(), "a paused run holds no slot");
     }
 
     @Test
