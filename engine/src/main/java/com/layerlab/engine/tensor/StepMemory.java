@@ -20,8 +20,9 @@ import java.util.Map;
  * by {@link Tensor#zeros} and the other factories never come from here. A result read after its step
  * closed fails, saying so, instead of seeing the next step's values. Other devices allocate as usual.
  *
- * <p>Owned by one run and used by its thread; the arrays go with it (the collector frees them). It keeps
- * what the last step used and no more, so a smaller last batch of an epoch does not double it for good.
+ * <p>Owned by one run and used by one thread at a time; {@link #release()} drops the arrays when the run
+ * ends, with its device scope. It keeps what the last step used and no more, so a smaller last batch of
+ * an epoch does not double it for good.
  */
 public final class StepMemory {
 
@@ -54,6 +55,12 @@ public final class StepMemory {
         Step s = new Step(OPEN.get());
         OPEN.set(s);
         return s;
+    }
+
+    /** Drops the arrays kept for the next step (a run that ends: a closed run may stay reachable for its results). */
+    public void release() {
+        floats.clear();
+        indices.clear();
     }
 
     /** The step open on this thread, or null. */

@@ -622,6 +622,7 @@ public final class Trainer implements AutoCloseable {
             System.getLogger(Trainer.class.getName()).log(System.Logger.Level.WARNING, "the weights of a run on "
                     + scope + " could not come back to the CPU when it closed: " + e.getMessage());
         } finally {
+            stepMemory.release();
             scope.release();
         }
     }
