@@ -2,6 +2,7 @@ package com.layerlab.engine.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -89,6 +90,20 @@ class StepMemoryTest {
             assertEquals(0f, zeros.toHost()[999]);
         }
         assertNull(StepMemory.current(), "no step is left open on the thread");
+    }
+
+    @Test
+    void releasedMemoryKeepsNoArray() {
+        StepMemory memory = new StepMemory(Device.cpu());
+        Tensor x = Tensor.full(2f, 1000);
+        float[] array;
+        try (StepMemory.Step ignored = memory.open()) {
+            array = ((CpuStorage) x.neg().storage()).array();
+        }
+        memory.release();
+        try (StepMemory.Step ignored = memory.open()) {
+            assertNotSame(array, ((CpuStorage) x.neg().storage()).array());
+        }
     }
 
     @Test
