@@ -26,7 +26,8 @@ import java.util.Map;
  */
 public final class StepMemory {
 
-    private static final ThreadLocal<Step> OPEN = new ThreadLocal<>();
+    /** The step open on each thread, in a slot of its own: a step per training step, so no map entry churns. */
+    private static final ThreadLocal<Step[]> OPEN = ThreadLocal.withInitial(() -> new Step[1]);
 
     /**
      * Fewer elements come fresh from the allocator: a small array costs less to allocate than to look
@@ -52,8 +53,9 @@ public final class StepMemory {
      * an inner one takes back only its own results.
      */
     public Step open() {
-        Step s = new Step(OPEN.get());
-        OPEN.set(s);
+        Step[] slot = OPEN.get();
+        Step s = new Step(slot[0], slot);
+        slot[0] = s;
         return s;
     }
 
@@ -65,24 +67,41 @@ public final class StepMemory {
 
     /** The step open on this thread, or null. */
     static Step current() {
-        return OPEN.get();
+        return OPEN.get()[0];
+    }
+
+    /**
+     * Storage for the result of a tensor operation: from the step open on this thread when there is one
+     * and it keeps arrays of that size on that device, else the device's own.
+     */
+    static Storage allocate(Device on, int size) {
+        Step step = size < MIN_KEPT ? null : current();
+        return step == null ? on.allocate(size) : step.allocate(on, size);
+    }
+
+    /** As {@link #allocate}, for element indices ({@link Backend#allocateIndices}). */
+    static Storage allocateIndices(Device on, int size) {
+        Step step = size < MIN_KEPT ? null : current();
+        return step == null ? on.backend().allocateIndices(on, size) : step.allocateIndices(on, size);
     }
 
     /** One step: the storages it handed out, given back when it closes. */
     public final class Step implements AutoCloseable {
 
         private final Step outer;
-        private final List<CpuStorage> floatsOut = new ArrayList<>();
-        private final List<CpuStorage.Indices> indicesOut = new ArrayList<>();
+        private final Step[] slot;
+        /** The storages handed out; made with the first (a step of small tensors only makes none). */
+        private List<Storage> out;
         private boolean closed;
 
-        private Step(Step outer) {
+        private Step(Step outer, Step[] slot) {
             this.outer = outer;
+            this.slot = slot;
         }
 
         /** Zeroed storage for {@code size} floats on {@code on}: from this memory when it serves that device. */
-        Storage allocate(Device on, int size) {
-            if (size < MIN_KEPT || !serves(on)) {
+        private Storage allocate(Device on, int size) {
+            if (!serves(on)) {
                 return on.allocate(size);
             }
             float[] a = take(floats, size);
@@ -91,14 +110,12 @@ public final class StepMemory {
             } else {
                 Arrays.fill(a, 0f);
             }
-            CpuStorage s = new CpuStorage(on, a);
-            floatsOut.add(s);
-            return s;
+            return handOut(new CpuStorage(on, a));
         }
 
         /** Storage for {@code size} element indices on {@code on} ({@link Backend#allocateIndices}). */
-        Storage allocateIndices(Device on, int size) {
-            if (size < MIN_KEPT || !serves(on)) {
+        private Storage allocateIndices(Device on, int size) {
+            if (!serves(on)) {
                 return on.backend().allocateIndices(on, size);
             }
             int[] a = take(indices, size);
@@ -107,8 +124,14 @@ public final class StepMemory {
             } else {
                 Arrays.fill(a, 0);
             }
-            CpuStorage.Indices s = new CpuStorage.Indices(on, a);
-            indicesOut.add(s);
+            return handOut(new CpuStorage.Indices(on, a));
+        }
+
+        private Storage handOut(Storage s) {
+            if (out == null) {
+                out = new ArrayList<>();
+            }
+            out.add(s);
             return s;
         }
 
@@ -123,24 +146,24 @@ public final class StepMemory {
                 return;
             }
             closed = true;
-            if (OPEN.get() == this) {
-                if (outer == null) {
-                    OPEN.remove();
-                } else {
-                    OPEN.set(outer);
-                }
+            if (slot[0] == this) {
+                slot[0] = outer;
             }
             // what the last step did not take is dropped: the memory holds one step's arrays
             floats.clear();
             indices.clear();
-            for (CpuStorage s : floatsOut) {
-                give(floats, s.size(), s.giveBack());
+            if (out == null) {
+                return;
             }
-            for (CpuStorage.Indices s : indicesOut) {
-                give(indices, s.size(), s.giveBack());
+            for (Storage s : out) {
+                if (s instanceof CpuStorage f) {
+                    give(floats, f.size(), f.giveBack());
+                } else {
+                    CpuStorage.Indices i = (CpuStorage.Indices) s;
+                    give(indices, i.size(), i.giveBack());
+                }
             }
-            floatsOut.clear();
-            indicesOut.clear();
+            out = null;
         }
     }
 

@@ -274,8 +274,7 @@ public final class Tensor {
 
     /** Storage for an operation's result or a gradient: from the step open on this thread, if any ({@link StepMemory}). */
     private Storage alloc(int n) {
-        StepMemory.Step step = StepMemory.current();
-        return step == null ? data.device().allocate(n) : step.allocate(data.device(), n);
+        return StepMemory.allocate(data.device(), n);
     }
 
     /** Refuses operands on another device than this tensor's, naming both. */
@@ -951,9 +950,7 @@ public final class Tensor {
         PoolShape s = poolShape("max_pool2d", kernel, stride, padding, dilation, ceilMode);
         int[] outShape = s.outputShape();
         Storage out = alloc(numel(outShape));
-        StepMemory.Step step = StepMemory.current();
-        Storage argmax = step == null ? backend().allocateIndices(device(), out.size())
-                : step.allocateIndices(device(), out.size());
+        Storage argmax = StepMemory.allocateIndices(device(), out.size());
         backend().maxPool2d(data, out, argmax, s);
         return result(out, outShape, (self, gy) -> {
             Storage gx = alloc(data.size());
