@@ -15,6 +15,7 @@ import com.layerlab.engine.tensor.BackendProvider;
 import com.layerlab.engine.tensor.Backends;
 import com.layerlab.engine.tensor.CpuBackend;
 import com.layerlab.engine.tensor.Device;
+import com.layerlab.engine.tensor.StepMemory;
 import com.layerlab.engine.tensor.Tensor;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -110,16 +111,19 @@ public final class Benchmark {
             return m;
         }
 
-        private void epoch(Work w, Sequential m, SGD opt, Loss loss) {
+        private void epoch(Work w, Sequential m, SGD opt, Loss loss, StepMemory memory) {
             for (int s = 0; s < w.points(); s += w.batch()) {
                 float[] xb = new float[w.batch() * 2];
                 float[] yb = new float[w.batch()];
                 System.arraycopy(w.x(), s * 2, xb, 0, xb.length);
                 System.arraycopy(w.y(), s, yb, 0, yb.length);
-                opt.zeroGrad();
-                Tensor l = loss.apply(m.forward(Tensor.of(device, xb, w.batch(), 2)), Tensor.of(device, yb, w.batch(), 1));
-                l.backward();
-                opt.step();
+                // as the Trainer steps: the step's temporaries are the last step's arrays
+                try (StepMemory.Step ignored = memory.open()) {
+                    opt.zeroGrad();
+                    Tensor l = loss.apply(m.forward(Tensor.of(device, xb, w.batch(), 2)), Tensor.of(device, yb, w.batch(), 1));
+                    l.backward();
+                    opt.step();
+                }
             }
         }
 
@@ -128,12 +132,13 @@ public final class Benchmark {
             Sequential m = model(w);
             SGD opt = new SGD(m.parameters(), w.lr(), 0, 0, false);
             Loss loss = new BCEWithLogitsLoss();
+            StepMemory memory = new StepMemory(device);
             long steps = 0;
             long start = System.nanoTime();
             long end = start + (long) (seconds * 1e9);
             long now;
             do {
-                epoch(w, m, opt, loss);
+                epoch(w, m, opt, loss, memory);
                 steps += w.points() / w.batch();
                 now = System.nanoTime();
             } while (now < end);
@@ -145,8 +150,9 @@ public final class Benchmark {
             Sequential m = model(w);
             SGD opt = new SGD(m.parameters(), w.lr(), 0, 0, false);
             Loss loss = new BCEWithLogitsLoss();
+            StepMemory memory = new StepMemory(device);
             for (int e = 0; e < epochs; e++) {
-                epoch(w, m, opt, loss);
+                epoch(w, m, opt, loss, memory);
             }
             return Tensor.noGrad(() -> loss.apply(m.forward(Tensor.of(device, w.x().clone(), w.points(), 2)),
                     Tensor.of(device, w.y().clone(), w.points(), 1)).item());
@@ -304,10 +310,12 @@ public final class Benchmark {
             final int[] shape;
 
             final Device device;
+            final StepMemory memory;
 
             public Run(ImageWork w, Device device) {
                 this.w = w;
                 this.device = device;
+                memory = new StepMemory(device);
                 model = Models.build(Experiment.modelOnly(Arrays.stream(w.sample()).boxed().toList(), w.layers()));
                 model.to(device);
                 int i = 0;
@@ -326,11 +334,14 @@ public final class Benchmark {
                 int per = w.batch() * w.sampleSize();
                 float[] xb = Arrays.copyOfRange(w.x(), b * per, (b + 1) * per);
                 float[] yb = Arrays.copyOfRange(w.y(), b * w.batch(), (b + 1) * w.batch());
-                opt.zeroGrad();
-                Tensor l = loss.apply(model.forward(Tensor.of(device, xb, shape)), Tensor.of(device, yb, w.batch()));
-                l.backward();
-                opt.step();
-                return l.item();
+                // as the Trainer steps: the step's temporaries are the last step's arrays
+                try (StepMemory.Step ignored = memory.open()) {
+                    opt.zeroGrad();
+                    Tensor l = loss.apply(model.forward(Tensor.of(device, xb, shape)), Tensor.of(device, yb, w.batch()));
+                    l.backward();
+                    opt.step();
+                    return l.item();
+                }
             }
 
             /** The loss of the last of {@code steps} more steps, on batches 0, 1, ... */

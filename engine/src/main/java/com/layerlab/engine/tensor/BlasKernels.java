@@ -68,12 +68,19 @@ final class BlasKernels {
 
     // ---------------------------------------------------------------- convolution
 
-    /** The batch in fixed blocks of {@code block} samples, the blocks spread over the threads. */
-    private static void forBlocks(int n, int block, int threads, Parallel parallel, BlockBody body) {
+    /**
+     * The batch in fixed blocks of {@code block} samples, the blocks spread over the threads; {@code weight},
+     * when not null, goes into operand 0 once per task, for all of its blocks.
+     */
+    private static void forBlocks(int n, int block, int threads, Parallel parallel, float[] weight, BlockBody body) {
         int blocks = (n + block - 1) / block;
         int tasks = Math.min(blocks, threads * CpuBackend.TASKS_PER_THREAD);
         parallel.run(tasks, t -> {
             Blas.Workspace ws = Blas.workspace();
+            if (weight != null) {
+                ws.buffer(0, weight.length);
+                ws.put(0, 0, weight, 0, weight.length);
+            }
             for (int blk = blocks * t / tasks, end = blocks * (t + 1) / tasks; blk < end; blk++) {
                 int first = blk * block;
                 body.run(first, Math.min(block, n - first), ws);
@@ -96,9 +103,7 @@ final class BlasKernels {
         int inSample = s.inChannels() * s.inPlane();
         int rowsAll = s.groups() * s.groupRows();
         for (int r = 0; r < rowsAll; r++) {
-            for (int k = 0; k < count; k++) {
-                CpuBackend.unfoldRow(x, (first + k) * inSample, s, r, 0, plane, row, k * plane);
-            }
+            CpuBackend.unfoldRow(x, first * inSample, count, s, r, 0, plane, row, 0);
             ws.put(which, (long) r * width, row, 0, width);
         }
     }
@@ -112,10 +117,9 @@ final class BlasKernels {
         int plane = s.outPlane();
         int block = CpuBackend.samplesPerBlock(s);
         CpuBackend.checkWorkspace(s, block);
-        forBlocks(s.batch(), block, threads, parallel, (first, count, ws) -> {
+        forBlocks(s.batch(), block, threads, parallel, w, (first, count, ws) -> {
             int width = count * plane;
             FloatPointer pw = ws.buffer(0, (long) cout * rows);
-            ws.put(0, 0, w, 0, cout * rows);
             FloatPointer cols = ws.buffer(1, (long) groups * rows * width);
             unfold(x, s, first, count, ws, 1, CpuBackend.scratch().aux(width));
             FloatPointer out = ws.buffer(2, (long) cout * width);
@@ -164,10 +168,9 @@ final class BlasKernels {
         // a pointwise convolution's unfolded input gradient is the input gradient itself
         int block = s.pointwise() ? 1 : CpuBackend.samplesPerBlock(s);
         CpuBackend.checkWorkspace(s, block);
-        forBlocks(s.batch(), block, threads, parallel, (first, count, ws) -> {
+        forBlocks(s.batch(), block, threads, parallel, w, (first, count, ws) -> {
             int width = count * plane;
             FloatPointer pw = ws.buffer(0, (long) cout * rows);
-            ws.put(0, 0, w, 0, cout * rows);
             FloatPointer g = ws.buffer(1, (long) cout * width);
             gather(gy, ws, 1, first, count, cout, plane);
             FloatPointer cols = ws.buffer(2, (long) groups * rows * width);
@@ -209,12 +212,11 @@ final class BlasKernels {
         int chunk = CpuBackend.WEIGHT_GRAD_CHUNK;
         CpuBackend.checkWorkspace(s, Math.min(n, chunk));
         int chunks = (n + chunk - 1) / chunk;
-        float[][] partial = new float[chunks][];
-        partial[0] = gw;
-        for (int c = 1; c < chunks; c++) {
-            partial[c] = new float[gw.length];
-        }
-        forBlocks(n, chunk, threads, parallel, (first, count, ws) -> {
+        int size = cout * rows;
+        // the chunks after the first, one after another in the calling thread's scratch (kept: no fresh
+        // memory per call); the tasks write into it while this thread waits
+        float[] later = CpuBackend.scratch().sums((chunks - 1) * size);
+        forBlocks(n, chunk, threads, parallel, null, (first, count, ws) -> {
             int width = count * plane;
             FloatPointer g = ws.buffer(0, (long) cout * width);
             gather(gy, ws, 0, first, count, cout, plane);
@@ -225,12 +227,17 @@ final class BlasKernels {
                 Blas.sgemm(false, true, coutG, rows, width, g, (long) grp * coutG * width, width, cols, (long) grp * rows * width,
                         width, out, (long) grp * coutG * rows, rows, false);
             }
-            ws.get(2, 0, partial[first / chunk], 0, cout * rows);
+            int c = first / chunk;
+            if (c == 0) {
+                ws.get(2, 0, gw, 0, size);
+            } else {
+                ws.get(2, 0, later, (c - 1) * size, size);
+            }
         });
         for (int c = 1; c < chunks; c++) {
-            float[] p = partial[c];
-            for (int j = 0; j < gw.length; j++) {
-                gw[j] += p[j];
+            int at = (c - 1) * size;
+            for (int j = 0; j < size; j++) {
+                gw[j] += later[at + j];
             }
         }
     }

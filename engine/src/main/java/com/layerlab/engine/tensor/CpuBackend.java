@@ -341,6 +341,7 @@ public final class CpuBackend implements Backend {
         final float[][] tile = new float[TILE][KC];
         private float[] cols = new float[0];
         private float[] aux = new float[0];
+        private float[] sums = new float[0];
 
         /** The unfolded input gradient, before {@link #col2im} adds it up. */
         float[] cols(int n) {
@@ -348,6 +349,14 @@ public final class CpuBackend implements Backend {
                 cols = new float[n];
             }
             return cols;
+        }
+
+        /** The weight gradient's partial sums of one call, written by its tasks while the caller waits. */
+        float[] sums(int n) {
+            if (sums.length < n) {
+                sums = new float[n];
+            }
+            return sums;
         }
 
         /** A second buffer, for outputs or gradients laid out like the unfolded input. */
@@ -838,54 +847,71 @@ public final class CpuBackend implements Backend {
      * the input value under that kernel tap at each position, or 0 in the padding.
      */
     static void unfoldRow(float[] x, int xOff, ConvShape s, int row, int q0, int q1, float[] dst, int dstOff) {
+        unfoldRow(x, xOff, 1, s, row, q0, q1, dst, dstOff);
+    }
+
+    /**
+     * {@link #unfoldRow} for {@code count} consecutive samples from the one at {@code xOff}, side by side in
+     * dst (q1 - q0 values each). The tap's geometry is worked out once for all of them: on small planes it
+     * cost more than the copies.
+     */
+    static void unfoldRow(float[] x, int xOff, int count, ConvShape s, int row, int q0, int q1, float[] dst,
+                          int dstOff) {
         int d = s.in(0);
         int h = s.in(1);
         int w = s.in(2);
         int oh = s.out(1);
         int ow = s.out(2);
         int sw = s.stride(2);
+        int sh = s.stride(1);
+        int sd = s.stride(0);
+        int pd = s.padding(0);
+        int dd = s.dilation(0);
         int kvol = s.kernelVolume();
         int c = row / kvol;
         int tap = row - c * kvol;
         int kw = tap % s.kernel(2);
         int kh = tap / s.kernel(2) % s.kernel(1);
         int kd = tap / (s.kernel(2) * s.kernel(1));
-        int xc = xOff + c * d * h * w;
+        int inSample = s.inChannels() * d * h * w;
         int w0 = kw * s.dilation(2) - s.padding(2);
         int hOff = kh * s.dilation(1) - s.padding(1);
         int lo = firstInside(w0, sw, ow);
         int hi = Math.max(lo, endInside(w0, sw, w, ow));
         // stride 1 with "same" padding along the width: output rows are as long as input rows, so whole
         // output rows under one kernel tap are one run of the input, shifted
-        boolean sameWidth = sw == 1 && s.stride(1) == 1 && ow == w;
-        // the position q0 as (zd, zh, zw), then walked along one output row at a time
-        int zr = q0 / ow;
-        int zd = zr / oh;
-        int zh = zr - zd * oh;
-        int zw0 = q0 - zr * ow;
-        int at = dstOff;
-        for (int q = q0; q < q1; ) {
-            int id = zd * s.stride(0) - s.padding(0) + kd * s.dilation(0);
-            int zw1;
-            if (sameWidth && zw0 == 0 && q1 - q >= ow) {
-                int z1 = Math.min(oh, zh + (q1 - q) / ow);
-                tapRows(x, xc, id, d, h, w, hOff, w0, lo, hi, zh, z1, dst, at);
-                int len = (z1 - zh) * ow;
-                q += len;
-                at += len;
-                zh = z1 - 1;
-                zw1 = ow;
-            } else {
-                zw1 = Math.min(ow, zw0 + q1 - q);
-                unfoldSegment(x, xc, id, d, h, w, zh * s.stride(1) + hOff, w0, sw, lo, hi, zw0, zw1, dst, at);
-                q += zw1 - zw0;
-                at += zw1 - zw0;
-            }
-            if (zw1 == ow) {
-                zw0 = 0;
-                if (++zh == oh) {
-                    zh = 0;
-                    zd++;
+        boolean sameWidth = sw == 1 && sh == 1 && ow == w;
+        int zr0 = q0 / ow;
+        for (int k = 0; k < count; k++) {
+            int xc = xOff + k * inSample + c * d * h * w;
+            // the position q0 as (zd, zh, zw), then walked along one output row at a time
+            int zd = zr0 / oh;
+            int zh = zr0 - zd * oh;
+            int zw0 = q0 - zr0 * ow;
+            int at = dstOff + k * (q1 - q0);
+            for (int q = q0; q < q1; ) {
+                int id = zd * sd - pd + kd * dd;
+                int zw1;
+                if (sameWidth && zw0 == 0 && q1 - q >= ow) {
+                    int z1 = Math.min(oh, zh + (q1 - q) / ow);
+                    tapRows(x, xc, id, d, h, w, hOff, w0, lo, hi, zh, z1, dst, at);
+                    int len = (z1 - zh) * ow;
+                    q += len;
+                    at += len;
+                    zh = z1 - 1;
+                    zw1 = ow;
+                } else {
+                    zw1 = Math.min(ow, zw0 + q1 - q);
+                    unfoldSegment(x, xc, id, d, h, w, zh * sh + hOff, w0, sw, lo, hi, zw0, zw1, dst, at);
+                    q += zw1 - zw0;
+                    at += zw1 - zw0;
+                }
+                if (zw1 == ow) {
+                    zw0 = 0;
+                    if (++zh == oh) {
+                        zh = 0;
+                        zd++;
+                    }
                 }
             }
         }

@@ -272,8 +272,9 @@ public final class Tensor {
         return data.device().backend();
     }
 
+    /** Storage for an operation's result or a gradient: from the step open on this thread, if any ({@link StepMemory}). */
     private Storage alloc(int n) {
-        return data.device().allocate(n);
+        return StepMemory.allocate(data.device(), n);
     }
 
     /** Refuses operands on another device than this tensor's, naming both. */
@@ -383,7 +384,9 @@ public final class Tensor {
         }
         if (t.parents == null) {
             if (t.grad == null) {
-                t.grad = new Tensor(owned ? g : t.copyOf(g), t.shape);
+                // a leaf's gradient outlives the step: never one of the step's storages
+                boolean keep = owned && StepMemory.current() == null;
+                t.grad = new Tensor(keep ? g : t.lastingCopyOf(g), t.shape);
             } else {
                 t.addInto(t.grad.data, g);
             }
@@ -396,7 +399,15 @@ public final class Tensor {
 
     /** A copy of g, shaped as this tensor. */
     private Storage copyOf(Storage g) {
-        Storage c = alloc(g.size());
+        return copyInto(alloc(g.size()), g);
+    }
+
+    /** A copy of g, shaped as this tensor, in storage of the device's own (never a step's). */
+    private Storage lastingCopyOf(Storage g) {
+        return copyInto(data.device().allocate(g.size()), g);
+    }
+
+    private Storage copyInto(Storage c, Storage g) {
         backend().broadcast(g, shape, c, shape);
         return c;
     }
@@ -939,7 +950,7 @@ public final class Tensor {
         PoolShape s = poolShape("max_pool2d", kernel, stride, padding, dilation, ceilMode);
         int[] outShape = s.outputShape();
         Storage out = alloc(numel(outShape));
-        Storage argmax = backend().allocateIndices(device(), out.size());
+        Storage argmax = StepMemory.allocateIndices(device(), out.size());
         backend().maxPool2d(data, out, argmax, s);
         return result(out, outShape, (self, gy) -> {
             Storage gx = alloc(data.size());

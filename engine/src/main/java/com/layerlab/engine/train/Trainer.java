@@ -25,6 +25,7 @@ import com.layerlab.engine.nn.Regularization;
 import com.layerlab.engine.optim.SGD;
 import com.layerlab.engine.nn.Sequential;
 import com.layerlab.engine.tensor.Device;
+import com.layerlab.engine.tensor.StepMemory;
 import com.layerlab.engine.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,6 +73,8 @@ public final class Trainer implements AutoCloseable {
     /** The weights regularisation penalises: Linear and convolution weights, not biases or norms. */
     private final List<Tensor> regularized = new ArrayList<>();
     private final StepProbe stepProbe;
+    /** The temporaries of the steps and evaluation batches, kept from one to the next. */
+    private final StepMemory stepMemory;
 
     private int epoch;
     private int batchInEpoch;
@@ -126,6 +129,7 @@ public final class Trainer implements AutoCloseable {
         }
         this.summary = ExperimentFiles.requireTrainable(e, dataDir);
         this.device = device.scope();
+        this.stepMemory = new StepMemory(this.device);
         this.experiment = e;
         this.dataDir = dataDir;
         long seed = e.seed();
@@ -324,6 +328,22 @@ public final class Trainer implements AutoCloseable {
         }
         // the loader made the batch on the run's device: the batch is all a step copies in
         Batch b = batches.next();
+        double lossValue;
+        try (StepMemory.Step ignored = stepMemory.open()) {
+            lossValue = trainOn(b);
+        }
+        epochSeen += b.size();
+        epochNanos += System.nanoTime() - start;
+        StepResult done = new StepResult(epoch + 1, batchInEpoch, batchesPerEpoch(), lossValue, null);
+        if (batches.hasNext()) {
+            return done;
+        }
+        EpochStats ended = endEpoch(false);
+        return new StepResult(done.epoch(), done.batch(), done.batches(), lossValue, ended);
+    }
+
+    /** Forward, loss, backward and update on one batch; returns the batch's loss. */
+    private double trainOn(Batch b) {
         model.train(true);
         optimizer.zeroGrad();
         Tensor out = model.forward(b.x());
@@ -350,14 +370,7 @@ public final class Trainer implements AutoCloseable {
                 epochRight += head.correct(out.detach(), b.y());
             }
         }
-        epochSeen += b.size();
-        epochNanos += System.nanoTime() - start;
-        StepResult done = new StepResult(epoch + 1, batchInEpoch, batchesPerEpoch(), lossValue, null);
-        if (batches.hasNext()) {
-            return done;
-        }
-        EpochStats ended = endEpoch(false);
-        return new StepResult(done.epoch(), done.batch(), done.batches(), lossValue, ended);
+        return lossValue;
     }
 
     /** Trains to the end of the epoch under way (a whole epoch between epochs), then evaluates. */
@@ -438,16 +451,18 @@ public final class Trainer implements AutoCloseable {
         try (Tensor.NoGrad g = Tensor.noGradScope(); DataLoader.Epoch all = loader.epoch(0)) {
             while (all.hasNext()) {
                 Batch b = all.next();
-                Tensor out = model.forward(b.x());
-                // in double: item() is a float, and a float product would round the batch's share of the sum
-                lossSum += (double) loss.apply(out, head.target(b)).item() * b.size();
-                if (!head.isRegression()) {
-                    float[][] p = head.classProbabilities(out);
-                    float[] labels = b.y().toHost();
-                    for (int i = 0; i < p.length; i++) {
-                        right += Head.argmax(p[i]) == (int) labels[i] ? 1 : 0;
-                        if (probs != null) {
-                            probs[seen + i] = p[i];
+                try (StepMemory.Step ignored = stepMemory.open()) {
+                    Tensor out = model.forward(b.x());
+                    // in double: item() is a float, and a float product would round the batch's share of the sum
+                    lossSum += (double) loss.apply(out, head.target(b)).item() * b.size();
+                    if (!head.isRegression()) {
+                        float[][] p = head.classProbabilities(out);
+                        float[] labels = b.y().toHost();
+                        for (int i = 0; i < p.length; i++) {
+                            right += Head.argmax(p[i]) == (int) labels[i] ? 1 : 0;
+                            if (probs != null) {
+                                probs[seen + i] = p[i];
+                            }
                         }
                     }
                 }
@@ -607,6 +622,7 @@ public final class Trainer implements AutoCloseable {
             System.getLogger(Trainer.class.getName()).log(System.Logger.Level.WARNING, "the weights of a run on "
                     + scope + " could not come back to the CPU when it closed: " + e.getMessage());
         } finally {
+            stepMemory.release();
             scope.release();
         }
     }
