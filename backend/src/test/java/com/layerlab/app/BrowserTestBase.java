@@ -15,7 +15,6 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,8 +24,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Base of the browser tests: the app on a random port, and Debian's Chromium driven by Playwright
- * (never a downloaded browser: see STACK.md). One browser per test class, a fresh context (cookies,
- * session) per test, a 1400x900 window. Screenshots go to {@code target/screenshots/}.
+ * (never a downloaded browser: see STACK.md). One browser for all the test classes of the JVM (starting
+ * Playwright's driver and Chromium took seconds a class), a fresh context (cookies, session) per test, a
+ * 1400x900 window. Screenshots go to {@code target/screenshots/}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -42,6 +42,10 @@ public abstract class BrowserTestBase {
             "--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
             "--disable-quic", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost");
 
+    /** The JVM's Playwright and Chromium: started by the first browser test class, closed as the JVM ends. */
+    private static Playwright sharedPlaywright;
+    private static Browser sharedBrowser;
+
     @LocalServerPort
     protected int port;
 
@@ -53,22 +57,32 @@ public abstract class BrowserTestBase {
 
     @BeforeAll
     void launchBrowser() {
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        String chromium = System.getProperty("chromium.path", "/usr/bin/chromium");
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setHeadless(true)
-                .setExecutablePath(Paths.get(chromium))
-                .setArgs(CHROMIUM_ARGS));
+        synchronized (BrowserTestBase.class) {
+            // a browser that crashed in an earlier class is started again, not left to fail every class after it
+            if (sharedBrowser == null || !sharedBrowser.isConnected()) {
+                if (sharedPlaywright != null) {
+                    sharedPlaywright.close();
+                } else {
+                    Runtime.getRuntime().addShutdownHook(new Thread(BrowserTestBase::closeSharedBrowser, "close-chromium"));
+                }
+                sharedPlaywright = Playwright.create(new Playwright.CreateOptions()
+                        .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+                String chromium = System.getProperty("chromium.path", "/usr/bin/chromium");
+                sharedBrowser = sharedPlaywright.chromium().launch(new BrowserType.LaunchOptions()
+                        .setHeadless(true)
+                        .setExecutablePath(Paths.get(chromium))
+                        .setArgs(CHROMIUM_ARGS));
+            }
+            playwright = sharedPlaywright;
+            browser = sharedBrowser;
+        }
     }
 
-    @AfterAll
-    void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
+    private static synchronized void closeSharedBrowser() {
+        try {
+            sharedBrowser.close();
+        } finally {
+            sharedPlaywright.close();
         }
     }
 
@@ -89,7 +103,7 @@ public abstract class BrowserTestBase {
         }
     }
 
-    /** A fresh browser context (no cookies, no session), closed after the test. */
+    /** A fresh browser context (no cookies, no session, no cache), closed after the test. */
     protected BrowserContext newContext() {
         BrowserContext c = browser.newContext(new Browser.NewContextOptions().setViewportSize(WIDTH, HEIGHT)
                 .setPermissions(List.of("clipboard-read", "clipboard-write"))

@@ -15,7 +15,9 @@ import com.microsoft.playwright.Route;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -30,24 +32,37 @@ import org.springframework.test.context.TestPropertySource;
  * How trainings end with their pages, in Chromium: whatever the training's state and whatever request
  * is in flight, closing or leaving the page leaves no training thread (an anonymous visitor's run, the
  * CNN lab's, the playground's or the comparison's, once no page watched it for
- * layerlab.runs.unwatched-seconds, 3 s here); a browser killed without
+ * layerlab.runs.unwatched-seconds, 1 s here: no test reloads a page); a browser killed without
  * unloading frees its runs once its heartbeats stop; and a busy server says why a training waits, for
- * as long as it waits. Heartbeats every 3 s and a page called gone after 15 s of silence keep it short
- * (and leave room for a heartbeat that waits for a busy page's lock on a loaded test machine). Turns
- * of ten minutes: a training keeps its slot for the whole test while others wait, as it would until it
- * pauses or ends (the turns themselves: TrainingSlotsTest, SchedulerLimitsTest).
+ * as long as it waits. Heartbeats every 2 s and a page called gone after 10 s of silence keep it short
+ * (five heartbeats missed: room for a heartbeat that waits for a busy page's lock on a loaded test
+ * machine). Turns of ten minutes: a training keeps its slot for the whole test while others wait, as it
+ * would until it pauses or ends (the turns themselves: TrainingSlotsTest, SchedulerLimitsTest).
  */
-@TestPropertySource(properties = {"layerlab.data.dir=target/cnn-test-data", "vaadin.heartbeatInterval=3",
-        "layerlab.page.timeout-seconds=15", "layerlab.cnn.max-sessions=2", "layerlab.cnn.max-per-visitor=1",
-        "layerlab.live.max-per-visitor=1", "layerlab.runs.unwatched-seconds=3",
-        "layerlab.limits.turn-ms=600000"})
+@TestPropertySource(properties = {"layerlab.data.dir=target/cnn-test-data", "vaadin.heartbeatInterval=2",
+        "layerlab.page.timeout-seconds=" + TrainingLifecycleTest.PAGE_TIMEOUT_SECONDS, "layerlab.cnn.max-sessions=2",
+        "layerlab.cnn.max-per-visitor=1", "layerlab.live.max-per-visitor=1",
+        "layerlab.runs.unwatched-seconds=" + TrainingLifecycleTest.UNWATCHED_SECONDS, "layerlab.limits.turn-ms=600000",
+        "layerlab.cnn.max-epochs=" + TrainingLifecycleTest.LONG_EPOCHS})
 class TrainingLifecycleTest extends BrowserTestBase {
 
     /** The runtime's runs' threads: every page's (the CNN lab's, the playground's, the comparison's). */
     private static final String RUN = "run-";
 
+    /** A page not heard from for this long is gone (layerlab.page.timeout-seconds). */
+    static final int PAGE_TIMEOUT_SECONDS = 10;
+
+    /** An anonymous visitor's run no page watches ends after this long (layerlab.runs.unwatched-seconds). */
+    static final int UNWATCHED_SECONDS = 1;
+
+    /** The epochs of a training that lasts the whole test (layerlab.cnn.max-epochs allows them here). */
+    static final int LONG_EPOCHS = 1000;
+
     @Autowired
     TrainingRuntime runtime;
+
+    /** Pages {@link #closeTab(Page)} closes: a close that runs beforeunload returns before the page is gone. */
+    private final Set<Page> closing = new HashSet<>();
 
     @BeforeEach
     void noTrainingFromBefore() {
@@ -58,10 +73,11 @@ class TrainingLifecycleTest extends BrowserTestBase {
     @AfterEach
     void noTrainingOutlivesItsTest() {
         for (Page p : context.pages()) {
-            if (p != page) {
-                p.close();
+            if (p != page && !closing.contains(p)) {
+                closeTab(p);
             }
         }
+        closing.clear();
         awaitThreads(RUN, 0, "after the test's pages closed");
     }
 
@@ -96,11 +112,14 @@ class TrainingLifecycleTest extends BrowserTestBase {
         }
     }
 
-    /** A CNN lab link: the LeNet-style default, batches of 8, 50 epochs (minutes of training), or {@code quick}: one short epoch. */
+    /**
+     * A CNN lab link: the LeNet-style default, batches of 8, {@link #LONG_EPOCHS} epochs (a run of 50 could end
+     * within a test on a fast machine), or {@code quick}: one short epoch.
+     */
     private static String cnnLink(boolean quick) {
         Experiment e = quick ? CnnPresets.byKey(CnnPresets.PERCEPTRON, false).experiment() : CnnPresets.defaultExperiment();
         e = quick ? e.withData(e.data().withOption("limit", 200).withBatchSize(32)).withEpochs(1)
-                : e.withData(e.data().withBatchSize(8)).withEpochs(50);
+                : e.withData(e.data().withBatchSize(8)).withEpochs(LONG_EPOCHS);
         return CnnLinks.location(new CnnLinks.State(e, List.of()));
     }
 
@@ -119,6 +138,16 @@ class TrainingLifecycleTest extends BrowserTestBase {
             screenshot(p, "lifecycle-debug");
             throw e;
         }
+    }
+
+    /**
+     * Closes {@code p} as a person closes a tab: the browser runs the page's beforeunload, where Vaadin tells the
+     * server at once (a plain close may tell it nothing on a loaded machine: the page would end only once the
+     * page watch found it silent).
+     */
+    private void closeTab(Page p) {
+        closing.add(p);
+        p.close(new Page.CloseOptions().setRunBeforeUnload(true));
     }
 
     private static String status(Page p) {
@@ -187,7 +216,8 @@ class TrainingLifecycleTest extends BrowserTestBase {
             p.click("#cnn-step");
             awaitTrue(() -> !held.isEmpty(), Duration.ofSeconds(10), () -> "the step's request was not sent");
             kill(marker);
-            page.waitForTimeout(1_000);
+            // longer than an unwatched run is kept: had the server been told, the run would have ended by now
+            page.waitForTimeout(UNWATCHED_SECONDS * 1_000 + 500);
             assertEquals(1, threads(RUN), "nothing told the server that the page went");
             awaitThreads(RUN, 0, "after the browser went with a step in flight");
         } finally {
@@ -201,7 +231,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
         Page p = openCnn(context, false);
         p.click("#cnn-train");
         awaitStatus(p, "Training");
-        p.close();
+        closeTab(p);
         awaitThreads(RUN, 0, "after closing a page that trains");
 
         // paused, then closed
@@ -211,7 +241,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
         p.click("#cnn-pause");
         awaitStatus(p, "Paused");
         assertEquals(0, runtime.computingCount(true), "paused: no slot");
-        p.close();
+        closeTab(p);
         awaitThreads(RUN, 0, "after closing a paused page");
 
         // finished, then closed
@@ -220,7 +250,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
         awaitStatus(p, "Done");
         assertEquals(1, threads(RUN), "a finished training stays for looking at");
         assertEquals(0, runtime.computingCount(true), "finished: no slot");
-        p.close();
+        closeTab(p);
         awaitThreads(RUN, 0, "after closing a finished page");
 
         // paused with an export's weights asked for when the page goes: the dialog's request is in flight
@@ -232,6 +262,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
         List<Route> held = holdRequests(p, false);
         p.click("#cnn-export");
         awaitTrue(() -> !held.isEmpty(), Duration.ofSeconds(10), () -> "the export's request was not sent");
+        // a plain close: with beforeunload run, the unload would come to the route of a page already closing
         p.close();
         awaitThreads(RUN, 0, "after closing a page with an export in flight");
 
@@ -248,7 +279,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
                 () -> "a playground that is only open computes nothing");
         p.click("#play-button");
         awaitTrue(() -> runtime.computingCount(false) == 1, Duration.ofSeconds(10), () -> "the playground plays");
-        p.close();
+        closeTab(p);
         awaitThreads(RUN, 0, "after closing a playground that plays");
 
         // the comparison: playing, then closed with a click in flight
@@ -301,10 +332,10 @@ class TrainingLifecycleTest extends BrowserTestBase {
         assertTrue(runtime.waitingCount() >= 1 && runtime.queueLength() >= 1, "the third's run waits: "
                 + runtime.waitingCount() + " waiting, " + runtime.queueLength() + " in the queue");
         screenshot(third, "cnn-waiting-server");
-        fourth.close();
+        closeTab(fourth);
         awaitStatus(third, "Training");
         assertEquals(2, runtime.computingCount(true));
-        third.close();
+        closeTab(third);
     }
 
     @Test
@@ -328,8 +359,8 @@ class TrainingLifecycleTest extends BrowserTestBase {
         }, Duration.ofSeconds(30), () -> "both playgrounds train, taking turns: epochs " + epoch(first) + " and "
                 + epoch(second));
         screenshot(second, "playground-turns");
-        first.close();
-        second.close();
+        closeTab(first);
+        closeTab(second);
     }
 
     /** The epoch a playground page shows ("000,042": 42). */
@@ -351,7 +382,7 @@ class TrainingLifecycleTest extends BrowserTestBase {
             playground.click("#play-button");
             awaitTrue(() -> runtime.computingCount(false) == 1, Duration.ofSeconds(10), () -> "the playground plays");
             // an open page is heard from: it keeps its trainings well past the silence allowed
-            cnnPage.waitForTimeout(20_000);
+            cnnPage.waitForTimeout(PAGE_TIMEOUT_SECONDS * 1_300);
             assertEquals(1, runs(true));
             assertEquals(1, runs(false));
             assertTrue(status(cnnPage).startsWith("Training"), status(cnnPage));
