@@ -47,7 +47,13 @@
     }
     watchRun();
     rec.clicked = performance.now();
-    document.querySelector('#play-button').click();
+    const play = document.querySelector('#play-button');
+    if (play.dataset.playing === 'true') {
+      // already training (the view found this session's run again): a click would pause it
+      rec.playing = rec.clicked;
+    } else {
+      play.click();
+    }
   }
 
   // the view is ready once its epoch counter and play button are in the page

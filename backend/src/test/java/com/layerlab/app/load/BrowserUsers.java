@@ -49,18 +49,18 @@ final class BrowserUsers {
         final int index;
         final boolean signsIn;
         final boolean leavesMidRun;
-        final long startAt;
+        long startAt;
         BrowserContext context;
         Page page;
         long deadline;
+        boolean opened;
         boolean started;
         boolean done;
 
-        User(int index, long startAt) {
+        User(int index) {
             this.index = index;
             this.signsIn = index % settings.signInEvery() == 0;
             this.leavesMidRun = index % settings.leaveEvery() == settings.leaveEvery() - 1;
-            this.startAt = startAt;
         }
 
         String label() {
@@ -80,10 +80,19 @@ final class BrowserUsers {
              Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true)
                      .setExecutablePath(Paths.get(System.getProperty("chromium.path", "/usr/bin/chromium")))
                      .setArgs(BrowserTestBase.CHROMIUM_ARGS))) {
-            long t0 = System.nanoTime();
             List<User> users = new ArrayList<>();
             for (int i = 0; i < settings.users(); i++) {
-                users.add(new User(i, t0 + settings.ramp().toNanos() * i / settings.users()));
+                users.add(new User(i));
+            }
+            // signing in blocks this thread for a few round trips: done before the ramp, it does not hold it up
+            for (User u : users) {
+                if (u.signsIn) {
+                    signIn(browser, u, watcher);
+                }
+            }
+            long t0 = System.nanoTime();
+            for (User u : users) {
+                u.startAt = t0 + settings.ramp().toNanos() * u.index / settings.users();
             }
             while (users.stream().anyMatch(u -> !u.done)) {
                 long now = System.nanoTime();
@@ -92,9 +101,9 @@ final class BrowserUsers {
                         continue;
                     }
                     try {
-                        if (u.context == null && now >= u.startAt) {
+                        if (!u.opened && now >= u.startAt) {
                             open(browser, u, watcher, playground);
-                        } else if (u.context != null) {
+                        } else if (u.opened) {
                             look(u);
                         }
                     } catch (RuntimeException | IOException e) {
@@ -107,13 +116,10 @@ final class BrowserUsers {
         }
     }
 
-    private void open(Browser browser, User u, String watcher, String playground) throws IOException, InterruptedException {
-        u.context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800).setBaseURL(base));
-        u.context.setDefaultTimeout(60_000);
-        u.context.addInitScript(watcher);
-        u.page = u.context.newPage();
-        u.deadline = System.nanoTime() + settings.runDeadline().toNanos();
-        if (u.signsIn) {
+    /** A signed-up user's context, signed in on the sign-in page (where it lands, the start page, it stays). */
+    private void signIn(Browser browser, User u, String watcher) {
+        try {
+            newContext(browser, u, watcher);
             String name = "load" + u.index + "u" + System.nanoTime() % 100_000;
             ApiClient.signUp(base, name);
             u.page.navigate("signin");
@@ -121,14 +127,37 @@ final class BrowserUsers {
             u.page.locator("#signin-password input").fill(LoadTest.PASSWORD);
             u.page.locator("#signin-submit").click();
             u.page.waitForURL(url -> !url.contains("signin"));
+        } catch (RuntimeException | IOException e) {
+            report.failure(u.label() + ": cannot sign in: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            close(u);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close(u);
         }
+    }
+
+    private void open(Browser browser, User u, String watcher, String playground) {
+        if (u.context == null) {
+            newContext(browser, u, watcher);
+        }
+        u.opened = true;
+        u.deadline = System.nanoTime() + settings.runDeadline().toNanos();
         // the page presses play itself once it is ready: the driver goes on to the other users at once
         u.page.navigate(playground, new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT));
     }
 
+    private void newContext(Browser browser, User u, String watcher) {
+        u.context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800).setBaseURL(base));
+        u.context.setDefaultTimeout(60_000);
+        u.context.addInitScript(watcher);
+        u.page = u.context.newPage();
+    }
+
     /** Reads what the page measured; takes it in and closes the page once its run ended, or mid-run for a leaver. */
     private void look(User u) throws IOException {
-        JsonNode rec = json.readTree((String) u.page.evaluate("() => JSON.stringify(window.__layerlabLoad || null)"));
+        JsonNode read = json.readTree((String) u.page.evaluate("() => JSON.stringify(window.__layerlabLoad || null)"));
+        // null until the playground's document has run the watcher (just after the navigation began)
+        JsonNode rec = read.isNull() ? null : read;
         boolean clicked = rec != null && !rec.get("clicked").isNull();
         if (clicked && !u.started) {
             u.started = true;
