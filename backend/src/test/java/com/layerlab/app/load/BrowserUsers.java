@@ -107,7 +107,7 @@ final class BrowserUsers {
                             look(u);
                         }
                     } catch (RuntimeException | IOException e) {
-                        report.failure(u.label() + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                        report.failure(u.label() + ": " + brief(e));
                         close(u);
                     }
                 }
@@ -128,7 +128,7 @@ final class BrowserUsers {
             u.page.locator("#signin-submit").click();
             u.page.waitForURL(url -> !url.contains("signin"));
         } catch (RuntimeException | IOException e) {
-            report.failure(u.label() + ": cannot sign in: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            report.failure(u.label() + ": cannot sign in: " + brief(e));
             close(u);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -207,6 +207,12 @@ final class BrowserUsers {
             intervals.add(frames.get(i).asDouble() - frames.get(i - 1).asDouble());
         }
         report.frameInterval.addAll(intervals);
+    }
+
+    /** An error's message on one line, short enough for the report (Playwright's run over many lines). */
+    private static String brief(Exception e) {
+        String m = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim();
+        return m.length() > 240 ? m.substring(0, 240) + "..." : m;
     }
 
     private static void close(User u) {
