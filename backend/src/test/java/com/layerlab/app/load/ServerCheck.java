@@ -21,6 +21,8 @@ final class ServerCheck {
     private long started;
     private final Map<String, Long> ended = new TreeMap<>();
     private final List<String> stuck = new ArrayList<>();
+    /** Runs of pages that opened but never played: counted as started, they end with their page, having trained nothing. */
+    private long neverPlayed;
 
     ServerCheck(TrainingRuntime runtime) {
         this.runtime = runtime;
@@ -41,6 +43,7 @@ final class ServerCheck {
                 }
             }
         }
+        neverPlayed = runtime.activeRuns().stream().filter(r -> !r.state().ended() && r.untouched()).count();
         for (Run<?> r : going()) {
             stuck.add("run " + r.id() + " of " + r.owner() + " still " + r.state() + " at epoch " + r.status().epoch()
                     + " after a drain of " + drain.toSeconds() + " s");
@@ -55,10 +58,11 @@ final class ServerCheck {
     /**
      * Runs lost: trainings started but not ended, or runs still going, or runs the clients started that the
      * server never started ({@code clientStarts}: a page's play or an API POST each start one training at least).
+     * A page's run that was never played is not lost: opening the playground starts it, and it trains nothing.
      */
     long lost(long clientStarts) {
         long ends = ended.values().stream().mapToLong(Long::longValue).sum();
-        return Math.max(Math.max(started - ends, stuck.size()), clientStarts - started);
+        return Math.max(Math.max(started - ends - neverPlayed, stuck.size()), clientStarts - started);
     }
 
     List<String> stuck() {
@@ -66,6 +70,7 @@ final class ServerCheck {
     }
 
     String summary() {
-        return "trainings started " + started + ", ended " + ended;
+        return "trainings started " + started + ", ended " + ended + ", never played (a page's run, waiting for its"
+                + " page to close) " + neverPlayed;
     }
 }
