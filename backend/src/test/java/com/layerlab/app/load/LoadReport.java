@@ -104,7 +104,7 @@ final class LoadReport {
             failures.forEach(f -> out.println("    - " + f));
         }
         out.println();
-        out.println("== Targets (2-core machine, 30 users)");
+        out.println("== Targets of issue 12 (for 30 users on 2 cores)");
         out.println(target("push frame interval p95", frameInterval.percentile(95), FRAME_TARGET_MS));
         out.println(target("page response p95", pageResponse.percentile(95), PAGE_TARGET_MS));
     }
