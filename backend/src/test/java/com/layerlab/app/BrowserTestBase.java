@@ -37,7 +37,7 @@ public abstract class BrowserTestBase {
     public static final int HEIGHT = 900;
 
     /** Chromium's own calls home fail here; these flags stop them (STACK.md). */
-    static final List<String> CHROMIUM_ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    public static final List<String> CHROMIUM_ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
             "--disable-quic", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost");
