@@ -784,12 +784,14 @@ public final class Run<F> {
             secondsPerStep = Double.isNaN(secondsPerStep) ? s : 0.8 * secondsPerStep + 0.2 * s;
         }
         maker.stepped(trainers, steps);
+        // an epoch's end waits for the frame interval like any step: a fast 2D run ends a hundred epochs a
+        // second, and a frame per epoch to every page costs the server more than the training (the load
+        // test's profile); the pages take the epochs between two frames from the history
         boolean urgent = false;
         if (endedEpoch) {
             publishHistory();
             capLogs();
             checkpoint(false);
-            urgent = true;
         }
         if (stepRequested) {
             // this batch was the step asked for: hold here, showing the weights it made

@@ -68,10 +68,23 @@ final class CompareCharts extends Div {
 
     /** A run's curves so far: per network, its epochs (epoch 0 first). */
     void history(List<List<EpochStats>> history) {
+        chartUpTo(history, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Adds the epochs of the run's {@code history} after the last one charted, up to {@code epoch}: frames
+     * come at most once per frame interval, and a fast run ends several epochs between two of them.
+     */
+    private void chartUpTo(List<List<EpochStats>> history, int epoch) {
         if (history.isEmpty()) {
             return;
         }
-        for (int e = 0; e < history.get(0).size(); e++) {
+        List<EpochStats> first = history.get(0);
+        int from = first.size();
+        while (from > 0 && first.get(from - 1).epoch() > lastEpoch) {
+            from--;
+        }
+        for (int e = from; e < first.size() && first.get(e).epoch() <= epoch; e++) {
             List<EpochStats> atEpoch = new ArrayList<>();
             for (List<EpochStats> h : history) {
                 atEpoch.add(e < h.size() ? h.get(e) : null);
@@ -81,13 +94,16 @@ final class CompareCharts extends Div {
     }
 
     /** The networks as they are now: their last whole epoch's losses (once per epoch), their gradients. */
-    void show(List<PointFrames.Item> items) {
+    void show(List<PointFrames.Item> items, List<List<EpochStats>> history) {
         List<EpochStats> stats = new ArrayList<>();
         List<GradientChart.Series> grads = new ArrayList<>();
         for (PointFrames.Item item : items) {
             stats.add(item.snapshot().stats());
             CompareActivation a = CompareLinks.activationOf(item.experiment());
             grads.add(new GradientChart.Series(a.layerType(), a.color(), item.snapshot().gradientNorms()));
+        }
+        if (stats.get(0) != null) {
+            chartUpTo(history, stats.get(0).epoch());
         }
         losses(stats);
         gradientChart.show(layerLabels, grads);

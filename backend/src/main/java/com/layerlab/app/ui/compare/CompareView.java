@@ -379,7 +379,7 @@ public class CompareView extends Div implements BeforeEnterObserver {
             card.show(item);
         }
         if (!items.isEmpty()) {
-            charts.show(items);
+            charts.show(items, run == null ? List.of() : run.history());
         }
     }
 

@@ -181,7 +181,7 @@ class OutputPanel extends PlaygroundPanel {
     }
 
     /** The run as it is now: its map, and the losses of its last whole epoch. */
-    void showSnapshot(RunSnapshot s) {
+    void showSnapshot(RunSnapshot s, List<EpochStats> history) {
         EpochStats stats = s.stats();
         outputMap.setGrid(s.gridN(), s.channels(), s.output());
         trainLoss.setText(formatLoss(stats.trainLoss()));
@@ -194,7 +194,22 @@ class OutputPanel extends PlaygroundPanel {
         } else {
             accuracy.setText("");
         }
+        chartUpTo(history, stats.epoch());
         chart(stats);
+    }
+
+    /**
+     * Adds the epochs of the run's {@code history} after the last one charted, up to {@code epoch}: frames
+     * come at most once per frame interval, and a fast run ends several epochs between two of them.
+     */
+    private void chartUpTo(List<EpochStats> history, int epoch) {
+        int from = history.size();
+        while (from > 0 && history.get(from - 1).epoch() > lastChartEpoch) {
+            from--;
+        }
+        for (int i = from; i < history.size() && history.get(i).epoch() <= epoch; i++) {
+            chart(history.get(i));
+        }
     }
 
     /** Adds an epoch's losses to the chart, once per epoch. */

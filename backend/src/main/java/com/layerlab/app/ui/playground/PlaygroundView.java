@@ -348,7 +348,8 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         if (f.items().isEmpty()) {
             return; // the run waits for a slot or builds its network: nothing to draw yet
         }
-        output.showSnapshot(f.items().get(0).snapshot());
+        List<List<EpochStats>> history = run == null ? List.of() : run.history();
+        output.showSnapshot(f.items().get(0).snapshot(), history.isEmpty() ? List.of() : history.get(0));
         network.showSnapshot(f.items().get(0).snapshot());
     }
 
