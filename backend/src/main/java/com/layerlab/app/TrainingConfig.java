@@ -2,10 +2,17 @@ package com.layerlab.app;
 
 import com.layerlab.app.lab.CnnDataService;
 import com.layerlab.app.lab.CnnLimits;
+import com.layerlab.app.training.CnnFrames;
+import com.layerlab.app.training.FrameMaker;
+import com.layerlab.app.training.PointFrames;
+import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.RunLogs;
 import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.app.ui.runs.RunPages;
+import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.tensor.Backends;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,8 +33,12 @@ public class TrainingConfig {
         return Backends.standard();
     }
 
+    /** What becomes of the runs a restart interrupted: their owners resume them, or the server does as it starts. */
+    static final String RESUME_KEY = "layerlab.runs.resume-after-restart";
+
     @Bean(destroyMethod = "close")
-    public TrainingRuntime trainingRuntime(Backends backends, RunLogs logs, CnnDataService data,
+    public TrainingRuntime trainingRuntime(Backends backends, RunLogs logs, CnnDataService data, RunJournal journal,
+                                           @Value("${" + RESUME_KEY + ":manual}") String resumeAfterRestart,
                                            @Value("${layerlab.live.max-sessions:32}") int liveSessions,
                                            @Value("${layerlab.live.max-per-visitor:4}") int livePerVisitor,
                                            @Value("${layerlab.live.frame-interval-ms:100}") int liveFrameMs,
@@ -63,6 +74,9 @@ public class TrainingConfig {
         if (!(runMinutes >= 0)) {
             throw new IllegalArgumentException("layerlab.limits.run-minutes must be 0 (no limit) or more, got " + runMinutes);
         }
+        if (!resumeAfterRestart.equals("manual") && !resumeAfterRestart.equals("auto")) {
+            throw new IllegalArgumentException(RESUME_KEY + " must be manual or auto, got \"" + resumeAfterRestart + "\"");
+        }
         CnnLimits cnn = data.limits();
         // one rule in one place: the parameters and epochs the CNN lab's form checks are the runtime's limits too
         TrainingRuntime.Limits limits = new TrainingRuntime.Limits(
@@ -70,13 +84,25 @@ public class TrainingConfig {
                 Duration.ofMillis(turnMs), runsPerUser, runsTotal, cnn.maxParams(),
                 // minutes, a fraction allowed (a test's 0.05 is 3 s)
                 Duration.ofMillis(Math.round(runMinutes * 60_000)));
-        return new TrainingRuntime(backends, logs, data.dataDir(),
+        TrainingRuntime runtime = new TrainingRuntime(backends, logs, data.dataDir(),
                 new TrainingRuntime.Pool(liveSessions, livePerVisitor, Duration.ofMillis(liveFrameMs), "networks",
                         liveMaxEpochs, liveEpochsPerSecond),
                 new TrainingRuntime.Pool(cnn.maxSessions(), cnn.maxPerVisitor(), cnn.frameInterval(), "image networks",
                         cnn.maxEpochs(), 0),
                 limits, Duration.ofSeconds(unwatchedSeconds),
                 new TrainingRuntime.SignedInRuns(maxUnwatchedPerUser, Duration.ofMinutes(idleMinutes)),
-                Duration.ofSeconds(checkpointSeconds));
+                Duration.ofSeconds(checkpointSeconds), journal, TrainingConfig::pageFrames);
+        runtime.restoreInterrupted(resumeAfterRestart.equals("auto"));
+        return runtime;
+    }
+
+    /** How each page draws its runs: a run resumed without its page (after a restart) is drawn so when the page opens it. */
+    static FrameMaker<?> pageFrames(String page, List<Experiment> experiments) {
+        return switch (page) {
+            case RunPages.PLAYGROUND -> PointFrames.playground();
+            case RunPages.COMPARE -> PointFrames.comparison();
+            case RunPages.CNN -> new CnnFrames(experiments.stream().map(Experiment::name).toList());
+            default -> TrainingRuntime.STATUS_FRAMES;
+        };
     }
 }

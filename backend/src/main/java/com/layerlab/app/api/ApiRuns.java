@@ -43,7 +43,7 @@ class ApiRuns {
     static final int KEPT = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(ApiRuns.class);
     /** The frames nobody subscribes to: an API client polls the run's status instead. */
-    private static final FrameMaker<RunStatus> NO_FRAMES = (status, trainers, seen) -> status;
+    private static final FrameMaker<RunStatus> NO_FRAMES = TrainingRuntime.STATUS_FRAMES;
 
     /** One run of the API: its experiment, its owner and its segments, oldest first (only the API's threads change it). */
     static final class ApiRun {
@@ -89,6 +89,10 @@ class ApiRuns {
 
     ApiRuns(TrainingRuntime runtime) {
         this.runtime = runtime;
+        // the API's runs a restart interrupted (or, configured so, resumed), found by the runtime as it started
+        for (Run<?> r : runtime.runsOfPage(PAGE)) {
+            runs.put(r.id(), new ApiRun(r.options().experimentId(), r));
+        }
     }
 
     /**
@@ -99,7 +103,8 @@ class ApiRuns {
      */
     ApiRun start(String experimentId, Experiment experiment, String owner, boolean signedIn, int epochs) {
         checkUnwatched(owner, signedIn);
-        Run<?> run = runtime.submit(List.of(experiment), new RunOptions(owner, signedIn, PAGE, false, epochs), NO_FRAMES);
+        Run<?> run = runtime.submit(List.of(experiment), new RunOptions(owner, signedIn, PAGE, false, epochs, List.of(),
+                List.of(), experimentId), NO_FRAMES);
         ApiRun made = new ApiRun(experimentId, run);
         runs.put(made.id(), made);
         forgetOld();
@@ -151,8 +156,9 @@ class ApiRuns {
     }
 
     /**
-     * Resumes a stopped or interrupted run from its last checkpoint, to the epochs it was to train: a new
-     * segment, trained under the same id.
+     * Resumes a stopped or interrupted run (one a restart interrupted too) from its last checkpoint, to
+     * the epochs it was to train: a new segment, trained under the same id in the same folder
+     * ({@link TrainingRuntime#resume(Run, boolean, FrameMaker)}).
      */
     void resume(ApiRun run, boolean signedIn) {
         synchronized (run) {
@@ -168,13 +174,7 @@ class ApiRuns {
                         + "from: the server deleted its folder among the oldest (layerlab.runs.keep). Start a new run.");
             }
             checkUnwatched(run.owner(), signedIn);
-            int epochs = last.status().epochs();
-            RunOptions options = new RunOptions(run.owner(), signedIn, PAGE, false, epochs, List.of(),
-                    from.map(List::of).orElse(List.of()));
-            Experiment experiment = from.map(Checkpoint::experiment).orElse(last.experiments().get(0));
-            LOG.info("Run {} resumes from {}: owner={}", run.id(), from.map(c -> "the checkpoint of epoch " + c.epoch())
-                    .orElse("the start (it had no checkpoint)"), run.owner());
-            run.add(runtime.submit(List.of(experiment), options, NO_FRAMES));
+            run.add(runtime.resume(last, signedIn, NO_FRAMES));
         }
     }
 

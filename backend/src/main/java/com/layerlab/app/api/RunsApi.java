@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -133,24 +134,29 @@ class RunsApi {
         return ApiCaller.download(weights, runId + ".safetensors", MediaType.APPLICATION_OCTET_STREAM);
     }
 
-    /** Its TensorBoard event files; a resumed run's segments each in a folder of their own, oldest first. */
+    /** Its TensorBoard event files: its folder's (a resumed run's segments share it), one sub-folder per segment's network. */
     @GetMapping(value = "/api/runs/{runId}/events.zip", produces = "application/zip")
     ResponseEntity<byte[]> events(@PathVariable String runId) {
         ApiRuns.ApiRun run = find(runId);
         List<Run<?>> segments = run.segments();
+        // a run resumed in its own folder (after a restart, or stopped and resumed) has one folder for all its segments
+        Map<Path, Run<?>> byFolder = new LinkedHashMap<>();
+        for (Run<?> s : segments) {
+            if (s.folder() != null) {
+                byFolder.put(s.folder(), s);
+            }
+        }
+        List<Run<?>> folders = List.copyOf(byFolder.values());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (int i = 0; i < segments.size(); i++) {
-                Run<?> segment = segments.get(i);
-                if (segment.folder() == null) {
-                    continue;
-                }
+            for (int i = 0; i < folders.size(); i++) {
+                Run<?> segment = folders.get(i);
                 if (segment.isAlive()) {
                     segment.flushLogs();
                 }
                 ByteArrayOutputStream one = new ByteArrayOutputStream();
                 EventArchive.writeZip(segment.folder(), one);
-                copy(one.toByteArray(), segments.size() == 1 ? "" : "part-" + (i + 1) + "/", zip);
+                copy(one.toByteArray(), folders.size() == 1 ? "" : "part-" + (i + 1) + "/", zip);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot zip the event files of run " + runId, e);
@@ -171,8 +177,8 @@ class RunsApi {
 
     private ApiRuns.ApiRun find(String runId) {
         return runs.find(runId, caller.ownerIfKnown()).orElseThrow(() -> new ApiRefused(HttpStatus.NOT_FOUND,
-                "There is no run \"" + runId + "\" of yours: the id is wrong, or it is another user's, or the server "
-                        + "restarted since it ran."));
+                "There is no run \"" + runId + "\" of yours: the id is wrong, or it is another user's, or it ended before "
+                        + "the server restarted (only interrupted runs are kept across a restart)."));
     }
 
     private Map<String, Object> view(ApiRuns.ApiRun run) {

@@ -9,6 +9,7 @@ import com.layerlab.engine.train.StepResult;
 import com.layerlab.engine.train.Trainer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -116,6 +117,8 @@ public final class Run<F> {
     private final TrainingRuntime.Pool pool;
     private final Duration checkpointInterval;
     private final RunTally tally;
+    /** Where a run that outlives its page (a signed-in owner's) is kept across restarts; others write nothing. */
+    private final RunJournal journal;
     /** How long it may train (not counting waits for a slot, pauses, or its rest once ended); zero: no limit. */
     private final Duration maxTime;
     private final Thread thread;
@@ -170,10 +173,14 @@ public final class Run<F> {
     private long trainingNanos;
     /** Why it was stopped by a limit of the server (its status's message), or null. */
     private String limitStop;
+    /** What the journal holds of it: the last entry written; null before the first. */
+    private RunJournal.Entry journaled;
+    /** While it holds because the journal's database is down (a write then must not start another hold). */
+    private boolean awaitingDatabase;
 
     Run(String id, List<Experiment> experiments, RunOptions options, FrameMaker<F> maker, Path dataDir,
         TrainingSlots.Claim slot, RunLogs.Folder folder, TrainingRuntime.Pool pool, Duration checkpointInterval,
-        Duration maxTime, RunDevice device, RunDevice cpu, RunTally tally) {
+        Duration maxTime, RunDevice device, RunDevice cpu, RunTally tally, RunJournal journal) {
         if (experiments.isEmpty()) {
             throw new IllegalArgumentException("a run needs at least one experiment to train");
         }
@@ -199,6 +206,7 @@ public final class Run<F> {
         this.checkpointInterval = checkpointInterval;
         this.tally = Objects.requireNonNull(tally);
         this.maxTime = Objects.requireNonNull(maxTime);
+        this.journal = Objects.requireNonNull(journal);
         this.epochs = capped(options.epochs());
         this.paused = options.startPaused();
         this.status = statusNow();
@@ -517,6 +525,9 @@ public final class Run<F> {
                 loading = false;
                 publishStatus();
             }
+            // a close interrupts the thread: the flag would fail the database's connection
+            Thread.interrupted();
+            journal();
             logEnd();
             failCalls();
             for (Trainer t : trainers) {
@@ -1065,6 +1076,109 @@ public final class Run<F> {
             urgentChange = change;
         }
         publishStatus();
+        journal();
+    }
+
+    // ---- the journal (runs that outlive their page) --------------------------------------------------
+
+    /** What its status says while it holds for the database. */
+    static final String DATABASE_DOWN = "The database cannot be reached: this run holds, keeping what it learned, "
+            + "and goes on by itself when the database is back.";
+
+    /**
+     * Writes the run to the journal when what the journal keeps changed (its state, its last checkpoint's
+     * epoch, its epochs), for a signed-in owner's run: the runs that outlive their page. A page opened and
+     * left untouched writes nothing. A write the database does not take holds the run (paused, its status
+     * saying why, its slot given back) and is tried again every second until it is taken; then the run
+     * goes on where it was. A run being closed tries once.
+     */
+    private void journal() {
+        if (!options.signedIn() || awaitingDatabase) {
+            return;
+        }
+        RunJournal.Entry now = entry();
+        if (journaled == null ? untouched() : sameAs(journaled, now)) {
+            return;
+        }
+        if (write(now) || closed.get()) {
+            return;
+        }
+        awaitingDatabase = true;
+        RunState before = state;
+        String beforeMessage = message;
+        boolean hadSlot = slot.holds();
+        try {
+            slot.release();
+            state = RunState.PAUSED;
+            message = DATABASE_DOWN;
+            mark(true);
+            LOG.warn("Run {} holds: the database cannot be reached; it goes on when it is back: owner={}", id, options.owner());
+            while (!closed.get()) {
+                flush();
+                synchronized (signal) {
+                    signal.wait(1_000);
+                }
+                if (write(now)) {
+                    while (hadSlot && slot.take() != null && !closed.get()) {
+                        synchronized (signal) {
+                            signal.wait(250);
+                        }
+                    }
+                    state = before;
+                    message = beforeMessage;
+                    mark(true);
+                    LOG.info("Run {} goes on: the database is back: owner={}", id, options.owner());
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            // closed meanwhile: the thread's end writes the state it ends in
+            Thread.currentThread().interrupt();
+        } finally {
+            awaitingDatabase = false;
+        }
+    }
+
+    /** Writes {@code e}; false when the database is down (the run then holds and tries again). */
+    private boolean write(RunJournal.Entry e) {
+        try {
+            journal.write(e);
+        } catch (RunJournal.Unreachable down) {
+            LOG.debug("Run {}: the journal's write failed: {}", id, down.getMessage());
+            return false;
+        } catch (RuntimeException other) {
+            // not the database being down: trying again would fail again, and the training goes on regardless
+            LOG.warn("Run {}: cannot write its journal entry: {}", id, other.toString());
+        }
+        journaled = e;
+        return true;
+    }
+
+    private RunJournal.Entry entry() {
+        RunStatus s = status;
+        // a resumed run's checkpoint is the one it resumed from until it writes its own
+        int checkpoint = Math.max(checkpointedEpoch, options.resumeFrom().isEmpty() ? -1 : options.resumeFrom().get(0).epoch());
+        return new RunJournal.Entry(id, options.owner(), options.page(), options.experimentId(), experiments, s.state(),
+                epochs, checkpoint, folder(), device.backend(), device.refused() ? "none" : device.name(), s.message(),
+                Instant.ofEpochMilli(submittedAt), Instant.now());
+    }
+
+    private static boolean sameAs(RunJournal.Entry a, RunJournal.Entry b) {
+        return a.state() == b.state() && a.checkpointEpoch() == b.checkpointEpoch() && a.epochs() == b.epochs();
+    }
+
+    /**
+     * Makes this run, never started, what the journal kept of one from before the server restarted: it
+     * shows in {@code as} with {@code why}, at {@code epoch} with the history of its checkpoints, and
+     * trains no more (resuming it is a new run under its id: {@link TrainingRuntime#resume}).
+     */
+    void restore(RunState as, String why, int epoch, List<List<EpochStats>> past) {
+        closed.set(true);
+        endLogged = true;
+        state = as;
+        message = why;
+        history = List.copyOf(past);
+        status = new RunStatus(as, false, why, epoch, 0, 0, epochs, Double.NaN, 0, 0, Double.NaN);
     }
 
     /**

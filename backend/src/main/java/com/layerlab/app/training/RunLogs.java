@@ -104,6 +104,28 @@ public class RunLogs {
     }
 
     /**
+     * The folder {@code dir} of a run from before the server restarted, to train on in (a run resumed
+     * after a restart keeps its folder: its event files and its checkpoints); its networks' sub-folders
+     * are numbered on after the ones there. Null when it is no longer there (pushed out among the oldest).
+     */
+    public Folder reopen(Path dir) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return null;
+        }
+        int made;
+        try (Stream<Path> list = Files.list(dir)) {
+            made = (int) list.filter(p -> Files.isDirectory(p) && !p.getFileName().toString().equals(CHECKPOINTS)).count();
+        } catch (IOException e) {
+            LOG.warn("Cannot read the run folder {}: {}", dir, e.getMessage());
+            return null;
+        }
+        active.add(dir);
+        Folder f = new Folder(dir);
+        f.runs = made;
+        return f;
+    }
+
+    /**
      * Deletes the oldest of this class's folders until at most {@code room} remain; folders in use are kept
      * (and counted). Returns the folders deleted.
      */

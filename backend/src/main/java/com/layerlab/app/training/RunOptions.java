@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param resumeFrom   the checkpoints each experiment goes on from (weights, optimizer state, epoch and
  *                     history: a stopped or interrupted run resumed, no epoch counted twice), one per
  *                     experiment, in order; empty: it starts at epoch 0
+ * @param experimentId the saved experiment it trains, where one asked for it by its id (the REST API), or
+ *                     null: kept with the run where it outlives the server ({@link RunJournal})
  */
 public record RunOptions(String owner, boolean signedIn, String page, boolean startPaused, int epochs,
-                         List<byte[]> startWeights, List<Checkpoint> resumeFrom) {
+                         List<byte[]> startWeights, List<Checkpoint> resumeFrom, String experimentId) {
 
     public RunOptions {
         Objects.requireNonNull(owner, "a run needs an owner");
@@ -34,6 +36,20 @@ public record RunOptions(String owner, boolean signedIn, String page, boolean st
         if (!startWeights.isEmpty() && !resumeFrom.isEmpty()) {
             throw new IllegalArgumentException("a run starts from saved weights or resumes from checkpoints, not both");
         }
+    }
+
+    /** A run of no saved experiment, from {@code startWeights} or resumed from {@code resumeFrom}. */
+    public RunOptions(String owner, boolean signedIn, String page, boolean startPaused, int epochs,
+                      List<byte[]> startWeights, List<Checkpoint> resumeFrom) {
+        this(owner, signedIn, page, startPaused, epochs, startWeights, resumeFrom, null);
+    }
+
+    /**
+     * The same run resumed from {@code from} (one checkpoint per experiment; empty: from the start) to
+     * {@code lastEpoch}, its owner signed in now or not.
+     */
+    public RunOptions resumedFrom(List<Checkpoint> from, int lastEpoch, boolean nowSignedIn) {
+        return new RunOptions(owner, nowSignedIn, page, false, lastEpoch, List.of(), from, experimentId);
     }
 
     /** A run whose experiments start from {@code startWeights} (empty: their seeds'). */

@@ -5,9 +5,13 @@ import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.experiment.Models;
 import com.layerlab.engine.tensor.Backends;
+import com.layerlab.engine.summary.EventArchive;
+import com.layerlab.engine.train.Checkpoint;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -21,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,6 +170,17 @@ public class TrainingRuntime implements AutoCloseable {
     /** Held while a run is checked against the limits and added: the count it was checked with stays true. */
     private final Object admission = new Object();
     private final ScheduledExecutorService sweeper;
+    private final RunJournal journal;
+    private final PageFrames pageFrames;
+
+    /** Frames that are the run's status: a run no page draws (resumed by the runtime, or one of the API's). */
+    public static final FrameMaker<RunStatus> STATUS_FRAMES = (status, trainers, seen) -> status;
+
+    /** The frames a page of kind {@code page} ({@code RunOptions.page}) draws of a run of {@code experiments}. */
+    @FunctionalInterface
+    public interface PageFrames {
+        FrameMaker<?> of(String page, List<Experiment> experiments);
+    }
 
     /**
      * @param logs               where runs get their folders (TensorBoard event files, checkpoints)
@@ -192,6 +208,17 @@ public class TrainingRuntime implements AutoCloseable {
      */
     public TrainingRuntime(Backends backends, RunLogs logs, Path dataDir, Pool points, Pool images, Limits limits,
                            Duration unwatched, SignedInRuns signedIn, Duration checkpointInterval) {
+        this(backends, logs, dataDir, points, images, limits, unwatched, signedIn, checkpointInterval, RunJournal.NONE,
+                (page, experiments) -> STATUS_FRAMES);
+    }
+
+    /**
+     * @param journal    where the runs that outlive their page are kept across restarts ({@link #restoreInterrupted})
+     * @param pageFrames the frames of a run resumed without a page asking ({@link #resume(Run, boolean)}): its page's kind
+     */
+    public TrainingRuntime(Backends backends, RunLogs logs, Path dataDir, Pool points, Pool images, Limits limits,
+                           Duration unwatched, SignedInRuns signedIn, Duration checkpointInterval, RunJournal journal,
+                           PageFrames pageFrames) {
         if (unwatched.isNegative() || unwatched.isZero()) {
             throw new IllegalArgumentException("layerlab.runs.unwatched-seconds must be more than 0, got "
                     + unwatched.toSeconds());
@@ -209,6 +236,8 @@ public class TrainingRuntime implements AutoCloseable {
         this.signedIn = Objects.requireNonNull(signedIn);
         this.checkpointInterval = Objects.requireNonNull(checkpointInterval);
         this.tally = new RunTally(backends.providers().stream().map(p -> p.name()).toList());
+        this.journal = Objects.requireNonNull(journal);
+        this.pageFrames = Objects.requireNonNull(pageFrames);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "training-runtime-sweeper");
             t.setDaemon(true);
@@ -276,9 +305,16 @@ public class TrainingRuntime implements AutoCloseable {
                         + backend + " and " + e.backend());
             }
         }
+        return admit(newId(), experiments, options, frames, () -> logs == null ? null : logs.open(options.page()));
+    }
+
+    /** Checks {@code id}'s run against the limits and starts it, its folder {@code folder}'s (made only when it is admitted). */
+    private <F> Run<F> admit(String id, List<Experiment> experiments, RunOptions options, FrameMaker<F> frames,
+                             Supplier<RunLogs.Folder> folder) {
+        boolean image = DataSets.isImage(experiments.get(0).data().dataset());
+        String backend = experiments.get(0).backend();
         RunDevice device = RunDevice.resolve(backends, backend);
         Pool pool = image ? images : points;
-        String id = newId();
         Run<F> run;
         synchronized (admission) {
             // checked and counted together: two submits at once cannot both take the last run allowed
@@ -292,12 +328,135 @@ public class TrainingRuntime implements AutoCloseable {
             // a refused run takes no slot (it fails at once): the CPU's queue is as good as any
             String queue = device.refused() ? TrainingSlots.CPU : TrainingSlots.queueOf(device.device());
             run = new Run<>(id, experiments, options, frames, dataDir, slots.claim(options.owner(), image ? imageKind : pointKind, queue),
-                    logs == null || device.refused() ? null : logs.open(options.page()), pool, checkpointInterval,
-                    limits.runTime(), device, RunDevice.resolve(backends, "cpu"), tally);
+                    device.refused() ? null : folder.get(), pool, checkpointInterval,
+                    limits.runTime(), device, RunDevice.resolve(backends, "cpu"), tally, journal);
             runs.put(id, run);
         }
         forgetOldRuns();
         run.start();
+        return run;
+    }
+
+    /**
+     * Goes on with {@code before}, a stopped or interrupted run (one from before a restart too), from its
+     * last checkpoint to the epochs it was to train: a new run under the same id, in the same folder,
+     * drawn as its page draws its runs ({@link PageFrames}).
+     *
+     * @throws OverLimit as {@link #submit} does
+     */
+    public Run<?> resume(Run<?> before, boolean signedIn) {
+        return resume(before, signedIn, pageFrames.of(before.options().page(), before.experiments()));
+    }
+
+    /**
+     * As {@link #resume(Run, boolean)}, drawn by {@code frames}. The event files of epochs past the
+     * checkpoint (a run killed after it had logged them) are dropped first: the resumed run logs them
+     * anew, so that every epoch is there once.
+     *
+     * @throws IllegalStateException when {@code before} is not stopped or interrupted, or was resumed already
+     */
+    public <F> Run<F> resume(Run<?> before, boolean signedIn, FrameMaker<F> frames) {
+        synchronized (before) {
+            RunState state = before.state();
+            if (state != RunState.STOPPED && state != RunState.INTERRUPTED) {
+                throw new IllegalStateException("run " + before.id() + " is " + state + ": only a stopped or interrupted run resumes");
+            }
+            if (runs.get(before.id()) != before) {
+                throw new IllegalStateException("run " + before.id() + " has been resumed already");
+            }
+            return resumeNow(before, state, signedIn, frames);
+        }
+    }
+
+    private <F> Run<F> resumeNow(Run<?> before, RunState state, boolean signedIn, FrameMaker<F> frames) {
+        // its thread (resting with its model) lets its folder go before the new run takes it
+        before.close(state, null);
+        try {
+            before.awaitTermination(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Checkpoint> from = checkpoints(before);
+        Path folder = before.folder();
+        if (folder != null) {
+            EventArchive.dropStepsFrom(folder, from.isEmpty() ? 0 : from.get(0).epoch());
+        }
+        List<Experiment> experiments = from.isEmpty() ? before.experiments() : from.stream().map(Checkpoint::experiment).toList();
+        RunOptions options = before.options().resumedFrom(from, before.status().epochs(), signedIn);
+        LOG.info("Run {} resumes from {}: owner={} page={} backend={}", before.id(), from.isEmpty()
+                ? "the start (it has no checkpoint)" : "its checkpoint of epoch " + from.get(0).epoch(), before.owner(),
+                options.page(), experiments.get(0).backend());
+        return admit(before.id(), experiments, options, frames, () -> {
+            RunLogs.Folder same = logs == null ? null : logs.reopen(folder);
+            return same != null || logs == null ? same : logs.open(options.page());
+        });
+    }
+
+    /** The checkpoints of {@code run}'s networks, one each, in order; empty when one of them has none. */
+    private static List<Checkpoint> checkpoints(Run<?> run) {
+        List<Checkpoint> found = new ArrayList<>();
+        for (int i = 0; i < run.experiments().size(); i++) {
+            Path dir = run.checkpointDir(i);
+            if (dir == null || !Files.isDirectory(dir)) {
+                return List.of();
+            }
+            found.add(RunCheckpoints.read(dir));
+        }
+        return found;
+    }
+
+    /**
+     * Finds the runs the journal holds as not ended (a server killed while they trained: no shutdown
+     * marked them) or interrupted (a shutdown did): each becomes interrupted, in the journal too, and is
+     * listed again for its owner, at its last checkpoint, to resume ({@link #resume(Run, boolean)}); with
+     * {@code resume} true each resumes at once. One log line each. Called once, as the server starts.
+     *
+     * @return the runs found, as they are now (resumed or interrupted)
+     */
+    public List<Run<?>> restoreInterrupted(boolean resume) {
+        List<Run<?>> found = new ArrayList<>();
+        for (RunJournal.Entry e : journal.unfinished()) {
+            Run<?> run = restored(e);
+            runs.put(run.id(), run);
+            if (e.state() != RunState.INTERRUPTED) {
+                journal.write(e.as(RunState.INTERRUPTED, run.status().message(), Instant.now()));
+            }
+            LOG.info("Run {} was {} when the server stopped: interrupted at {} (its last checkpoint): owner={} page={} "
+                    + "backend={} device={}", e.id(), e.state().name().toLowerCase(Locale.ROOT), run.status().epochText(),
+                    e.owner(), e.page(), e.backend(), e.device());
+            found.add(run);
+        }
+        if (!resume) {
+            return found;
+        }
+        List<Run<?>> now = new ArrayList<>();
+        for (Run<?> run : found) {
+            try {
+                now.add(resume(run, true));
+            } catch (RuntimeException refused) {
+                // over a limit now, or its checkpoint unreadable: it stays interrupted, for its owner to see why
+                LOG.warn("Run {} could not resume after the restart: {}", run.id(), refused.getMessage());
+                now.add(run);
+            }
+        }
+        return now;
+    }
+
+    /** The journal's run {@code e}, as a run that does not train: at its last checkpoint on disk, interrupted. */
+    private Run<?> restored(RunJournal.Entry e) {
+        RunOptions options = new RunOptions(e.owner(), true, e.page(), false, e.epochs(), List.of(), List.of(), e.experimentId());
+        boolean image = DataSets.isImage(e.experiments().get(0).data().dataset());
+        RunLogs.Folder folder = logs == null ? null : logs.reopen(e.folder());
+        Run<?> run = new Run<>(e.id(), e.experiments(), options, STATUS_FRAMES, dataDir,
+                slots.claim(e.owner(), image ? imageKind : pointKind), folder, image ? images : points, checkpointInterval,
+                limits.runTime(), RunDevice.resolve(backends, e.backend()), RunDevice.resolve(backends, "cpu"), tally, journal);
+        List<Checkpoint> at = checkpoints(run);
+        int epoch = at.isEmpty() ? 0 : at.get(0).epoch();
+        String why = e.state() == RunState.INTERRUPTED && e.message() != null ? e.message()
+                : "The server stopped while this run was " + e.state().name().toLowerCase(Locale.ROOT) + ". "
+                + (at.isEmpty() ? "It had no checkpoint yet: resuming it starts it again."
+                : "Resume it to go on from its last checkpoint, epoch " + epoch + ".");
+        run.restore(RunState.INTERRUPTED, why, epoch, at.stream().map(Checkpoint::history).toList());
         return run;
     }
 
@@ -355,6 +514,12 @@ public class TrainingRuntime implements AutoCloseable {
     public List<Run<?>> runsOf(String owner) {
         return runs.values().stream().filter(r -> r.owner().equals(owner))
                 .sorted(Comparator.comparingLong((Run<?> r) -> r.submittedAt()).reversed()).toList();
+    }
+
+    /** The runs of every owner submitted by page {@code page} ({@code RunOptions.page}), oldest first. */
+    public List<Run<?>> runsOfPage(String page) {
+        return runs.values().stream().filter(r -> r.options().page().equals(page))
+                .sorted(Comparator.comparingLong(Run::submittedAt)).toList();
     }
 
     /** Runs whose thread still runs, whatever they do (training, holding, resting finished). */

@@ -1,15 +1,28 @@
 package com.layerlab.app.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunLogs;
+import com.layerlab.app.training.RunOptions;
+import com.layerlab.app.training.RunState;
+import com.layerlab.app.training.RunStatus;
+import com.layerlab.app.training.TestRuns;
+import com.layerlab.app.training.TrainingRuntime;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.mock.env.MockEnvironment;
 
-/** A database that cannot be reached at start: the failure names the configuration key to fix. */
+/**
+ * A database that cannot be reached: at start, the failure names the configuration key to fix; while
+ * the app runs, saving says to try again, and a run holds (its state cannot be kept) and goes on once
+ * the database is back.
+ */
 class DatabaseDownTest {
 
     @Test
@@ -41,6 +54,57 @@ class DatabaseDownTest {
             assertTrue(failed.getMessage().contains("try again"), failed.getMessage());
             StoreException reading = assertThrows(StoreException.class, () -> store.mine("visitor:x"));
             assertTrue(reading.kind() == StoreException.Kind.UNAVAILABLE, reading.kind().toString());
+        }
+    }
+
+    @Test
+    void aRunHoldsWhileTheDatabaseIsDownAndGoesOnWhenItIsBackLosingNothing() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("layerlab-db-down-run");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        // a database server of its own, to stop and start again under the app: H2 over TCP
+        String[] server = {"-tcpPort", String.valueOf(port), "-baseDir", dir.toString(), "-ifNotExists"};
+        org.h2.tools.Server db = org.h2.tools.Server.createTcpServer(server).start();
+        TrainingRuntime runtime = null;
+        try (var context = StoreContext.start(Map.of("spring.datasource.url", "jdbc:h2:tcp://localhost:" + port + "/./store",
+                "spring.datasource.username", "sa", "spring.datasource.hikari.connection-timeout", "1000",
+                "layerlab.data.dir", dir.toString()))) {
+            TrainingRunJournal journal = new TrainingRunJournal(context.getBean(TrainingRunRepository.class));
+            TrainingRuntime.Pool points = new TrainingRuntime.Pool(4, 4, java.time.Duration.ofMillis(5), "networks", 0, 10);
+            TrainingRuntime.Pool images = new TrainingRuntime.Pool(1, 1, java.time.Duration.ofMillis(5), "image networks");
+            runtime = new TrainingRuntime(com.layerlab.engine.tensor.Backends.standard(),
+                    new RunLogs(dir.resolve("runs"), 50, 20L << 20), null, points, images,
+                    TrainingRuntime.Limits.none(points, images), java.time.Duration.ofMinutes(1),
+                    TrainingRuntime.SignedInRuns.DEFAULTS, java.time.Duration.ZERO, journal, (page, e) -> TestRuns.STATUS);
+            // a checkpoint, and so a write to the database, at every epoch
+            Run<RunStatus> run = runtime.submit(List.of(TestRuns.POINTS), new RunOptions("user:ana", true, "api", false, 20),
+                    TestRuns.STATUS);
+            TestRuns.await(run, s -> s.epoch() >= 2, "at epoch 2");
+
+            db.stop();
+            RunStatus held = TestRuns.await(run, s -> s.state() == RunState.PAUSED, "holding for the database");
+            assertTrue(held.message().contains("database cannot be reached"), held.message());
+            Thread.sleep(1_500);
+            assertEquals(held.epoch(), run.status().epoch(), "it trains no further while its state cannot be kept");
+            assertTrue(run.isAlive(), "the run goes on living");
+
+            db = org.h2.tools.Server.createTcpServer(server).start();
+            RunStatus done = TestRuns.await(run, s -> s.state() == RunState.FINISHED, "finished once the database is back");
+            assertEquals(20, done.epoch());
+            List<com.layerlab.engine.train.EpochStats> history = run.history().get(0);
+            for (int e = 0; e <= 20; e++) {
+                assertEquals(e, history.get(e).epoch(), "every epoch once: " + history);
+            }
+            TrainingRunRow row = context.getBean(TrainingRunRepository.class).findById(run.id()).orElseThrow();
+            assertEquals("FINISHED", row.state, "the state held back is written once the database is back");
+            assertEquals(20, row.checkpointEpoch);
+        } finally {
+            if (runtime != null) {
+                runtime.close();
+            }
+            db.stop();
         }
     }
 

@@ -1,5 +1,6 @@
 package com.layerlab.engine.summary;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -8,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -67,6 +69,84 @@ public final class EventArchive {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot archive event files of " + logDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Drops from the event files under {@code logDir} every event of step {@code fromStep} or later, and a
+     * half-written record at a file's end: what a run killed after its last checkpoint (at epoch
+     * {@code fromStep}) had logged beyond it, so that the run resumed from that checkpoint logs each
+     * epoch once. Events without a step (the file version) stay. A file is replaced whole.
+     */
+    public static void dropStepsFrom(Path logDir, long fromStep) {
+        for (Path f : eventFiles(logDir)) {
+            try {
+                byte[] bytes = Files.readAllBytes(f);
+                long whole = wholeRecordsLength(bytes);
+                ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+                ByteArrayOutputStream kept = new ByteArrayOutputStream(bytes.length);
+                for (int at = 0; at < whole; ) {
+                    int length = (int) b.getLong(at);
+                    int next = at + 12 + length + 4;
+                    if (step(bytes, at + 12, at + 12 + length) < fromStep) {
+                        kept.write(bytes, at, next - at);
+                    }
+                    at = next;
+                }
+                if (kept.size() == bytes.length) {
+                    continue;
+                }
+                Path tmp = f.resolveSibling(f.getFileName() + ".writing");
+                Files.write(tmp, kept.toByteArray());
+                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot rewrite event file " + f + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The {@code step} (field 2, a varint) of the Event message in {@code bytes[from, to)}; -1 when it has none. */
+    static long step(byte[] bytes, int from, int to) {
+        int at = from;
+        while (at < to) {
+            long key = 0;
+            int shift = 0;
+            byte x;
+            do {
+                x = bytes[at++];
+                key |= (long) (x & 0x7f) << shift;
+                shift += 7;
+            } while (x < 0 && at < to);
+            int field = (int) (key >>> 3);
+            int wire = (int) (key & 7);
+            long value = 0;
+            if (wire == 0) {
+                shift = 0;
+                do {
+                    x = bytes[at++];
+                    value |= (long) (x & 0x7f) << shift;
+                    shift += 7;
+                } while (x < 0 && at < to);
+                if (field == 2) {
+                    return value;
+                }
+            } else if (wire == 1) {
+                at += 8;
+            } else if (wire == 5) {
+                at += 4;
+            } else if (wire == 2) {
+                long length = 0;
+                shift = 0;
+                do {
+                    x = bytes[at++];
+                    length |= (long) (x & 0x7f) << shift;
+                    shift += 7;
+                } while (x < 0 && at < to);
+                at += (int) length;
+            } else {
+                return -1; // not an Event as SummaryWriter writes them: keep it
+            }
+        }
+        return -1;
     }
 
     /** The length of the prefix of {@code bytes} made of whole TFRecord records. */

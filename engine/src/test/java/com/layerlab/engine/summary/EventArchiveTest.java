@@ -28,6 +28,32 @@ class EventArchiveTest {
     Path dir;
 
     @Test
+    void droppingStepsKeepsTheEarlierEventsWholeAndReadable() throws IOException {
+        Path file;
+        try (SummaryWriter w = new SummaryWriter(dir.resolve("000-net"))) {
+            for (int step = 0; step < 6; step++) {
+                w.addScalar("loss", 1.0 / (step + 1), step);
+                w.addScalar("accuracy", step / 10.0, step);
+            }
+            file = w.file();
+        }
+        // a record cut short by a kill mid-write goes too
+        Files.write(file, new byte[] {42, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3}, StandardOpenOption.APPEND);
+
+        EventArchive.dropStepsFrom(dir, 3);
+
+        List<DynamicMessage> events = TfRecordReader.events(file); // fails on any trailing byte
+        List<Long> steps = new ArrayList<>();
+        for (DynamicMessage e : events) {
+            if (e.getAllFields().keySet().stream().anyMatch(f -> f.getName().equals("summary"))) {
+                steps.add((Long) e.getField(e.getDescriptorForType().findFieldByName("step")));
+            }
+        }
+        assertEquals(List.of(0L, 0L, 1L, 1L, 2L, 2L), steps, "steps 0 to 2, both tags each");
+        assertEquals(7, events.size(), "the file version and six scalars");
+    }
+
+    @Test
     void zipHoldsEveryRunAndOnlyWholeRecords() throws IOException {
         Path main;
         try (SummaryWriter w = new SummaryWriter(dir)) {

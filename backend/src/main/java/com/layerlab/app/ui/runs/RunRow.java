@@ -26,7 +26,6 @@ final class RunRow extends Div {
             .withZone(ZoneOffset.UTC);
 
     private final Run<?> run;
-    private final Runnable changed;
     private final Span state = new Span();
     private final Span details = new Span();
     private final Span progress = new Span();
@@ -34,10 +33,13 @@ final class RunRow extends Div {
     private final Anchor open = new Anchor();
     private final Button pause = new Button();
     private final Button stop = new Button("Stop", VaadinIcon.STOP.create());
+    private final Button resume = new Button("Resume", VaadinIcon.PLAY.create());
 
-    RunRow(Run<?> run, Runnable changed) {
+    /**
+     * @param resume goes on with an interrupted run from its last checkpoint (a new run under its id)
+     */
+    RunRow(Run<?> run, Runnable changed, Runnable resume) {
         this.run = run;
-        this.changed = changed;
         addClassNames("ll-experiment-row", "ll-run-row");
         getElement().setAttribute("data-id", run.id());
         Span name = new Span(name(run));
@@ -69,13 +71,19 @@ final class RunRow extends Div {
             run.stop();
             changed.run();
         });
-        for (Button b : List.of(pause, stop)) {
+        this.resume.addClassName("ll-run-resume");
+        this.resume.addClickListener(e -> resume.run());
+        for (Button b : List.of(pause, stop, this.resume)) {
             b.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
         }
         stop.addThemeVariants(ButtonVariant.LUMO_ERROR);
-        Div tools = new Div(open, pause, stop);
+        Div tools = new Div(open, pause, this.resume, stop);
         tools.addClassName("ll-row-tools");
         add(main, tools);
+    }
+
+    Run<?> run() {
+        return run;
     }
 
     /** Shows the run as it is now. */
@@ -96,6 +104,8 @@ final class RunRow extends Div {
         open.setVisible(href.isPresent());
         pause.setVisible(!st.ended());
         stop.setVisible(!st.ended());
+        // a run the server's restart (or shutdown) interrupted goes on from its last checkpoint
+        resume.setVisible(st == RunState.INTERRUPTED);
         boolean paused = run.isPaused();
         pause.setText(paused ? "Resume" : "Pause");
         pause.setIcon(paused ? VaadinIcon.PLAY.create() : VaadinIcon.PAUSE.create());

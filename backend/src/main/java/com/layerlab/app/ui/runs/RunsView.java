@@ -1,8 +1,10 @@
 package com.layerlab.app.ui.runs;
 
 import com.layerlab.app.account.CurrentOwner;
+import com.layerlab.app.training.OverLimit;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.app.ui.LimitNotice;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.components.MyWorkTabs;
 import com.vaadin.flow.component.AttachEvent;
@@ -80,6 +82,17 @@ public class RunsView extends Div implements BeforeEnterObserver {
         super.onDetach(detachEvent);
     }
 
+    private void resume(Run<?> interrupted) {
+        try {
+            runtime.resume(interrupted, owner.username().isPresent());
+        } catch (OverLimit refused) {
+            LimitNotice.show(refused);
+        } catch (IllegalStateException resumedAlready) {
+            // a second click, or another tab, resumed it first: the refresh shows the run it is now
+        }
+        refresh();
+    }
+
     /** Updates the rows in place (a button being clicked stays), adding new runs and dropping forgotten ones. */
     private void refresh() {
         // a page opened and left untouched made a run that did nothing: not worth a row
@@ -87,7 +100,12 @@ public class RunsView extends Div implements BeforeEnterObserver {
         List<RunRow> shown = new ArrayList<>();
         Map<String, RunRow> kept = new HashMap<>();
         for (Run<?> r : mine) {
-            RunRow row = rows.computeIfAbsent(r.id(), id -> new RunRow(r, this::refresh));
+            RunRow row = rows.get(r.id());
+            if (row == null || row.run() != r) {
+                // a resumed run is a new run under the same id: a row of its own
+                row = new RunRow(r, this::refresh, () -> resume(r));
+                rows.put(r.id(), row);
+            }
             row.update();
             shown.add(row);
             kept.put(r.id(), row);

@@ -14,13 +14,19 @@ import com.layerlab.app.lab.CompareActivation;
 import com.layerlab.app.lab.CompareLinks;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.ShareLinks;
+import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunJournal;
+import com.layerlab.app.training.RunOptions;
+import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.TestRuns;
 import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.engine.train.EpochStats;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +50,8 @@ class RunsViewTest extends BrowserTestBase {
 
     @Autowired
     TrainingRuntime runtime;
+    @Autowired
+    RunJournal journal;
 
     @AfterEach
     void noRunOutlivesTheTest() throws InterruptedException {
@@ -135,6 +143,43 @@ class RunsViewTest extends BrowserTestBase {
         assertTrue(run.awaitTermination(Duration.ofSeconds(30)), "an ended run nobody shows is closed");
         runs.waitForCondition(() -> again.locator(".ll-run-open:visible").count() == 0);
         runs.close();
+    }
+
+    @Test
+    void aRunTheServersRestartInterruptedIsListedInterruptedAndResumesFromItsLastCheckpoint() throws InterruptedException {
+        String name = newName("restart");
+        String user = "user:" + name;
+        signUp(page, name);
+        // as a killed server leaves a run: its checkpoint (epoch 3) on disk, its journal entry still running
+        Run<?> trained = runtime.submit(List.of(TestRuns.POINTS), new RunOptions(user, true, RunPages.PLAYGROUND, false, 3),
+                PointFrames.playground());
+        TestRuns.await(trained, s -> s.state() == RunState.FINISHED, "finished");
+        String id = "restart" + Math.abs(name.hashCode());
+        journal.write(new RunJournal.Entry(id, user, RunPages.PLAYGROUND, null, List.of(TestRuns.POINTS), RunState.RUNNING,
+                300, 3, trained.folder(), "cpu", "cpu", null, Instant.now(), Instant.now()));
+        // what the server does as it starts again
+        runtime.restoreInterrupted(false);
+
+        open(page, "runs");
+        Locator row = rowOf(page, id);
+        awaitState(page, row, "interrupted");
+        assertTrue(row.locator(".ll-run-message").innerText().contains("The server stopped while this run was running"),
+                row.locator(".ll-run-message").innerText());
+        assertTrue(row.locator(".ll-run-progress").innerText().startsWith("Epoch 3 of 300"), row.locator(".ll-run-progress").innerText());
+        assertEquals(0, row.locator(".ll-run-stop:visible").count(), "an interrupted run has nothing to stop");
+        screenshot(page, "my-runs-interrupted");
+
+        row.locator(".ll-run-resume").click();
+        page.waitForCondition(() -> progress(row) > 3, new Page.WaitForConditionOptions().setTimeout(60_000));
+        assertEquals(0, row.locator(".ll-run-resume:visible").count(), "resumed, it trains on");
+        Run<?> resumed = runtime.find(id, user).orElseThrow();
+        TestRuns.await(resumed, s -> s.epoch() >= 6, "past its checkpoint");
+        List<EpochStats> history = resumed.history().get(0);
+        for (int e = 0; e < history.size(); e++) {
+            assertEquals(e, history.get(e).epoch(), "every epoch once, from the checkpoint on: " + history);
+        }
+        assertEquals(trained.history().get(0), history.subList(0, 4), "the epochs before the checkpoint are the checkpoint's");
+        screenshot(page, "my-runs-resumed");
     }
 
     /** Waits until {@code p}'s My runs lists the run {@code id}, and gives its row. */

@@ -1,0 +1,90 @@
+package com.layerlab.app.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.layerlab.app.training.RunJournal;
+import com.layerlab.app.training.RunState;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.ExperimentFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
+
+/** The runtime's {@link RunJournal} in the database: the training_runs table (V4__training_runs.sql). */
+@Component
+public class TrainingRunJournal implements RunJournal {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> UNFINISHED = List.of(RunState.QUEUED.name(), RunState.RUNNING.name(),
+            RunState.PAUSED.name(), RunState.INTERRUPTED.name());
+
+    private final TrainingRunRepository rows;
+
+    TrainingRunJournal(TrainingRunRepository rows) {
+        this.rows = rows;
+    }
+
+    @Override
+    public void write(Entry e) {
+        TrainingRunRow r = new TrainingRunRow();
+        r.id = e.id();
+        r.ownerKey = e.owner();
+        r.page = e.page();
+        r.experimentId = e.experimentId();
+        r.experiments = experiments(e.experiments());
+        r.state = e.state().name();
+        r.epochs = e.epochs();
+        r.checkpointEpoch = e.checkpointEpoch();
+        r.folder = e.folder() == null ? null : e.folder().toString();
+        r.backend = e.backend();
+        r.device = e.device();
+        r.message = e.message() == null ? null : e.message().substring(0, Math.min(2000, e.message().length()));
+        r.startedAt = e.started();
+        r.updatedAt = e.updated();
+        database(() -> rows.save(r));
+    }
+
+    @Override
+    public List<Entry> unfinished() {
+        return database(() -> rows.findByStateInOrderByStartedAtAsc(UNFINISHED)).stream().map(TrainingRunJournal::entry)
+                .toList();
+    }
+
+    private static Entry entry(TrainingRunRow r) {
+        return new Entry(r.id, r.ownerKey, r.page, r.experimentId, experiments(r.experiments), RunState.valueOf(r.state),
+                r.epochs, r.checkpointEpoch, r.folder == null ? null : Path.of(r.folder), r.backend, r.device, r.message,
+                r.startedAt, r.updatedAt);
+    }
+
+    private static String experiments(List<Experiment> experiments) {
+        ArrayNode files = JSON.createArrayNode();
+        experiments.forEach(e -> files.add(ExperimentFiles.toJson(e)));
+        return files.toString();
+    }
+
+    private static List<Experiment> experiments(String json) {
+        try {
+            List<Experiment> out = new ArrayList<>();
+            for (JsonNode file : JSON.readTree(json)) {
+                out.add(ExperimentFiles.read(file.toString()));
+            }
+            return out;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("training_runs.experiments is not the JSON this class writes", e);
+        }
+    }
+
+    /** A database that cannot be reached is the journal's {@link RunJournal.Unreachable}: the run decides what to do. */
+    private static <T> T database(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (DataAccessException | TransactionException e) {
+            throw new Unreachable("The database cannot be reached (" + e.getMostSpecificCause().getMessage() + ")", e);
+        }
+    }
+}

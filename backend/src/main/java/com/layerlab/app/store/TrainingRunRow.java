@@ -1,0 +1,44 @@
+package com.layerlab.app.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** One run in the journal ({@link TrainingRunJournal}); its columns are V4__training_runs.sql's. */
+@Entity
+@Table(name = "training_runs")
+class TrainingRunRow {
+
+    @Id
+    String id;
+    @Column(name = "owner_key", nullable = false)
+    String ownerKey;
+    @Column(nullable = false)
+    String page;
+    @Column(name = "experiment_id")
+    String experimentId;
+    @Column(nullable = false)
+    String experiments;
+    @Column(nullable = false)
+    String state;
+    @Column(nullable = false)
+    int epochs;
+    @Column(name = "checkpoint_epoch", nullable = false)
+    int checkpointEpoch;
+    String folder;
+    @Column(nullable = false)
+    String backend;
+    @Column(nullable = false)
+    String device;
+    String message;
+    @Column(name = "started_at", nullable = false)
+    Instant startedAt;
+    @Column(name = "updated_at", nullable = false)
+    Instant updatedAt;
+
+    protected TrainingRunRow() {
+        // for JPA
+    }
+}
