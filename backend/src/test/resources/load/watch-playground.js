@@ -1,6 +1,6 @@
 // The load test's eyes inside one browser page (LoadTest, BrowserUsers): added to every page of a simulated
 // user before the page's own scripts. On a playground opened with "load=1" in its address it records, in
-// performance.now() milliseconds (0 = the navigation's start), when the view was ready, when it pressed play,
+// performance.now() milliseconds (0 = the navigation's start), when the view was ready (and when the server's first byte came), when it pressed play,
 // when the page first said it trains, every change of the epoch counter (one per push frame) and when the
 // run ended; the driver reads window.__layerlabLoad. It presses play itself: one Java thread drives thirty
 // pages, and a click by the driver would wait for its turn.
@@ -9,7 +9,7 @@
     return;
   }
   const rec = window.__layerlabLoad = {
-    ready: null, clicked: null, playing: null, ended: null, endEpoch: null, frames: [], epochs: [], notices: []
+    ready: null, firstByte: null, clicked: null, playing: null, ended: null, endEpoch: null, frames: [], epochs: [], notices: []
   };
   const epochOf = () => document.querySelector('#epoch')?.dataset.epoch;
   const idle = () => window.Vaadin?.Flow?.clients && Object.keys(window.Vaadin.Flow.clients).length > 0
@@ -60,6 +60,8 @@
   const ready = new MutationObserver(() => {
     if (rec.ready === null && epochOf() !== undefined && document.querySelector('#play-button')) {
       rec.ready = performance.now();
+      // the server's share of it: Vaadin renders the view into the page's first response
+      rec.firstByte = performance.getEntriesByType('navigation')[0]?.responseStart ?? null;
       ready.disconnect();
       pressPlayWhenIdle();
     }

@@ -194,6 +194,9 @@ final class BrowserUsers {
         if (!rec.get("ready").isNull()) {
             report.pageResponse.add(rec.get("ready").asDouble());
         }
+        if (rec.hasNonNull("firstByte")) {
+            report.pageFirstByte.add(rec.get("firstByte").asDouble());
+        }
         double clicked = rec.get("clicked").asDouble(Double.NaN);
         if (!rec.get("playing").isNull()) {
             report.playResponse.add(rec.get("playing").asDouble() - clicked);

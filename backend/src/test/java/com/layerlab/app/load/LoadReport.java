@@ -17,6 +17,8 @@ final class LoadReport {
     static final double PAGE_TARGET_MS = 500;
 
     final Samples pageResponse = new Samples("page response (navigation -> view ready)");
+    /** The server's share of the page response: the view is built on the server into the page's first response. */
+    final Samples pageFirstByte = new Samples("page first byte (navigation -> server's answer)");
     final Samples frameInterval = new Samples("push frame interval (while training)");
     final Samples playResponse = new Samples("play click -> page shows it trains");
     final Samples pageQueueWait = new Samples("page queue wait (play -> first frame)");
@@ -84,7 +86,7 @@ final class LoadReport {
     synchronized void print(PrintStream out, ServerCheck server) {
         out.println();
         out.println("== Measured by the clients");
-        for (Samples s : List.of(pageResponse, playResponse, pageQueueWait, frameInterval, apiQueueWait, apiResponse)) {
+        for (Samples s : List.of(pageResponse, pageFirstByte, playResponse, pageQueueWait, frameInterval, apiQueueWait, apiResponse)) {
             out.println("  " + s.line());
         }
         out.println("  highest queue position an API run was given: " + maxPosition);
