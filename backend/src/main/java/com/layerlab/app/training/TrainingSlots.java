@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The one scheduler of every training on the server (pages and API alike): who may compute now. A
@@ -198,29 +199,21 @@ public final class TrainingSlots {
         }
 
         private int held(Object owner) {
-            int n = 0;
-            for (Claim c : holding) {
-                if (c.owner.equals(owner)) {
-                    n++;
-                }
-            }
-            return n;
+            return holdingWhere(c -> c.owner.equals(owner));
         }
 
         private int held(Object owner, Kind kind) {
-            int n = 0;
-            for (Claim c : holding) {
-                if (c.owner.equals(owner) && c.kind.equals(kind)) {
-                    n++;
-                }
-            }
-            return n;
+            return holdingWhere(c -> c.owner.equals(owner) && c.kind.equals(kind));
         }
 
         private int computingOf(Kind kind) {
+            return holdingWhere(c -> c.kind.equals(kind));
+        }
+
+        private int holdingWhere(Predicate<Claim> which) {
             int n = 0;
             for (Claim c : holding) {
-                if (c.kind.equals(kind)) {
+                if (which.test(c)) {
                     n++;
                 }
             }

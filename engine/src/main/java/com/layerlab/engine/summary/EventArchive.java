@@ -106,47 +106,41 @@ public final class EventArchive {
 
     /** The {@code step} (field 2, a varint) of the Event message in {@code bytes[from, to)}; -1 when it has none. */
     static long step(byte[] bytes, int from, int to) {
-        int at = from;
-        while (at < to) {
-            long key = 0;
-            int shift = 0;
-            byte x;
-            do {
-                x = bytes[at++];
-                key |= (long) (x & 0x7f) << shift;
-                shift += 7;
-            } while (x < 0 && at < to);
+        int[] at = {from};
+        while (at[0] < to) {
+            long key = varint(bytes, at, to);
             int field = (int) (key >>> 3);
             int wire = (int) (key & 7);
-            long value = 0;
             if (wire == 0) {
-                shift = 0;
-                do {
-                    x = bytes[at++];
-                    value |= (long) (x & 0x7f) << shift;
-                    shift += 7;
-                } while (x < 0 && at < to);
+                long value = varint(bytes, at, to);
                 if (field == 2) {
                     return value;
                 }
             } else if (wire == 1) {
-                at += 8;
+                at[0] += 8;
             } else if (wire == 5) {
-                at += 4;
+                at[0] += 4;
             } else if (wire == 2) {
-                long length = 0;
-                shift = 0;
-                do {
-                    x = bytes[at++];
-                    length |= (long) (x & 0x7f) << shift;
-                    shift += 7;
-                } while (x < 0 && at < to);
-                at += (int) length;
+                long length = varint(bytes, at, to);
+                at[0] += (int) length;
             } else {
                 return -1; // not an Event as SummaryWriter writes them: keep it
             }
         }
         return -1;
+    }
+
+    /** The protobuf varint at {@code at[0]} (not past {@code to}); {@code at[0]} moves past it. */
+    private static long varint(byte[] bytes, int[] at, int to) {
+        long value = 0;
+        int shift = 0;
+        byte x;
+        do {
+            x = bytes[at[0]++];
+            value |= (long) (x & 0x7f) << shift;
+            shift += 7;
+        } while (x < 0 && at[0] < to);
+        return value;
     }
 
     /** The length of the prefix of {@code bytes} made of whole TFRecord records. */
