@@ -1,7 +1,8 @@
 // The load test's eyes inside one browser page (LoadTest, BrowserUsers): added to every page of a simulated
 // user before the page's own scripts. On a playground opened with "load=1" in its address it records, in
 // performance.now() milliseconds (0 = the navigation's start), when the view was ready (and when the server's first byte came), when it pressed play,
-// when the page first said it trains, every change of the epoch counter (one per push frame) and when the
+// when the page first said it trains, every change of the run's progress on the epoch counter (one per push
+// frame: its data-progress, epochs and the batch within) and when the
 // run ended; the driver reads window.__layerlabLoad. It presses play itself: one Java thread drives thirty
 // pages, and a click by the driver would wait for its turn.
 (() => {
@@ -18,16 +19,16 @@
   function watchRun() {
     const epoch = document.querySelector('#epoch');
     const play = document.querySelector('#play-button');
-    let last = epoch.dataset.epoch;
+    let last = epoch.dataset.progress;
     new MutationObserver(() => {
       const now = performance.now();
-      const e = epoch.dataset.epoch;
-      if (rec.clicked !== null && e !== last) {
+      const p = epoch.dataset.progress;
+      if (rec.clicked !== null && p !== last) {
         rec.frames.push(now);
-        rec.epochs.push(Number(e));
+        rec.epochs.push(Number(epoch.dataset.epoch));
       }
-      last = e;
-    }).observe(epoch, {attributes: true, attributeFilter: ['data-epoch']});
+      last = p;
+    }).observe(epoch, {attributes: true, attributeFilter: ['data-progress']});
     new MutationObserver(() => {
       const now = performance.now();
       if (play.dataset.playing === 'true' && rec.playing === null) {

@@ -3,8 +3,6 @@ package com.layerlab.app.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.layerlab.app.BrowserTestBase;
-import com.layerlab.app.lab.PlaygroundSettings;
-import com.layerlab.app.lab.ShareLinks;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
@@ -21,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The simulated people: one headless Chromium with a light context (its own cookies and session) per user.
+ * The simulated people in a real browser: one headless Chromium with a light context (its own cookies and
+ * session) per user.
  * Each opens the playground with a small training, presses play and watches it through server push to its
  * end; some sign in first (their runs are owned runs), some close their page abruptly mid-run. The pages
  * measure themselves (watch-playground.js); this class, on one thread (Playwright's objects are not
@@ -36,12 +35,16 @@ final class BrowserUsers {
     private final String base;
     private final LoadTest.Settings settings;
     private final LoadReport report;
+    private final LoadReport.Pages measured;
+    private final List<Integer> indexes;
     private final ObjectMapper json = new ObjectMapper();
 
-    BrowserUsers(String base, LoadTest.Settings settings, LoadReport report) {
+    BrowserUsers(String base, LoadTest.Settings settings, LoadReport report, List<Integer> indexes) {
         this.base = base;
         this.settings = settings;
         this.report = report;
+        this.measured = report.browserPages;
+        this.indexes = indexes;
     }
 
     /** One simulated person: its place on the ramp, whether it signs in, whether it leaves mid-run. */
@@ -59,8 +62,8 @@ final class BrowserUsers {
 
         User(int index) {
             this.index = index;
-            this.signsIn = index % settings.signInEvery() == 0;
-            this.leavesMidRun = index % settings.leaveEvery() == settings.leaveEvery() - 1;
+            this.signsIn = settings.signsIn(index);
+            this.leavesMidRun = settings.leavesMidRun(index);
         }
 
         String label() {
@@ -68,20 +71,23 @@ final class BrowserUsers {
         }
     }
 
-    void run() throws IOException, InterruptedException {
+    /** Runs these users on this thread, each starting at its place on the ramp from {@code t0} (System.nanoTime()). */
+    void run(long t0) throws IOException, InterruptedException {
+        if (indexes.isEmpty()) {
+            return;
+        }
         String watcher;
         try (InputStream in = BrowserUsers.class.getResourceAsStream("/load/watch-playground.js")) {
             watcher = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        String playground = "?" + ShareLinks.queryString(ShareLinks.playgroundQuery(
-                PlaygroundSettings.DEFAULTS.toBuilder().epochs(settings.pageEpochs()).build())) + "&load=1";
+        String playground = "?" + settings.playgroundQuery();
         try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
              Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true)
                      .setExecutablePath(Paths.get(System.getProperty("chromium.path", "/usr/bin/chromium")))
                      .setArgs(BrowserTestBase.CHROMIUM_ARGS))) {
             List<User> users = new ArrayList<>();
-            for (int i = 0; i < settings.users(); i++) {
+            for (int i : indexes) {
                 users.add(new User(i));
             }
             // signing in blocks this thread for a few round trips: done before the ramp, it does not hold it up
@@ -90,9 +96,8 @@ final class BrowserUsers {
                     signIn(browser, u, watcher);
                 }
             }
-            long t0 = System.nanoTime();
             for (User u : users) {
-                u.startAt = t0 + settings.ramp().toNanos() * u.index / settings.users();
+                u.startAt = t0 + settings.startOffset(u.index).toNanos();
             }
             while (users.stream().anyMatch(u -> !u.done)) {
                 long now = System.nanoTime();
@@ -192,24 +197,24 @@ final class BrowserUsers {
     /** The page's measurements, in the report. */
     private void take(JsonNode rec) {
         if (!rec.get("ready").isNull()) {
-            report.pageResponse.add(rec.get("ready").asDouble());
+            measured.response.add(rec.get("ready").asDouble());
         }
         if (rec.hasNonNull("firstByte")) {
-            report.pageFirstByte.add(rec.get("firstByte").asDouble());
+            measured.firstByte.add(rec.get("firstByte").asDouble());
         }
         double clicked = rec.get("clicked").asDouble(Double.NaN);
         if (!rec.get("playing").isNull()) {
-            report.playResponse.add(rec.get("playing").asDouble() - clicked);
+            measured.play.add(rec.get("playing").asDouble() - clicked);
         }
         JsonNode frames = rec.get("frames");
         if (frames.size() > 0) {
-            report.pageQueueWait.add(frames.get(0).asDouble() - clicked);
+            measured.queueWait.add(frames.get(0).asDouble() - clicked);
         }
         List<Double> intervals = new ArrayList<>();
         for (int i = 1; i < frames.size(); i++) {
             intervals.add(frames.get(i).asDouble() - frames.get(i - 1).asDouble());
         }
-        report.frameInterval.addAll(intervals);
+        measured.frameInterval.addAll(intervals);
     }
 
     /** An error's message on one line, short enough for the report (Playwright's run over many lines). */

@@ -1,6 +1,8 @@
 package com.layerlab.app.load;
 
 import com.layerlab.app.Application;
+import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.training.TrainingRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,8 +19,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The load test of issue 12 (README "Load test"), run by {@code bash .ci/load-test}, not by the test suite:
- * the app in this JVM on loopback with a fresh H2 data folder, thirty simulated people in one headless
- * Chromium ({@link BrowserUsers}) and a few REST API scripts ({@link ApiClient}) at once. It prints queue
+ * the app in this JVM on loopback with a fresh H2 data folder, thirty simulated people (most speak Vaadin's
+ * protocol without a browser, {@link ProtocolUsers}; every tenth is a real page in one headless Chromium,
+ * {@link BrowserUsers}) and a few REST API scripts ({@link ApiClient}) at once. It prints queue
  * waits, page response times and push frame intervals (p50, p95), and how every run ended; it exits 1 when
  * a run was lost (neither finished nor reported ended) or a simulated user could not do its steps. The
  * timing targets are printed, not enforced: they depend on what else the machine runs.
@@ -29,7 +32,9 @@ public final class LoadTest {
     static final String PASSWORD = "correct horse battery";
 
     /**
-     * @param users        browser users (one context each)
+     * @param users        simulated people (each its own session)
+     * @param browserEvery every n-th of them is a real Chromium page (the others speak Vaadin's protocol
+     *                     without a browser, {@link ProtocolUsers}); 0: none, 1: all
      * @param signInEvery  every n-th user signs in first (the others are anonymous visitors)
      * @param leaveEvery   every n-th user closes its page after about a second of training
      * @param pageEpochs   epochs of a page's run (the playground trains at most 120 a second)
@@ -39,15 +44,40 @@ public final class LoadTest {
      * @param ramp         the users start evenly over this time
      * @param runDeadline  how long a client waits for its run to end (the server check then says whether it did)
      */
-    record Settings(int users, int signInEvery, int leaveEvery, int pageEpochs, int apiClients, int apiRuns,
-                    int apiEpochs, Duration ramp, Duration runDeadline) {
+    record Settings(int users, int browserEvery, int signInEvery, int leaveEvery, int pageEpochs, int apiClients,
+                    int apiRuns, int apiEpochs, Duration ramp, Duration runDeadline) {
 
         static Settings fromSystemProperties() {
-            return new Settings(Integer.getInteger("load.users", 30), Integer.getInteger("load.signInEvery", 3),
-                    Integer.getInteger("load.leaveEvery", 5), Integer.getInteger("load.pageEpochs", 600),
-                    Integer.getInteger("load.apiClients", 4), Integer.getInteger("load.apiRuns", 3),
-                    Integer.getInteger("load.apiEpochs", 300), Duration.ofSeconds(Integer.getInteger("load.rampSeconds", 20)),
+            return new Settings(Integer.getInteger("load.users", 30), Integer.getInteger("load.browserEvery", 10),
+                    Integer.getInteger("load.signInEvery", 3), Integer.getInteger("load.leaveEvery", 5),
+                    Integer.getInteger("load.pageEpochs", 600), Integer.getInteger("load.apiClients", 4),
+                    Integer.getInteger("load.apiRuns", 3), Integer.getInteger("load.apiEpochs", 300),
+                    Duration.ofSeconds(Integer.getInteger("load.rampSeconds", 20)),
                     Duration.ofSeconds(Integer.getInteger("load.deadlineSeconds", 150)));
+        }
+
+        /** Users 1, 11, 21 with the defaults: spread over the ramp, apart from those who sign in or leave. */
+        boolean inBrowser(int user) {
+            return browserEvery > 0 && user % browserEvery == 1 % browserEvery;
+        }
+
+        boolean signsIn(int user) {
+            return user % signInEvery == 0;
+        }
+
+        boolean leavesMidRun(int user) {
+            return user % leaveEvery == leaveEvery - 1;
+        }
+
+        /** When a user starts, after the ramp's start: evenly over the ramp. */
+        Duration startOffset(int user) {
+            return ramp.multipliedBy(user).dividedBy(users);
+        }
+
+        /** The playground's address (after "/") with this test's training: the default network, pageEpochs. */
+        String playgroundQuery() {
+            return ShareLinks.queryString(ShareLinks.playgroundQuery(
+                    PlaygroundSettings.DEFAULTS.toBuilder().epochs(pageEpochs).build())) + "&load=1";
         }
     }
 
@@ -76,7 +106,17 @@ public final class LoadTest {
                 t.start();
                 Thread.sleep(settings.ramp().toMillis() / Math.max(1, settings.apiClients()));
             }
-            new BrowserUsers(base, settings, report).run();
+            List<Integer> inBrowsers = new ArrayList<>();
+            List<Integer> simulated = new ArrayList<>();
+            for (int i = 0; i < settings.users(); i++) {
+                (settings.inBrowser(i) ? inBrowsers : simulated).add(i);
+            }
+            ProtocolUsers protocolUsers = new ProtocolUsers(base, settings, report, simulated);
+            BrowserUsers browserUsers = new BrowserUsers(base, settings, report, inBrowsers);
+            protocolUsers.prepare();
+            long t0 = System.nanoTime();
+            scripts.addAll(protocolUsers.start(t0));
+            browserUsers.run(t0);
             for (Thread t : scripts) {
                 t.join();
             }
