@@ -770,11 +770,13 @@ public final class Run<F> {
         if (perSecond == 0 || trainers.get(0).batchInEpoch() != 0) {
             return;
         }
+        // a paced run is watched epoch by epoch, and a 2D epoch is about a millisecond's work: at every epoch's
+        // end a training that waits computes (thirty pages then all see progress at every frame, rather than
+        // one after the other for turn-ms each), and this one does not sleep holding its slot either
+        turnGiven |= slot.turnOver(true);
         long now = System.nanoTime();
         long left = epochDueNanos - now;
         if (left > 1_000_000) {
-            // it would only sleep holding its slot: another training that waits computes meanwhile
-            turnGiven |= slot.turnOver(true);
             await(left / 1_000_000, () -> stopRequested || paused || newLearningRate != null);
         }
         epochDueNanos = Math.max(now, epochDueNanos) + 1_000_000_000L / perSecond;
