@@ -22,6 +22,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 
 /**
@@ -34,6 +35,8 @@ import org.springframework.context.event.EventListener;
         "layerlab.admin.usernames=Boss, other",
         "layerlab.signin.max-failures-per-name=3",
         "layerlab.signin.max-failures-per-client=1000"})
+// imported: a nested configuration class is found only in the test class itself, not in this base of H2's and PostgreSQL's
+@Import(AccountApiContract.Listen.class)
 abstract class AccountApiContract {
 
     private static final String PASSWORD = "correct horse battery";
