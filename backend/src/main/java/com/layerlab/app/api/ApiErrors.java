@@ -46,6 +46,9 @@ class ApiErrors extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(StoreException.class)
     ProblemDetail store(StoreException e) {
+        if (e.limit().isPresent()) {
+            return overLimit(e.limit().get().key(), e.limit().get().value(), e.getMessage());
+        }
         return ProblemDetail.forStatusAndDetail(switch (e.kind()) {
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case BAD_INPUT -> HttpStatus.BAD_REQUEST;
@@ -55,12 +58,16 @@ class ApiErrors extends ResponseEntityExceptionHandler {
         }, e.getMessage());
     }
 
-    /** 422 naming the limit; its key and value also as members of their own, for scripts. */
     @ExceptionHandler(OverLimit.class)
     ProblemDetail overLimit(OverLimit e) {
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_ENTITY, e.getMessage());
-        p.setProperty("limit", e.key());
-        p.setProperty("value", e.value());
+        return overLimit(e.key(), e.value(), e.getMessage());
+    }
+
+    /** 422 naming the limit; its key and value also as members of their own, for scripts (README, "REST API"). */
+    private static ProblemDetail overLimit(String key, long value, String detail) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_ENTITY, detail);
+        p.setProperty("limit", key);
+        p.setProperty("value", value);
         return p;
     }
 

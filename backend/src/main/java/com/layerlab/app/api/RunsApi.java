@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.SavedExperiment;
 import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunState;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.summary.EventArchive;
 import java.io.ByteArrayInputStream;
@@ -92,11 +93,12 @@ class RunsApi {
                     + "train: send {\"epochs\": N} with N of 1 or more.");
         }
         ApiRuns.ApiRun run = runs.start(saved.id(), experiment, owner, caller.signedIn(), epochs);
-        Run<?> current = run.current();
+        // API.md: the answer is the run as the scheduler took it, queued at place k. One whose thread took a free
+        // slot before this answer was at the head of the queue (1); GET /api/runs/{id} tells how it goes on.
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("id", run.id());
-        o.put("state", ApiJson.state(current.state()));
-        runs.position(current).ifPresent(p -> o.put("position", p));
+        o.put("state", ApiJson.state(RunState.QUEUED));
+        o.put("position", runs.position(run.current()).orElse(1));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(o);
     }
 

@@ -54,6 +54,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class ExperimentStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentStore.class);
+    /** The limit of one owner's saved experiments together, in MB (0: none). */
+    private static final String STORAGE_LIMIT = "layerlab.limits.storage-mb-per-user";
     public static final int MAX_NAME_LENGTH = 100;
     /** How many public experiments the gallery lists (the newest). */
     public static final int GALLERY_SIZE = 200;
@@ -248,12 +250,13 @@ public class ExperimentStore {
         }
         long stored = database(() -> repository.storedBytes(ownerKey));
         if (stored + size > maxBytesPerOwner) {
-            LOG.info("Save refused, over a limit: layerlab.limits.storage-mb-per-user={}: owner={} stored={} asked={}",
-                    maxBytesPerOwner >> 20, ownerKey, stored, size);
-            throw new StoreException(StoreException.Kind.OVER_LIMIT, String.format(Locale.ROOT,
+            long limitMb = maxBytesPerOwner >> 20;
+            LOG.info("Save refused, over a limit: {}={}: owner={} stored={} asked={}", STORAGE_LIMIT, limitMb, ownerKey,
+                    stored, size);
+            throw StoreException.overLimit(STORAGE_LIMIT, limitMb, String.format(Locale.ROOT,
                     "Your saved experiments take %.1f MB; this one (%.1f MB) would take them over the %d MB one user "
-                            + "may store here (layerlab.limits.storage-mb-per-user). Delete some in My experiments to "
-                            + "save it.", stored / 1048576.0, size / 1048576.0, maxBytesPerOwner >> 20));
+                            + "may store here (%s). Delete some in My experiments to save it.",
+                    stored / 1048576.0, size / 1048576.0, limitMb, STORAGE_LIMIT));
         }
     }
 

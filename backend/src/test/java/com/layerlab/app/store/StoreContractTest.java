@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
@@ -212,6 +213,7 @@ abstract class StoreContractTest {
         StoreException over = assertThrows(StoreException.class, () -> store.save(new ExperimentStore.Draft(owner,
                 "one more", false, Page.PLAYGROUND, experiment, ""), weights, List.of(), 0, null));
         assertEquals(StoreException.Kind.OVER_LIMIT, over.kind());
+        assertEquals(Optional.of(new StoreException.Limit("layerlab.limits.storage-mb-per-user", 2)), over.limit());
         assertTrue(over.getMessage().contains("layerlab.limits.storage-mb-per-user")
                 && over.getMessage().contains("2 MB"), over.getMessage());
         assertEquals(2, store.mine(owner).size(), "nothing more was stored");
