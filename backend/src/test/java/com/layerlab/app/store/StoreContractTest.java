@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.layerlab.app.lab.CompareActivation;
 import com.layerlab.app.lab.CompareLinks;
 import com.layerlab.app.lab.PlaygroundSettings;
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -209,8 +213,23 @@ abstract class StoreContractTest {
             store.save(new ExperimentStore.Draft(owner, "part " + i, false, Page.PLAYGROUND, experiment, ""), weights,
                     List.of(), 0, null);
         }
-        StoreException over = assertThrows(StoreException.class, () -> store.save(new ExperimentStore.Draft(owner,
-                "one more", false, Page.PLAYGROUND, experiment, ""), weights, List.of(), 0, null));
+        Logger logger = (Logger) LoggerFactory.getLogger(ExperimentStore.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        StoreException over;
+        try {
+            over = assertThrows(StoreException.class, () -> store.save(new ExperimentStore.Draft(owner,
+                    "one more", false, Page.PLAYGROUND, experiment, ""), weights, List.of(), 0, null));
+        } finally {
+            logger.detachAppender(log);
+        }
+        List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(l -> l.contains("owner=" + owner)).toList();
+        // a save has no run: its owner, page and sizes, no backend or device
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).matches("Save refused, over a limit: layerlab\\.limits\\.storage-mb-per-user=2: owner="
+                + owner + " page=" + Page.PLAYGROUND.id() + " stored=\\d{7} asked=\\d{6}"), lines.get(0));
         assertEquals(StoreException.Kind.OVER_LIMIT, over.kind());
         assertTrue(over.getMessage().contains("layerlab.limits.storage-mb-per-user")
                 && over.getMessage().contains("2 MB"), over.getMessage());
