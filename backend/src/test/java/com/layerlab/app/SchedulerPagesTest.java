@@ -9,6 +9,7 @@ import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.training.FrameMaker;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunOptions;
+import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TestRuns;
 import com.layerlab.app.training.TrainingRuntime;
@@ -17,6 +18,8 @@ import com.layerlab.engine.train.Trainer;
 import com.microsoft.playwright.Page;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,7 +27,7 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * The scheduler and the limits as a learner meets them, in Chromium: a page whose run waits shows its
- * place in the queue, and a run over a limit is refused with a message naming it. One slot on this
+ * place in the queue and an estimate of the wait, and a run over a limit is refused with a message naming it. One slot on this
  * server, turns of ten minutes and no epochs-a-second cap: a run that trains keeps its slot.
  */
 // its runs end with its context (TrainingRuntime.close), not later: TrainingLifecycleTest counts run threads JVM-wide
@@ -73,20 +76,33 @@ class SchedulerPagesTest extends BrowserTestBase {
         TestRuns.stopAll(runtime, Duration.ofSeconds(30));
     }
 
-    @Test
-    void aWaitingRunsPageShowsItsPlaceInTheQueue() {
-        // another user's run takes the server's one slot
-        Run<RunStatus> other = runtime.submit(List.of(PlaygroundSettings.DEFAULTS.toExperiment()),
-                new RunOptions("user:someone-else", true, "playground", false, 0), SLOW);
+    /** Waits (at most 30 s) until {@code run}'s status is as {@code wanted}. */
+    private void await(Run<RunStatus> run, Predicate<RunStatus> wanted, String what) {
         long end = System.nanoTime() + 30_000_000_000L;
-        while (runtime.computingCount() == 0 && System.nanoTime() < end) {
+        while (!wanted.test(run.status()) && System.nanoTime() < end) {
             page.waitForTimeout(50);
         }
+        assertTrue(wanted.test(run.status()), what + ": " + run.status());
+    }
+
+    @Test
+    void aWaitingRunsPageShowsItsPlaceInTheQueueAndAnEstimateOfTheWait() {
+        // another user's run takes the server's one slot, and a third's waits for it
+        Run<RunStatus> first = runtime.submit(List.of(PlaygroundSettings.DEFAULTS.toExperiment()),
+                new RunOptions("user:someone-else", true, "playground", false, 0), SLOW);
+        await(first, st -> st.state() == RunState.RUNNING && st.progress() > 0, "the first run training");
+        Run<RunStatus> other = runtime.submit(List.of(PlaygroundSettings.DEFAULTS.toExperiment()),
+                new RunOptions("user:a-third", true, "playground", false, 0), SLOW);
+        await(other, st -> st.state() == RunState.QUEUED && st.position() == 1, "the third's run waiting");
+        // the slot turns over once: how long a wait takes is known from then on
+        first.stop();
+        await(other, st -> st.state() == RunState.RUNNING && st.progress() > 0, "the third's run training");
         open("/");
         page.waitForFunction(notice("1st in line"), null, new Page.WaitForFunctionOptions().setTimeout(30_000));
         String shown = noticeText(page, "1st in line");
         assertTrue(shown.startsWith("Waiting: the server is training 1 network right now, as many as it trains at once;"),
                 shown);
+        assertTrue(Pattern.compile("1st in line, about \\d+ (s|min) \\(").matcher(shown).find(), shown);
         assertEquals(1, runtime.waitingCount());
         assertEquals(1, runtime.queueLength());
         assertEquals(1, runtime.activeRuns().stream().filter(r -> r.status().position() == 1).count(),

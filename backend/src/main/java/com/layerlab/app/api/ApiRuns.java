@@ -4,6 +4,7 @@ import com.layerlab.app.training.FrameMaker;
 import com.layerlab.app.training.OverLimit;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunCheckpoints;
+import com.layerlab.app.training.RunDevice;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.RunStatus;
@@ -38,7 +39,7 @@ class ApiRuns {
 
     /** The page an API run's folder is named after. */
     static final String PAGE = "api";
-    static final String UNWATCHED_LIMIT = "layerlab.runs.max-unwatched-per-user";
+    static final String UNWATCHED_LIMIT = TrainingRuntime.SignedInRuns.MAX_TRAINING_KEY;
     /** API runs remembered (their state, metrics and folders), the newest; older ended ones are forgotten. */
     static final int KEPT = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(ApiRuns.class);
@@ -102,7 +103,7 @@ class ApiRuns {
      * @throws OverLimit past the owner's unwatched runs, or any limit the runtime checks
      */
     ApiRun start(String experimentId, Experiment experiment, String owner, boolean signedIn, int epochs) {
-        checkUnwatched(owner, signedIn);
+        checkUnwatched(owner, signedIn, experiment.backend());
         Run<?> run = runtime.submit(List.of(experiment), new RunOptions(owner, signedIn, PAGE, false, epochs, List.of(),
                 List.of(), experimentId), NO_FRAMES);
         ApiRun made = new ApiRun(experimentId, run);
@@ -173,7 +174,7 @@ class ApiRuns {
                 throw new ApiRefused(HttpStatus.CONFLICT, "Run " + run.id() + " has no checkpoint left to resume "
                         + "from: the server deleted its folder among the oldest (layerlab.runs.keep). Start a new run.");
             }
-            checkUnwatched(run.owner(), signedIn);
+            checkUnwatched(run.owner(), signedIn, last.experiments().get(0).backend());
             run.add(runtime.resume(last, signedIn, NO_FRAMES));
         }
     }
@@ -206,7 +207,7 @@ class ApiRuns {
      * it the sweep would pause the new run, so it is refused now, before anything is allocated. An
      * anonymous owner's run stops once unwatched anyway ({@code layerlab.runs.unwatched-seconds}).
      */
-    private void checkUnwatched(String owner, boolean signedIn) {
+    private void checkUnwatched(String owner, boolean signedIn, String backend) {
         if (!signedIn) {
             return;
         }
@@ -215,11 +216,10 @@ class ApiRuns {
         long training = runtime.runsOf(owner).stream()
                 .filter(r -> r.isAlive() && !r.state().ended() && !r.isPaused() && r.subscriberCount() == 0).count();
         if (training >= max) {
-            LOG.info("Run refused: owner={} has {} unwatched runs training, limit {}={}", owner, training,
-                    UNWATCHED_LIMIT, max);
-            throw new OverLimit(UNWATCHED_LIMIT, max, "You have " + training + " run" + (training == 1 ? "" : "s")
+            OverLimit over = new OverLimit(UNWATCHED_LIMIT, max, "You have " + training + " run" + (training == 1 ? "" : "s")
                     + " training with no page watching, and the server allows " + max + " per user ("
                     + UNWATCHED_LIMIT + " = " + max + "). Stop one, or wait until one ends.");
+            throw TrainingRuntime.refused(over, owner, PAGE, RunDevice.resolve(runtime.backends(), backend));
         }
     }
 }

@@ -199,9 +199,11 @@ public class ExperimentStore {
             size += utf8Length(files.get(i)) + networks.get(i).weights().length + utf8Length(metrics.get(i));
         }
         if (size > maxBytes) {
+            LOG.info("Save refused, over a limit: layerlab.store.max-experiment-mb={}: owner={} page={} asked={}",
+                    maxBytes >> 20, ownerKey, page.id(), size);
             throw tooLarge(size, networks.size());
         }
-        checkStorage(ownerKey, size);
+        checkStorage(ownerKey, page, size);
         String id = ExperimentIds.next();
         SavedExperiment row = new SavedExperiment(id, ownerKey, checkedName, makePublic,
                 Instant.now().truncatedTo(ChronoUnit.MILLIS), page.id(), files.get(0), viewState, epoch,
@@ -242,17 +244,18 @@ public class ExperimentStore {
     /**
      * Refuses a save that would take the owner's saved experiments over their storage limit, naming the
      * limit (before anything is written). A save racing another of the same owner may pass both: the
-     * limit is a bound for a class's server, not a quota to the byte.
+     * limit is a bound for a class's server, not a quota to the byte. Its log line has the owner and the
+     * page but no backend or device: a save is of what was trained, not of a run.
      */
-    private void checkStorage(String ownerKey, long size) {
+    private void checkStorage(String ownerKey, Page page, long size) {
         if (maxBytesPerOwner == 0) {
             return;
         }
         long stored = database(() -> repository.storedBytes(ownerKey));
         if (stored + size > maxBytesPerOwner) {
             long limitMb = maxBytesPerOwner >> 20;
-            LOG.info("Save refused, over a limit: {}={}: owner={} stored={} asked={}", STORAGE_LIMIT, limitMb, ownerKey,
-                    stored, size);
+            LOG.info("Save refused, over a limit: {}={}: owner={} page={} stored={} asked={}", STORAGE_LIMIT, limitMb,
+                    ownerKey, page.id(), stored, size);
             throw StoreException.overLimit(STORAGE_LIMIT, limitMb, String.format(Locale.ROOT,
                     "Your saved experiments take %.1f MB; this one (%.1f MB) would take them over the %d MB one user "
                             + "may store here (%s). Delete some in My experiments to save it.",

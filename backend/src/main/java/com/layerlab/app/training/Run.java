@@ -320,11 +320,21 @@ public final class Run<F> {
 
     /** Holds after the batch under way. */
     public void pause() {
-        pause(null);
+        hold(null);
     }
 
-    /** Holds after the batch under way, its status saying {@code why} while it holds (the runtime's limits). */
-    void pause(String why) {
+    /**
+     * Holds after the batch under way, over the runtime's limit {@code key} (of {@code value}): its status
+     * says {@code why} while it holds, and the log has the limit hit.
+     */
+    void pause(String key, long value, String why) {
+        LOG.info("Run {} hit a limit: {}={} (paused): owner={} backend={} device={}", id, key, value, options.owner(),
+                device.backend(), device.name());
+        hold(why);
+    }
+
+    /** Holds after the batch under way, its status saying {@code why} while it holds (null: nothing). */
+    private void hold(String why) {
         pauseReason = why;
         paused = true;
         wake();

@@ -142,10 +142,12 @@ public class TrainingRuntime implements AutoCloseable {
      */
     public record SignedInRuns(int maxTraining, Duration idle) {
         public static final SignedInRuns DEFAULTS = new SignedInRuns(2, Duration.ofMinutes(30));
+        /** The configuration key of {@link #maxTraining}, which the pause and the API's refusal name. */
+        public static final String MAX_TRAINING_KEY = "layerlab.runs.max-unwatched-per-user";
 
         public SignedInRuns {
             if (maxTraining < 0) {
-                throw new IllegalArgumentException("layerlab.runs.max-unwatched-per-user must be 0 or more, got " + maxTraining);
+                throw new IllegalArgumentException(MAX_TRAINING_KEY + " must be 0 or more, got " + maxTraining);
             }
             if (idle.isNegative()) {
                 throw new IllegalArgumentException("layerlab.runs.idle-minutes must be 0 or more, got " + idle.toMinutes());
@@ -308,6 +310,17 @@ public class TrainingRuntime implements AutoCloseable {
         return admit(newId(), experiments, options, frames, () -> logs == null ? null : logs.open(options.page()));
     }
 
+    /**
+     * Logs a run refused over a limit (the one log line of each refusal, the API's own limit included):
+     * the limit, and whose run it was, from which page, for which backend and device; gives {@code e} back
+     * to be thrown.
+     */
+    public static OverLimit refused(OverLimit e, String owner, String page, RunDevice device) {
+        LOG.info("Run refused, over a limit: {}={}: owner={} page={} backend={} device={}", e.key(), e.value(),
+                owner, page, device.backend(), device.name());
+        return e;
+    }
+
     /** Checks {@code id}'s run against the limits and starts it, its folder {@code folder}'s (made only when it is admitted). */
     private <F> Run<F> admit(String id, List<Experiment> experiments, RunOptions options, FrameMaker<F> frames,
                              Supplier<RunLogs.Folder> folder) {
@@ -321,9 +334,7 @@ public class TrainingRuntime implements AutoCloseable {
             try {
                 checkLimits(experiments, options, image);
             } catch (OverLimit e) {
-                LOG.info("Run refused, over a limit: {}={}: owner={} page={} backend={} device={}", e.key(), e.value(),
-                        options.owner(), options.page(), backend, device.refused() ? "none" : device.name());
-                throw e;
+                throw refused(e, options.owner(), options.page(), device);
             }
             // a refused run takes no slot (it fails at once): the CPU's queue is as good as any
             String queue = device.refused() ? TrainingSlots.CPU : TrainingSlots.queueOf(device.device());
@@ -639,8 +650,9 @@ public class TrainingRuntime implements AutoCloseable {
         for (List<Run<?>> mine : trainingUnwatched.values()) {
             mine.sort(Comparator.comparingLong(Run::submittedAt));
             for (Run<?> r : mine.subList(Math.min(mine.size(), signedIn.maxTraining()), mine.size())) {
-                r.pause("Paused: at most " + signedIn.maxTraining() + " of your runs train with no page watching them."
-                        + " Open this one to train it on, or stop another.");
+                r.pause(SignedInRuns.MAX_TRAINING_KEY, signedIn.maxTraining(), "Paused: at most " + signedIn.maxTraining()
+                        + " of your runs train with no page watching them (" + SignedInRuns.MAX_TRAINING_KEY + "). Open "
+                        + "this one to train it on, or stop another.");
             }
         }
     }

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.layerlab.app.account.Accounts;
+import com.layerlab.app.store.ExperimentStore;
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunState;
@@ -20,6 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -36,13 +39,17 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 /**
  * Actuator as an operator and a stranger see it: health open (and past Vaadin's servlet, which serves
  * every other path), the rest for admins by HTTP Basic; LayerLab's own metrics in the Prometheus scrape,
- * following a run that trains.
+ * following a run that trains, a run that waits and a save.
  */
 // its runs end with its context (TrainingRuntime.close), not later: TrainingLifecycleTest counts run threads JVM-wide
 @DirtiesContext
 // metrics are exported in tests only when asked for: else no /actuator/prometheus
 @AutoConfigureObservability(tracing = false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "layerlab.admin.usernames=" + OperationsTest.ADMIN)
+// one training slot, turns too long to come round in a test and no epochs-a-second cap (a capped run lends its
+// slot while it sleeps): a second run waits for as long as the first trains
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "layerlab.admin.usernames=" + OperationsTest.ADMIN, "layerlab.limits.computing=1", "layerlab.limits.turn-ms=600000",
+        "layerlab.live.max-epochs-per-second=0"})
 class OperationsTest {
 
     static final String ADMIN = "opsadmin";
@@ -55,6 +62,8 @@ class OperationsTest {
     Accounts accounts;
     @Autowired
     TrainingRuntime runtime;
+    @Autowired
+    ExperimentStore store;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -138,6 +147,31 @@ class OperationsTest {
         assertEquals(stopped + 1, value(after, "layerlab_runs_ended_total{backend=\"cpu\",state=\"stopped\"}"), after);
         assertEquals(running, value(after, "layerlab_runs{state=\"running\"}"), after);
         assertEquals(0, value(after, "layerlab_training_samples_per_second{backend=\"cpu\"}"), after);
+    }
+
+    @Test
+    void thePrometheusScrapeCountsAWaitingRunAndASavedExperiment() throws Exception {
+        String before = scrape();
+        double queued = value(before, "layerlab_runs{state=\"queued\"}");
+        double saved = value(before, "layerlab_experiments_saved");
+        try {
+            Run<RunStatus> first = runtime.submit(List.of(TestRuns.POINTS),
+                    new RunOptions(Accounts.ownerKey(ADMIN), true, "playground", false, 0), TestRuns.STATUS);
+            TestRuns.await(first, s -> s.state() == RunState.RUNNING && s.progress() > 0, "the first run in the one slot");
+            Run<RunStatus> second = runtime.submit(List.of(TestRuns.POINTS),
+                    new RunOptions(Accounts.ownerKey(USER), true, "playground", false, 0), TestRuns.STATUS);
+            TestRuns.await(second, s -> s.state() == RunState.QUEUED && s.position() == 1, "the second run waiting");
+            store.save(new ExperimentStore.Draft(Accounts.ownerKey(ADMIN), "counted", false, Page.PLAYGROUND,
+                    TestRuns.POINTS, ""), new byte[16], List.of(), 0, null);
+
+            String during = scrape();
+            assertEquals(queued + 1, value(during, "layerlab_runs{state=\"queued\"}"), during);
+            assertEquals(1, value(during, "layerlab_queue_length"), during);
+            assertEquals(saved + 1, value(during, "layerlab_experiments_saved"), during);
+        } finally {
+            TestRuns.stopAll(runtime, Duration.ofSeconds(30));
+        }
+        assertEquals(0, value(scrape(), "layerlab_queue_length"), "no run waits once they are stopped");
     }
 
     private String scrape() throws Exception {

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.layerlab.app.lab.CompareActivation;
 import com.layerlab.app.lab.CompareLinks;
 import com.layerlab.app.lab.PlaygroundSettings;
@@ -41,6 +44,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.function.Executable;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -96,6 +101,24 @@ abstract class StoreContractTest {
         return store.save(new ExperimentStore.Draft(owner, name, makePublic, Page.PLAYGROUND, experiment, "test=1"),
                 weights(), List.of(new EpochStats(0, 0.7, 0.71, 0.5, 0.5), new EpochStats(1, 0.5, Double.NaN, 0.8, null)),
                 1, events());
+    }
+
+    /** A save the store refused, and its log lines about the owner meanwhile. */
+    private record Refused(StoreException e, List<String> lines) {
+    }
+
+    private static Refused refused(Executable save, String owner) {
+        Logger logger = (Logger) LoggerFactory.getLogger(ExperimentStore.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try {
+            StoreException e = assertThrows(StoreException.class, save);
+            return new Refused(e, log.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(l -> l.contains("owner=" + owner)).toList());
+        } finally {
+            logger.detachAppender(log);
+        }
     }
 
     private static byte[] events() {
@@ -195,10 +218,13 @@ abstract class StoreContractTest {
         assertTrue(longName.getMessage().contains("101"), longName.getMessage());
 
         byte[] big = new byte[1_200_000];
-        StoreException tooBig = assertThrows(StoreException.class, () -> store.save(new ExperimentStore.Draft(owner,
-                "big", false, Page.PLAYGROUND, experiment, ""), big, List.of(), 0, null));
-        assertEquals(StoreException.Kind.TOO_LARGE, tooBig.kind());
-        assertTrue(tooBig.getMessage().contains("layerlab.store.max-experiment-mb"), tooBig.getMessage());
+        Refused tooBig = refused(() -> store.save(new ExperimentStore.Draft(owner, "big", false, Page.PLAYGROUND,
+                experiment, ""), big, List.of(), 0, null), owner);
+        assertEquals(StoreException.Kind.TOO_LARGE, tooBig.e().kind());
+        assertTrue(tooBig.e().getMessage().contains("layerlab.store.max-experiment-mb"), tooBig.e().getMessage());
+        assertEquals(1, tooBig.lines().size(), tooBig.lines().toString());
+        assertTrue(tooBig.lines().get(0).matches("Save refused, over a limit: layerlab\\.store\\.max-experiment-mb=1: "
+                + "owner=" + owner + " page=" + Page.PLAYGROUND.id() + " asked=\\d{7}"), tooBig.lines().get(0));
         assertTrue(store.mine(owner).isEmpty(), "nothing was stored");
     }
 
@@ -210,12 +236,17 @@ abstract class StoreContractTest {
             store.save(new ExperimentStore.Draft(owner, "part " + i, false, Page.PLAYGROUND, experiment, ""), weights,
                     List.of(), 0, null);
         }
-        StoreException over = assertThrows(StoreException.class, () -> store.save(new ExperimentStore.Draft(owner,
-                "one more", false, Page.PLAYGROUND, experiment, ""), weights, List.of(), 0, null));
-        assertEquals(StoreException.Kind.OVER_LIMIT, over.kind());
-        assertEquals(Optional.of(new StoreException.Limit("layerlab.limits.storage-mb-per-user", 2)), over.limit());
-        assertTrue(over.getMessage().contains("layerlab.limits.storage-mb-per-user")
-                && over.getMessage().contains("2 MB"), over.getMessage());
+        Refused over = refused(() -> store.save(new ExperimentStore.Draft(owner, "one more", false, Page.PLAYGROUND,
+                experiment, ""), weights, List.of(), 0, null), owner);
+        // a save has no run: its owner, page and sizes, no backend or device
+        List<String> lines = over.lines();
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).matches("Save refused, over a limit: layerlab\\.limits\\.storage-mb-per-user=2: owner="
+                + owner + " page=" + Page.PLAYGROUND.id() + " stored=\\d{7} asked=\\d{6}"), lines.get(0));
+        assertEquals(StoreException.Kind.OVER_LIMIT, over.e().kind());
+        assertEquals(Optional.of(new StoreException.Limit("layerlab.limits.storage-mb-per-user", 2)), over.e().limit());
+        assertTrue(over.e().getMessage().contains("layerlab.limits.storage-mb-per-user")
+                && over.e().getMessage().contains("2 MB"), over.e().getMessage());
         assertEquals(2, store.mine(owner).size(), "nothing more was stored");
         // the limit is each owner's: another's save of the same size goes through
         String other = visitor();

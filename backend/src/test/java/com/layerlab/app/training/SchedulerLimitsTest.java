@@ -135,7 +135,22 @@ class SchedulerLimitsTest {
         TrainingRuntime rt = runtime(limits(2, 3, 0, Duration.ZERO), 0);
         Run<RunStatus> first = rt.submit(List.of(POINTS), of("user:ana", true), STATUS);
         rt.submit(List.of(POINTS), of("user:ana", true), STATUS);
-        OverLimit mine = assertThrows(OverLimit.class, () -> rt.submit(List.of(POINTS), of("user:ana", true), STATUS));
+        Logger logger = (Logger) LoggerFactory.getLogger(TrainingRuntime.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        OverLimit mine;
+        try {
+            mine = assertThrows(OverLimit.class, () -> rt.submit(List.of(POINTS), of("user:ana", true), STATUS));
+        } finally {
+            logger.detachAppender(log);
+        }
+        List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(l -> l.startsWith("Run refused")).toList();
+        assertEquals(1, lines.size(), lines.toString());
+        RunDevice device = RunDevice.resolve(rt.backends(), POINTS.backend());
+        assertEquals("Run refused, over a limit: layerlab.limits.runs-per-user=2: owner=user:ana page=playground backend="
+                + device.backend() + " device=" + device.name(), lines.get(0));
         assertEquals("layerlab.limits.runs-per-user", mine.key());
         assertEquals(2, mine.value());
         assertTrue(mine.getMessage().contains("You have 2 runs going") && mine.getMessage().contains(

@@ -286,18 +286,35 @@ class TrainingRuntimeTest {
     }
 
     @Test
-    void pastTheLimitASignedInUsersFurtherUnwatchedRunIsPausedSayingWhy() throws Exception {
+    void pastTheLimitASignedInUsersFurtherUnwatchedRunIsPausedSayingWhyAndLogged() throws Exception {
         TrainingRuntime rt = runtime(8, 8, new TrainingRuntime.SignedInRuns(2, Duration.ofHours(1)));
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(Run.class);
+        log.start();
+        logger.addAppender(log);
         List<Run<RunStatus>> ana = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            ana.add(rt.submit(List.of(POINTS), new RunOptions("user:ana", true, "playground", false, 0), STATUS));
-            // the oldest go on: submitted in a known order
-            Thread.sleep(5);
+        RunStatus third;
+        Run<RunStatus> bob;
+        try {
+            for (int i = 0; i < 3; i++) {
+                ana.add(rt.submit(List.of(POINTS), new RunOptions("user:ana", true, "playground", false, 0), STATUS));
+                // the oldest go on: submitted in a known order
+                Thread.sleep(5);
+            }
+            bob = rt.submit(List.of(POINTS), new RunOptions("user:bob", true, "playground", false, 0), STATUS);
+            third = await(ana.get(2), st -> st.state() == RunState.PAUSED, "the third paused");
+        } finally {
+            logger.detachAppender(log);
         }
-        Run<RunStatus> bob = rt.submit(List.of(POINTS), new RunOptions("user:bob", true, "playground", false, 0), STATUS);
-        RunStatus third = await(ana.get(2), st -> st.state() == RunState.PAUSED, "the third paused");
-        assertEquals("Paused: at most 2 of your runs train with no page watching them. Open this one to train it on,"
-                + " or stop another.", third.message());
+        assertEquals("Paused: at most 2 of your runs train with no page watching them"
+                + " (layerlab.runs.max-unwatched-per-user). Open this one to train it on, or stop another.", third.message());
+        List<String> limitLines = log.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(l -> l.contains("hit a limit")).toList();
+        assertEquals(1, limitLines.size(), "one line for the one run paused: " + limitLines);
+        String line = limitLines.get(0);
+        assertTrue(line.startsWith("Run " + ana.get(2).id() + " hit a limit: layerlab.runs.max-unwatched-per-user=2 (paused):")
+                && line.endsWith("owner=user:ana backend=" + ana.get(2).device().backend() + " device="
+                + ana.get(2).device().name()), line);
         for (Run<RunStatus> r : List.of(ana.get(0), ana.get(1), bob)) {
             double before = r.status().progress();
             await(r, st -> st.state() == RunState.RUNNING && st.progress() > before + 0.5, "training on without a page");

@@ -154,7 +154,7 @@ class CnnDataPanel extends Div {
                 + (limits.maxUploadBytes() >> 20) + " MB)"));
         upload.addFileRejectedListener(e -> showUploadMessage("\"" + e.getFileName() + "\" was not uploaded: "
                 + (e.getErrorMessage() == null ? "" : e.getErrorMessage().replaceAll("\\.$", "").toLowerCase(Locale.ROOT))
-                + ". Use a .zip of at most " + (limits.maxUploadBytes() >> 20) + " MB.", true));
+                + ". Use a .zip of at most " + (limits.maxUploadBytes() >> 20) + " MB (layerlab.cnn.max-upload-mb).", true));
         uploadMessage.setId("cnn-upload-message");
         uploadMessage.addClassName("cnn-message");
         uploadMessage.setVisible(false);

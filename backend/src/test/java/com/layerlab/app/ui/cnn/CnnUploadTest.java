@@ -134,6 +134,6 @@ class CnnUploadTest extends BrowserTestBase {
         page.setInputFiles("#cnn-upload input[type=file]", huge);
         page.waitForSelector("#cnn-upload-message:visible");
         String msg = page.locator("#cnn-upload-message").innerText();
-        assertTrue(msg.startsWith("\"huge.zip\" was not uploaded: ") && msg.contains("at most 32 MB"), msg);
+        assertTrue(msg.startsWith("\"huge.zip\" was not uploaded: ") && msg.contains("at most 32 MB (layerlab.cnn.max-upload-mb)."), msg);
     }
 }
