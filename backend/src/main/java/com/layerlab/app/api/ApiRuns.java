@@ -1,21 +1,26 @@
 package com.layerlab.app.api;
 
+import com.layerlab.app.store.ExperimentStore;
+import com.layerlab.app.store.TrainingRunJournal;
 import com.layerlab.app.training.FrameMaker;
 import com.layerlab.app.training.OverLimit;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunCheckpoints;
 import com.layerlab.app.training.RunDevice;
+import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.Checkpoint;
+import com.layerlab.engine.train.EpochStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -29,6 +34,11 @@ import org.springframework.stereotype.Component;
  * The runs that scripts start through the API, over the one {@link TrainingRuntime} the pages use. An API
  * run keeps its id for its whole life: resumed, it goes on as a new runtime run from the last checkpoint
  * of the one before (a segment), and its id answers for the newest segment.
+ *
+ * <p>What a run learned outlives the server: as a run finishes, its weights and metrics become its saved
+ * experiment's (the experiment's weights and its short link carry them), and as any run ends its metrics
+ * are kept with its journal row. After a restart the journal lists a signed-in owner's runs again: the
+ * interrupted ones, which the runtime found, and the ended ones, as they ended.
  *
  * <p>No page watches an API run. A signed-in owner's run trains on unwatched, within
  * {@link TrainingRuntime.SignedInRuns#maxTraining}: a run that would be one more is refused here (422)
@@ -51,12 +61,15 @@ class ApiRuns {
         private final String id;
         private final String experimentId;
         private final String owner;
+        /** When it was first submitted (epoch milliseconds): its place among the experiment's runs. */
+        private final long started;
         private final List<Run<?>> segments = new ArrayList<>();
 
-        private ApiRun(String experimentId, Run<?> first) {
+        private ApiRun(String experimentId, Run<?> first, long started) {
             this.id = first.id();
             this.experimentId = experimentId;
             this.owner = first.owner();
+            this.started = started;
             segments.add(first);
         }
 
@@ -86,14 +99,40 @@ class ApiRuns {
     }
 
     private final TrainingRuntime runtime;
+    private final TrainingRunJournal journal;
+    private final ExperimentStore store;
     private final Map<String, ApiRun> runs = new ConcurrentHashMap<>();
 
-    ApiRuns(TrainingRuntime runtime) {
+    ApiRuns(TrainingRuntime runtime, TrainingRunJournal journal, ExperimentStore store) {
         this.runtime = runtime;
-        // the API's runs a restart interrupted (or, configured so, resumed), found by the runtime as it started
-        for (Run<?> r : runtime.runsOfPage(PAGE)) {
-            runs.put(r.id(), new ApiRun(r.options().experimentId(), r));
+        this.journal = journal;
+        this.store = store;
+        // the API's runs from before the restart: the interrupted ones the runtime found as it started (and,
+        // configured so, resumed), the ended ones listed again as they ended
+        for (TrainingRunJournal.Recorded r : journal.ofPage(PAGE, KEPT)) {
+            RunJournal.Entry e = r.entry();
+            try {
+                Optional<Run<?>> found = runtime.find(e.id(), e.owner());
+                if (found.isEmpty() && e.state().ended() && e.state() != RunState.INTERRUPTED) {
+                    found = Optional.of(runtime.restoreEnded(e, r.metrics()));
+                }
+                found.ifPresent(run -> add(new ApiRun(e.experimentId(), run, e.started().toEpochMilli())));
+            } catch (RuntimeException unreadable) {
+                // a checkpoint spoilt on disk: that run is not listed, the server starts regardless
+                LOG.warn("Run {} of the API is not listed again after the restart: {}", e.id(), unreadable.getMessage());
+            }
         }
+        for (Run<?> r : runtime.runsOfPage(PAGE)) {
+            if (!runs.containsKey(r.id())) {
+                add(new ApiRun(r.options().experimentId(), r, r.submittedAt()));
+            }
+        }
+    }
+
+    /** Lists {@code run}, and keeps what its newest segment learned as it ends. */
+    private void add(ApiRun run) {
+        runs.put(run.id(), run);
+        keepWhenEnded(run, run.current());
     }
 
     /**
@@ -106,8 +145,8 @@ class ApiRuns {
         checkUnwatched(owner, signedIn, experiment.backend());
         Run<?> run = runtime.submit(List.of(experiment), new RunOptions(owner, signedIn, PAGE, false, epochs, List.of(),
                 List.of(), experimentId), NO_FRAMES);
-        ApiRun made = new ApiRun(experimentId, run);
-        runs.put(made.id(), made);
+        ApiRun made = new ApiRun(experimentId, run, run.submittedAt());
+        add(made);
         forgetOld();
         return made;
     }
@@ -117,7 +156,7 @@ class ApiRuns {
             return;
         }
         runs.values().stream().filter(r -> r.current().state().ended())
-                .sorted(Comparator.comparingLong(r -> r.current().submittedAt()))
+                .sorted(Comparator.comparingLong(r -> r.started))
                 .limit(runs.size() - KEPT).toList().forEach(r -> runs.remove(r.id()));
     }
 
@@ -130,7 +169,7 @@ class ApiRuns {
     /** {@code owner}'s runs of experiment {@code experimentId}, oldest first. */
     List<ApiRun> ofExperiment(String experimentId, String owner) {
         return runs.values().stream().filter(r -> r.experimentId().equals(experimentId) && r.owner().equals(owner))
-                .sorted(Comparator.comparingLong(r -> r.segments().get(0).submittedAt())).toList();
+                .sorted(Comparator.comparingLong(r -> r.started)).toList();
     }
 
     /**
@@ -175,8 +214,66 @@ class ApiRuns {
                         + "from: the server deleted its folder among the oldest (layerlab.runs.keep). Start a new run.");
             }
             checkUnwatched(run.owner(), signedIn, last.experiments().get(0).backend());
-            run.add(runtime.resume(last, signedIn, NO_FRAMES));
+            Run<?> next;
+            try {
+                next = runtime.resume(last, signedIn, NO_FRAMES);
+            } catch (IllegalStateException forgotten) {
+                throw new ApiRefused(HttpStatus.CONFLICT, "Run " + run.id() + " ended too long ago to resume: the "
+                        + "server keeps the newest ended runs to go on with. Start a new run.");
+            }
+            run.add(next);
+            keepWhenEnded(run, next);
         }
+    }
+
+    // ---- what outlives the server ---------------------------------------------------------------------
+
+    /** Keeps what {@code segment} of {@code run} learned as it ends ({@link Run#ending()}: before anyone sees it ended). */
+    private void keepWhenEnded(ApiRun run, Run<?> segment) {
+        segment.ending().thenAccept(state -> keep(run, segment, state));
+    }
+
+    /**
+     * Keeps the metrics of a segment that ended with its journal row (a signed-in owner's run; an
+     * interrupted one goes on from its checkpoint instead), and, when it finished, what it learned with
+     * its experiment: unless a run of the experiment started later finished already, whose weights the
+     * experiment keeps then. A database that fails here costs only the copy: the run's checkpoint stays
+     * in its folder.
+     */
+    private void keep(ApiRun run, Run<?> segment, RunState state) {
+        List<List<EpochStats>> history = segment.history();
+        if (state == RunState.INTERRUPTED || history.isEmpty()) {
+            return;
+        }
+        try {
+            if (segment.options().signedIn()) {
+                journal.keepMetrics(run.id(), history.get(0));
+            }
+            if (state == RunState.FINISHED && !finishedAfter(run) && ownsExperiment(run)) {
+                Optional<Checkpoint> trained = latestCheckpoint(run);
+                if (trained.isEmpty()) {
+                    LOG.warn("Run {} finished without a checkpoint (no folder): experiment {} keeps what it had",
+                            run.id(), run.experimentId());
+                    return;
+                }
+                Checkpoint c = trained.get();
+                store.keepTrained(run.experimentId(), run.owner(), c.weights(), c.history(), c.epoch());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Run {} ended {}: what it learned is not kept in the database ({}); its checkpoint is in {}",
+                    run.id(), state.name().toLowerCase(Locale.ROOT), e.getMessage(), segment.folder());
+        }
+    }
+
+    /** Whether a run of {@code run}'s experiment and owner that started after it has finished. */
+    private boolean finishedAfter(ApiRun run) {
+        return ofExperiment(run.experimentId(), run.owner()).stream()
+                .anyMatch(r -> r.started > run.started && r.current().state() == RunState.FINISHED);
+    }
+
+    /** Whether the run's experiment is its owner's (another user's public one is trained, not changed). */
+    private boolean ownsExperiment(ApiRun run) {
+        return store.find(run.experimentId(), run.owner()).filter(e -> e.ownerKey().equals(run.owner())).isPresent();
     }
 
     /** The newest checkpoint among the run's segments, newest segment first; empty before its first epoch's end. */

@@ -165,8 +165,9 @@ class ExperimentsApi {
     }
 
     /**
-     * The weights of its latest finished API run; else, for one a page saved after training, the weights
-     * saved with it. An experiment never trained has none.
+     * The weights of its latest finished API run: its checkpoint's while its folder is there, else the
+     * experiment's own, which a finished run's become (ApiRuns), as a page's save after training does.
+     * An experiment never trained has none.
      */
     @GetMapping(value = "/{id}/weights", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     ResponseEntity<byte[]> weights(@PathVariable String id) {

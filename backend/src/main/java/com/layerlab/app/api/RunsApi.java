@@ -132,7 +132,11 @@ class RunsApi {
     ResponseEntity<byte[]> weights(@PathVariable String runId) {
         ApiRuns.ApiRun run = find(runId);
         byte[] weights = runs.latestCheckpoint(run).map(c -> c.weights()).orElseThrow(() -> new ApiRefused(
-                HttpStatus.NOT_FOUND, "Run " + runId + " has no checkpoint yet: its first epoch has not ended."));
+                HttpStatus.NOT_FOUND, run.current().status().epoch() == 0
+                ? "Run " + runId + " has no checkpoint yet: its first epoch has not ended."
+                : "Run " + runId + " has no checkpoint left: the server deleted its folder among the oldest "
+                + "(layerlab.runs.keep). A finished run's weights are its experiment's: GET /api/experiments/"
+                + run.experimentId() + "/weights."));
         return ApiCaller.download(weights, runId + ".safetensors", MediaType.APPLICATION_OCTET_STREAM);
     }
 
@@ -179,8 +183,9 @@ class RunsApi {
 
     private ApiRuns.ApiRun find(String runId) {
         return runs.find(runId, caller.ownerIfKnown()).orElseThrow(() -> new ApiRefused(HttpStatus.NOT_FOUND,
-                "There is no run \"" + runId + "\" of yours: the id is wrong, or it is another user's, or it ended before "
-                        + "the server restarted (only interrupted runs are kept across a restart)."));
+                "There is no run \"" + runId + "\" of yours: the id is wrong, or it is another user's, or it is "
+                        + "older than the " + ApiRuns.KEPT + " newest runs the server keeps, or it was started without "
+                        + "signing in before the server restarted (only signed-in users' runs are kept across a restart)."));
     }
 
     private Map<String, Object> view(ApiRuns.ApiRun run) {

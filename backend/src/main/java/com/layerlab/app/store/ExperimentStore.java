@@ -267,6 +267,34 @@ public class ExperimentStore {
         return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
+    /**
+     * Keeps what a run of saved experiment {@code id} learned as the experiment's trained state, as a page's
+     * save after training would: {@code weights} (at {@code epoch}) and its metrics replace what it had, so
+     * that its short link and its weights carry them. The TensorBoard files it had go (they were of another
+     * training; the run's stay in its folder). The owner's experiment only; a comparison's networks are
+     * trained together, so one of them is never replaced alone. The size limits apply as to any save.
+     */
+    public void keepTrained(String id, String owner, byte[] weights, List<EpochStats> metrics, int epoch) {
+        SavedExperiment e = owned(id, owner);
+        if (e.page() == Page.COMPARE) {
+            throw new StoreException(StoreException.Kind.BAD_INPUT, "Experiment " + id + " is a comparison: its "
+                    + "networks are trained together, one of them is not replaced alone.");
+        }
+        String metricsJson = Metrics.toJson(metrics);
+        long before = e.weights().length + utf8Length(e.metricsJson()) + (e.events() == null ? 0 : e.events().length);
+        long after = weights.length + utf8Length(metricsJson);
+        long size = e.sizeBytes() - before + after;
+        if (size > maxBytes) {
+            throw tooLarge(size, 1);
+        }
+        if (after > before) {
+            checkStorage(owner, after - before);
+        }
+        e.trained(weights, metricsJson, epoch, size);
+        database(() -> repository.save(e));
+        LOG.info("Experiment {} keeps what a run learned: epoch {}, {} bytes, for {}", id, epoch, size, owner);
+    }
+
     /** The saved experiment {@code id} if {@code viewer} may see it (its owner, or anyone when public). */
     public Optional<SavedExperiment> find(String id, String viewer) {
         if (!ExperimentIds.isWellFormed(id)) {

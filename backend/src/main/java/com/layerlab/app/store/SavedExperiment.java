@@ -126,4 +126,13 @@ public class SavedExperiment {
     void makePublic(boolean on) {
         this.publicFlag = on;
     }
+
+    /** Trained on: what it learned replaces what it had (its TensorBoard files go), {@code newSize} its size now. */
+    void trained(byte[] newWeights, String newMetrics, int epoch, long newSize) {
+        this.weights = newWeights;
+        this.metrics = newMetrics;
+        this.trainedEpoch = epoch;
+        this.events = null;
+        this.sizeBytes = newSize;
+    }
 }

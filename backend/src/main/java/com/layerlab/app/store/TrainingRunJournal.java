@@ -8,10 +8,12 @@ import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.RunState;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentFiles;
+import com.layerlab.engine.train.EpochStats;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 
@@ -53,6 +55,34 @@ public class TrainingRunJournal implements RunJournal {
     public List<Entry> unfinished() {
         return database(() -> rows.findByStateInOrderByStartedAtAsc(UNFINISHED)).stream().map(TrainingRunJournal::entry)
                 .toList();
+    }
+
+    // ---- what runs ended with (V5__training_run_metrics.sql): for the REST API's runs after a restart ----
+
+    /**
+     * A run of the journal with the metrics it ended with: the engine's train lines, epoch 0 first; empty
+     * while it has not ended, or when none were kept ({@link #keepMetrics}).
+     */
+    public record Recorded(Entry entry, List<EpochStats> metrics) {
+        public Recorded {
+            metrics = List.copyOf(metrics);
+        }
+    }
+
+    /** The newest {@code newest} runs of page {@code page}, in every state, newest first. */
+    public List<Recorded> ofPage(String page, int newest) {
+        return database(() -> rows.findByPageOrderByStartedAtDesc(page, Limit.of(newest))).stream()
+                .map(r -> new Recorded(entry(r), r.metrics == null ? List.of() : Metrics.fromJson(r.metrics))).toList();
+    }
+
+    /**
+     * Keeps {@code metrics} as what run {@code id} ended with; a run the journal does not hold (an anonymous
+     * owner's) keeps nothing.
+     *
+     * @throws Unreachable when the database does not answer
+     */
+    public void keepMetrics(String id, List<EpochStats> metrics) {
+        database(() -> rows.keepMetrics(id, Metrics.toJson(metrics)));
     }
 
     private static Entry entry(TrainingRunRow r) {

@@ -6,7 +6,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** One run in the journal ({@link TrainingRunJournal}); its columns are V4__training_runs.sql's. */
+/** One run in the journal ({@link TrainingRunJournal}); its columns are V4__training_runs.sql's and V5__training_run_metrics.sql's. */
 @Entity
 @Table(name = "training_runs")
 class TrainingRunRow {
@@ -37,6 +37,9 @@ class TrainingRunRow {
     Instant startedAt;
     @Column(name = "updated_at", nullable = false)
     Instant updatedAt;
+    /** What it ended with (V5): written apart ({@link TrainingRunRepository#keepMetrics}), never by a journal write. */
+    @Column(insertable = false, updatable = false)
+    String metrics;
 
     protected TrainingRunRow() {
         // for JPA

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -127,6 +128,8 @@ public final class Run<F> {
     private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Call<?>> calls = new ConcurrentLinkedQueue<>();
     private final long submittedAt = System.currentTimeMillis();
+    /** Completed as the run first ends: {@link #ending()}. */
+    private final CompletableFuture<RunState> ending = new CompletableFuture<>();
 
     // commands, from any thread
     private volatile boolean paused;
@@ -292,6 +295,17 @@ public final class Run<F> {
     /** Where trainer {@code index}'s latest checkpoint is written; null without a folder. */
     public Path checkpointDir(int index) {
         return folder == null ? null : folder.checkpointDir(index);
+    }
+
+    /**
+     * Completes with the state the run ends in, as it first ends, on its thread, its last checkpoint written
+     * and its history published. A run that finishes, or that its learner or a limit stops, completes it
+     * before its status says so: what is done on it is done before anyone sees the run ended (the API
+     * keeps a finished run's weights with its experiment). A run that never trains (one a restart found)
+     * never completes it.
+     */
+    public CompletionStage<RunState> ending() {
+        return ending;
     }
 
     /** Whether the run's thread still runs: it trains, holds, or rests finished with its trainers for pages to probe. */
@@ -523,6 +537,7 @@ public final class Run<F> {
                 state = RunState.FAILED;
                 message = "Training stopped: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                 loading = false;
+                ending.complete(state);
                 mark(true);
                 flushFinal();
             }
@@ -537,6 +552,7 @@ public final class Run<F> {
             }
             // a close interrupts the thread: the flag would fail the database's connection
             Thread.interrupted();
+            ending.complete(state);
             journal();
             logEnd();
             failCalls();
@@ -926,6 +942,7 @@ public final class Run<F> {
         slot.release();
         state = how;
         message = why == null ? deviceNote : why;
+        ending.complete(how);
         mark(true);
         logEnd();
         flush();

@@ -27,9 +27,10 @@ import org.springframework.stereotype.Service;
  * Folder#checkpointDir}), and the limits that keep a shared server's disk safe. Every training a page starts (a playground, a comparison, a CNN lab training)
  * gets a folder of its own under {@code layerlab.runs.dir}, named by its start time and page, with one
  * sub-folder per network it trains ({@code tensorboard --logdir} on the root shows them all). When a
- * folder opens, the oldest folders beyond the newest {@code layerlab.runs.keep} are deleted (never one
- * whose training still runs), and a folder that grows past {@code layerlab.runs.max-run-mb} stops
- * logging. Only folders named as this class names them are ever deleted.
+ * folder opens, the oldest folders beyond the newest {@code layerlab.runs.keep} are deleted, never one in
+ * use: a training's that waits, trains or holds, or an interrupted run's, which a restart found and which
+ * resumes from the checkpoint in it ({@link #reopen}). A folder that grows past
+ * {@code layerlab.runs.max-run-mb} stops logging. Only folders named as this class names them are ever deleted.
  */
 @Service
 public class RunLogs {
@@ -123,6 +124,15 @@ public class RunLogs {
         Folder f = new Folder(dir);
         f.runs = made;
         return f;
+    }
+
+    /**
+     * The folder {@code dir} of a run that ended before the server restarted, to read (its checkpoint, its
+     * event files), not to train in: not in use, it is pushed out among the oldest as any ended run's is.
+     * Null when it is no longer there.
+     */
+    public Folder ofEnded(Path dir) {
+        return dir == null || !Files.isDirectory(dir) ? null : new Folder(dir);
     }
 
     /**

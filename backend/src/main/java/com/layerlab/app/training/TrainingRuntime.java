@@ -7,6 +7,7 @@ import com.layerlab.engine.experiment.Models;
 import com.layerlab.engine.tensor.Backends;
 import com.layerlab.engine.summary.EventArchive;
 import com.layerlab.engine.train.Checkpoint;
+import com.layerlab.engine.train.EpochStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -455,12 +456,7 @@ public class TrainingRuntime implements AutoCloseable {
 
     /** The journal's run {@code e}, as a run that does not train: at its last checkpoint on disk, interrupted. */
     private Run<?> restored(RunJournal.Entry e) {
-        RunOptions options = new RunOptions(e.owner(), true, e.page(), false, e.epochs(), List.of(), List.of(), e.experimentId());
-        boolean image = DataSets.isImage(e.experiments().get(0).data().dataset());
-        RunLogs.Folder folder = logs == null ? null : logs.reopen(e.folder());
-        Run<?> run = new Run<>(e.id(), e.experiments(), options, STATUS_FRAMES, dataDir,
-                slots.claim(e.owner(), image ? imageKind : pointKind), folder, image ? images : points, checkpointInterval,
-                limits.runTime(), RunDevice.resolve(backends, e.backend()), RunDevice.resolve(backends, "cpu"), tally, journal);
+        Run<?> run = unstarted(e, logs == null ? null : logs.reopen(e.folder()));
         List<Checkpoint> at = checkpoints(run);
         int epoch = at.isEmpty() ? 0 : at.get(0).epoch();
         String why = e.state() == RunState.INTERRUPTED && e.message() != null ? e.message()
@@ -468,6 +464,38 @@ public class TrainingRuntime implements AutoCloseable {
                 + (at.isEmpty() ? "It had no checkpoint yet: resuming it starts it again."
                 : "Resume it to go on from its last checkpoint, epoch " + epoch + ".");
         run.restore(RunState.INTERRUPTED, why, epoch, at.stream().map(Checkpoint::history).toList());
+        return run;
+    }
+
+    /** The journal's run {@code e} as a run whose thread never starts, in {@code folder}. */
+    private Run<?> unstarted(RunJournal.Entry e, RunLogs.Folder folder) {
+        RunOptions options = new RunOptions(e.owner(), true, e.page(), false, e.epochs(), List.of(), List.of(), e.experimentId());
+        boolean image = DataSets.isImage(e.experiments().get(0).data().dataset());
+        return new Run<>(e.id(), e.experiments(), options, STATUS_FRAMES, dataDir,
+                slots.claim(e.owner(), image ? imageKind : pointKind), folder, image ? images : points, checkpointInterval,
+                limits.runTime(), RunDevice.resolve(backends, e.backend()), RunDevice.resolve(backends, "cpu"), tally, journal);
+    }
+
+    /**
+     * Lists again the journal's run {@code e}, which ended (finished, stopped or failed) before the server
+     * restarted, as it ended, for its owner to find (and a stopped one to resume, {@link #resume}): at the
+     * last epoch of {@code metrics}, its first network's metrics as it ended, or where those were not
+     * kept, of its last checkpoint while its folder is there. Its folder stays among those pushed out as
+     * the oldest ({@link RunLogs#ofEnded}).
+     *
+     * @throws IllegalArgumentException when {@code e} did not end, or is interrupted (what {@link #restoreInterrupted} finds)
+     */
+    public Run<?> restoreEnded(RunJournal.Entry e, List<EpochStats> metrics) {
+        if (!e.state().ended() || e.state() == RunState.INTERRUPTED) {
+            throw new IllegalArgumentException("run " + e.id() + " is " + e.state() + ": only a finished, stopped or "
+                    + "failed run is listed as it ended");
+        }
+        Run<?> run = unstarted(e, logs == null ? null : logs.ofEnded(e.folder()));
+        List<List<EpochStats>> past = metrics.isEmpty() ? checkpoints(run).stream().map(Checkpoint::history).toList()
+                : List.of(metrics);
+        int epoch = past.isEmpty() || past.get(0).isEmpty() ? 0 : past.get(0).get(past.get(0).size() - 1).epoch();
+        run.restore(e.state(), e.message(), epoch, past);
+        runs.put(run.id(), run);
         return run;
     }
 
@@ -663,7 +691,9 @@ public class TrainingRuntime implements AutoCloseable {
     }
 
     private void forgetOldRuns() {
-        List<Run<?>> ended = new ArrayList<>(runs.values().stream().filter(r -> !r.isAlive() && r.state().ended()).toList());
+        // an interrupted run waits for its owner to resume it
+        List<Run<?>> ended = new ArrayList<>(runs.values().stream()
+                .filter(r -> !r.isAlive() && r.state().ended() && r.state() != RunState.INTERRUPTED).toList());
         if (ended.size() <= ENDED_KEPT) {
             return;
         }

@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.layerlab.app.account.Accounts;
+import com.layerlab.app.store.ExperimentStore;
+import com.layerlab.app.store.TrainingRunJournal;
+import com.layerlab.app.training.RunLogs;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunStatus;
@@ -25,12 +28,18 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
@@ -73,6 +82,12 @@ abstract class RestApiContract {
 
     @Autowired
     TrainingRuntime runtime;
+    @Autowired
+    TrainingRunJournal journal;
+    @Autowired
+    ExperimentStore store;
+    @Autowired
+    RunLogs logs;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
     final ObjectMapper json = new ObjectMapper();
@@ -392,6 +407,45 @@ abstract class RestApiContract {
         int epoch = on.get("epoch").asInt();
         await(ed, runId, r -> r.get("epoch").asInt() > epoch + 2, "trained on unwatched");
         ok(send("POST", "/api/runs/" + runId + "/stop", null, ed), 200);
+    }
+
+    @Test
+    void aFinishedRunAnswersAsItEndedAfterARestartAndItsExperimentKeepsWhatItLearnedOnceItsFolderIsGone()
+            throws Exception {
+        String[] jo = newUser();
+        String owner = Accounts.ownerKey(ok(send("GET", "/api/me", null, jo), 200).get("username").asText());
+        String id = save(jo, xor(30));
+        String runId = ok(send("POST", "/api/experiments/" + id + "/runs", "{\"epochs\": 3}", jo), 202).get("id").asText();
+        JsonNode finished = await(jo, runId, r -> r.get("state").asText().equals("finished"), "finished");
+        HttpResponse<byte[]> trained = send("GET", "/api/runs/" + runId + "/weights", null, jo);
+        assertEquals(200, trained.statusCode(), () -> text(trained));
+
+        // pushed out among the oldest folders (layerlab.runs.keep): its checkpoint and event files are gone
+        Path folder = runtime.find(runId, owner).orElseThrow().folder();
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        HttpResponse<byte[]> kept = send("GET", "/api/experiments/" + id + "/weights", null, jo);
+        assertEquals(200, kept.statusCode(), () -> text(kept));
+        assertArrayEquals(trained.body(), kept.body(), "the experiment keeps the weights its finished run trained");
+        JsonNode noCheckpoint = problem(send("GET", "/api/runs/" + runId + "/weights", null, jo), 404);
+        assertTrue(noCheckpoint.get("detail").asText().contains("layerlab.runs.keep"), noCheckpoint.toString());
+
+        // the server restarts: a fresh runtime, and the API's runs found again from the database alone
+        try (TrainingRuntime restarted = new TrainingRuntime(runtime.backends(), logs, null, runtime.points(),
+                runtime.images(), runtime.unwatched(), runtime.signedIn(), Duration.ZERO)) {
+            ApiRuns after = new ApiRuns(restarted, journal, store);
+            ApiRuns.ApiRun run = after.find(runId, owner).orElseThrow(() -> new AssertionError("not found after the restart"));
+            assertEquals(finished, json.valueToTree(ApiJson.run(run, after.position(run.current()))),
+                    "GET /api/runs/{id} answers as before the restart");
+            assertEquals(List.of(runId), after.ofExperiment(id, owner).stream().map(ApiRuns.ApiRun::id).toList(),
+                    "the experiment's runs list it");
+            assertEquals(Optional.of(run), after.latestFinished(id, owner));
+        }
+        assertArrayEquals(trained.body(), store.get(id, owner).weights(), "its short link carries the trained weights");
+        assertEquals(3, store.get(id, owner).trainedEpoch());
     }
 
     // ---- limits ----------------------------------------------------------------------------------------

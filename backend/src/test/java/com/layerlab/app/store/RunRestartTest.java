@@ -1,6 +1,7 @@
 package com.layerlab.app.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.layerlab.app.training.Run;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -39,6 +41,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class RunRestartTest {
 
     private static final int EPOCHS = 30;
+    private static final int KEEP = 50;
 
     @TempDir
     Path dir;
@@ -80,8 +83,17 @@ class RunRestartTest {
     }
 
     private TrainingRuntime runtime(RunJournal journal, Duration checkpointInterval) {
+        return runtime(journal, checkpointInterval, runLogs());
+    }
+
+    /** The runs folder, the same for every server life, the newest {@link #KEEP} kept. */
+    private RunLogs runLogs() {
+        return new RunLogs(dir.resolve("runs"), KEEP, 20L << 20);
+    }
+
+    private TrainingRuntime runtime(RunJournal journal, Duration checkpointInterval, RunLogs logs) {
         // 10 epochs a second: the kill comes mid-run; the same runs folder for both server lives
-        TrainingRuntime r = new TrainingRuntime(Backends.standard(), new RunLogs(dir.resolve("runs"), 50, 20L << 20), null,
+        TrainingRuntime r = new TrainingRuntime(Backends.standard(), logs, null,
                 new TrainingRuntime.Pool(4, 4, Duration.ofMillis(5), "networks", 0, 10),
                 new TrainingRuntime.Pool(1, 1, Duration.ofMillis(5), "image networks"),
                 TrainingRuntime.Limits.none(new TrainingRuntime.Pool(4, 4, Duration.ofMillis(5), "networks"),
@@ -92,7 +104,7 @@ class RunRestartTest {
         return r;
     }
 
-    private RunJournal database() {
+    private TrainingRunJournal database() {
         store = StoreContext.start(Map.of("layerlab.data.dir", dir.toString(), "spring.datasource.url", ""));
         return new TrainingRunJournal(store.getBean(TrainingRunRepository.class));
     }
@@ -161,6 +173,78 @@ class RunRestartTest {
         RunStatus done = TestRuns.await(resumed, s -> s.state() == RunState.FINISHED, "finished");
         assertEquals(EPOCHS, done.epoch());
         assertEquals(EPOCHS + 1, resumed.history().get(0).size(), "every epoch once: " + resumed.history().get(0));
+    }
+
+    @Test
+    void anInterruptedRunsFolderOutlivesNewerTrainingsUntilItResumesFromItsCheckpoint() throws Exception {
+        RunJournal db = database();
+        Run<?> killed = trainAndKill(db);
+        RunLogs logs = runLogs();
+        TrainingRuntime after = runtime(db, Duration.ZERO, logs);
+        Run<?> interrupted = after.restoreInterrupted(false).get(0);
+
+        // more trainings than the folder keeps, each leaving a folder newer than the interrupted run's
+        for (int i = 0; i < KEEP + 10; i++) {
+            try (RunLogs.Folder f = logs.open("playground")) {
+                Files.writeString(f.dir().resolve("trained"), "something worth keeping");
+            }
+        }
+        List<Path> left;
+        try (Stream<Path> list = Files.list(dir.resolve("runs"))) {
+            left = list.toList();
+        }
+        assertEquals(KEEP, left.size(), "the oldest were pushed out: " + left);
+        assertTrue(left.contains(killed.folder()), "but not the interrupted run's, the oldest: " + left);
+
+        Run<?> resumed = after.resume(interrupted, true);
+        TestRuns.await(resumed, s -> s.epoch() >= 3, "trained on");
+        List<EpochStats> history = resumed.history().get(0);
+        assertEquals(1, history.get(1).epoch(), "it went on from its checkpoint of epoch 1: " + history);
+        for (int e = 0; e < history.size(); e++) {
+            assertEquals(e, history.get(e).epoch(), "every epoch once: " + history);
+        }
+        resumed.stop();
+    }
+
+    @Test
+    void aFinishedRunIsListedAgainAfterTheRestartAsItEndedEvenOnceItsFolderIsGone() throws Exception {
+        TrainingRunJournal db = database();
+        TrainingRuntime before = runtime(db, Duration.ZERO);
+        Run<RunStatus> run = before.submit(List.of(TestRuns.POINTS), new RunOptions("user:bo", true, "api", false, 3,
+                List.of(), List.of(), "exp-2"), TestRuns.STATUS);
+        TestRuns.await(run, s -> s.state() == RunState.FINISHED, "finished");
+        List<EpochStats> metrics = run.history().get(0);
+        // as the API keeps what its runs end with
+        db.keepMetrics(run.id(), metrics);
+        before.close();
+        runtimes.remove(before);
+        deleteTree(run.folder());
+
+        TrainingRuntime after = runtime(db, Duration.ZERO);
+        assertTrue(after.restoreInterrupted(false).isEmpty(), "a finished run is not interrupted");
+        List<TrainingRunJournal.Recorded> api = db.ofPage("api", 10);
+        assertEquals(1, api.size());
+        assertEquals(RunState.FINISHED, api.get(0).entry().state());
+        assertEquals(metrics, api.get(0).metrics(), "its metrics as it ended");
+        assertTrue(db.ofPage("playground", 10).isEmpty());
+
+        Run<?> listed = after.restoreEnded(api.get(0).entry(), api.get(0).metrics());
+        assertEquals(run.id(), listed.id());
+        assertEquals(RunState.FINISHED, listed.state());
+        assertEquals(3, listed.status().epoch());
+        assertEquals(3, listed.status().epochs());
+        assertEquals(List.of(metrics), listed.history());
+        assertEquals("exp-2", listed.options().experimentId());
+        assertEquals(listed, after.find(run.id(), "user:bo").orElseThrow(), "listed for its owner");
+        assertNull(listed.folder(), "its folder is gone, and nothing made it again");
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** The steps of the {@code loss/train} scalars in the event files under {@code folder}, in file order. */
