@@ -288,7 +288,7 @@ public class ExperimentStore {
             throw tooLarge(size, 1);
         }
         if (after > before) {
-            checkStorage(owner, after - before);
+            checkStorage(owner, e.page(), after - before);
         }
         e.trained(weights, metricsJson, epoch, size);
         database(() -> repository.save(e));
