@@ -177,8 +177,9 @@ class RunsApi {
 
     private ApiRuns.ApiRun find(String runId) {
         return runs.find(runId, caller.ownerIfKnown()).orElseThrow(() -> new ApiRefused(HttpStatus.NOT_FOUND,
-                "There is no run \"" + runId + "\" of yours: the id is wrong, or it is another user's, or it ended before "
-                        + "the server restarted (only interrupted runs are kept across a restart)."));
+                "There is no run \"" + runId + "\" of yours: the id is wrong, it is another user's, it was interrupted and "
+                        + "then discarded (My runs) or expired, or it ended before the server restarted (only interrupted "
+                        + "runs are kept across a restart)."));
     }
 
     private Map<String, Object> view(ApiRuns.ApiRun run) {
