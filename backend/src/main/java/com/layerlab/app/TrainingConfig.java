@@ -14,6 +14,7 @@ import com.layerlab.engine.tensor.Backends;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -35,10 +36,13 @@ public class TrainingConfig {
 
     /** What becomes of the runs a restart interrupted: their owners resume them, or the server does as it starts. */
     static final String RESUME_KEY = "layerlab.runs.resume-after-restart";
+    /** How long an interrupted run nobody resumes is kept (its row and its folder); zero or empty: for ever. */
+    static final String EXPIRY_KEY = "layerlab.runs.interrupted-expiry";
 
     @Bean(destroyMethod = "close")
     public TrainingRuntime trainingRuntime(Backends backends, RunLogs logs, CnnDataService data, RunJournal journal,
                                            @Value("${" + RESUME_KEY + ":manual}") String resumeAfterRestart,
+                                           @Value("${" + EXPIRY_KEY + ":7d}") String interruptedExpiry,
                                            @Value("${layerlab.live.max-sessions:32}") int liveSessions,
                                            @Value("${layerlab.live.max-per-visitor:4}") int livePerVisitor,
                                            @Value("${layerlab.live.frame-interval-ms:100}") int liveFrameMs,
@@ -92,8 +96,25 @@ public class TrainingConfig {
                 limits, Duration.ofSeconds(unwatchedSeconds),
                 new TrainingRuntime.SignedInRuns(maxUnwatchedPerUser, Duration.ofMinutes(idleMinutes)),
                 Duration.ofSeconds(checkpointSeconds), journal, TrainingConfig::pageFrames);
-        runtime.restoreInterrupted(resumeAfterRestart.equals("auto"));
+        runtime.restoreInterrupted(resumeAfterRestart.equals("auto"), duration(EXPIRY_KEY, interruptedExpiry));
         return runtime;
+    }
+
+    /** A duration as Spring Boot writes them ("7d", "12h", "PT30M"; a bare number is milliseconds); empty: zero. */
+    static Duration duration(String key, String value) {
+        if (value.isBlank()) {
+            return Duration.ZERO;
+        }
+        Duration d;
+        try {
+            d = DurationStyle.detectAndParse(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " must be a duration such as 7d, 12h or 0 (never), got \"" + value + "\"");
+        }
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(key + " must be 0 (never) or more, got " + value);
+        }
+        return d;
     }
 
     /** How each page draws its runs: a run resumed without its page (after a restart) is drawn so when the page opens it. */

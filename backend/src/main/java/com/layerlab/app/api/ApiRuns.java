@@ -160,15 +160,23 @@ class ApiRuns {
                 .limit(runs.size() - KEPT).toList().forEach(r -> runs.remove(r.id()));
     }
 
-    /** Run {@code id} if it is {@code owner}'s; another owner's run is as unknown as one that never was. */
+    /**
+     * Run {@code id} if it is {@code owner}'s; another owner's run is as unknown as one that never was, and
+     * so is one discarded on My runs or expired interrupted ({@link TrainingRuntime#discard}).
+     */
     Optional<ApiRun> find(String id, String owner) {
         ApiRun r = id == null ? null : runs.get(id);
+        if (r != null && r.current().isDiscarded()) {
+            runs.remove(id, r);
+            return Optional.empty();
+        }
         return r != null && r.owner().equals(owner) ? Optional.of(r) : Optional.empty();
     }
 
-    /** {@code owner}'s runs of experiment {@code experimentId}, oldest first. */
+    /** {@code owner}'s runs of experiment {@code experimentId}, oldest first (none discarded). */
     List<ApiRun> ofExperiment(String experimentId, String owner) {
-        return runs.values().stream().filter(r -> r.experimentId().equals(experimentId) && r.owner().equals(owner))
+        return runs.values().stream().filter(r -> r.experimentId().equals(experimentId) && r.owner().equals(owner)
+                        && !r.current().isDiscarded())
                 .sorted(Comparator.comparingLong(r -> r.started)).toList();
     }
 

@@ -184,8 +184,9 @@ class RunsApi {
     private ApiRuns.ApiRun find(String runId) {
         return runs.find(runId, caller.ownerIfKnown()).orElseThrow(() -> new ApiRefused(HttpStatus.NOT_FOUND,
                 "There is no run \"" + runId + "\" of yours: the id is wrong, or it is another user's, or it is "
-                        + "older than the " + ApiRuns.KEPT + " newest runs the server keeps, or it was started without "
-                        + "signing in before the server restarted (only signed-in users' runs are kept across a restart)."));
+                        + "older than the " + ApiRuns.KEPT + " newest runs the server keeps, or it was interrupted and then "
+                        + "discarded (My runs) or expired, or it was started without signing in before the server "
+                        + "restarted (only signed-in users' runs are kept across a restart)."));
     }
 
     private Map<String, Object> view(ApiRuns.ApiRun run) {

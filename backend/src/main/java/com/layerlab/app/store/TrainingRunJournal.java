@@ -85,6 +85,14 @@ public class TrainingRunJournal implements RunJournal {
         database(() -> rows.keepMetrics(id, Metrics.toJson(metrics)));
     }
 
+    @Override
+    public void forget(String id) {
+        database(() -> {
+            rows.deleteById(id);
+            return null;
+        });
+    }
+
     private static Entry entry(TrainingRunRow r) {
         return new Entry(r.id, r.ownerKey, r.page, r.experimentId, experiments(r.experiments), RunState.valueOf(r.state),
                 r.epochs, r.checkpointEpoch, r.folder == null ? null : Path.of(r.folder), r.backend, r.device, r.message,

@@ -180,6 +180,8 @@ public final class Run<F> {
     private RunJournal.Entry journaled;
     /** While it holds because the journal's database is down (a write then must not start another hold). */
     private boolean awaitingDatabase;
+    /** Set once an interrupted run is discarded ({@link TrainingRuntime#discard}): its row and folder are gone. */
+    private volatile boolean discarded;
 
     Run(String id, List<Experiment> experiments, RunOptions options, FrameMaker<F> maker, Path dataDir,
         TrainingSlots.Claim slot, RunLogs.Folder folder, TrainingRuntime.Pool pool, Duration checkpointInterval,
@@ -306,6 +308,18 @@ public final class Run<F> {
      */
     public CompletionStage<RunState> ending() {
         return ending;
+    }
+
+    /**
+     * Whether this interrupted run was discarded by its owner or expired unresumed: it is no one's run any
+     * more (whoever still holds it, the API's list of its runs, answers as for an unknown run).
+     */
+    public boolean isDiscarded() {
+        return discarded;
+    }
+
+    void discard() {
+        discarded = true;
     }
 
     /** Whether the run's thread still runs: it trains, holds, or rests finished with its trainers for pages to probe. */
@@ -1125,10 +1139,15 @@ public final class Run<F> {
         if (!options.signedIn() || awaitingDatabase) {
             return;
         }
-        RunJournal.Entry now = entry();
-        if (journaled == null ? untouched() : sameAs(journaled, now)) {
+        // at every step: the three fields that decide are compared before an entry is built
+        RunStatus s = status;
+        int checkpoint = journaledCheckpoint();
+        int asked = epochs;
+        if (journaled == null ? untouched() : journaled.state() == s.state() && journaled.checkpointEpoch() == checkpoint
+                && journaled.epochs() == asked) {
             return;
         }
+        RunJournal.Entry now = entry(s, checkpoint, asked);
         if (write(now) || closed.get()) {
             return;
         }
@@ -1183,17 +1202,15 @@ public final class Run<F> {
         return true;
     }
 
-    private RunJournal.Entry entry() {
-        RunStatus s = status;
-        // a resumed run's checkpoint is the one it resumed from until it writes its own
-        int checkpoint = Math.max(checkpointedEpoch, options.resumeFrom().isEmpty() ? -1 : options.resumeFrom().get(0).epoch());
-        return new RunJournal.Entry(id, options.owner(), options.page(), options.experimentId(), experiments, s.state(),
-                epochs, checkpoint, folder(), device.backend(), device.refused() ? "none" : device.name(), s.message(),
-                Instant.ofEpochMilli(submittedAt), Instant.now());
+    /** The epoch of its last checkpoint on disk: a resumed run's is the one it resumed from until it writes its own. */
+    private int journaledCheckpoint() {
+        return Math.max(checkpointedEpoch, options.resumeFrom().isEmpty() ? -1 : options.resumeFrom().get(0).epoch());
     }
 
-    private static boolean sameAs(RunJournal.Entry a, RunJournal.Entry b) {
-        return a.state() == b.state() && a.checkpointEpoch() == b.checkpointEpoch() && a.epochs() == b.epochs();
+    private RunJournal.Entry entry(RunStatus s, int checkpoint, int asked) {
+        return new RunJournal.Entry(id, options.owner(), options.page(), options.experimentId(), experiments, s.state(),
+                asked, checkpoint, folder(), device.backend(), device.refused() ? "none" : device.name(), s.message(),
+                Instant.ofEpochMilli(submittedAt), Instant.now());
     }
 
     /**

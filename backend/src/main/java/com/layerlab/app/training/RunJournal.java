@@ -54,6 +54,14 @@ public interface RunJournal {
     /** The runs whose last state written is not an end (QUEUED, RUNNING, PAUSED) or INTERRUPTED, oldest first. */
     List<Entry> unfinished();
 
+    /**
+     * Deletes what the journal kept of run {@code id} (an interrupted run discarded or expired); nothing
+     * when it kept none.
+     *
+     * @throws Unreachable when the database does not answer
+     */
+    void forget(String id);
+
     /** A journal that keeps nothing: the runtime of tests and tools without a database. */
     RunJournal NONE = new RunJournal() {
         @Override
@@ -63,6 +71,10 @@ public interface RunJournal {
         @Override
         public List<Entry> unfinished() {
             return List.of();
+        }
+
+        @Override
+        public void forget(String id) {
         }
     };
 }

@@ -136,6 +136,25 @@ public class RunLogs {
     }
 
     /**
+     * Deletes the folder {@code dir} of a run that will never train again (an interrupted run discarded or
+     * expired), checkpoints and event files; only a folder of this class's, under its root. False when
+     * there is none such to delete (null, elsewhere, or gone already).
+     */
+    public boolean delete(Path dir) {
+        if (dir == null) {
+            return false;
+        }
+        Path d = dir.toAbsolutePath().normalize();
+        if (!root.equals(d.getParent()) || !FOLDER.matcher(d.getFileName().toString()).matches() || !Files.isDirectory(d)) {
+            return false;
+        }
+        synchronized (this) {
+            active.remove(d);
+            return deleteTree(d);
+        }
+    }
+
+    /**
      * Deletes the oldest of this class's folders until at most {@code room} remain; folders in use are kept
      * (and counted). Returns the folders deleted.
      */

@@ -422,10 +422,23 @@ public class TrainingRuntime implements AutoCloseable {
      * marked them) or interrupted (a shutdown did): each becomes interrupted, in the journal too, and is
      * listed again for its owner, at its last checkpoint, to resume ({@link #resume(Run, boolean)}); with
      * {@code resume} true each resumes at once. One log line each. Called once, as the server starts.
+     * Interrupted runs nobody resumed within {@code expiry} are dropped first, and then once a day
+     * ({@link #expireInterrupted}); zero: never.
      *
      * @return the runs found, as they are now (resumed or interrupted)
      */
-    public List<Run<?>> restoreInterrupted(boolean resume) {
+    public List<Run<?>> restoreInterrupted(boolean resume, Duration expiry) {
+        if (!expiry.isZero()) {
+            expireInterrupted(expiry);
+            sweeper.scheduleWithFixedDelay(() -> {
+                try {
+                    expireInterrupted(expiry);
+                } catch (RuntimeException e) {
+                    // the database down, most likely: the runs wait for tomorrow's look
+                    LOG.warn("Dropping the interrupted runs older than {} failed: {}", expiry, e.getMessage());
+                }
+            }, 1, 1, TimeUnit.DAYS);
+        }
         List<Run<?>> found = new ArrayList<>();
         for (RunJournal.Entry e : journal.unfinished()) {
             Run<?> run = restored(e);
@@ -452,6 +465,80 @@ public class TrainingRuntime implements AutoCloseable {
             }
         }
         return now;
+    }
+
+    /**
+     * Drops {@code owner}'s interrupted run {@code id} (one a restart interrupted and nobody resumed): its
+     * journal row, and its folder with its checkpoints and event files. Nothing else needs the folder:
+     * a saved experiment holds copies of its weights, metrics and event files (taken as it was saved),
+     * and the API's weights of an experiment are those of a finished run. One log line.
+     *
+     * @return false, changing nothing, when {@code owner} has no interrupted run {@code id} (unknown,
+     *         another owner's, or resumed meanwhile)
+     * @throws RunJournal.Unreachable when the database does not answer (nothing is dropped)
+     */
+    public boolean discard(String id, String owner) {
+        Run<?> run = find(id, owner).orElse(null);
+        if (run == null || !drop(run)) {
+            return false;
+        }
+        LOG.info("Run {} discarded by its owner, interrupted at {}: owner={} page={} backend={}", id,
+                run.status().epochText(), owner, run.options().page(), run.device().backend());
+        return true;
+    }
+
+    /**
+     * Drops every interrupted run that nobody resumed within {@code expiry} of its interruption (as the
+     * journal dates it) as {@link #discard} does; one log line each. The runs' rows are read from the
+     * journal, so that a run the runtime forgot (among {@link #ENDED_KEPT}) is dropped too.
+     *
+     * @return the ids of the runs dropped
+     * @throws RunJournal.Unreachable when the database does not answer
+     */
+    public List<String> expireInterrupted(Duration expiry) {
+        Instant before = Instant.now().minus(expiry);
+        List<String> dropped = new ArrayList<>();
+        for (RunJournal.Entry e : journal.unfinished()) {
+            if (e.state() != RunState.INTERRUPTED || !e.updated().isBefore(before)) {
+                continue;
+            }
+            Run<?> run = runs.get(e.id());
+            if (run == null) {
+                forget(e.id(), e.folder());
+            } else if (!drop(run)) {
+                // resumed meanwhile: its row is about to say so
+                continue;
+            }
+            LOG.info("Run {} expired: interrupted since {} and not resumed within {} (layerlab.runs.interrupted-expiry); "
+                    + "its journal row and folder are deleted: owner={} page={} backend={}", e.id(), e.updated(),
+                    // "168h", "30m": the ISO form without its "PT"
+                    expiry.toString().substring(2).toLowerCase(Locale.ROOT),
+                    e.owner(), e.page(), e.backend());
+            dropped.add(e.id());
+        }
+        return dropped;
+    }
+
+    /** Drops {@code run} if it is still the interrupted run under its id (not resumed meanwhile). */
+    private boolean drop(Run<?> run) {
+        // resume holds the run's lock while it replaces it: a run is either resumed or dropped
+        synchronized (run) {
+            if (run.state() != RunState.INTERRUPTED || run.isAlive() || runs.get(run.id()) != run) {
+                return false;
+            }
+            forget(run.id(), run.folder());
+            runs.remove(run.id(), run);
+            run.discard();
+            return true;
+        }
+    }
+
+    /** Deletes an interrupted run's journal row, then its folder: a database that does not answer leaves both. */
+    private void forget(String id, Path folder) {
+        journal.forget(id);
+        if (logs != null) {
+            logs.delete(folder);
+        }
     }
 
     /** The journal's run {@code e}, as a run that does not train: at its last checkpoint on disk, interrupted. */

@@ -1,6 +1,7 @@
 package com.layerlab.app.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -80,6 +82,13 @@ class RunRestartTest {
         public List<Entry> unfinished() {
             return journal.unfinished();
         }
+
+        @Override
+        public void forget(String id) {
+            if (!killed) {
+                journal.forget(id);
+            }
+        }
     }
 
     private TrainingRuntime runtime(RunJournal journal, Duration checkpointInterval) {
@@ -111,20 +120,32 @@ class RunRestartTest {
 
     /** Trains a signed-in user's run to epoch 4 or later, its only checkpoint at epoch 1, and kills the server. */
     private Run<?> trainAndKill(RunJournal db) throws Exception {
+        return trainAndKill(db, "user:ana").get(0);
+    }
+
+    /** As {@link #trainAndKill(RunJournal)}, one run for each of {@code owners}, trained side by side. */
+    private List<Run<?>> trainAndKill(RunJournal db, String... owners) throws Exception {
         KillableJournal journal = new KillableJournal(db);
         // one checkpoint an hour: the first epoch's is the last one on disk when the kill comes
         TrainingRuntime before = runtime(journal, Duration.ofHours(1));
-        Run<RunStatus> run = before.submit(List.of(TestRuns.POINTS), new RunOptions("user:ana", true, "api", false, EPOCHS,
-                List.of(), List.of(), "exp-1"), TestRuns.STATUS);
-        TestRuns.await(run, s -> s.epoch() >= 4, "at epoch 4");
+        List<Run<?>> trained = new ArrayList<>();
+        for (String owner : owners) {
+            trained.add(before.submit(List.of(TestRuns.POINTS), new RunOptions(owner, true, "api", false, EPOCHS,
+                    List.of(), List.of(), "exp-1"), TestRuns.STATUS));
+        }
+        for (Run<?> run : trained) {
+            TestRuns.await(run, s -> s.epoch() >= 4, "at epoch 4");
+        }
         journal.kill();
         before.close();
         runtimes.remove(before);
         List<RunJournal.Entry> left = db.unfinished();
-        assertEquals(1, left.size(), "the journal holds the run: " + left);
-        assertEquals(RunState.RUNNING, left.get(0).state(), "killed: nobody wrote its end");
-        assertEquals(1, left.get(0).checkpointEpoch(), "its checkpoint of epoch 1");
-        return run;
+        assertEquals(owners.length, left.size(), "the journal holds the runs: " + left);
+        for (RunJournal.Entry e : left) {
+            assertEquals(RunState.RUNNING, e.state(), "killed: nobody wrote its end");
+            assertEquals(1, e.checkpointEpoch(), "its checkpoint of epoch 1");
+        }
+        return trained;
     }
 
     @Test
@@ -134,7 +155,7 @@ class RunRestartTest {
         assertTrue(epochsLogged(killed.folder()).contains(3), "the killed run had logged epochs past its checkpoint");
 
         TrainingRuntime after = runtime(db, Duration.ZERO);
-        List<Run<?>> found = after.restoreInterrupted(false);
+        List<Run<?>> found = after.restoreInterrupted(false, Duration.ZERO);
         assertEquals(1, found.size());
         Run<?> interrupted = found.get(0);
         assertEquals(killed.id(), interrupted.id());
@@ -166,7 +187,7 @@ class RunRestartTest {
         RunJournal db = database();
         Run<?> killed = trainAndKill(db);
 
-        List<Run<?>> found = runtime(db, Duration.ZERO).restoreInterrupted(true);
+        List<Run<?>> found = runtime(db, Duration.ZERO).restoreInterrupted(true, Duration.ZERO);
         assertEquals(1, found.size());
         Run<?> resumed = found.get(0);
         assertEquals(killed.id(), resumed.id());
@@ -181,7 +202,7 @@ class RunRestartTest {
         Run<?> killed = trainAndKill(db);
         RunLogs logs = runLogs();
         TrainingRuntime after = runtime(db, Duration.ZERO, logs);
-        Run<?> interrupted = after.restoreInterrupted(false).get(0);
+        Run<?> interrupted = after.restoreInterrupted(false, Duration.ZERO).get(0);
 
         // more trainings than the folder keeps, each leaving a folder newer than the interrupted run's
         for (int i = 0; i < KEEP + 10; i++) {
@@ -221,7 +242,7 @@ class RunRestartTest {
         deleteTree(run.folder());
 
         TrainingRuntime after = runtime(db, Duration.ZERO);
-        assertTrue(after.restoreInterrupted(false).isEmpty(), "a finished run is not interrupted");
+        assertTrue(after.restoreInterrupted(false, Duration.ZERO).isEmpty(), "a finished run is not interrupted");
         List<TrainingRunJournal.Recorded> api = db.ofPage("api", 10);
         assertEquals(1, api.size());
         assertEquals(RunState.FINISHED, api.get(0).entry().state());
@@ -245,6 +266,65 @@ class RunRestartTest {
                 Files.delete(p);
             }
         }
+    }
+
+    @Test
+    void anInterruptedRunIsDiscardedByItsOwnerOnlyWithItsRowAndFolder() throws Exception {
+        RunJournal db = database();
+        List<Run<?>> killed = trainAndKill(db, "user:ana", "user:bob");
+        Run<?> ana = killed.get(0);
+        Run<?> bob = killed.get(1);
+        TrainingRuntime after = runtime(db, Duration.ZERO);
+        after.restoreInterrupted(false, Duration.ZERO);
+
+        assertFalse(after.discard(ana.id(), "user:bob"), "another user's run is not found");
+        assertTrue(Files.isDirectory(ana.folder()));
+        assertTrue(after.discard(ana.id(), "user:ana"));
+        assertTrue(after.find(ana.id(), "user:ana").isEmpty(), "no longer listed");
+        assertFalse(Files.exists(ana.folder()), "its checkpoint and event files are deleted");
+        assertEquals(List.of(bob.id()), ids(db.unfinished()), "its row is gone, bob's is there");
+        assertTrue(Files.isDirectory(bob.checkpointDir(0)), "bob's checkpoint is kept");
+        assertFalse(after.discard(ana.id(), "user:ana"), "discarded once");
+
+        Run<?> resumed = after.resume(after.find(bob.id(), "user:bob").orElseThrow(), true);
+        assertFalse(after.discard(bob.id(), "user:bob"), "a resumed run is no longer interrupted");
+        resumed.stop();
+        TestRuns.await(resumed, s -> s.state() == RunState.STOPPED, "stopped");
+        assertTrue(Files.isDirectory(bob.checkpointDir(0)));
+    }
+
+    @Test
+    void interruptedRunsNobodyResumesExpireAsTheServerStartsAndOnceADayAfter() throws Exception {
+        RunJournal db = database();
+        List<Run<?>> killed = trainAndKill(db, "user:ana", "user:bob");
+        Run<?> old = killed.get(0);
+        Run<?> fresh = killed.get(1);
+        // ana's run was interrupted by a shutdown ten days ago; bob's by the kill, found now
+        Instant tenDaysAgo = Instant.now().minus(Duration.ofDays(10));
+        db.write(entry(db, old.id()).as(RunState.INTERRUPTED, "the server shut down", tenDaysAgo));
+
+        TrainingRuntime after = runtime(db, Duration.ZERO);
+        List<Run<?>> found = after.restoreInterrupted(false, Duration.ofDays(7));
+        assertEquals(List.of(fresh.id()), found.stream().map(Run::id).toList(), "only the fresh one is restored");
+        assertFalse(Files.exists(old.folder()), "the expired run's folder is deleted");
+        assertEquals(List.of(fresh.id()), ids(db.unfinished()));
+        assertTrue(Files.isDirectory(fresh.checkpointDir(0)));
+
+        // a day's look later: bob's is eight days interrupted by then
+        db.write(entry(db, fresh.id()).as(RunState.INTERRUPTED, "the server shut down", tenDaysAgo.plus(Duration.ofDays(2))));
+        assertEquals(List.of(), after.expireInterrupted(Duration.ofDays(9)), "not yet nine days");
+        assertEquals(List.of(fresh.id()), after.expireInterrupted(Duration.ofDays(7)));
+        assertTrue(after.find(fresh.id(), "user:bob").isEmpty(), "no longer listed");
+        assertFalse(Files.exists(fresh.folder()));
+        assertTrue(db.unfinished().isEmpty());
+    }
+
+    private static List<String> ids(List<RunJournal.Entry> entries) {
+        return entries.stream().map(RunJournal.Entry::id).toList();
+    }
+
+    private static RunJournal.Entry entry(RunJournal db, String id) {
+        return db.unfinished().stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow();
     }
 
     /** The steps of the {@code loss/train} scalars in the event files under {@code folder}, in file order. */

@@ -7,6 +7,7 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.textfield.TextField;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -69,14 +70,22 @@ public final class RowActions {
 
     /** Asks before deleting {@code name}; {@code consequence} says what is lost. */
     public static void confirmDelete(String name, String consequence, Runnable delete) {
+        confirm("Delete", name, consequence, delete);
+    }
+
+    /**
+     * Asks before doing {@code verb} ("Discard") to {@code name}; {@code consequence} says what is lost.
+     * The dialog's button says the verb, and its id is the verb's ({@code discard-confirm}).
+     */
+    public static void confirm(String verb, String name, String consequence, Runnable action) {
         Dialog d = new Dialog();
-        d.setHeaderTitle("Delete \"" + name + "\"?");
+        d.setHeaderTitle(verb + " \"" + name + "\"?");
         d.add(new Paragraph(consequence));
-        Button ok = new Button("Delete", c -> {
+        Button ok = new Button(verb, c -> {
             d.close();
-            delete.run();
+            action.run();
         });
-        ok.setId("delete-confirm");
+        ok.setId(verb.toLowerCase(Locale.ROOT) + "-confirm");
         ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
         d.getFooter().add(new Button("Cancel", c -> d.close()), ok);
         d.open();

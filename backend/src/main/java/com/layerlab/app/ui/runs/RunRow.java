@@ -34,11 +34,13 @@ final class RunRow extends Div {
     private final Button pause = new Button();
     private final Button stop = new Button("Stop", VaadinIcon.STOP.create());
     private final Button resume = new Button("Resume", VaadinIcon.PLAY.create());
+    private final Button discard = new Button("Discard", VaadinIcon.TRASH.create());
 
     /**
-     * @param resume goes on with an interrupted run from its last checkpoint (a new run under its id)
+     * @param resume  goes on with an interrupted run from its last checkpoint (a new run under its id)
+     * @param discard asks, then drops an interrupted run with its folder
      */
-    RunRow(Run<?> run, Runnable changed, Runnable resume) {
+    RunRow(Run<?> run, Runnable changed, Runnable resume, Runnable discard) {
         this.run = run;
         addClassNames("ll-experiment-row", "ll-run-row");
         getElement().setAttribute("data-id", run.id());
@@ -73,11 +75,14 @@ final class RunRow extends Div {
         });
         this.resume.addClassName("ll-run-resume");
         this.resume.addClickListener(e -> resume.run());
-        for (Button b : List.of(pause, stop, this.resume)) {
+        this.discard.addClassName("ll-run-discard");
+        this.discard.addClickListener(e -> discard.run());
+        for (Button b : List.of(pause, stop, this.resume, this.discard)) {
             b.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
         }
         stop.addThemeVariants(ButtonVariant.LUMO_ERROR);
-        Div tools = new Div(open, pause, this.resume, stop);
+        this.discard.addThemeVariants(ButtonVariant.LUMO_ERROR);
+        Div tools = new Div(open, pause, this.resume, this.discard, stop);
         tools.addClassName("ll-row-tools");
         add(main, tools);
     }
@@ -106,12 +111,13 @@ final class RunRow extends Div {
         stop.setVisible(!st.ended());
         // a run the server's restart (or shutdown) interrupted goes on from its last checkpoint
         resume.setVisible(st == RunState.INTERRUPTED);
+        discard.setVisible(st == RunState.INTERRUPTED);
         boolean paused = run.isPaused();
         pause.setText(paused ? "Resume" : "Pause");
         pause.setIcon(paused ? VaadinIcon.PLAY.create() : VaadinIcon.PAUSE.create());
     }
 
-    private static String name(Run<?> run) {
+    static String name(Run<?> run) {
         Experiment first = run.experiments().get(0);
         String model = first.name() == null || first.name().isBlank() ? "a network" : first.name();
         int more = run.experiments().size() - 1;

@@ -3,15 +3,19 @@ package com.layerlab.app.ui.runs;
 import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.training.OverLimit;
 import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.LimitNotice;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.components.MyWorkTabs;
+import com.layerlab.app.ui.components.RowActions;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
@@ -25,7 +29,7 @@ import java.util.Map;
 
 /**
  * "My runs": the trainings of this visitor (or user), newest first, whatever page started them, to open
- * again, pause, resume or stop. While the page is open it looks again every second (a poll: nothing
+ * again, pause, resume or stop, and an interrupted one to resume or discard. While the page is open it looks again every second (a poll: nothing
  * runs for it once it is closed).
  */
 @AnonymousAllowed
@@ -82,6 +86,22 @@ public class RunsView extends Div implements BeforeEnterObserver {
         super.onDetach(detachEvent);
     }
 
+    private void discard(Run<?> interrupted) {
+        RowActions.confirm("Discard", RunRow.name(interrupted), "The run will not resume: its last checkpoint and its "
+                + "TensorBoard files are deleted from the server. Experiments saved from it keep their weights. This cannot "
+                + "be undone.", () -> {
+                    try {
+                        runtime.discard(interrupted.id(), owner.key());
+                    } catch (RunJournal.Unreachable down) {
+                        Notification n = Notification.show(down.getMessage() + ": the run is kept. Try again in a moment.",
+                                6000, Notification.Position.MIDDLE);
+                        n.addThemeVariants(NotificationVariant.LUMO_ERROR);
+                    }
+                    // resumed meanwhile (another tab), it is not discarded: the refresh shows it training
+                    refresh();
+                });
+    }
+
     private void resume(Run<?> interrupted) {
         try {
             runtime.resume(interrupted, owner.username().isPresent());
@@ -103,7 +123,7 @@ public class RunsView extends Div implements BeforeEnterObserver {
             RunRow row = rows.get(r.id());
             if (row == null || row.run() != r) {
                 // a resumed run is a new run under the same id: a row of its own
-                row = new RunRow(r, this::refresh, () -> resume(r));
+                row = new RunRow(r, this::refresh, () -> resume(r), () -> discard(r));
                 rows.put(r.id(), row);
             }
             row.update();

@@ -7,6 +7,7 @@ import static com.layerlab.app.AccountSteps.signOut;
 import static com.layerlab.app.AccountSteps.signUp;
 import static com.layerlab.app.AccountSteps.submitSignUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.layerlab.app.BrowserTestBase;
@@ -25,6 +26,7 @@ import com.layerlab.engine.train.EpochStats;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -158,7 +160,7 @@ class RunsViewTest extends BrowserTestBase {
         journal.write(new RunJournal.Entry(id, user, RunPages.PLAYGROUND, null, List.of(TestRuns.POINTS), RunState.RUNNING,
                 300, 3, trained.folder(), "cpu", "cpu", null, Instant.now(), Instant.now()));
         // what the server does as it starts again
-        runtime.restoreInterrupted(false);
+        runtime.restoreInterrupted(false, Duration.ZERO);
 
         open(page, "runs");
         Locator row = rowOf(page, id);
@@ -180,6 +182,39 @@ class RunsViewTest extends BrowserTestBase {
         }
         assertEquals(trained.history().get(0), history.subList(0, 4), "the epochs before the checkpoint are the checkpoint's");
         screenshot(page, "my-runs-resumed");
+    }
+
+    @Test
+    void anInterruptedRunIsDiscardedAfterAConfirmWithItsFolderAndOnlyItsOwnerSeesIt() throws InterruptedException {
+        String name = newName("discard");
+        String user = "user:" + name;
+        signUp(page, name);
+        Run<?> trained = runtime.submit(List.of(TestRuns.POINTS), new RunOptions(user, true, RunPages.PLAYGROUND, false, 1),
+                PointFrames.playground());
+        TestRuns.await(trained, s -> s.state() == RunState.FINISHED, "finished");
+        // closed once unwatched: nothing writes into its folder any more
+        assertTrue(trained.awaitTermination(Duration.ofSeconds(30)));
+        String id = "discard" + Math.abs(name.hashCode());
+        journal.write(new RunJournal.Entry(id, user, RunPages.PLAYGROUND, null, List.of(TestRuns.POINTS), RunState.RUNNING,
+                300, 1, trained.folder(), "cpu", "cpu", null, Instant.now(), Instant.now()));
+        runtime.restoreInterrupted(false, Duration.ZERO);
+
+        Page theirs = newContext().newPage();
+        open(theirs, "runs");
+        assertEquals(0, theirs.locator(".ll-run-row").count(), "another visitor has no row of it to discard");
+        theirs.close();
+
+        open(page, "runs");
+        Locator row = rowOf(page, id);
+        awaitState(page, row, "interrupted");
+        row.locator(".ll-run-discard").click();
+        page.locator("#discard-confirm").waitFor();
+        screenshot(page, "my-runs-discard");
+        page.locator("#discard-confirm").click();
+        page.waitForCondition(() -> row.count() == 0);
+        assertTrue(runtime.find(id, user).isEmpty(), "the runtime lists it no more");
+        assertTrue(journal.unfinished().stream().noneMatch(e -> e.id().equals(id)), "its journal row is gone");
+        assertFalse(Files.exists(trained.folder()), "its folder is deleted");
     }
 
     /** Waits until {@code p}'s My runs lists the run {@code id}, and gives its row. */

@@ -1,0 +1,76 @@
+package com.layerlab.app.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.layerlab.app.training.RunJournal;
+import com.layerlab.app.training.RunLogs;
+import com.layerlab.app.training.RunState;
+import com.layerlab.app.training.TestRuns;
+import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.engine.tensor.Backends;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An API run a restart interrupted, discarded by its owner on My runs: the API knows it no more (its
+ * {@code /api/runs/{id}} answers 404, as for an unknown run), and another user could not discard it.
+ */
+class ApiRunsDiscardTest {
+
+    @TempDir
+    Path dir;
+
+    /** The journal in memory: what a database would keep. */
+    private static final class MemoryJournal implements RunJournal {
+        final Map<String, Entry> rows = new ConcurrentHashMap<>();
+
+        @Override
+        public void write(Entry e) {
+            rows.put(e.id(), e);
+        }
+
+        @Override
+        public List<Entry> unfinished() {
+            return rows.values().stream().filter(e -> !e.state().ended() || e.state() == RunState.INTERRUPTED).toList();
+        }
+
+        @Override
+        public void forget(String id) {
+            rows.remove(id);
+        }
+    }
+
+    @Test
+    void aDiscardedInterruptedRunIsUnknownToTheApi() {
+        RunLogs logs = new RunLogs(dir, 50, 20L << 20);
+        Path folder = logs.open(ApiRuns.PAGE).dir();
+        MemoryJournal journal = new MemoryJournal();
+        journal.write(new RunJournal.Entry("run-1", "user:ana", ApiRuns.PAGE, "exp-1", List.of(TestRuns.POINTS),
+                RunState.RUNNING, 10, -1, folder, "cpu", "cpu", null, Instant.now(), Instant.now()));
+        TrainingRuntime.Pool pool = new TrainingRuntime.Pool(1, 1, Duration.ofMillis(5), "networks");
+        try (TrainingRuntime runtime = new TrainingRuntime(Backends.standard(), logs, null, pool, pool,
+                TrainingRuntime.Limits.none(pool, pool), Duration.ofMinutes(1), TrainingRuntime.SignedInRuns.DEFAULTS,
+                Duration.ZERO, journal, (page, experiments) -> TestRuns.STATUS)) {
+            runtime.restoreInterrupted(false, Duration.ZERO);
+            ApiRuns api = new ApiRuns(runtime);
+            assertTrue(api.find("run-1", "user:ana").isPresent(), "interrupted, the API lists it");
+
+            assertFalse(runtime.discard("run-1", "user:bob"), "not bob's to discard");
+            assertTrue(api.find("run-1", "user:ana").isPresent());
+            assertTrue(runtime.discard("run-1", "user:ana"));
+            assertTrue(api.find("run-1", "user:ana").isEmpty(), "GET /api/runs/run-1: 404");
+            assertEquals(List.of(), api.ofExperiment("exp-1", "user:ana"), "nor among its experiment's runs");
+            assertTrue(journal.rows.isEmpty());
+            assertFalse(Files.exists(folder));
+        }
+    }
+}
