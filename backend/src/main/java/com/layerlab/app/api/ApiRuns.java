@@ -170,14 +170,30 @@ class ApiRuns {
             runs.remove(id, r);
             return Optional.empty();
         }
-        return r != null && r.owner().equals(owner) ? Optional.of(r) : Optional.empty();
+        return r != null && r.owner().equals(owner) ? Optional.of(caughtUp(r)) : Optional.empty();
     }
 
     /** {@code owner}'s runs of experiment {@code experimentId}, oldest first (none discarded). */
     List<ApiRun> ofExperiment(String experimentId, String owner) {
         return runs.values().stream().filter(r -> r.experimentId().equals(experimentId) && r.owner().equals(owner)
                         && !r.current().isDiscarded())
-                .sorted(Comparator.comparingLong(r -> r.started)).toList();
+                .map(this::caughtUp).sorted(Comparator.comparingLong(r -> r.started)).toList();
+    }
+
+    /**
+     * The run with the segment its owner resumed elsewhere (on My runs): the runtime's run of the same id,
+     * newer than the API's last, becomes its next segment, and what it ends with is kept as the API's own.
+     */
+    private ApiRun caughtUp(ApiRun r) {
+        Run<?> now = runtime.find(r.id(), r.owner()).orElse(null);
+        synchronized (r) {
+            if (now == null || r.segments.contains(now)) {
+                return r;
+            }
+            r.add(now);
+        }
+        keepWhenEnded(r, now);
+        return r;
     }
 
     /**

@@ -3,7 +3,11 @@ package com.layerlab.app.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
 
+import com.layerlab.app.store.ExperimentStore;
+import com.layerlab.app.store.TrainingRunJournal;
+import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.RunLogs;
 import com.layerlab.app.training.RunState;
@@ -21,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An API run a restart interrupted, discarded by its owner on My runs: the API knows it no more (its
- * {@code /api/runs/{id}} answers 404, as for an unknown run), and another user could not discard it.
+ * An API run a restart interrupted, then handled on My runs: discarded by its owner, the API knows it no
+ * more (its {@code /api/runs/{id}} answers 404, as for an unknown run), and another user could not discard
+ * it; resumed there, the API's run goes on with the resumed one.
  */
 class ApiRunsDiscardTest {
 
@@ -61,7 +66,7 @@ class ApiRunsDiscardTest {
                 TrainingRuntime.Limits.none(pool, pool), Duration.ofMinutes(1), TrainingRuntime.SignedInRuns.DEFAULTS,
                 Duration.ZERO, journal, (page, experiments) -> TestRuns.STATUS)) {
             runtime.restoreInterrupted(false, Duration.ZERO);
-            ApiRuns api = new ApiRuns(runtime);
+            ApiRuns api = new ApiRuns(runtime, mock(TrainingRunJournal.class), mock(ExperimentStore.class));
             assertTrue(api.find("run-1", "user:ana").isPresent(), "interrupted, the API lists it");
 
             assertFalse(runtime.discard("run-1", "user:bob"), "not bob's to discard");
@@ -71,6 +76,33 @@ class ApiRunsDiscardTest {
             assertEquals(List.of(), api.ofExperiment("exp-1", "user:ana"), "nor among its experiment's runs");
             assertTrue(journal.rows.isEmpty());
             assertFalse(Files.exists(folder));
+        }
+    }
+
+    @Test
+    void aRunResumedOnMyRunsIsTheApisRunThere() throws Exception {
+        RunLogs logs = new RunLogs(dir, 50, 20L << 20);
+        Path folder = logs.open(ApiRuns.PAGE).dir();
+        MemoryJournal journal = new MemoryJournal();
+        journal.write(new RunJournal.Entry("run-2", "user:ana", ApiRuns.PAGE, "exp-2", List.of(TestRuns.POINTS),
+                RunState.RUNNING, 10, -1, folder, "cpu", "cpu", null, Instant.now(), Instant.now()));
+        TrainingRuntime.Pool pool = new TrainingRuntime.Pool(1, 1, Duration.ofMillis(5), "networks");
+        try (TrainingRuntime runtime = new TrainingRuntime(Backends.standard(), logs, null, pool, pool,
+                TrainingRuntime.Limits.none(pool, pool), Duration.ofMinutes(1), TrainingRuntime.SignedInRuns.DEFAULTS,
+                Duration.ZERO, journal, (page, experiments) -> TestRuns.STATUS)) {
+            Run<?> interrupted = runtime.restoreInterrupted(false, Duration.ZERO).get(0);
+            ApiRuns api = new ApiRuns(runtime, mock(TrainingRunJournal.class), mock(ExperimentStore.class));
+            assertEquals(RunState.INTERRUPTED, api.find("run-2", "user:ana").orElseThrow().current().state());
+
+            // as My runs' Resume button does: through the runtime, not the API
+            Run<?> resumed = runtime.resume(interrupted, true);
+            ApiRuns.ApiRun seen = api.find("run-2", "user:ana").orElseThrow();
+            assertEquals(resumed, seen.current(), "GET /api/runs/run-2 follows the resumed run");
+            assertEquals(List.of(interrupted, resumed), seen.segments());
+            assertEquals(List.of(seen), api.ofExperiment("exp-2", "user:ana"));
+            assertEquals(2, api.find("run-2", "user:ana").orElseThrow().segments().size(), "added once");
+            resumed.stop();
+            TestRuns.await(resumed, st -> st.state().ended(), "stopped");
         }
     }
 }
