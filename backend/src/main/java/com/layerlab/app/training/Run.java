@@ -901,7 +901,7 @@ public final class Run<F> {
             // a run that trains and gave its turn to others says it waits only once its wait is long enough
             // to be seen; its page would otherwise flicker between training and waiting every turn
             boolean shown = !quiet || System.nanoTime() - since >= QUIET_WAIT_NANOS;
-            int place = slot.position();
+            int place = shown ? slot.position() : 0;
             if (shown && (state != RunState.QUEUED || !busy.equals(message) || place != position)) {
                 state = RunState.QUEUED;
                 message = busy;

@@ -221,12 +221,25 @@ public final class TrainingSlots {
         }
 
         /**
-         * Plays the queue forward, giving the free slots one at a time by the fair rule (fewest held, then
-         * longest waited, within each kind's caps), until {@code claim}'s turn comes. Its place is how many
-         * trainings get a slot before it, plus one; it may take a slot now when that place is among the
-         * free slots.
+         * Its place: how many trainings get a slot before it, plus one, by {@link #line}; it may take a slot
+         * now when that place is among the free slots. One its kind's caps hold back whatever the others do
+         * comes after every one that can go.
          */
         private Place place(Claim claim) {
+            List<Claim> line = line(Integer.MAX_VALUE);
+            int position = line.indexOf(claim) + 1;
+            if (position == 0) {
+                return new Place(line.size() + 1, false);
+            }
+            return new Place(position, position <= slots - holding.size());
+        }
+
+        /**
+         * Plays the queue forward, giving slots one at a time by the fair rule (fewest held, then longest
+         * waited, within each kind's caps): the first {@code upTo} waiting trainings in the order they would
+         * get one, fewer when the caps hold the rest back.
+         */
+        private List<Claim> line(int upTo) {
             Map<Object, Integer> owners = new HashMap<>();
             Map<Object, Long> ownersSince = new HashMap<>();
             Map<Kind, Integer> kinds = new HashMap<>();
@@ -235,14 +248,13 @@ public final class TrainingSlots {
             for (Claim w : waiting) {
                 ownersSince.putIfAbsent(w.owner, Math.max(w.waitingSince, lastHeld.getOrDefault(w.owner, Long.MIN_VALUE)));
             }
-            List<Claim> line = new ArrayList<>(waiting);
-            int free = slots - holding.size();
-            int position = 0;
-            while (!line.isEmpty()) {
+            List<Claim> left = new ArrayList<>(waiting);
+            List<Claim> line = new ArrayList<>();
+            while (!left.isEmpty() && line.size() < upTo) {
                 Claim next = null;
                 int nextHeld = Integer.MAX_VALUE;
                 long nextSince = Long.MAX_VALUE;
-                for (Claim w : line) {
+                for (Claim w : left) {
                     int kindHeld = kinds.computeIfAbsent(w.kind, this::computingOf);
                     int ownerKindHeld = ownerKinds.computeIfAbsent(List.of(w.owner, w.kind), k -> held(w.owner, w.kind));
                     if (kindHeld >= w.kind.maxComputing() || ownerKindHeld >= w.kind.maxPerOwner()) {
@@ -260,11 +272,8 @@ public final class TrainingSlots {
                 if (next == null) {
                     break;
                 }
-                position++;
-                if (next == claim) {
-                    return new Place(position, position <= free);
-                }
-                line.remove(next);
+                line.add(next);
+                left.remove(next);
                 Claim given = next;
                 owners.merge(given.owner, 1, Integer::sum);
                 // just served: behind the owners holding as many
@@ -272,8 +281,7 @@ public final class TrainingSlots {
                 kinds.merge(given.kind, 1, Integer::sum);
                 ownerKinds.merge(List.of(given.owner, given.kind), 1, Integer::sum);
             }
-            // its kind's caps hold it back whatever the others do: it comes after every one that can go
-            return new Place(position + 1, false);
+            return line;
         }
 
         /** Takes note that a waiting training got a slot: how often slots come free for those who wait. */
@@ -285,13 +293,15 @@ public final class TrainingSlots {
             lastGrant = waiting.isEmpty() ? -1 : now;
         }
 
-        /** The wakers of every waiting training: a slot came free, each looks whether it is its own. */
+        /** The wakers of the trainings the free slots go to now (by the fair rule): each takes its own. */
         private List<Runnable> waitersToWake() {
             if (waiting.isEmpty()) {
                 lastGrant = -1;
             }
+            // only those the free slots go to: with thirty waiting and a slot freed at every 2D epoch, waking
+            // them all had each play the queue forward for nothing (the others look again in a moment anyway)
             List<Runnable> wakers = new ArrayList<>();
-            for (Claim w : waiting) {
+            for (Claim w : line(slots - holding.size())) {
                 if (w.waker != null) {
                     wakers.add(w.waker);
                 }
