@@ -909,7 +909,9 @@ public final class Run<F> {
                 mark(true);
             }
             serve();
-            boolean owed = flush();
+            // a frame is work (its maps are the network run over a grid): one that only waits its turn sends it
+            // at its turn, holding its slot, so that thirty such waits do not all compute beside the slots' runs
+            boolean owed = shown && flush();
             // slots free up when other runs pause or end: look again every quarter of a second
             await(owed ? 50 : 250, () -> stopRequested || (pauseGivesUp && paused && !stepRequested)
                     || newLearningRate != null);
