@@ -84,6 +84,8 @@ class PlayerControls extends Div {
         LiveText.set(epochLabel, formatEpoch(status.epoch()));
         epochLabel.getElement().setAttribute("data-epoch", String.valueOf(status.epoch()));
         epochLabel.getElement().setAttribute("data-progress", String.valueOf(status.progress()));
+        // tests (and scripts) tell the frame of where a paused run holds from one sent while it still trained
+        epochLabel.getElement().setAttribute("data-state", status.state().name());
         LiveText.set(batchLabel, status.batch() == 0 ? "" : "batch " + status.batch() + " of " + status.batches());
     }
 
