@@ -24,9 +24,11 @@ import java.util.Optional;
  * {@code PlaygroundView.showFrame}) and encoding the page's changes as the JSON Vaadin pushes
  * ({@code NodeChange.toJson}, as {@code UidlWriter} does). CPU time and allocation per frame, and the
  * JSON's size, over a run of the default network at about 12 epochs a frame (120 epochs a second, 10
- * frames a second). Not a test: a measurement to compare before and after a change (README "Load test").
+ * frames a second); first the same for a page open ({@link #pages}). Not a test: a measurement to compare
+ * before and after a change, in one JVM (README "Load test"). {@code -Dframes.dump} and {@code -Dpages.dump}
+ * print the last frame's or page's changes, one line each.
  *
- * <pre>java -cp ... com.layerlab.app.ui.playground.FrameCost [frames]</pre>
+ * <pre>java -cp ... com.layerlab.app.ui.playground.FrameCost [frames and pages, e.g. 600]</pre>
  */
 public final class FrameCost {
 
