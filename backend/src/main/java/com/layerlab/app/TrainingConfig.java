@@ -2,6 +2,7 @@ package com.layerlab.app;
 
 import com.layerlab.app.lab.CnnDataService;
 import com.layerlab.app.lab.CnnLimits;
+import com.layerlab.app.training.BackendChoices;
 import com.layerlab.app.training.CnnFrames;
 import com.layerlab.app.training.FrameMaker;
 import com.layerlab.app.training.PointFrames;
@@ -32,6 +33,16 @@ public class TrainingConfig {
     @Bean
     public Backends backends() {
         return Backends.standard();
+    }
+
+    /**
+     * The pages' menu of backends, made once as the app starts: labelling it starts each available
+     * backend's device (OpenCL compiles its kernels, about a second on PoCL), which the first pages opened
+     * would otherwise wait for, and every page then shares it.
+     */
+    @Bean
+    public BackendChoices backendChoices(Backends backends) {
+        return BackendChoices.of(backends);
     }
 
     /** What becomes of the runs a restart interrupted: their owners resume them, or the server does as it starts. */

@@ -90,14 +90,14 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final CnnSaving saving;
 
     public CnnView(TrainingRuntime runtime, PageWatch pages, CnnDataService data, ExperimentStore store,
-                   CurrentOwner owner) {
+                   CurrentOwner owner, BackendChoices backends) {
         this.runtime = runtime;
         this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, CnnFrames.class, true);
         this.data = data;
         this.owner = owner;
         this.limits = data.limits();
         this.saving = new CnnSaving(store, owner);
-        this.backends = BackendChoices.of(runtime.backends());
+        this.backends = backends;
         this.toolbar = new CnnToolbar(CnnPresets.all(data.cifar10Present()), limits.maxEpochs(), backends, transport,
                 this::usePreset, this::edit, this::compare, this::openSave, this::openExport);
         this.dataPanel = new CnnDataPanel(data, owner::key, this::useDataset, this::edit, this::useUploaded);

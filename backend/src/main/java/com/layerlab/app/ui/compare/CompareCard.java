@@ -5,6 +5,7 @@ import com.layerlab.app.lab.CompareCaptions;
 import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.RunSnapshot;
 import com.layerlab.app.ui.components.HeatMap;
+import com.layerlab.app.ui.components.LiveText;
 import com.layerlab.engine.train.EpochStats;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
@@ -83,10 +84,10 @@ final class CompareCard extends Div {
                 sb.append(String.format(Locale.ROOT, " \u00b7 test acc. %.0f%%", st.testAccuracy() * 100));
             }
         }
-        numbers.setText(sb.toString());
+        LiveText.set(numbers, sb.toString());
         CompareCaptions.Caption c = CompareCaptions.caption(activation, item.activations());
-        range.setText(c.range());
-        live.setText(c.live());
+        LiveText.set(range, c.range());
+        LiveText.set(live, c.live());
     }
 
     private static String loss(double v) {

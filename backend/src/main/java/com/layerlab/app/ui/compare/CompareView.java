@@ -23,6 +23,7 @@ import com.layerlab.app.ui.LimitNotice;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
+import com.layerlab.app.ui.components.LiveText;
 import com.layerlab.app.ui.runs.RunPages;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
@@ -88,12 +89,13 @@ public class CompareView extends Div implements BeforeEnterObserver {
     private final CompareCharts charts = new CompareCharts();
     private boolean playing;
 
-    public CompareView(TrainingRuntime runtime, PageWatch pages, CurrentOwner owner, ExperimentStore store) {
+    public CompareView(TrainingRuntime runtime, PageWatch pages, CurrentOwner owner, ExperimentStore store,
+                       BackendChoices backends) {
         this.runtime = runtime;
         this.owner = owner;
         this.store = store;
         this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, PointFrames.class);
-        this.backends = BackendChoices.of(runtime.backends());
+        this.backends = backends;
         this.settings = new CompareSettings(this::changeSettings, this::changeLearningRate, this::changeActivations, backends);
         setId("compare-view");
         getStyle().set("padding", "var(--lumo-space-m)").set("max-width", "1400px").set("margin", "0 auto");
@@ -361,10 +363,10 @@ public class CompareView extends Div implements BeforeEnterObserver {
         Run<PointFrames.Frame> run = shown.run();
         playing = run != null && !run.isPaused() && !st.state().ended();
         showPlaying();
-        status.setText(statusText(st));
+        LiveText.set(status, statusText(st));
         // anew at every frame: a device that fails leaves the run on the CPU, and the page says why
-        device.setText(run == null ? "" : RunDevice.where(run));
-        epoch.setText("Epoch " + RunStatus.epochs(st.progress()));
+        LiveText.set(device, run == null ? "" : RunDevice.where(run));
+        LiveText.set(epoch, "Epoch " + RunStatus.epochs(st.progress()));
         epoch.getElement().setAttribute("data-epoch", String.valueOf(st.epoch()));
         epoch.getElement().setAttribute("data-batch", String.valueOf(st.batch()));
         // tests (and scripts) tell the held position from a frame sent while it still trained

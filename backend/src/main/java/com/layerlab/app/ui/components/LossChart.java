@@ -32,6 +32,12 @@ public class LossChart extends Component implements HasSize, HasStyle {
     private List<Series> series = List.of();
     private final List<Double> xs = new ArrayList<>();
     private final List<double[]> ys = new ArrayList<>();
+    /**
+     * The points appended since the last response, as JSON pairs [x, [y...]]: they go to the page in one
+     * call with the response, since a fast run ends several epochs between two frames.
+     */
+    private final StringBuilder unsent = new StringBuilder();
+    private boolean sendScheduled;
 
     public LossChart() {
         setHeightPx(160);
@@ -76,7 +82,21 @@ public class LossChart extends Component implements HasSize, HasStyle {
         xs.add(x);
         ys.add(values.clone());
         if (isAttached()) {
-            getElement().callJsFunction("append", x, json(values));
+            unsent.append(unsent.isEmpty() ? "" : ",").append('[').append(x(x)).append(',').append(json(values)).append(']');
+            if (!sendScheduled) {
+                sendScheduled = true;
+                getUI().ifPresent(ui -> ui.beforeClientResponse(this, context -> sendUnsent()));
+            }
+        }
+    }
+
+    /** The points appended since the last response, in one call (see {@link #unsent}). */
+    private void sendUnsent() {
+        sendScheduled = false;
+        if (!unsent.isEmpty()) {
+            getElement().executeJs("for (const [x, ys] of JSON.parse($0)) this.append(x, JSON.stringify(ys))",
+                    "[" + unsent + "]");
+            unsent.setLength(0);
         }
     }
 
@@ -115,6 +135,7 @@ public class LossChart extends Component implements HasSize, HasStyle {
             ys.add(at, values.clone());
         }
         if (isAttached()) {
+            sendUnsent(); // before this point, in the order they were added
             getElement().callJsFunction("insert", x, json(values));
         }
     }
@@ -122,6 +143,7 @@ public class LossChart extends Component implements HasSize, HasStyle {
     public void clear() {
         xs.clear();
         ys.clear();
+        unsent.setLength(0);
         if (isAttached()) {
             getElement().callJsFunction("clear");
         }
@@ -137,6 +159,7 @@ public class LossChart extends Component implements HasSize, HasStyle {
     }
 
     private void sendAll() {
+        unsent.setLength(0); // the whole history goes
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < series.size(); i++) {
             Series s = series.get(i);
@@ -171,6 +194,11 @@ public class LossChart extends Component implements HasSize, HasStyle {
             sb.append(i > 0 ? "," : "").append(num(values[i]));
         }
         return sb.append(']').toString();
+    }
+
+    /** An x as JSON: exact (an epoch is a whole number), where {@link #num} keeps 6 digits. */
+    private static String x(double x) {
+        return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
     }
 
     private static String num(double v) {

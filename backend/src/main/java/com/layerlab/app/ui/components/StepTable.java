@@ -4,6 +4,7 @@ import com.layerlab.engine.train.StepReport;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.dom.Element;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -15,6 +16,8 @@ public class StepTable extends Div {
 
     private final Span caption = new Span();
     private final Element table = new Element("table");
+    /** The layers the table's rows are for (none while it shows the hint). */
+    private List<String> rowLayers = List.of();
     private String emptyText = "Press Step to train one batch and pause: the table then shows what that step did.";
 
     public StepTable() {
@@ -32,21 +35,35 @@ public class StepTable extends Div {
         }
     }
 
-    /** Shows {@code step}, or the hint on how to get one when it is null. */
+    /**
+     * Shows {@code step}, or the hint on how to get one when it is null. The rows stay from one step to
+     * the next while the layers are the same, and only their numbers change: a live run shows a step
+     * with every frame, and new rows would be sent to the page in full each time.
+     */
     public void show(StepReport step) {
-        table.removeAllChildren();
         if (step == null) {
+            table.removeAllChildren();
+            rowLayers = List.of();
             caption.setText(emptyText);
             getElement().setAttribute("data-batch", "");
             return;
         }
-        caption.setText(String.format(Locale.ROOT, "Epoch %d, batch %d: the batch's loss before the step was %.4f.",
+        LiveText.set(caption, String.format(Locale.ROOT, "Epoch %d, batch %d: the batch's loss before the step was %.4f.",
                 step.epoch(), step.batch(), step.loss()));
         getElement().setAttribute("data-batch", step.epoch() + "." + step.batch());
-        table.appendChild(row("th", "layer", "mean |dL/dW|", "mean |\u0394W|", "|\u0394W| / |W|"));
+        if (!step.layers().equals(rowLayers)) {
+            table.removeAllChildren();
+            table.appendChild(row("th", "layer", "mean |dL/dW|", "mean |\u0394W|", "|\u0394W| / |W|"));
+            for (String layer : step.layers()) {
+                table.appendChild(row("td", layer, "", "", ""));
+            }
+            rowLayers = step.layers();
+        }
         for (int i = 0; i < step.layers().size(); i++) {
-            table.appendChild(row("td", step.layers().get(i), sci(step.gradient()[i]), sci(step.update()[i]),
-                    sci(step.relativeUpdate(i))));
+            Element tr = table.getChild(i + 1);
+            LiveText.set(tr.getChild(1), sci(step.gradient()[i]));
+            LiveText.set(tr.getChild(2), sci(step.update()[i]));
+            LiveText.set(tr.getChild(3), sci(step.relativeUpdate(i)));
         }
     }
 

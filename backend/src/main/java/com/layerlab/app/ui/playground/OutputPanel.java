@@ -6,6 +6,7 @@ import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.RunDevice;
 import com.layerlab.app.training.RunSnapshot;
 import com.layerlab.app.ui.components.HeatMap;
+import com.layerlab.app.ui.components.LiveText;
 import com.layerlab.app.ui.components.LossChart;
 import com.layerlab.engine.train.EpochStats;
 import com.vaadin.flow.component.button.Button;
@@ -167,7 +168,7 @@ class OutputPanel extends PlaygroundPanel {
 
     /** Where the run trains ({@link RunDevice#where}; "" when it was refused). */
     void showWhere(String where) {
-        engine.setText(where.isEmpty() ? "" : "Trained " + where + " · ");
+        LiveText.set(engine, where.isEmpty() ? "" : "Trained " + where + " · ");
     }
 
     /** The run's points (sent once per run). */
@@ -184,15 +185,15 @@ class OutputPanel extends PlaygroundPanel {
     void showSnapshot(RunSnapshot s, List<EpochStats> history) {
         EpochStats stats = s.stats();
         outputMap.setGrid(s.gridN(), s.channels(), s.output());
-        trainLoss.setText(formatLoss(stats.trainLoss()));
-        testLoss.setText(formatLoss(stats.testLoss()));
+        LiveText.set(trainLoss, formatLoss(stats.trainLoss()));
+        LiveText.set(testLoss, formatLoss(stats.testLoss()));
         trainLoss.getElement().setAttribute("data-value", String.valueOf(stats.trainLoss()));
         testLoss.getElement().setAttribute("data-value", String.valueOf(stats.testLoss()));
         if (stats.trainAccuracy() != null && stats.testAccuracy() != null) {
-            accuracy.setText(String.format(Locale.ROOT, "Accuracy: training %.1f %%, test %.1f %%",
+            LiveText.set(accuracy, String.format(Locale.ROOT, "Accuracy: training %.1f %%, test %.1f %%",
                     100 * stats.trainAccuracy(), 100 * stats.testAccuracy()));
         } else {
-            accuracy.setText("");
+            LiveText.set(accuracy, "");
         }
         chartUpTo(history, stats.epoch());
         chart(stats);

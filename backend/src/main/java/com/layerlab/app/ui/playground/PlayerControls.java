@@ -1,6 +1,7 @@
 package com.layerlab.app.ui.playground;
 
 import com.layerlab.app.training.RunStatus;
+import com.layerlab.app.ui.components.LiveText;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Div;
@@ -80,10 +81,12 @@ class PlayerControls extends Div {
 
     /** The epochs done and the batch under way ("000,003", "batch 2 of 25"). */
     void showProgress(RunStatus status) {
-        epochLabel.setText(formatEpoch(status.epoch()));
+        LiveText.set(epochLabel, formatEpoch(status.epoch()));
         epochLabel.getElement().setAttribute("data-epoch", String.valueOf(status.epoch()));
         epochLabel.getElement().setAttribute("data-progress", String.valueOf(status.progress()));
-        batchLabel.setText(status.batch() == 0 ? "" : "batch " + status.batch() + " of " + status.batches());
+        // tests (and scripts) tell the frame of where a paused run holds from one sent while it still trained
+        epochLabel.getElement().setAttribute("data-state", status.state().name());
+        LiveText.set(batchLabel, status.batch() == 0 ? "" : "batch " + status.batch() + " of " + status.batches());
     }
 
     /** Epochs as TensorFlow Playground counts them: 000,042. */

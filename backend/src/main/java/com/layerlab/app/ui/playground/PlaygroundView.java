@@ -93,13 +93,13 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private final OutputPanel output;
 
     public PlaygroundView(TrainingRuntime runtime, PageWatch pages, PointSets pointSets, ExperimentStore store,
-                          CurrentOwner owner) {
+                          CurrentOwner owner, BackendChoices backends) {
         this.runtime = runtime;
         this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, PointFrames.class);
         this.pointSets = pointSets;
         this.store = store;
         this.owner = owner;
-        this.backends = BackendChoices.of(runtime.backends());
+        this.backends = backends;
         this.selects = new SettingsSelects(this::edit, backends);
         this.ownData = new PointSetControls(pointSets, () -> ownerKey, this::usePointSet, this::startDrawing);
         this.data = new DataPanel(ownData, this::edit);

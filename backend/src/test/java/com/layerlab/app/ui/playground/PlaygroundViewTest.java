@@ -68,6 +68,8 @@ class PlaygroundViewTest extends BrowserTestBase {
             play.click();
         }
         p.waitForFunction("() => document.querySelector('#play-button').dataset.playing === 'false'");
+        // the frame of where the run holds: frames of the batches still under way at the click come before it
+        p.waitForFunction("() => !['RUNNING', 'QUEUED'].includes(document.querySelector('#epoch').dataset.state)");
         waitForVaadin(p);
     }
 

@@ -45,8 +45,10 @@ class SavedPlaygroundTest extends BrowserTestBase {
         waitForEpoch(p, "epoch >= " + epochs);
         p.locator("#play-button").click();
         p.waitForFunction("() => document.querySelector('#play-button').dataset.playing === 'false'");
+        // the frame of where the run holds: frames of the batches still under way at the click come before it
+        p.waitForFunction("() => !['RUNNING', 'QUEUED'].includes(document.querySelector('#epoch').dataset.state)");
         waitForVaadin(p);
-        // the frame after the pause: nothing changes any more
+        // after it nothing changes any more
         int e = epoch(p);
         p.waitForTimeout(300);
         waitForVaadin(p);
