@@ -815,9 +815,15 @@ public final class Run<F> {
         // one after the other for turn-ms each), and this one does not sleep holding its slot either
         turnGiven |= slot.turnOver(true);
         long now = System.nanoTime();
-        long left = epochDueNanos - now;
-        if (left > 1_000_000) {
-            await(left / 1_000_000, () -> stopRequested || paused || newLearningRate != null);
+        BooleanSupplier learner = () -> stopRequested || paused || newLearningRate != null;
+        // to the epoch's due time: a wake for anything but the learner or a page (a frame delivered, a slot
+        // freed) sleeps on, or the run would get ahead of its pace and then wait seconds at once, every page
+        // of it seeing no frame meanwhile
+        for (long left = epochDueNanos - now; left > 1_000_000; left = epochDueNanos - System.nanoTime()) {
+            await(left / 1_000_000, learner);
+            if (learner.getAsBoolean() || !calls.isEmpty() || newSubscriber()) {
+                break;
+            }
         }
         epochDueNanos = Math.max(now, epochDueNanos) + 1_000_000_000L / perSecond;
     }

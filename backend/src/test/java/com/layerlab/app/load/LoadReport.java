@@ -77,6 +77,13 @@ final class LoadReport {
         outlasted.add(why);
     }
 
+    /** When each simulated user's page was opened (ms into the ramp) and how long it took to be ready. */
+    private final Map<Integer, double[]> pageOpens = new TreeMap<>();
+
+    synchronized void pageOpened(int user, double atMs, double responseMs) {
+        pageOpens.put(user, new double[] {atMs, responseMs});
+    }
+
     /** A page closed on purpose while its run trained: the server must still end that run. */
     synchronized void closedMidRun() {
         closedMidRun++;
@@ -115,6 +122,12 @@ final class LoadReport {
                 out.println("  " + pages.kind + ":");
                 pages.all().forEach(s -> out.println("    " + s.line()));
             }
+        }
+        if (!pageOpens.isEmpty()) {
+            out.println("  the slowest page opens (user: ms into the ramp -> ms to ready): " + pageOpens.entrySet().stream()
+                    .sorted((a, b) -> Double.compare(b.getValue()[1], a.getValue()[1])).limit(5)
+                    .map(e -> String.format(Locale.ROOT, "%d: %.0f -> %.0f", e.getKey(), e.getValue()[0], e.getValue()[1]))
+                    .collect(java.util.stream.Collectors.joining(", ")));
         }
         out.println("  REST API scripts:");
         for (Samples s : List.of(apiQueueWait, apiResponse)) {

@@ -53,6 +53,21 @@ final class ProtocolUsers {
         }
     }
 
+    /**
+     * Opens the playground once, unmeasured, as a server that has been up a while has done: the first view a
+     * JVM builds loads and compiles its classes (seconds), which a class arriving at a running server does
+     * not wait for.
+     */
+    void warmUp() throws IOException, InterruptedException {
+        VaadinPage page = new VaadinPage(base, new CookieManager());
+        try {
+            page.open("", settings.playgroundQuery());
+            await(page, "play-button", System.nanoTime() + settings.runDeadline().toNanos());
+        } finally {
+            page.close(false);
+        }
+    }
+
     /** Starts every user at its place on the ramp from {@code t0} (System.nanoTime()); returns their threads. */
     List<Thread> start(long t0) {
         List<Thread> threads = new ArrayList<>();
@@ -113,7 +128,9 @@ final class ProtocolUsers {
                 // the view is ready once its epoch counter and play button are in the page (as for a browser)
                 int epochNode = await(page, "epoch", deadline);
                 int playNode = await(page, "play-button", deadline);
-                measured.response.add(ms(System.nanoTime() - navigation));
+                double response = ms(System.nanoTime() - navigation);
+                measured.response.add(response);
+                report.pageOpened(index, ms(navigation - startAt + settings.startOffset(index).toNanos()), response);
                 page.onAttribute((node, attribute, value, at) -> {
                     if (node == epochNode && "data-progress".equals(attribute)) {
                         synchronized (frames) {

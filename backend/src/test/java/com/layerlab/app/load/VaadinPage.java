@@ -99,11 +99,16 @@ final class VaadinPage implements WebSocket.Listener {
             pushId = uidl.get("Vaadin-Push-ID").asText();
             apply(uidl, System.nanoTime());
         }
-        connectPush();
+        // as Flow's client: the push connection opens while the navigation goes, not before it
+        CompletableFuture<WebSocket> connecting = connectPush();
         ObjectNode navigate = json.createObjectNode().put("route", route).put("query", query).put("appShellTitle", "")
                 .put("trigger", "");
         navigate.putObject("historyState").put("idx", 0);
         send(List.of(event(1, "ui-navigate", navigate)));
+        WebSocket ws = connecting.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        synchronized (this) {
+            push = ws;
+        }
         return new Opened(firstByte);
     }
 
@@ -176,7 +181,7 @@ final class VaadinPage implements WebSocket.Listener {
         }
     }
 
-    private void connectPush() {
+    private CompletableFuture<WebSocket> connectPush() {
         String url = base.replaceFirst("^http", "ws") + "VAADIN/push?v-r=push&v-uiId=" + uiId + "&v-pushId=" + pushId
                 + "&X-Atmosphere-tracking-id=0&X-Atmosphere-Framework=4.0.1&X-Atmosphere-Transport=websocket"
                 + "&X-Atmosphere-TrackMessageSize=true&Content-Type=application/json;%20charset=UTF-8"
@@ -187,10 +192,7 @@ final class VaadinPage implements WebSocket.Listener {
         if (!cookieHeader.isEmpty()) {
             b.header("Cookie", cookieHeader);
         }
-        WebSocket ws = b.buildAsync(URI.create(url), this).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
-        synchronized (this) {
-            push = ws;
-        }
+        return b.buildAsync(URI.create(url), this);
     }
 
     private ObjectNode event(int node, String name, ObjectNode data) {
