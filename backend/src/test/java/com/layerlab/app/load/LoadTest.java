@@ -19,9 +19,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The load test of issue 12 (README "Load test"), run by {@code bash .ci/load-test}, not by the test suite:
- * the app in this JVM on loopback with a fresh H2 data folder, thirty simulated people (most speak Vaadin's
- * protocol without a browser, {@link ProtocolUsers}; every thirtieth is a real page in one headless Chromium,
- * {@link BrowserUsers}) and a few REST API scripts ({@link ApiClient}) at once. It prints queue
+ * the app in this JVM on loopback with a fresh H2 data folder, thirty simulated people (they speak Vaadin's
+ * protocol without a browser, {@link ProtocolUsers}, as a Gatling or k6 script would; on request some are real
+ * pages in one headless Chromium, {@link BrowserUsers}) and a few REST API scripts ({@link ApiClient}) at once. It prints queue
  * waits, page response times and push frame intervals (p50, p95), and how every run ended; it exits 1 when
  * a run was lost (neither finished nor reported ended) or a simulated user could not do its steps. The
  * timing targets are printed, not enforced: they depend on what else the machine runs.
@@ -34,7 +34,7 @@ public final class LoadTest {
     /**
      * @param users        simulated people (each its own session)
      * @param browserEvery every n-th of them is a real Chromium page (the others speak Vaadin's protocol
-     *                     without a browser, {@link ProtocolUsers}); 0: none, 1: all
+     *                     without a browser, {@link ProtocolUsers}); 0 (the default): none, 1: all
      * @param signInEvery  every n-th user signs in first (the others are anonymous visitors)
      * @param leaveEvery   every n-th user closes its page after about a second of training
      * @param pageEpochs   epochs of a page's run (the playground trains at most 120 a second)
@@ -50,7 +50,7 @@ public final class LoadTest {
                     int apiRuns, int apiEpochs, Duration ramp, Duration runDeadline, boolean warmUp) {
 
         static Settings fromSystemProperties() {
-            return new Settings(Integer.getInteger("load.users", 30), Integer.getInteger("load.browserEvery", 30),
+            return new Settings(Integer.getInteger("load.users", 30), Integer.getInteger("load.browserEvery", 0),
                     Integer.getInteger("load.signInEvery", 3), Integer.getInteger("load.leaveEvery", 5),
                     Integer.getInteger("load.pageEpochs", 600), Integer.getInteger("load.apiClients", 4),
                     Integer.getInteger("load.apiRuns", 3), Integer.getInteger("load.apiEpochs", 300),
@@ -59,7 +59,10 @@ public final class LoadTest {
                     Boolean.parseBoolean(System.getProperty("load.warmUp", "true")));
         }
 
-        /** User 1 with the defaults (every 30th): its page loads the app's scripts into Chromium on the server's cores, seconds of CPU each. */
+        /**
+         * With browserEvery 30, user 1; by default none: a Chromium page loads the app's scripts and draws every
+         * frame on the server's two cores (seconds of CPU), which a class's own computers would do.
+         */
         boolean inBrowser(int user) {
             return browserEvery > 0 && user % browserEvery == 1 % browserEvery;
         }
