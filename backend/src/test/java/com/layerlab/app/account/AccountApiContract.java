@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.layerlab.app.TestHttp;
 import com.layerlab.app.api.ProblemDocument;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -50,7 +48,6 @@ abstract class AccountApiContract {
     @Autowired
     ApiTokenRepository tokens;
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
     /** What the store would hear: visitors claimed by sign-ups. */
@@ -73,15 +70,7 @@ abstract class AccountApiContract {
 
     private HttpResponse<String> send(String method, String path, String body, String... headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return TestHttp.send(method, "http://localhost:" + port + path, body, headers);
     }
 
     private HttpResponse<String> signUp(String username, String password, String... headers) throws Exception {

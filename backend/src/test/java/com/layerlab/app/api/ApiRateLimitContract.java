@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.layerlab.app.TestHttp;
 import com.layerlab.app.account.Accounts;
 import com.layerlab.app.store.ExperimentStore;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -41,20 +39,10 @@ abstract class ApiRateLimitContract {
     @Autowired
     ExperimentStore store;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
     /** From 127.0.0.1 every time: the limit counts one client address's requests. */
     private HttpResponse<String> send(String method, String path, String body, String... headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return TestHttp.send(method, "http://127.0.0.1:" + port + path, body, headers);
     }
 
     @Test

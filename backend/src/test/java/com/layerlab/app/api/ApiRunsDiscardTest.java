@@ -59,13 +59,7 @@ class ApiRunsDiscardTest {
         RunLogs logs = new RunLogs(dir, 50, 20L << 20);
         Path folder = logs.open(ApiRuns.PAGE).dir();
         MemoryJournal journal = new MemoryJournal();
-        journal.write(new RunJournal.Entry("run-1", "user:ana", ApiRuns.PAGE, "exp-1", List.of(TestRuns.POINTS),
-                RunState.RUNNING, 10, -1, folder, "cpu", "cpu", null, Instant.now(), Instant.now()));
-        TrainingRuntime.Pool pool = new TrainingRuntime.Pool(1, 1, Duration.ofMillis(5), "networks");
-        try (TrainingRuntime runtime = new TrainingRuntime(Backends.standard(), logs, null, pool, pool,
-                TrainingRuntime.Limits.none(pool, pool), Duration.ofMinutes(1), TrainingRuntime.SignedInRuns.DEFAULTS,
-                Duration.ZERO, journal, (page, experiments) -> TestRuns.STATUS)) {
-            runtime.restoreInterrupted(false, Duration.ZERO);
+        try (TrainingRuntime runtime = afterARestart(logs, journal, "run-1", "exp-1", folder)) {
             ApiRuns api = new ApiRuns(runtime, mock(TrainingRunJournal.class), mock(ExperimentStore.class));
             assertTrue(api.find("run-1", "user:ana").isPresent(), "interrupted, the API lists it");
 
@@ -83,14 +77,8 @@ class ApiRunsDiscardTest {
     void aRunResumedOnMyRunsIsTheApisRunThere() throws Exception {
         RunLogs logs = new RunLogs(dir, 50, 20L << 20);
         Path folder = logs.open(ApiRuns.PAGE).dir();
-        MemoryJournal journal = new MemoryJournal();
-        journal.write(new RunJournal.Entry("run-2", "user:ana", ApiRuns.PAGE, "exp-2", List.of(TestRuns.POINTS),
-                RunState.RUNNING, 10, -1, folder, "cpu", "cpu", null, Instant.now(), Instant.now()));
-        TrainingRuntime.Pool pool = new TrainingRuntime.Pool(1, 1, Duration.ofMillis(5), "networks");
-        try (TrainingRuntime runtime = new TrainingRuntime(Backends.standard(), logs, null, pool, pool,
-                TrainingRuntime.Limits.none(pool, pool), Duration.ofMinutes(1), TrainingRuntime.SignedInRuns.DEFAULTS,
-                Duration.ZERO, journal, (page, experiments) -> TestRuns.STATUS)) {
-            Run<?> interrupted = runtime.restoreInterrupted(false, Duration.ZERO).get(0);
+        try (TrainingRuntime runtime = afterARestart(logs, new MemoryJournal(), "run-2", "exp-2", folder)) {
+            Run<?> interrupted = runtime.find("run-2", "user:ana").orElseThrow();
             ApiRuns api = new ApiRuns(runtime, mock(TrainingRunJournal.class), mock(ExperimentStore.class));
             assertEquals(RunState.INTERRUPTED, api.find("run-2", "user:ana").orElseThrow().current().state());
 
@@ -104,5 +92,18 @@ class ApiRunsDiscardTest {
             resumed.stop();
             TestRuns.await(resumed, st -> st.state().ended(), "stopped");
         }
+    }
+
+    /** A runtime started after a restart that interrupted ana's API run {@code id} of {@code experiment}. */
+    private static TrainingRuntime afterARestart(RunLogs logs, MemoryJournal journal, String id, String experiment,
+                                                 Path folder) {
+        journal.write(new RunJournal.Entry(id, "user:ana", ApiRuns.PAGE, experiment, List.of(TestRuns.POINTS),
+                RunState.RUNNING, 10, -1, folder, "cpu", "cpu", null, Instant.now(), Instant.now()));
+        TrainingRuntime.Pool pool = new TrainingRuntime.Pool(1, 1, Duration.ofMillis(5), "networks");
+        TrainingRuntime runtime = new TrainingRuntime(Backends.standard(), logs, null, pool, pool,
+                TrainingRuntime.Limits.none(pool, pool), Duration.ofMinutes(1), TrainingRuntime.SignedInRuns.DEFAULTS,
+                Duration.ZERO, journal, (page, experiments) -> TestRuns.STATUS);
+        runtime.restoreInterrupted(false, Duration.ZERO);
+        return runtime;
     }
 }
