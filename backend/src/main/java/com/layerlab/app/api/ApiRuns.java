@@ -238,15 +238,14 @@ class ApiRuns {
                         + "from: the server deleted its folder among the oldest (layerlab.runs.keep). Start a new run.");
             }
             checkUnwatched(run.owner(), signedIn, last.experiments().get(0).backend());
-            Run<?> next;
             try {
-                next = runtime.resume(last, signedIn, NO_FRAMES);
+                runtime.resume(last, signedIn, NO_FRAMES);
             } catch (IllegalStateException forgotten) {
                 throw new ApiRefused(HttpStatus.CONFLICT, "Run " + run.id() + " ended too long ago to resume: the "
                         + "server keeps the newest ended runs to go on with. Start a new run.");
             }
-            run.add(next);
-            keepWhenEnded(run, next);
+            // the resumed segment is the runtime's run of the same id, as one resumed on My runs
+            caughtUp(run);
         }
     }
 

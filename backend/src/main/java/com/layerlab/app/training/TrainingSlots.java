@@ -226,7 +226,7 @@ public final class TrainingSlots {
          * comes after every one that can go.
          */
         private Place place(Claim claim) {
-            List<Claim> line = line(Integer.MAX_VALUE);
+            List<Claim> line = line(Integer.MAX_VALUE, claim);
             int position = line.indexOf(claim) + 1;
             if (position == 0) {
                 return new Place(line.size() + 1, false);
@@ -237,9 +237,9 @@ public final class TrainingSlots {
         /**
          * Plays the queue forward, giving slots one at a time by the fair rule (fewest held, then longest
          * waited, within each kind's caps): the first {@code upTo} waiting trainings in the order they would
-         * get one, fewer when the caps hold the rest back.
+         * get one, fewer when the caps hold the rest back, and none after {@code until} (null: no such stop).
          */
-        private List<Claim> line(int upTo) {
+        private List<Claim> line(int upTo, Claim until) {
             Map<Object, Integer> owners = new HashMap<>();
             Map<Object, Long> ownersSince = new HashMap<>();
             Map<Kind, Integer> kinds = new HashMap<>();
@@ -273,6 +273,9 @@ public final class TrainingSlots {
                     break;
                 }
                 line.add(next);
+                if (next == until) {
+                    break;
+                }
                 left.remove(next);
                 Claim given = next;
                 owners.merge(given.owner, 1, Integer::sum);
@@ -301,7 +304,7 @@ public final class TrainingSlots {
             // only those the free slots go to: with thirty waiting and a slot freed at every 2D epoch, waking
             // them all had each play the queue forward for nothing (the others look again in a moment anyway)
             List<Runnable> wakers = new ArrayList<>();
-            for (Claim w : line(slots - holding.size())) {
+            for (Claim w : line(slots - holding.size(), null)) {
                 if (w.waker != null) {
                     wakers.add(w.waker);
                 }
