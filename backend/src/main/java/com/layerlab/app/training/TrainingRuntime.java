@@ -710,6 +710,25 @@ public class TrainingRuntime implements AutoCloseable {
         return slots.waitingOn(run.slotQueue());
     }
 
+    /**
+     * Holds every run of {@code owner} paused until {@link #release}: their runs pause now, play and
+     * step do nothing, and a run they submit meanwhile starts paused; their pages' status says
+     * {@code why} (a class's "eyes on me"). Enforced here, not by the pages.
+     */
+    public void hold(String owner, String why) {
+        throw new UnsupportedOperationException("H2");
+    }
+
+    /** Ends {@link #hold}: the owner may play again (their runs stay paused until they press play). */
+    public void release(String owner) {
+        throw new UnsupportedOperationException("H2");
+    }
+
+    /** Why the owner's runs are held, if they are. */
+    public java.util.Optional<String> heldWhy(String owner) {
+        throw new UnsupportedOperationException("H2");
+    }
+
     /** Runs whose status says they wait for a slot (QUEUED), every owner's. */
     public int waitingCount() {
         return countIn(RunState.QUEUED);
