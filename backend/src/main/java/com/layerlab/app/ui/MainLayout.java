@@ -22,6 +22,7 @@ import com.vaadin.flow.router.AfterNavigationObserver;
 import com.vaadin.flow.router.Location;
 import com.vaadin.flow.router.RouterLayout;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -58,8 +59,17 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         // one link for a learner's own things; their pages share MyWorkTabs
         Anchor mine = link(MyWorkTabs.PAGES.get(0).path(), "My work");
         Anchor gallery = link("gallery", "Gallery");
-        links = List.of(playground, compare, cnn, convolution, mine, gallery);
-        Nav nav = new Nav(playground, compare, cnn, convolution, mine, gallery);
+        // classes: anyone joins with a code; only teachers run them (the server checks that again)
+        Anchor join = link("join", "Join a class");
+        join.setId("ll-nav-join");
+        List<Anchor> all = new ArrayList<>(List.of(playground, compare, cnn, convolution, mine, gallery, join));
+        if (isTeacher(owner)) {
+            Anchor teach = link("teach", "Teach");
+            teach.setId("ll-nav-teach");
+            all.add(teach);
+        }
+        links = List.copyOf(all);
+        Nav nav = new Nav(links.toArray(Anchor[]::new));
         nav.addClassName("ll-nav");
         nav.setId("ll-nav");
         menu.setId("ll-menu");
@@ -111,6 +121,13 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         return bar;
     }
 
+    /** Until CurrentOwner.isTeacher lands (helper H1): the signed-in user's teacher role, admins included. */
+    private static boolean isTeacher(CurrentOwner owner) {
+        var a = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+        return owner.username().isPresent() && a.getAuthorities().stream()
+                .anyMatch(g -> "ROLE_TEACHER".equals(g.getAuthority()) || "ROLE_ADMIN".equals(g.getAuthority()));
+    }
+
     private void showMenu(boolean open) {
         header.setClassName("ll-menu-open", open);
         menu.getElement().setAttribute("aria-expanded", String.valueOf(open));
@@ -143,7 +160,8 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         }
         for (Anchor a : links) {
             String href = a.getElement().getAttribute("data-path");
-            boolean active = href.equals(path) || href.equals(MyWorkTabs.PAGES.get(0).path()) && MyWorkTabs.contains(path);
+            boolean active = href.equals(path) || href.equals(MyWorkTabs.PAGES.get(0).path()) && MyWorkTabs.contains(path)
+                    || !href.isEmpty() && path.startsWith(href + "/"); // a class's pages: /join/ABCDEF, /teach/ABCDEF
             a.getElement().setAttribute("aria-current", active ? "page" : "false");
             a.setClassName("active", active);
         }

@@ -9,6 +9,8 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * What the playground tells the learner in notifications: a link it could not read, a fork it opened,
@@ -18,6 +20,48 @@ final class PlaygroundNotices {
 
     private Notification waiting;
     private String lastEnd;
+
+    /** What a navigation has to say once the page shows it, in this order. */
+    enum Later { LOCK, LINK, BACKEND, FORK }
+
+    private final Map<Later, String> later = new EnumMap<>(Later.class);
+
+    /** Says {@code text} (nothing when null) when the page shows ({@link #sayLater}); link problems add up. */
+    void later(Later kind, String text) {
+        if (text != null) {
+            later.merge(kind, text, (a, b) -> a + " " + b);
+        }
+    }
+
+    void clearLater() {
+        later.clear();
+    }
+
+    void sayLater() {
+        later.forEach((kind, text) -> {
+            switch (kind) {
+                case LOCK -> locked(text);
+                case LINK -> linkError(text);
+                case BACKEND -> backendMissing(text);
+                case FORK -> forked(text);
+            }
+        });
+        later.clear();
+    }
+
+    /** A change of a control the class's challenge locks: which, and that it stays as the teacher set it. */
+    void locked(String why) {
+        Notification n = Notification.show(why, 5000, Notification.Position.TOP_CENTER);
+        n.addThemeVariants(NotificationVariant.LUMO_CONTRAST);
+        n.setId("class-locked-note");
+    }
+
+    /** Out of the class (ended, removed, left): the page is the student's own again. */
+    void classLeft(String notice) {
+        Notification n = Notification.show(notice + " The playground is yours again: nothing is locked.", 8000,
+                Notification.Position.TOP_CENTER);
+        n.setId("class-left-note");
+    }
 
     /** A link that could not be read: why, until the learner closes it. */
     void linkError(String why) {
