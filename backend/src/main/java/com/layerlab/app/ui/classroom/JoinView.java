@@ -91,7 +91,7 @@ public class JoinView extends Div implements BeforeEnterObserver {
     public void beforeEnter(BeforeEnterEvent event) {
         Optional<String> fromLink = event.getRouteParameters().get("code");
         fromLink.ifPresent(c -> code.setValue(ClassBar.formatCode(c.trim().toUpperCase())));
-        Optional<Seat> seat = classrooms.seatOf(owner.key());
+        Optional<Seat> seat = classrooms.seatOf(owner.key()).filter(s -> !s.removed());
         Optional<ClassSession> session = seat.flatMap(s -> classrooms.session(s.sessionId()));
         seated.removeAll();
         seated.setVisible(session.isPresent());

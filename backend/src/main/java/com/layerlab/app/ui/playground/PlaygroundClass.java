@@ -75,7 +75,7 @@ final class PlaygroundClass {
      * the bar, or none when they sit in no class.
      */
     void read(String ownerKey) {
-        seat = classrooms.seatOf(ownerKey).orElse(null);
+        seat = classrooms.seatOf(ownerKey).filter(s -> !s.removed()).orElse(null);
         ClassSession session = seat == null ? null : classrooms.session(seat.sessionId()).orElse(null);
         slot.removeAll();
         if (session == null || session.ended()) {
