@@ -63,7 +63,7 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         Anchor join = link("join", "Join a class");
         join.setId("ll-nav-join");
         List<Anchor> all = new ArrayList<>(List.of(playground, compare, cnn, convolution, mine, gallery, join));
-        if (isTeacher(owner)) {
+        if (owner.isTeacher()) {
             Anchor teach = link("teach", "Teach");
             teach.setId("ll-nav-teach");
             all.add(teach);
@@ -119,13 +119,6 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
                 .setId("ll-user-account");
         sub.addItem("Sign out", e -> authentication.logout()).setId("ll-user-signout");
         return bar;
-    }
-
-    /** Until CurrentOwner.isTeacher lands (helper H1): the signed-in user's teacher role, admins included. */
-    private static boolean isTeacher(CurrentOwner owner) {
-        var a = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
-        return owner.username().isPresent() && a.getAuthorities().stream()
-                .anyMatch(g -> "ROLE_TEACHER".equals(g.getAuthority()) || "ROLE_ADMIN".equals(g.getAuthority()));
     }
 
     private void showMenu(boolean open) {

@@ -85,7 +85,12 @@ class DataPanel extends PlaygroundPanel {
         batchSize.setValue(s.batchSize());
         seedLabel.setText("Seed " + s.seed() + " · data seed " + s.dataSeed());
         showThumbnails(s);
+        // the data set's lock covers the whole data column (ControlLocks: split, noise, batch, data seed too)
         classes.setEnabled(!dataLocked);
+        trainPercent.setEnabled(!dataLocked);
+        noise.setEnabled(!dataLocked);
+        batchSize.setEnabled(!dataLocked);
+        regenerate.setEnabled(!dataLocked);
         ownData.setLocked(dataLocked);
         // disabled elements send no clicks to the server (Vaadin drops them), and the attribute greys them out
         thumbnailCards.values().forEach(card -> {

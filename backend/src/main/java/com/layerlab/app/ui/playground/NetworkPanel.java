@@ -81,6 +81,7 @@ class NetworkPanel extends PlaygroundPanel {
         shown = s;
         sigmoidOutput.setValue(s.sigmoidOutput());
         sigmoidOutput.setVisible(!s.isRegression() && !s.isMultiClass());
+        sigmoidOutput.setEnabled(!locked.contains(Control.ACTIVATION)); // the output's activation
         NetworkDiagram.Layout layout = layout(s, locked);
         String key = layout.toString();
         if (!key.equals(diagramKey)) {

@@ -51,16 +51,23 @@ final class PlaygroundNotices {
 
     /** A change of a control the class's challenge locks: which, and that it stays as the teacher set it. */
     void locked(String why) {
-        Notification n = Notification.show(why, 5000, Notification.Position.TOP_CENTER);
-        n.addThemeVariants(NotificationVariant.LUMO_CONTRAST);
-        n.setId("class-locked-note");
+        classNote("class-locked-note", why, 6000).addThemeVariants(NotificationVariant.LUMO_CONTRAST);
     }
 
     /** Out of the class (ended, removed, left): the page is the student's own again. */
     void classLeft(String notice) {
-        Notification n = Notification.show(notice + " The playground is yours again: nothing is locked.", 8000,
-                Notification.Position.TOP_CENTER);
-        n.setId("class-left-note");
+        classNote("class-left-note", notice + " The playground is yours again: nothing is locked.", 8000);
+    }
+
+    /** A class's notice at the top, its text in an element of id {@code id} (the card is the overlay's). */
+    private static Notification classNote(String id, String text, int ms) {
+        Span span = new Span(text);
+        span.setId(id);
+        Notification n = new Notification(span);
+        n.setDuration(ms);
+        n.setPosition(Notification.Position.TOP_CENTER);
+        n.open();
+        return n;
     }
 
     /** A link that could not be read: why, until the learner closes it. */
