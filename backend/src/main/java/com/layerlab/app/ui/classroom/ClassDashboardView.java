@@ -257,16 +257,21 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
             b.setVisible(!ended);
         }
         cards.setReadOnly(ended);
-        join.showClosed(ended ? "This session has ended." : session.locked() ? "Locked: nobody new can join." : null);
+        join.showClosed(ended ? "This session has ended." : session.locked() ? "Locked: nobody new can join." : null, ended);
         setClassName("ll-class-ended", ended);
+        showPushLine();
         getElement().setAttribute("data-ended", String.valueOf(ended));
     }
 
     private void showPush() {
-        pushLine.setText(push == null ? "Nothing pushed yet: students see their own playground."
-                : "Now on every screen: " + push.title() + (push.sharedFrom() != null ? " (from " + push.sharedFrom() + ")" : "")
-                + (push.isChallenge() ? " · challenge: " + push.challenge().goal().text() : ""));
+        showPushLine();
         showLeaderboard();
+    }
+
+    private void showPushLine() {
+        pushLine.setText(push == null ? "Nothing pushed yet: students see their own playground."
+                : (session.ended() ? "Last push: " : "Now on every screen: ") + push.title() + (push.sharedFrom() != null ? " (from " + push.sharedFrom() + ")" : "")
+                + (push.isChallenge() ? " · challenge: " + push.challenge().goal().text() : ""));
     }
 
     private void showLeaderboard() {

@@ -17,6 +17,7 @@ class JoinCodePanel extends Div {
 
     private final Button fullScreen = new Button("Show full-screen", VaadinIcon.EXPAND_SQUARE.create());
     private final Span closed = new Span();
+    private final Span how;
 
     JoinCodePanel(String code, String joinLink) {
         setId("class-join");
@@ -35,7 +36,7 @@ class JoinCodePanel extends Div {
         qr.setId("class-qr");
         qr.addClassName("ll-class-qr");
         qr.getElement().setAttribute("data-link", joinLink);
-        Span how = new Span("Open the link or scan the code, then type your name. No account needed.");
+        how = new Span("Open the link or scan the code, then type your name. No account needed.");
         how.addClassName("ll-class-join-how");
         closed.setId("class-join-closed");
         closed.addClassName("ll-class-join-closed");
@@ -62,7 +63,10 @@ class JoinCodePanel extends Div {
     }
 
     /** Locked or ended: the code stays for reference, but says that it admits nobody now. */
-    void showClosed(String why) {
+    void showClosed(String why, boolean ended) {
+        // an ended session's code is history: nothing to show the room any more
+        how.setVisible(!ended);
+        fullScreen.setVisible(!ended);
         closed.setText(why == null ? "" : why);
         closed.setVisible(why != null);
         setClassName("ll-class-join-shut", why != null);

@@ -67,6 +67,8 @@ class PushDialog extends Dialog {
     private final TextField params = new TextField("At most parameters");
     private final Div challengeBox = new Div();
     private final Paragraph error = new Paragraph();
+    /** The messages of the fields found wrong by the last send, shown together under the form too. */
+    private final List<String> problems = new ArrayList<>();
 
     PushDialog(TrainingRuntime runtime, ExperimentStore store, String ownerKey, Sender sender) {
         this.runtime = runtime;
@@ -269,8 +271,6 @@ class PushDialog extends Dialog {
         invalid(f, String.format(Locale.ROOT, "%s: a whole number from 1 to %,d, or empty for any.", name, max));
         return 0;
     }
-
-    private final List<String> problems = new ArrayList<>();
 
     private void invalid(com.vaadin.flow.component.HasValidation field, String message) {
         field.setInvalid(true);

@@ -126,7 +126,7 @@ public class TeachView extends Div implements BeforeEnterObserver {
     }
 
     private Div row(ClassSession s) {
-        long students = classrooms.seats(s.id()).stream().filter(seat -> !seat.removed()).count();
+        long students = present(classrooms.seats(s.id()));
         Anchor code = new Anchor("teach/" + s.code(), ClassPages.display(s.code()));
         code.getElement().setAttribute("router-link", true);
         code.addClassName("ll-class-row-code");
