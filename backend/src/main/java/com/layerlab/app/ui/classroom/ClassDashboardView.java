@@ -59,7 +59,9 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
     private String teacher;
     private String teacherKey;
     private ClassSession session;
+    /** The session's latest push (what students see) and its latest challenge (the leaderboard's): the same or older. */
     private Push push;
+    private Push challenge;
     private JoinCodePanel join;
     private final Span stateBadge = new Span();
     private final Span pushLine = new Span();
@@ -132,8 +134,7 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
         pushButton.setId("class-push");
         pushButton.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         pushButton.addClickListener(e -> new PushDialog(runtime, store, teacherKey, (pt, viewState, experimentId, challenge) -> {
-            push = classrooms.push(session.code(), teacher, pt, viewState, experimentId, challenge, null);
-            showPush();
+            pushed(classrooms.push(session.code(), teacher, pt, viewState, experimentId, challenge, null));
         }).open());
         end.setId("class-end");
         end.addThemeVariants(ButtonVariant.LUMO_ERROR);
@@ -142,8 +143,10 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
                 () -> act(() -> session = classrooms.end(session.code(), teacher))));
         String code = session.code();
         String who = teacher;
+        // the experiments' links in the CSV open from a spreadsheet: absolute, on the address the teacher uses
+        String base = ClassPages.baseUrl();
         Anchor csv = new Anchor(Downloads.file("class-" + code + "-results.csv", "text/csv; charset=utf-8",
-                () -> classrooms.csv(code, who).getBytes(StandardCharsets.UTF_8)), "Results (CSV)");
+                () -> classrooms.csv(code, who, base).getBytes(StandardCharsets.UTF_8)), "Results (CSV)");
         csv.setId("class-csv");
         csv.addClassName("ll-class-csv");
         csv.getElement().setAttribute("download", "class-" + code + "-results.csv");
@@ -158,9 +161,10 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
         main.addClassName("ll-class-main");
         add(top, main);
         push = classrooms.currentPush(session.id()).orElse(null);
+        challenge = classrooms.currentChallenge(session.id()).orElse(null);
         showSession();
         showPush();
-        cards.show(board.cards(session.id()), ClassLeaderboard.metric(push));
+        cards.show(board.cards(session.id()), ClassLeaderboard.metric(challenge));
     }
 
     @Override
@@ -171,7 +175,7 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
         }
         UI ui = attachEvent.getUI();
         long id = session.id();
-        boardWatch = board.watch(id, list -> access(ui, () -> cards.show(list, ClassLeaderboard.metric(push))));
+        boardWatch = board.watch(id, list -> access(ui, () -> cards.show(list, ClassLeaderboard.metric(challenge))));
         eventWatch = events.listen(id, e -> access(ui, () -> onEvent(e)));
         // a teacher's browser that vanishes without a word (a sleeping laptop) holds no subscriptions for long
         silence = pages.watch(ui, this::unwatch);
@@ -209,8 +213,7 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
     /** What another page or the server changed (this page's own actions come back here too). */
     private void onEvent(ClassEvent e) {
         if (e instanceof ClassEvent.Pushed p) {
-            push = p.push();
-            showPush();
+            pushed(p.push());
         } else if (e instanceof ClassEvent.Scored) {
             showLeaderboard();
         } else if (e instanceof ClassEvent.Paused || e instanceof ClassEvent.Locked || e instanceof ClassEvent.Ended) {
@@ -263,6 +266,14 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
         getElement().setAttribute("data-ended", String.valueOf(ended));
     }
 
+    private void pushed(Push p) {
+        push = p;
+        if (p.isChallenge()) {
+            challenge = p;
+        }
+        showPush();
+    }
+
     private void showPush() {
         showPushLine();
         showLeaderboard();
@@ -276,7 +287,7 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
 
     private void showLeaderboard() {
         try {
-            leaderboard.show(push, push == null ? List.of() : classrooms.leaderboard(session.code(), teacher));
+            leaderboard.show(challenge, challenge == null ? List.of() : classrooms.leaderboard(session.code(), teacher));
         } catch (ClassRefused refused) {
             // another teacher's now? the next action says so
         }
@@ -297,8 +308,7 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
                 return;
             }
             new ShareRunDialog(card.seat().displayName(), (title, from) -> {
-                push = classrooms.push(session.code(), teacher, title, card.viewState(), null, null, from);
-                showPush();
+                pushed(classrooms.push(session.code(), teacher, title, card.viewState(), null, null, from));
             }).open();
         }
 

@@ -33,7 +33,7 @@ class ClassLeaderboard extends Div {
         show(null, List.of());
     }
 
-    /** The current push's results ({@code push} null: none yet). */
+    /** The latest challenge's results ({@code push} null: none yet; a plain push since leaves it on the board). */
     void show(Push push, List<Result> results) {
         Long pushId = push == null ? null : push.id();
         if (results.equals(shown) && java.util.Objects.equals(pushId, shownPush)) {
@@ -43,10 +43,9 @@ class ClassLeaderboard extends Div {
         shownPush = pushId;
         Challenge.Metric metric = metric(push);
         goal.setText(push == null ? "Push a challenge to rank the class."
-                : push.isChallenge() ? "Goal: " + push.challenge().goal().text() + " (scored on a test split students never see)"
-                : "The current push is no challenge: nothing to rank.");
+                : push.title() + ". Goal: " + push.challenge().goal().text() + " (scored on a test split students never see)");
         rows.removeAll();
-        if (push != null && push.isChallenge() && results.isEmpty()) {
+        if (push != null && results.isEmpty()) {
             Paragraph none = new Paragraph("No scores yet: they come as the students train.");
             none.addClassName("ll-hint");
             rows.add(none);

@@ -2,6 +2,7 @@ package com.layerlab.app.ui.classroom;
 
 import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.account.SignInTarget;
+import com.layerlab.app.classroom.JoinCodes;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
@@ -25,12 +26,12 @@ final class ClassPages {
 
     /** "ABCDEF" as the projector shows it: "ABC-DEF" (two halves are easier to read aloud and to type). */
     static String display(String code) {
-        return code.length() == 6 ? code.substring(0, 3) + "-" + code.substring(3) : code;
+        return JoinCodes.format(code);
     }
 
     /** A code from an address or a typed one: upper case, without dashes or spaces. */
     static String normalize(String code) {
-        return code == null ? "" : code.replaceAll("[\\s-]", "").toUpperCase(Locale.ROOT);
+        return JoinCodes.normalize(code);
     }
 
     static String when(Instant at) {
@@ -42,15 +43,20 @@ final class ClassPages {
      * the teacher's browser used (the projector's audience reaches the server the same way).
      */
     static String joinLink(String code) {
+        return baseUrl() + "/join/" + code;
+    }
+
+    /** The server's address as the current request reached it, without a trailing slash ("" outside a request). */
+    static String baseUrl() {
         VaadinServletRequest current = VaadinServletRequest.getCurrent();
         if (current == null) {
-            return "/join/" + code;
+            return "";
         }
         HttpServletRequest r = current.getHttpServletRequest();
         String scheme = r.getScheme();
         int port = r.getServerPort();
         boolean defaultPort = port <= 0 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
-        return scheme + "://" + r.getServerName() + (defaultPort ? "" : ":" + port) + r.getContextPath() + "/join/" + code;
+        return scheme + "://" + r.getServerName() + (defaultPort ? "" : ":" + port) + r.getContextPath();
     }
 
     /**

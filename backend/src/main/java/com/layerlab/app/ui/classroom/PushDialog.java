@@ -2,6 +2,7 @@ package com.layerlab.app.ui.classroom;
 
 import com.layerlab.app.classroom.Challenge;
 import com.layerlab.app.classroom.ClassRefused;
+import com.layerlab.app.classroom.Classrooms;
 import com.layerlab.app.lab.ControlLocks;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.ShareLinks;
@@ -37,8 +38,7 @@ import java.util.Set;
  */
 class PushDialog extends Dialog {
 
-    /** A push's title at most (what the students' bar shows in one line). */
-    static final int TITLE_MAX = 100;
+    static final int TITLE_MAX = Classrooms.PUSH_TITLE_MAX;
     static final String NOW = "My playground now";
 
     /** What the teacher may push. */

@@ -1,6 +1,7 @@
 package com.layerlab.app.ui.classroom;
 
 import com.layerlab.app.classroom.ClassRefused;
+import com.layerlab.app.classroom.Classrooms;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -15,7 +16,7 @@ import java.util.function.BiConsumer;
  */
 class ShareRunDialog extends Dialog {
 
-    static final String ANONYMOUS = "a classmate";
+    static final String ANONYMOUS = Classrooms.ANONYMOUS;
 
     /**
      * @param send pushes the run with a title and the name it is shared under ({@link #ANONYMOUS} or the

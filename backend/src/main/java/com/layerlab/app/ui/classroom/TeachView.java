@@ -37,8 +37,7 @@ import java.util.Optional;
 @CssImport("./components/class-teacher.css")
 public class TeachView extends Div implements BeforeEnterObserver {
 
-    /** The longest session title (what the list and the dashboard show in one line). */
-    static final int TITLE_MAX = 100;
+    static final int TITLE_MAX = Classrooms.TITLE_MAX;
 
     private final Classrooms classrooms;
     private final CurrentOwner owner;
@@ -90,11 +89,7 @@ public class TeachView extends Div implements BeforeEnterObserver {
 
     private void create(String teacher) {
         String t = title.getValue() == null ? "" : title.getValue().trim();
-        if (t.isEmpty()) {
-            title.setInvalid(true);
-            title.setErrorMessage("Title: give the session a name your students will recognise.");
-            return;
-        }
+        // an empty title is the server's "Class of <date>"
         if (t.length() > TITLE_MAX) {
             title.setInvalid(true);
             title.setErrorMessage("Title: at most " + TITLE_MAX + " characters.");

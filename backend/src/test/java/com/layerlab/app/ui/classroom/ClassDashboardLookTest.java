@@ -65,8 +65,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
  * maps, names shown as text, the leaderboard in the service's order, lock and pause, the push dialog's
  * messages and what it sends, the ended session read-only, and a non-teacher refused.
  */
-@TestPropertySource(properties = {"layerlab.teacher.usernames=" + ClassDashboardLookTest.TEACHER,
-        "layerlab.admin.usernames=" + ClassDashboardLookTest.TEACHER})
+@TestPropertySource(properties = "layerlab.teacher.usernames=" + ClassDashboardLookTest.TEACHER)
 @DirtiesContext // the teacher's playground run of the push test ends with the context
 class ClassDashboardLookTest extends BrowserTestBase {
 
@@ -129,8 +128,9 @@ class ClassDashboardLookTest extends BrowserTestBase {
         when(classrooms.end(CODE, TEACHER)).thenAnswer(a -> change(s ->
                 new ClassSession(s.id(), s.code(), s.teacher(), s.title(), s.createdAt(), true, false, Instant.now())));
         when(classrooms.currentPush(7)).thenAnswer(a -> Optional.of(challenge));
+        when(classrooms.currentChallenge(7)).thenAnswer(a -> Optional.of(challenge));
         when(classrooms.leaderboard(CODE, TEACHER)).thenReturn(results);
-        when(classrooms.csv(CODE, TEACHER)).thenReturn("student,experiment,best,parameters,time to goal\r\nBea,x=2,0.083,17,200\r\n");
+        when(classrooms.csv(eq(CODE), eq(TEACHER), anyString())).thenReturn("student,experiment,best,parameters,time to goal\r\nBea,x=2,0.083,17,200\r\n");
         when(classrooms.push(eq(CODE), eq(TEACHER), anyString(), anyString(), any(), any(), any())).thenAnswer(a ->
                 new Push(56, 7, Instant.now(), a.getArgument(2), a.getArgument(3), a.getArgument(4), a.getArgument(5), a.getArgument(6)));
 
