@@ -43,7 +43,7 @@ final class ClassesJson {
         o.put("ended", s.ended());
         o.put("endedAt", instant(s.endedAt()));
         o.put("joinLink", "/join/" + s.code());
-        o.put("students", students);
+        o.put("studentCount", students);
         return o;
     }
 
