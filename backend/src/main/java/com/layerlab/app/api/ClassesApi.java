@@ -104,7 +104,7 @@ class ClassesApi {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("code", s.code());
         o.put("push", classrooms.currentPush(s.id()).map(ClassesJson::push).orElse(null));
-        List<Result> board = classrooms.leaderboard(s.code(), teacher());
+        List<Result> board = classrooms.leaderboard(s.code(), s.teacher());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < board.size(); i++) {
             rows.add(ClassesJson.leader(i + 1, board.get(i)));
@@ -117,7 +117,7 @@ class ClassesApi {
     @GetMapping(value = "/{code}/results.csv", produces = "text/csv")
     ResponseEntity<String> csv(@PathVariable String code) {
         ClassSession s = session(code);
-        String csv = classrooms.csv(s.code(), teacher());
+        String csv = classrooms.csv(s.code(), s.teacher());
         return ResponseEntity.ok().contentType(CSV)
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
                         .filename("class-" + s.code() + "-results.csv").build().toString())
