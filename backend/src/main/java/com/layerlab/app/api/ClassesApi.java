@@ -4,17 +4,17 @@ import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.classroom.ClassRefused;
 import com.layerlab.app.classroom.ClassSession;
 import com.layerlab.app.classroom.Classrooms;
+import com.layerlab.app.classroom.JoinCodes;
 import com.layerlab.app.classroom.Push;
 import com.layerlab.app.classroom.Result;
 import com.layerlab.app.classroom.Seat;
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingRuntime;
-import com.layerlab.app.store.Page;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.ContentDisposition;
@@ -24,12 +24,12 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * The read side of class sessions, for their teacher (docs/classroom.md, "API"): their sessions, a
@@ -64,18 +64,23 @@ class ClassesApi {
                 .toList();
     }
 
-    /** The session, its current push and its students (removed ones too, marked) with their current runs and results. */
+    /**
+     * The session, its current push (what students' pages show), its current challenge (the latest push
+     * that is one: the leaderboard's, which a plain push since does not replace) and its students
+     * (removed ones too, marked) with their current runs and their results on that challenge.
+     */
     @GetMapping("/{code}")
     Map<String, Object> get(@PathVariable String code) {
         ClassSession s = session(code);
         List<Seat> seats = classrooms.seats(s.id());
-        Optional<Push> push = classrooms.currentPush(s.id());
+        Optional<Push> challenge = classrooms.currentChallenge(s.id());
+        Map<Long, Result> results = challenge.map(p -> classrooms.results(p.id())).orElse(Map.of());
         Map<String, Object> o = ClassesJson.session(s, seats.stream().filter(seat -> !seat.removed()).count());
-        o.put("push", push.map(ClassesJson::push).orElse(null));
+        o.put("push", classrooms.currentPush(s.id()).map(ClassesJson::push).orElse(null));
+        o.put("currentChallenge", challenge.map(ClassesJson::push).orElse(null));
         List<Map<String, Object>> students = new ArrayList<>();
         for (Seat seat : seats) {
-            Result result = push.filter(Push::isChallenge).flatMap(p -> classrooms.result(p.id(), seat.id())).orElse(null);
-            students.add(ClassesJson.student(seat, currentRun(seat).orElse(null), result));
+            students.add(ClassesJson.student(seat, currentRun(seat).orElse(null), results.get(seat.id())));
         }
         o.put("students", students);
         return o;
@@ -97,13 +102,16 @@ class ClassesApi {
                 .map(ClassesJson::run).toList();
     }
 
-    /** The current challenge's leaderboard, best first (the goal reached first, soonest first; then by best score). */
+    /**
+     * The current challenge's leaderboard, best first (the goal reached first, soonest first; then by best
+     * score), the students the teacher removed left out.
+     */
     @GetMapping("/{code}/results")
     Map<String, Object> results(@PathVariable String code) {
         ClassSession s = session(code);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("code", s.code());
-        o.put("push", classrooms.currentPush(s.id()).map(ClassesJson::push).orElse(null));
+        o.put("challenge", classrooms.currentChallenge(s.id()).map(ClassesJson::push).orElse(null));
         List<Result> board = classrooms.leaderboard(s.code(), s.teacher());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < board.size(); i++) {
@@ -113,11 +121,14 @@ class ClassesApi {
         return o;
     }
 
-    /** The session's results as a CSV download: one row per student and challenge (Classrooms.csv). */
+    /**
+     * The session's results as a CSV download: one row per student and challenge (Classrooms.csv), the
+     * experiments' links absolute, so that they open from a spreadsheet.
+     */
     @GetMapping(value = "/{code}/results.csv", produces = "text/csv")
     ResponseEntity<String> csv(@PathVariable String code) {
         ClassSession s = session(code);
-        String csv = classrooms.csv(s.code(), s.teacher());
+        String csv = classrooms.csv(s.code(), s.teacher(), ServletUriComponentsBuilder.fromCurrentContextPath().toUriString());
         return ResponseEntity.ok().contentType(CSV)
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
                         .filename("class-" + s.code() + "-results.csv").build().toString())
@@ -137,16 +148,11 @@ class ClassesApi {
         String name = owner.username().orElseThrow(() -> new ApiRefused(HttpStatus.UNAUTHORIZED, "Sign in as a "
                 + "teacher first: send HTTP Basic credentials or \"Authorization: Bearer <token>\". Classes are their "
                 + "teacher's to read."));
-        if (!isTeacher()) {
+        if (!owner.isTeacher()) {
             throw new ApiRefused(HttpStatus.FORBIDDEN, "Only teachers read classes, and " + name + " is not one: an "
                     + "admin grants the teacher role on the account page.");
         }
         return name;
-    }
-
-    private boolean isTeacher() {
-        return owner.isAdmin() || SecurityContextHolder.getContext().getAuthentication().getAuthorities().stream()
-                .anyMatch(g -> "ROLE_TEACHER".equals(g.getAuthority()));
     }
 
     /**
@@ -155,9 +161,8 @@ class ClassesApi {
      */
     private ClassSession session(String code) {
         String teacher = teacher();
-        String typed = code.replaceAll("[\\s-]", "").toUpperCase(Locale.ROOT);
         try {
-            return classrooms.ofTeacher(typed, teacher);
+            return classrooms.ofTeacher(JoinCodes.normalize(code), teacher);
         } catch (ClassRefused e) {
             if (e.status() == HttpStatus.FORBIDDEN.value() || e.status() == HttpStatus.NOT_FOUND.value()) {
                 throw new ApiRefused(HttpStatus.NOT_FOUND, "You have no class with the code \"" + code + "\": "
@@ -175,7 +180,7 @@ class ClassesApi {
         } catch (NumberFormatException e) {
             // not a number: no such seat, as for any other
         }
-        return seat.orElseThrow(() -> new ApiRefused(HttpStatus.NOT_FOUND, "Class " + ClassesJson.shown(s.code())
+        return seat.orElseThrow(() -> new ApiRefused(HttpStatus.NOT_FOUND, "Class " + JoinCodes.format(s.code())
                 + " has no student with the seat \"" + seatId + "\": GET /api/classes/" + s.code()
                 + " lists its students with their seats."));
     }

@@ -3,6 +3,7 @@ package com.layerlab.app.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.layerlab.app.classroom.Challenge;
 import com.layerlab.app.classroom.ClassSession;
+import com.layerlab.app.classroom.JoinCodes;
 import com.layerlab.app.classroom.Push;
 import com.layerlab.app.classroom.Result;
 import com.layerlab.app.classroom.Seat;
@@ -26,16 +27,11 @@ final class ClassesJson {
     private ClassesJson() {
     }
 
-    /** The code as students type it and as the teacher reads it aloud: "ABCDEF" is "ABC-DEF". */
-    static String shown(String code) {
-        return code.length() == 6 ? code.substring(0, 3) + "-" + code.substring(3) : code;
-    }
-
     /** A session as the list of the teacher's sessions shows it. */
     static Map<String, Object> session(ClassSession s, long students) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("code", s.code());
-        o.put("shown", shown(s.code()));
+        o.put("shown", JoinCodes.format(s.code()));
         o.put("title", s.title());
         o.put("createdAt", instant(s.createdAt()));
         o.put("locked", s.locked());

@@ -227,6 +227,8 @@ abstract class ClassesApiContract {
                 Set.of(Control.NEURONS, Control.LEARNING_RATE), new Challenge.Goal(Challenge.Metric.TEST_LOSS, 0.2, 300, 0)),
                 null);
         classrooms.record(push.id(), ben.id(), 0.15, 17, 12, viewState);
+        // a plain push since: what students' pages show now; the challenge stays the one their results are on
+        Push plain = classrooms.push(s.code(), teacher(), "Look at this", viewState, null, null, null);
 
         // the code as students type it: either case, with or without its dash
         String shown = s.code().substring(0, 3) + "-" + s.code().substring(3);
@@ -236,7 +238,11 @@ abstract class ClassesApiContract {
         JsonNode c = ok(get(path(s), teacher));
         assertEquals("Challenge day", c.get("title").asText());
         assertEquals(2, c.get("studentCount").asInt(), "Cy was removed: " + c);
-        JsonNode p = c.get("push");
+        JsonNode now = c.get("push");
+        assertEquals(plain.id(), now.get("id").asLong());
+        assertEquals("Look at this", now.get("title").asText());
+        assertTrue(now.get("challenge").isNull(), now.toString());
+        JsonNode p = c.get("currentChallenge");
         assertEquals(push.id(), p.get("id").asLong());
         assertEquals("Beat 0.2", p.get("title").asText());
         assertEquals("/?" + viewState, p.get("link").asText());
@@ -318,7 +324,7 @@ abstract class ClassesApiContract {
         String viewState = xorViewState();
 
         JsonNode empty = ok(get(path(s) + "/results", teacher));
-        assertTrue(empty.get("push").isNull(), empty.toString());
+        assertTrue(empty.get("challenge").isNull(), empty.toString());
         assertEquals(0, empty.get("results").size());
 
         Push push = classrooms.push(s.code(), teacher(), "Under 0.2", viewState, null, new Challenge(Set.of(),
@@ -329,7 +335,8 @@ abstract class ClassesApiContract {
 
         JsonNode board = ok(get(path(s) + "/results", teacher));
         assertEquals(s.code(), board.get("code").asText());
-        assertEquals(push.id(), board.get("push").get("id").asLong());
+        assertEquals(push.id(), board.get("challenge").get("id").asLong());
+        assertEquals("test loss at most 0.2", board.get("challenge").get("challenge").get("goal").asText());
         JsonNode rows = board.get("results");
         assertEquals(3, rows.size(), rows.toString());
         // the goal reached first, then by the best loss
@@ -351,6 +358,8 @@ abstract class ClassesApiContract {
                 + "-results.csv\""), disposition);
         List<String> lines = csv.body().lines().filter(l -> !l.isBlank()).toList();
         assertEquals(4, lines.size(), "a header and one row per student: " + csv.body());
+        assertTrue(csv.body().contains("http://localhost:" + port + "/?" + viewState), "links that open from a "
+                + "spreadsheet: " + csv.body());
         assertTrue(lines.get(0).toLowerCase(Locale.ROOT).contains("student"), lines.get(0));
         assertTrue(csv.body().contains("\"Ben, \"\"the fast\"\"\""), "quoted as RFC 4180 says: " + csv.body());
         assertTrue(csv.body().contains("Ana") && csv.body().contains("Cy"), csv.body());
