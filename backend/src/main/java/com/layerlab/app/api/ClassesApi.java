@@ -89,7 +89,8 @@ class ClassesApi {
     /**
      * The student's runs, newest first: their browser's runs (the playground's and any other page's) that
      * began while they sat in the session, from their joining to the session's end; what they trained
-     * before or after is not the teacher's to see.
+     * before or after is not the teacher's to see (nor what they discarded, which their own pages no
+     * longer list).
      */
     @GetMapping("/{code}/students/{seatId}/runs")
     List<Map<String, Object>> runs(@PathVariable String code, @PathVariable String seatId) {
@@ -98,7 +99,7 @@ class ClassesApi {
         long from = seat.joinedAt().toEpochMilli();
         long to = s.endedAt() == null ? Long.MAX_VALUE : s.endedAt().toEpochMilli();
         return runtime.runsOf(seat.ownerKey()).stream()
-                .filter(r -> r.submittedAt() >= from && r.submittedAt() <= to)
+                .filter(r -> r.submittedAt() >= from && r.submittedAt() <= to && !r.isDiscarded())
                 .map(ClassesJson::run).toList();
     }
 
