@@ -11,5 +11,7 @@ interface ClassSessionRepository extends JpaRepository<ClassSessionRow, Long> {
 
     boolean existsByCode(String code);
 
+    List<ClassSessionRow> findByEndedAtIsNullOrderByIdAsc();
+
     List<ClassSessionRow> findByTeacherIgnoreCaseOrderByCreatedAtDescIdDesc(String teacher);
 }

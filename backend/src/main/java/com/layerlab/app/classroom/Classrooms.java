@@ -3,7 +3,6 @@ package com.layerlab.app.classroom;
 import com.layerlab.app.account.AccountRules;
 import com.layerlab.app.account.Accounts;
 import com.layerlab.app.account.VisitorClaimed;
-import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingRuntime;
 import java.time.Clock;
@@ -14,7 +13,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,7 +52,6 @@ public class Classrooms {
 
     private static final int CODE_TRIES = 20;
     private static final int SHARED_FROM_MAX = 80;
-    private static final int VIEW_STATE_MAX = ShareLinks.MAX_PACKED_CHARS + 64;
 
     private final ClassSessionRepository sessions;
     private final SeatRepository seats;
@@ -431,6 +428,11 @@ public class Classrooms {
         return sessions.findById(id).map(ClassSessionRow::view);
     }
 
+    /** The sessions that have not ended, oldest first (the challenge scorer's round). */
+    public List<ClassSession> openSessions() {
+        return sessions.findByEndedAtIsNullOrderByIdAsc().stream().map(ClassSessionRow::view).toList();
+    }
+
     public Optional<ClassSession> byCode(String code) {
         String normalized = JoinCodes.normalize(code);
         return JoinCodes.valid(normalized) ? sessions.findByCode(normalized).map(ClassSessionRow::view) : Optional.empty();
@@ -584,39 +586,8 @@ public class Classrooms {
 
     /** A playground link's query string that opens: "x=..." with or without the '?', as kept (without). */
     private static String checkViewState(String viewState) {
-        String state = viewState == null ? "" : viewState.strip();
-        if (state.startsWith("?")) {
-            state = state.substring(1);
-        }
-        if (state.isEmpty()) {
-            throw new ClassRefused(400, "Experiment: nothing to push (no playground settings).");
-        }
-        if (state.length() > VIEW_STATE_MAX) {
-            throw new ClassRefused(400, "Experiment: the settings are longer than a playground link holds.");
-        }
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        for (String pair : state.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : pair.substring(eq + 1);
-            params.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-        }
-        if (!params.containsKey(ShareLinks.EXPERIMENT)) {
-            throw new ClassRefused(400, "Experiment: the settings are not a playground link's (no experiment in them).");
-        }
-        ShareLinks.Parsed<?> parsed;
-        try {
-            parsed = ShareLinks.parsePlayground(params);
-        } catch (RuntimeException e) {
-            throw new ClassRefused(400, "Experiment: " + e.getMessage());
-        }
-        if (!parsed.ok()) {
-            throw new ClassRefused(400, "Experiment: " + parsed.error());
-        }
-        return state;
+        ViewStates.settings(viewState);
+        return ViewStates.strip(viewState);
     }
 
     private static void checkGoal(Challenge.Goal goal) {

@@ -218,6 +218,9 @@ abstract class ClassroomsContract {
                 classrooms.seats(s.id()).get(0).id(), 0.01, 20, 6, viewState));
         assertTrue(classrooms.csv(s.code(), teacher).contains("Ana"));
         assertEquals(ended, classrooms.end(s.code(), teacher), "ending twice changes nothing");
+        assertTrue(classrooms.openSessions().stream().noneMatch(o -> o.id() == s.id()));
+        ClassSession open = classrooms.create(teacher, "Next");
+        assertTrue(classrooms.openSessions().contains(open));
     }
 
     @Test

@@ -1,0 +1,70 @@
+package com.layerlab.app.classroom;
+
+import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.lab.ShareLinks;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A push's {@code viewState} (a playground link's query string, {@link Push#viewState}) read back into the
+ * playground's settings: what a student's page opens, what the scorer checks the locks against.
+ */
+public final class ViewStates {
+
+    /** The longest view state kept: a share link's packed experiment and its view options. */
+    public static final int MAX_CHARS = ShareLinks.MAX_PACKED_CHARS + 64;
+
+    private ViewStates() {
+    }
+
+    /** The query string as kept: stripped, without a leading '?'. */
+    public static String strip(String viewState) {
+        String state = viewState == null ? "" : viewState.strip();
+        return state.startsWith("?") ? state.substring(1) : state;
+    }
+
+    /** The query string's parameters ("x=...&test=1"), in order; values need no URL decoding (ShareLinks.queryString). */
+    public static Map<String, List<String>> parameters(String viewState) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        for (String pair : strip(viewState).split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            params.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+        }
+        return params;
+    }
+
+    /**
+     * The playground settings of a view state; ClassRefused (400, the message naming "Experiment") when
+     * it is empty, too long, has no experiment or does not open.
+     */
+    public static PlaygroundSettings settings(String viewState) {
+        String state = strip(viewState);
+        if (state.isEmpty()) {
+            throw new ClassRefused(400, "Experiment: nothing to push (no playground settings).");
+        }
+        if (state.length() > MAX_CHARS) {
+            throw new ClassRefused(400, "Experiment: the settings are longer than a playground link holds.");
+        }
+        Map<String, List<String>> params = parameters(state);
+        if (!params.containsKey(ShareLinks.EXPERIMENT)) {
+            throw new ClassRefused(400, "Experiment: the settings are not a playground link's (no experiment in them).");
+        }
+        ShareLinks.Parsed<PlaygroundSettings> parsed;
+        try {
+            parsed = ShareLinks.parsePlayground(params);
+        } catch (RuntimeException e) {
+            throw new ClassRefused(400, "Experiment: " + e.getMessage());
+        }
+        if (!parsed.ok()) {
+            throw new ClassRefused(400, "Experiment: " + parsed.error());
+        }
+        return parsed.value();
+    }
+}
