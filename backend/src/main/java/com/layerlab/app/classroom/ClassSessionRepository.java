@@ -12,4 +12,7 @@ interface ClassSessionRepository extends JpaRepository<ClassSessionRow, Long> {
     boolean existsByCode(String code);
 
     List<ClassSessionRow> findByTeacherIgnoreCaseOrderByCreatedAtDescIdDesc(String teacher);
+
+    /** The sessions that have not ended (ChallengeScorer's round). */
+    List<ClassSessionRow> findByEndedAtIsNullOrderByIdAsc();
 }
