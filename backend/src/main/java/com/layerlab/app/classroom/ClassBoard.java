@@ -414,16 +414,9 @@ public class ClassBoard implements AutoCloseable {
         return f;
     }
 
-    /** The session's seats and its challenge's results, as the database has them now. */
+    /** The session's seats and its challenge's results (the leaderboard's challenge), as the database has them now. */
     private void read(Board b) {
         b.seats = classrooms.seats(b.sessionId);
-        Optional<Push> challenge = classrooms.currentPush(b.sessionId).filter(Push::isChallenge);
-        Map<Long, Result> results = new HashMap<>();
-        if (challenge.isPresent()) {
-            for (Seat seat : b.seats) {
-                classrooms.result(challenge.get().id(), seat.id()).ifPresent(r -> results.put(seat.id(), r));
-            }
-        }
-        b.results = results;
+        b.results = classrooms.currentChallenge(b.sessionId).map(p -> classrooms.results(p.id())).orElse(Map.of());
     }
 }

@@ -14,4 +14,7 @@ interface ClassSessionRepository extends JpaRepository<ClassSessionRow, Long> {
     List<ClassSessionRow> findByEndedAtIsNullOrderByIdAsc();
 
     List<ClassSessionRow> findByTeacherIgnoreCaseOrderByCreatedAtDescIdDesc(String teacher);
+
+    /** The sessions that have not ended (ChallengeScorer's round). */
+    List<ClassSessionRow> findByEndedAtIsNullOrderByIdAsc();
 }

@@ -124,6 +124,11 @@ public class Classrooms {
                 .map(ClassSessionRow::view).toList();
     }
 
+    /** Every session that has not ended, oldest first: what the challenge scorer looks at (ChallengeScorer). */
+    public List<ClassSession> openSessions() {
+        return sessions.findByEndedAtIsNullOrderByIdAsc().stream().map(ClassSessionRow::view).toList();
+    }
+
     /** The session of {@code code} if {@code teacher} runs it; else ClassRefused (404 no such code, 403 another's). */
     public ClassSession ofTeacher(String code, String teacher) {
         return teacherRow(code, teacher).view();

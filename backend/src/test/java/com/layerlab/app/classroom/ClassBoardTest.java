@@ -61,7 +61,7 @@ class ClassBoardTest {
         classrooms = mock(Classrooms.class);
         events = mock(ClassEvents.class);
         when(classrooms.seats(SESSION)).thenReturn(List.of(ana, bob, cem));
-        when(classrooms.currentPush(anyLong())).thenReturn(Optional.empty());
+        when(classrooms.currentChallenge(anyLong())).thenReturn(Optional.empty());
         when(events.listen(eq(SESSION), any())).thenAnswer(inv -> {
             listener.set(inv.getArgument(1));
             return (ClassEvents.Registration) () -> listener.set(null);
