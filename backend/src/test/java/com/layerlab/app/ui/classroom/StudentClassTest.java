@@ -103,6 +103,7 @@ class StudentClassTest extends BrowserTestBase {
     void aWrongCodeIsRefusedAndJoiningShowsTheBar() {
         open("/join");
         assertEquals("Join a class", page.locator("#ll-nav-join").innerText());
+        assertEquals(0, page.locator("#ll-nav-teach").count(), "Teach is for teachers only");
         page.locator("#join-code input").fill("ZZZ-ZZZ");
         page.locator("#join-name input").fill("Ana");
         page.locator("#join-submit").click();
@@ -191,6 +192,8 @@ class StudentClassTest extends BrowserTestBase {
         assertTrue(disabled(page, "#activation-select"), "activation locked");
         assertTrue(disabled(page, "#regularization-select"), "regularisation locked");
         assertTrue(disabled(page, "#preset-select"), "presets change locked controls");
+        assertTrue(disabled(page, "#noise"), "the data column is the data set's lock");
+        assertTrue(disabled(page, "#regenerate-button"), "the data seed too");
         assertFalse(disabled(page, "#learning-rate-select"), "learning rate free");
         assertTrue(disabled(page, "network-diagram button[aria-label='Add hidden layer']"), "layers locked");
         assertTrue(disabled(page, "network-diagram select"), "the layers' activations locked");
