@@ -1,6 +1,7 @@
 package com.layerlab.app.api;
 
 import com.layerlab.app.account.CurrentOwner;
+import com.layerlab.app.classroom.ClassBoard;
 import com.layerlab.app.classroom.ClassRefused;
 import com.layerlab.app.classroom.ClassSession;
 import com.layerlab.app.classroom.Classrooms;
@@ -8,7 +9,6 @@ import com.layerlab.app.classroom.JoinCodes;
 import com.layerlab.app.classroom.Push;
 import com.layerlab.app.classroom.Result;
 import com.layerlab.app.classroom.Seat;
-import com.layerlab.app.store.Page;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingRuntime;
 import java.nio.charset.StandardCharsets;
@@ -46,11 +46,13 @@ class ClassesApi {
     private static final MediaType CSV = new MediaType("text", "csv", StandardCharsets.UTF_8);
 
     private final Classrooms classrooms;
+    private final ClassBoard board;
     private final TrainingRuntime runtime;
     private final CurrentOwner owner;
 
-    ClassesApi(Classrooms classrooms, TrainingRuntime runtime, CurrentOwner owner) {
+    ClassesApi(Classrooms classrooms, ClassBoard board, TrainingRuntime runtime, CurrentOwner owner) {
         this.classrooms = classrooms;
+        this.board = board;
         this.runtime = runtime;
         this.owner = owner;
     }
@@ -186,12 +188,8 @@ class ClassesApi {
                 + " lists its students with their seats."));
     }
 
-    /**
-     * The seat's current run: its owner's latest playground run. The one place the API asks for it, the
-     * rule ClassBoard.runOf keeps for the teacher's board.
-     */
+    /** The seat's current run, as the teacher's board shows it: its owner's latest playground run. */
     private Optional<Run<?>> currentRun(Seat seat) {
-        return runtime.runsOf(seat.ownerKey()).stream()
-                .filter(r -> r.options().page().equals(Page.PLAYGROUND.id())).findFirst();
+        return board.runOf(seat);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.layerlab.app.classroom.Challenge;
 import com.layerlab.app.classroom.ClassSession;
 import com.layerlab.app.classroom.JoinCodes;
+import com.layerlab.app.classroom.PlaygroundRuns;
 import com.layerlab.app.classroom.Push;
 import com.layerlab.app.classroom.Result;
 import com.layerlab.app.classroom.Seat;
@@ -55,7 +56,11 @@ final class ClassesJson {
         return o;
     }
 
-    /** A student's current run in short: where it is and its latest losses (accuracies for classification). */
+    /**
+     * A student's current run in short: where it is, its latest losses (accuracies for classification),
+     * its network's parameters and the playground link of what it trains (null for what the playground
+     * cannot show).
+     */
     static Map<String, Object> currentRun(Run<?> run) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("id", run.id());
@@ -63,6 +68,8 @@ final class ClassesJson {
         o.put("paused", run.isPaused() && !run.state().ended());
         o.put("epoch", run.status().epoch());
         o.put("epochs", run.status().epochs());
+        o.put("params", PlaygroundRuns.params(run));
+        o.put("link", PlaygroundRuns.settings(run).map(s -> "/?" + PlaygroundRuns.viewState(s)).orElse(null));
         List<List<EpochStats>> history = run.history();
         if (!history.isEmpty() && !history.get(0).isEmpty()) {
             List<EpochStats> first = history.get(0);
