@@ -11,8 +11,6 @@ interface ClassSessionRepository extends JpaRepository<ClassSessionRow, Long> {
 
     boolean existsByCode(String code);
 
-    List<ClassSessionRow> findByEndedAtIsNullOrderByIdAsc();
-
     List<ClassSessionRow> findByTeacherIgnoreCaseOrderByCreatedAtDescIdDesc(String teacher);
 
     /** The sessions that have not ended (ChallengeScorer's round). */

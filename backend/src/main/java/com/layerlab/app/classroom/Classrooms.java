@@ -433,11 +433,6 @@ public class Classrooms {
         return sessions.findById(id).map(ClassSessionRow::view);
     }
 
-    /** The sessions that have not ended, oldest first (the challenge scorer's round). */
-    public List<ClassSession> openSessions() {
-        return sessions.findByEndedAtIsNullOrderByIdAsc().stream().map(ClassSessionRow::view).toList();
-    }
-
     public Optional<ClassSession> byCode(String code) {
         String normalized = JoinCodes.normalize(code);
         return JoinCodes.valid(normalized) ? sessions.findByCode(normalized).map(ClassSessionRow::view) : Optional.empty();
