@@ -63,6 +63,7 @@ public class Classrooms {
     private final JoinLimiter limiter;
     private final TransactionTemplate tx;
     private final int maxStudents;
+    private final Object[] pauseLocks = new Object[64];
     private final Clock clock;
 
     @Autowired
@@ -77,6 +78,9 @@ public class Classrooms {
             ClassEvents events, TrainingRuntime runtime, Accounts accounts, JoinLimiter limiter,
             PlatformTransactionManager transactions, int maxStudents, Clock clock) {
         this.maxStudents = maxStudents;
+        for (int i = 0; i < pauseLocks.length; i++) {
+            pauseLocks[i] = new Object();
+        }
         this.sessions = sessions;
         this.seats = seats;
         this.pushes = pushes;
@@ -145,11 +149,14 @@ public class Classrooms {
     /** "Eyes on me": every student's training of the session is held (paused, play refused) until resumed. */
     public ClassSession pauseAll(String code, String teacher, boolean paused) {
         ClassSessionRow row = openRow(code, teacher);
-        row.paused = paused;
-        ClassSession s = sessions.save(row).view();
-        for (SeatRow seat : seats.findBySessionIdOrderByIdAsc(s.id())) {
-            if (!seat.removed && seat.leftAt == null) {
-                holdOrRelease(seat.ownerKey, paused);
+        ClassSession s;
+        synchronized (pauseLock(row.id)) {
+            row.paused = paused;
+            s = sessions.save(row).view();
+            for (SeatRow seat : seats.findBySessionIdOrderByIdAsc(s.id())) {
+                if (!seat.removed && seat.leftAt == null) {
+                    holdOrRelease(seat.ownerKey, paused);
+                }
             }
         }
         events.publish(new ClassEvent.Paused(s.id(), paused));
@@ -183,15 +190,18 @@ public class Classrooms {
         if (row.endedAt != null) {
             return row.view();
         }
-        boolean wasPaused = row.paused;
-        row.endedAt = now();
-        row.locked = true;
-        row.paused = false;
-        ClassSession s = sessions.save(row).view();
-        if (wasPaused) {
-            for (SeatRow seat : seats.findBySessionIdOrderByIdAsc(s.id())) {
-                if (!seat.removed && seat.leftAt == null) {
-                    holdOrRelease(seat.ownerKey, false);
+        ClassSession s;
+        synchronized (pauseLock(row.id)) {
+            boolean wasPaused = row.paused;
+            row.endedAt = now();
+            row.locked = true;
+            row.paused = false;
+            s = sessions.save(row).view();
+            if (wasPaused) {
+                for (SeatRow seat : seats.findBySessionIdOrderByIdAsc(s.id())) {
+                    if (!seat.removed && seat.leftAt == null) {
+                        holdOrRelease(seat.ownerKey, false);
+                    }
                 }
             }
         }
@@ -353,10 +363,12 @@ public class Classrooms {
             // their hold was the other class's pause
             sessions.findById(left.sessionId).filter(s -> s.paused).ifPresent(s -> holdOrRelease(ownerKey, false));
         }
-        // read again: the teacher may have paused since the session was read
-        boolean paused = sessions.findById(session.id).map(s -> s.paused && s.endedAt == null).orElse(false);
-        if (paused) {
-            holdOrRelease(ownerKey, true);
+        synchronized (pauseLock(session.id)) {
+            // read again, the seat committed: either pauseAll sees the seat or this sees its pause
+            boolean paused = sessions.findById(session.id).map(s -> s.paused && s.endedAt == null).orElse(false);
+            if (paused) {
+                holdOrRelease(ownerKey, true);
+            }
         }
         events.publish(new ClassEvent.Joined(session.id, joined.seat()));
         return joined.seat();
@@ -612,6 +624,15 @@ public class Classrooms {
     private Map<Long, SeatRow> seatsById(long sessionId) {
         return seats.findBySessionIdOrderByIdAsc(sessionId).stream()
                 .collect(Collectors.toMap(s -> s.id, Function.identity()));
+    }
+
+    /**
+     * The lock that orders a session's pause or resume with a student's joining it, so that a student who
+     * joins while the teacher pauses or resumes ends up as the class does (striped: a few objects for
+     * every session).
+     */
+    private Object pauseLock(long sessionId) {
+        return pauseLocks[(int) Math.floorMod(sessionId, (long) pauseLocks.length)];
     }
 
     /** The one place the classroom holds or releases an owner's training (TrainingRuntime enforces it). */
