@@ -123,10 +123,15 @@ class ChallengeScorerTest {
 
         // scored once per epoch at most: a paused run is not measured again
         anaRun.pause();
-        Thread.sleep(200);
-        // the epochs it trained before it paused
-        scorer.scoreNow();
-        Thread.sleep(300);
+        long paused = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (anaRun.status().state() != com.layerlab.app.training.RunState.PAUSED && System.nanoTime() < paused) {
+            Thread.sleep(20);
+        }
+        // the epochs it trained before it paused (a measurement still under way is waited for, then the last epoch)
+        for (int i = 0; i < 3; i++) {
+            scorer.scoreNow();
+            Thread.sleep(300);
+        }
         int before = recorded(1).size();
         scorer.scoreNow();
         scorer.scoreNow();

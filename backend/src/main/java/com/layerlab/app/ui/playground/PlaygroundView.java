@@ -53,7 +53,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>The page keeps the settings and the run; its parts ({@link PlayerControls}, {@link SettingsSelects},
  * {@link DataPanel}, {@link NetworkPanel}, {@link OutputPanel}, {@link PlaygroundActions}) lay out and show them;
- * {@link PlaygroundDialogs} opens its Export and Save.
+ * {@link PlaygroundDialogs} opens its Export and Save; {@link PlaygroundClass} is a student's class (the bar, the
+ * teacher's push opened live, a challenge's locks applied to every setting, whatever asked for it).
  */
 @AnonymousAllowed
 @Route(value = "", layout = MainLayout.class)
