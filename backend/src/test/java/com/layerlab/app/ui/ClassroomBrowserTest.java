@@ -211,7 +211,7 @@ class ClassroomBrowserTest extends BrowserTestBase {
         teacher.locator("vaadin-select-item:visible, vaadin-combo-box-item:visible").filter(
                 new Locator.FilterOptions().setHasText(java.util.regex.Pattern.compile("accuracy", java.util.regex.Pattern.CASE_INSENSITIVE)))
                 .first().click();
-        fillNumber(teacher, "push-target", String.valueOf(GOAL));
+        fillNumber(teacher, "push-target", "90"); // in percent on the form
         fillNumber(teacher, "push-epochs", String.valueOf(WITHIN));
         screenshot(teacher, "class-push-dialog");
         teacher.locator("#push-send").click();
@@ -386,6 +386,7 @@ class ClassroomBrowserTest extends BrowserTestBase {
                 "class-cards")) {
             assertEquals(0, ben.locator("#" + control).count(), "a student's /teach/" + code + " has no #" + control);
         }
+        assertTrue(ben.locator("#class-refused").isVisible(), "a student is told they may not teach");
         String said = ben.locator("body").innerText();
         assertFalse(said.contains(NAMES.get(1)) && said.contains(NAMES.get(2)), "no other student's name: " + said);
         screenshot(ben, "class-student-refused");
@@ -506,11 +507,11 @@ class ClassroomBrowserTest extends BrowserTestBase {
     /** Sets a Vaadin checkbox to {@code checked} (clicking it only when it is not already so). */
     private static void setChecked(Page p, String id, boolean checked) {
         Locator box = p.locator("#" + id);
-        if ((Boolean) box.evaluate("e => e.hasAttribute('checked')") != checked) {
+        if ((Boolean) box.evaluate("e => e.checked === true") != checked) {
             box.click();
         }
         waitForVaadin(p);
-        assertEquals(checked, box.evaluate("e => e.hasAttribute('checked')"), "#" + id);
+        assertEquals(checked, box.evaluate("e => e.checked === true"), "#" + id);
     }
 
     private static void fillNumber(Page p, String id, String value) {
