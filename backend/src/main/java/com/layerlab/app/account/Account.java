@@ -8,7 +8,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A user: a name and a password hash (table {@code accounts}, V2__accounts.sql). */
+/** A user: a name, a password hash and the teacher role an admin granted (table {@code accounts}, V2__accounts.sql, V6__classroom.sql). */
 @Entity
 @Table(name = "accounts")
 public class Account {
@@ -28,6 +28,10 @@ public class Account {
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
+
+    /** The teacher role granted by an admin (V6); configured teachers and admins are teachers without it. */
+    @Column(nullable = false)
+    private boolean teacher;
 
     protected Account() {
         // for JPA
@@ -54,5 +58,14 @@ public class Account {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    /** Whether an admin granted this user the teacher role (not whether they are a teacher: {@link Accounts#isTeacher}). */
+    public boolean teacher() {
+        return teacher;
+    }
+
+    void teacher(boolean teacher) {
+        this.teacher = teacher;
     }
 }

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -25,7 +27,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Users and their personal tokens: sign-up, the roles a user has (admin by configuration,
- * {@code layerlab.admin.usernames}), and tokens that are shown once and kept only as a hash.
+ * {@code layerlab.admin.usernames}; teacher by configuration, {@code layerlab.teacher.usernames}, by an
+ * admin's grant, or as an admin), and tokens that are shown once and kept only as a hash.
  */
 @Service
 public class Accounts {
@@ -33,6 +36,8 @@ public class Accounts {
     private static final String USER_PREFIX = "user:";
     public static final String ROLE_USER = "ROLE_USER";
     public static final String ROLE_ADMIN = "ROLE_ADMIN";
+    /** Runs class sessions (com.layerlab.app.classroom): {@link #isTeacher}. */
+    public static final String ROLE_TEACHER = "ROLE_TEACHER";
     /** The prefix of every personal token, so that a leaked one is recognisable (secret scanners, logs). */
     static final String TOKEN_PREFIX = "ll_";
     private static final int TOKEN_BYTES = 32;
@@ -43,21 +48,35 @@ public class Accounts {
     private final PasswordEncoder encoder;
     private final ApplicationEventPublisher events;
     private final Set<String> adminKeys;
+    private final Set<String> teacherKeys;
     private final boolean registrationOpen;
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
 
     public Accounts(AccountRepository accounts, ApiTokenRepository tokens, PasswordEncoder encoder,
+            ApplicationEventPublisher events, String adminUsernames, boolean registrationOpen) {
+        this(accounts, tokens, encoder, events, adminUsernames, "", registrationOpen);
+    }
+
+    @Autowired
+    public Accounts(AccountRepository accounts, ApiTokenRepository tokens, PasswordEncoder encoder,
             ApplicationEventPublisher events,
             @Value("${layerlab.admin.usernames:}") String adminUsernames,
+            @Value("${layerlab.teacher.usernames:}") String teacherUsernames,
             @Value("${layerlab.accounts.registration-open:true}") boolean registrationOpen) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.encoder = encoder;
         this.events = events;
-        this.adminKeys = Arrays.stream(adminUsernames.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).map(AccountRules::key).collect(Collectors.toUnmodifiableSet());
+        this.adminKeys = keys(adminUsernames);
+        this.teacherKeys = keys(teacherUsernames);
         this.registrationOpen = registrationOpen;
+    }
+
+    /** The keys of a configuration's comma-separated names, in any case and spacing. */
+    private static Set<String> keys(String usernames) {
+        return Arrays.stream(usernames == null ? new String[0] : usernames.split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).map(AccountRules::key).collect(Collectors.toUnmodifiableSet());
     }
 
     /** The owner key of a user's things, as the store keeps it (a visitor's is "visitor:<id>"). */
@@ -115,13 +134,71 @@ public class Accounts {
     }
 
     private UserDetails details(Account account) {
+        List<String> roles = new ArrayList<>(roles(account.username()));
+        if (account.teacher() && !roles.contains(ROLE_TEACHER)) {
+            roles.add(1, ROLE_TEACHER);
+        }
         return User.withUsername(account.username()).password(account.passwordHash())
-                .authorities(roles(account.username()).toArray(String[]::new)).build();
+                .authorities(roles.toArray(String[]::new)).build();
     }
 
-    /** Spring Security's names of the roles of a user: everyone is a user, some are admins. */
+    /**
+     * Spring Security's names of the roles the configuration gives a user: everyone is a user, some are
+     * teachers, some admins (who are teachers too). A teacher by an admin's grant has ROLE_TEACHER from
+     * their next sign-in on ({@link #userDetails}); {@link #isTeacher} knows at once.
+     */
     public List<String> roles(String username) {
-        return adminKeys.contains(AccountRules.key(username)) ? List.of(ROLE_USER, ROLE_ADMIN) : List.of(ROLE_USER);
+        String key = AccountRules.key(username);
+        if (adminKeys.contains(key)) {
+            return List.of(ROLE_USER, ROLE_TEACHER, ROLE_ADMIN);
+        }
+        return teacherKeys.contains(key) ? List.of(ROLE_USER, ROLE_TEACHER) : List.of(ROLE_USER);
+    }
+
+    // ---------------------------------------------------------------- teachers
+
+    /**
+     * Whether {@code username} may run class sessions now: an admin, named in
+     * {@code layerlab.teacher.usernames}, or granted by an admin. Read from the configuration and the
+     * database at each call, not from a session's authorities, so that a grant or a revocation applies at once.
+     */
+    @Transactional(readOnly = true)
+    public boolean isTeacher(String username) {
+        if (username == null || username.isBlank()) {
+            return false;
+        }
+        String key = AccountRules.key(username.strip());
+        if (adminKeys.contains(key) || teacherKeys.contains(key)) {
+            return true;
+        }
+        return accounts.findByUsernameKey(key).map(Account::teacher).orElse(false);
+    }
+
+    /** Whether the configuration makes {@code username} a teacher (an admin cannot revoke that on the page). */
+    public boolean teacherByConfiguration(String username) {
+        String key = AccountRules.key(username.strip());
+        return adminKeys.contains(key) || teacherKeys.contains(key);
+    }
+
+    /**
+     * Grants or revokes the teacher role of a user (an admin's action: the caller checks that the one
+     * asking is an admin). Refused for an unknown user. Returns the user as stored.
+     */
+    @Transactional
+    public Account setTeacher(String username, boolean teacher) {
+        String name = username == null ? "" : username.strip();
+        if (name.isEmpty()) {
+            throw new AccountRefused(AccountRefused.Kind.RULE, "User name: enter the name of the user.");
+        }
+        Account account = account(name);
+        account.teacher(teacher);
+        return accounts.save(account);
+    }
+
+    /** The users an admin granted the teacher role, by name (the configuration's teachers and the admins are not listed). */
+    @Transactional(readOnly = true)
+    public List<Account> teachers() {
+        return accounts.findByTeacherTrueOrderByUsernameKeyAsc();
     }
 
     /** A new token and its value, which is shown this once: only its hash is kept. */

@@ -18,6 +18,12 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 @Component
 public class CurrentOwner {
 
+    private final Accounts accounts;
+
+    public CurrentOwner(Accounts accounts) {
+        this.accounts = accounts;
+    }
+
     /** The owner key of the caller; throws outside a request for an anonymous caller, who is known only by the request's cookie. */
     public String key() {
         return username().map(Accounts::ownerKey).orElseGet(() -> visitorKey().orElseThrow(() -> new IllegalStateException(
@@ -36,6 +42,14 @@ public class CurrentOwner {
     public boolean isAdmin() {
         Authentication a = SecurityContextHolder.getContext().getAuthentication();
         return username().isPresent() && a.getAuthorities().stream().anyMatch(g -> Accounts.ROLE_ADMIN.equals(g.getAuthority()));
+    }
+
+    /**
+     * Whether the signed-in user may run class sessions now ({@link Accounts#isTeacher}: the database and
+     * the configuration, so that an admin's grant applies without signing in again).
+     */
+    public boolean isTeacher() {
+        return username().map(accounts::isTeacher).orElse(false);
     }
 
     /** This browser's visitor key ("visitor:&lt;id&gt;"), signed in or not: what it owned before signing up. */

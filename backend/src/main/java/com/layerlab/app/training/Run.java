@@ -23,6 +23,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,6 +109,12 @@ public final class Run<F> {
     private volatile RunDevice device;
     /** Where it goes on when its device fails mid-run. */
     private final RunDevice cpu;
+    /**
+     * Why its owner's runs are held ({@link TrainingRuntime#hold}: a class's "eyes on me"), or null: asked
+     * of the runtime at every look, so that a hold needs no word from the runtime to each run to be kept
+     * (a run submitted, resumed or played while the hold begins is held all the same).
+     */
+    private final Supplier<String> heldBy;
     private final List<Experiment> experiments;
     private final RunOptions options;
     private final FrameMaker<F> maker;
@@ -185,7 +192,7 @@ public final class Run<F> {
 
     Run(String id, List<Experiment> experiments, RunOptions options, FrameMaker<F> maker, Path dataDir,
         TrainingSlots.Claim slot, RunLogs.Folder folder, TrainingRuntime.Pool pool, Duration checkpointInterval,
-        Duration maxTime, RunDevice device, RunDevice cpu, RunTally tally, RunJournal journal) {
+        Duration maxTime, RunDevice device, RunDevice cpu, RunTally tally, RunJournal journal, Supplier<String> heldBy) {
         if (experiments.isEmpty()) {
             throw new IllegalArgumentException("a run needs at least one experiment to train");
         }
@@ -212,8 +219,10 @@ public final class Run<F> {
         this.tally = Objects.requireNonNull(tally);
         this.maxTime = Objects.requireNonNull(maxTime);
         this.journal = Objects.requireNonNull(journal);
+        this.heldBy = Objects.requireNonNull(heldBy);
         this.epochs = capped(options.epochs());
-        this.paused = options.startPaused();
+        // a held owner's new run waits for the hold's end, whatever its page asked
+        this.paused = options.startPaused() || heldBy.get() != null;
         this.status = statusNow();
         this.thread = new Thread(this::main, "run-" + id.substring(0, Math.min(8, id.length())));
         this.thread.setDaemon(true);
@@ -335,8 +344,12 @@ public final class Run<F> {
 
     // ---- control, from any thread ------------------------------------------------------------------
 
-    /** Trains on (a paused run, or one waiting to start). */
+    /** Trains on (a paused run, or one waiting to start); nothing while its owner's runs are held ({@link #heldWhy}). */
     public void play() {
+        if (heldBy.get() != null) {
+            // refused here, not by the pages: a student's own page (or a link of theirs) cannot resume
+            return;
+        }
         if (state == RunState.FINISHED && !canTrainOn()) {
             // at its stop epoch: nothing to train, and no play left pending for a later setEpochs to start
             return;
@@ -368,8 +381,14 @@ public final class Run<F> {
         wake();
     }
 
-    /** Trains one more batch (one of every trainer), then holds: gradient descent one step at a time. */
+    /**
+     * Trains one more batch (one of every trainer), then holds: gradient descent one step at a time;
+     * nothing while its owner's runs are held.
+     */
     public void step() {
+        if (heldBy.get() != null) {
+            return;
+        }
         pauseReason = null;
         stepRequested = true;
         paused = true;
@@ -445,6 +464,42 @@ public final class Run<F> {
     /** Whether the run is paused or about to be (what a play/pause button shows). */
     public boolean isPaused() {
         return paused;
+    }
+
+    /**
+     * Why its owner's runs are held ({@link TrainingRuntime#hold}), or null when they are not: while held
+     * the run is paused, and play and step do nothing.
+     */
+    public String heldWhy() {
+        return heldBy.get();
+    }
+
+    /** Its owner's runs were held ({@link TrainingRuntime#hold}) or let go: it pauses now, or says so, on its thread. */
+    void holdChanged() {
+        if (heldBy.get() != null) {
+            paused = true;
+            stepRequested = false;
+        }
+        wake();
+    }
+
+    /**
+     * On the training thread, at every look: a held owner's run pauses, whatever raced the hold (a play or
+     * a step asked just before it began). True while held.
+     */
+    private boolean keepHold() {
+        if (heldBy.get() == null) {
+            return false;
+        }
+        paused = true;
+        stepRequested = false;
+        return true;
+    }
+
+    /** What a paused run's status says: the hold's reason, else the runtime's pause's, else the device note. */
+    private String pausedMessage() {
+        String held = heldBy.get();
+        return held != null ? held : pauseReason != null ? pauseReason : deviceNote;
     }
 
     /**
@@ -632,6 +687,7 @@ public final class Run<F> {
                 if (stopRequested) {
                     break;
                 }
+                keepHold();
                 if (paused && !stepRequested) {
                     // a run played again after a pause says at once that it waits, if it does
                     turnGiven = false;
@@ -673,6 +729,7 @@ public final class Run<F> {
         paused = true;
         while (!stopRequested) {
             checkClosed();
+            keepHold();
             if (done() && !paused && !stepRequested) {
                 // a play that raced the end: consumed, as play() at the stop epoch is
                 paused = true;
@@ -870,9 +927,15 @@ public final class Run<F> {
         onDevice(() -> checkpoint(true));
         slot.release();
         state = RunState.PAUSED;
-        message = pauseReason == null ? deviceNote : pauseReason;
+        message = pausedMessage();
         mark(true);
-        while (paused && !stepRequested && !stopRequested) {
+        while ((keepHold() || paused) && !stepRequested && !stopRequested) {
+            // a hold begun or ended while it holds: its status says so at once
+            String why = pausedMessage();
+            if (!Objects.equals(why, message)) {
+                message = why;
+                mark(true);
+            }
             serve();
             boolean owed = flush();
             await(owed ? 50 : 500, () -> !paused || stepRequested || stopRequested || newLearningRate != null);

@@ -169,6 +169,8 @@ public class TrainingRuntime implements AutoCloseable {
     private final SignedInRuns signedIn;
     private final Duration checkpointInterval;
     private final Map<String, Run<?>> runs = new ConcurrentHashMap<>();
+    /** The owners whose runs are held ({@link #hold}), with why; every run asks it of its owner at every look. */
+    private final Map<String, String> holds = new ConcurrentHashMap<>();
     private final RunTally tally;
     /** Held while a run is checked against the limits and added: the count it was checked with stays true. */
     private final Object admission = new Object();
@@ -341,7 +343,7 @@ public class TrainingRuntime implements AutoCloseable {
             String queue = device.refused() ? TrainingSlots.CPU : TrainingSlots.queueOf(device.device());
             run = new Run<>(id, experiments, options, frames, dataDir, slots.claim(options.owner(), image ? imageKind : pointKind, queue),
                     device.refused() ? null : folder.get(), pool, checkpointInterval,
-                    limits.runTime(), device, RunDevice.resolve(backends, "cpu"), tally, journal);
+                    limits.runTime(), device, RunDevice.resolve(backends, "cpu"), tally, journal, heldBy(options.owner()));
             runs.put(id, run);
         }
         forgetOldRuns();
@@ -560,7 +562,8 @@ public class TrainingRuntime implements AutoCloseable {
         boolean image = DataSets.isImage(e.experiments().get(0).data().dataset());
         return new Run<>(e.id(), e.experiments(), options, STATUS_FRAMES, dataDir,
                 slots.claim(e.owner(), image ? imageKind : pointKind), folder, image ? images : points, checkpointInterval,
-                limits.runTime(), RunDevice.resolve(backends, e.backend()), RunDevice.resolve(backends, "cpu"), tally, journal);
+                limits.runTime(), RunDevice.resolve(backends, e.backend()), RunDevice.resolve(backends, "cpu"), tally, journal,
+                heldBy(e.owner()));
     }
 
     /**
@@ -716,17 +719,38 @@ public class TrainingRuntime implements AutoCloseable {
      * {@code why} (a class's "eyes on me"). Enforced here, not by the pages.
      */
     public void hold(String owner, String why) {
-        throw new UnsupportedOperationException("H2");
+        Objects.requireNonNull(owner, "owner");
+        if (why == null || why.isBlank()) {
+            throw new IllegalArgumentException("a hold needs a reason for the owner's pages to show");
+        }
+        // the map first: a run submitted meanwhile starts paused, one already listed pauses below
+        holds.put(owner, why);
+        for (Run<?> r : runsOf(owner)) {
+            r.holdChanged();
+        }
+        LOG.info("Runs held: owner={} ({})", owner, why);
     }
 
     /** Ends {@link #hold}: the owner may play again (their runs stay paused until they press play). */
     public void release(String owner) {
-        throw new UnsupportedOperationException("H2");
+        if (owner == null || holds.remove(owner) == null) {
+            return;
+        }
+        for (Run<?> r : runsOf(owner)) {
+            // its status drops the hold's reason at once
+            r.holdChanged();
+        }
+        LOG.info("Runs released: owner={}", owner);
     }
 
     /** Why the owner's runs are held, if they are. */
-    public java.util.Optional<String> heldWhy(String owner) {
-        throw new UnsupportedOperationException("H2");
+    public Optional<String> heldWhy(String owner) {
+        return owner == null ? Optional.empty() : Optional.ofNullable(holds.get(owner));
+    }
+
+    /** What a run of {@code owner} asks at every look: why they are held, or null. */
+    private Supplier<String> heldBy(String owner) {
+        return () -> holds.get(owner);
     }
 
     /** Runs whose status says they wait for a slot (QUEUED), every owner's. */

@@ -196,7 +196,19 @@ abstract class AccountApiContract {
     void adminsAreNamedInTheConfigurationInAnyCase() throws Exception {
         signUp("boss", PASSWORD);
         HttpResponse<String> me = send("GET", "/api/me", null, "Authorization", basic("boss", PASSWORD));
-        assertEquals("[\"admin\",\"user\"]", json.readTree(me.body()).get("roles").toString());
+        // admins run classes too
+        assertEquals("[\"admin\",\"teacher\",\"user\"]", json.readTree(me.body()).get("roles").toString());
+    }
+
+    @Test
+    void aTeacherGrantedByAnAdminHasTheRoleAtTheirNextSignIn() throws Exception {
+        signUp("tess", PASSWORD);
+        accounts.setTeacher("Tess", true);
+        HttpResponse<String> me = send("GET", "/api/me", null, "Authorization", basic("tess", PASSWORD));
+        assertEquals("[\"teacher\",\"user\"]", json.readTree(me.body()).get("roles").toString());
+        accounts.setTeacher("tess", false);
+        me = send("GET", "/api/me", null, "Authorization", basic("tess", PASSWORD));
+        assertEquals("[\"user\"]", json.readTree(me.body()).get("roles").toString());
     }
 
     @Test

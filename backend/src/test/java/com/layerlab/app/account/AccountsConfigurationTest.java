@@ -18,10 +18,25 @@ class AccountsConfigurationTest {
     @Test
     void adminsAreTheConfiguredNamesInAnyCaseAndSpacing() {
         Accounts a = accounts(" Boss ,ops-team,, ", true);
-        assertEquals(List.of(Accounts.ROLE_USER, Accounts.ROLE_ADMIN), a.roles("boss"));
-        assertEquals(List.of(Accounts.ROLE_USER, Accounts.ROLE_ADMIN), a.roles("OPS-TEAM"));
+        // admins run classes too
+        assertEquals(List.of(Accounts.ROLE_USER, Accounts.ROLE_TEACHER, Accounts.ROLE_ADMIN), a.roles("boss"));
+        assertEquals(List.of(Accounts.ROLE_USER, Accounts.ROLE_TEACHER, Accounts.ROLE_ADMIN), a.roles("OPS-TEAM"));
         assertEquals(List.of(Accounts.ROLE_USER), a.roles("bossy"));
         assertEquals(List.of(Accounts.ROLE_USER), accounts("", true).roles("boss"), "nobody is an admin by default");
+    }
+
+    @Test
+    void teachersAreTheConfiguredNamesAndTheAdmins() {
+        Accounts a = new Accounts(null, null, SecurityConfig.passwordEncoder(), event -> { }, "boss", " Tess, ,lee ", true);
+        assertEquals(List.of(Accounts.ROLE_USER, Accounts.ROLE_TEACHER), a.roles("tess"));
+        assertEquals(List.of(Accounts.ROLE_USER, Accounts.ROLE_TEACHER), a.roles("LEE"));
+        assertEquals(List.of(Accounts.ROLE_USER), a.roles("tessa"));
+        // a configured teacher or an admin is known without the database (a granted one is not: the repository)
+        assertEquals(true, a.isTeacher(" TESS "));
+        assertEquals(true, a.isTeacher("boss"));
+        assertEquals(false, a.isTeacher(""));
+        assertEquals(false, a.isTeacher(null));
+        assertEquals(true, a.teacherByConfiguration("Boss"));
     }
 
     @Test
