@@ -118,6 +118,7 @@ public final class ClassLoadTest {
             "--layerlab.api.max-requests-per-minute=0",
             "--layerlab.signin.max-failures-per-client=100000",
             "--layerlab.signin.max-failures-per-name=100000",
+            "--layerlab.class.join-attempts-per-minute=0",
             "--layerlab.teacher.usernames=" + TEACHER,
             "--logging.file.name=" + data.resolve("server.log"),
             "--logging.threshold.console=OFF"};
