@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,7 +133,7 @@ class ClassroomBrowserTest extends BrowserTestBase {
     void threeStudentsJoinByCodeAsVisitors() {
         step(1);
         // the code as read aloud (with its dash), typed in lower case with a space, and from the join link
-        List<String> typed = List.of(code.substring(0, 3) + "-" + code.substring(3), code.toLowerCase(Locale.ROOT)
+        List<String> typed = Arrays.asList(code.substring(0, 3) + "-" + code.substring(3), code.toLowerCase(Locale.ROOT)
                 .substring(0, 3) + " " + code.toLowerCase(Locale.ROOT).substring(3), null);
         for (int i = 0; i < NAMES.size(); i++) {
             Page s = person().newPage();
