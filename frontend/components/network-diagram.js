@@ -10,7 +10,8 @@ import { DEFAULT_CLASS_COLORS, hexToRgb, diverging, NEUTRAL, decodeBase64, NEGAT
  *   outputMode: "diverging"|"classes", classColors: [..],
  *   columns: [{kind: "input"|"hidden"|"output", title, activation?, neurons: [{label, active?, grid}]}]}
  *   where `grid` indexes the neuron's map in `grids` (-1: none). Edges run from the active neurons
- *   of one column to every neuron of the next.
+ *   of one column to every neuron of the next. `locked` (optional): the editable controls that are
+ *   disabled, of "features", "layers", "neurons", "activation" (a class's challenge locks them).
  * `weights` (JSON string): per Linear layer, [out][in].
  * `grids`: base64 bytes, gridN*gridN per map; byte b is t = b/127.5 - 1 (diverging) except in the
  *   output column in "classes" mode, where it is the class probability b/255.
@@ -42,6 +43,9 @@ class NetworkDiagram extends LitElement {
     .neuron.inactive { opacity: 0.35; border-style: dashed; }
     .neuron.input { cursor: pointer; }
     .neuron.input:hover { border-color: #333; }
+    .neuron.input[disabled] { cursor: not-allowed; }
+    .neuron.input[disabled]:hover { border-color: #b9bdc2; }
+    select[disabled] { opacity: 0.55; cursor: not-allowed; }
     .neuron.input:focus-visible { outline: 2px solid var(--lumo-primary-color, #1676f3); }
     .label { position: absolute; font-size: 12px; color: #444; text-align: right; white-space: nowrap; }
     .label.inactive { color: #aaa; }
@@ -123,13 +127,14 @@ class NetworkDiagram extends LitElement {
     const g = this._geometry();
     const hidden = cols.filter((c) => c.kind === 'hidden').length;
     const editable = !!L.editable;
+    const lock = new Set(L.locked || []);
     return html`<div class="area" style="height:${g.height}px">
       <svg class="edges" width=${this._width} height=${g.height}>${this._edges(g)}</svg>
       ${editable ? html`<div class="topbar">
-        <button aria-label="Remove hidden layer" title="Remove a hidden layer" ?disabled=${hidden <= (L.minLayers ?? 0)}
+        <button aria-label="Remove hidden layer" title="Remove a hidden layer" ?disabled=${lock.has('layers') || hidden <= (L.minLayers ?? 0)}
                 @click=${() => this._fire('layer-remove', {})}>−</button>
         <span class="count" data-testid="layer-count">${hidden} hidden layer${hidden === 1 ? '' : 's'}</span>
-        <button aria-label="Add hidden layer" title="Add a hidden layer" ?disabled=${hidden >= (L.maxLayers ?? 6)}
+        <button aria-label="Add hidden layer" title="Add a hidden layer" ?disabled=${lock.has('layers') || hidden >= (L.maxLayers ?? 6)}
                 @click=${() => this._fire('layer-add', {})}>+</button>
       </div>` : ''}
       ${cols.map((c, i) => this._column(c, i, g, editable))}
@@ -139,6 +144,7 @@ class NetworkDiagram extends LitElement {
 
   _column(c, i, g, editable) {
     const L = this._layout;
+    const lock = new Set(L.locked || []);
     const layer = c.kind === 'hidden' ? L.columns.slice(0, i).filter((x) => x.kind === 'hidden').length : -1;
     // a head never wider than the distance between two columns, so that narrow diagrams do not overlap
     const pitch = g.xs.length > 1 ? g.xs[1] - g.xs[0] : 92;
@@ -149,13 +155,13 @@ class NetworkDiagram extends LitElement {
       ${c.kind === 'hidden' && editable ? html`
         <div class="pm">
           <button aria-label="Remove neuron from layer ${layer + 1}" title="Remove a neuron"
-                  ?disabled=${c.neurons.length <= (L.minNeurons ?? 1)}
+                  ?disabled=${lock.has('neurons') || c.neurons.length <= (L.minNeurons ?? 1)}
                   @click=${() => this._fire('neuron-remove', { layer })}>−</button>
           <button aria-label="Add neuron to layer ${layer + 1}" title="Add a neuron"
-                  ?disabled=${c.neurons.length >= (L.maxNeurons ?? 8)}
+                  ?disabled=${lock.has('neurons') || c.neurons.length >= (L.maxNeurons ?? 8)}
                   @click=${() => this._fire('neuron-add', { layer })}>+</button>
         </div>
-        <select aria-label="Activation of layer ${layer + 1}" @change=${(e) => this._fire('activation-change', { layer, value: e.target.value })}>
+        <select aria-label="Activation of layer ${layer + 1}" ?disabled=${lock.has('activation')} @change=${(e) => this._fire('activation-change', { layer, value: e.target.value })}>
           ${(L.activations || []).map((a) => html`<option value=${a} ?selected=${a === c.activation}>${a}</option>`)}
         </select>`
       : html`<div style="margin-top:3px">${c.subtitle || ''}</div>`}
@@ -171,9 +177,11 @@ class NetworkDiagram extends LitElement {
       const title = c.kind === 'input'
         ? `${nr.label}: ${inactive ? 'not used, click to use it' : 'used, click to leave it out'}`
         : nr.label;
-      const input = c.kind === 'input' && editable;
+      const input = c.kind === 'input' && editable && !lock.has('features');
+      const lockedInput = c.kind === 'input' && editable && lock.has('features');
       return html`${label}<div class=${cls} style="left:${x}px;top:${y}px;width:${g.box}px;height:${g.box}px"
-          title=${title} data-neuron=${`${i}:${j}`}
+          title=${lockedInput ? `${nr.label}: locked in this challenge` : title} data-neuron=${`${i}:${j}`}
+          ?disabled=${lockedInput} aria-disabled=${lockedInput ? 'true' : nothing}
           role=${input ? 'button' : 'img'} aria-pressed=${input ? String(!inactive) : nothing}
           tabindex=${input ? '0' : '-1'} aria-label=${title}
           @click=${input ? () => this._fire('feature-toggle', { index: j }) : null}

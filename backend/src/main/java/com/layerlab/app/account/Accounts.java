@@ -174,6 +174,11 @@ public class Accounts {
         return accounts.findByUsernameKey(key).map(Account::teacher).orElse(false);
     }
 
+    /** The names {@code layerlab.teacher.usernames} and {@code layerlab.admin.usernames} make teachers (lower case, sorted). */
+    public List<String> configuredTeachers() {
+        return java.util.stream.Stream.concat(teacherKeys.stream(), adminKeys.stream()).distinct().sorted().toList();
+    }
+
     /** Whether the configuration makes {@code username} a teacher (an admin cannot revoke that on the page). */
     public boolean teacherByConfiguration(String username) {
         String key = AccountRules.key(username.strip());

@@ -32,12 +32,6 @@ final class ApiJson {
 
     static Map<String, Object> run(ApiRuns.ApiRun api, OptionalInt position) {
         Run<?> run = api.current();
-        RunStatus status = run.status();
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("id", api.id());
-        o.put("experiment", api.experimentId());
-        o.put("state", state(status.state()));
-        position.ifPresent(p -> o.put("position", p));
         // a resumed run, until its new segment has built its trainers from the checkpoint, shows where the
         // one before it got to
         Run<?> progress = run;
@@ -48,6 +42,20 @@ final class ApiJson {
         if (progress.history().isEmpty()) {
             progress = run;
         }
+        return run(api.id(), api.experimentId(), run, progress, position);
+    }
+
+    /**
+     * The same JSON for any run of the runtime (a class's student's playground runs, ClassesApi): its id,
+     * the saved experiment it trains (or null), and {@code progress}, the segment whose epochs it shows.
+     */
+    static Map<String, Object> run(String id, String experimentId, Run<?> run, Run<?> progress, OptionalInt position) {
+        RunStatus status = run.status();
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("id", id);
+        o.put("experiment", experimentId);
+        o.put("state", state(status.state()));
+        position.ifPresent(p -> o.put("position", p));
         o.put("epoch", progress.status().epoch());
         o.put("epochs", status.epochs());
         o.put("backend", run.device().backend());

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
@@ -64,18 +65,21 @@ public class Classrooms {
     private final Accounts accounts;
     private final JoinLimiter limiter;
     private final TransactionTemplate tx;
+    private final int maxStudents;
     private final Clock clock;
 
     @Autowired
     Classrooms(ClassSessionRepository sessions, SeatRepository seats, PushRepository pushes, ResultRepository results,
             ClassEvents events, TrainingRuntime runtime, Accounts accounts, JoinLimiter limiter,
-            PlatformTransactionManager transactions) {
-        this(sessions, seats, pushes, results, events, runtime, accounts, limiter, transactions, Clock.systemUTC());
+            PlatformTransactionManager transactions, @Value("${layerlab.class.max-students:100}") int maxStudents) {
+        this(sessions, seats, pushes, results, events, runtime, accounts, limiter, transactions, maxStudents,
+                Clock.systemUTC());
     }
 
     Classrooms(ClassSessionRepository sessions, SeatRepository seats, PushRepository pushes, ResultRepository results,
             ClassEvents events, TrainingRuntime runtime, Accounts accounts, JoinLimiter limiter,
-            PlatformTransactionManager transactions, Clock clock) {
+            PlatformTransactionManager transactions, int maxStudents, Clock clock) {
+        this.maxStudents = maxStudents;
         this.sessions = sessions;
         this.seats = seats;
         this.pushes = pushes;
@@ -366,6 +370,9 @@ public class Classrooms {
         }
         if (existing.isEmpty() && session.locked) {
             throw new ClassRefused(409, "This class is locked: nobody new can join it now. Ask your teacher to open it.");
+        }
+        if (existing.isEmpty() && maxStudents > 0 && seats.countBySessionIdAndRemovedFalse(session.id) >= maxStudents) {
+            throw new ClassRefused(409, "This class is full (" + maxStudents + " students): ask your teacher.");
         }
         // one class at a time: the others this student sits in are left (their seats stay for their teachers)
         List<SeatRow> left = new ArrayList<>();

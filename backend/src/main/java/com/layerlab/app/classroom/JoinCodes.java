@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.random.RandomGenerator;
 
 /**
- * Join codes: 6 characters that are easy to read aloud and to type, without 0/O, 1/I/L (30^6, about
- * 7 &times; 10^8 codes: with attempts rate-limited per address, guessing one of the open sessions' codes
+ * Join codes: 6 characters that are easy to read aloud and to type, without 0/O, 1/I/L (31^6, about
+ * 9 &times; 10^8 codes: with attempts rate-limited per address, guessing one of the open sessions' codes
  * takes far longer than a lesson). Shown as "ABC-DEF"; typed in any case, with or without the dash
  * or spaces.
  */

@@ -19,4 +19,6 @@ interface SeatRepository extends JpaRepository<SeatRow, Long> {
     List<SeatRow> current(@Param("owner") String ownerKey);
 
     List<SeatRow> findByOwnerKey(String ownerKey);
+
+    long countBySessionIdAndRemovedFalse(long sessionId);
 }

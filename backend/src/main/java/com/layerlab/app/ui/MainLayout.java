@@ -22,6 +22,7 @@ import com.vaadin.flow.router.AfterNavigationObserver;
 import com.vaadin.flow.router.Location;
 import com.vaadin.flow.router.RouterLayout;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -58,8 +59,17 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         // one link for a learner's own things; their pages share MyWorkTabs
         Anchor mine = link(MyWorkTabs.PAGES.get(0).path(), "My work");
         Anchor gallery = link("gallery", "Gallery");
-        links = List.of(playground, compare, cnn, convolution, mine, gallery);
-        Nav nav = new Nav(playground, compare, cnn, convolution, mine, gallery);
+        // classes: anyone joins with a code; only teachers run them (the server checks that again)
+        Anchor join = link("join", "Join a class");
+        join.setId("ll-nav-join");
+        List<Anchor> all = new ArrayList<>(List.of(playground, compare, cnn, convolution, mine, gallery, join));
+        if (owner.isTeacher()) {
+            Anchor teach = link("teach", "Teach");
+            teach.setId("ll-nav-teach");
+            all.add(teach);
+        }
+        links = List.copyOf(all);
+        Nav nav = new Nav(links.toArray(Anchor[]::new));
         nav.addClassName("ll-nav");
         nav.setId("ll-nav");
         menu.setId("ll-menu");
@@ -143,7 +153,8 @@ public class MainLayout extends Div implements RouterLayout, AfterNavigationObse
         }
         for (Anchor a : links) {
             String href = a.getElement().getAttribute("data-path");
-            boolean active = href.equals(path) || href.equals(MyWorkTabs.PAGES.get(0).path()) && MyWorkTabs.contains(path);
+            boolean active = href.equals(path) || href.equals(MyWorkTabs.PAGES.get(0).path()) && MyWorkTabs.contains(path)
+                    || !href.isEmpty() && path.startsWith(href + "/"); // a class's pages: /join/ABCDEF, /teach/ABCDEF
             a.getElement().setAttribute("aria-current", active ? "page" : "false");
             a.setClassName("active", active);
         }

@@ -42,7 +42,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "layerlab.admin.usernames=classboss",
         "layerlab.teacher.usernames=cfgteacher",
-        "layerlab.class.join-attempts-per-minute=3"})
+        "layerlab.class.join-attempts-per-minute=3",
+        "layerlab.class.max-students=8"})
 abstract class ClassroomsContract {
 
     private static final String PASSWORD = "correct horse battery";
@@ -174,6 +175,21 @@ abstract class ClassroomsContract {
         assertEquals("Ana", classrooms.join(s.code(), "Ana", ana, address()).displayName());
         classrooms.lock(s.code(), teacher, false);
         assertEquals("Ben", classrooms.join(s.code(), "Ben", student(), address()).displayName());
+    }
+
+    @Test
+    void aFullClassAdmitsNobodyNewUntilTheTeacherRemovesSomeone() {
+        ClassSession s = classrooms.create(teacher, "Lesson");
+        List<Seat> seated = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            seated.add(classrooms.join(s.code(), "Student " + i, student(), address()));
+        }
+        ClassRefused e = refused(409, () -> classrooms.join(s.code(), "Ninth", student(), address()));
+        assertTrue(e.getMessage().contains("full (8 students)"), e.getMessage());
+        assertEquals(seated.get(0).id(), classrooms.join(s.code(), "Student 0", seated.get(0).ownerKey(), address()).id(),
+                "a seated student comes back");
+        classrooms.remove(s.code(), teacher, seated.get(1).id());
+        assertEquals("Ninth", classrooms.join(s.code(), "Ninth", student(), address()).displayName());
     }
 
     @Test

@@ -2,6 +2,8 @@ package com.layerlab.engine.train;
 
 import com.layerlab.datasets.Features2D;
 import com.layerlab.datasets.Points2D;
+import com.layerlab.engine.data.DataLoader;
+import com.layerlab.engine.data.PointsDataset;
 import com.layerlab.engine.nn.Linear;
 import com.layerlab.engine.nn.Module;
 import com.layerlab.engine.nn.Sequential;
@@ -39,6 +41,28 @@ public final class PointProbes {
     /** The scale a regression's values are drawn on: the largest |label| of both splits. */
     public double labelScale() {
         return Points2D.labelScale(trainPoints(), testPoints());
+    }
+
+    /**
+     * The model's data loss and accuracy over points.
+     *
+     * @param loss     the mean of the experiment's loss function over the points (what the test loss is)
+     * @param accuracy the share of points classified right; NaN for a regression
+     */
+    public record Score(double loss, double accuracy) {
+    }
+
+    /**
+     * The model as it is, scored over {@code points} that it need not have seen (a class challenge's hidden
+     * test set, generated as its data are): in evaluation mode, with the run's features, as the test split
+     * is at every epoch's end. On the training thread, between two steps.
+     */
+    public Score score(Points2D points) {
+        try (DataLoader loader = DataLoader.builder(new PointsDataset(points, data.features())).batchSize(points.size())
+                .prefetch(0).device(trainer.device()).build()) {
+            Trainer.Measure m = trainer.measure(loader, null);
+            return new Score(m.loss(), trainer.head().isRegression() ? Double.NaN : m.accuracy());
+        }
     }
 
     /** The model's prediction on an n x n grid over [-extent, extent]^2 (see {@link GridPrediction}). */

@@ -425,7 +425,7 @@ public final class Trainer implements AutoCloseable {
     // ---- evaluation
 
     /** Mean data loss and accuracy over some samples. */
-    private record Measure(double loss, double accuracy) {
+    record Measure(double loss, double accuracy) {
     }
 
     /** The statistics of the weights as they are: {@code train} as measured, the test split now. */
@@ -443,7 +443,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** Over a loader's samples, in evaluation mode; fills {@code probs} (by position) when given and classifying. */
-    private Measure measure(DataLoader loader, float[][] probs) {
+    Measure measure(DataLoader loader, float[][] probs) {
         model.train(false);
         double lossSum = 0;
         long right = 0;

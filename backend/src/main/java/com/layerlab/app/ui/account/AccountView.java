@@ -24,7 +24,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** The signed-in user's page: who they are, their personal API tokens (create, shown once; revoke), sign out. */
+/**
+ * The signed-in user's page: who they are, their personal API tokens (create, shown once; revoke), sign out;
+ * for an admin, the teachers (grant and revoke the role: {@link TeachersSection}).
+ */
 @Route(value = SecurityConfig.ACCOUNT_PATH, layout = MainLayout.class)
 @PageTitle("Account | LayerLab")
 @PermitAll
@@ -52,12 +55,21 @@ public class AccountView extends Div {
             admin.getElement().getThemeList().add("badge contrast");
             head.add(admin);
         }
+        if (owner.isTeacher()) {
+            Span teacher = new Span("Teacher");
+            teacher.setId("account-teacher");
+            teacher.getElement().getThemeList().add("badge");
+            head.add(teacher);
+        }
         Button signOut = new Button("Sign out", e -> authentication.logout());
         signOut.setId("account-signout");
         Div profile = new Div(head, signOut);
         profile.addClassNames("ll-panel", "ll-account-section", "ll-account-profile");
 
         add(profile, tokenSection());
+        if (owner.isAdmin()) {
+            add(new TeachersSection(accounts, owner));
+        }
         refresh();
     }
 

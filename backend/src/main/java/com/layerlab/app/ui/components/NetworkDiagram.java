@@ -33,9 +33,20 @@ public class NetworkDiagram extends Component implements HasSize, HasStyle {
     public record Column(String kind, String title, String subtitle, String activation, List<Neuron> neurons) {
     }
 
-    /** The whole drawing; {@code outputMode} is {@code diverging} or {@code classes}. */
+    /**
+     * The whole drawing; {@code outputMode} is {@code diverging} or {@code classes}; {@code locked} names the
+     * editable diagram's controls that are disabled ({@code features}, {@code layers}, {@code neurons},
+     * {@code activation}: a class's challenge locks them).
+     */
     public record Layout(boolean editable, List<String> activations, int minLayers, int maxLayers, int minNeurons,
-                         int maxNeurons, String outputMode, List<String> classColors, List<Column> columns) {
+                         int maxNeurons, String outputMode, List<String> classColors, List<Column> columns,
+                         List<String> locked) {
+
+        public Layout(boolean editable, List<String> activations, int minLayers, int maxLayers, int minNeurons,
+                      int maxNeurons, String outputMode, List<String> classColors, List<Column> columns) {
+            this(editable, activations, minLayers, maxLayers, minNeurons, maxNeurons, outputMode, classColors, columns,
+                    List.of());
+        }
     }
 
     public void setLayout(Layout layout) {

@@ -66,6 +66,12 @@ public class Slider extends Composite<Div> {
         return value;
     }
 
+    /** Off: the range cannot be moved (attribute {@code disabled}) and its changes are not taken (a class's lock). */
+    public void setEnabled(boolean on) {
+        input.setEnabled(on);
+        input.setAttribute("disabled", !on);
+    }
+
     public void setValueChangeListener(IntConsumer l) {
         listener = l;
     }

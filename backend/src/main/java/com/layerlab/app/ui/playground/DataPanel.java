@@ -1,5 +1,6 @@
 package com.layerlab.app.ui.playground;
 
+import com.layerlab.app.lab.ControlLocks.Control;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.training.PlotData;
 import com.layerlab.app.ui.components.HeatMap;
@@ -15,6 +16,7 @@ import com.vaadin.flow.component.select.Select;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The playground's data column: the generated sets as thumbnails, the learner's own sets, the classes,
@@ -27,6 +29,7 @@ class DataPanel extends PlaygroundPanel {
             "spiral", "Spiral", "plane", "Plane", "multi-gauss", "Multi Gaussian");
 
     private final SettingsEdit settings;
+    private final PointSetControls ownData;
     private final Div thumbnails = new Div();
     private final Map<String, Div> thumbnailCards = new HashMap<>();
     /** What the thumbnails show (the sets and the classes): they are redrawn only when it changes. */
@@ -42,6 +45,7 @@ class DataPanel extends PlaygroundPanel {
     DataPanel(PointSetControls ownData, SettingsEdit settings) {
         super("Data", "ll-data");
         this.settings = settings;
+        this.ownData = ownData;
         Span which = new Span("Which data set do you want to use?");
         which.addClassName("ll-hint");
         thumbnails.addClassName("ll-thumbnails");
@@ -67,7 +71,9 @@ class DataPanel extends PlaygroundPanel {
         add(which, thumbnails, ownData, classes, trainPercent, noise, batchSize, regenerate, seedLabel);
     }
 
-    void show(PlaygroundSettings s) {
+    /** Shows {@code s}; a locked data set (a class's challenge) disables the choice of data. */
+    void show(PlaygroundSettings s, Set<Control> locked) {
+        boolean dataLocked = locked.contains(Control.DATASET);
         classes.setVisible(!s.isRegression() && !s.isPointSet() && Datasets2D.supportsMultiClass(s.dataset()));
         noise.setVisible(!s.isPointSet());
         regenerate.setVisible(!s.isPointSet());
@@ -79,6 +85,19 @@ class DataPanel extends PlaygroundPanel {
         batchSize.setValue(s.batchSize());
         seedLabel.setText("Seed " + s.seed() + " · data seed " + s.dataSeed());
         showThumbnails(s);
+        // the data set's lock covers the whole data column (ControlLocks: split, noise, batch, data seed too)
+        classes.setEnabled(!dataLocked);
+        trainPercent.setEnabled(!dataLocked);
+        noise.setEnabled(!dataLocked);
+        batchSize.setEnabled(!dataLocked);
+        regenerate.setEnabled(!dataLocked);
+        ownData.setLocked(dataLocked);
+        // disabled elements send no clicks to the server (Vaadin drops them), and the attribute greys them out
+        thumbnailCards.values().forEach(card -> {
+            card.getElement().setEnabled(!dataLocked);
+            card.getElement().setAttribute("aria-disabled", String.valueOf(dataLocked));
+            card.getElement().setAttribute("tabindex", dataLocked ? "-1" : "0");
+        });
     }
 
     private void showThumbnails(PlaygroundSettings s) {

@@ -1,5 +1,6 @@
 package com.layerlab.app.ui.playground;
 
+import com.layerlab.app.lab.ControlLocks.Control;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.training.RunSnapshot;
 import com.layerlab.app.ui.components.HeatMap;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The playground's network column: the diagram (features to click, layers and neurons to add or remove,
@@ -24,6 +26,10 @@ class NetworkPanel extends PlaygroundPanel {
 
     private static final Map<String, String> FEATURE_LABELS = Map.of("x1", "x1", "x2", "x2", "x1^2", "x1²",
             "x2^2", "x2²", "x1*x2", "x1·x2", "sin(x1)", "sin(x1)", "sin(x2)", "sin(x2)");
+
+    /** The locks the diagram's own controls obey (named in lower case in its layout). */
+    private static final Set<Control> DIAGRAM_LOCKS = Set.of(Control.FEATURES, Control.LAYERS, Control.NEURONS,
+            Control.ACTIVATION);
 
     private final NetworkDiagram diagram = new NetworkDiagram();
     private final Span paramCount = new Span();
@@ -70,11 +76,13 @@ class NetworkPanel extends PlaygroundPanel {
         add(diagram, foot, stepSection);
     }
 
-    void show(PlaygroundSettings s) {
+    /** Shows {@code s}; the {@code locked} controls (a class's challenge) are disabled in the diagram. */
+    void show(PlaygroundSettings s, Set<Control> locked) {
         shown = s;
         sigmoidOutput.setValue(s.sigmoidOutput());
         sigmoidOutput.setVisible(!s.isRegression() && !s.isMultiClass());
-        NetworkDiagram.Layout layout = layout(s);
+        sigmoidOutput.setEnabled(!locked.contains(Control.ACTIVATION)); // the output's activation
+        NetworkDiagram.Layout layout = layout(s, locked);
         String key = layout.toString();
         if (!key.equals(diagramKey)) {
             diagramKey = key;
@@ -102,7 +110,7 @@ class NetworkPanel extends PlaygroundPanel {
     }
 
     /** The diagram's columns: every feature (used or not), each hidden layer, the outputs. */
-    private static NetworkDiagram.Layout layout(PlaygroundSettings s) {
+    private static NetworkDiagram.Layout layout(PlaygroundSettings s, Set<Control> locked) {
         List<NetworkDiagram.Column> cols = new ArrayList<>();
         List<NetworkDiagram.Neuron> inputs = new ArrayList<>();
         int grid = 0;
@@ -131,6 +139,7 @@ class NetworkPanel extends PlaygroundPanel {
         }
         cols.add(new NetworkDiagram.Column("output", "Output", subtitle, null, outs));
         return new NetworkDiagram.Layout(true, PlaygroundSettings.ACTIVATIONS, 0, PlaygroundSettings.MAX_LAYERS, 1,
-                PlaygroundSettings.MAX_NEURONS, s.isMultiClass() ? "classes" : "diverging", HeatMap.CLASS_COLORS, cols);
+                PlaygroundSettings.MAX_NEURONS, s.isMultiClass() ? "classes" : "diverging", HeatMap.CLASS_COLORS, cols,
+                locked.stream().filter(DIAGRAM_LOCKS::contains).map(c -> c.name().toLowerCase(Locale.ROOT)).sorted().toList());
     }
 }

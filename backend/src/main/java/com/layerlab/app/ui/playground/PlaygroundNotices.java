@@ -9,6 +9,8 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * What the playground tells the learner in notifications: a link it could not read, a fork it opened,
@@ -18,6 +20,55 @@ final class PlaygroundNotices {
 
     private Notification waiting;
     private String lastEnd;
+
+    /** What a navigation has to say once the page shows it, in this order. */
+    enum Later { LOCK, LINK, BACKEND, FORK }
+
+    private final Map<Later, String> later = new EnumMap<>(Later.class);
+
+    /** Says {@code text} (nothing when null) when the page shows ({@link #sayLater}); link problems add up. */
+    void later(Later kind, String text) {
+        if (text != null) {
+            later.merge(kind, text, (a, b) -> a + " " + b);
+        }
+    }
+
+    void clearLater() {
+        later.clear();
+    }
+
+    void sayLater() {
+        later.forEach((kind, text) -> {
+            switch (kind) {
+                case LOCK -> locked(text);
+                case LINK -> linkError(text);
+                case BACKEND -> backendMissing(text);
+                case FORK -> forked(text);
+            }
+        });
+        later.clear();
+    }
+
+    /** A change of a control the class's challenge locks: which, and that it stays as the teacher set it. */
+    void locked(String why) {
+        classNote("class-locked-note", why, 6000).addThemeVariants(NotificationVariant.LUMO_CONTRAST);
+    }
+
+    /** Out of the class (ended, removed, left): the page is the student's own again. */
+    void classLeft(String notice) {
+        classNote("class-left-note", notice + " The playground is yours again: nothing is locked.", 8000);
+    }
+
+    /** A class's notice at the top, its text in an element of id {@code id} (the card is the overlay's). */
+    private static Notification classNote(String id, String text, int ms) {
+        Span span = new Span(text);
+        span.setId(id);
+        Notification n = new Notification(span);
+        n.setDuration(ms);
+        n.setPosition(Notification.Position.TOP_CENTER);
+        n.open();
+        return n;
+    }
 
     /** A link that could not be read: why, until the learner closes it. */
     void linkError(String why) {

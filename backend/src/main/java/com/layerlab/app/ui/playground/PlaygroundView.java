@@ -1,7 +1,11 @@
 package com.layerlab.app.ui.playground;
 
 import com.layerlab.app.account.CurrentOwner;
+import com.layerlab.app.classroom.ClassEvents;
+import com.layerlab.app.classroom.Classrooms;
+import com.layerlab.app.classroom.Push;
 import com.layerlab.app.lab.CompareLinks;
+import com.layerlab.app.lab.ControlLocks;
 import com.layerlab.app.lab.ForkStart;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.PointDrawing;
@@ -9,9 +13,6 @@ import com.layerlab.app.lab.PointSets;
 import com.layerlab.app.lab.RunIdentity;
 import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.store.ExperimentStore;
-import com.layerlab.app.store.Page;
-import com.layerlab.app.store.SavedExperiment;
-import com.layerlab.app.store.StoreException;
 import com.layerlab.app.training.BackendChoices;
 import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.OverLimit;
@@ -28,6 +29,7 @@ import com.layerlab.app.ui.runs.RunPages;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.EpochStats;
 import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.router.BeforeEnterEvent;
@@ -39,6 +41,7 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -73,9 +76,8 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private PlaygroundSettings settings = PlaygroundSettings.DEFAULTS;
     /** The point set the settings name, when they name one (its size, classes and class names). */
     private Optional<PointSets.PointSet> pointSet = Optional.empty();
-    private String pendingMessage;
-    private String pendingForkNote;
-    private String pendingBackendNote;
+    /** The next arrival shows a new run, whatever ran before (the teacher pushed an experiment). */
+    private boolean freshRun;
     private final PlaygroundNotices notices = new PlaygroundNotices();
     /** Whether the run shown trains, or waits to (what the play button shows). */
     private boolean playing;
@@ -91,9 +93,11 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private final DataPanel data;
     private final NetworkPanel network = new NetworkPanel(this::edit);
     private final OutputPanel output;
+    /** The class the owner sits in, if any: the bar, the teacher's push and a challenge's locks. */
+    private final PlaygroundClass classroom;
 
     public PlaygroundView(TrainingRuntime runtime, PageWatch pages, PointSets pointSets, ExperimentStore store,
-                          CurrentOwner owner, BackendChoices backends) {
+                          CurrentOwner owner, BackendChoices backends, Classrooms classrooms, ClassEvents events) {
         this.runtime = runtime;
         this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, PointFrames.class);
         this.pointSets = pointSets;
@@ -104,6 +108,10 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         this.ownData = new PointSetControls(pointSets, () -> ownerKey, this::usePointSet, this::startDrawing);
         this.data = new DataPanel(ownData, this::edit);
         this.output = new OutputPanel(drawingBoard, this::edit, this::openExport);
+        this.classroom = new PlaygroundClass(classrooms, events, store, this::openPush, notice -> {
+            syncControls();
+            notices.classLeft(notice);
+        });
         shown.linkLogs(output.logsLink(), "layerlab-playground-logs.zip");
         drawingBoard.addUseListener(this::useDrawing);
         drawingBoard.addCancelListener(() -> showDrawing(false));
@@ -113,7 +121,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         main.addClassName("ll-main");
         Div bar = new Div(player, selects, actions);
         bar.addClassName("ll-toolbar");
-        add(bar, main);
+        add(classroom.slot(), bar, main);
         syncControls();
     }
 
@@ -121,26 +129,32 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        Map<String, List<String>> query = event.getLocation().getQueryParameters().getParameters();
+        ownerKey = owner.key();
+        classroom.read(ownerKey);
+        // a student opening the playground without a link sees what their teacher pushed
+        Map<String, List<String>> query = classroom.orPush(event.getLocation().getQueryParameters().getParameters(), ownerKey);
         ShareLinks.Parsed<PlaygroundSettings> parsed = ShareLinks.parsePlayground(query);
         settings = parsed.value();
-        pendingMessage = parsed.error();
-        ownerKey = owner.key();
+        notices.clearLater();
+        notices.later(PlaygroundNotices.Later.LINK, parsed.error());
         fork = ForkStart.NONE;
         try {
             String forkId = ShareLinks.single(query, ForkStart.PARAMETER);
             if (forkId != null) {
-                openFork(forkId, query.size() > 1);
+                PlaygroundFork.open(store, forkId, ownerKey, settings, query.size() > 1, notices).ifPresent(o -> {
+                    fork = o.fork();
+                    settings = o.settings();
+                });
             }
         } catch (ShareLinks.ShareLinkException e) {
-            pendingMessage = e.getMessage();
+            notices.later(PlaygroundNotices.Later.LINK, e.getMessage());
         }
         // after the fork: its settings may name a point set too
         if (settings.isPointSet()) {
             Optional<PointSets.PointSet> set = pointSets.describe(settings.dataset());
             if (set.isEmpty()) {
-                pendingMessage = "The link's data set " + settings.dataset() + " is not on this server (it may have "
-                        + "been deleted).";
+                notices.later(PlaygroundNotices.Later.LINK, "The link's data set " + settings.dataset()
+                        + " is not on this server (it may have been deleted).");
                 settings = PlaygroundSettings.DEFAULTS;
             } else {
                 settings = settings.toBuilder().pointSet(set.get().id(), set.get().classes()).build();
@@ -148,53 +162,38 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         }
         BackendChoices.Kept backend = backends.keep(settings.backend());
         settings = settings.toBuilder().backend(backend.backend()).build();
-        pendingBackendNote = backend.note();
+        notices.later(PlaygroundNotices.Later.BACKEND, backend.note());
+        // a challenge's locked controls stay as pushed, whatever the link says
+        settings = classroom.enforce(settings, note -> notices.later(PlaygroundNotices.Later.LOCK, note));
         shown.openLinked(query, ownerKey, RunPages.PLAYGROUND, r -> RunIdentity.same(r.experiments(), List.of(settings.toExperiment())))
-                .ifPresent(problem -> pendingMessage = pendingMessage == null ? problem : pendingMessage + " " + problem);
+                .ifPresent(problem -> notices.later(PlaygroundNotices.Later.LINK, problem));
         syncControls();
         showOwnData();
-    }
-
-    /** {@code ?fork=<id>}: the saved experiment's settings, starting from its saved weights (a new run). */
-    private void openFork(String id, boolean linkHasSettings) {
-        try {
-            Optional<SavedExperiment> saved = store.find(id, owner.key());
-            if (saved.isEmpty() || saved.get().page() != Page.PLAYGROUND) {
-                pendingMessage = "There is no saved playground experiment \"" + id + "\" to fork (deleted, or private).";
-                return;
-            }
-            PlaygroundSettings savedSettings = ShareLinks.parsePlayground(
-                    QueryParameters.fromString(saved.get().viewState()).getParameters()).value();
-            fork = new ForkStart(id, List.of(savedSettings.toExperiment()), List.of(saved.get().weights()));
-            // a fork's own link (a reload) keeps what may change while it trains (rate, view options)
-            if (!fork.keepsLinkSettings(linkHasSettings, List.of(settings.toExperiment()))) {
-                settings = savedSettings;
-            }
-            pendingForkNote = "Forked \"" + saved.get().name() + "\": training goes on from its weights (epoch "
-                    + saved.get().trainedEpoch() + " when saved), as a new run from epoch 0.";
-        } catch (StoreException e) {
-            pendingMessage = e.getMessage();
+        if (isAttached()) {
+            // Vaadin keeps this view when it navigates to the playground again (a push, the menu's link)
+            arrive(event.getUI());
         }
     }
 
     @Override
     protected void onAttach(AttachEvent attachEvent) {
-        if (pendingMessage != null) {
-            notices.linkError(pendingMessage);
-            pendingMessage = null;
-        }
-        if (pendingBackendNote != null) {
-            notices.backendMissing(pendingBackendNote);
-            pendingBackendNote = null;
-        }
-        if (pendingForkNote != null) {
-            notices.forked(pendingForkNote);
-            pendingForkNote = null;
-        }
+        arrive(attachEvent.getUI());
+    }
+
+    /** The page shows what it navigated to: its notices, its link, and its run (found again, or a new one). */
+    private void arrive(UI ui) {
+        notices.sayLater();
         updateUrl();
-        if (shown.run() == null) {
-            List<Experiment> wanted = List.of(settings.toExperiment());
-            Optional<Run<PointFrames.Frame>> found = shown.findAgain(attachEvent.getUI(), owner.key(),
+        List<Experiment> wanted = List.of(settings.toExperiment());
+        Run<PointFrames.Frame> current = shown.run();
+        boolean fresh = freshRun;
+        freshRun = false;
+        if (current != null && !fresh && RunIdentity.same(current.experiments(), wanted)
+                && fork.sameStart(current.options().startWeights(), wanted)) {
+            current.setLearningRate(settings.learningRate()); // the same run, as the new link says
+            current.setEpochs(settings.epochs());
+        } else {
+            Optional<Run<PointFrames.Frame>> found = fresh ? Optional.empty() : shown.findAgain(ui, ownerKey,
                     r -> RunIdentity.same(r.experiments(), wanted) && fork.sameStart(r.options().startWeights(), wanted));
             if (found.isPresent()) {
                 // a reload: the run trains on as the link says (it kept the rate and the stop epoch up to date)
@@ -210,6 +209,13 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     @Override
     protected void onDetach(DetachEvent detachEvent) {
         shown.leave();
+    }
+
+    /** The teacher pushed {@code push} (on the browser's request): the page opens it, with a new run. */
+    private void openPush(Push push) {
+        classroom.setPush(push);
+        freshRun = true;
+        getUI().ifPresent(ui -> ui.navigate("", QueryParameters.fromString(classroom.pushLink(ownerKey).orElse(""))));
     }
 
     // ---------------------------------------------------------------- the run
@@ -273,7 +279,8 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
      * Applies new settings: a new run when the run would differ (playing on if it played, as TensorFlow
      * Playground does), else just the live change.
      */
-    private void update(PlaygroundSettings next) {
+    private void update(PlaygroundSettings wanted) {
+        PlaygroundSettings next = classroom.enforce(wanted, notices::locked);
         PlaygroundSettings before = settings;
         settings = next;
         if (drawingBoard.isVisible() && drawingBoard.drawing().isRegression() != next.isRegression()) {
@@ -312,9 +319,10 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         if (!pointSet.map(p -> p.id().equals(s.dataset())).orElse(false)) {
             pointSet = s.isPointSet() ? pointSets.describe(s.dataset()) : Optional.empty();
         }
-        selects.show(s);
-        data.show(s);
-        network.show(s);
+        Set<ControlLocks.Control> locked = classroom.locked();
+        selects.show(s, locked);
+        data.show(s, locked);
+        network.show(s, locked);
         output.show(s, pointSet);
         ownData.select(s.dataset());
     }

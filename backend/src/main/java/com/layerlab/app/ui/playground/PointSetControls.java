@@ -35,6 +35,8 @@ class PointSetControls extends Div {
     private final Span message = new Span();
     private final Anchor manage = new Anchor("data", "Rename or delete in My data");
     private final Map<String, String> labels = new LinkedHashMap<>();
+    private boolean drawing;
+    private boolean locked;
 
     /**
      * @param owner    the key of the page's owner (read on the upload's request thread)
@@ -119,8 +121,17 @@ class PointSetControls extends Div {
         menu.setValue(labels.containsKey(dataset) ? dataset : null);
     }
 
+    /** A class's challenge locks the data set: no other set can be picked, uploaded or drawn. */
+    void setLocked(boolean on) {
+        locked = on;
+        menu.setEnabled(!on);
+        upload.setEnabled(!on);
+        draw.setEnabled(!on && !drawing);
+    }
+
     void setDrawing(boolean on) {
-        draw.setEnabled(!on);
+        drawing = on;
+        draw.setEnabled(!on && !locked);
     }
 
     void say(String text, boolean error) {

@@ -1,11 +1,13 @@
 package com.layerlab.app.ui.playground;
 
+import com.layerlab.app.lab.ControlLocks.Control;
 import com.layerlab.app.lab.PlaygroundPresets;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.training.BackendChoices;
 import com.layerlab.app.ui.components.BackendSelect;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.select.Select;
+import java.util.Set;
 
 /**
  * The toolbar's settings: learning rate, activation of every layer, regularization, problem type, presets,
@@ -93,7 +95,8 @@ class SettingsSelects extends Div {
         add(learningRate, activation, regularization, regularizationRate, problem, presets, backend);
     }
 
-    void show(PlaygroundSettings s) {
+    /** Shows {@code s}; the {@code locked} controls (a class's challenge) are disabled. */
+    void show(PlaygroundSettings s, Set<Control> locked) {
         shown = s;
         learningRate.setValue(s.learningRate());
         if (s.activations().isEmpty()) {
@@ -113,5 +116,12 @@ class SettingsSelects extends Div {
         regularizationRate.setEnabled(!s.regularization().equals("none"));
         problem.setValue(s.problem());
         backend.show(s.backend());
+        learningRate.setEnabled(!locked.contains(Control.LEARNING_RATE));
+        activation.setEnabled(activation.isEnabled() && !locked.contains(Control.ACTIVATION));
+        regularization.setEnabled(!locked.contains(Control.REGULARIZATION));
+        regularizationRate.setEnabled(regularizationRate.isEnabled() && !locked.contains(Control.REGULARIZATION));
+        // the problem type picks the data sets; a preset changes many controls at once
+        problem.setEnabled(!locked.contains(Control.DATASET));
+        presets.setEnabled(locked.isEmpty());
     }
 }

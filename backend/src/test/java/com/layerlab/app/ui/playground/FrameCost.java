@@ -17,6 +17,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What one pushed frame of a playground run costs the server, measured in one thread: making it
@@ -46,7 +47,7 @@ public final class FrameCost {
         NetworkPanel network = new NetworkPanel(change -> { });
         OutputPanel output = new OutputPanel(new DrawingBoard(), change -> { }, () -> { });
         ui.add(player, network, output);
-        network.show(s);
+        network.show(s, Set.of());
         output.show(s, Optional.empty());
         ConstantPool pool = new ConstantPool();
         long pageBytes = encode(ui, pool, false)[1];
@@ -129,9 +130,9 @@ public final class FrameCost {
             NetworkPanel network = new NetworkPanel(change -> { });
             OutputPanel output = new OutputPanel(new DrawingBoard(), change -> { }, () -> { });
             ui.add(player, selects, data, network, output);
-            selects.show(s);
-            data.show(s);
-            network.show(s);
+            selects.show(s, Set.of());
+            data.show(s, Set.of());
+            network.show(s, Set.of());
             output.show(s, Optional.empty());
             long[] encoded = encode(ui, new ConstantPool(), p == pages - 1 && System.getProperty("pages.dump") != null);
             long t1 = threads.getCurrentThreadCpuTime();

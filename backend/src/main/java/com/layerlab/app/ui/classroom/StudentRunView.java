@@ -1,0 +1,293 @@
+package com.layerlab.app.ui.classroom;
+
+import com.layerlab.app.account.CurrentOwner;
+import com.layerlab.app.classroom.ClassBoard;
+import com.layerlab.app.classroom.ClassEvents;
+import com.layerlab.app.classroom.ClassRefused;
+import com.layerlab.app.classroom.ClassSession;
+import com.layerlab.app.classroom.Classrooms;
+import com.layerlab.app.classroom.Seat;
+import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.training.PointFrames;
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunSnapshot;
+import com.layerlab.app.ui.MainLayout;
+import com.layerlab.app.ui.PageWatch;
+import com.layerlab.app.ui.components.HeatMap;
+import com.layerlab.app.ui.components.LiveText;
+import com.layerlab.app.ui.components.LossChart;
+import com.layerlab.engine.train.EpochStats;
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
+import com.vaadin.flow.component.dependency.CssImport;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One student's run, read-only, for their teacher: a large map of its decision boundary with the
+ * points, its loss curves and its settings in words, live. No control: the run stays the student's.
+ * The board says which run is the student's current one; this page follows it when they start another.
+ */
+@AnonymousAllowed
+@Route(value = "teach/:code/student/:seatId", layout = MainLayout.class)
+@PageTitle("LayerLab · A student's run")
+@CssImport("./components/class-teacher.css")
+public class StudentRunView extends Div implements BeforeEnterObserver {
+
+    static final int MAP_PX = 420;
+
+    private final Classrooms classrooms;
+    private final ClassBoard board;
+    private final CurrentOwner owner;
+    private final PageWatch pages;
+    private ClassSession session;
+    private Seat seat;
+    private final H1 name = new H1();
+    private final Span state = new Span();
+    private final Span losses = new Span();
+    private final Paragraph settings = new Paragraph();
+    private final HeatMap map = new HeatMap(MAP_PX);
+    private final LossChart chart = new LossChart();
+    private final Paragraph noRun = new Paragraph("No run yet: the student has not trained anything in this session.");
+    private Run<PointFrames.Frame> shown;
+    private Run<PointFrames.Frame>.Subscription subscription;
+    private ClassEvents.Registration boardWatch;
+    private PageWatch.Watch silence;
+    private int lastChartEpoch = -1;
+
+    public StudentRunView(Classrooms classrooms, ClassBoard board, CurrentOwner owner, PageWatch pages) {
+        this.classrooms = classrooms;
+        this.board = board;
+        this.owner = owner;
+        this.pages = pages;
+        setId("student-run");
+        addClassName("ll-student-run");
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        removeAll();
+        session = null;
+        Optional<String> teacher = ClassPages.teacher(owner);
+        if (teacher.isEmpty()) {
+            add(ClassPages.refusal(owner));
+            return;
+        }
+        String code = ClassPages.normalize(event.getRouteParameters().get("code").orElse(""));
+        try {
+            session = classrooms.ofTeacher(code, teacher.get());
+            long seatId = Long.parseLong(event.getRouteParameters().get("seatId").orElse(""));
+            seat = classrooms.seat(seatId).filter(s -> s.sessionId() == session.id())
+                    .orElseThrow(() -> new ClassRefused(404, "This session has no such student."));
+        } catch (ClassRefused refused) {
+            session = null;
+            add(ClassPages.problem(refused.getMessage()));
+            return;
+        } catch (NumberFormatException e) {
+            session = null;
+            add(ClassPages.problem("This session has no such student."));
+            return;
+        }
+        build();
+    }
+
+    private void build() {
+        name.setText(seat.displayName()); // text, never HTML
+        name.setId("student-run-name");
+        Anchor back = new Anchor("teach/" + session.code(), "Back to " + ClassPages.display(session.code()));
+        back.getElement().setAttribute("router-link", true);
+        back.setId("student-run-back");
+        back.addClassName("ll-class-back");
+        Div heading = new Div(name, back);
+        heading.addClassName("ll-class-heading");
+        state.setId("student-run-state");
+        state.addClassName("ll-student-run-state");
+        losses.setId("student-run-losses");
+        losses.addClassName("ll-student-run-losses");
+        settings.setId("student-run-settings");
+        settings.addClassName("ll-student-run-settings");
+        map.setId("student-run-map");
+        map.setAxes(true);
+        chart.setId("student-run-chart");
+        chart.setHeightPx(220);
+        chart.setWidthFull();
+        chart.setSeries(List.of(new LossChart.Series("Test", "#222222"), new LossChart.Series("Training", "#9a9a9a")));
+        noRun.setId("student-run-none");
+        noRun.addClassName("ll-hint");
+        Paragraph readOnly = new Paragraph("Read-only: you watch the student's own run; it trains on their page.");
+        readOnly.addClassName("ll-hint");
+        Div side = new Div(state, losses, chart, settings, readOnly);
+        side.addClassName("ll-student-run-side");
+        Div body = new Div(map, side);
+        body.addClassName("ll-student-run-body");
+        add(heading, noRun, body);
+        showRun(null);
+    }
+
+    @Override
+    protected void onAttach(AttachEvent attachEvent) {
+        super.onAttach(attachEvent);
+        if (session == null) {
+            return;
+        }
+        UI ui = attachEvent.getUI();
+        boardWatch = board.watch(session.id(), cards -> access(ui, () -> cards.stream()
+                .filter(c -> c.seat().id() == seat.id()).findFirst().ifPresent(this::follow)));
+        silence = pages.watch(ui, this::unwatch);
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detachEvent) {
+        unwatch();
+        if (silence != null) {
+            silence.end();
+            silence = null;
+        }
+        super.onDetach(detachEvent);
+    }
+
+    private void unwatch() {
+        if (boardWatch != null) {
+            boardWatch.close();
+            boardWatch = null;
+        }
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
+    }
+
+    private static void access(UI ui, Runnable task) {
+        try {
+            ui.access(task::run);
+        } catch (UIDetachedException gone) {
+            // closed meanwhile: the detach ends the watches
+        }
+    }
+
+    /** The board's card of the student: a new current run is subscribed to; the state line follows. */
+    @SuppressWarnings("unchecked")
+    private void follow(ClassBoard.Card card) {
+        LiveText.set(state, card.status() == null ? "No run yet" : ClassCard.stateText(card.status()));
+        if (card.run() != shown && card.run() != null && card.run().frames() instanceof PointFrames) {
+            showRun((Run<PointFrames.Frame>) card.run());
+        }
+    }
+
+    private void showRun(Run<PointFrames.Frame> run) {
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
+        shown = run;
+        noRun.setVisible(run == null);
+        map.setVisible(run != null);
+        chart.clear();
+        lastChartEpoch = -1;
+        if (run == null) {
+            return;
+        }
+        PlaygroundSettings s = PlaygroundSettings.fromExperiment(run.experiments().get(0));
+        settings.setText(describe(s));
+        if (s.isMultiClass()) {
+            map.setClasses();
+        } else if (s.isRegression()) {
+            map.setRegression(1);
+        } else {
+            map.setBinary();
+        }
+        map.setShowTest(true);
+        List<List<EpochStats>> history = run.history();
+        if (!history.isEmpty()) {
+            history.get(0).forEach(this::chart);
+        }
+        UI ui = UI.getCurrent();
+        subscription = run.subscribe(frame -> showFrame(run, frame), task -> {
+            try {
+                ui.access(task::run);
+                return true;
+            } catch (UIDetachedException e) {
+                return false;
+            }
+        });
+    }
+
+    private void showFrame(Run<PointFrames.Frame> run, PointFrames.Frame frame) {
+        if (run != shown) {
+            return; // a frame of the run shown before, still on its way
+        }
+        if (frame.points() != null && !frame.points().isEmpty()) {
+            PointFrames.Points p = frame.points().get(0);
+            map.setTrainPoints(p.train());
+            map.setTestPoints(p.test());
+            if (p.regressionScale() > 0 && !run.experiments().get(0).isClassification()) {
+                map.setRegression(p.regressionScale());
+            }
+        }
+        RunSnapshot snap = ClassCard.snapshot(frame);
+        if (snap == null) {
+            return;
+        }
+        map.setGrid(snap.gridN(), snap.channels(), snap.output());
+        EpochStats stats = snap.stats();
+        String text = "Test loss " + ClassCard.loss(stats.testLoss()) + " · training loss " + ClassCard.loss(stats.trainLoss());
+        if (stats.testAccuracy() != null) {
+            text += String.format(Locale.ROOT, " · test accuracy %.1f %%", 100 * stats.testAccuracy());
+        }
+        LiveText.set(losses, text);
+        List<List<EpochStats>> history = run.history();
+        if (!history.isEmpty()) {
+            for (EpochStats e : history.get(0)) {
+                if (e.epoch() <= stats.epoch()) {
+                    chart(e);
+                }
+            }
+        }
+        chart(stats);
+    }
+
+    private void chart(EpochStats e) {
+        if (e.epoch() > lastChartEpoch) {
+            chart.append(e.epoch(), e.testLoss(), e.trainLoss());
+            lastChartEpoch = e.epoch();
+        }
+    }
+
+    /** The network's settings in words, for a teacher reading over a student's shoulder. */
+    static String describe(PlaygroundSettings s) {
+        String data = s.isPointSet() ? "the student's own point set" : s.dataset();
+        StringBuilder t = new StringBuilder();
+        t.append("Data: ").append(data);
+        if (!s.isRegression()) {
+            t.append(" (").append(s.classes()).append(" classes)");
+        }
+        t.append(", noise ").append(s.noise()).append(" %, ").append(s.trainPercent()).append(" % for training, batch ")
+                .append(s.batchSize()).append(". Features: ").append(String.join(", ", s.features())).append(". ");
+        if (s.hiddenLayers().isEmpty()) {
+            t.append("No hidden layer");
+        } else {
+            t.append("Hidden layers: ");
+            for (int i = 0; i < s.hiddenLayers().size(); i++) {
+                t.append(i > 0 ? ", " : "").append(s.hiddenLayers().get(i)).append(' ').append(s.activations().get(i));
+            }
+        }
+        t.append(". Learning rate ").append(PlaygroundSettings.formatRate(s.learningRate())).append(", regularisation ")
+                .append(s.regularization().equals("none") ? "none"
+                        : s.regularization() + " " + PlaygroundSettings.formatRate(s.regularizationRate()))
+                .append(", ").append(s.epochs()).append(" epochs.");
+        return t.toString();
+    }
+}
