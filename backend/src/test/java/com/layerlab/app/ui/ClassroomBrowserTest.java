@@ -409,10 +409,13 @@ class ClassroomBrowserTest extends BrowserTestBase {
         try {
             assertEquals(401, nobody.get(baseUrl() + "api/classes/" + code).status(), "no credentials");
             String other = AccountSteps.newName("pupil");
-            APIResponse made = nobody.post(baseUrl() + "api/users", RequestOptions.create()
+            // a context of its own: the GET above left a session cookie, and a cookie's POST needs a CSRF token
+            APIRequestContext signUp = playwright.request().newContext();
+            APIResponse made = signUp.post(baseUrl() + "api/users", RequestOptions.create()
                     .setHeader("Content-Type", "application/json")
                     .setData("{\"username\": \"" + other + "\", \"password\": \"" + AccountSteps.PASSWORD + "\"}"));
             assertTrue(made.ok(), made.status() + " " + made.text());
+            signUp.dispose();
             assertEquals(403, nobody.get(baseUrl() + "api/classes/" + code,
                     RequestOptions.create().setHeader("Authorization", basic(other))).status(), "a signed-in non-teacher");
             APIResponse mine = nobody.get(baseUrl() + "api/classes/" + code,
