@@ -22,6 +22,8 @@ class ClassCards extends Div {
     private final Paragraph empty = new Paragraph("No students yet: they join with the code or the QR code above.");
     private final ClassCard.Actions actions;
     private boolean readOnly;
+    /** Board updates shown so far: {@code data-tick}, what the class load test times the dashboard by. */
+    private long ticks;
 
     ClassCards(ClassCard.Actions actions) {
         this.actions = actions;
@@ -40,6 +42,7 @@ class ClassCards extends Div {
 
     /** The board's cards now, in its order (joining order). */
     void show(List<ClassBoard.Card> board, Challenge.Metric metric) {
+        getElement().setAttribute("data-tick", String.valueOf(++ticks));
         List<ClassCard> wanted = new ArrayList<>(board.size());
         Map<Long, ClassCard> kept = new HashMap<>();
         for (ClassBoard.Card c : board) {
