@@ -396,7 +396,7 @@ public class ClassBoard implements AutoCloseable {
         Follow f = new Follow(run);
         if (run.frames() instanceof PointFrames) {
             Run<PointFrames.Frame> points = (Run<PointFrames.Frame>) run;
-            f.subscription = points.subscribe(frame -> {
+            f.subscription = points.observe(frame -> {
                 if (frame.points() != null) {
                     f.points = frame.points();
                 }

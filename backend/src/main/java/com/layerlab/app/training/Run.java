@@ -78,14 +78,17 @@ public final class Run<F> {
         private final Consumer<F> onFrame;
         private final Delivery delivery;
         private final AtomicBoolean inFlight = new AtomicBoolean();
+        /** The owner's page (false: an onlooker, such as a teacher's board, which neither keeps the run nor holds it from a reload) */
+        private final boolean page;
         // training-thread state
         private long sentChange = -1;
         private long seenVersion;
         private long nextAt;
 
-        private Subscription(Consumer<F> onFrame, Delivery delivery) {
+        private Subscription(Consumer<F> onFrame, Delivery delivery, boolean page) {
             this.onFrame = onFrame;
             this.delivery = delivery;
+            this.page = page;
         }
 
         @Override
@@ -545,10 +548,26 @@ public final class Run<F> {
      * everything so far; a delivery that answers false (its page is gone) unsubscribes.
      */
     public Subscription subscribe(Consumer<F> onFrame, Delivery delivery) {
-        Subscription s = new Subscription(Objects.requireNonNull(onFrame), Objects.requireNonNull(delivery));
+        return subscribe(onFrame, delivery, true);
+    }
+
+    /**
+     * As {@link #subscribe}, for an onlooker (a teacher's board, a read-only view of a student's run): it
+     * gets the frames, but the run stays its owner's as if nobody looked. It does not count as a page
+     * watching ({@link #subscriberCount}, {@link #unwatchedFor}), so a run nobody else watches ends as
+     * usual and the owner's reload finds their run again.
+     */
+    public Subscription observe(Consumer<F> onFrame, Delivery delivery) {
+        return subscribe(onFrame, delivery, false);
+    }
+
+    private Subscription subscribe(Consumer<F> onFrame, Delivery delivery, boolean page) {
+        Subscription s = new Subscription(Objects.requireNonNull(onFrame), Objects.requireNonNull(delivery), page);
         synchronized (watch) {
             subscribers.add(s);
-            unwatchedSince = null;
+            if (page) {
+                unwatchedSince = null;
+            }
         }
         wake();
         return s;
@@ -556,15 +575,20 @@ public final class Run<F> {
 
     private void unsubscribe(Subscription s) {
         synchronized (watch) {
-            if (subscribers.remove(s) && subscribers.isEmpty()) {
+            if (subscribers.remove(s) && s.page && subscriberCount() == 0) {
                 unwatchedSince = System.nanoTime();
             }
         }
     }
 
-    /** Pages subscribed now. */
+    /** Pages subscribed now (onlookers not counted: {@link #observe}). */
     public int subscriberCount() {
-        return subscribers.size();
+        return (int) subscribers.stream().filter(x -> x.page).count();
+    }
+
+    /** Onlookers subscribed now ({@link #observe}). */
+    public int onlookerCount() {
+        return subscribers.size() - subscriberCount();
     }
 
     /** How long no page has watched the run; zero while one does. */

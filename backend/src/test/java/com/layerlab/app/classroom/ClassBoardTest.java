@@ -114,34 +114,35 @@ class ClassBoardTest {
         assertNull(b.frame());
         assertEquals(0, b.params());
 
-        assertEquals(1, anas.subscriberCount(), "one subscription for the board");
-        assertEquals(0, bobsCompare.subscriberCount());
-        assertEquals(0, cems.subscriberCount(), "a removed student's run is not followed");
+        assertEquals(1, anas.onlookerCount(), "one subscription for the board");
+        assertEquals(0, anas.subscriberCount(), "the board is no page of hers: her reload finds the run, her leaving ends it as usual");
+        assertEquals(0, bobsCompare.onlookerCount());
+        assertEquals(0, cems.onlookerCount(), "a removed student's run is not followed");
         assertEquals(1, board.following(SESSION));
 
         // a second watcher shares the board's subscriptions
         List<List<ClassBoard.Card>> second = new CopyOnWriteArrayList<>();
         ClassEvents.Registration also = board.watch(SESSION, second::add);
         await(() -> !second.isEmpty(), "the second watcher's first cards");
-        assertEquals(1, anas.subscriberCount());
+        assertEquals(1, anas.onlookerCount());
 
         // bob starts a playground run: the board follows it
         Run<PointFrames.Frame> bobs = train("visitor:bob", PlaygroundRuns.PAGE, false);
-        await(() -> bobs.subscriberCount() == 1 && got.get(got.size() - 1).get(1).run() == bobs, "bob's run on his card");
+        await(() -> bobs.onlookerCount() == 1 && got.get(got.size() - 1).get(1).run() == bobs, "bob's run on his card");
         // ana starts another: the board leaves her first run
         Run<PointFrames.Frame> anas2 = train("visitor:ana", PlaygroundRuns.PAGE, false);
-        await(() -> anas2.subscriberCount() == 1 && anas.subscriberCount() == 0, "ana's new run followed, her old one left");
+        await(() -> anas2.onlookerCount() == 1 && anas.onlookerCount() == 0, "ana's new run followed, her old one left");
 
         // a removal (the event, then the seats read again) drops bob's subscription
         when(classrooms.seats(SESSION)).thenReturn(List.of(ana, new Seat(2, SESSION, "visitor:bob", "Bob", Instant.now(), true), cem));
         listener.get().accept(new ClassEvent.Removed(SESSION, 2, "visitor:bob"));
-        await(() -> bobs.subscriberCount() == 0 && got.get(got.size() - 1).size() == 1, "bob gone from the board");
+        await(() -> bobs.onlookerCount() == 0 && got.get(got.size() - 1).size() == 1, "bob gone from the board");
 
         also.close();
-        assertEquals(1, anas2.subscriberCount(), "one watcher left: the board still follows");
+        assertEquals(1, anas2.onlookerCount(), "one watcher left: the board still follows");
         watching.close();
         watching.close();
-        assertEquals(0, anas2.subscriberCount(), "the last watcher gone: no subscription left");
+        assertEquals(0, anas2.onlookerCount(), "the last watcher gone: no subscription left");
         assertEquals(0, board.following(SESSION));
         assertNull(listener.get(), "no event listening left");
         await(() -> board.samplerThreads() == 0, "the sampler's thread ended");
@@ -165,7 +166,7 @@ class ClassBoardTest {
                     assertTrue(i == 1 || gapMs >= ClassBoard.INTERVAL_MS - 50, "updates " + gapMs + " ms apart");
                 }
             }
-            assertEquals(0, anas.subscriberCount());
+            assertEquals(0, anas.onlookerCount());
         } finally {
             slow.close();
         }
@@ -180,7 +181,7 @@ class ClassBoardTest {
         assertSame(anas, cards.get(0).run());
         assertEquals(RunState.PAUSED, cards.get(0).status().state());
         assertNull(cards.get(0).frame());
-        assertEquals(0, anas.subscriberCount());
+        assertEquals(0, anas.onlookerCount());
         assertEquals(Optional.of(anas), board.runOf(ana));
         assertEquals(Optional.empty(), board.runOf(bob));
     }

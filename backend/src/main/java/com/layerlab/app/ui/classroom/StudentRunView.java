@@ -215,7 +215,7 @@ public class StudentRunView extends Div implements BeforeEnterObserver {
             history.get(0).forEach(this::chart);
         }
         UI ui = UI.getCurrent();
-        subscription = run.subscribe(frame -> showFrame(run, frame), task -> {
+        subscription = run.observe(frame -> showFrame(run, frame), task -> {
             try {
                 ui.access(task::run);
                 return true;
