@@ -183,6 +183,8 @@ class TeacherPagesTest extends BrowserTestBase {
         waitForVaadin(page);
         assertEquals("false", page.locator("#class-pause").getAttribute("data-paused"));
         assertTrue(runtime.heldWhy(owners.get(0)).isEmpty());
+        // released, not replayed: the student presses play again on their page
+        runtime.runsOf(owners.get(0)).get(0).play();
         assertThat(page.locator(".class-card[data-seat='" + seats.get(0).id() + "']"))
                 .hasAttribute("data-state", "RUNNING");
 
