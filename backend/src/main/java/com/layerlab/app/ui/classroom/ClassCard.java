@@ -132,6 +132,8 @@ class ClassCard extends Div {
         boolean hasMap = snapshot != null && snapshot.output() != null;
         map.setVisible(hasMap);
         noRun.setVisible(!hasMap);
+        // a run that ended before the board followed it has no frame to draw
+        LiveText.set(noRun, status == null ? "no run yet" : "no map yet");
         if (hasMap && next.frame() != drawnFrame) {
             drawnFrame = next.frame();
             draw(snapshot);

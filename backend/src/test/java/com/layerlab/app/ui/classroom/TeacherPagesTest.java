@@ -57,9 +57,15 @@ class TeacherPagesTest extends BrowserTestBase {
     Classrooms classrooms;
     @Autowired
     TrainingRuntime runtime;
+    /** The students' own pages, as subscriptions: an anonymous student's run stops once no page watches it. */
+    private final List<AutoCloseable> studentPages = new ArrayList<>();
 
     @AfterEach
-    void noRunOutlivesTheTest() throws InterruptedException {
+    void noRunOutlivesTheTest() throws Exception {
+        for (AutoCloseable p : studentPages) {
+            p.close();
+        }
+        studentPages.clear();
         TestRuns.stopAll(runtime, Duration.ofSeconds(100));
     }
 
@@ -67,10 +73,15 @@ class TeacherPagesTest extends BrowserTestBase {
         return "visitor:h4-" + UUID.randomUUID();
     }
 
-    /** A student's playground run on the circle, as their page would start it. */
+    /** A student's playground run, as their page would start it, watched by it (frames dropped). */
     private Run<?> train(String owner, PlaygroundSettings s) {
-        return runtime.submit(List.of(s.toExperiment()), new RunOptions(owner, false, RunPages.PLAYGROUND, false, 3000),
-                PointFrames.playground());
+        Run<PointFrames.Frame> run = runtime.submit(List.of(s.toExperiment()),
+                new RunOptions(owner, false, RunPages.PLAYGROUND, false, 3000), PointFrames.playground());
+        studentPages.add(run.subscribe(frame -> { }, task -> {
+            task.run();
+            return true;
+        }));
+        return run;
     }
 
     @Test
@@ -172,6 +183,8 @@ class TeacherPagesTest extends BrowserTestBase {
         waitForVaadin(page);
         assertEquals("false", page.locator("#class-pause").getAttribute("data-paused"));
         assertTrue(runtime.heldWhy(owners.get(0)).isEmpty());
+        // released, not replayed: the student presses play again on their page
+        runtime.runsOf(owners.get(0)).get(0).play();
         assertThat(page.locator(".class-card[data-seat='" + seats.get(0).id() + "']"))
                 .hasAttribute("data-state", "RUNNING");
 
