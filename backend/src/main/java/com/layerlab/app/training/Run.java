@@ -143,6 +143,8 @@ public final class Run<F> {
 
     // commands, from any thread
     private volatile boolean paused;
+    /** Paused by its owner's hold while it trained: the hold's end plays it again (not a run its page had paused). */
+    private volatile boolean pausedByHold;
     /** Why the runtime paused the run (its status says it while it holds); null when its learner did. */
     private volatile String pauseReason;
     private volatile boolean stepRequested;
@@ -364,6 +366,7 @@ public final class Run<F> {
 
     /** Holds after the batch under way. */
     public void pause() {
+        pausedByHold = false; // the owner's own pause outlasts a hold
         hold(null);
     }
 
@@ -480,8 +483,11 @@ public final class Run<F> {
     /** Its owner's runs were held ({@link TrainingRuntime#hold}) or let go: it pauses now, or says so, on its thread. */
     void holdChanged() {
         if (heldBy.get() != null) {
-            paused = true;
-            stepRequested = false;
+            keepHold();
+        } else if (pausedByHold) {
+            // the hold's end gives back what it took: a run that trained when held trains on ("resume all")
+            pausedByHold = false;
+            paused = false;
         }
         wake();
     }
@@ -493,6 +499,9 @@ public final class Run<F> {
     private boolean keepHold() {
         if (heldBy.get() == null) {
             return false;
+        }
+        if (!paused) {
+            pausedByHold = true;
         }
         paused = true;
         stepRequested = false;

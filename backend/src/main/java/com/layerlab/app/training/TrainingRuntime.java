@@ -731,7 +731,7 @@ public class TrainingRuntime implements AutoCloseable {
         LOG.info("Runs held: owner={} ({})", owner, why);
     }
 
-    /** Ends {@link #hold}: the owner may play again (their runs stay paused until they press play). */
+    /** Ends {@link #hold}: the runs it paused while they trained train on; those their pages had paused stay paused. */
     public void release(String owner) {
         if (owner == null || holds.remove(owner) == null) {
             return;

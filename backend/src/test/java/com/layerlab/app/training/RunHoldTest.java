@@ -84,16 +84,16 @@ class RunHoldTest {
         Thread.sleep(150);
         assertEquals(0, late.status().progress(), "her new run trains nothing while held");
 
-        // released: the message goes, nothing plays by itself, and play works again
+        // released ("resume all"): the message goes, the run the hold paused while it trained trains on by
+        // itself; her new run, which never trained, stays paused until she plays or steps it
         rt.release("visitor:ana");
         assertEquals(Optional.empty(), rt.heldWhy("visitor:ana"));
-        RunStatus released = await(ana, st -> st.message() == null, "the hold's reason gone");
-        assertEquals(RunState.PAUSED, released.state(), "a release does not play");
-        Thread.sleep(150);
-        assertEquals(held.progress(), ana.status().progress(), "still paused after the release");
+        await(ana, st -> st.message() == null && st.state() == RunState.RUNNING && st.progress() > held.progress() + 0.2,
+                "ana training on after the release");
         await(late, st -> st.message() == null, "the new run's hold reason gone too");
-        ana.play();
-        await(ana, st -> st.state() == RunState.RUNNING && st.progress() > held.progress() + 0.2, "ana playing again");
+        Thread.sleep(150);
+        assertEquals(0, late.status().progress(), "a run that never trained does not start by itself");
+        assertEquals(RunState.PAUSED, late.status().state());
         late.step();
         await(late, st -> st.batch() == 1 && st.state() == RunState.PAUSED, "a step of the new run after the release");
 
@@ -126,6 +126,22 @@ class RunHoldTest {
         rt.release("visitor:dan");
         finished.play();
         await(finished, st -> st.state() == RunState.FINISHED && st.epoch() == 5, "trained on once released");
+    }
+
+    @Test
+    void aRunItsPageHadPausedStaysPausedWhenTheHoldEnds() throws Exception {
+        TrainingRuntime rt = runtime();
+        Run<RunStatus> eve = rt.submit(List.of(POINTS), of("visitor:eve", false), STATUS);
+        await(eve, st -> st.state() == RunState.RUNNING && st.progress() > 0.5, "eve training");
+        eve.pause();
+        RunStatus paused = await(eve, st -> st.state() == RunState.PAUSED, "eve paused by her page");
+        rt.hold("visitor:eve", WHY);
+        await(eve, st -> WHY.equals(st.message()), "held");
+        rt.release("visitor:eve");
+        await(eve, st -> st.message() == null, "released");
+        Thread.sleep(150);
+        assertEquals(RunState.PAUSED, eve.status().state(), "her own pause outlasts the hold");
+        assertEquals(paused.progress(), eve.status().progress());
     }
 
     @Test

@@ -192,10 +192,10 @@ class ClassDashboardLookTest extends BrowserTestBase {
         assertEquals(3, page.locator(".class-row").count());
         assertThat(page.locator(".class-row[data-code=HJ4PWT]")).containsText("locked");
         assertThat(page.locator(".class-row[data-code=ZZ23AB]")).containsText("ended");
-        assertThat(page.locator(".class-row[data-code=" + CODE + "]")).containsText("10 students");
+        assertThat(page.locator(".class-row[data-code='" + CODE + "']")).containsText("10 students");
         screenshot(page, "class-teach-list");
 
-        page.locator(".class-row[data-code=" + CODE + "] a").click();
+        page.locator(".class-row[data-code='" + CODE + "'] a").click();
         page.waitForURL("**/teach/" + CODE);
         waitForVaadin(page);
         assertEquals("KQ7-RMX", page.locator("#class-code").innerText().trim());
