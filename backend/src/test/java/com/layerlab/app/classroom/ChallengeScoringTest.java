@@ -1,5 +1,6 @@
 package com.layerlab.app.classroom;
 
+import org.springframework.test.annotation.DirtiesContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,9 @@ import org.springframework.boot.test.context.SpringBootTest;
  * A challenge scored end to end in the app: the real Classrooms and database, the app's runtime, the
  * scorer's own thread and the teacher's board; "pause all" holding the students' runs.
  */
+// its context closes after the class: a run a student's page started as the class ended (after the last stop) ends with it,
+// not in a cached context beside later tests (TrainingLifecycleTest counts run threads JVM-wide)
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ChallengeScoringTest {
 

@@ -208,7 +208,7 @@ class ClassCard extends Div {
             case FAILED -> "Failed";
             case INTERRUPTED -> "Interrupted";
         };
-        return what + " · " + s.epochText();
+        return what + " · epoch " + s.epoch(); // whole epochs: a small card changing ten times a second reads badly
     }
 
     static String lossText(EpochStats stats) {

@@ -17,7 +17,6 @@ import com.layerlab.app.ui.components.RowActions;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dependency.CssImport;
@@ -175,8 +174,8 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
         }
         UI ui = attachEvent.getUI();
         long id = session.id();
-        boardWatch = board.watch(id, list -> access(ui, () -> cards.show(list, ClassLeaderboard.metric(challenge))));
-        eventWatch = events.listen(id, e -> access(ui, () -> onEvent(e)));
+        boardWatch = board.watch(id, list -> ClassPages.access(ui, () -> cards.show(list, ClassLeaderboard.metric(challenge))));
+        eventWatch = events.listen(id, e -> ClassPages.access(ui, () -> onEvent(e)));
         // a teacher's browser that vanishes without a word (a sleeping laptop) holds no subscriptions for long
         silence = pages.watch(ui, this::unwatch);
     }
@@ -202,13 +201,6 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
         }
     }
 
-    private static void access(UI ui, Runnable task) {
-        try {
-            ui.access(task::run);
-        } catch (UIDetachedException gone) {
-            // the page closed meanwhile: its detach closes the watches
-        }
-    }
 
     /** What another page or the server changed (this page's own actions come back here too). */
     private void onEvent(ClassEvent e) {

@@ -3,6 +3,8 @@ package com.layerlab.app.ui.classroom;
 import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.account.SignInTarget;
 import com.layerlab.app.classroom.JoinCodes;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
@@ -105,5 +107,14 @@ final class ClassPages {
         back.getElement().setAttribute("router-link", true);
         d.add(new H1("Class session"), p, back);
         return d;
+    }
+
+    /** Runs {@code task} on the page of {@code ui} (from the board's or an event's thread); nothing once it closed, whose detach ends its watches. */
+    static void access(UI ui, Runnable task) {
+        try {
+            ui.access(task::run);
+        } catch (UIDetachedException gone) {
+            // the page closed meanwhile
+        }
     }
 }

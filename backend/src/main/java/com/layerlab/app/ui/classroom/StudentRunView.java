@@ -144,7 +144,7 @@ public class StudentRunView extends Div implements BeforeEnterObserver {
             return;
         }
         UI ui = attachEvent.getUI();
-        boardWatch = board.watch(session.id(), cards -> access(ui, () -> cards.stream()
+        boardWatch = board.watch(session.id(), cards -> ClassPages.access(ui, () -> cards.stream()
                 .filter(c -> c.seat().id() == seat.id()).findFirst().ifPresent(this::follow)));
         silence = pages.watch(ui, this::unwatch);
     }
@@ -170,13 +170,6 @@ public class StudentRunView extends Div implements BeforeEnterObserver {
         }
     }
 
-    private static void access(UI ui, Runnable task) {
-        try {
-            ui.access(task::run);
-        } catch (UIDetachedException gone) {
-            // closed meanwhile: the detach ends the watches
-        }
-    }
 
     /** The board's card of the student: a new current run is subscribed to; the state line follows. */
     @SuppressWarnings("unchecked")

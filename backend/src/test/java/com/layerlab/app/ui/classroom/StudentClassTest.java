@@ -1,5 +1,6 @@
 package com.layerlab.app.ui.classroom;
 
+import org.springframework.test.annotation.DirtiesContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -34,6 +35,9 @@ import org.springframework.test.context.TestPropertySource;
  * a reload keeping the seat and the run, a name shown as text, and the teacher ending the class. The
  * teacher acts through the service ({@link Classrooms}); the teacher's pages are other tests'.
  */
+// its context closes after the class: a run a student's page started as the class ended (after the last stop) ends with it,
+// not in a cached context beside later tests (TrainingLifecycleTest counts run threads JVM-wide)
+@DirtiesContext
 @TestPropertySource(properties = "layerlab.teacher.usernames=" + StudentClassTest.TEACHER)
 class StudentClassTest extends BrowserTestBase {
 

@@ -1,5 +1,6 @@
 package com.layerlab.app.ui.classroom;
 
+import org.springframework.test.annotation.DirtiesContext;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,6 +48,9 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TestPropertySource(properties = {"layerlab.teacher.usernames=" + TeacherPagesTest.TEACHER,
         "layerlab.data.dir=target/teacher-pages-test/${random.uuid}"})
+// its context closes after the class: a run a student's page started as the class ended (after the last stop) ends with it,
+// not in a cached context beside later tests (TrainingLifecycleTest counts run threads JVM-wide)
+@DirtiesContext
 class TeacherPagesTest extends BrowserTestBase {
 
     static final String TEACHER = "MrsRealTeacher";
