@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.layerlab.app.classroom.Challenge;
 import com.layerlab.app.classroom.ClassSession;
 import com.layerlab.app.classroom.JoinCodes;
-import com.layerlab.app.classroom.PlaygroundRuns;
+import com.layerlab.app.classroom.StudentRuns;
 import com.layerlab.app.classroom.Push;
 import com.layerlab.app.classroom.Result;
 import com.layerlab.app.classroom.Seat;
@@ -68,8 +68,8 @@ final class ClassesJson {
         o.put("paused", run.isPaused() && !run.state().ended());
         o.put("epoch", run.status().epoch());
         o.put("epochs", run.status().epochs());
-        o.put("params", PlaygroundRuns.params(run));
-        o.put("link", PlaygroundRuns.settings(run).map(s -> "/?" + PlaygroundRuns.viewState(s)).orElse(null));
+        o.put("params", StudentRuns.params(run));
+        o.put("link", StudentRuns.settings(run).map(s -> "/?" + StudentRuns.viewState(s)).orElse(null));
         List<List<EpochStats>> history = run.history();
         if (!history.isEmpty() && !history.get(0).isEmpty()) {
             List<EpochStats> first = history.get(0);

@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
  * Scores the students' runs on their session's challenge on the server, so that a result is what the
  * student's network really does, not what a page claims. Every {@link #PERIOD_MS} (one thread of its own),
  * for each session that has not ended and has a challenge ({@link Classrooms#currentChallenge}, the
- * leaderboard's), for each seat not removed whose current playground run ({@link PlaygroundRuns#current})
+ * leaderboard's), for each seat not removed whose current playground run ({@link StudentRuns#current})
  * has completed an epoch since it was last scored, and whose settings keep the challenge's locks
  * ({@link ControlLocks#violated} empty: a run that changed a locked control is not scored at all), the
  * run's network is measured on its own training thread ({@link Run#call}, between two batches) and
@@ -173,7 +173,7 @@ public class ChallengeScorer implements AutoCloseable {
             hidden.keySet().removeIf(k -> !pushes.contains(k.pushId()));
         }
         for (Target t : targets) {
-            PlaygroundRuns.current(runtime, t.seat().ownerKey()).ifPresent(run -> consider(t, run));
+            StudentRuns.current(runtime, t.seat().ownerKey()).ifPresent(run -> consider(t, run));
         }
     }
 
@@ -184,7 +184,7 @@ public class ChallengeScorer implements AutoCloseable {
             if (challenge.isEmpty() || !challenge.get().isChallenge()) {
                 continue;
             }
-            Optional<PlaygroundSettings> pushed = PlaygroundRuns.parse(challenge.get().viewState());
+            Optional<PlaygroundSettings> pushed = StudentRuns.parse(challenge.get().viewState());
             if (pushed.isEmpty()) {
                 // Classrooms.push checks the view state: not expected
                 LOG.warn("Challenge {} of session {}: its view state does not parse; not scored", challenge.get().id(), s.id());
@@ -209,15 +209,15 @@ public class ChallengeScorer implements AutoCloseable {
             return;
         }
         seen.put(key, new Seen(run, status.epoch()));
-        Optional<PlaygroundSettings> settings = PlaygroundRuns.settings(run);
+        Optional<PlaygroundSettings> settings = StudentRuns.settings(run);
         if (settings.isEmpty() || ControlLocks.violated(t.push().challenge().unlocked(), t.pushed(), settings.get()).isPresent()) {
             return;
         }
         PlaygroundSettings s = settings.get();
         Points2D points = s.isPointSet() ? null : hiddenSplit(t.push().id(), s);
         Challenge.Metric metric = t.push().challenge().goal().metric();
-        int params = PlaygroundRuns.params(run);
-        String viewState = PlaygroundRuns.viewState(s);
+        int params = StudentRuns.params(run);
+        String viewState = StudentRuns.viewState(s);
         measuring.add(key);
         run.call(trainers -> measure(trainers, points, metric))
                 .orTimeout(CALL_TIMEOUT_S, TimeUnit.SECONDS)

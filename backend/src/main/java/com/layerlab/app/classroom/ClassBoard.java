@@ -1,5 +1,6 @@
 package com.layerlab.app.classroom;
 
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunStatus;
@@ -48,16 +49,18 @@ public class ClassBoard implements AutoCloseable {
     /**
      * One student as the board shows them.
      *
-     * @param run       their current playground run, or null (none yet)
+     * @param run       their current run on the current push's lab ({@link #page}), or null (none yet)
      * @param status    its status, or null
-     * @param frame     its latest frame (the decision boundary: {@code frame.items().get(0).snapshot()}), or null;
-     *                  it always carries the run's points (a run sends them once: the board keeps them)
-     * @param viewState the run's settings as a playground link's query string, or null
+     * @param frame     a playground run's latest frame (the decision boundary: {@code frame.items().get(0).snapshot()}),
+     *                  or null (a CNN run's card draws its curve from {@code run.history()}); it always carries the
+     *                  run's points (a run sends them once: the board keeps them)
+     * @param viewState the run's settings as its lab's link's query string, or null
      * @param params    the run's network's parameters (0 without a run)
      * @param result    their result on the current challenge, or null
+     * @param page      the lab the card's run is on (the current push's; the playground without a push)
      */
     public record Card(Seat seat, Run<?> run, RunStatus status, PointFrames.Frame frame, String viewState, int params,
-                       Result result) {
+                       Result result, Page page) {
     }
 
     private final Classrooms classrooms;
@@ -107,7 +110,7 @@ public class ClassBoard implements AutoCloseable {
         for (Seat seat : once.seats) {
             if (!seat.removed()) {
                 Run<?> run = runOf(seat).orElse(null);
-                out.add(run == null ? new Card(seat, null, null, null, null, 0, once.results.get(seat.id()))
+                out.add(run == null ? new Card(seat, null, null, null, null, 0, once.results.get(seat.id()), Page.PLAYGROUND)
                         : card(seat, run, null, new View(run), once.results.get(seat.id())));
             }
         }
@@ -141,7 +144,7 @@ public class ClassBoard implements AutoCloseable {
 
     /** The seat's current playground run (its owner's latest), if any. */
     public Optional<Run<?>> runOf(Seat seat) {
-        return PlaygroundRuns.current(runtime, seat.ownerKey());
+        return StudentRuns.current(runtime, seat.ownerKey());
     }
 
     /** Student runs the session's board follows now (a subscription each), for tests: none once nobody watches. */
@@ -253,8 +256,8 @@ public class ClassBoard implements AutoCloseable {
             RunStatus s = run.status();
             learningRate = s.learningRate();
             epochs = s.epochs();
-            viewState = PlaygroundRuns.settings(run).map(PlaygroundRuns::viewState).orElse(null);
-            params = PlaygroundRuns.params(run);
+            viewState = StudentRuns.settings(run).map(StudentRuns::viewState).orElse(null);
+            params = StudentRuns.params(run);
         }
 
         boolean current(RunStatus s) {
@@ -349,7 +352,7 @@ public class ClassBoard implements AutoCloseable {
                 }
                 Result result = b.results.get(seat.id());
                 if (f == null) {
-                    out.add(new Card(seat, null, null, null, null, 0, result));
+                    out.add(new Card(seat, null, null, null, null, 0, result, Page.PLAYGROUND));
                     continue;
                 }
                 f.takeFrame();
@@ -387,7 +390,7 @@ public class ClassBoard implements AutoCloseable {
     }
 
     private static Card card(Seat seat, Run<?> run, PointFrames.Frame frame, View view, Result result) {
-        return new Card(seat, run, run.status(), frame, view.viewState, view.params, result);
+        return new Card(seat, run, run.status(), frame, view.viewState, view.params, result, Page.PLAYGROUND);
     }
 
     /** Subscribes to {@code run}'s frames, keeping only the latest (a run that does not make the playground's frames: its status alone). */

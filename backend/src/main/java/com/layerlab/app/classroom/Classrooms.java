@@ -3,6 +3,7 @@ package com.layerlab.app.classroom;
 import com.layerlab.app.account.AccountRules;
 import com.layerlab.app.account.Accounts;
 import com.layerlab.app.account.VisitorClaimed;
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingRuntime;
 import java.time.Clock;
@@ -215,13 +216,23 @@ public class Classrooms {
      */
     public Push push(String code, String teacher, String title, String viewState, String experimentId,
                      Challenge challenge, String sharedFrom) {
+        return push(code, teacher, title, Page.PLAYGROUND, viewState, experimentId, challenge, sharedFrom);
+    }
+
+    /**
+     * Pushes an experiment of {@code lab} (the playground or the CNN lab) to every student: {@code viewState}
+     * is that lab's link's query string, checked (it parses), and a challenge's unlocked controls are the
+     * lab's ({@link com.layerlab.app.lab.ControlLocks#controls}).
+     */
+    public Push push(String code, String teacher, String title, Page lab, String viewState, String experimentId,
+                     Challenge challenge, String sharedFrom) {
         ClassSessionRow session = openRow(code, teacher);
         String name = title == null ? "" : title.strip();
         if (name.isEmpty()) {
             name = challenge != null ? "Challenge" : "Experiment";
         }
         checkText("Title", name, PUSH_TITLE_MAX);
-        String state = checkViewState(viewState);
+        String state = checkViewState(lab, viewState);
         String experiment = experimentId == null || experimentId.isBlank() ? null : experimentId.strip();
         if (experiment != null && (experiment.length() > 32 || !experiment.matches("[A-Za-z0-9_-]+"))) {
             throw new ClassRefused(400, "Experiment: \"" + shorten(experiment) + "\" is not a saved experiment's id.");
@@ -233,7 +244,7 @@ public class Classrooms {
         if (from != null) {
             checkText("Shared from", from, SHARED_FROM_MAX);
         }
-        Push p = pushes.save(new PushRow(session.id, now(), name, state, experiment, challenge, from)).view();
+        Push p = pushes.save(new PushRow(session.id, now(), name, lab, state, experiment, challenge, from)).view();
         events.publish(new ClassEvent.Pushed(session.id, p));
         return p;
     }
@@ -596,9 +607,9 @@ public class Classrooms {
         }
     }
 
-    /** A playground link's query string that opens: "x=..." with or without the '?', as kept (without). */
-    private static String checkViewState(String viewState) {
-        ViewStates.settings(viewState);
+    /** A link's query string of {@code lab} that opens: "x=..." with or without the '?', as kept (without). */
+    private static String checkViewState(Page lab, String viewState) {
+        ViewStates.check(lab, viewState);
         return ViewStates.strip(viewState);
     }
 

@@ -1,6 +1,7 @@
 package com.layerlab.app.classroom;
 
 import com.layerlab.app.lab.ControlLocks.Control;
+import com.layerlab.app.store.Page;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -43,13 +44,17 @@ class PushRow {
     Integer maxParams;
     @Column(name = "shared_from", length = 80)
     String sharedFrom;
+    /** store.Page's id: "playground" or "cnn". */
+    @Column(nullable = false, length = 16)
+    String page;
 
     protected PushRow() {
         // for JPA
     }
 
-    PushRow(long sessionId, Instant pushedAt, String title, String viewState, String experimentId, Challenge challenge,
-            String sharedFrom) {
+    PushRow(long sessionId, Instant pushedAt, String title, Page page, String viewState, String experimentId,
+            Challenge challenge, String sharedFrom) {
+        this.page = page.id();
         this.sessionId = sessionId;
         this.pushedAt = pushedAt;
         this.title = title;
@@ -82,6 +87,7 @@ class PushRow {
     }
 
     Push view() {
-        return new Push(id, sessionId, pushedAt, title, viewState, experimentId, challenge(), sharedFrom);
+        return new Push(id, sessionId, pushedAt, title, viewState, experimentId, challenge(), sharedFrom,
+                Page.CNN.id().equals(page) ? Page.CNN : Page.PLAYGROUND);
     }
 }

@@ -2,6 +2,8 @@ package com.layerlab.app.classroom;
 
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.ShareLinks;
+import com.layerlab.app.store.Page;
+import com.layerlab.engine.experiment.Experiment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,29 @@ public final class ViewStates {
             params.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
         }
         return params;
+    }
+
+    /**
+     * Checks that {@code viewState} opens on {@code lab} ({@link #settings} for the playground, {@link #cnn}
+     * for the CNN lab): ClassRefused (400, naming "Experiment") when it does not.
+     */
+    public static void check(Page lab, String viewState) {
+        if (lab == Page.CNN) {
+            cnn(viewState);
+        } else if (lab == Page.PLAYGROUND) {
+            settings(viewState);
+        } else {
+            throw new ClassRefused(400, "Experiment: a class opens the playground or the CNN lab, not " + lab.label() + ".");
+        }
+    }
+
+    /**
+     * The CNN lab's experiment of a view state (a CNN lab link's query string, CnnLinks.query); ClassRefused
+     * (400, the message naming "Experiment") when it is empty, too long, has no experiment or does not open.
+     */
+    public static Experiment cnn(String viewState) {
+        // TODO(h1): CnnLinks.parse, its refusals as ClassRefused like settings()
+        throw new UnsupportedOperationException("not yet");
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.layerlab.app.lab;
 
+import com.layerlab.engine.experiment.Experiment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,10 +15,17 @@ import java.util.Set;
  */
 public final class ControlLocks {
 
-    /** The playground's controls a challenge can lock, in the order the teacher's form lists them. */
+    /**
+     * The controls a challenge can lock, in the order the teacher's form lists them: the playground's
+     * ({@link #PLAYGROUND}) and the CNN lab's ({@link #CNN}).
+     */
     public enum Control {
         DATASET("Data set"), FEATURES("Features"), LAYERS("Layers"), NEURONS("Neurons"), ACTIVATION("Activation"),
-        LEARNING_RATE("Learning rate"), REGULARIZATION("Regularisation");
+        LEARNING_RATE("Learning rate"), REGULARIZATION("Regularisation"),
+        /** the CNN lab's model: its layers, in order, with their arguments, and its input shape */
+        LAYER_STACK("Layer stack"),
+        /** the CNN lab's optimizer: which one, and its settings other than the learning rate */
+        OPTIMIZER("Optimizer");
 
         private final String label;
 
@@ -29,6 +37,13 @@ public final class ControlLocks {
             return label;
         }
     }
+
+    /** The playground's controls, in the form's order. */
+    public static final List<Control> PLAYGROUND = List.of(Control.DATASET, Control.FEATURES, Control.LAYERS,
+            Control.NEURONS, Control.ACTIVATION, Control.LEARNING_RATE, Control.REGULARIZATION);
+    /** The CNN lab's controls, in the form's order. */
+    public static final List<Control> CNN = List.of(Control.DATASET, Control.LAYER_STACK, Control.OPTIMIZER,
+            Control.LEARNING_RATE);
 
     /** A new hidden layer's neurons where the student may add layers but not change neurons, when the pushed network has none. */
     static final int NEW_LAYER_NEURONS = 4;
@@ -114,12 +129,33 @@ public final class ControlLocks {
      */
     public static Optional<Control> violated(Set<Control> unlocked, PlaygroundSettings pushed, PlaygroundSettings wanted) {
         PlaygroundSettings allowed = enforce(unlocked, pushed, wanted);
-        for (Control c : Control.values()) {
+        for (Control c : PLAYGROUND) {
             if (!unlocked.contains(c) && !same(c, allowed, wanted)) {
                 return Optional.of(c);
             }
         }
         return Optional.empty();
+    }
+
+    // ---- the CNN lab ----------------------------------------------------------------------------------
+
+    /**
+     * The CNN lab's {@code wanted} experiment with every control of {@link #CNN} not in {@code unlocked}
+     * set back to {@code pushed}'s. What each covers: {@link Control#DATASET} the data section (the set,
+     * its options such as the image limit, the split, batch size, shuffle, drop_last);
+     * {@link Control#LAYER_STACK} the model's layers and the input shape; {@link Control#OPTIMIZER} the
+     * optimizer and its settings but the learning rate; {@link Control#LEARNING_RATE} the learning rate.
+     * Everything else (the epochs, the seed, the backend, the name) stays the student's.
+     */
+    public static Experiment enforce(Set<Control> unlocked, Experiment pushed, Experiment wanted) {
+        // TODO(h1)
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** The first locked control of {@link #CNN} that {@code wanted} changes from {@code pushed}, if any. */
+    public static Optional<Control> violated(Set<Control> unlocked, Experiment pushed, Experiment wanted) {
+        // TODO(h1)
+        throw new UnsupportedOperationException("not yet");
     }
 
     /** Whether {@code a} and {@code b} agree on what {@code c} covers. */
@@ -135,6 +171,7 @@ public final class ControlLocks {
             case LEARNING_RATE -> Double.compare(a.learningRate(), b.learningRate()) == 0;
             case REGULARIZATION -> a.regularization().equals(b.regularization())
                     && Double.compare(a.regularizationRate(), b.regularizationRate()) == 0;
+            case LAYER_STACK, OPTIMIZER -> true; // not the playground's
         };
     }
 }

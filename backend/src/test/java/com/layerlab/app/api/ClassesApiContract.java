@@ -10,7 +10,7 @@ import com.layerlab.app.TestHttp;
 import com.layerlab.app.classroom.Challenge;
 import com.layerlab.app.classroom.ClassSession;
 import com.layerlab.app.classroom.Classrooms;
-import com.layerlab.app.classroom.PlaygroundRuns;
+import com.layerlab.app.classroom.StudentRuns;
 import com.layerlab.app.classroom.Push;
 import com.layerlab.app.classroom.Seat;
 import com.layerlab.app.lab.ControlLocks.Control;
@@ -269,7 +269,7 @@ abstract class ClassesApiContract {
         assertEquals(2, run.get("epochs").asInt());
         assertTrue(run.get("train_loss").isNumber() && run.get("test_loss").isNumber(), run.toString());
         assertTrue(run.get("test_accuracy").isNumber(), "a classification run's accuracy: " + run);
-        assertEquals(PlaygroundRuns.params(anasRun), run.get("params").asInt());
+        assertEquals(StudentRuns.params(anasRun), run.get("params").asInt());
         assertTrue(run.get("params").asInt() > 0, run.toString());
         assertTrue(run.get("link").asText().startsWith("/?x="), run.toString());
         JsonNode b = students.get(1);

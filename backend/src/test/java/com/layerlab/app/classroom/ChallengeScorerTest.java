@@ -1,5 +1,6 @@
 package com.layerlab.app.classroom;
 
+import com.layerlab.app.store.Page;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -70,7 +71,7 @@ class ChallengeScorerTest {
         ClassSession session = new ClassSession(SESSION, "ABCDEF", "teach", "Lesson", Instant.now(), false, false, null);
         Challenge challenge = new Challenge(Set.of(Control.NEURONS),
                 new Challenge.Goal(Challenge.Metric.TEST_LOSS, 0.2, 0, 0));
-        Push push = new Push(PUSH, SESSION, Instant.now(), "Circle", PlaygroundRuns.viewState(PUSHED), null, challenge, null);
+        Push push = new Push(PUSH, SESSION, Instant.now(), "Circle", StudentRuns.viewState(PUSHED), null, challenge, null, Page.PLAYGROUND);
         when(classrooms.openSessions()).thenReturn(List.of(session));
         when(classrooms.currentChallenge(SESSION)).thenReturn(Optional.of(push));
         when(classrooms.seats(SESSION)).thenReturn(List.of(ana, bob));
@@ -84,7 +85,7 @@ class ChallengeScorerTest {
     }
 
     private Run<PointFrames.Frame> train(String owner, PlaygroundSettings s) {
-        return runtime.submit(List.of(s.toExperiment()), new RunOptions(owner, false, PlaygroundRuns.PAGE, false, 0),
+        return runtime.submit(List.of(s.toExperiment()), new RunOptions(owner, false, StudentRuns.PAGE, false, 0),
                 PointFrames.playground());
     }
 
@@ -113,7 +114,7 @@ class ChallengeScorerTest {
         // what was recorded: her parameters, the epoch her weights had trained, the settings that did it
         int params = (int) Models.inspect(anas.toExperiment()).totalParams();
         verify(classrooms, atLeastOnce()).record(eq(PUSH), eq(1L), doubleThat(v -> v < 0.2), eq(params),
-                anyInt(), eq(PlaygroundRuns.viewState(PlaygroundRuns.settings(anaRun).orElseThrow())));
+                anyInt(), eq(StudentRuns.viewState(StudentRuns.settings(anaRun).orElseThrow())));
         for (Invocation i : mockingDetails(classrooms).getInvocations()) {
             if (i.getMethod().getName().equals("record")) {
                 int epoch = i.getArgument(4);

@@ -62,7 +62,7 @@ class ChallengeScoringTest {
 
     private Run<PointFrames.Frame> train(String owner, PlaygroundSettings s) {
         Run<PointFrames.Frame> r = runtime.submit(List.of(s.toExperiment()),
-                new RunOptions(owner, false, PlaygroundRuns.PAGE, false, 0), PointFrames.playground());
+                new RunOptions(owner, false, StudentRuns.PAGE, false, 0), PointFrames.playground());
         runs.add(r);
         return r;
     }
@@ -91,7 +91,7 @@ class ChallengeScoringTest {
         Seat bob = classrooms.join(session.code(), "Bob", bobKey, "10.9.0.2");
         Challenge challenge = new Challenge(Set.of(Control.NEURONS),
                 new Challenge.Goal(Challenge.Metric.TEST_LOSS, 0.2, 0, 0));
-        Push push = classrooms.push(session.code(), teacher, "Circle", PlaygroundRuns.viewState(PUSHED), null, challenge,
+        Push push = classrooms.push(session.code(), teacher, "Circle", StudentRuns.viewState(PUSHED), null, challenge,
                 null);
         scorer.refresh();
 
@@ -104,9 +104,9 @@ class ChallengeScoringTest {
             assertTrue(reached.best() <= 0.2, "best " + reached.best());
             assertNotNull(reached.timeToGoal());
             assertEquals("Ana", reached.displayName());
-            assertEquals(PlaygroundRuns.params(anas), reached.params());
+            assertEquals(StudentRuns.params(anas), reached.params());
             assertTrue(reached.epoch() >= 1);
-            assertEquals(PlaygroundRuns.settings(anas).map(PlaygroundRuns::viewState).orElseThrow(), reached.viewState());
+            assertEquals(StudentRuns.settings(anas).map(StudentRuns::viewState).orElseThrow(), reached.viewState());
             assertTrue(bobs.status().epoch() >= 1, "bob's run trained too");
             assertEquals(Optional.empty(), classrooms.result(push.id(), bob.id()), "bob changed the locked learning rate");
 

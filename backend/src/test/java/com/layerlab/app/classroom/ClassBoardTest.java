@@ -92,10 +92,10 @@ class ClassBoardTest {
 
     @Test
     void cardsFollowEachStudentsLatestPlaygroundRunUntilTheLastWatcherLeaves() throws Exception {
-        Run<PointFrames.Frame> anas = train("visitor:ana", PlaygroundRuns.PAGE, false);
+        Run<PointFrames.Frame> anas = train("visitor:ana", StudentRuns.PAGE, false);
         // another page's run is not the student's playground run
         Run<PointFrames.Frame> bobsCompare = train("visitor:bob", "compare", true);
-        Run<PointFrames.Frame> cems = train("visitor:cem", PlaygroundRuns.PAGE, true);
+        Run<PointFrames.Frame> cems = train("visitor:cem", StudentRuns.PAGE, true);
 
         List<List<ClassBoard.Card>> got = new CopyOnWriteArrayList<>();
         ClassEvents.Registration watching = board.watch(SESSION, got::add);
@@ -107,7 +107,7 @@ class ClassBoardTest {
         assertSame(anas, a.run());
         assertNotNull(a.status());
         assertNotNull(a.frame().points(), "the card keeps the run's points");
-        assertEquals(PlaygroundRuns.viewState(PlaygroundRuns.settings(anas).orElseThrow()), a.viewState());
+        assertEquals(StudentRuns.viewState(StudentRuns.settings(anas).orElseThrow()), a.viewState());
         assertEquals(Models.inspect(SETTINGS.toExperiment()).totalParams(), a.params());
         ClassBoard.Card b = cards.get(1);
         assertNull(b.run(), "bob has no playground run");
@@ -127,10 +127,10 @@ class ClassBoardTest {
         assertEquals(1, anas.onlookerCount());
 
         // bob starts a playground run: the board follows it
-        Run<PointFrames.Frame> bobs = train("visitor:bob", PlaygroundRuns.PAGE, false);
+        Run<PointFrames.Frame> bobs = train("visitor:bob", StudentRuns.PAGE, false);
         await(() -> bobs.onlookerCount() == 1 && got.get(got.size() - 1).get(1).run() == bobs, "bob's run on his card");
         // ana starts another: the board leaves her first run
-        Run<PointFrames.Frame> anas2 = train("visitor:ana", PlaygroundRuns.PAGE, false);
+        Run<PointFrames.Frame> anas2 = train("visitor:ana", StudentRuns.PAGE, false);
         await(() -> anas2.onlookerCount() == 1 && anas.onlookerCount() == 0, "ana's new run followed, her old one left");
 
         // a removal (the event, then the seats read again) drops bob's subscription
@@ -152,8 +152,8 @@ class ClassBoardTest {
     void theBoardHandsCardsOverAtMostOncePerIntervalHoweverFastTheyTrain() throws Exception {
         ClassBoard slow = new ClassBoard(classrooms, events, runtime, ClassBoard.INTERVAL_MS);
         try {
-            Run<PointFrames.Frame> anas = train("visitor:ana", PlaygroundRuns.PAGE, false);
-            Run<PointFrames.Frame> bobs = train("visitor:bob", PlaygroundRuns.PAGE, false);
+            Run<PointFrames.Frame> anas = train("visitor:ana", StudentRuns.PAGE, false);
+            Run<PointFrames.Frame> bobs = train("visitor:bob", StudentRuns.PAGE, false);
             List<Long> at = new CopyOnWriteArrayList<>();
             try (ClassEvents.Registration r = slow.watch(SESSION, c -> at.add(System.nanoTime()))) {
                 await(() -> anas.status().progress() > 1 && bobs.status().progress() > 1, "both training");
@@ -174,7 +174,7 @@ class ClassBoardTest {
 
     @Test
     void cardsWithoutAWatcherHaveTheRunsStatusAndNoFrame() throws Exception {
-        Run<PointFrames.Frame> anas = train("visitor:ana", PlaygroundRuns.PAGE, true);
+        Run<PointFrames.Frame> anas = train("visitor:ana", StudentRuns.PAGE, true);
         await(() -> anas.status().state() == RunState.PAUSED, "ana's run built");
         List<ClassBoard.Card> cards = board.cards(SESSION);
         assertEquals(2, cards.size());

@@ -97,7 +97,13 @@ class DatabaseDownTest {
             for (int e = 0; e <= 20; e++) {
                 assertEquals(e, history.get(e).epoch(), "every epoch once: " + history);
             }
-            TrainingRunRow row = context.getBean(TrainingRunRepository.class).findById(run.id()).orElseThrow();
+            // the status is published before the run's thread writes its row: wait for the write, bounded
+            TrainingRunRepository rows = context.getBean(TrainingRunRepository.class);
+            TrainingRunRow row = rows.findById(run.id()).orElseThrow();
+            for (long until = System.nanoTime() + 10_000_000_000L; !"FINISHED".equals(row.state) && System.nanoTime() < until; ) {
+                Thread.sleep(50);
+                row = rows.findById(run.id()).orElseThrow();
+            }
             assertEquals("FINISHED", row.state, "the state held back is written once the database is back");
             assertEquals(20, row.checkpointEpoch);
         } finally {

@@ -100,7 +100,7 @@ class ClassDashboardLookTest extends BrowserTestBase {
         }
         challenge = new Push(55, 7, start.plusSeconds(300), "Separate the circle", "x=abc", null,
                 new Challenge(Set.of(ControlLocks.Control.NEURONS, ControlLocks.Control.LEARNING_RATE),
-                        new Challenge.Goal(Challenge.Metric.TEST_LOSS, 0.1, 300, 0)), null);
+                        new Challenge.Goal(Challenge.Metric.TEST_LOSS, 0.1, 300, 0)), null, com.layerlab.app.store.Page.PLAYGROUND);
         List<Result> results = List.of(
                 new Result(102, NAMES.get(2), 55, 0.061, 17, 140, start.plusSeconds(420), Duration.ofSeconds(120), "x=1"),
                 new Result(101, NAMES.get(1), 55, 0.083, 17, 200, start.plusSeconds(500), Duration.ofSeconds(200), "x=2"),
@@ -132,7 +132,7 @@ class ClassDashboardLookTest extends BrowserTestBase {
         when(classrooms.leaderboard(CODE, TEACHER)).thenReturn(results);
         when(classrooms.csv(eq(CODE), eq(TEACHER), anyString())).thenReturn("student,experiment,best,parameters,time to goal\r\nBea,x=2,0.083,17,200\r\n");
         when(classrooms.push(eq(CODE), eq(TEACHER), anyString(), anyString(), any(), any(), any())).thenAnswer(a ->
-                new Push(56, 7, Instant.now(), a.getArgument(2), a.getArgument(3), a.getArgument(4), a.getArgument(5), a.getArgument(6)));
+                new Push(56, 7, Instant.now(), a.getArgument(2), a.getArgument(3), a.getArgument(4), a.getArgument(5), a.getArgument(6), com.layerlab.app.store.Page.PLAYGROUND));
 
         List<ClassBoard.Card> cards = cards(results);
         when(board.cards(7)).thenReturn(cards);
@@ -155,7 +155,7 @@ class ClassDashboardLookTest extends BrowserTestBase {
             Seat seat = seats.get(i);
             Result result = results.stream().filter(r -> r.seatId() == seat.id()).findFirst().orElse(null);
             if (i == seats.size() - 1) {
-                cards.add(new ClassBoard.Card(seat, null, null, null, null, 0, null));
+                cards.add(new ClassBoard.Card(seat, null, null, null, null, 0, null, com.layerlab.app.store.Page.PLAYGROUND));
                 continue;
             }
             int epoch = 40 + 23 * i;
@@ -166,7 +166,7 @@ class ClassDashboardLookTest extends BrowserTestBase {
                     PointFrames.GRID_N, 1, circleMap(2.0 + 0.3 * i, 0.6 + 0.4 * i), 0, null, List.of(), new double[0], null);
             PointFrames.Frame frame = new PointFrames.Frame(status,
                     List.of(new PointFrames.Item(PlaygroundSettings.DEFAULTS.toExperiment(), snap, null)), null);
-            cards.add(new ClassBoard.Card(seat, null, status, frame, "x=student" + i, 17, result));
+            cards.add(new ClassBoard.Card(seat, null, status, frame, "x=student" + i, 17, result, com.layerlab.app.store.Page.PLAYGROUND));
         }
         return cards;
     }

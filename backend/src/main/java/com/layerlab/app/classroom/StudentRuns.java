@@ -2,35 +2,42 @@ package com.layerlab.app.classroom;
 
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.ShareLinks;
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
 import com.layerlab.engine.experiment.Models;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A student's playground runs as the class sees them (the teacher's board, the challenge's scoring): the
- * seat's current run, and what it trains in the playground's terms.
+ * A student's runs as the class sees them (the teacher's board, the challenge's scoring): the seat's
+ * current run on a lab (the playground's or the CNN lab's), and what it trains in that lab's terms.
  */
-public final class PlaygroundRuns {
+public final class StudentRuns {
 
     /** The page name the playground submits its runs with ({@code RunOptions.page}; ui.runs.RunPages.PLAYGROUND). */
-    public static final String PAGE = "playground";
+    public static final String PAGE = Page.PLAYGROUND.id();
 
-    private PlaygroundRuns() {
+    private StudentRuns() {
     }
 
     /** {@code owner}'s current playground run: their latest submitted (a discarded one left out), if any. */
     public static Optional<Run<?>> current(TrainingRuntime runtime, String owner) {
+        return current(runtime, owner, Page.PLAYGROUND);
+    }
+
+    /**
+     * {@code owner}'s current run on {@code lab} (the runs' page names are the store's page ids): their
+     * latest submitted there (a discarded one left out), if any.
+     */
+    public static Optional<Run<?>> current(TrainingRuntime runtime, String owner, Page lab) {
         // runsOf is newest first
         for (Run<?> r : runtime.runsOf(owner)) {
-            if (PAGE.equals(r.options().page()) && !r.isDiscarded()) {
+            if (lab.id().equals(r.options().page()) && !r.isDiscarded()) {
                 return Optional.of(r);
             }
         }
@@ -77,18 +84,7 @@ public final class PlaygroundRuns {
         if (viewState == null) {
             return Optional.empty();
         }
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        String q = viewState.startsWith("?") ? viewState.substring(1) : viewState;
-        for (String pair : q.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            // the link's values need no URL escaping (ShareLinks.queryString)
-            String k = eq < 0 ? pair : pair.substring(0, eq);
-            String v = eq < 0 ? "" : pair.substring(eq + 1);
-            params.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
-        }
+        Map<String, List<String>> params = ViewStates.parameters(viewState);
         ShareLinks.Parsed<PlaygroundSettings> parsed = ShareLinks.parsePlayground(params);
         return parsed.ok() && params.containsKey(ShareLinks.EXPERIMENT) ? Optional.of(parsed.value()) : Optional.empty();
     }
