@@ -19,13 +19,12 @@ import com.vaadin.flow.component.dependency.CssImport;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The student's bar on the playground while they sit in a class: the class's code, their name, what the
+ * The student's bar on the playground and the CNN lab while they sit in a class: the class's code, their name, what the
  * teacher pushed, the challenge's goal and their progress (as the server scored it), "your teacher paused
  * training" while the teacher holds everyone, and Leave. It listens to the session's events while it is
  * on the page ({@link ClassEvents}: from attach to detach) and hands them to the page on its UI.
@@ -199,7 +198,9 @@ public class ClassBar extends Div {
             progress.getElement().removeAttribute("data-reached");
             return;
         }
-        String free = Arrays.stream(ControlLocks.Control.values()).filter(challenge.unlocked()::contains)
+        // the push's lab's controls, in the order its form lists them
+        String free = (p.page() == com.layerlab.app.store.Page.CNN ? ControlLocks.CNN : ControlLocks.PLAYGROUND).stream()
+                .filter(challenge.unlocked()::contains)
                 .map(ControlLocks.Control::label).collect(Collectors.joining(", "));
         goal.setText("Goal: " + challenge.goal().text() + ". You may change: " + (free.isEmpty() ? "nothing" : free) + ".");
         if (result == null) {

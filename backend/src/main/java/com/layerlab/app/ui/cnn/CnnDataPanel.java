@@ -12,6 +12,7 @@ import com.layerlab.datasets.ImageSets;
 import com.layerlab.engine.experiment.DataSpec;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
+import com.vaadin.flow.component.HasEnabled;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
@@ -55,6 +56,10 @@ class CnnDataPanel extends Div {
     private final Div uploadMessage = new Div();
     /** The data section the controls show. */
     private DataSpec shown;
+    /** Whether a class's challenge locks the data set (every control of the panel). */
+    private boolean locked;
+    /** Whether the set shown comes with its own split (the train share is then not a choice). */
+    private boolean officialSplit;
 
     /**
      * @param ownerKey   whose upload a zip becomes (read on the upload's request thread)
@@ -203,6 +208,15 @@ class CnnDataPanel extends Div {
         dropLast.setValue(d.dropLast());
     }
 
+    /** Disables (or enables again) every control of the data section: a class's challenge locks the data set. */
+    void lock(boolean on) {
+        locked = on;
+        for (HasEnabled c : List.of(dataset, limit, batchSize, shuffle, dropLast, upload)) {
+            c.setEnabled(!on);
+        }
+        split.setEnabled(!officialSplit && !on);
+    }
+
     /** A set loaded: what the training check needs to know of it (null when it cannot be loaded), or why not. */
     record Loaded(CnnInspection.DataInfo info, String error) {
         static final Loaded NONE = new Loaded(null, null);
@@ -235,7 +249,8 @@ class CnnDataPanel extends Div {
         }
         batch.setTiles(tiles);
         CnnDataSettings.Split s = CnnDataSettings.split(set, d.trainFraction());
-        split.setEnabled(!s.official());
+        officialSplit = s.official();
+        split.setEnabled(!officialSplit && !locked);
         split.setTooltipText(s.official() ? "This set comes with its own train/test split, which is used" : null);
         dataNote.setText(String.format(Locale.ROOT, "%,d images %s, %d classes; %,d to train on, %,d to test%s. "
                         + "%s Showing %d of a batch of %d.", set.size(), CnnInspection.shape(set.shape()), set.classes(),

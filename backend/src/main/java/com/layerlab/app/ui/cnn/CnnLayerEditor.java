@@ -107,6 +107,12 @@ public class CnnLayerEditor extends Div {
         add(input, rowBox, foot);
     }
 
+    /** Disables (or enables again) the whole stack, the input shape with it: a class's challenge locks the layer stack. */
+    public void lock(boolean on) {
+        setEnabled(!on);
+        getElement().setAttribute("data-locked", on);
+    }
+
     /** Called with the whole new layer list after every edit. */
     public void setLayersListener(Consumer<List<LayerSpec>> l) {
         onLayers = l;

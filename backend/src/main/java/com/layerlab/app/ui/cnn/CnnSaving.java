@@ -3,10 +3,12 @@ package com.layerlab.app.ui.cnn;
 import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.lab.CnnLinks;
 import com.layerlab.app.lab.ForkStart;
+import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.Page;
 import com.layerlab.app.store.SavedExperiment;
 import com.layerlab.app.store.StoreException;
+import com.layerlab.app.training.BackendChoices;
 import com.layerlab.app.training.CnnFrames;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.ui.components.PyTorchExportDialog;
@@ -14,7 +16,9 @@ import com.layerlab.app.ui.store.SaveExperimentDialog;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.ExperimentException;
 import com.vaadin.flow.component.notification.Notification;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,8 +40,40 @@ final class CnnSaving {
     record Fork(ForkStart start, Experiment experiment, String message) {
     }
 
+    /**
+     * What a link opens: its state ({@code ?fork=<id>}: the saved model), on a backend this server has, the
+     * fork's start, and what the page says of it (null: nothing): a broken link, the fork, a missing backend.
+     */
+    record Opened(CnnLinks.State state, ForkStart fork, String message) {
+    }
+
+    Opened open(Map<String, List<String>> query, BackendChoices backends) {
+        ShareLinks.Parsed<CnnLinks.State> parsed = CnnLinks.parse(query);
+        CnnLinks.State state = parsed.value();
+        List<String> says = new ArrayList<>();
+        if (!parsed.ok()) {
+            says.add(parsed.error() + " Opening the default experiment instead.");
+        }
+        ForkStart start = ForkStart.NONE;
+        List<String> forkId = query.get(ForkStart.PARAMETER);
+        if (forkId != null && !forkId.isEmpty()) {
+            Fork opened = fork(forkId.get(0));
+            start = opened.start();
+            if (opened.experiment() != null) {
+                state = new CnnLinks.State(opened.experiment(), List.of());
+            }
+            says.add(opened.message());
+        }
+        BackendChoices.Kept backend = backends.keep(state.experiment().backend());
+        state = new CnnLinks.State(state.experiment().withBackend(backend.backend()), state.compare());
+        if (backend.note() != null) {
+            says.add(backend.note());
+        }
+        return new Opened(state, start, says.isEmpty() ? null : String.join(" ", says));
+    }
+
     /** {@code ?fork=<id>}: the saved model; its next training starts from the saved weights (a new run). */
-    Fork fork(String id) {
+    private Fork fork(String id) {
         try {
             Optional<SavedExperiment> saved = store.find(id, owner.key());
             if (saved.isEmpty() || saved.get().page() != Page.CNN) {

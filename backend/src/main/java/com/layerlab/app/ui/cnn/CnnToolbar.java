@@ -2,6 +2,7 @@ package com.layerlab.app.ui.cnn;
 
 import com.layerlab.app.lab.CnnLinks;
 import com.layerlab.app.lab.CnnPresets;
+import com.layerlab.app.lab.ControlLocks;
 import com.layerlab.app.training.BackendChoices;
 import com.layerlab.app.ui.components.BackendSelect;
 import com.layerlab.engine.experiment.Experiment;
@@ -19,6 +20,7 @@ import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -42,6 +44,9 @@ class CnnToolbar extends Div {
     private final Button export = new Button("Export to PyTorch", VaadinIcon.CODE.create());
     /** Where the share link points; null while the model is broken. */
     private String location;
+    /** Whether a class's challenge locks the layer stack, which a comparison changes. */
+    private boolean layersLocked;
+    private boolean comparable;
 
     /**
      * @param presets   the preset menu
@@ -175,10 +180,24 @@ class CnnToolbar extends Div {
 
     /** Whether a comparison is possible (the model has an activation to swap) and on. */
     void showCompare(boolean comparable, boolean comparing) {
-        compare.setEnabled(comparable);
-        compare.setValue(comparing);
-        compare.setTooltipText(comparable ? "Trains one copy per activation, same seed and starting weights"
+        this.comparable = comparable;
+        compare.setEnabled(comparable && !layersLocked);
+        compare.setValue(comparing && !layersLocked);
+        compare.setTooltipText(layersLocked ? "A comparison trains other layers: the challenge locks the layer stack"
+                : comparable ? "Trains one copy per activation, same seed and starting weights"
                 : "The model has no ReLU, Tanh or Sigmoid to swap");
+    }
+
+    /**
+     * Disables what a class's challenge locks ({@code locked}): the optimizer, the learning rate, a comparison
+     * when the layer stack is locked, and the presets when anything is (a preset sets every control).
+     */
+    void lock(Set<ControlLocks.Control> locked) {
+        preset.setEnabled(locked.isEmpty());
+        optimizer.setEnabled(!locked.contains(ControlLocks.Control.OPTIMIZER));
+        learningRate.setEnabled(!locked.contains(ControlLocks.Control.LEARNING_RATE));
+        layersLocked = locked.contains(ControlLocks.Control.LAYER_STACK);
+        showCompare(comparable, compare.getValue());
     }
 
     /** The experiment's link; null while the model is broken (a link must open a working model). */

@@ -1,6 +1,7 @@
 package com.layerlab.app.ui.cnn;
 
 import com.layerlab.app.training.CnnFrames;
+import com.layerlab.app.training.Run;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Div;
@@ -61,6 +62,28 @@ class CnnTransport extends Div {
     void showPaused(boolean paused) {
         pause.setText(paused ? "Resume" : "Pause");
         pause.setIcon(paused ? VaadinIcon.PLAY.create() : VaadinIcon.PAUSE.create());
+    }
+
+    /** Pause, or resume {@code run} when it is paused (none: nothing). */
+    void togglePause(Run<?> run) {
+        if (run == null) {
+            return;
+        }
+        boolean resume = run.isPaused();
+        if (resume) {
+            run.play();
+        } else {
+            run.pause();
+        }
+        showPaused(!resume);
+    }
+
+    /** Stops {@code run} (none: nothing). */
+    void stop(Run<?> run) {
+        if (run != null) {
+            run.stop();
+            stopping();
+        }
     }
 
     /** Stop was pressed: nothing to pause or stop until the training's next frame says where it is. */

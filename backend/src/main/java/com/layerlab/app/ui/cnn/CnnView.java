@@ -1,6 +1,8 @@
 package com.layerlab.app.ui.cnn;
 
 import com.layerlab.app.account.CurrentOwner;
+import com.layerlab.app.classroom.ClassEvents;
+import com.layerlab.app.classroom.Classrooms;
 import com.layerlab.app.lab.CnnDataService;
 import com.layerlab.app.lab.CnnDataSettings;
 import com.layerlab.app.lab.CnnInspection;
@@ -9,8 +11,8 @@ import com.layerlab.app.lab.CnnLimits;
 import com.layerlab.app.lab.CnnLinks;
 import com.layerlab.app.lab.CnnPresets;
 import com.layerlab.app.lab.ForkStart;
-import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.store.ExperimentStore;
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.BackendChoices;
 import com.layerlab.app.training.CnnFrames;
 import com.layerlab.app.training.OverLimit;
@@ -22,6 +24,7 @@ import com.layerlab.app.ui.LimitNotice;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
+import com.layerlab.app.ui.classroom.StudentClass;
 import com.layerlab.app.ui.runs.RunPages;
 import com.layerlab.datasets.ImageFolders;
 import com.layerlab.datasets.ImageSets;
@@ -41,6 +44,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -48,7 +52,8 @@ import java.util.function.UnaryOperator;
  * The CNN lab: build a network layer by layer (each layer's shape, parameters and size formula as
  * you type), pick the images, train on the server and watch it learn: curves, speed, a confusion
  * matrix, predictions, feature maps, filters and gradient sizes; compare ReLU, Tanh and Sigmoid on
- * the same network; share the whole experiment as a link.
+ * the same network; share the whole experiment as a link. In a class, {@link CnnClass}: the student's bar, the
+ * teacher's push opened live, a challenge's locks on every experiment the lab applies, whatever asked for it.
  */
 @AnonymousAllowed
 @Route(value = CnnLinks.ROUTE, layout = MainLayout.class)
@@ -88,9 +93,11 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final CnnCurves curves = new CnnCurves();
     private final CnnResults results = new CnnResults(this::choose);
     private final CnnSaving saving;
+    /** The class the owner sits in, if any: the bar, the teacher's push and a challenge's locks. */
+    private final CnnClass classroom;
 
     public CnnView(TrainingRuntime runtime, PageWatch pages, CnnDataService data, ExperimentStore store,
-                   CurrentOwner owner, BackendChoices backends) {
+                   CurrentOwner owner, BackendChoices backends, Classrooms classrooms, ClassEvents events) {
         this.runtime = runtime;
         this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, CnnFrames.class, true);
         this.data = data;
@@ -101,6 +108,10 @@ public class CnnView extends Div implements BeforeEnterObserver {
         this.toolbar = new CnnToolbar(CnnPresets.all(data.cifar10Present()), limits.maxEpochs(), backends, transport,
                 this::usePreset, this::edit, this::compare, this::openSave, this::openExport);
         this.dataPanel = new CnnDataPanel(data, owner::key, this::useDataset, this::edit, this::useUploaded);
+        this.classroom = new CnnClass(classrooms, events, store, notice -> {
+            showState();
+            StudentClass.sayLeft(notice, Page.CNN);
+        });
         shown.linkLogs(progressRow.logsLink(), "layerlab-cnn-logs.zip");
         setId("cnn-view");
         addClassName("cnn-view");
@@ -120,7 +131,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         problem.addClassName("cnn-problem");
         Div body = new Div(dataPanel, modelPanel());
         body.addClassName("cnn-body");
-        add(head, linkError, toolbar, problem, body, trainingPanel());
+        add(classroom.slot(), head, linkError, toolbar, problem, body, trainingPanel());
         showState();
     }
 
@@ -146,30 +157,24 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        ShareLinks.Parsed<CnnLinks.State> parsed = CnnLinks.parse(event.getLocation().getQueryParameters().getParameters());
-        state = parsed.value();
-        if (parsed.ok()) {
-            linkError.setVisible(false);
-        } else {
-            showLinkError(parsed.error() + " Opening the default experiment instead.");
+        // a student opening the lab without a link sees what their teacher pushed (or goes to the playground's push)
+        Optional<Map<String, List<String>>> query = classroom.enter(event, owner.key());
+        if (query.isEmpty()) {
+            return;
         }
-        fork = ForkStart.NONE;
-        List<String> forkId = event.getLocation().getQueryParameters().getParameters().get(ForkStart.PARAMETER);
-        if (forkId != null && !forkId.isEmpty()) {
-            CnnSaving.Fork opened = saving.fork(forkId.get(0));
-            fork = opened.start();
-            if (opened.experiment() != null) {
-                state = new CnnLinks.State(opened.experiment(), List.of());
-            }
-            showLinkError(opened.message());
+        CnnSaving.Opened opened = saving.open(query.get(), backends);
+        fork = opened.fork();
+        linkError.setVisible(false);
+        Optional.ofNullable(opened.message()).ifPresent(this::showLinkError);
+        // a challenge's locked controls stay as pushed, whatever the link (or the fork) says
+        state = classroom.enforce(opened.state(), StudentClass::sayLocked);
+        if (classroom.openingPush() && shown.run() != null) {
+            shown.run().stop(); // the teacher pushed: what trained before is not the class's experiment any more
         }
-        BackendChoices.Kept backend = backends.keep(state.experiment().backend());
-        state = new CnnLinks.State(state.experiment().withBackend(backend.backend()), state.compare());
-        Optional.ofNullable(backend.note()).ifPresent(this::showLinkError);
         showState();
         // My runs' Open: ?run=<id> with the run's own settings in the link
-        shown.openLinked(event.getLocation().getQueryParameters().getParameters(), owner.key(), RunPages.CNN,
-                r -> CnnLinks.trains(r.experiments(), state)).ifPresent(this::showLinkError);
+        shown.openLinked(query.get(), owner.key(), RunPages.CNN, r -> CnnLinks.trains(r.experiments(), state))
+                .ifPresent(this::showLinkError);
     }
 
     private void showLinkError(String text) {
@@ -183,7 +188,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         showLink();
         // a reload (or the page opened again in the same session) shows the session's latest run again while
         // it is there, no other page shows it, and it trains what the page's link describes; ?run= that run
-        if (shown.run() == null) {
+        if (shown.run() == null && !classroom.openingPush()) {
             shown.findAgain(attachEvent.getUI(), owner.key(), r -> CnnLinks.trains(r.experiments(), state))
                     .ifPresent(run -> {
                         show(run, (CnnFrames) run.frames());
@@ -205,14 +210,15 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
     private void usePreset(CnnPresets.Preset p) {
         // a preset keeps the backend chosen: it is where the learner trains, not part of the network
-        state = new CnnLinks.State(p.experiment().withBackend(state.experiment().backend()), state.comparing() && CnnLinks.hasActivation(p.experiment())
-                ? state.compare() : List.of());
+        state = classroom.enforce(new CnnLinks.State(p.experiment().withBackend(state.experiment().backend()),
+                state.comparing() && CnnLinks.hasActivation(p.experiment()) ? state.compare() : List.of()), StudentClass::sayLocked);
         linkError.setVisible(false);
         showState();
     }
 
     private void compare(boolean on) {
-        state = new CnnLinks.State(state.experiment(), on ? CnnLayerTypes.ACTIVATIONS : List.of());
+        state = classroom.enforce(new CnnLinks.State(state.experiment(), on ? CnnLayerTypes.ACTIVATIONS : List.of()),
+                StudentClass::sayLocked);
         refresh(false);
     }
 
@@ -239,6 +245,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
     /** Puts the whole state into the controls (a preset, a link). */
     private void showState() {
         Experiment e = state.experiment();
+        classroom.lock(toolbar, dataPanel, editor);
         toolbar.show(state, CnnPresets.matching(e, data.cifar10Present()));
         showData();
         editor.setLayers(e.model());
@@ -259,7 +266,12 @@ public class CnnView extends Div implements BeforeEnterObserver {
         boolean cifar10 = data.cifar10Present();
         Experiment named = CnnPresets.edited(e, cifar10);
         List<String> cmp = state.comparing() && CnnLinks.hasActivation(named) ? state.compare() : List.of();
-        state = new CnnLinks.State(named, cmp);
+        CnnLinks.State wanted = new CnnLinks.State(named, cmp);
+        state = classroom.enforce(wanted, StudentClass::sayLocked);
+        if (!state.equals(wanted)) {
+            showState(); // a locked control refused: every control shows the push's again
+            return;
+        }
         toolbar.showPreset(CnnPresets.matching(named, cifar10));
         if (controls) {
             showData();
@@ -359,24 +371,11 @@ public class CnnView extends Div implements BeforeEnterObserver {
     }
 
     private void togglePause() {
-        Run<CnnFrames.Frame> run = shown.run();
-        if (run == null) {
-            return;
-        }
-        boolean resume = run.isPaused();
-        if (resume) {
-            run.play();
-        } else {
-            run.pause();
-        }
-        transport.showPaused(!resume);
+        transport.togglePause(shown.run());
     }
 
     private void stop() {
-        if (shown.run() != null) {
-            shown.run().stop();
-            transport.stopping();
-        }
+        transport.stop(shown.run());
     }
 
     /** Shows {@code run} from now on: its frames replace whatever this page showed. */

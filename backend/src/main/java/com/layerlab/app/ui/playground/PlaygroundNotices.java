@@ -1,7 +1,9 @@
 package com.layerlab.app.ui.playground;
 
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.RunStatus;
+import com.layerlab.app.ui.classroom.StudentClass;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Div;
@@ -51,23 +53,12 @@ final class PlaygroundNotices {
 
     /** A change of a control the class's challenge locks: which, and that it stays as the teacher set it. */
     void locked(String why) {
-        classNote("class-locked-note", why, 6000).addThemeVariants(NotificationVariant.LUMO_CONTRAST);
+        StudentClass.sayLocked(why);
     }
 
     /** Out of the class (ended, removed, left): the page is the student's own again. */
     void classLeft(String notice) {
-        classNote("class-left-note", notice + " The playground is yours again: nothing is locked.", 8000);
-    }
-
-    /** A class's notice at the top, its text in an element of id {@code id} (the card is the overlay's). */
-    private static Notification classNote(String id, String text, int ms) {
-        Span span = new Span(text);
-        span.setId(id);
-        Notification n = new Notification(span);
-        n.setDuration(ms);
-        n.setPosition(Notification.Position.TOP_CENTER);
-        n.open();
-        return n;
+        StudentClass.sayLeft(notice, Page.PLAYGROUND);
     }
 
     /** A link that could not be read: why, until the learner closes it. */

@@ -3,7 +3,6 @@ package com.layerlab.app.ui.playground;
 import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.classroom.ClassEvents;
 import com.layerlab.app.classroom.Classrooms;
-import com.layerlab.app.classroom.Push;
 import com.layerlab.app.lab.CompareLinks;
 import com.layerlab.app.lab.ControlLocks;
 import com.layerlab.app.lab.ForkStart;
@@ -35,7 +34,6 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
-import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import java.util.List;
@@ -109,7 +107,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         this.ownData = new PointSetControls(pointSets, () -> ownerKey, this::usePointSet, this::startDrawing);
         this.data = new DataPanel(ownData, this::edit);
         this.output = new OutputPanel(drawingBoard, this::edit, this::openExport);
-        this.classroom = new PlaygroundClass(classrooms, events, store, this::openPush, notice -> {
+        this.classroom = new PlaygroundClass(classrooms, events, store, notice -> {
             syncControls();
             notices.classLeft(notice);
         });
@@ -131,9 +129,13 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         ownerKey = owner.key();
-        classroom.read(ownerKey);
-        // a student opening the playground without a link sees what their teacher pushed
-        Map<String, List<String>> query = classroom.orPush(event.getLocation().getQueryParameters().getParameters(), ownerKey);
+        // a student opening the playground without a link sees what their teacher pushed (on its lab)
+        Optional<Map<String, List<String>>> opened = classroom.enter(event, ownerKey);
+        if (opened.isEmpty()) {
+            return;
+        }
+        Map<String, List<String>> query = opened.get();
+        freshRun = classroom.openingPush();
         ShareLinks.Parsed<PlaygroundSettings> parsed = ShareLinks.parsePlayground(query);
         settings = parsed.value();
         notices.clearLater();
@@ -210,13 +212,6 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     @Override
     protected void onDetach(DetachEvent detachEvent) {
         shown.leave();
-    }
-
-    /** The teacher pushed {@code push} (on the browser's request): the page opens it, with a new run. */
-    private void openPush(Push push) {
-        classroom.setPush(push);
-        freshRun = true;
-        getUI().ifPresent(ui -> ui.navigate("", QueryParameters.fromString(classroom.pushLink(ownerKey).orElse(""))));
     }
 
     // ---------------------------------------------------------------- the run
