@@ -40,6 +40,8 @@ public class CnnLayerEditor extends Div {
     private Consumer<List<LayerSpec>> onLayers = l -> { };
     private Consumer<List<Integer>> onInput = s -> { };
     private int[] dataShape;
+    /** Whether a class's challenge locks the layer stack. */
+    private boolean locked;
 
     public CnnLayerEditor() {
         setId("cnn-editor");
@@ -109,8 +111,11 @@ public class CnnLayerEditor extends Div {
 
     /** Disables (or enables again) the whole stack, the input shape with it: a class's challenge locks the layer stack. */
     public void lock(boolean on) {
+        locked = on;
         setEnabled(!on);
         getElement().setAttribute("data-locked", on);
+        // a row's own buttons are enabled by where the row is: they follow the lock themselves
+        rows.forEach(Row::enableButtons);
     }
 
     /** Called with the whole new layer list after every edit. */
@@ -217,6 +222,9 @@ public class CnnLayerEditor extends Div {
         private final Span inferred = new Span();
         private final Div formula = new Div();
         private final Div error = new Div();
+        private final Button up;
+        private final Button down;
+        private final Button delete;
 
         Row(int index) {
             this.index = index;
@@ -232,14 +240,13 @@ public class CnnLayerEditor extends Div {
             type.getElement().setAttribute("title", "nn." + spec.type() + ": " + CnnLayerTypes.summary(spec.type()));
             shape.addClassName("cnn-layer-shape");
             params.addClassName("cnn-layer-params");
-            Button up = iconButton(VaadinIcon.ARROW_UP, "Move up", () -> move(index, -1));
-            up.setEnabled(index > 0);
+            up = iconButton(VaadinIcon.ARROW_UP, "Move up", () -> move(index, -1));
             up.addClassName("cnn-up");
-            Button down = iconButton(VaadinIcon.ARROW_DOWN, "Move down", () -> move(index, 1));
-            down.setEnabled(index + 1 < layers.size());
+            down = iconButton(VaadinIcon.ARROW_DOWN, "Move down", () -> move(index, 1));
             down.addClassName("cnn-down");
-            Button delete = iconButton(VaadinIcon.CLOSE_SMALL, "Remove", () -> removeLayer(index));
+            delete = iconButton(VaadinIcon.CLOSE_SMALL, "Remove", () -> removeLayer(index));
             delete.addClassName("cnn-remove");
+            enableButtons();
             Div spacer = new Div();
             spacer.addClassName("cnn-spacer");
             Div head = new Div(number, type, new Span("\u2192"), shape, params, spacer, up, down, delete);
@@ -300,6 +307,12 @@ public class CnnLayerEditor extends Div {
                 }
             });
             return t;
+        }
+
+        void enableButtons() {
+            up.setEnabled(!locked && index > 0);
+            down.setEnabled(!locked && index + 1 < layers.size());
+            delete.setEnabled(!locked);
         }
 
         void mark(String text) {

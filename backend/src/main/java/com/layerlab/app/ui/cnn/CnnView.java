@@ -108,10 +108,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         this.toolbar = new CnnToolbar(CnnPresets.all(data.cifar10Present()), limits.maxEpochs(), backends, transport,
                 this::usePreset, this::edit, this::compare, this::openSave, this::openExport);
         this.dataPanel = new CnnDataPanel(data, owner::key, this::useDataset, this::edit, this::useUploaded);
-        this.classroom = new CnnClass(classrooms, events, store, notice -> {
-            showState();
-            StudentClass.sayLeft(notice, Page.CNN);
-        });
+        this.classroom = new CnnClass(classrooms, events, store, this::leftClass);
         shown.linkLogs(progressRow.logsLink(), "layerlab-cnn-logs.zip");
         setId("cnn-view");
         addClassName("cnn-view");
@@ -175,6 +172,12 @@ public class CnnView extends Div implements BeforeEnterObserver {
         // My runs' Open: ?run=<id> with the run's own settings in the link
         shown.openLinked(query.get(), owner.key(), RunPages.CNN, r -> CnnLinks.trains(r.experiments(), state))
                 .ifPresent(this::showLinkError);
+    }
+
+    /** Out of the class (on the class's event, not a request): the controls are free again, the experiment stays. */
+    private void leftClass(String notice) {
+        classroom.lock(toolbar, dataPanel, editor);
+        StudentClass.sayLeft(notice, Page.CNN);
     }
 
     private void showLinkError(String text) {
