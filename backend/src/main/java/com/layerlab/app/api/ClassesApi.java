@@ -192,7 +192,7 @@ class ClassesApi {
                 + " lists its students with their seats."));
     }
 
-    /** The seat's current run, as the teacher's board shows it: its owner's latest playground run. */
+    /** The seat's current run, as the teacher's board shows it (ClassBoard.runOf: its owner's latest on the current push's lab). */
     private Optional<Run<?>> currentRun(Seat seat) {
         return board.runOf(seat);
     }
