@@ -154,6 +154,9 @@ public class ClassBar extends Div {
 
     /** On the page's UI. */
     private void on(ClassEvent event) {
+        if (registration == null) {
+            return; // gone meanwhile (an event queued before Leave)
+        }
         if (event instanceof ClassEvent.Pushed p) {
             showPush(p.push(), null);
             pending = p.push();
@@ -168,6 +171,9 @@ public class ClassBar extends Div {
             }
         } else if (event instanceof ClassEvent.Removed r && r.seatId() == seat.id()) {
             gone("You were removed from the class.");
+        } else if (event instanceof ClassEvent.Left l && l.seat().id() == seat.id()) {
+            // Leave in another window, or a class joined there: this page is out of the class too
+            gone("You left the class " + formatCode(getElement().getAttribute("data-code")) + ".");
         } else if (event instanceof ClassEvent.Ended) {
             gone("Your teacher ended the class.");
         }

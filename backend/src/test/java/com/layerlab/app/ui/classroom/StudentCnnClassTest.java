@@ -125,9 +125,14 @@ class StudentCnnClassTest extends BrowserTestBase {
         page.waitForSelector("#class-bar-paused", new com.microsoft.playwright.Page.WaitForSelectorOptions().setState(
                 com.microsoft.playwright.options.WaitForSelectorState.HIDDEN));
 
-        // Leave on the CNN lab: the bar goes, with the lab's notice
-        page.locator("#class-bar-leave").click();
+        // Leave in another window of the same browser: the CNN lab's bar goes too, with the lab's notice
+        com.microsoft.playwright.Page other = context.newPage();
+        open(other, "/");
+        other.waitForSelector("#class-bar");
+        other.locator("#class-bar-leave").click();
+        other.waitForSelector("#class-left-note");
         page.waitForSelector("#class-left-note");
+        other.close();
         assertTrue(page.locator("#class-left-note").innerText().contains("The CNN lab is yours again"),
                 page.locator("#class-left-note").innerText());
         assertEquals(0, page.locator("#class-bar").count());
