@@ -166,6 +166,11 @@ class StudentCnnClassTest extends BrowserTestBase {
         assertEquals(Boolean.TRUE, page.evaluate("() => window.__sameDocument === true"), "no reload");
         assertFalse(page.url().contains("/cnn"), page.url());
         assertEquals("Now: XOR", page.locator("#class-bar-title").innerText());
+
+        // and the CNN lab opened without a link goes to the playground's push
+        open("/cnn");
+        page.waitForFunction("() => { const d = document.querySelector('#dataset-xor'); return d && d.getAttribute('aria-pressed') === 'true'; }");
+        assertFalse(page.url().contains("/cnn"), page.url());
     }
 
     @Test
