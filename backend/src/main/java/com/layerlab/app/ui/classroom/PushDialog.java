@@ -82,6 +82,7 @@ class PushDialog extends Dialog {
             if (e.getValue() == null) {
                 return;
             }
+            clearErrors(); // the last send's messages were about the source before
             if (title.isEmpty() || e.getOldValue() != null && title.getValue().equals(e.getOldValue().name())) {
                 title.setValue(e.getValue().isNow() ? "" : e.getValue().name());
             }
