@@ -56,6 +56,7 @@ public class StudentRunView extends Div implements BeforeEnterObserver {
     static final int MAP_PX = 420;
 
     private final Classrooms classrooms;
+    private final ClassBoard board;
     private final CurrentOwner owner;
     private ClassSession session;
     private Seat seat;
@@ -79,6 +80,7 @@ public class StudentRunView extends Div implements BeforeEnterObserver {
 
     public StudentRunView(Classrooms classrooms, ClassBoard board, CurrentOwner owner, PageWatch pages) {
         this.classrooms = classrooms;
+        this.board = board;
         this.owner = owner;
         watch = new ClassWatch(pages, ui -> List.of(board.watch(session.id(), cards -> ClassPages.access(ui, () -> cards.stream()
                 .filter(c -> c.seat().id() == seat.id()).findFirst().ifPresent(this::follow)))), this::closeSubscription);
@@ -156,6 +158,8 @@ public class StudentRunView extends Div implements BeforeEnterObserver {
         body.addClassName("ll-student-run-body");
         add(heading, noRun, body);
         showRun(null);
+        // the student's card now: their run shows at once, the board's ticks follow it
+        board.cards(session.id()).stream().filter(c -> c.seat().id() == seat.id()).findFirst().ifPresent(this::follow);
     }
 
     @Override

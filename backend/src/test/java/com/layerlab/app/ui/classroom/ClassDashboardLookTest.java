@@ -360,6 +360,7 @@ class ClassDashboardLookTest extends BrowserTestBase {
         when(classrooms.leaderboard(CODE, TEACHER)).thenReturn(List.of(
                 new Result(108, NAMES.get(8), 57, 0.93, 8_000, 20, Instant.now(), Duration.ofSeconds(140), "x=1"),
                 new Result(107, NAMES.get(7), 57, 0.87, 8_000, 9, null, null, "x=2")));
+        when(classrooms.seat(anyLong())).thenAnswer(a -> seats.stream().filter(s -> s.id() == (long) a.getArgument(0)).findFirst());
         TeacherSteps.signInToTeach(page, TEACHER);
         open("/teach/" + CODE);
         assertThat(page.locator(".class-card")).hasCount(10);
@@ -390,7 +391,7 @@ class ClassDashboardLookTest extends BrowserTestBase {
         page.locator(".class-card[data-seat='107'] .class-card-open").click();
         page.waitForURL("**/teach/" + CODE + "/student/107");
         waitForVaadin(page);
-        assertEquals("cnn", page.locator("#student-run").getAttribute("data-page"));
+        assertThat(page.locator("#student-run")).hasAttribute("data-page", "cnn");
         assertThat(page.locator("#student-run-name")).hasText(NAMES.get(7));
         assertThat(page.locator("#student-run-state")).containsText("Training · epoch 9");
         assertThat(page.locator("#student-run-map")).isHidden();
