@@ -34,7 +34,9 @@ final class ClassWatch {
 
     /** The page attached to {@code ui}: its subscriptions open (any still held from before are closed first). */
     void attach(UI ui) {
-        detach();
+        // not end(): what the page made before it attached (a run's subscription made in beforeEnter) stays
+        closeHeld();
+        endSilence();
         synchronized (this) {
             held.addAll(open.apply(ui));
         }
@@ -45,6 +47,10 @@ final class ClassWatch {
     /** The page detached: its subscriptions and its silence watch end. */
     void detach() {
         end();
+        endSilence();
+    }
+
+    private void endSilence() {
         PageWatch.Watch s = silence;
         silence = null;
         if (s != null) {
@@ -52,8 +58,13 @@ final class ClassWatch {
         }
     }
 
-    /** Closes what is held (twice is harmless). */
+    /** Closes what is held and what the page closes besides (twice is harmless). */
     synchronized void end() {
+        closeHeld();
+        alsoOnEnd.run();
+    }
+
+    private synchronized void closeHeld() {
         for (AutoCloseable c : held) {
             try {
                 c.close();
@@ -62,7 +73,6 @@ final class ClassWatch {
             }
         }
         held.clear();
-        alsoOnEnd.run();
     }
 
     /** Subscriptions held now, for tests. */

@@ -208,6 +208,9 @@ class TeacherPagesTest extends BrowserTestBase {
         assertThat(page.locator("#student-run-name")).hasText("Bea");
         assertThat(page.locator("#student-run-map")).isVisible();
         assertThat(page.locator("#student-run-losses")).containsText("Test loss");
+        // live: the run's frames keep coming (the page's subscription outlives its attach)
+        String first = page.locator("#student-run-losses").innerText();
+        page.waitForFunction("t => document.querySelector('#student-run-losses').innerText !== t", first);
         assertThat(page.locator("#student-run-settings")).containsText("Hidden layers: 3 Tanh, 2 Tanh");
         assertEquals(0, page.locator("#student-run vaadin-button").count(), "no control on a read-only run");
         page.waitForTimeout(1500);
