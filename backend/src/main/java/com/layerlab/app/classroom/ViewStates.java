@@ -1,5 +1,6 @@
 package com.layerlab.app.classroom;
 
+import com.layerlab.app.lab.CnnLinks;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.store.Page;
@@ -10,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A push's {@code viewState} (a playground link's query string, {@link Push#viewState}) read back into the
- * playground's settings: what a student's page opens, what the scorer checks the locks against.
+ * A push's {@code viewState} (its lab's link's query string, {@link Push#viewState}) read back into the
+ * playground's settings or the CNN lab's experiment: what a student's page opens, what the scorer checks
+ * the locks against.
  */
 public final class ViewStates {
 
@@ -61,8 +63,28 @@ public final class ViewStates {
      * (400, the message naming "Experiment") when it is empty, too long, has no experiment or does not open.
      */
     public static Experiment cnn(String viewState) {
-        // TODO(h1): CnnLinks.parse, its refusals as ClassRefused like settings()
-        throw new UnsupportedOperationException("not yet");
+        String state = strip(viewState);
+        if (state.isEmpty()) {
+            throw new ClassRefused(400, "Experiment: nothing to push (no CNN lab experiment).");
+        }
+        if (state.length() > MAX_CHARS) {
+            throw new ClassRefused(400, "Experiment: the experiment is longer than a CNN lab link holds.");
+        }
+        Map<String, List<String>> params = parameters(state);
+        if (!params.containsKey(ShareLinks.EXPERIMENT)) {
+            // CnnLinks.parse opens its defaults without one: a push must say what it pushes
+            throw new ClassRefused(400, "Experiment: the experiment is not a CNN lab link's (no experiment in it).");
+        }
+        ShareLinks.Parsed<CnnLinks.State> parsed;
+        try {
+            parsed = CnnLinks.parse(params);
+        } catch (RuntimeException e) {
+            throw new ClassRefused(400, "Experiment: " + e.getMessage());
+        }
+        if (!parsed.ok()) {
+            throw new ClassRefused(400, "Experiment: " + parsed.error());
+        }
+        return parsed.value().experiment();
     }
 
     /**

@@ -1,15 +1,21 @@
 package com.layerlab.app.lab;
 
+import com.layerlab.engine.experiment.DataSpec;
 import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.LayerSpec;
+import com.layerlab.engine.experiment.OptimizerSpec;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The rule of a challenge's locked controls, in one place: what a student's playground may change of
- * the experiment their teacher pushed. The page disables the locked controls and refuses a change of
+ * The rule of a challenge's locked controls, in one place: what a student's playground or CNN lab may
+ * change of the experiment their teacher pushed. The page disables the locked controls and refuses a change of
  * them; the server's scoring refuses a run that changed one (a student cannot get around a lock by a
  * link of their own).
  */
@@ -148,14 +154,155 @@ public final class ControlLocks {
      * Everything else (the epochs, the seed, the backend, the name) stays the student's.
      */
     public static Experiment enforce(Set<Control> unlocked, Experiment pushed, Experiment wanted) {
-        // TODO(h1)
-        throw new UnsupportedOperationException("not yet");
+        Objects.requireNonNull(unlocked, "unlocked");
+        Objects.requireNonNull(pushed, "pushed");
+        Objects.requireNonNull(wanted, "wanted");
+        // A part is replaced only when it really differs: a student's experiment that keeps every lock comes
+        // back equal to itself (a page that applies this to each edit starts no new run for nothing, RunIdentity),
+        // even where a link's round trip turned a number's type (options 2 and 2.0).
+        Experiment out = wanted;
+        if (!unlocked.contains(Control.DATASET) && !same(Control.DATASET, pushed, out)) {
+            out = out.withData(pushed.data());
+        }
+        if (!unlocked.contains(Control.LAYER_STACK) && !same(Control.LAYER_STACK, pushed, out)) {
+            out = out.withModel(pushed.model()).withInputShape(pushed.inputShape());
+        }
+        if (!unlocked.contains(Control.OPTIMIZER) && !same(Control.OPTIMIZER, pushed, out)) {
+            // the optimizer's type and settings; its rate is the learning-rate control's
+            OptimizerSpec o = pushed.optimizer();
+            out = out.withOptimizer(o == null || out.optimizer() == null ? o : o.withLr(out.optimizer().lr()));
+        }
+        if (!unlocked.contains(Control.LEARNING_RATE) && !same(Control.LEARNING_RATE, pushed, out)) {
+            OptimizerSpec o = out.optimizer();
+            out = out.withOptimizer(o == null || pushed.optimizer() == null ? pushed.optimizer() : o.withLr(pushed.optimizer().lr()));
+        }
+        return out;
     }
 
-    /** The first locked control of {@link #CNN} that {@code wanted} changes from {@code pushed}, if any. */
+    /**
+     * The first locked control of {@link #CNN} (in the form's order) that {@code wanted} changes from
+     * {@code pushed}, if any: the notice names it. Empty exactly when {@link #enforce} changes nothing that a
+     * lock covers (it then returns {@code wanted} itself), so a page that applies {@code enforce} always passes
+     * the server's check. Values compare as what they mean, not as how a link's round trip typed them: an
+     * option or a layer argument of 2 is the same as 2.0.
+     */
     public static Optional<Control> violated(Set<Control> unlocked, Experiment pushed, Experiment wanted) {
-        // TODO(h1)
-        throw new UnsupportedOperationException("not yet");
+        Objects.requireNonNull(unlocked, "unlocked");
+        Objects.requireNonNull(pushed, "pushed");
+        Objects.requireNonNull(wanted, "wanted");
+        for (Control c : CNN) {
+            if (!unlocked.contains(c) && !same(c, pushed, wanted)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the CNN lab's {@code a} and {@code b} agree on what {@code c} covers. */
+    private static boolean same(Control c, Experiment a, Experiment b) {
+        return switch (c) {
+            case DATASET -> sameData(a.data(), b.data());
+            case LAYER_STACK -> sameValue(a.inputShape(), b.inputShape()) && sameModel(a.model(), b.model());
+            case OPTIMIZER -> sameOptimizer(a.optimizer(), b.optimizer());
+            case LEARNING_RATE -> a.optimizer() == null || b.optimizer() == null ? a.optimizer() == b.optimizer()
+                    : Double.compare(a.optimizer().lr(), b.optimizer().lr()) == 0;
+            case FEATURES, LAYERS, NEURONS, ACTIVATION, REGULARIZATION -> true; // not the CNN lab's
+        };
+    }
+
+    private static boolean sameData(DataSpec a, DataSpec b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return Objects.equals(a.dataset(), b.dataset()) && sameValue(a.options(), b.options())
+                && Objects.equals(a.features(), b.features()) && sameValue(a.trainFraction(), b.trainFraction())
+                && sameValue(a.batchSize(), b.batchSize()) && a.shuffle() == b.shuffle() && a.dropLast() == b.dropLast();
+    }
+
+    private static boolean sameModel(List<LayerSpec> a, List<LayerSpec> b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).type().equals(b.get(i).type()) || !sameValue(a.get(i).args(), b.get(i).args())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The optimizer's type and the settings that type has (the file keeps no others), its rate apart. */
+    private static boolean sameOptimizer(OptimizerSpec a, OptimizerSpec b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (!a.type().equals(b.type())) {
+            return false;
+        }
+        boolean sgd = OptimizerSpec.SGD.equals(a.type());
+        boolean adam = OptimizerSpec.ADAM.equals(a.type());
+        return Double.compare(a.weightDecay(), b.weightDecay()) == 0
+                && (adam || Double.compare(a.momentum(), b.momentum()) == 0 && a.nesterov() == b.nesterov())
+                && (sgd || Double.compare(a.beta1(), b.beta1()) == 0 && Double.compare(a.beta2(), b.beta2()) == 0
+                        && Double.compare(a.eps(), b.eps()) == 0);
+    }
+
+    /**
+     * Whether two JSON-like values (numbers, strings, booleans, lists, maps, null) mean the same: numbers by
+     * their value, whatever their Java type (a link's round trip reads 2 as an Integer, a form may give 2.0).
+     */
+    static boolean sameValue(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            if (!finite(x) || !finite(y)) {
+                // NaN and the infinities have no exact decimal (a link never holds them: JSON has none)
+                return Double.compare(x.doubleValue(), y.doubleValue()) == 0;
+            }
+            return numeric(x).compareTo(numeric(y)) == 0;
+        }
+        if (a instanceof List<?> x && b instanceof List<?> y) {
+            if (x.size() != y.size()) {
+                return false;
+            }
+            for (int i = 0; i < x.size(); i++) {
+                if (!sameValue(x.get(i), y.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+            if (!x.keySet().equals(y.keySet())) {
+                return false;
+            }
+            for (Map.Entry<?, ?> e : x.entrySet()) {
+                if (!sameValue(e.getValue(), y.get(e.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return Objects.equals(a, b);
+    }
+
+    private static boolean finite(Number n) {
+        return !(n instanceof Double || n instanceof Float) || Double.isFinite(n.doubleValue());
+    }
+
+    /** A finite number's exact value (a double as its shortest decimal, so 0.1 and 0.1f differ, 2 and 2.0 do not). */
+    private static BigDecimal numeric(Number n) {
+        if (n instanceof BigDecimal d) {
+            return d;
+        }
+        if (n instanceof BigInteger i) {
+            return new BigDecimal(i);
+        }
+        if (n instanceof Double || n instanceof Float) {
+            return BigDecimal.valueOf(n.doubleValue());
+        }
+        return BigDecimal.valueOf(n.longValue());
     }
 
     /** Whether {@code a} and {@code b} agree on what {@code c} covers. */

@@ -176,6 +176,8 @@ public class TrainingRuntime implements AutoCloseable {
     private final Object admission = new Object();
     private final ScheduledExecutorService sweeper;
     private final RunJournal journal;
+    /** The interrupted runs' expiry, by run id ({@link #droppedAt}); written as the server starts. */
+    private final Map<String, Instant> droppedAt = new ConcurrentHashMap<>();
     private final PageFrames pageFrames;
 
     /** Frames that are the run's status: a run no page draws (resumed by the runtime, or one of the API's). */
@@ -445,8 +447,13 @@ public class TrainingRuntime implements AutoCloseable {
         for (RunJournal.Entry e : journal.unfinished()) {
             Run<?> run = restored(e);
             runs.put(run.id(), run);
+            Instant since = e.updated();
             if (e.state() != RunState.INTERRUPTED) {
-                journal.write(e.as(RunState.INTERRUPTED, run.status().message(), Instant.now()));
+                since = Instant.now();
+                journal.write(e.as(RunState.INTERRUPTED, run.status().message(), since));
+            }
+            if (!expiry.isZero()) {
+                droppedAt.put(run.id(), since.plus(expiry));
             }
             LOG.info("Run {} was {} when the server stopped: interrupted at {} (its last checkpoint): owner={} page={} "
                     + "backend={} device={}", e.id(), e.state().name().toLowerCase(Locale.ROOT), run.status().epochText(),
@@ -519,6 +526,15 @@ public class TrainingRuntime implements AutoCloseable {
             dropped.add(e.id());
         }
         return dropped;
+    }
+
+    /**
+     * When {@code run}, interrupted by a restart, is dropped unless its owner resumes it (its interruption
+     * plus layerlab.runs.interrupted-expiry, {@link #expireInterrupted}); empty for a run that is not
+     * interrupted, or when interrupted runs are kept for ever.
+     */
+    public Optional<Instant> droppedAt(Run<?> run) {
+        return run.state() == RunState.INTERRUPTED ? Optional.ofNullable(droppedAt.get(run.id())) : Optional.empty();
     }
 
     /** Drops {@code run} if it is still the interrupted run under its id (not resumed meanwhile). */

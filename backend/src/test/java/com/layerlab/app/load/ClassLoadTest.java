@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -26,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -105,24 +103,15 @@ public final class ClassLoadTest {
             exit = new ClassLoadTest(app).run();
         } finally {
             app.close();
-            deleteTree(data);
+            LoadTest.deleteTree(data);
         }
         System.exit(exit);
     }
 
-    /** As LoadTest's, and the teacher role for {@link #TEACHER}; every student comes from 127.0.0.1. */
+    /** LoadTest's, and the teacher role for {@link #TEACHER}; every student comes from 127.0.0.1. */
     private static String[] serverArguments(Path data) {
-        return new String[] {
-            "--server.port=0",
-            "--layerlab.data.dir=" + data,
-            "--layerlab.runs.dir=" + data.resolve("runs"),
-            "--layerlab.api.max-requests-per-minute=0",
-            "--layerlab.signin.max-failures-per-client=100000",
-            "--layerlab.signin.max-failures-per-name=100000",
-            "--layerlab.class.join-attempts-per-minute=0",
-            "--layerlab.teacher.usernames=" + TEACHER,
-            "--logging.file.name=" + data.resolve("server.log"),
-            "--logging.threshold.console=OFF"};
+        return LoadTest.serverArguments(data, "--layerlab.class.join-attempts-per-minute=0",
+                "--layerlab.teacher.usernames=" + TEACHER);
     }
 
     private int run() throws Exception {
@@ -427,17 +416,7 @@ public final class ClassLoadTest {
                 }
             }
             playing.incrementAndGet();
-            long lastHeartbeat = System.nanoTime();
-            while (!ended && System.nanoTime() < end) {
-                Thread.sleep(POLL_MS);
-                if (page.problem().isPresent()) {
-                    throw new IOException(page.problem().get());
-                }
-                if (System.nanoTime() - lastHeartbeat > HEARTBEAT_MS * 1_000_000) {
-                    page.heartbeat();
-                    lastHeartbeat = System.nanoTime();
-                }
-            }
+            page.stayWhile(() -> !ended && System.nanoTime() < end);
             synchronized (frames) {
                 for (int i = 1; i < frames.size(); i++) {
                     studentFrames.add(ms(frames.get(i) - frames.get(i - 1)));
@@ -476,13 +455,5 @@ public final class ClassLoadTest {
 
     private static double ms(long nanos) {
         return nanos / 1e6;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -150,8 +150,8 @@ public final class LoadTest {
      * The app's configuration for this test: a fresh H2 database and runs folder, a free port, and no limits
      * per client address (every simulated user comes from 127.0.0.1); everything else as shipped.
      */
-    private static String[] serverArguments(Path data) {
-        return new String[] {
+    static String[] serverArguments(Path data, String... more) {
+        String[] shipped = {
             "--server.port=0",
             "--layerlab.data.dir=" + data,
             "--layerlab.runs.dir=" + data.resolve("runs"),
@@ -161,6 +161,9 @@ public final class LoadTest {
             // the server's own log (a line per run start and end) goes to a file; the console keeps the report
             "--logging.file.name=" + data.resolve("server.log"),
             "--logging.threshold.console=OFF"};
+        String[] all = java.util.Arrays.copyOf(shipped, shipped.length + more.length);
+        System.arraycopy(more, 0, all, shipped.length, more.length);
+        return all;
     }
 
     /** The server's log (a line per run start and end), kept in target/load-test/ for a look afterwards. */
@@ -173,7 +176,7 @@ public final class LoadTest {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -16,9 +16,6 @@ final class ProtocolUsers {
 
     /** Frames a closing user watches before it closes its tab (about a second of training). */
     private static final int FRAMES_BEFORE_CLOSING = 10;
-    private static final long POLL_MS = 100;
-    /** How often Flow's client sends a heartbeat (vaadin.heartbeatInterval, 20 s as shipped). */
-    private static final long HEARTBEAT_MS = 20_000;
 
     private final String base;
     private final LoadTest.Settings settings;
@@ -151,17 +148,8 @@ final class ProtocolUsers {
                     page.click(playNode);
                 }
                 report.runStarted("page");
-                long lastHeartbeat = System.nanoTime();
-                while (ended == 0 && System.nanoTime() < deadline && !(abruptly && frameCount() >= FRAMES_BEFORE_CLOSING)) {
-                    Thread.sleep(POLL_MS);
-                    if (page.problem().isPresent()) {
-                        throw new IOException(page.problem().get());
-                    }
-                    if (System.nanoTime() - lastHeartbeat > HEARTBEAT_MS * 1_000_000) {
-                        page.heartbeat();
-                        lastHeartbeat = System.nanoTime();
-                    }
-                }
+                page.stayWhile(() -> ended == 0 && System.nanoTime() < deadline
+                        && !(abruptly && frameCount() >= FRAMES_BEFORE_CLOSING));
                 take(clicked);
                 if (ended != 0) {
                     // read once the message that ended it is applied whole (the counter may come after the button)

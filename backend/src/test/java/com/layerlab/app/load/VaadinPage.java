@@ -147,6 +147,25 @@ final class VaadinPage implements WebSocket.Listener {
         send(List.of(sync, event(node, "change", json.createObjectNode())));
     }
 
+    /**
+     * Keeps the tab open as a browser would while {@code going} holds (checked every 100 ms): a heartbeat
+     * every 20 s; an IOException as soon as the server reports a problem with the page.
+     */
+    void stayWhile(java.util.function.BooleanSupplier going) throws IOException, InterruptedException {
+        long lastHeartbeat = System.nanoTime();
+        while (going.getAsBoolean()) {
+            Thread.sleep(100);
+            Optional<String> wrong = problem();
+            if (wrong.isPresent()) {
+                throw new IOException(wrong.get());
+            }
+            if (System.nanoTime() - lastHeartbeat > 20_000_000_000L) {
+                heartbeat();
+                lastHeartbeat = System.nanoTime();
+            }
+        }
+    }
+
     /** The heartbeat Flow's client sends every vaadin.heartbeatInterval seconds while the tab is open. */
     void heartbeat() throws IOException, InterruptedException {
         HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "?v-r=heartbeat&v-uiId=" + uiId))

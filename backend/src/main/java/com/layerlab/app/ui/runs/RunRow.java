@@ -30,6 +30,7 @@ final class RunRow extends Div {
     private final Span details = new Span();
     private final Span progress = new Span();
     private final Div message = new Div();
+    private final Optional<Instant> dropped;
     private final Anchor open = new Anchor();
     private final Button pause = new Button();
     private final Button stop = new Button("Stop", VaadinIcon.STOP.create());
@@ -39,9 +40,11 @@ final class RunRow extends Div {
     /**
      * @param resume  goes on with an interrupted run from its last checkpoint (a new run under its id)
      * @param discard asks, then drops an interrupted run with its folder
+     * @param dropped when an interrupted run is dropped unless resumed (TrainingRuntime.droppedAt), if ever
      */
-    RunRow(Run<?> run, Runnable changed, Runnable resume, Runnable discard) {
+    RunRow(Run<?> run, Runnable changed, Runnable resume, Runnable discard, Optional<Instant> dropped) {
         this.run = run;
+        this.dropped = dropped;
         addClassNames("ll-experiment-row", "ll-run-row");
         getElement().setAttribute("data-id", run.id());
         Span name = new Span(name(run));
@@ -101,8 +104,13 @@ final class RunRow extends Div {
         details.setText(what(run.experiments()) + " \u00b7 started " + STARTED.format(Instant.ofEpochMilli(run.submittedAt()))
                 + " UTC \u00b7 " + watched(run));
         progress.setText(progress(s) + metrics(run));
-        message.setText(s.message() == null ? "" : s.message());
-        message.setVisible(s.message() != null);
+        // an interrupted run's owner learns how long it waits for them
+        String kept = dropped.filter(d -> st == RunState.INTERRUPTED)
+                .map(d -> "Kept until " + STARTED.format(d) + " UTC unless you resume it; then it and its checkpoints "
+                        + "are deleted.").orElse(null);
+        String text = s.message() == null ? kept : kept == null ? s.message() : s.message() + " " + kept;
+        message.setText(text == null ? "" : text);
+        message.setVisible(text != null);
         // an ended run that let its model go cannot be shown again; the link follows the rate in force
         Optional<String> href = run.isAlive() ? RunPages.open(run) : Optional.empty();
         href.filter(h -> !h.equals(open.getHref())).ifPresent(open::setHref);

@@ -123,7 +123,7 @@ public class RunsView extends Div implements BeforeEnterObserver {
             RunRow row = rows.get(r.id());
             if (row == null || row.run() != r) {
                 // a resumed run is a new run under the same id: a row of its own
-                row = new RunRow(r, this::refresh, () -> resume(r), () -> discard(r));
+                row = new RunRow(r, this::refresh, () -> resume(r), () -> discard(r), runtime.droppedAt(r));
                 rows.put(r.id(), row);
             }
             row.update();

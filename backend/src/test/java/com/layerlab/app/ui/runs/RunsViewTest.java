@@ -197,7 +197,8 @@ class RunsViewTest extends BrowserTestBase {
         String id = "discard" + Math.abs(name.hashCode());
         journal.write(new RunJournal.Entry(id, user, RunPages.PLAYGROUND, null, List.of(TestRuns.POINTS), RunState.RUNNING,
                 300, 1, trained.folder(), "cpu", "cpu", null, Instant.now(), Instant.now()));
-        runtime.restoreInterrupted(false, Duration.ZERO);
+        Instant restarted = Instant.now();
+        runtime.restoreInterrupted(false, Duration.ofDays(7));
 
         Page theirs = newContext().newPage();
         open(theirs, "runs");
@@ -207,6 +208,13 @@ class RunsViewTest extends BrowserTestBase {
         open(page, "runs");
         Locator row = rowOf(page, id);
         awaitState(page, row, "interrupted");
+        // its owner learns how long it waits for them: a week from the restart (the minute may turn meanwhile)
+        String message = row.locator(".ll-run-message").innerText();
+        java.time.format.DateTimeFormatter day = java.time.format.DateTimeFormatter.ofPattern("d MMM, HH:mm", java.util.Locale.ENGLISH)
+                .withZone(java.time.ZoneOffset.UTC);
+        Instant week = restarted.plus(Duration.ofDays(7));
+        assertTrue(message.contains("Kept until " + day.format(week) + " UTC unless you resume it")
+                || message.contains("Kept until " + day.format(week.plusSeconds(60)) + " UTC unless you resume it"), message);
         row.locator(".ll-run-discard").click();
         page.locator("#discard-confirm").waitFor();
         screenshot(page, "my-runs-discard");
