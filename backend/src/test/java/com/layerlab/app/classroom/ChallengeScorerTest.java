@@ -48,6 +48,7 @@ class ChallengeScorerTest {
 
     private static final long SESSION = 7;
     private static final long PUSH = 11;
+    private static final long SECRET = 12345;
     /** Circle, learned at once from the squares: a good loss within a few epochs. */
     private static final PlaygroundSettings PUSHED = PlaygroundSettings.DEFAULTS.toBuilder()
             .features(List.of("x1^2", "x2^2")).hiddenLayers(List.of(3)).learningRate(0.3).build();
@@ -55,38 +56,33 @@ class ChallengeScorerTest {
     @TempDir
     Path root;
 
+    private ClassRig rig;
     private TrainingRuntime runtime;
     private Classrooms classrooms;
     private ChallengeScorer scorer;
-    private final Seat ana = new Seat(1, SESSION, "visitor:ana", "Ana", Instant.now(), false);
-    private final Seat bob = new Seat(2, SESSION, "visitor:bob", "Bob", Instant.now(), false);
+    private final Seat ana = ClassRig.seat(1, "Ana", false);
+    private final Seat bob = ClassRig.seat(2, "Bob", false);
 
     @BeforeEach
     void setUp() {
-        runtime = new TrainingRuntime(Backends.standard(), new RunLogs(root, 50, 20L << 20), null,
-                new TrainingRuntime.Pool(8, 8, Duration.ofMillis(20), "networks"),
-                new TrainingRuntime.Pool(1, 1, Duration.ofMillis(20), "image networks"), Duration.ofSeconds(30),
-                TrainingRuntime.SignedInRuns.DEFAULTS, Duration.ZERO);
-        classrooms = mock(Classrooms.class);
-        ClassSession session = new ClassSession(SESSION, "ABCDEF", "teach", "Lesson", Instant.now(), false, false, null);
+        rig = new ClassRig(root);
+        runtime = rig.runtime;
+        classrooms = rig.classrooms;
+        rig.seats(ana, bob);
         Challenge challenge = new Challenge(Set.of(Control.NEURONS),
                 new Challenge.Goal(Challenge.Metric.TEST_LOSS, 0.2, 0, 0));
-        Push push = new Push(PUSH, SESSION, Instant.now(), "Circle", StudentRuns.viewState(PUSHED), null, challenge, null, Page.PLAYGROUND);
-        when(classrooms.openSessions()).thenReturn(List.of(session));
-        when(classrooms.currentChallenge(SESSION)).thenReturn(Optional.of(push));
-        when(classrooms.seats(SESSION)).thenReturn(List.of(ana, bob));
-        scorer = new ChallengeScorer(classrooms, runtime, 12345, 0);
+        rig.push(PUSH, Page.PLAYGROUND, StudentRuns.viewState(PUSHED), challenge);
+        scorer = new ChallengeScorer(classrooms, runtime, null, SECRET, 0);
     }
 
     @AfterEach
     void tearDown() {
         scorer.close();
-        runtime.close();
+        rig.close();
     }
 
     private Run<PointFrames.Frame> train(String owner, PlaygroundSettings s) {
-        return runtime.submit(List.of(s.toExperiment()), new RunOptions(owner, false, StudentRuns.PAGE, false, 0),
-                PointFrames.playground());
+        return rig.trainPoints(owner, StudentRuns.PAGE, s.toExperiment(), false);
     }
 
     /** The scores recorded for a seat so far. */
@@ -171,7 +167,7 @@ class ChallengeScorerTest {
                 t.trainEpoch();
             }
             ChallengeScorer.Score onHidden = ChallengeScorer.measure(List.of(t), hidden, Challenge.Metric.TEST_LOSS);
-            ChallengeScorer.Score onTest = ChallengeScorer.measure(List.of(t), null, Challenge.Metric.TEST_LOSS);
+            ChallengeScorer.Score onTest = ChallengeScorer.measure(List.of(t), (Points2D) null, Challenge.Metric.TEST_LOSS);
             assertEquals(t.stats().testLoss(), onTest.value(), 1e-12, "no hidden split: the run's own test split");
             assertEquals(30, onHidden.epoch());
             assertEquals(onTest.value(), onHidden.value(), 0.15, "hidden " + onHidden.value() + ", test " + onTest.value());
