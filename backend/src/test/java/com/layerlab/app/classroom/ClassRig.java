@@ -95,7 +95,7 @@ final class ClassRig implements AutoCloseable {
 
     /**
      * A small, quick CNN on the generated shapes: {@code samples} images (80 % to train), one 4-filter
-     * convolution, a pool and a Linear layer; Adam 0.01, 64 epochs at most.
+     * convolution, a pool and a Linear layer; Adam 0.01, 20 epochs (within the app's CNN limit).
      */
     static Experiment smallCnn(int samples) {
         Experiment demo = CnnPresets.byKey(CnnPresets.LINEAR_DEMO, false).experiment();
@@ -103,7 +103,7 @@ final class ClassRig implements AutoCloseable {
                 .withData(CnnPresets.data(ImageSets.SHAPES, Map.of(ImageSets.SAMPLES, samples)).withBatchSize(32))
                 .withModel(List.of(LayerSpec.of("Conv2d", Map.of("out_channels", 4, "kernel_size", 3)), LayerSpec.of("ReLU"),
                         LayerSpec.of("MaxPool2d", Map.of("kernel_size", 4)), LayerSpec.of("Flatten"), LayerSpec.linear(10)))
-                .withOptimizer(OptimizerSpec.adam(0.01)).withEpochs(64);
+                .withOptimizer(OptimizerSpec.adam(0.01)).withEpochs(20);
     }
 
     /** The CNN lab link's query string (without "?") of {@code e}. */
