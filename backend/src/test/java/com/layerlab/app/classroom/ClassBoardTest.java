@@ -222,10 +222,16 @@ class ClassBoardTest {
                 rig.listener.get().accept(new ClassEvent.Removed(SESSION, 2, "visitor:bob"));
                 await(() -> got.size() == 2, "the cards again, long before the next tick");
                 assertEquals(List.of(ana), got.get(1).stream().map(ClassBoard.Card::seat).toList());
+                // ana leaves (Classrooms.leave's event): her card says so at once
+                Seat gone = new Seat(1, SESSION, "visitor:ana", "Ana", ana.joinedAt(), false, Instant.now());
+                when(classrooms.seats(SESSION)).thenReturn(List.of(gone, ClassRig.seat(2, "Bob", true), cem));
+                rig.listener.get().accept(new ClassEvent.Left(SESSION, gone));
+                await(() -> got.size() == 3, "the cards again at once");
+                assertTrue(got.get(2).get(0).seat().left(), "her card shows she left");
                 // a score waits for the tick: they come every epoch of every student
                 rig.listener.get().accept(new ClassEvent.Scored(SESSION, null));
                 Thread.sleep(300);
-                assertEquals(2, got.size());
+                assertEquals(3, got.size());
             }
         } finally {
             slow.close();
