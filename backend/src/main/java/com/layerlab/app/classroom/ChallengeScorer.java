@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -208,7 +209,7 @@ public class ChallengeScorer implements AutoCloseable {
         if (push.page() == Page.CNN) {
             Optional<Experiment> e = pushedCnn(push);
             Optional<ImageSet> images = e.flatMap(x -> hiddenImages.of(push.id(), x));
-            return images.map(i -> String.format(java.util.Locale.ROOT, "%,d images your network never sees", i.size()))
+            return images.map(i -> String.format(Locale.ROOT, "%,d images your network never sees", i.size()))
                     .orElse("your own test images");
         }
         Optional<PlaygroundSettings> s = StudentRuns.parse(push.viewState());

@@ -98,7 +98,8 @@ final class HiddenImages {
         synchronized (cache) {
             Optional<ImageSet> hit = cache.get(key);
             if (hit == null) {
-                // made under the lock: a page and the scorer asking at once load it once (a few hundred ms at most)
+                // made under the lock: a page and the scorer asking at once load it once (the set's first limit + 500
+                // images are read and dropped: a second at most, for a large limit of the full Fashion-MNIST)
                 hit = load(key, kind);
                 cache.put(key, hit);
             }
