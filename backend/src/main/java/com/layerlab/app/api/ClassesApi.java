@@ -9,6 +9,7 @@ import com.layerlab.app.classroom.JoinCodes;
 import com.layerlab.app.classroom.Push;
 import com.layerlab.app.classroom.Result;
 import com.layerlab.app.classroom.Seat;
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingRuntime;
 import java.nio.charset.StandardCharsets;
@@ -81,8 +82,9 @@ class ClassesApi {
         o.put("push", classrooms.currentPush(s.id()).map(ClassesJson::push).orElse(null));
         o.put("currentChallenge", challenge.map(ClassesJson::push).orElse(null));
         List<Map<String, Object>> students = new ArrayList<>();
+        Page challengeLab = challenge.map(Push::page).orElse(Page.PLAYGROUND);
         for (Seat seat : seats) {
-            students.add(ClassesJson.student(seat, currentRun(seat).orElse(null), results.get(seat.id())));
+            students.add(ClassesJson.student(seat, currentRun(seat).orElse(null), results.get(seat.id()), challengeLab));
         }
         o.put("students", students);
         return o;
@@ -114,11 +116,13 @@ class ClassesApi {
         ClassSession s = session(code);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("code", s.code());
-        o.put("challenge", classrooms.currentChallenge(s.id()).map(ClassesJson::push).orElse(null));
+        Optional<Push> challenge = classrooms.currentChallenge(s.id());
+        o.put("challenge", challenge.map(ClassesJson::push).orElse(null));
+        Page lab = challenge.map(Push::page).orElse(Page.PLAYGROUND);
         List<Result> board = classrooms.leaderboard(s.code(), s.teacher());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < board.size(); i++) {
-            rows.add(ClassesJson.leader(i + 1, board.get(i)));
+            rows.add(ClassesJson.leader(i + 1, board.get(i), lab));
         }
         o.put("results", rows);
         return o;
@@ -188,7 +192,7 @@ class ClassesApi {
                 + " lists its students with their seats."));
     }
 
-    /** The seat's current run, as the teacher's board shows it: its owner's latest playground run. */
+    /** The seat's current run, as the teacher's board shows it (ClassBoard.runOf: its owner's latest on the current push's lab). */
     private Optional<Run<?>> currentRun(Seat seat) {
         return board.runOf(seat);
     }

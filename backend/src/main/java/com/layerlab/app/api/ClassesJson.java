@@ -8,9 +8,14 @@ import com.layerlab.app.classroom.StudentRuns;
 import com.layerlab.app.classroom.Push;
 import com.layerlab.app.classroom.Result;
 import com.layerlab.app.classroom.Seat;
+import com.layerlab.app.lab.CnnLinks;
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunStatus;
+import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.EpochStats;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,22 +49,27 @@ final class ClassesJson {
         return o;
     }
 
-    /** A student: their seat, their current playground run (or null) and their result on the current challenge (or null). */
-    static Map<String, Object> student(Seat seat, Run<?> run, Result result) {
+    /**
+     * A student: their seat, their current run (or null) and their result on the current challenge (or
+     * null), whose link opens on {@code challengeLab}, the challenge's lab.
+     */
+    static Map<String, Object> student(Seat seat, Run<?> run, Result result, Page challengeLab) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("seat", seat.id());
         o.put("name", seat.displayName());
         o.put("joinedAt", instant(seat.joinedAt()));
         o.put("removed", seat.removed());
+        o.put("left", seat.left());
+        o.put("leftAt", instant(seat.leftAt()));
         o.put("run", run == null ? null : currentRun(run));
-        o.put("result", result == null ? null : result(result));
+        o.put("result", result == null ? null : result(result, challengeLab));
         return o;
     }
 
     /**
      * A student's current run in short: where it is, its latest losses (accuracies for classification),
-     * its network's parameters and the playground link of what it trains (null for what the playground
-     * cannot show).
+     * its network's parameters and the link of what it trains on its page (the playground's or the CNN
+     * lab's; null for what that page cannot show).
      */
     static Map<String, Object> currentRun(Run<?> run) {
         Map<String, Object> o = new LinkedHashMap<>();
@@ -69,7 +79,8 @@ final class ClassesJson {
         o.put("epoch", run.status().epoch());
         o.put("epochs", run.status().epochs());
         o.put("params", StudentRuns.params(run));
-        o.put("link", StudentRuns.settings(run).map(s -> "/?" + StudentRuns.viewState(s)).orElse(null));
+        o.put("page", run.options().page());
+        o.put("link", link(run));
         List<List<EpochStats>> history = run.history();
         if (!history.isEmpty() && !history.get(0).isEmpty()) {
             List<EpochStats> first = history.get(0);
@@ -83,6 +94,29 @@ final class ClassesJson {
             }
         }
         return o;
+    }
+
+    /** The link of what {@code run} trains, on its own page, with the rate and the epochs in force now; null if none opens it. */
+    private static String link(Run<?> run) {
+        if (!Page.CNN.id().equals(run.options().page())) {
+            return StudentRuns.settings(run).map(s -> "/?" + StudentRuns.viewState(s)).orElse(null);
+        }
+        RunStatus status = run.status();
+        List<Experiment> now = new ArrayList<>();
+        for (Experiment e : run.experiments()) {
+            // as the playground's (StudentRuns.settings): its page may have changed them while it trained
+            Experiment x = status.epochs() > 0 ? e.withEpochs(status.epochs()) : e;
+            if (Double.isFinite(status.learningRate()) && x.optimizer() != null) {
+                x = x.withOptimizer(x.optimizer().withLr(status.learningRate()));
+            }
+            now.add(x);
+        }
+        try {
+            return "/" + CnnLinks.location(CnnLinks.stateOf(now));
+        } catch (RuntimeException notTheLabs) {
+            // a run the CNN lab cannot have trained (no experiments, a comparison without activations)
+            return null;
+        }
     }
 
     /** A run in a student's list: the shape of GET /api/runs/{id}, with the page it trained on and when it began. */
@@ -100,7 +134,8 @@ final class ClassesJson {
         o.put("id", p.id());
         o.put("title", p.title());
         o.put("pushedAt", instant(p.pushedAt()));
-        o.put("link", "/?" + p.viewState());
+        o.put("page", p.page().id());
+        o.put("link", "/" + p.location());
         o.put("experimentId", p.experimentId());
         o.put("sharedFrom", p.sharedFrom());
         o.put("challenge", p.challenge() == null ? null : challenge(p.challenge()));
@@ -120,8 +155,8 @@ final class ClassesJson {
         return o;
     }
 
-    /** A result on a challenge, as measured on the server's hidden split. */
-    static Map<String, Object> result(Result r) {
+    /** A result on a challenge of {@code lab}, as measured on the server's hidden split. */
+    static Map<String, Object> result(Result r, Page lab) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("best", number(r.best()));
         o.put("params", r.params());
@@ -129,17 +164,17 @@ final class ClassesJson {
         o.put("reached", r.reached());
         o.put("reachedAt", instant(r.reachedAt()));
         o.put("timeToGoalMs", r.timeToGoal() == null ? null : r.timeToGoal().toMillis());
-        o.put("link", r.viewState() == null ? null : "/?" + r.viewState());
+        o.put("link", r.viewState() == null ? null : "/" + Push.location(lab, r.viewState()));
         return o;
     }
 
     /** A leaderboard row: its place (1 first), the student and their result. */
-    static Map<String, Object> leader(int rank, Result r) {
+    static Map<String, Object> leader(int rank, Result r, Page lab) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("rank", rank);
         o.put("seat", r.seatId());
         o.put("name", r.displayName());
-        o.putAll(result(r));
+        o.putAll(result(r, lab));
         return o;
     }
 

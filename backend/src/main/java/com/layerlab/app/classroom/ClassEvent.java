@@ -25,6 +25,14 @@ public sealed interface ClassEvent {
     record Removed(long sessionId, long seatId, String ownerKey) implements ClassEvent {
     }
 
+    /**
+     * A student left the session themself (the class bar's "leave", or joining another class): the teacher's
+     * board shows it at once. {@code seat} is as it is now ({@link Seat#left()}); joining again is a
+     * {@link Joined}.
+     */
+    record Left(long sessionId, Seat seat) implements ClassEvent {
+    }
+
     /** A student's challenge result improved or reached the goal. */
     record Scored(long sessionId, Result result) implements ClassEvent {
     }

@@ -3,6 +3,9 @@ package com.layerlab.app.classroom;
 import com.layerlab.app.account.AccountRules;
 import com.layerlab.app.account.Accounts;
 import com.layerlab.app.account.VisitorClaimed;
+import com.layerlab.app.lab.ControlLocks;
+import com.layerlab.app.lab.ControlLocks.Control;
+import com.layerlab.app.limits.SlidingWindowLimit;
 import com.layerlab.app.store.Page;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingRuntime;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -61,7 +65,8 @@ public class Classrooms {
     private final ClassEvents events;
     private final TrainingRuntime runtime;
     private final Accounts accounts;
-    private final JoinLimiter limiter;
+    /** Wrong join codes per client address in a sliding minute (layerlab.class.join-attempts-per-minute). */
+    private final SlidingWindowLimit limiter;
     private final TransactionTemplate tx;
     private final int maxStudents;
     private final Object[] pauseLocks = new Object[64];
@@ -69,14 +74,16 @@ public class Classrooms {
 
     @Autowired
     Classrooms(ClassSessionRepository sessions, SeatRepository seats, PushRepository pushes, ResultRepository results,
-            ClassEvents events, TrainingRuntime runtime, Accounts accounts, JoinLimiter limiter,
+            ClassEvents events, TrainingRuntime runtime, Accounts accounts,
+            @Value("${layerlab.class.join-attempts-per-minute:10}") int joinAttemptsPerMinute,
             PlatformTransactionManager transactions, @Value("${layerlab.class.max-students:100}") int maxStudents) {
-        this(sessions, seats, pushes, results, events, runtime, accounts, limiter, transactions, maxStudents,
-                Clock.systemUTC());
+        this(sessions, seats, pushes, results, events, runtime, accounts,
+                new SlidingWindowLimit(joinAttemptsPerMinute, Duration.ofMinutes(1), Clock.systemUTC()), transactions,
+                maxStudents, Clock.systemUTC());
     }
 
     Classrooms(ClassSessionRepository sessions, SeatRepository seats, PushRepository pushes, ResultRepository results,
-            ClassEvents events, TrainingRuntime runtime, Accounts accounts, JoinLimiter limiter,
+            ClassEvents events, TrainingRuntime runtime, Accounts accounts, SlidingWindowLimit limiter,
             PlatformTransactionManager transactions, int maxStudents, Clock clock) {
         this.maxStudents = maxStudents;
         for (int i = 0; i < pauseLocks.length; i++) {
@@ -222,7 +229,7 @@ public class Classrooms {
     /**
      * Pushes an experiment of {@code lab} (the playground or the CNN lab) to every student: {@code viewState}
      * is that lab's link's query string, checked (it parses), and a challenge's unlocked controls are the
-     * lab's ({@link com.layerlab.app.lab.ControlLocks#controls}).
+     * lab's ({@link ControlLocks#PLAYGROUND}, {@link ControlLocks#CNN}): 400 naming the one that is not.
      */
     public Push push(String code, String teacher, String title, Page lab, String viewState, String experimentId,
                      Challenge challenge, String sharedFrom) {
@@ -238,6 +245,7 @@ public class Classrooms {
             throw new ClassRefused(400, "Experiment: \"" + shorten(experiment) + "\" is not a saved experiment's id.");
         }
         if (challenge != null) {
+            checkUnlocked(lab, challenge.unlocked());
             checkGoal(challenge.goal());
         }
         String from = sharedFrom == null || sharedFrom.isBlank() ? null : sharedFrom.strip();
@@ -320,7 +328,8 @@ public class Classrooms {
                     row(out, seat.displayName, push.title, challenge.goal().text(), "", metric, "", "", "", "", "");
                 } else {
                     row(out, seat.displayName, push.title, challenge.goal().text(),
-                            r.viewState == null ? "" : base + "/?" + r.viewState, metric, number(r.best),
+                            r.viewState == null ? "" : base + "/" + Push.location(push.view().page(), r.viewState), metric,
+                            number(r.best),
                             Integer.toString(r.params), Integer.toString(r.epoch),
                             r.reachedAt == null ? "" : r.reachedAt.toString(),
                             r.timeToGoalMs == null ? "" : String.format(Locale.ROOT, "%.1f", r.timeToGoalMs / 1000.0));
@@ -349,14 +358,15 @@ public class Classrooms {
         Optional<Duration> wait = limiter.waitFor(address);
         if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-            throw new ClassRefused(429, "Too many wrong class codes from your address (" + limiter.maxPerWindow()
+            throw new ClassRefused(429, "Too many wrong class codes from your address (" + limiter.max()
                     + " a minute): try again in " + seconds + (seconds == 1 ? " second." : " seconds."));
         }
         String name = checkName(displayName);
         String normalized = JoinCodes.normalize(code);
         Optional<ClassSessionRow> found = JoinCodes.valid(normalized) ? sessions.findByCode(normalized) : Optional.empty();
         if (found.isEmpty()) {
-            limiter.wrongCode(address);
+            // every address's wrong codes count, an unknown one's together (SlidingWindowLimit)
+            limiter.add(address);
             throw noOpenClass(code);
         }
         ClassSessionRow session = found.get();
@@ -373,6 +383,7 @@ public class Classrooms {
         for (SeatRow left : joined.left()) {
             // their hold was the other class's pause
             sessions.findById(left.sessionId).filter(s -> s.paused).ifPresent(s -> holdOrRelease(ownerKey, false));
+            events.publish(new ClassEvent.Left(left.sessionId, left.view()));
         }
         synchronized (pauseLock(session.id)) {
             // read again, the seat committed: either pauseAll sees the seat or this sees its pause
@@ -431,8 +442,10 @@ public class Classrooms {
         Instant now = now();
         for (SeatRow seat : seats.current(ownerKey)) {
             seat.leftAt = now;
-            seats.save(seat);
+            Seat left = seats.save(seat).view();
             sessions.findById(seat.sessionId).filter(s -> s.paused).ifPresent(s -> holdOrRelease(ownerKey, false));
+            // the teacher's board shows it at once, not at its next read
+            events.publish(new ClassEvent.Left(seat.sessionId, left));
         }
     }
 
@@ -605,6 +618,26 @@ public class Classrooms {
                 || Character.getType(c) == Character.PARAGRAPH_SEPARATOR)) {
             throw new ClassRefused(400, field + ": no control characters (line breaks, tabs) please.");
         }
+    }
+
+    /** A challenge unlocks only controls its lab has (a playground push cannot unlock the CNN lab's layer stack). */
+    private static void checkUnlocked(Page lab, Set<Control> unlocked) {
+        List<Control> controls = controls(lab);
+        for (Control c : Control.values()) {
+            // in the enum's order, so the message names the same control every time
+            if (unlocked.contains(c) && !controls.contains(c)) {
+                throw new ClassRefused(400, "Unlocked: " + c.label() + " is not a control of the " + labName(lab) + ".");
+            }
+        }
+    }
+
+    /** The controls a challenge of {@code lab} can lock, in the teacher's form's order. */
+    public static List<Control> controls(Page lab) {
+        return lab == Page.CNN ? ControlLocks.CNN : ControlLocks.PLAYGROUND;
+    }
+
+    private static String labName(Page lab) {
+        return lab == Page.CNN ? "CNN lab" : "playground";
     }
 
     /** A link's query string of {@code lab} that opens: "x=..." with or without the '?', as kept (without). */

@@ -29,7 +29,12 @@ public record Push(long id, long sessionId, Instant pushedAt, String title, Stri
 
     /** The link (relative to the app's root, without a leading '/') that opens it: "?x=..." or "cnn?x=...". */
     public String location() {
-        return (page == Page.CNN ? CnnLinks.ROUTE : "") + "?" + viewState;
+        return location(page, viewState);
+    }
+
+    /** The link (relative to the app's root, without a leading '/') that opens {@code viewState} on {@code lab}. */
+    public static String location(Page lab, String viewState) {
+        return (lab == Page.CNN ? CnnLinks.ROUTE : "") + "?" + viewState;
     }
 
     public boolean isChallenge() {

@@ -9,6 +9,19 @@ import java.time.Instant;
  *
  * @param displayName as the student typed it (trimmed); always shown escaped (Vaadin text, never HTML)
  * @param removed     the teacher removed them: they cannot join this session again
+ * @param leftAt      when they left the session themself (or joined another), null while they are in it; joining
+ *                    again brings them back
  */
-public record Seat(long id, long sessionId, String ownerKey, String displayName, Instant joinedAt, boolean removed) {
+public record Seat(long id, long sessionId, String ownerKey, String displayName, Instant joinedAt, boolean removed,
+                   Instant leftAt) {
+
+    /** A seat of a student who is in the session (never left it). */
+    public Seat(long id, long sessionId, String ownerKey, String displayName, Instant joinedAt, boolean removed) {
+        this(id, sessionId, ownerKey, displayName, joinedAt, removed, null);
+    }
+
+    /** Whether they left the session themself (their seat and results stay for the teacher). */
+    public boolean left() {
+        return leftAt != null;
+    }
 }

@@ -42,6 +42,6 @@ class SeatRow {
     }
 
     Seat view() {
-        return new Seat(id, sessionId, ownerKey, displayName, joinedAt, removed);
+        return new Seat(id, sessionId, ownerKey, displayName, joinedAt, removed, leftAt);
     }
 }

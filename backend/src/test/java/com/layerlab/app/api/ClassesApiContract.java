@@ -13,15 +13,19 @@ import com.layerlab.app.classroom.Classrooms;
 import com.layerlab.app.classroom.StudentRuns;
 import com.layerlab.app.classroom.Push;
 import com.layerlab.app.classroom.Seat;
+import com.layerlab.app.lab.CnnLinks;
+import com.layerlab.app.lab.CnnPresets;
 import com.layerlab.app.lab.ControlLocks.Control;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.ShareLinks;
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TestRuns;
 import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.engine.experiment.Experiment;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -247,6 +251,8 @@ abstract class ClassesApiContract {
         assertEquals(push.id(), p.get("id").asLong());
         assertEquals("Beat 0.2", p.get("title").asText());
         assertEquals("/?" + viewState, p.get("link").asText());
+        assertEquals("playground", p.get("page").asText());
+        assertEquals("playground", now.get("page").asText());
         assertTrue(p.get("sharedFrom").isNull());
         JsonNode ch = p.get("challenge");
         assertEquals(push.challenge().goal().text(), ch.get("goal").asText());
@@ -261,6 +267,8 @@ abstract class ClassesApiContract {
         assertEquals(ana.id(), a.get("seat").asLong());
         assertEquals("Ana", a.get("name").asText());
         assertFalse(a.get("removed").asBoolean());
+        assertFalse(a.get("left").asBoolean());
+        assertTrue(a.get("leftAt").isNull(), a.toString());
         assertFalse(a.get("joinedAt").asText().isEmpty());
         JsonNode run = a.get("run");
         assertEquals(anasRun.id(), run.get("id").asText());
@@ -272,6 +280,7 @@ abstract class ClassesApiContract {
         assertEquals(StudentRuns.params(anasRun), run.get("params").asInt());
         assertTrue(run.get("params").asInt() > 0, run.toString());
         assertTrue(run.get("link").asText().startsWith("/?x="), run.toString());
+        assertEquals("playground", run.get("page").asText());
         JsonNode b = students.get(1);
         assertEquals("<b>Ben</b> & co", b.get("name").asText(), "the name as typed: JSON, never HTML");
         assertTrue(b.get("run").isNull(), "no run yet: " + b);
@@ -367,5 +376,44 @@ abstract class ClassesApiContract {
         assertTrue(lines.get(0).toLowerCase(Locale.ROOT).contains("student"), lines.get(0));
         assertTrue(csv.body().contains("\"Ben, \"\"the fast\"\"\""), "quoted as RFC 4180 says: " + csv.body());
         assertTrue(csv.body().contains("Ana") && csv.body().contains("Cy"), csv.body());
+    }
+
+    @Test
+    void aCnnLabChallengeIsNamedByItsPageAndItsLinksOpenTheCnnLab() throws Exception {
+        String[] teacher = user(teacher());
+        ClassSession s = classrooms.create(teacher(), "CNN day");
+        String anaKey = student();
+        Seat ana = classrooms.join(s.code(), "Ana", anaKey, "127.0.0.1");
+        Seat ben = classrooms.join(s.code(), "Ben", student(), "127.0.0.1");
+        Experiment lenet = CnnPresets.byKey(CnnPresets.LENET, false).experiment();
+        String viewState = ShareLinks.queryString(CnnLinks.query(new CnnLinks.State(lenet, List.of())));
+        String reached = ShareLinks.queryString(CnnLinks.query(new CnnLinks.State(lenet.withEpochs(3), List.of())));
+        Push push = classrooms.push(s.code(), teacher(), "90 %", Page.CNN, viewState, null, new Challenge(
+                Set.of(Control.OPTIMIZER, Control.LAYER_STACK), new Challenge.Goal(Challenge.Metric.TEST_ACCURACY, 0.9, 5, 0)),
+                null);
+        classrooms.record(push.id(), ben.id(), 0.95, 61_706, 3, reached);
+        classrooms.leave(anaKey);
+
+        JsonNode c = ok(get(path(s), teacher));
+        for (String which : List.of("push", "currentChallenge")) {
+            JsonNode p = c.get(which);
+            assertEquals(push.id(), p.get("id").asLong(), which);
+            assertEquals("cnn", p.get("page").asText(), which);
+            assertEquals("/cnn?" + viewState, p.get("link").asText(), which);
+        }
+        assertEquals("[\"LAYER_STACK\",\"OPTIMIZER\"]", c.get("push").get("challenge").get("unlocked").toString(),
+                "in the enum's order");
+        JsonNode a = c.get("students").get(0);
+        assertEquals(ana.id(), a.get("seat").asLong());
+        assertTrue(a.get("left").asBoolean(), "Ana left: " + a);
+        assertFalse(a.get("leftAt").asText().isEmpty());
+        assertFalse(a.get("removed").asBoolean());
+        assertEquals("/cnn?" + reached, c.get("students").get(1).get("result").get("link").asText());
+
+        JsonNode board = ok(get(path(s) + "/results", teacher));
+        assertEquals("cnn", board.get("challenge").get("page").asText());
+        assertEquals("/cnn?" + reached, board.get("results").get(0).get("link").asText());
+        HttpResponse<String> csv = get(path(s) + "/results.csv", teacher);
+        assertTrue(csv.body().contains("http://localhost:" + port + "/cnn?" + reached), csv.body());
     }
 }

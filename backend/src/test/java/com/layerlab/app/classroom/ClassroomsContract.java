@@ -12,10 +12,15 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
 import com.layerlab.app.account.Accounts;
+import com.layerlab.app.lab.CnnLinks;
+import com.layerlab.app.lab.CnnPresets;
+import com.layerlab.app.lab.ControlLocks;
 import com.layerlab.app.lab.ControlLocks.Control;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.ShareLinks;
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.engine.experiment.Experiment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -362,6 +367,74 @@ abstract class ClassroomsContract {
         refused(400, () -> classrooms.push(s.code(), teacher, "Bad", viewState, "../etc", null, null));
     }
 
+    private static String cnnState(Experiment e) {
+        return ShareLinks.queryString(CnnLinks.query(new CnnLinks.State(e, List.of())));
+    }
+
+    private static final Experiment LENET = CnnPresets.byKey(CnnPresets.LENET, false).experiment();
+
+    @Test
+    void aCnnPushOpensOnTheCnnLabAndEachLabRefusesTheOthersLinks() {
+        ClassSession s = classrooms.create(teacher, "Lesson");
+        List<ClassEvent> heard = listen(s);
+        String cnn = cnnState(LENET);
+        Push p = classrooms.push(s.code(), teacher, "LeNet", Page.CNN, "?" + cnn, null, null, null);
+        assertEquals(Page.CNN, p.page());
+        assertEquals(cnn, p.viewState());
+        assertEquals("cnn?" + cnn, p.location());
+        assertEquals(LENET, ViewStates.cnn(p.viewState()));
+        assertEquals(Optional.of(p), classrooms.currentPush(s.id()), "the page is kept");
+        assertEquals(List.of(new ClassEvent.Pushed(s.id(), p)), heard);
+        assertEquals(Page.PLAYGROUND, classrooms.push(s.code(), teacher, "2D", viewState, null, null, null).page(),
+                "the old signature pushes to the playground");
+
+        Challenge c = new Challenge(Set.of(Control.LAYER_STACK, Control.OPTIMIZER),
+                new Challenge.Goal(Challenge.Metric.TEST_ACCURACY, 0.9, 5, 50_000));
+        Push challenge = classrooms.push(s.code(), teacher, "90 % with 50,000", Page.CNN, cnn, null, c, null);
+        assertEquals(Optional.of(challenge), classrooms.currentChallenge(s.id()));
+        assertEquals(Page.CNN, classrooms.pushById(challenge.id()).orElseThrow().page());
+
+        ClassRefused notCnn = refused(400, () -> classrooms.push(s.code(), teacher, "Bad", Page.CNN, viewState, null, null, null));
+        assertTrue(notCnn.getMessage().startsWith("Experiment: ") && notCnn.getMessage().contains("Playground"), notCnn.getMessage());
+        ClassRefused notPlayground = refused(400, () -> classrooms.push(s.code(), teacher, "Bad", Page.PLAYGROUND, cnn, null,
+                null, null));
+        assertTrue(notPlayground.getMessage().startsWith("Experiment: "), notPlayground.getMessage());
+        for (String bad : new String[] {null, "", "cmp=ReLU.Tanh", "x=nonsense"}) {
+            ClassRefused e = refused(400, () -> classrooms.push(s.code(), teacher, "Bad", Page.CNN, bad, null, null, null));
+            assertTrue(e.getMessage().startsWith("Experiment: "), e.getMessage());
+        }
+        refused(400, () -> classrooms.push(s.code(), teacher, "Bad", Page.COMPARE, cnn, null, null, null));
+        assertEquals(Optional.of(challenge), classrooms.currentPush(s.id()), "nothing refused was pushed");
+    }
+
+    @Test
+    void aChallengeUnlocksOnlyTheControlsOfItsLab() {
+        ClassSession s = classrooms.create(teacher, "Lesson");
+        String cnn = cnnState(LENET);
+        Challenge.Goal goal = new Challenge.Goal(Challenge.Metric.TEST_ACCURACY, 0.9, 0, 0);
+        ClassRefused stack = refused(400, () -> classrooms.push(s.code(), teacher, "Bad", Page.PLAYGROUND, viewState, null,
+                new Challenge(Set.of(Control.LEARNING_RATE, Control.LAYER_STACK), goal), null));
+        assertEquals("Unlocked: Layer stack is not a control of the playground.", stack.getMessage());
+        ClassRefused optimizer = refused(400, () -> classrooms.push(s.code(), teacher, "Bad", viewState, null,
+                new Challenge(Set.of(Control.OPTIMIZER), goal), null));
+        assertEquals("Unlocked: Optimizer is not a control of the playground.", optimizer.getMessage());
+        ClassRefused neurons = refused(400, () -> classrooms.push(s.code(), teacher, "Bad", Page.CNN, cnn, null,
+                new Challenge(Set.of(Control.NEURONS, Control.FEATURES), goal), null));
+        assertEquals("Unlocked: Features is not a control of the CNN lab.", neurons.getMessage(), "the first in the form's order");
+        assertEquals(Optional.empty(), classrooms.currentPush(s.id()), "nothing refused was pushed");
+
+        // every control of its own lab is fine, and the ones both labs have
+        Push all = classrooms.push(s.code(), teacher, "All", Page.CNN, cnn, null,
+                new Challenge(Set.copyOf(ControlLocks.CNN), goal), null);
+        assertEquals(Set.copyOf(ControlLocks.CNN), all.challenge().unlocked());
+        assertEquals(ControlLocks.CNN, Classrooms.controls(Page.CNN));
+        assertEquals(ControlLocks.PLAYGROUND, Classrooms.controls(Page.PLAYGROUND));
+        classrooms.push(s.code(), teacher, "All 2D", Page.PLAYGROUND, viewState, null,
+                new Challenge(Set.copyOf(ControlLocks.PLAYGROUND), goal), null);
+        classrooms.push(s.code(), teacher, "Both", Page.CNN, cnn, null,
+                new Challenge(Set.of(Control.DATASET, Control.LEARNING_RATE), goal), null);
+    }
+
     @Test
     void aListenerThatThrowsIsDroppedAndAClosedOneHearsNothing() {
         ClassSession s = classrooms.create(teacher, "Lesson");
@@ -425,15 +498,35 @@ abstract class ClassroomsContract {
         ClassSession b = classrooms.create(otherTeacher, "B");
         String ana = student();
         Seat inA = classrooms.join(a.code(), "Ana", ana, address());
+        assertFalse(inA.left());
         classrooms.pauseAll(a.code(), teacher, true);
+        List<ClassEvent> heardA = listen(a);
+        List<ClassEvent> heardB = listen(b);
         Seat inB = classrooms.join(b.code(), "Ana", ana, address());
         assertEquals(Optional.of(inB), classrooms.seatOf(ana), "one class at a time");
         verify(runtime).release(ana);
-        assertEquals(List.of(inA), classrooms.seats(a.id()), "A's teacher still has her seat");
+        Seat leftA = classrooms.seats(a.id()).get(0);
+        assertEquals(inA.id(), leftA.id(), "A's teacher still has her seat");
+        assertTrue(leftA.left(), "marked as left");
+        assertFalse(leftA.removed());
+        // A's board hears at once that she left
+        assertEquals(List.of(new ClassEvent.Left(a.id(), leftA)), heardA);
+        assertEquals(List.of(new ClassEvent.Joined(b.id(), inB)), heardB);
+
         classrooms.leave(ana);
         assertEquals(Optional.empty(), classrooms.seatOf(ana));
-        assertEquals(List.of(inB), classrooms.seats(b.id()));
-        assertEquals(inA.id(), classrooms.join(a.code(), "Ana", ana, address()).id(), "she comes back to her seat");
+        Seat leftB = classrooms.seats(b.id()).get(0);
+        assertEquals(inB.id(), leftB.id());
+        assertTrue(leftB.left());
+        assertEquals(List.of(new ClassEvent.Joined(b.id(), inB), new ClassEvent.Left(b.id(), leftB)), heardB);
+        classrooms.leave(ana);
+        assertEquals(2, heardB.size(), "leaving no class tells nobody");
+        assertEquals(1, heardA.size());
+
+        Seat back = classrooms.join(a.code(), "Ana", ana, address());
+        assertEquals(inA.id(), back.id(), "she comes back to her seat");
+        assertFalse(back.left());
+        assertFalse(classrooms.seats(a.id()).get(0).left());
     }
 
     // ---------------------------------------------------------------- results
@@ -550,6 +643,16 @@ abstract class ClassroomsContract {
         assertTrue(lines[5].startsWith("Ben,90 %,test accuracy at least 90.0 %,https://lab.example.org/?" + viewState
                 + ",test accuracy,0.5,17,3,,"), lines[5]);
         assertTrue(classrooms.csv(s.code(), teacher).contains(",/?" + viewState + ","), "relative links without a base");
+
+        // a CNN lab challenge's experiments open in the CNN lab
+        String cnn = cnnState(LENET.withEpochs(3));
+        Push third = classrooms.push(s.code(), teacher, "CNN 90 %", Page.CNN, cnnState(LENET), null, new Challenge(Set.of(),
+                new Challenge.Goal(Challenge.Metric.TEST_ACCURACY, 0.9, 0, 0)), null);
+        classrooms.record(third.id(), plain.id(), 0.93, 61_706, 3, cnn);
+        String withCnn = classrooms.csv(s.code(), teacher, "https://lab.example.org");
+        assertTrue(withCnn.contains("\r\nBen,CNN 90 %,test accuracy at least 90.0 %,https://lab.example.org/cnn?" + cnn
+                + ",test accuracy,0.93,61706,3,"), withCnn);
+        assertTrue(classrooms.csv(s.code(), teacher).contains(",/cnn?" + cnn + ","), "relative links without a base");
 
         Seat newline = classrooms.join(s.code(), "Cid", student(), address());
         assertNotEquals(newline.id(), plain.id());
