@@ -27,10 +27,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * The teacher's live view of a session, kept apart from the pages: one card per seat with the student's
- * current playground run (their latest), its latest frame and their challenge result. While a board is
- * watched, it holds one subscription per student run that only keeps the latest frame, and hands the
- * cards to its watchers at most every {@link #INTERVAL_MS} on one sampling thread, so thirty students
- * training cost the teacher's page one update per interval, however fast they train.
+ * current run on the lab of the session's current push (the playground without a push; their latest run
+ * there), its latest frame and their challenge result. While a board is watched, it holds one
+ * subscription per student playground run that only keeps the latest frame, and hands the cards to its
+ * watchers at most every {@link #INTERVAL_MS} on one sampling thread, so thirty students training cost
+ * the teacher's page one update per interval, however fast they train. A CNN lab run is not subscribed
+ * to: its card draws the run's curve from its history and status, read as the board samples, and the
+ * CNN lab's frames (feature maps, predictions) are costly for the student's run to make.
  *
  * <p>A board's subscription holds the frame its run sent until the sampler takes it: the run makes no
  * newer frame for the board meanwhile (a run makes a subscriber's next frame only once its previous one
@@ -109,9 +112,9 @@ public class ClassBoard implements AutoCloseable {
         List<Card> out = new ArrayList<>();
         for (Seat seat : once.seats) {
             if (!seat.removed()) {
-                Run<?> run = runOf(seat).orElse(null);
-                out.add(run == null ? new Card(seat, null, null, null, null, 0, once.results.get(seat.id()), Page.PLAYGROUND)
-                        : card(seat, run, null, new View(run), once.results.get(seat.id())));
+                Run<?> run = runOf(seat, once.lab).orElse(null);
+                out.add(run == null ? new Card(seat, null, null, null, null, 0, once.results.get(seat.id()), once.lab)
+                        : card(seat, run, null, new View(run), once.results.get(seat.id()), once.lab));
             }
         }
         return List.copyOf(out);
@@ -142,9 +145,23 @@ public class ClassBoard implements AutoCloseable {
         };
     }
 
-    /** The seat's current playground run (its owner's latest), if any. */
+    /**
+     * The seat's current run on the lab of its session's current push (the playground without a push): its
+     * owner's latest there, if any. Reads the current push from the database: the board's own sampling
+     * uses what it read last.
+     */
     public Optional<Run<?>> runOf(Seat seat) {
-        return StudentRuns.current(runtime, seat.ownerKey());
+        return runOf(seat, labOf(seat.sessionId()));
+    }
+
+    /** The seat's current run on {@code lab} (its owner's latest there), if any. */
+    public Optional<Run<?>> runOf(Seat seat, Page lab) {
+        return StudentRuns.current(runtime, seat.ownerKey(), lab);
+    }
+
+    /** The lab the session's students are on: its current push's, the playground without a push. */
+    public Page labOf(long sessionId) {
+        return classrooms.currentPush(sessionId).map(Push::page).orElse(Page.PLAYGROUND);
     }
 
     /** Student runs the session's board follows now (a subscription each), for tests: none once nobody watches. */
@@ -189,6 +206,8 @@ public class ClassBoard implements AutoCloseable {
         // guarded by the board's monitor
         List<Seat> seats = List.of();
         Map<Long, Result> results = Map.of();
+        /** The current push's lab: the runs the cards show. */
+        Page lab = Page.PLAYGROUND;
         long readAt;
         final Map<Long, Follow> follows = new HashMap<>();
         List<Card> last;
@@ -256,7 +275,7 @@ public class ClassBoard implements AutoCloseable {
             RunStatus s = run.status();
             learningRate = s.learningRate();
             epochs = s.epochs();
-            viewState = StudentRuns.settings(run).map(StudentRuns::viewState).orElse(null);
+            viewState = StudentRuns.viewState(run).orElse(null);
             params = StudentRuns.params(run);
         }
 
@@ -268,7 +287,18 @@ public class ClassBoard implements AutoCloseable {
     private Board open(long sessionId) {
         Board b = new Board(sessionId);
         // events come on the thread of whoever changed the session: noted, read on the sampler's
-        b.listening = events.listen(sessionId, event -> b.stale = true);
+        b.listening = events.listen(sessionId, event -> {
+            b.stale = true;
+            if (!(event instanceof ClassEvent.Scored)) {
+                // a join, a leave, a removal, a push: the teacher sees it at once, not at the next tick (a
+                // score, which comes every epoch of every student, waits for the tick: one update per interval)
+                try {
+                    sampler.execute(() -> sampleQuietly(b));
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    // the board is closing: nothing more to show
+                }
+            }
+        });
         return b;
     }
 
@@ -338,7 +368,7 @@ public class ClassBoard implements AutoCloseable {
                     continue;
                 }
                 seated.add(seat.id());
-                Run<?> run = runOf(seat).orElse(null);
+                Run<?> run = runOf(seat, b.lab).orElse(null);
                 Follow f = b.follows.get(seat.id());
                 if (f != null && f.run != run) {
                     // the student started another run: the board follows that one
@@ -352,14 +382,14 @@ public class ClassBoard implements AutoCloseable {
                 }
                 Result result = b.results.get(seat.id());
                 if (f == null) {
-                    out.add(new Card(seat, null, null, null, null, 0, result, Page.PLAYGROUND));
+                    out.add(new Card(seat, null, null, null, null, 0, result, b.lab));
                     continue;
                 }
                 f.takeFrame();
                 if (!f.view.current(run.status())) {
                     f.view = new View(run);
                 }
-                out.add(card(seat, run, f.frame, f.view, result));
+                out.add(card(seat, run, f.frame, f.view, result, b.lab));
             }
             // removed students' and those gone from the list: no more subscription
             b.follows.entrySet().removeIf(e -> {
@@ -389,11 +419,14 @@ public class ClassBoard implements AutoCloseable {
         }
     }
 
-    private static Card card(Seat seat, Run<?> run, PointFrames.Frame frame, View view, Result result) {
-        return new Card(seat, run, run.status(), frame, view.viewState, view.params, result, Page.PLAYGROUND);
+    private static Card card(Seat seat, Run<?> run, PointFrames.Frame frame, View view, Result result, Page lab) {
+        return new Card(seat, run, run.status(), frame, view.viewState, view.params, result, lab);
     }
 
-    /** Subscribes to {@code run}'s frames, keeping only the latest (a run that does not make the playground's frames: its status alone). */
+    /**
+     * Subscribes to {@code run}'s frames, keeping only the latest; a run that does not make the playground's
+     * frames (a CNN lab run) gets no subscription: its card is its status and history.
+     */
     @SuppressWarnings("unchecked")
     private static Follow follow(Board b, Run<?> run) {
         Follow f = new Follow(run);
@@ -417,9 +450,10 @@ public class ClassBoard implements AutoCloseable {
         return f;
     }
 
-    /** The session's seats and its challenge's results (the leaderboard's challenge), as the database has them now. */
+    /** The session's seats, its current push's lab and its challenge's results (the leaderboard's challenge), as the database has them now. */
     private void read(Board b) {
         b.seats = classrooms.seats(b.sessionId);
+        b.lab = labOf(b.sessionId);
         b.results = classrooms.currentChallenge(b.sessionId).map(p -> classrooms.results(p.id())).orElse(Map.of());
     }
 }

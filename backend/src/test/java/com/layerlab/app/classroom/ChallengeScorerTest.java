@@ -19,6 +19,13 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.layerlab.app.lab.ControlLocks.Control;
+import com.layerlab.app.training.RunStatus;
+import com.layerlab.datasets.ImageSet;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.LayerSpec;
+import com.layerlab.engine.experiment.OptimizerSpec;
+import com.layerlab.engine.train.ImageProbes;
+import java.util.ArrayList;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.Run;
@@ -48,6 +55,7 @@ class ChallengeScorerTest {
 
     private static final long SESSION = 7;
     private static final long PUSH = 11;
+    private static final long SECRET = 12345;
     /** Circle, learned at once from the squares: a good loss within a few epochs. */
     private static final PlaygroundSettings PUSHED = PlaygroundSettings.DEFAULTS.toBuilder()
             .features(List.of("x1^2", "x2^2")).hiddenLayers(List.of(3)).learningRate(0.3).build();
@@ -55,38 +63,33 @@ class ChallengeScorerTest {
     @TempDir
     Path root;
 
+    private ClassRig rig;
     private TrainingRuntime runtime;
     private Classrooms classrooms;
     private ChallengeScorer scorer;
-    private final Seat ana = new Seat(1, SESSION, "visitor:ana", "Ana", Instant.now(), false);
-    private final Seat bob = new Seat(2, SESSION, "visitor:bob", "Bob", Instant.now(), false);
+    private final Seat ana = ClassRig.seat(1, "Ana", false);
+    private final Seat bob = ClassRig.seat(2, "Bob", false);
 
     @BeforeEach
     void setUp() {
-        runtime = new TrainingRuntime(Backends.standard(), new RunLogs(root, 50, 20L << 20), null,
-                new TrainingRuntime.Pool(8, 8, Duration.ofMillis(20), "networks"),
-                new TrainingRuntime.Pool(1, 1, Duration.ofMillis(20), "image networks"), Duration.ofSeconds(30),
-                TrainingRuntime.SignedInRuns.DEFAULTS, Duration.ZERO);
-        classrooms = mock(Classrooms.class);
-        ClassSession session = new ClassSession(SESSION, "ABCDEF", "teach", "Lesson", Instant.now(), false, false, null);
+        rig = new ClassRig(root);
+        runtime = rig.runtime;
+        classrooms = rig.classrooms;
+        rig.seats(ana, bob);
         Challenge challenge = new Challenge(Set.of(Control.NEURONS),
                 new Challenge.Goal(Challenge.Metric.TEST_LOSS, 0.2, 0, 0));
-        Push push = new Push(PUSH, SESSION, Instant.now(), "Circle", StudentRuns.viewState(PUSHED), null, challenge, null, Page.PLAYGROUND);
-        when(classrooms.openSessions()).thenReturn(List.of(session));
-        when(classrooms.currentChallenge(SESSION)).thenReturn(Optional.of(push));
-        when(classrooms.seats(SESSION)).thenReturn(List.of(ana, bob));
-        scorer = new ChallengeScorer(classrooms, runtime, 12345, 0);
+        rig.push(PUSH, Page.PLAYGROUND, StudentRuns.viewState(PUSHED), challenge);
+        scorer = new ChallengeScorer(classrooms, runtime, null, SECRET, 0);
     }
 
     @AfterEach
     void tearDown() {
         scorer.close();
-        runtime.close();
+        rig.close();
     }
 
     private Run<PointFrames.Frame> train(String owner, PlaygroundSettings s) {
-        return runtime.submit(List.of(s.toExperiment()), new RunOptions(owner, false, StudentRuns.PAGE, false, 0),
-                PointFrames.playground());
+        return rig.trainPoints(owner, StudentRuns.PAGE, s.toExperiment(), false);
     }
 
     /** The scores recorded for a seat so far. */
@@ -171,7 +174,7 @@ class ChallengeScorerTest {
                 t.trainEpoch();
             }
             ChallengeScorer.Score onHidden = ChallengeScorer.measure(List.of(t), hidden, Challenge.Metric.TEST_LOSS);
-            ChallengeScorer.Score onTest = ChallengeScorer.measure(List.of(t), null, Challenge.Metric.TEST_LOSS);
+            ChallengeScorer.Score onTest = ChallengeScorer.measure(List.of(t), (Points2D) null, Challenge.Metric.TEST_LOSS);
             assertEquals(t.stats().testLoss(), onTest.value(), 1e-12, "no hidden split: the run's own test split");
             assertEquals(30, onHidden.epoch());
             assertEquals(onTest.value(), onHidden.value(), 0.15, "hidden " + onHidden.value() + ", test " + onTest.value());
@@ -206,5 +209,120 @@ class ChallengeScorerTest {
         scorer.scoreNow();
         Thread.sleep(200);
         verify(classrooms, never()).record(anyLong(), anyLong(), anyDouble(), anyInt(), anyInt(), anyString());
+    }
+
+    // ---- the CNN lab
+
+    /** A CNN challenge: only the learning rate unlocked, an accuracy to reach. */
+    private Push cnnChallenge(Experiment pushed) {
+        Challenge challenge = new Challenge(Set.of(Control.LEARNING_RATE),
+                new Challenge.Goal(Challenge.Metric.TEST_ACCURACY, 0.99, 0, 0));
+        Push p = rig.push(PUSH + 1, Page.CNN, ClassRig.cnnViewState(pushed), challenge);
+        scorer.refresh();
+        return p;
+    }
+
+    @Test
+    void aCnnRunIsScoredOnHiddenShapesOneThatChangesTheLockedLayerStackIsNot() throws Exception {
+        Experiment pushed = ClassRig.smallCnn(200);
+        cnnChallenge(pushed);
+        // ana changes the learning rate (unlocked); bob the layer stack (locked); cem trains in the playground only
+        Experiment anas = pushed.withOptimizer(pushed.optimizer().withLr(0.02));
+        Run<RunStatus> anaRun = rig.trainCnn("visitor:ana", anas, false);
+        List<LayerSpec> wider = new ArrayList<>(pushed.model());
+        wider.set(0, LayerSpec.of("Conv2d", java.util.Map.of("out_channels", 6, "kernel_size", 3)));
+        Run<RunStatus> bobRun = rig.trainCnn("visitor:bob", pushed.withModel(wider), false);
+        // a playground run of ana's is not her CNN lab run
+        train("visitor:ana", PUSHED);
+
+        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while ((recorded(1).isEmpty() || bobRun.status().epoch() < 1) && System.nanoTime() < end) {
+            scorer.scoreNow();
+            Thread.sleep(50);
+        }
+        assertFalse(recorded(1).isEmpty(), "ana's accuracy recorded");
+        for (double v : recorded(1)) {
+            assertTrue(v >= 0 && v <= 1, "an accuracy: " + v);
+            // measured on 500 hidden images: a whole number of them right
+            assertEquals(Math.rint(v * HiddenImages.IMAGES), v * HiddenImages.IMAGES, 1e-6, "of 500 images: " + v);
+        }
+        assertTrue(bobRun.status().epoch() >= 1, "bob's run trained too");
+        scorer.scoreNow();
+        Thread.sleep(300);
+        assertEquals(List.of(), recorded(2), "bob changed the locked layer stack: nothing recorded");
+
+        // her parameters, the epochs her weights had trained, and the CNN lab's link of what she trains
+        int params = (int) Models.inspect(anas).totalParams();
+        verify(classrooms, atLeastOnce()).record(eq(PUSH + 1), eq(1L), anyDouble(), eq(params), anyInt(),
+                eq(StudentRuns.cnnViewState(anaRun).orElseThrow()));
+        for (Invocation i : mockingDetails(classrooms).getInvocations()) {
+            if (i.getMethod().getName().equals("record")) {
+                int epoch = i.getArgument(4);
+                assertTrue(epoch >= 1 && epoch <= anaRun.status().epoch() + 1, "epoch " + epoch);
+                Experiment linked = ViewStates.cnn(i.getArgument(5));
+                assertEquals(0.02, linked.optimizer().lr(), 1e-12, "her learning rate in the link");
+            }
+        }
+        assertEquals(1, scorer.hiddenImages().held(), "one push's hidden shapes held");
+        assertEquals("500 images your network never sees", scorer.hiddenSplitText(rig.classrooms.currentChallenge(SESSION).orElseThrow()));
+
+        // the challenge is no longer current: its hidden images go
+        when(classrooms.currentChallenge(SESSION)).thenReturn(Optional.empty());
+        scorer.refresh();
+        scorer.scoreNow();
+        assertEquals(0, scorer.hiddenImages().held());
+    }
+
+    @Test
+    void aTrainedShapesCnnIsMeasuredOnTheHiddenImagesNotItsTestSplit() throws Exception {
+        Experiment e = ClassRig.smallCnn(300).withOptimizer(OptimizerSpec.adam(0.01));
+        try (Trainer t = new Trainer(e, null)) {
+            for (int i = 0; i < 3; i++) {
+                t.trainEpoch();
+            }
+            long seed = ChallengeScorer.hiddenSeed(PUSH, SECRET, e.data().dataSeed(e.seed()));
+            ImageSet hidden = HiddenImages.generated(seed);
+            assertEquals(HiddenImages.IMAGES, hidden.size());
+
+            // without hidden images: the run's own test split as its last epoch measured it
+            ChallengeScorer.Score ownAcc = ChallengeScorer.measureImages(List.of(t), null, Challenge.Metric.TEST_ACCURACY);
+            assertEquals(t.stats().testAccuracy(), ownAcc.value(), 1e-12);
+            assertEquals(3, ownAcc.epoch());
+            // the same measurement over the run's own test images gives its test split's figures: one path
+            ImageProbes.Score onTestImages = new ImageProbes(t).score(testImages(t));
+            assertEquals(t.stats().testAccuracy(), onTestImages.accuracy(), 1e-12);
+            assertEquals(t.stats().testLoss(), onTestImages.loss(), 1e-5);
+            assertEquals(t.data().testSize(), onTestImages.images());
+
+            // on the hidden images: 500 others, in two evaluation batches
+            ChallengeScorer.Score acc = ChallengeScorer.measureImages(List.of(t), hidden, Challenge.Metric.TEST_ACCURACY);
+            ChallengeScorer.Score loss = ChallengeScorer.measureImages(List.of(t), hidden, Challenge.Metric.TEST_LOSS);
+            ImageProbes.Score s = new ImageProbes(t).score(hidden);
+            assertEquals(500, s.images());
+            assertEquals(s.accuracy(), acc.value(), 1e-12);
+            assertEquals(s.loss(), loss.value(), 1e-12);
+            assertEquals(3, acc.epoch());
+            assertEquals(Math.rint(acc.value() * 500), acc.value() * 500, 1e-6, "a share of 500 images: " + acc.value());
+            assertTrue(loss.value() > 0 && Double.isFinite(loss.value()), "cross-entropy " + loss.value());
+            // (how well it does is not asserted: a network this small learns little of the shapes in three quick epochs)
+            // measuring changed nothing: the weights train on from where they were
+            assertEquals(3, t.epoch());
+        }
+    }
+
+    /** The run's test split as an image set (its pixels back as the bytes they came from). */
+    private static ImageSet testImages(Trainer t) {
+        int n = t.data().testSize();
+        int[] shape = t.inputShape();
+        int size = shape[0] * shape[1] * shape[2];
+        byte[] pixels = new byte[n * size];
+        for (int i = 0; i < n; i++) {
+            float[] x = t.data().testInput(i);
+            for (int k = 0; k < size; k++) {
+                pixels[i * size + k] = (byte) Math.round(x[k] * 255f);
+            }
+        }
+        return new ImageSet("shapes", pixels, shape[0], shape[1], shape[2], t.data().testLabels(), t.data().classNames(), 0,
+                "the run's test split");
     }
 }

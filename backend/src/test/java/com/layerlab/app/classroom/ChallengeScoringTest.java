@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.layerlab.app.account.Accounts;
 import com.layerlab.app.lab.ControlLocks.Control;
 import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.store.Page;
+import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.experiment.LayerSpec;
+import java.util.Map;
 import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunOptions;
@@ -127,5 +131,60 @@ class ChallengeScoringTest {
             await(() -> Optional.of(anas.status()).filter(s -> s.message() == null), "the hold's message gone");
             classrooms.end(session.code(), teacher);
         }
+    }
+
+    @Test
+    void aCnnChallengeIsScoredOnHiddenImagesAndTheBoardShowsTheStudentsCnnRuns() throws Exception {
+        String teacher = "sc" + tag;
+        accounts.register(teacher, "correct horse battery", Optional.empty());
+        accounts.setTeacher(teacher, true);
+        ClassSession session = classrooms.create(teacher, "CNN lesson " + tag);
+        String anaKey = "visitor:ana-" + tag;
+        String bobKey = "visitor:bob-" + tag;
+        Seat ana = classrooms.join(session.code(), "Ana", anaKey, "10.9.1.1");
+        Seat bob = classrooms.join(session.code(), "Bob", bobKey, "10.9.1.2");
+        Experiment pushed = ClassRig.smallCnn(200);
+        // any network gets one of the 500 hidden images right: the goal is reached at its first score
+        Challenge challenge = new Challenge(Set.of(Control.LEARNING_RATE),
+                new Challenge.Goal(Challenge.Metric.TEST_ACCURACY, 0.001, 0, 0));
+        Push push = classrooms.push(session.code(), teacher, "Shapes", Page.CNN, ClassRig.cnnViewState(pushed), null,
+                challenge, null);
+        assertEquals("500 images your network never sees", scorer.hiddenSplitText(push));
+        scorer.refresh();
+
+        List<List<ClassBoard.Card>> cards = new CopyOnWriteArrayList<>();
+        try (ClassEvents.Registration watching = board.watch(session.id(), cards::add)) {
+            Run<?> anas = trainCnn(anaKey, pushed.withOptimizer(pushed.optimizer().withLr(0.02)));
+            List<LayerSpec> wider = new ArrayList<>(pushed.model());
+            wider.set(0, LayerSpec.of("Conv2d", Map.of("out_channels", 6, "kernel_size", 3)));
+            Run<?> bobs = trainCnn(bobKey, pushed.withModel(wider));
+
+            Result reached = await(() -> classrooms.result(push.id(), ana.id()).filter(Result::reached), "ana's goal reached");
+            assertTrue(reached.best() > 0 && reached.best() <= 1, "an accuracy: " + reached.best());
+            assertEquals(StudentRuns.params(anas), reached.params());
+            assertTrue(reached.epoch() >= 1);
+            assertEquals(StudentRuns.cnnViewState(anas).orElseThrow(), reached.viewState());
+            assertEquals(0.02, ViewStates.cnn(reached.viewState()).optimizer().lr(), 1e-12);
+            await(() -> Optional.of(bobs.status()).filter(s -> s.epoch() >= 1), "bob's run trained an epoch");
+            Thread.sleep(2 * ChallengeScorer.PERIOD_MS);
+            assertEquals(Optional.empty(), classrooms.result(push.id(), bob.id()), "bob changed the locked layer stack");
+
+            // the board shows the students' CNN runs, ana's with her result
+            ClassBoard.Card card = await(() -> cards.isEmpty() ? Optional.empty() : cards.get(cards.size() - 1).stream()
+                    .filter(c -> c.seat().id() == ana.id() && c.result() != null && c.result().reached()).findFirst(),
+                    "ana's card with her result");
+            assertEquals(anas, card.run());
+            assertEquals(Page.CNN, card.page());
+            assertEquals(StudentRuns.cnnViewState(anas).orElse(null), card.viewState());
+            classrooms.end(session.code(), teacher);
+        }
+    }
+
+    private Run<?> trainCnn(String owner, Experiment e) {
+        // long enough for the scorer's rounds to find it training (a run that finished is not scored)
+        Run<?> r = runtime.submit(List.of(e.withEpochs(40)), new RunOptions(owner, false, Page.CNN.id(), false, 0),
+                TrainingRuntime.STATUS_FRAMES);
+        runs.add(r);
+        return r;
     }
 }

@@ -5,30 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import com.layerlab.app.lab.CnnLinks;
 import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.Run;
-import com.layerlab.app.training.RunLogs;
-import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunState;
+import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.experiment.Models;
-import com.layerlab.engine.tensor.Backends;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,57 +32,41 @@ import org.junit.jupiter.api.io.TempDir;
 /** The teacher's board against a real runtime (Classrooms and ClassEvents stand-ins): cards, frames, the one sampler. */
 class ClassBoardTest {
 
-    private static final long SESSION = 7;
+    private static final long SESSION = ClassRig.SESSION;
     private static final PlaygroundSettings SETTINGS = PlaygroundSettings.DEFAULTS;
 
     @TempDir
     Path root;
 
+    private ClassRig rig;
     private TrainingRuntime runtime;
     private Classrooms classrooms;
-    private ClassEvents events;
     private ClassBoard board;
-    private final AtomicReference<Consumer<ClassEvent>> listener = new AtomicReference<>();
-    private final Seat ana = new Seat(1, SESSION, "visitor:ana", "Ana", Instant.now(), false);
-    private final Seat bob = new Seat(2, SESSION, "visitor:bob", "Bob", Instant.now(), false);
-    private final Seat cem = new Seat(3, SESSION, "visitor:cem", "Cem", Instant.now(), true);
+    private final Seat ana = ClassRig.seat(1, "Ana", false);
+    private final Seat bob = ClassRig.seat(2, "Bob", false);
+    private final Seat cem = ClassRig.seat(3, "Cem", true);
 
     @BeforeEach
     void setUp() {
-        runtime = new TrainingRuntime(Backends.standard(), new RunLogs(root, 50, 20L << 20), null,
-                new TrainingRuntime.Pool(8, 8, Duration.ofMillis(20), "networks"),
-                new TrainingRuntime.Pool(1, 1, Duration.ofMillis(20), "image networks"), Duration.ofSeconds(30),
-                TrainingRuntime.SignedInRuns.DEFAULTS, Duration.ZERO);
-        classrooms = mock(Classrooms.class);
-        events = mock(ClassEvents.class);
-        when(classrooms.seats(SESSION)).thenReturn(List.of(ana, bob, cem));
-        when(classrooms.currentChallenge(anyLong())).thenReturn(Optional.empty());
-        when(events.listen(eq(SESSION), any())).thenAnswer(inv -> {
-            listener.set(inv.getArgument(1));
-            return (ClassEvents.Registration) () -> listener.set(null);
-        });
-        board = new ClassBoard(classrooms, events, runtime, 100);
+        rig = new ClassRig(root);
+        runtime = rig.runtime;
+        classrooms = rig.classrooms;
+        rig.seats(ana, bob, cem);
+        board = new ClassBoard(classrooms, rig.events, runtime, 100);
     }
 
     @AfterEach
     void tearDown() {
         board.close();
-        runtime.close();
+        rig.close();
     }
 
     private Run<PointFrames.Frame> train(String owner, String page, boolean paused) {
-        return runtime.submit(List.of(SETTINGS.toExperiment()), new RunOptions(owner, false, page, paused, 0),
-                PointFrames.playground());
+        return rig.trainPoints(owner, page, SETTINGS.toExperiment(), paused);
     }
 
     private static void await(BooleanSupplier p, String what) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!p.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("never " + what);
-            }
-            Thread.sleep(10);
-        }
+        ClassRig.await(p, what);
     }
 
     @Test
@@ -135,7 +114,7 @@ class ClassBoardTest {
 
         // a removal (the event, then the seats read again) drops bob's subscription
         when(classrooms.seats(SESSION)).thenReturn(List.of(ana, new Seat(2, SESSION, "visitor:bob", "Bob", Instant.now(), true), cem));
-        listener.get().accept(new ClassEvent.Removed(SESSION, 2, "visitor:bob"));
+        rig.listener.get().accept(new ClassEvent.Removed(SESSION, 2, "visitor:bob"));
         await(() -> bobs.onlookerCount() == 0 && got.get(got.size() - 1).size() == 1, "bob gone from the board");
 
         also.close();
@@ -144,13 +123,13 @@ class ClassBoardTest {
         watching.close();
         assertEquals(0, anas2.onlookerCount(), "the last watcher gone: no subscription left");
         assertEquals(0, board.following(SESSION));
-        assertNull(listener.get(), "no event listening left");
+        assertNull(rig.listener.get(), "no event listening left");
         await(() -> board.samplerThreads() == 0, "the sampler's thread ended");
     }
 
     @Test
     void theBoardHandsCardsOverAtMostOncePerIntervalHoweverFastTheyTrain() throws Exception {
-        ClassBoard slow = new ClassBoard(classrooms, events, runtime, ClassBoard.INTERVAL_MS);
+        ClassBoard slow = new ClassBoard(classrooms, rig.events, runtime, ClassBoard.INTERVAL_MS);
         try {
             Run<PointFrames.Frame> anas = train("visitor:ana", StudentRuns.PAGE, false);
             Run<PointFrames.Frame> bobs = train("visitor:bob", StudentRuns.PAGE, false);
@@ -184,5 +163,78 @@ class ClassBoardTest {
         assertEquals(0, anas.onlookerCount());
         assertEquals(Optional.of(anas), board.runOf(ana));
         assertEquals(Optional.empty(), board.runOf(bob));
+    }
+
+    @Test
+    void aCnnPushTurnsTheCardsToTheStudentsCnnRunsWhichTheBoardReadsWithoutSubscribing() throws Exception {
+        Experiment cnn = ClassRig.smallCnn(200);
+        Run<PointFrames.Frame> anasPlayground = train("visitor:ana", StudentRuns.PAGE, false);
+        Run<RunStatus> anasCnn = rig.trainCnn("visitor:ana", cnn.withOptimizer(cnn.optimizer().withLr(0.02)), false);
+        List<List<ClassBoard.Card>> got = new CopyOnWriteArrayList<>();
+        try (ClassEvents.Registration watching = board.watch(SESSION, got::add)) {
+            // no push yet: the playground's runs
+            await(() -> !got.isEmpty() && got.get(got.size() - 1).get(0).run() == anasPlayground, "ana's playground card");
+            assertEquals(Page.PLAYGROUND, got.get(got.size() - 1).get(0).page());
+            await(() -> anasPlayground.onlookerCount() == 1, "her playground run followed");
+
+            // the teacher pushes a CNN experiment: the cards turn to the students' CNN runs
+            Push push = rig.push(20, Page.CNN, ClassRig.cnnViewState(cnn), null);
+            rig.listener.get().accept(new ClassEvent.Pushed(SESSION, push));
+            await(() -> got.get(got.size() - 1).get(0).run() == anasCnn, "ana's CNN run on her card");
+            await(() -> anasPlayground.onlookerCount() == 0, "her playground run left");
+            List<ClassBoard.Card> cards = got.get(got.size() - 1);
+            ClassBoard.Card a = cards.get(0);
+            assertEquals(Page.CNN, a.page());
+            assertNotNull(a.status());
+            assertNull(a.frame(), "a CNN card draws its curve from the run's history");
+            assertEquals(0, anasCnn.onlookerCount(), "no subscription: the run makes no CNN lab frames for the board");
+            assertEquals(1, board.following(SESSION));
+            // the card's link opens what her run trains: her learning rate, in the CNN lab's link
+            Experiment linked = CnnLinks.parse(ViewStates.parameters(a.viewState())).value().experiment();
+            assertEquals(0.02, linked.optimizer().lr(), 1e-12);
+            assertEquals(cnn.model(), linked.model());
+            assertEquals(StudentRuns.cnnViewState(anasCnn).orElseThrow(), a.viewState());
+            assertEquals(Models.inspect(cnn).totalParams(), a.params());
+            ClassBoard.Card b = cards.get(1);
+            assertNull(b.run(), "bob has no CNN run");
+            assertEquals(Page.CNN, b.page());
+
+            // her card follows her CNN run as it trains (its status, read as the board samples)
+            await(() -> got.get(got.size() - 1).get(0).status().epoch() >= 1, "an epoch on her card");
+            assertEquals(Optional.of(anasCnn), board.runOf(ana), "the current push's lab");
+            assertEquals(Optional.of(anasPlayground), board.runOf(ana, Page.PLAYGROUND));
+        }
+        assertEquals(0, board.following(SESSION));
+        List<ClassBoard.Card> unwatched = board.cards(SESSION);
+        assertSame(anasCnn, unwatched.get(0).run());
+        assertEquals(Page.CNN, unwatched.get(0).page());
+    }
+
+    @Test
+    void aStudentLeavingOrRemovedIsOnTheBoardAtOnceNotAtTheNextTick() throws Exception {
+        ClassBoard slow = new ClassBoard(classrooms, rig.events, runtime, 60_000);
+        try {
+            List<List<ClassBoard.Card>> got = new CopyOnWriteArrayList<>();
+            try (ClassEvents.Registration watching = slow.watch(SESSION, got::add)) {
+                await(() -> got.size() == 1, "the first cards at once");
+                assertEquals(2, got.get(0).size());
+                when(classrooms.seats(SESSION)).thenReturn(List.of(ana, ClassRig.seat(2, "Bob", true), cem));
+                rig.listener.get().accept(new ClassEvent.Removed(SESSION, 2, "visitor:bob"));
+                await(() -> got.size() == 2, "the cards again, long before the next tick");
+                assertEquals(List.of(ana), got.get(1).stream().map(ClassBoard.Card::seat).toList());
+                // ana leaves (Classrooms.leave's event): her card says so at once
+                Seat gone = new Seat(1, SESSION, "visitor:ana", "Ana", ana.joinedAt(), false, Instant.now());
+                when(classrooms.seats(SESSION)).thenReturn(List.of(gone, ClassRig.seat(2, "Bob", true), cem));
+                rig.listener.get().accept(new ClassEvent.Left(SESSION, gone));
+                await(() -> got.size() == 3, "the cards again at once");
+                assertTrue(got.get(2).get(0).seat().left(), "her card shows she left");
+                // a score waits for the tick: they come every epoch of every student
+                rig.listener.get().accept(new ClassEvent.Scored(SESSION, null));
+                Thread.sleep(300);
+                assertEquals(3, got.size());
+            }
+        } finally {
+            slow.close();
+        }
     }
 }

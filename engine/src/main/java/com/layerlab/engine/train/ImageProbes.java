@@ -1,5 +1,8 @@
 package com.layerlab.engine.train;
 
+import com.layerlab.datasets.ImageSet;
+import com.layerlab.engine.data.DataLoader;
+import com.layerlab.engine.data.ImageDataset;
 import com.layerlab.engine.nn.Conv2d;
 import com.layerlab.engine.nn.Module;
 import com.layerlab.engine.nn.Sequential;
@@ -79,6 +82,41 @@ public final class ImageProbes {
             out.add(new Prediction(i, labels[i], top, topProb));
         }
         return out;
+    }
+
+    /**
+     * The model's data loss and accuracy over images.
+     *
+     * @param loss     the mean of the experiment's loss function over the images (what the test loss is)
+     * @param accuracy the share of images classified right
+     * @param images   how many images were measured
+     */
+    public record Score(double loss, double accuracy, int images) {
+    }
+
+    /**
+     * The model as it is, scored over {@code images} that it need not have seen (a class challenge's hidden
+     * test set): in evaluation mode, without gradients, in evaluation batches of {@link ImageData#EVAL_BATCH}
+     * (bounded memory, however many images), as the test split is at every epoch's end. On the training
+     * thread, between two steps.
+     *
+     * @throws IllegalArgumentException when the images are not of the run's shape or classes
+     */
+    public Score score(ImageSet images) {
+        if (!(trainer.data() instanceof ImageData)) {
+            throw new IllegalArgumentException("ImageProbes.score: only for image data sets; this run trains on a 2D set ("
+                    + trainer.experiment().data().dataset() + ")");
+        }
+        if (!Arrays.equals(images.shape(), trainer.inputShape()) || images.classes() != trainer.data().classes()) {
+            throw new IllegalArgumentException("ImageProbes.score: images " + Arrays.toString(images.shape()) + " of "
+                    + images.classes() + " classes do not fit the run's " + Arrays.toString(trainer.inputShape()) + " of "
+                    + trainer.data().classes());
+        }
+        try (DataLoader loader = DataLoader.builder(ImageDataset.tensors(images)).batchSize(ImageData.EVAL_BATCH)
+                .prefetch(0).device(trainer.device()).build()) {
+            Trainer.Measure m = trainer.measure(loader, null);
+            return new Score(m.loss(), m.accuracy(), images.size());
+        }
     }
 
     /** Test image {@code index} as floats in [0, 1], CHW ({@link Trainer#inputShape()}); image sets only. */

@@ -3,6 +3,7 @@ package com.layerlab.app.ui.classroom;
 import com.layerlab.app.classroom.Challenge;
 import com.layerlab.app.classroom.ClassBoard;
 import com.layerlab.app.classroom.Result;
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.RunSnapshot;
 import com.layerlab.app.training.RunStatus;
@@ -14,11 +15,13 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * One student on the teacher's dashboard: their name (text, never HTML), where their run is, its test
- * loss and accuracy, a small map of its decision boundary, and their challenge result; open (read-only),
+ * loss and accuracy, a small map of its decision boundary (a CNN lab run: its curve, {@link CardCurve}),
+ * and their challenge result; open (read-only),
  * share with the class, remove. Made once per seat and then updated in place at every board tick: only
  * what changed goes to the browser (30 cards twice a second).
  */
@@ -44,6 +47,7 @@ class ClassCard extends Div {
     private final Span loss = new Span();
     private final Span result = new Span();
     private final HeatMap map = new HeatMap(MAP_PX);
+    private final CardCurve curve = new CardCurve();
     private final Span noRun = new Span("no run yet");
     private final Button share;
     private final Button remove;
@@ -68,7 +72,8 @@ class ClassCard extends Div {
         result.addClassName("ll-class-card-result");
         map.addClassName("ll-class-card-map");
         noRun.addClassName("ll-class-card-norun");
-        Div mapBox = new Div(map, noRun);
+        curve.setVisible(false);
+        Div mapBox = new Div(map, curve, noRun);
         mapBox.addClassName("ll-class-card-mapbox");
 
         Button open = iconButton(VaadinIcon.EYE, "Open this student's run (read-only)", "class-card-open");
@@ -122,6 +127,12 @@ class ClassCard extends Div {
         setAttribute("data-state", stateName);
         setAttribute("data-epoch", String.valueOf(status == null ? 0 : status.epoch()));
         LiveText.set(state, status == null ? "No run yet" : stateText(status));
+        setAttribute("data-page", next.page().id());
+        if (next.page() == Page.CNN) {
+            showCurve(next, status);
+            return;
+        }
+        curve.setVisible(false);
 
         RunSnapshot snapshot = snapshot(next.frame());
         EpochStats stats = snapshot == null ? null : snapshot.stats();
@@ -138,6 +149,31 @@ class ClassCard extends Div {
             drawnFrame = next.frame();
             draw(snapshot);
         }
+    }
+
+    /** A CNN lab run: its numbers and its curve from the run's history (its frames are the CNN lab's, not a map's). */
+    private void showCurve(ClassBoard.Card next, RunStatus status) {
+        List<EpochStats> history = history(next);
+        EpochStats stats = history.isEmpty() ? null : history.get(history.size() - 1);
+        LiveText.set(loss, stats == null ? "" : lossText(stats));
+        setAttribute("data-test-loss", stats == null ? "" : String.valueOf(stats.testLoss()));
+        showResult(next.result());
+        map.setVisible(false);
+        curve.setVisible(!history.isEmpty());
+        noRun.setVisible(history.isEmpty());
+        LiveText.set(noRun, status == null ? "no run yet" : "no epoch yet");
+        if (!history.isEmpty()) {
+            curve.show(history, status == null ? 0 : status.epochs(), metric);
+        }
+    }
+
+    /** The epochs a card's run has completed, epoch 0 (untrained) first; its first network's, of a comparison. */
+    static List<EpochStats> history(ClassBoard.Card card) {
+        if (card.run() == null) {
+            return List.of();
+        }
+        List<List<EpochStats>> all = card.run().history();
+        return all.isEmpty() ? List.of() : all.get(0);
     }
 
     private void draw(RunSnapshot s) {

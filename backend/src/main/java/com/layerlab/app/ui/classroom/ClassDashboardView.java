@@ -1,6 +1,7 @@
 package com.layerlab.app.ui.classroom;
 
 import com.layerlab.app.account.CurrentOwner;
+import com.layerlab.app.classroom.Challenge;
 import com.layerlab.app.classroom.ClassBoard;
 import com.layerlab.app.classroom.ClassEvent;
 import com.layerlab.app.classroom.ClassEvents;
@@ -14,9 +15,9 @@ import com.layerlab.app.ui.Downloads;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.components.RowActions;
+import com.layerlab.app.store.Page;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
-import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dependency.CssImport;
@@ -54,7 +55,6 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
     private final TrainingRuntime runtime;
     private final ExperimentStore store;
     private final CurrentOwner owner;
-    private final PageWatch pages;
     private String teacher;
     private String teacherKey;
     private ClassSession session;
@@ -70,9 +70,8 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
     private final Button end = new Button("End session", VaadinIcon.STOP.create());
     private final ClassCards cards = new ClassCards(new CardActions());
     private final ClassLeaderboard leaderboard = new ClassLeaderboard();
-    private ClassEvents.Registration boardWatch;
-    private ClassEvents.Registration eventWatch;
-    private PageWatch.Watch silence;
+    /** The board's ticks and the session's events, while the page is attached. */
+    private final ClassWatch watch;
 
     public ClassDashboardView(Classrooms classrooms, ClassBoard board, ClassEvents events, TrainingRuntime runtime,
                               ExperimentStore store, CurrentOwner owner, PageWatch pages) {
@@ -82,7 +81,9 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
         this.runtime = runtime;
         this.store = store;
         this.owner = owner;
-        this.pages = pages;
+        watch = new ClassWatch(pages, ui -> List.of(
+                board.watch(session.id(), list -> ClassPages.access(ui, () -> cards.show(list, cardMetric()))),
+                events.listen(session.id(), e -> ClassPages.access(ui, () -> onEvent(e)))), () -> { });
         setId("class-dashboard");
         addClassName("ll-class-dashboard");
     }
@@ -132,8 +133,8 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
         pause.addClickListener(e -> act(() -> session = classrooms.pauseAll(session.code(), teacher, !session.paused())));
         pushButton.setId("class-push");
         pushButton.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        pushButton.addClickListener(e -> new PushDialog(runtime, store, teacherKey, (pt, viewState, experimentId, challenge) -> {
-            pushed(classrooms.push(session.code(), teacher, pt, viewState, experimentId, challenge, null));
+        pushButton.addClickListener(e -> new PushDialog(runtime, store, teacherKey, (pt, lab, viewState, experimentId, challenge) -> {
+            pushed(classrooms.push(session.code(), teacher, pt, lab, viewState, experimentId, challenge, null));
         }).open());
         end.setId("class-end");
         end.addThemeVariants(ButtonVariant.LUMO_ERROR);
@@ -163,44 +164,30 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
         challenge = classrooms.currentChallenge(session.id()).orElse(null);
         showSession();
         showPush();
-        cards.show(board.cards(session.id()), ClassLeaderboard.metric(challenge));
+        cards.show(board.cards(session.id()), cardMetric());
     }
 
     @Override
     protected void onAttach(AttachEvent attachEvent) {
         super.onAttach(attachEvent);
-        if (session == null) {
-            return;
+        if (session != null) {
+            watch.attach(attachEvent.getUI());
         }
-        UI ui = attachEvent.getUI();
-        long id = session.id();
-        boardWatch = board.watch(id, list -> ClassPages.access(ui, () -> cards.show(list, ClassLeaderboard.metric(challenge))));
-        eventWatch = events.listen(id, e -> ClassPages.access(ui, () -> onEvent(e)));
-        // a teacher's browser that vanishes without a word (a sleeping laptop) holds no subscriptions for long
-        silence = pages.watch(ui, this::unwatch);
     }
 
     @Override
     protected void onDetach(DetachEvent detachEvent) {
-        unwatch();
-        if (silence != null) {
-            silence.end();
-            silence = null;
-        }
+        watch.detach();
         super.onDetach(detachEvent);
     }
 
-    private void unwatch() {
-        if (boardWatch != null) {
-            boardWatch.close();
-            boardWatch = null;
+    /** What the cards measure: the challenge's metric; without one, a CNN lab push's accuracy, a playground's loss. */
+    private Challenge.Metric cardMetric() {
+        if (challenge != null || push == null) {
+            return ClassLeaderboard.metric(challenge);
         }
-        if (eventWatch != null) {
-            eventWatch.close();
-            eventWatch = null;
-        }
+        return push.page() == Page.CNN ? Challenge.Metric.TEST_ACCURACY : Challenge.Metric.TEST_LOSS;
     }
-
 
     /** What another page or the server changed (this page's own actions come back here too). */
     private void onEvent(ClassEvent e) {
@@ -273,7 +260,8 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
 
     private void showPushLine() {
         pushLine.setText(push == null ? "Nothing pushed yet: students see their own playground."
-                : (session.ended() ? "Last push: " : "Now on every screen: ") + push.title() + (push.sharedFrom() != null ? " (from " + push.sharedFrom() + ")" : "")
+                : (session.ended() ? "Last push: " : "Now on every screen: ") + push.title()
+                + (push.page() == Page.CNN ? " (CNN lab)" : "") + (push.sharedFrom() != null ? " (from " + push.sharedFrom() + ")" : "")
                 + (push.isChallenge() ? " · challenge: " + push.challenge().goal().text() : ""));
     }
 
@@ -299,8 +287,9 @@ public class ClassDashboardView extends Div implements BeforeEnterObserver, HasD
                 Notification.show(card.seat().displayName() + " has no run to share yet.", 4000, Notification.Position.MIDDLE);
                 return;
             }
-            new ShareRunDialog(card.seat().displayName(), (title, from) -> {
-                pushed(classrooms.push(session.code(), teacher, title, card.viewState(), null, null, from));
+            new ShareRunDialog(card.seat().displayName(), card.page(), (title, from) -> {
+                // the card's run's own lab: a CNN run's link opens the CNN lab
+                pushed(classrooms.push(session.code(), teacher, title, card.page(), card.viewState(), null, null, from));
             }).open();
         }
 

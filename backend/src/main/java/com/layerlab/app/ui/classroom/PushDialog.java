@@ -5,13 +5,10 @@ import com.layerlab.app.classroom.ClassRefused;
 import com.layerlab.app.classroom.Classrooms;
 import com.layerlab.app.lab.ControlLocks;
 import com.layerlab.app.lab.PlaygroundSettings;
-import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.Page;
-import com.layerlab.app.store.StoreException;
-import com.layerlab.app.training.Run;
 import com.layerlab.app.training.TrainingRuntime;
-import com.layerlab.app.ui.runs.RunPages;
+import com.layerlab.app.ui.classroom.PushSources.Source;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
@@ -27,35 +24,30 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * "Push to the class": what opens on every student's screen. The source is the teacher's playground as
- * it is now (their latest playground run) or one of their saved playground experiments; a challenge
- * also says which controls students may change and the goal. Every field is checked here with a message
- * that names it, and {@code Classrooms.push} checks again on the server.
+ * "Push to the class": what opens on every student's screen. The source is a lab as it is on the
+ * teacher's screen now (their current playground or CNN lab run) or one of their saved experiments of
+ * either lab ({@link PushSources}); a challenge also says which of that lab's controls students may change
+ * ({@link ControlLocks#PLAYGROUND}, {@link ControlLocks#CNN}) and the goal. Every field is checked here
+ * with a message that names it, and {@code Classrooms.push} checks again on the server.
  */
 class PushDialog extends Dialog {
 
     static final int TITLE_MAX = Classrooms.PUSH_TITLE_MAX;
-    static final String NOW = "My playground now";
+    static final String NOW = PushSources.NOW;
+    static final String NOW_CNN = PushSources.NOW_CNN;
+    /** The most parameters a goal may name: the CNN lab's networks are far larger than the playground's. */
+    static final int MAX_PARAMS_PLAYGROUND = 1_000_000;
+    static final int MAX_PARAMS_CNN = 100_000_000;
 
-    /** What the teacher may push. */
-    record Source(String label, String experimentId) {
-        boolean isNow() {
-            return experimentId == null;
-        }
-    }
-
-    /** Sends the push; throws ClassRefused when the server refuses it. */
+    /** Sends the push of an experiment of {@code lab}; throws ClassRefused when the server refuses it. */
     interface Sender {
-        void push(String title, String viewState, String experimentId, Challenge challenge);
+        void push(String title, Page lab, String viewState, String experimentId, Challenge challenge);
     }
 
-    private final TrainingRuntime runtime;
-    private final ExperimentStore store;
-    private final String ownerKey;
+    private final PushSources sources;
     private final Sender sender;
     private final Select<Source> source = new Select<>();
     private final TextField title = new TextField("Title");
@@ -66,14 +58,15 @@ class PushDialog extends Dialog {
     private final TextField epochs = new TextField("Within epochs");
     private final TextField params = new TextField("At most parameters");
     private final Div challengeBox = new Div();
+    private final Div locks = new Div();
+    /** The lab whose controls the challenge form lists now. */
+    private Page lab;
     private final Paragraph error = new Paragraph();
     /** The messages of the fields found wrong by the last send, shown together under the form too. */
     private final List<String> problems = new ArrayList<>();
 
     PushDialog(TrainingRuntime runtime, ExperimentStore store, String ownerKey, Sender sender) {
-        this.runtime = runtime;
-        this.store = store;
-        this.ownerKey = ownerKey;
+        this.sources = new PushSources(runtime, store, ownerKey);
         this.sender = sender;
         setId("push-dialog");
         addClassName("ll-push-dialog");
@@ -82,14 +75,18 @@ class PushDialog extends Dialog {
 
         source.setId("push-source");
         source.setLabel("Experiment");
-        source.setItems(sources());
+        source.setItems(sources.list());
         source.setItemLabelGenerator(Source::label);
-        source.setValue(source.getListDataView().getItem(0));
         source.setWidthFull();
         source.addValueChangeListener(e -> {
-            if (e.getValue() != null && (title.isEmpty() || e.getOldValue() != null && title.getValue().equals(e.getOldValue().label()))) {
-                title.setValue(e.getValue().isNow() ? "" : e.getValue().label());
+            if (e.getValue() == null) {
+                return;
             }
+            clearErrors(); // the last send's messages were about the source before
+            if (title.isEmpty() || e.getOldValue() != null && title.getValue().equals(e.getOldValue().name())) {
+                title.setValue(e.getValue().isNow() ? "" : e.getValue().name());
+            }
+            showLab(e.getValue().lab());
         });
         title.setId("push-title");
         title.setMaxLength(TITLE_MAX);
@@ -99,6 +96,7 @@ class PushDialog extends Dialog {
         challenge.setId("push-challenge");
         challenge.addValueChangeListener(e -> challengeBox.setVisible(e.getValue()));
         add(source, title, challenge, challengeBox(), error);
+        source.setValue(source.getListDataView().getItem(0));
         error.setId("push-error");
         error.addClassName("ll-error");
         error.setVisible(false);
@@ -114,14 +112,8 @@ class PushDialog extends Dialog {
     private Div challengeBox() {
         Span caption = new Span("Students may change:");
         caption.addClassName("ll-caption");
-        Div locks = new Div();
+        locks.setId("push-unlocks");
         locks.addClassName("ll-push-unlocks");
-        for (ControlLocks.Control c : ControlLocks.Control.values()) {
-            Checkbox box = new Checkbox(c.label());
-            box.setId("push-unlock-" + c.name());
-            unlock.put(c, box);
-            locks.add(box);
-        }
         Paragraph lockHint = new Paragraph("Unticked controls are locked on the students' pages (and a run that changes "
                 + "one is not scored).");
         lockHint.addClassName("ll-hint");
@@ -129,7 +121,6 @@ class PushDialog extends Dialog {
         metric.setLabel("Goal");
         metric.setItems(Challenge.Metric.values());
         metric.setItemLabelGenerator(m -> m == Challenge.Metric.TEST_LOSS ? "Test loss at most" : "Test accuracy at least (%)");
-        metric.setValue(Challenge.Metric.TEST_LOSS);
         metric.addValueChangeListener(e -> target.setPlaceholder(e.getValue() == Challenge.Metric.TEST_ACCURACY ? "e.g. 90" : "e.g. 0.1"));
         target.setId("push-target");
         target.setPlaceholder("e.g. 0.1");
@@ -147,24 +138,28 @@ class PushDialog extends Dialog {
         return challengeBox;
     }
 
-    /** "My playground now" first, then the teacher's saved playground experiments, newest first. */
-    private List<Source> sources() {
-        List<Source> all = new ArrayList<>();
-        all.add(new Source(NOW, null));
-        try {
-            store.mine(ownerKey).stream().filter(s -> Page.PLAYGROUND.id().equals(s.getPage()))
-                    .forEach(s -> all.add(new Source(s.getName(), s.getId())));
-        } catch (StoreException e) {
-            // the store is down: the playground as it is now can still be pushed
+    /**
+     * The challenge form for {@code next}'s controls, in its form's order; a control both labs have keeps
+     * its tick. A CNN lab challenge's goal is an accuracy by default (what its image classifiers are judged
+     * by), a playground's a test loss.
+     */
+    private void showLab(Page next) {
+        if (next == lab) {
+            return;
         }
-        return all;
-    }
-
-    /** The teacher's playground as it is now: the settings of their latest playground run. */
-    private Optional<String> nowViewState() {
-        return runtime.runsOf(ownerKey).stream().filter(r -> RunPages.PLAYGROUND.equals(r.options().page()))
-                .findFirst().map(Run::experiments).filter(e -> !e.isEmpty())
-                .map(e -> ShareLinks.queryString(ShareLinks.playgroundQuery(PlaygroundSettings.fromExperiment(e.get(0)))));
+        lab = next;
+        Map<ControlLocks.Control, Boolean> was = new EnumMap<>(ControlLocks.Control.class);
+        unlock.forEach((c, box) -> was.put(c, box.getValue()));
+        unlock.clear();
+        locks.removeAll();
+        for (ControlLocks.Control c : next == Page.CNN ? ControlLocks.CNN : ControlLocks.PLAYGROUND) {
+            Checkbox box = new Checkbox(c.label(), was.getOrDefault(c, false));
+            box.setId("push-unlock-" + c.name());
+            unlock.put(c, box);
+            locks.add(box);
+        }
+        challengeBox.getElement().setAttribute("data-lab", next.id());
+        metric.setValue(next == Page.CNN ? Challenge.Metric.TEST_ACCURACY : Challenge.Metric.TEST_LOSS);
     }
 
     private void send() {
@@ -173,25 +168,16 @@ class PushDialog extends Dialog {
         String viewState = null;
         if (s == null) {
             invalid(source, "Experiment: choose what to push.");
-        } else if (s.isNow()) {
-            viewState = nowViewState().orElse(null);
-            if (viewState == null) {
-                invalid(source, "Experiment: you have no playground run yet. Open the Playground, set it up, then push "
-                        + "it (or pick a saved experiment).");
-            }
         } else {
-            try {
-                viewState = store.find(s.experimentId(), ownerKey).map(x -> x.viewState()).orElse(null);
-            } catch (StoreException e) {
-                invalid(source, "Experiment: the saved experiments cannot be read now (" + e.getMessage() + ").");
-            }
-            if (viewState == null && !source.isInvalid()) {
-                invalid(source, "Experiment: \"" + s.label() + "\" is no longer saved.");
+            PushSources.Resolved r = sources.resolve(s);
+            viewState = r.viewState();
+            if (r.problem() != null) {
+                invalid(source, r.problem());
             }
         }
         String t = title.getValue().trim();
         if (t.isEmpty() && s != null) {
-            t = s.isNow() ? "Experiment from your teacher" : s.label();
+            t = s.isNow() ? "Experiment from your teacher" : s.name();
         }
         if (t.length() > TITLE_MAX) {
             invalid(title, "Title: at most " + TITLE_MAX + " characters.");
@@ -201,7 +187,7 @@ class PushDialog extends Dialog {
             return;
         }
         try {
-            sender.push(t, viewState, s.isNow() ? null : s.experimentId(), c);
+            sender.push(t, s.lab(), viewState, s.experimentId(), c);
             close();
         } catch (ClassRefused refused) {
             showError(refused.getMessage());
@@ -234,7 +220,7 @@ class PushDialog extends Dialog {
             goal = value;
         }
         Integer within = whole(epochs, "Within epochs", PlaygroundSettings.MAX_EPOCHS);
-        Integer most = whole(params, "At most parameters", 1_000_000);
+        Integer most = whole(params, "At most parameters", lab == Page.CNN ? MAX_PARAMS_CNN : MAX_PARAMS_PLAYGROUND);
         if (hasErrors()) {
             return null;
         }

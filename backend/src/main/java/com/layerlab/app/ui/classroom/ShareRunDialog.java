@@ -2,6 +2,7 @@ package com.layerlab.app.ui.classroom;
 
 import com.layerlab.app.classroom.ClassRefused;
 import com.layerlab.app.classroom.Classrooms;
+import com.layerlab.app.store.Page;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -19,10 +20,11 @@ class ShareRunDialog extends Dialog {
     static final String ANONYMOUS = Classrooms.ANONYMOUS;
 
     /**
+     * @param lab  the lab of the student's run (a CNN lab run opens in the students' CNN lab)
      * @param send pushes the run with a title and the name it is shared under ({@link #ANONYMOUS} or the
      *             student's); throws ClassRefused when the server refuses
      */
-    ShareRunDialog(String studentName, BiConsumer<String, String> send) {
+    ShareRunDialog(String studentName, Page lab, BiConsumer<String, String> send) {
         setId("class-share-dialog");
         setHeaderTitle("Show this run to the whole class");
         setWidth("520px");
@@ -37,8 +39,8 @@ class ShareRunDialog extends Dialog {
         title.setMaxLength(PushDialog.TITLE_MAX);
         title.setValue("Look what " + ANONYMOUS + " found");
         named.addValueChangeListener(e -> title.setValue("Look what " + (e.getValue() ? studentName : ANONYMOUS) + " found"));
-        Paragraph what = new Paragraph("Their network and settings open on every student's screen, as a plain push "
-                + "(nothing locked): the current challenge ends.");
+        Paragraph what = new Paragraph("Their network and settings open on every student's screen"
+                + (lab == Page.CNN ? ", in the CNN lab," : "") + " as a plain push (nothing locked): the current challenge ends.");
         what.addClassName("ll-hint");
         Paragraph error = new Paragraph();
         error.setId("class-share-error");

@@ -2,12 +2,13 @@ package com.layerlab.app.ui.classroom;
 
 import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.classroom.ClassBoard;
-import com.layerlab.app.classroom.ClassEvents;
 import com.layerlab.app.classroom.ClassRefused;
 import com.layerlab.app.classroom.ClassSession;
 import com.layerlab.app.classroom.Classrooms;
 import com.layerlab.app.classroom.Seat;
+import com.layerlab.app.lab.CnnLinks;
 import com.layerlab.app.lab.PlaygroundSettings;
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunSnapshot;
@@ -25,6 +26,9 @@ import com.vaadin.flow.component.dependency.CssImport;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.ListItem;
+import com.vaadin.flow.component.html.OrderedList;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.router.BeforeEnterEvent;
@@ -38,8 +42,10 @@ import java.util.Optional;
 
 /**
  * One student's run, read-only, for their teacher: a large map of its decision boundary with the
- * points, its loss curves and its settings in words, live. No control: the run stays the student's.
- * The board says which run is the student's current one; this page follows it when they start another.
+ * points, its loss curves and its settings in words, live; a CNN lab run: its layer stack as text, its
+ * loss and accuracy curves (from the run's history at each board tick), its settings and a link that
+ * opens its experiment in the teacher's own CNN lab. No control: the run stays the student's. The board
+ * says which run is the student's current one; this page follows it when they start another.
  */
 @AnonymousAllowed
 @Route(value = "teach/:code/student/:seatId", layout = MainLayout.class)
@@ -52,7 +58,6 @@ public class StudentRunView extends Div implements BeforeEnterObserver {
     private final Classrooms classrooms;
     private final ClassBoard board;
     private final CurrentOwner owner;
-    private final PageWatch pages;
     private ClassSession session;
     private Seat seat;
     private final H1 name = new H1();
@@ -61,18 +66,24 @@ public class StudentRunView extends Div implements BeforeEnterObserver {
     private final Paragraph settings = new Paragraph();
     private final HeatMap map = new HeatMap(MAP_PX);
     private final LossChart chart = new LossChart();
+    private final LossChart accuracyChart = new LossChart();
+    private final OrderedList layers = new OrderedList();
+    private final Div layerBox = new Div();
+    private final Anchor openInLab = new Anchor();
     private final Paragraph noRun = new Paragraph("No run yet: the student has not trained anything in this session.");
-    private Run<PointFrames.Frame> shown;
-    private Run<PointFrames.Frame>.Subscription subscription;
-    private ClassEvents.Registration boardWatch;
-    private PageWatch.Watch silence;
+    /** The run shown: a playground run (then {@link #subscription} gets its frames) or a CNN lab run. */
+    private Run<?> shown;
+    private volatile Run<PointFrames.Frame>.Subscription subscription;
+    /** The board's ticks while the page is attached (and the playground run's frames, which end with them). */
+    private final ClassWatch watch;
     private int lastChartEpoch = -1;
 
     public StudentRunView(Classrooms classrooms, ClassBoard board, CurrentOwner owner, PageWatch pages) {
         this.classrooms = classrooms;
         this.board = board;
         this.owner = owner;
-        this.pages = pages;
+        watch = new ClassWatch(pages, ui -> List.of(board.watch(session.id(), cards -> ClassPages.access(ui, () -> cards.stream()
+                .filter(c -> c.seat().id() == seat.id()).findFirst().ifPresent(this::follow)))), this::closeSubscription);
         setId("student-run");
         addClassName("ll-student-run");
     }
@@ -125,76 +136,131 @@ public class StudentRunView extends Div implements BeforeEnterObserver {
         chart.setHeightPx(220);
         chart.setWidthFull();
         chart.setSeries(List.of(new LossChart.Series("Test", "#222222"), new LossChart.Series("Training", "#9a9a9a")));
+        accuracyChart.setId("student-run-accuracy");
+        accuracyChart.setHeightPx(180);
+        accuracyChart.setWidthFull();
+        accuracyChart.setYLabel("accuracy %");
+        accuracyChart.setSeries(List.of(new LossChart.Series("Test", "#222222"), new LossChart.Series("Training", "#9a9a9a")));
+        layers.setId("student-run-layers");
+        layers.addClassName("ll-student-run-layers");
+        layerBox.add(new H3("Layer stack"), layers);
+        layerBox.addClassName("ll-student-run-layerbox");
+        openInLab.setText("Open in the CNN lab");
+        openInLab.setId("student-run-open-cnn");
+        openInLab.addClassName("ll-student-run-open");
         noRun.setId("student-run-none");
         noRun.addClassName("ll-hint");
         Paragraph readOnly = new Paragraph("Read-only: you watch the student's own run; it trains on their page.");
         readOnly.addClassName("ll-hint");
-        Div side = new Div(state, losses, chart, settings, readOnly);
+        Div side = new Div(state, losses, chart, accuracyChart, settings, openInLab, readOnly);
         side.addClassName("ll-student-run-side");
-        Div body = new Div(map, side);
+        Div body = new Div(map, layerBox, side);
         body.addClassName("ll-student-run-body");
         add(heading, noRun, body);
         showRun(null);
+        // the student's card now: their run shows at once, the board's ticks follow it
+        board.cards(session.id()).stream().filter(c -> c.seat().id() == seat.id()).findFirst().ifPresent(this::follow);
     }
 
     @Override
     protected void onAttach(AttachEvent attachEvent) {
         super.onAttach(attachEvent);
-        if (session == null) {
-            return;
+        if (session != null) {
+            watch.attach(attachEvent.getUI());
         }
-        UI ui = attachEvent.getUI();
-        boardWatch = board.watch(session.id(), cards -> ClassPages.access(ui, () -> cards.stream()
-                .filter(c -> c.seat().id() == seat.id()).findFirst().ifPresent(this::follow)));
-        silence = pages.watch(ui, this::unwatch);
     }
 
     @Override
     protected void onDetach(DetachEvent detachEvent) {
-        unwatch();
-        if (silence != null) {
-            silence.end();
-            silence = null;
-        }
+        watch.detach();
         super.onDetach(detachEvent);
     }
 
-    private void unwatch() {
-        if (boardWatch != null) {
-            boardWatch.close();
-            boardWatch = null;
-        }
-        if (subscription != null) {
-            subscription.close();
-            subscription = null;
-        }
-    }
-
-
-    /** The board's card of the student: a new current run is subscribed to; the state line follows. */
+    /** The board's card of the student: a new current run is shown (a playground run subscribed to); the state line follows. */
     @SuppressWarnings("unchecked")
     private void follow(ClassBoard.Card card) {
         LiveText.set(state, card.status() == null ? "No run yet" : ClassCard.stateText(card.status()));
-        if (card.run() != shown && card.run() != null && card.run().frames() instanceof PointFrames) {
+        if (card.run() == null) {
+            return;
+        }
+        if (card.page() == Page.CNN) {
+            if (card.run() != shown) {
+                showCnn(card.run());
+            }
+            // a CNN run's frames are the CNN lab's: the curves come from its history, at the board's ticks
+            chartCnn(ClassCard.history(card));
+        } else if (card.run() != shown && card.run().frames() instanceof PointFrames) {
             showRun((Run<PointFrames.Frame>) card.run());
         }
     }
 
-    private void showRun(Run<PointFrames.Frame> run) {
-        if (subscription != null) {
-            subscription.close();
-            subscription = null;
+    private void closeSubscription() {
+        Run<PointFrames.Frame>.Subscription s = subscription;
+        subscription = null;
+        if (s != null) {
+            s.close();
         }
+    }
+
+    /** Which lab's parts show: the map for a playground run, the layer stack, accuracy and CNN lab link for a CNN run. */
+    private void showLab(Page lab) {
+        boolean cnn = lab == Page.CNN;
+        getElement().setAttribute("data-page", lab.id());
+        map.setVisible(!cnn && shown != null);
+        layerBox.setVisible(cnn && shown != null);
+        accuracyChart.setVisible(cnn);
+        openInLab.setVisible(cnn && shown != null);
+    }
+
+    private void newRun(Run<?> run, Page lab) {
+        closeSubscription();
         shown = run;
         noRun.setVisible(run == null);
-        map.setVisible(run != null);
         chart.clear();
+        accuracyChart.clear();
         lastChartEpoch = -1;
+        LiveText.set(losses, "");
+        showLab(lab);
+    }
+
+    /** A CNN lab run: its layers, its settings and a link that opens it in the CNN lab; the curves follow. */
+    private void showCnn(Run<?> run) {
+        newRun(run, Page.CNN);
+        CnnLinks.State s = CnnLinks.stateOf(run.experiments());
+        settings.setText(RunWords.describe(s.experiment()));
+        layers.removeAll();
+        for (String line : RunWords.layers(s.experiment())) {
+            layers.add(new ListItem(line)); // the student's layers as text, never HTML
+        }
+        openInLab.setHref(CnnLinks.location(s));
+    }
+
+    private void chartCnn(List<EpochStats> history) {
+        EpochStats last = null;
+        for (EpochStats e : history) {
+            if (e.epoch() > lastChartEpoch) {
+                chart.append(e.epoch(), e.testLoss(), e.trainLoss());
+                accuracyChart.append(e.epoch(), percent(e.testAccuracy()), percent(e.trainAccuracy()));
+                lastChartEpoch = e.epoch();
+            }
+            last = e;
+        }
+        if (last != null) {
+            LiveText.set(losses, lossesText(last));
+        }
+    }
+
+    private static double percent(Double accuracy) {
+        return accuracy == null ? Double.NaN : 100 * accuracy;
+    }
+
+    private void showRun(Run<PointFrames.Frame> run) {
+        newRun(run, Page.PLAYGROUND);
         if (run == null) {
             return;
         }
         PlaygroundSettings s = PlaygroundSettings.fromExperiment(run.experiments().get(0));
-        settings.setText(describe(s));
+        settings.setText(RunWords.describe(s));
         if (s.isMultiClass()) {
             map.setClasses();
         } else if (s.isRegression()) {
@@ -236,11 +302,7 @@ public class StudentRunView extends Div implements BeforeEnterObserver {
         }
         map.setGrid(snap.gridN(), snap.channels(), snap.output());
         EpochStats stats = snap.stats();
-        String text = "Test loss " + ClassCard.loss(stats.testLoss()) + " · training loss " + ClassCard.loss(stats.trainLoss());
-        if (stats.testAccuracy() != null) {
-            text += String.format(Locale.ROOT, " · test accuracy %.1f %%", 100 * stats.testAccuracy());
-        }
-        LiveText.set(losses, text);
+        LiveText.set(losses, lossesText(stats));
         List<List<EpochStats>> history = run.history();
         if (!history.isEmpty()) {
             for (EpochStats e : history.get(0)) {
@@ -252,35 +314,18 @@ public class StudentRunView extends Div implements BeforeEnterObserver {
         chart(stats);
     }
 
+    private static String lossesText(EpochStats stats) {
+        String text = "Test loss " + ClassCard.loss(stats.testLoss()) + " · training loss " + ClassCard.loss(stats.trainLoss());
+        if (stats.testAccuracy() != null) {
+            text += String.format(Locale.ROOT, " · test accuracy %.1f %%", 100 * stats.testAccuracy());
+        }
+        return text;
+    }
+
     private void chart(EpochStats e) {
         if (e.epoch() > lastChartEpoch) {
             chart.append(e.epoch(), e.testLoss(), e.trainLoss());
             lastChartEpoch = e.epoch();
         }
-    }
-
-    /** The network's settings in words, for a teacher reading over a student's shoulder. */
-    static String describe(PlaygroundSettings s) {
-        String data = s.isPointSet() ? "the student's own point set" : s.dataset();
-        StringBuilder t = new StringBuilder();
-        t.append("Data: ").append(data);
-        if (!s.isRegression()) {
-            t.append(" (").append(s.classes()).append(" classes)");
-        }
-        t.append(", noise ").append(s.noise()).append(" %, ").append(s.trainPercent()).append(" % for training, batch ")
-                .append(s.batchSize()).append(". Features: ").append(String.join(", ", s.features())).append(". ");
-        if (s.hiddenLayers().isEmpty()) {
-            t.append("No hidden layer");
-        } else {
-            t.append("Hidden layers: ");
-            for (int i = 0; i < s.hiddenLayers().size(); i++) {
-                t.append(i > 0 ? ", " : "").append(s.hiddenLayers().get(i)).append(' ').append(s.activations().get(i));
-            }
-        }
-        t.append(". Learning rate ").append(PlaygroundSettings.formatRate(s.learningRate())).append(", regularisation ")
-                .append(s.regularization().equals("none") ? "none"
-                        : s.regularization() + " " + PlaygroundSettings.formatRate(s.regularizationRate()))
-                .append(", ").append(s.epochs()).append(" epochs.");
-        return t.toString();
     }
 }

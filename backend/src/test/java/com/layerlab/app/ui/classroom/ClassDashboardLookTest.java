@@ -11,6 +11,7 @@ import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.ArgumentMatchers.startsWith;
+import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -26,6 +27,7 @@ import com.layerlab.app.classroom.Classrooms;
 import com.layerlab.app.classroom.Push;
 import com.layerlab.app.classroom.Result;
 import com.layerlab.app.classroom.Seat;
+import com.layerlab.app.lab.CnnPresets;
 import com.layerlab.app.lab.ControlLocks;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.training.PointFrames;
@@ -36,6 +38,7 @@ import com.layerlab.app.training.RunSnapshot;
 import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.runs.RunPages;
+import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.train.EpochStats;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
@@ -62,8 +65,9 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
  * The teacher's dashboard as it looks and acts, on a class of ten made up here (the domain services are
  * mocks: what the page shows and what it asks of them, not the rules, which the service's own tests
  * and TeacherPagesTest check): the big code and the QR code of the join link, the cards with their
- * maps, names shown as text, the leaderboard in the service's order, lock and pause, the push dialog's
- * messages and what it sends, the ended session read-only, and a non-teacher refused.
+ * maps (a CNN lab run's card: its curve), names shown as text, the leaderboard in the service's order, lock
+ * and pause, the push dialog's messages and what it sends, a CNN run read-only, the ended session
+ * read-only, and a non-teacher refused.
  */
 @TestPropertySource(properties = "layerlab.teacher.usernames=" + ClassDashboardLookTest.TEACHER)
 @DirtiesContext // the teacher's playground run of the push test ends with the context
@@ -131,8 +135,9 @@ class ClassDashboardLookTest extends BrowserTestBase {
         when(classrooms.currentChallenge(7)).thenAnswer(a -> Optional.of(challenge));
         when(classrooms.leaderboard(CODE, TEACHER)).thenReturn(results);
         when(classrooms.csv(eq(CODE), eq(TEACHER), anyString())).thenReturn("student,experiment,best,parameters,time to goal\r\nBea,x=2,0.083,17,200\r\n");
-        when(classrooms.push(eq(CODE), eq(TEACHER), anyString(), anyString(), any(), any(), any())).thenAnswer(a ->
-                new Push(56, 7, Instant.now(), a.getArgument(2), a.getArgument(3), a.getArgument(4), a.getArgument(5), a.getArgument(6), com.layerlab.app.store.Page.PLAYGROUND));
+        when(classrooms.push(eq(CODE), eq(TEACHER), anyString(), any(com.layerlab.app.store.Page.class), anyString(), any(), any(),
+                any())).thenAnswer(a -> new Push(56, 7, Instant.now(), a.getArgument(2), a.getArgument(4), a.getArgument(5),
+                a.getArgument(6), a.getArgument(7), a.getArgument(3)));
 
         List<ClassBoard.Card> cards = cards(results);
         when(board.cards(7)).thenReturn(cards);
@@ -148,7 +153,10 @@ class ClassDashboardLookTest extends BrowserTestBase {
         return session.updateAndGet(how);
     }
 
-    /** Ten students: eight training at different places, one who finished, one with no run yet. */
+    /**
+     * Ten students: eight training at different places, one who finished, one with no run yet; three of
+     * them (seats 106 to 108) on the CNN lab, one of those before its first epoch.
+     */
     private List<ClassBoard.Card> cards(List<Result> results) {
         List<ClassBoard.Card> cards = new ArrayList<>();
         for (int i = 0; i < seats.size(); i++) {
@@ -156,6 +164,10 @@ class ClassDashboardLookTest extends BrowserTestBase {
             Result result = results.stream().filter(r -> r.seatId() == seat.id()).findFirst().orElse(null);
             if (i == seats.size() - 1) {
                 cards.add(new ClassBoard.Card(seat, null, null, null, null, 0, null, com.layerlab.app.store.Page.PLAYGROUND));
+                continue;
+            }
+            if (i >= 6) {
+                cards.add(cnnCard(seat, i == 6 ? -1 : i == 7 ? 9 : 20, result));
                 continue;
             }
             int epoch = 40 + 23 * i;
@@ -169,6 +181,31 @@ class ClassDashboardLookTest extends BrowserTestBase {
             cards.add(new ClassBoard.Card(seat, null, status, frame, "x=student" + i, 17, result, com.layerlab.app.store.Page.PLAYGROUND));
         }
         return cards;
+    }
+
+    /** A CNN lab experiment the students train: the lab's default network. */
+    static final Experiment CNN = CnnPresets.defaultExperiment().withEpochs(20);
+
+    /**
+     * A CNN lab student's card: their run (a mock: the card reads its history and experiments) after
+     * {@code epoch} of 20 epochs (-1: loading, no epoch yet; 20: finished), frame null as the board's.
+     */
+    static ClassBoard.Card cnnCard(Seat seat, int epoch, Result result) {
+        List<EpochStats> history = new ArrayList<>();
+        for (int e = 0; e <= epoch; e++) {
+            double acc = 0.1 + 0.82 * (1 - Math.exp(-e / 3.0)) + 0.015 * Math.sin(e * 1.7);
+            double trainAcc = Math.min(0.999, acc + 0.04 * e / 20.0);
+            history.add(new EpochStats(e, 2.3 * Math.exp(-e / 3.5) + 0.12, 2.3 * Math.exp(-e / 4.0) + 0.2 + 0.02 * Math.sin(e),
+                    trainAcc, acc));
+        }
+        Run<?> run = mock(Run.class);
+        when(run.history()).thenReturn(List.of(List.copyOf(history)));
+        when(run.experiments()).thenReturn(List.of(CNN));
+        RunState state = epoch >= 20 ? RunState.FINISHED : RunState.RUNNING;
+        RunStatus status = new RunStatus(state, epoch < 0, null, Math.max(0, epoch), 0, 40, 20, Double.NaN, Double.NaN,
+                Double.NaN, 0.001);
+        String viewState = PushSources.cnnViewState(CNN);
+        return new ClassBoard.Card(seat, run, status, null, viewState, 8_000, result, com.layerlab.app.store.Page.CNN);
     }
 
     /** A binary map: blue inside a circle of {@code radius}, orange outside, {@code sharpness} how crisp the edge is. */
@@ -274,7 +311,8 @@ class ClassDashboardLookTest extends BrowserTestBase {
         page.locator("#push-send").click();
         waitForVaadin(page);
         assertThat(page.locator("#push-error")).containsText("Experiment: you have no playground run yet");
-        verify(classrooms, never()).push(anyString(), anyString(), anyString(), anyString(), any(), any(), any());
+        verify(classrooms, never()).push(anyString(), anyString(), anyString(), any(com.layerlab.app.store.Page.class), anyString(),
+                any(), any(), any());
 
         // the teacher's playground now: their latest playground run
         PlaygroundSettings mine = PlaygroundSettings.DEFAULTS.toBuilder().dataset("xor").hiddenLayers(List.of(3)).build();
@@ -294,7 +332,8 @@ class ClassDashboardLookTest extends BrowserTestBase {
             assertThat(page.locator("#push-error")).containsText("Within epochs: a whole number");
             assertEquals("", page.locator("#push-target").getAttribute("invalid") == null ? "missing" : "");
             screenshot(page, "class-push-dialog-errors");
-            verify(classrooms, never()).push(anyString(), anyString(), anyString(), anyString(), any(), any(), any());
+            verify(classrooms, never()).push(anyString(), anyString(), anyString(), any(com.layerlab.app.store.Page.class), anyString(),
+                any(), any(), any());
 
             page.locator("#push-target input").fill("90");
             page.locator("#push-epochs input").fill("300");
@@ -302,13 +341,72 @@ class ClassDashboardLookTest extends BrowserTestBase {
             page.locator("#push-send").click();
             waitForVaadin(page);
             assertThat(page.locator("#push-dialog")).hasCount(0);
-            verify(classrooms).push(eq(CODE), eq(TEACHER), eq("Separate the XOR"), startsWith("x="), isNull(),
+            verify(classrooms).push(eq(CODE), eq(TEACHER), eq("Separate the XOR"), eq(com.layerlab.app.store.Page.PLAYGROUND),
+                    startsWith("x="), isNull(),
                     argThat(c -> c.unlocked().equals(Set.of(ControlLocks.Control.LEARNING_RATE, ControlLocks.Control.NEURONS))
                             && c.goal().equals(new Challenge.Goal(Challenge.Metric.TEST_ACCURACY, 0.9, 300, 50))), isNull());
             assertThat(page.locator("#class-current-push")).containsText("Separate the XOR");
         } finally {
             run.stop();
         }
+    }
+
+    @Test
+    void cnnCardsDrawTheirCurvesNextToPlaygroundCardsAndACnnRunOpensReadOnly() {
+        // a CNN lab challenge is the class's: its cards measure accuracy
+        challenge = new Push(57, 7, Instant.now(), "Shapes at 90 %", PushSources.cnnViewState(CNN), null,
+                new Challenge(Set.of(ControlLocks.Control.LEARNING_RATE), new Challenge.Goal(Challenge.Metric.TEST_ACCURACY, 0.9, 20, 0)),
+                null, com.layerlab.app.store.Page.CNN);
+        when(classrooms.leaderboard(CODE, TEACHER)).thenReturn(List.of(
+                new Result(108, NAMES.get(8), 57, 0.93, 8_000, 20, Instant.now(), Duration.ofSeconds(140), "x=1"),
+                new Result(107, NAMES.get(7), 57, 0.87, 8_000, 9, null, null, "x=2")));
+        when(classrooms.seat(anyLong())).thenAnswer(a -> seats.stream().filter(s -> s.id() == (long) a.getArgument(0)).findFirst());
+        TeacherSteps.signInToTeach(page, TEACHER);
+        open("/teach/" + CODE);
+        assertThat(page.locator(".class-card")).hasCount(10);
+        assertThat(page.locator("#class-current-push")).containsText("Shapes at 90 % (CNN lab)");
+        for (int seat : List.of(107, 108)) {
+            Locator card = page.locator(".class-card[data-seat='" + seat + "']");
+            assertEquals("cnn", card.getAttribute("data-page"));
+            Locator curve = card.locator(".ll-class-card-curve");
+            assertThat(curve).isVisible();
+            assertEquals("TEST_ACCURACY", curve.getAttribute("data-metric"));
+            assertEquals(Boolean.TRUE, curve.evaluate("img => img.complete && img.naturalWidth > 0"), "the browser draws it");
+            assertThat(card.locator("heat-map")).isHidden();
+            assertThat(card.locator(".class-card-loss")).containsText("Test loss");
+            assertThat(card.locator(".class-card-loss")).containsText("%");
+        }
+        assertEquals("10", page.locator(".class-card[data-seat='107'] .ll-class-card-curve").getAttribute("data-points"));
+        assertThat(page.locator(".class-leader-row").first()).containsText("93.0 %");
+        Locator loading = page.locator(".class-card[data-seat='106']");
+        assertThat(loading.locator(".ll-class-card-curve")).isHidden();
+        assertThat(loading.locator(".ll-class-card-norun")).hasText("no epoch yet");
+        assertThat(loading.locator(".class-card-state")).containsText("Loading");
+        // the playground cards beside them keep their maps
+        assertEquals("playground", page.locator(".class-card[data-seat='101']").getAttribute("data-page"));
+        assertThat(page.locator(".class-card[data-seat='101'] heat-map")).isVisible();
+        assertThat(page.locator(".class-card[data-seat='101'] .ll-class-card-curve")).isHidden();
+        screenshot(page, "class-dashboard-cnn-cards");
+
+        page.locator(".class-card[data-seat='107'] .class-card-open").click();
+        page.waitForURL("**/teach/" + CODE + "/student/107");
+        waitForVaadin(page);
+        assertThat(page.locator("#student-run")).hasAttribute("data-page", "cnn");
+        assertThat(page.locator("#student-run-name")).hasText(NAMES.get(7));
+        assertThat(page.locator("#student-run-state")).containsText("Training · epoch 9");
+        assertThat(page.locator("#student-run-map")).isHidden();
+        assertThat(page.locator("#student-run-layers li")).hasCount(CNN.model().size());
+        assertThat(page.locator("#student-run-layers li").first()).containsText(CNN.model().get(0).type());
+        assertThat(page.locator("#student-run-chart")).isVisible();
+        assertThat(page.locator("#student-run-accuracy")).isVisible();
+        assertThat(page.locator("#student-run-losses")).containsText("test accuracy");
+        assertThat(page.locator("#student-run-settings")).containsText("Optimizer");
+        assertThat(page.locator("#student-run-settings")).containsText("20 epochs");
+        String href = page.locator("#student-run-open-cnn").getAttribute("href");
+        assertTrue(href.startsWith("cnn?x="), href);
+        assertEquals(0, page.locator("#student-run vaadin-button").count(), "no control on a read-only run");
+        page.waitForTimeout(800);
+        screenshot(page, "class-student-run-cnn");
     }
 
     @Test

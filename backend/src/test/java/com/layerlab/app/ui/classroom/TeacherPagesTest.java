@@ -3,6 +3,7 @@ package com.layerlab.app.ui.classroom;
 import org.springframework.test.annotation.DirtiesContext;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,15 +15,20 @@ import com.layerlab.app.classroom.ClassSession;
 import com.layerlab.app.classroom.Classrooms;
 import com.layerlab.app.classroom.Push;
 import com.layerlab.app.classroom.Seat;
+import com.layerlab.app.classroom.ViewStates;
+import com.layerlab.app.lab.CnnPresets;
 import com.layerlab.app.lab.ControlLocks;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.lab.ShareLinks;
+import com.layerlab.app.store.ExperimentStore;
+import com.layerlab.app.store.Page;
 import com.layerlab.app.training.PointFrames;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.TestRuns;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.runs.RunPages;
+import com.layerlab.engine.experiment.Experiment;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +50,9 @@ import org.springframework.test.context.TestPropertySource;
  * joined through the service and train through the runtime appear as live cards; pause all holds their
  * runs and resume releases them; the push dialog sends a challenge; the leaderboard orders the scores the
  * server recorded; the CSV holds the students' rows; a removed student's card goes; a student's run opens
- * read-only; the ended session stays readable without its controls; another teacher is refused.
+ * read-only; the ended session stays readable without its controls; another teacher is refused; the push
+ * dialog lists the teacher's saved CNN lab experiments, shows the CNN lab's controls for one and pushes it
+ * as a CNN lab challenge.
  */
 @TestPropertySource(properties = {"layerlab.teacher.usernames=" + TeacherPagesTest.TEACHER,
         "layerlab.data.dir=target/teacher-pages-test/${random.uuid}"})
@@ -61,6 +69,8 @@ class TeacherPagesTest extends BrowserTestBase {
     Classrooms classrooms;
     @Autowired
     TrainingRuntime runtime;
+    @Autowired
+    ExperimentStore store;
     /** The students' own pages, as subscriptions: an anonymous student's run stops once no page watches it. */
     private final List<AutoCloseable> studentPages = new ArrayList<>();
 
@@ -198,6 +208,9 @@ class TeacherPagesTest extends BrowserTestBase {
         assertThat(page.locator("#student-run-name")).hasText("Bea");
         assertThat(page.locator("#student-run-map")).isVisible();
         assertThat(page.locator("#student-run-losses")).containsText("Test loss");
+        // live: the run's frames keep coming (the page's subscription outlives its attach)
+        String first = page.locator("#student-run-losses").innerText();
+        page.waitForFunction("t => document.querySelector('#student-run-losses').innerText !== t", first);
         assertThat(page.locator("#student-run-settings")).containsText("Hidden layers: 3 Tanh, 2 Tanh");
         assertEquals(0, page.locator("#student-run vaadin-button").count(), "no control on a read-only run");
         page.waitForTimeout(1500);
@@ -282,5 +295,54 @@ class TeacherPagesTest extends BrowserTestBase {
                 .collect(java.util.stream.Collectors.joining());
         assertEquals(withoutDara, Files.readString(again.path(), StandardCharsets.UTF_8));
         screenshot(page, "class-dashboard-ended-live");
+    }
+
+    @Test
+    void thePushDialogListsASavedCnnExperimentShowsTheCnnControlsAndPushesItToTheCnnLab() {
+        TeacherSteps.account(accounts, TEACHER);
+        ClassSession session = classrooms.create(TEACHER, "Convolutions");
+        Experiment shapes = CnnPresets.defaultExperiment().withEpochs(12);
+        store.save(new ExperimentStore.Draft(Accounts.ownerKey(TEACHER), "Shapes net", false, Page.CNN, shapes, ""),
+                new byte[0], List.of(), 0, null);
+        TeacherSteps.signInToTeach(page, TEACHER);
+        open("/teach/" + session.code());
+        page.locator("#class-push").click();
+        page.locator("#push-challenge").click();
+        // the playground's controls first (its "now" is the first choice)
+        assertThat(page.locator("#push-unlock-NEURONS")).isVisible();
+        assertThat(page.locator("#push-unlock-LAYER_STACK")).hasCount(0);
+
+        // the CNN lab now, with no CNN run: said, nothing pushed
+        chooseInSelect(page, "push-source", PushDialog.NOW_CNN);
+        page.locator("#push-target input").fill("80");
+        page.locator("#push-send").click();
+        waitForVaadin(page);
+        assertThat(page.locator("#push-error")).containsText("Experiment: you have no CNN lab run yet");
+
+        chooseInSelect(page, "push-source", "Shapes net · CNN lab");
+        assertEquals("cnn", page.locator(".ll-push-challenge").getAttribute("data-lab"));
+        assertEquals(List.of("Data set", "Layer stack", "Optimizer", "Learning rate"),
+                page.locator("#push-unlocks vaadin-checkbox").allInnerTexts().stream().map(String::trim).toList());
+        assertThat(page.locator("#push-unlock-NEURONS")).hasCount(0);
+        assertThat(page.locator("#push-metric")).containsText("Test accuracy at least (%)");
+        assertEquals("Shapes net", page.locator("#push-title input").inputValue());
+        screenshot(page, "class-push-dialog-cnn");
+        page.locator("#push-unlock-LEARNING_RATE").click();
+        page.locator("#push-send").click();
+        waitForVaadin(page);
+        assertThat(page.locator("#push-dialog")).hasCount(0);
+
+        Push pushed = classrooms.currentPush(session.id()).orElseThrow();
+        assertEquals(Page.CNN, pushed.page());
+        assertEquals("Shapes net", pushed.title());
+        assertEquals(Set.of(ControlLocks.Control.LEARNING_RATE), pushed.challenge().unlocked());
+        assertEquals(new Challenge.Goal(Challenge.Metric.TEST_ACCURACY, 0.8, 0, 0), pushed.challenge().goal());
+        Experiment opened = ViewStates.cnn(pushed.viewState());
+        // the layers as pushed (a link's numbers may come back as another number type: compared by type and size)
+        assertEquals(shapes.model().stream().map(l -> l.type()).toList(), opened.model().stream().map(l -> l.type()).toList());
+        assertEquals(12, opened.epochs());
+        assertNotNull(pushed.experimentId());
+        assertTrue(pushed.location().startsWith("cnn?x="), pushed.location());
+        assertThat(page.locator("#class-current-push")).containsText("Shapes net (CNN lab)");
     }
 }
