@@ -131,7 +131,7 @@ public abstract class BrowserTestBase {
     }
 
     /** Waits until every Vaadin client on the page has finished its round trips. */
-    protected static void waitForVaadin(Page p) {
+    public static void waitForVaadin(Page p) {
         p.waitForFunction("() => window.Vaadin && window.Vaadin.Flow && window.Vaadin.Flow.clients"
                 + " && Object.keys(window.Vaadin.Flow.clients).length > 0"
                 + " && Object.values(window.Vaadin.Flow.clients).every(c => !c.isActive || !c.isActive())");

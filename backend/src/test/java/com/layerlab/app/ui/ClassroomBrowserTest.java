@@ -3,6 +3,10 @@ package com.layerlab.app.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static com.layerlab.app.ui.ClassroomSteps.disabled;
+import static com.layerlab.app.ui.ClassroomSteps.epochOf;
+import static com.layerlab.app.ui.ClassroomSteps.fillNumber;
+import static com.layerlab.app.ui.ClassroomSteps.setChecked;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -242,10 +246,10 @@ class ClassroomBrowserTest extends BrowserTestBase {
             assertTrue(s.locator("#learning-rate-select").innerText().contains("0.1"), who + ": the pushed rate is shown");
             assertTrue(s.locator("#param-count").innerText().startsWith("43 "), who + ": the pushed 2-6-3-1 network: "
                     + s.locator("#param-count").innerText());
-            assertFalse(disabled(s, "learning-rate-select"), who + ": the learning rate is unlocked");
+            assertFalse(disabled(s, "#learning-rate-select"), who + ": the learning rate is unlocked");
             for (String locked : List.of("activation-select", "regularization-select", "regularization-rate-select",
                     "problem-select", "dataset-xor", "dataset-spiral")) {
-                assertTrue(disabled(s, locked), who + ": #" + locked + " is locked");
+                assertTrue(disabled(s, "#" + locked), who + ": #" + locked + " is locked");
             }
         }
         screenshot(students.get(0), "class-student-challenge");
@@ -367,7 +371,7 @@ class ClassroomBrowserTest extends BrowserTestBase {
         assertEquals(NAMES.get(0), ana.locator("#class-bar-name").innerText().trim(), "the seat after a reload");
         assertEquals(run, ana.locator(".ll-playground").getAttribute("data-run"), "the same run after a reload");
         assertTrue(epoch(ana) >= before, "the run's epochs are kept: " + epoch(ana) + " < " + before);
-        assertTrue(disabled(ana, "activation-select"), "the challenge's locks hold after a reload");
+        assertTrue(disabled(ana, "#activation-select"), "the challenge's locks hold after a reload");
 
         // a browser restart: a new browser with the same cookies (the visitor cookie lasts a year)
         BrowserContext restarted = browser.newContext(new Browser.NewContextOptions().setViewportSize(WIDTH, HEIGHT)
@@ -485,11 +489,6 @@ class ClassroomBrowserTest extends BrowserTestBase {
         return p.locator("[data-seat='" + seats.get(name) + "']").and(cards(p));
     }
 
-    private static int epochOf(Locator card) {
-        String e = card.getAttribute("data-epoch");
-        return e == null || e.isBlank() ? 0 : (int) Double.parseDouble(e);
-    }
-
     private static List<Long> leaderSeats(Locator rows) {
         List<Long> out = new ArrayList<>();
         for (int i = 0; i < rows.count(); i++) {
@@ -508,28 +507,6 @@ class ClassroomBrowserTest extends BrowserTestBase {
             p.locator("#play-button").click();
         }
         p.waitForFunction("() => document.querySelector('#play-button').dataset.playing === 'true'");
-    }
-
-    /** Whether the element carries the disabled attribute (a locked control). */
-    private static boolean disabled(Page p, String id) {
-        return (Boolean) p.locator("#" + id).evaluate("e => e.hasAttribute('disabled')");
-    }
-
-    /** Sets a Vaadin checkbox to {@code checked} (clicking it only when it is not already so). */
-    private static void setChecked(Page p, String id, boolean checked) {
-        Locator box = p.locator("#" + id);
-        if ((Boolean) box.evaluate("e => e.checked === true") != checked) {
-            box.click();
-        }
-        waitForVaadin(p);
-        assertEquals(checked, box.evaluate("e => e.checked === true"), "#" + id);
-    }
-
-    private static void fillNumber(Page p, String id, String value) {
-        Locator input = p.locator("#" + id + " input");
-        input.fill(value);
-        input.press("Tab");
-        waitForVaadin(p);
     }
 
     private static Map<String, List<String>> query(String viewState) {
