@@ -21,6 +21,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -57,18 +58,22 @@ public class ClassBar extends Div {
     private final Span goal = new Span();
     private final Span progress = new Span();
     private final Span paused = new Span("Your teacher paused training");
+    /** What a challenge is scored on, as the bar says it ("500 images your network never sees"). */
+    private final Function<Push, String> hiddenSplit;
     private Push push;
     /** The push the browser is asked to come back for (the latest wins). */
     private Push pending;
     private ClassEvents.Registration registration;
 
     /**
-     * @param push   the session's current push, if any
-     * @param result the student's result on it, if any
+     * @param push        the session's current push, if any
+     * @param result      the student's result on it, if any
+     * @param hiddenSplit what a challenge is scored on (ChallengeScorer.hiddenSplitText)
      */
     public ClassBar(Classrooms classrooms, ClassEvents events, ClassSession session, Seat seat, Optional<Push> push,
-                    Optional<Result> result, Page page) {
+                    Optional<Result> result, Page page, Function<Push, String> hiddenSplit) {
         this.classrooms = classrooms;
+        this.hiddenSplit = hiddenSplit;
         this.events = events;
         this.seat = seat;
         this.page = page;
@@ -210,10 +215,19 @@ public class ClassBar extends Div {
                 .map(ControlLocks.Control::label).collect(Collectors.joining(", "));
         goal.setText("Goal: " + challenge.goal().text() + ". You may change: " + (free.isEmpty() ? "nothing" : free) + ".");
         if (result == null) {
-            progress.setText("Not scored yet: train to see your score on the hidden test set.");
+            progress.setText("Not scored yet: train to see your score on " + scoredOn(p) + ".");
             progress.getElement().setAttribute("data-reached", "false");
         } else {
             showResult(result);
+        }
+    }
+
+    /** What {@code p} is scored on; "the hidden test set" when that cannot be said. */
+    private String scoredOn(Push p) {
+        try {
+            return hiddenSplit.apply(p);
+        } catch (RuntimeException e) {
+            return "the hidden test set"; // the bar still shows: the score is the server's either way
         }
     }
 

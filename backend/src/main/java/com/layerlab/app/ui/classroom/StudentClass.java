@@ -1,5 +1,6 @@
 package com.layerlab.app.ui.classroom;
 
+import com.layerlab.app.classroom.ChallengeScorer;
 import com.layerlab.app.classroom.ClassEvents;
 import com.layerlab.app.classroom.ClassSession;
 import com.layerlab.app.classroom.Classrooms;
@@ -47,6 +48,7 @@ public class StudentClass {
 
     private final Classrooms classrooms;
     private final ClassEvents events;
+    private final ChallengeScorer scorer;
     private final ExperimentStore store;
     private final Page lab;
     private final Div slot = new Div();
@@ -60,12 +62,14 @@ public class StudentClass {
      * @param lab    the lab of the page ({@link Page#PLAYGROUND} or {@link Page#CNN})
      * @param onLeft what the page does once its owner is out of the class (the locks are gone), with the notice
      */
-    public StudentClass(Classrooms classrooms, ClassEvents events, ExperimentStore store, Page lab, Consumer<String> onLeft) {
+    public StudentClass(Classrooms classrooms, ClassEvents events, ChallengeScorer scorer, ExperimentStore store, Page lab,
+                        Consumer<String> onLeft) {
         if (lab != Page.PLAYGROUND && lab != Page.CNN) {
             throw new IllegalArgumentException("a class opens the playground or the CNN lab, not " + lab);
         }
         this.classrooms = classrooms;
         this.events = events;
+        this.scorer = scorer;
         this.store = store;
         this.lab = lab;
         this.barPage = new ClassBar.Page() {
@@ -133,7 +137,8 @@ public class StudentClass {
         }
         push = classrooms.currentPush(session.id()).orElse(null);
         Optional<Result> result = push == null ? Optional.empty() : classrooms.result(push.id(), seat.id());
-        slot.add(new ClassBar(classrooms, events, session, seat, Optional.ofNullable(push), result, barPage));
+        slot.add(new ClassBar(classrooms, events, session, seat, Optional.ofNullable(push), result, barPage,
+                scorer::hiddenSplitText));
     }
 
     /** The teacher pushed {@code p} (on the browser's request): the page of its lab opens it, marked as a push's. */

@@ -1,5 +1,6 @@
 package com.layerlab.app.ui.cnn;
 
+import com.layerlab.app.classroom.ChallengeScorer;
 import com.layerlab.app.classroom.ClassEvents;
 import com.layerlab.app.classroom.Classrooms;
 import com.layerlab.app.classroom.Push;
@@ -29,8 +30,8 @@ final class CnnClass extends StudentClass {
     private Push parsedPush;
     private Experiment pushed;
 
-    CnnClass(Classrooms classrooms, ClassEvents events, ExperimentStore store, Consumer<String> onLeft) {
-        super(classrooms, events, store, Page.CNN, onLeft);
+    CnnClass(Classrooms classrooms, ClassEvents events, ChallengeScorer scorer, ExperimentStore store, Consumer<String> onLeft) {
+        super(classrooms, events, scorer, store, Page.CNN, onLeft);
     }
 
     /**

@@ -1,6 +1,7 @@
 package com.layerlab.app.ui.cnn;
 
 import com.layerlab.app.account.CurrentOwner;
+import com.layerlab.app.classroom.ChallengeScorer;
 import com.layerlab.app.classroom.ClassEvents;
 import com.layerlab.app.classroom.Classrooms;
 import com.layerlab.app.lab.CnnDataService;
@@ -97,7 +98,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final CnnClass classroom;
 
     public CnnView(TrainingRuntime runtime, PageWatch pages, CnnDataService data, ExperimentStore store,
-                   CurrentOwner owner, BackendChoices backends, Classrooms classrooms, ClassEvents events) {
+                   CurrentOwner owner, BackendChoices backends, Classrooms classrooms, ClassEvents events, ChallengeScorer scorer) {
         this.runtime = runtime;
         this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, CnnFrames.class, true);
         this.data = data;
@@ -108,7 +109,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         this.toolbar = new CnnToolbar(CnnPresets.all(data.cifar10Present()), limits.maxEpochs(), backends, transport,
                 this::usePreset, this::edit, this::compare, this::openSave, this::openExport);
         this.dataPanel = new CnnDataPanel(data, owner::key, this::useDataset, this::edit, this::useUploaded);
-        this.classroom = new CnnClass(classrooms, events, store, this::leftClass);
+        this.classroom = new CnnClass(classrooms, events, scorer, store, this::leftClass);
         shown.linkLogs(progressRow.logsLink(), "layerlab-cnn-logs.zip");
         setId("cnn-view");
         addClassName("cnn-view");

@@ -1,5 +1,6 @@
 package com.layerlab.app.ui.playground;
 
+import com.layerlab.app.classroom.ChallengeScorer;
 import com.layerlab.app.classroom.ClassEvents;
 import com.layerlab.app.classroom.Classrooms;
 import com.layerlab.app.classroom.Push;
@@ -25,8 +26,9 @@ final class PlaygroundClass extends StudentClass {
     private Push parsedPush;
     private PlaygroundSettings pushed;
 
-    PlaygroundClass(Classrooms classrooms, ClassEvents events, ExperimentStore store, Consumer<String> onLeft) {
-        super(classrooms, events, store, Page.PLAYGROUND, onLeft);
+    PlaygroundClass(Classrooms classrooms, ClassEvents events, ChallengeScorer scorer, ExperimentStore store,
+                    Consumer<String> onLeft) {
+        super(classrooms, events, scorer, store, Page.PLAYGROUND, onLeft);
     }
 
     /**

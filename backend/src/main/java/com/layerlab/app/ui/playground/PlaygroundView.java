@@ -1,6 +1,7 @@
 package com.layerlab.app.ui.playground;
 
 import com.layerlab.app.account.CurrentOwner;
+import com.layerlab.app.classroom.ChallengeScorer;
 import com.layerlab.app.classroom.ClassEvents;
 import com.layerlab.app.classroom.Classrooms;
 import com.layerlab.app.lab.CompareLinks;
@@ -96,7 +97,8 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
     private final PlaygroundClass classroom;
 
     public PlaygroundView(TrainingRuntime runtime, PageWatch pages, PointSets pointSets, ExperimentStore store,
-                          CurrentOwner owner, BackendChoices backends, Classrooms classrooms, ClassEvents events) {
+                          CurrentOwner owner, BackendChoices backends, Classrooms classrooms, ClassEvents events,
+                          ChallengeScorer scorer) {
         this.runtime = runtime;
         this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, PointFrames.class);
         this.pointSets = pointSets;
@@ -107,7 +109,7 @@ public class PlaygroundView extends Div implements BeforeEnterObserver {
         this.ownData = new PointSetControls(pointSets, () -> ownerKey, this::usePointSet, this::startDrawing);
         this.data = new DataPanel(ownData, this::edit);
         this.output = new OutputPanel(drawingBoard, this::edit, this::openExport);
-        this.classroom = new PlaygroundClass(classrooms, events, store, notice -> {
+        this.classroom = new PlaygroundClass(classrooms, events, scorer, store, notice -> {
             syncControls();
             notices.classLeft(notice);
         });

@@ -184,6 +184,8 @@ class StudentCnnClassTest extends BrowserTestBase {
         String goal = page.locator("#class-bar-goal").innerText();
         assertTrue(goal.contains("test accuracy at least 80.0 % within 10 epochs"), goal);
         assertTrue(goal.contains("You may change: Learning rate."), goal);
+        String progress = page.locator("#class-bar-progress").innerText();
+        assertTrue(progress.contains("images your network never sees"), "scored on a hidden set: " + progress);
 
         // locked: the data section, the layer stack, the optimizer, the presets, the comparison; free: the rate
         for (String id : List.of("#cnn-dataset", "#cnn-limit", "#cnn-batch-size", "#cnn-split", "#cnn-shuffle",
