@@ -39,8 +39,9 @@ import org.springframework.test.context.TestPropertySource;
 
 /** The CNN lab in headless Chromium: the layer editor, training on MNIST, share links, uploads. */
 // a fresh data folder per run: an upload never replaces a set, so a kept one would rename this run's
-// a run nobody watches stops after 2 s, not a minute: the tests see a closed page's run end
-@TestPropertySource(properties = {"layerlab.data.dir=target/cnn-test-data/${random.uuid}", "layerlab.runs.unwatched-seconds=2"})
+// a run nobody watches stops after 10 s, not a minute: the tests see a closed page's run end (and a reload on a
+// busy machine still finds its run)
+@TestPropertySource(properties = {"layerlab.data.dir=target/cnn-test-data/${random.uuid}", "layerlab.runs.unwatched-seconds=10"})
 class CnnViewTest extends BrowserTestBase {
 
     @Autowired
