@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A push's {@code viewState} (its lab's link's query string, {@link Push#viewState}) read back into the
@@ -63,28 +64,7 @@ public final class ViewStates {
      * (400, the message naming "Experiment") when it is empty, too long, has no experiment or does not open.
      */
     public static Experiment cnn(String viewState) {
-        String state = strip(viewState);
-        if (state.isEmpty()) {
-            throw new ClassRefused(400, "Experiment: nothing to push (no CNN lab experiment).");
-        }
-        if (state.length() > MAX_CHARS) {
-            throw new ClassRefused(400, "Experiment: the experiment is longer than a CNN lab link holds.");
-        }
-        Map<String, List<String>> params = parameters(state);
-        if (!params.containsKey(ShareLinks.EXPERIMENT)) {
-            // CnnLinks.parse opens its defaults without one: a push must say what it pushes
-            throw new ClassRefused(400, "Experiment: the experiment is not a CNN lab link's (no experiment in it).");
-        }
-        ShareLinks.Parsed<CnnLinks.State> parsed;
-        try {
-            parsed = CnnLinks.parse(params);
-        } catch (RuntimeException e) {
-            throw new ClassRefused(400, "Experiment: " + e.getMessage());
-        }
-        if (!parsed.ok()) {
-            throw new ClassRefused(400, "Experiment: " + parsed.error());
-        }
-        return parsed.value().experiment();
+        return open(viewState, "CNN lab", CnnLinks::parse).experiment();
     }
 
     /**
@@ -92,20 +72,26 @@ public final class ViewStates {
      * it is empty, too long, has no experiment or does not open.
      */
     public static PlaygroundSettings settings(String viewState) {
+        return open(viewState, "playground", ShareLinks::parsePlayground);
+    }
+
+    /** What {@code parse} (a lab's link reader) opens of a view state, or the refusal naming "Experiment". */
+    private static <T> T open(String viewState, String lab, Function<Map<String, List<String>>, ShareLinks.Parsed<T>> parse) {
         String state = strip(viewState);
         if (state.isEmpty()) {
-            throw new ClassRefused(400, "Experiment: nothing to push (no playground settings).");
+            throw new ClassRefused(400, "Experiment: nothing to push (no " + lab + " experiment).");
         }
         if (state.length() > MAX_CHARS) {
-            throw new ClassRefused(400, "Experiment: the settings are longer than a playground link holds.");
+            throw new ClassRefused(400, "Experiment: the experiment is longer than a " + lab + " link holds.");
         }
         Map<String, List<String>> params = parameters(state);
         if (!params.containsKey(ShareLinks.EXPERIMENT)) {
-            throw new ClassRefused(400, "Experiment: the settings are not a playground link's (no experiment in them).");
+            // a lab's link without one opens its defaults: a push must say what it pushes
+            throw new ClassRefused(400, "Experiment: the link is not a " + lab + " link's (no experiment in it).");
         }
-        ShareLinks.Parsed<PlaygroundSettings> parsed;
+        ShareLinks.Parsed<T> parsed;
         try {
-            parsed = ShareLinks.parsePlayground(params);
+            parsed = parse.apply(params);
         } catch (RuntimeException e) {
             throw new ClassRefused(400, "Experiment: " + e.getMessage());
         }
