@@ -4,6 +4,7 @@ import com.layerlab.app.classroom.ChallengeScorer;
 import com.layerlab.app.classroom.ClassEvents;
 import com.layerlab.app.classroom.Classrooms;
 import com.layerlab.app.classroom.Push;
+import com.layerlab.app.classroom.ViewStates;
 import com.layerlab.app.lab.CnnLinks;
 import com.layerlab.app.lab.ControlLocks;
 import com.layerlab.app.lab.ControlLocks.Control;
@@ -11,7 +12,6 @@ import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.Page;
 import com.layerlab.app.ui.classroom.StudentClass;
 import com.layerlab.engine.experiment.Experiment;
-import com.vaadin.flow.router.QueryParameters;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -46,7 +46,7 @@ final class CnnClass extends StudentClass {
         Push p = challenge.get();
         if (p != parsedPush) {
             parsedPush = p;
-            pushed = CnnLinks.parse(QueryParameters.fromString(p.viewState()).getParameters()).value().experiment();
+            pushed = ViewStates.cnn(p.viewState());
         }
         Set<Control> unlocked = p.challenge().unlocked();
         Optional<Control> refused = ControlLocks.violated(unlocked, pushed, wanted.experiment());

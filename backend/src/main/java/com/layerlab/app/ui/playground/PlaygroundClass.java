@@ -4,13 +4,12 @@ import com.layerlab.app.classroom.ChallengeScorer;
 import com.layerlab.app.classroom.ClassEvents;
 import com.layerlab.app.classroom.Classrooms;
 import com.layerlab.app.classroom.Push;
+import com.layerlab.app.classroom.ViewStates;
 import com.layerlab.app.lab.ControlLocks;
 import com.layerlab.app.lab.PlaygroundSettings;
-import com.layerlab.app.lab.ShareLinks;
 import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.Page;
 import com.layerlab.app.ui.classroom.StudentClass;
-import com.vaadin.flow.router.QueryParameters;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -43,7 +42,7 @@ final class PlaygroundClass extends StudentClass {
         Push p = challenge.get();
         if (p != parsedPush) {
             parsedPush = p;
-            pushed = ShareLinks.parsePlayground(QueryParameters.fromString(p.viewState()).getParameters()).value();
+            pushed = ViewStates.settings(p.viewState());
         }
         var unlocked = p.challenge().unlocked();
         ControlLocks.violated(unlocked, pushed, wanted).ifPresent(c -> notice.accept(StudentClass.lockedText(c)));
