@@ -11,8 +11,6 @@ import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.summary.EventArchive;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,12 +150,12 @@ class ClusterApiRuns implements ApiRunStore {
     public byte[] events(String runId, String owner) {
         ClusterStore.Shared run = find(runId, owner);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            // one folder for all its hand-offs (a worker taking it over goes on in the same folder)
-            EventArchive.writeZip(run.entry().folder(), out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot zip the event files of run " + runId, e);
+        Path folder = run.entry().folder();
+        if (folder == null) {
+            throw new ApiRefused(HttpStatus.NOT_FOUND, "Run " + runId + " has no event files yet: no worker has taken it.");
         }
+        // one folder for all its hand-offs (a worker taking it over goes on in the same folder)
+        EventArchive.writeZip(folder, out);
         return out.toByteArray();
     }
 
