@@ -218,15 +218,17 @@ public class ClusterStore {
     }
 
     /**
-     * Moves run {@code id} from WAITING to HANDED (state stays QUEUED), its segment one more.
+     * Moves run {@code id} from WAITING to HANDED (state stays QUEUED), its segment one more, its updated_at
+     * now (when it was handed: {@link #handedUntaken} finds a job lost since).
      *
      * @return the new segment, or empty when another node handed it first (or it is no longer waiting)
      */
     public Optional<Integer> hand(String id) {
         // one transaction: the row stays locked by the update until the segment is read back
         return database(() -> transaction.execute(status -> {
-            int moved = jdbc.update("update training_runs set placement = ?, segment = segment + 1 where id = ?"
-                    + " and placement = ? and state = 'QUEUED'", Placement.HANDED.name(), id, Placement.WAITING.name());
+            int moved = jdbc.update("update training_runs set placement = ?, segment = segment + 1, updated_at = ?"
+                    + " where id = ? and placement = ? and state = 'QUEUED'", Placement.HANDED.name(), time(Instant.now()),
+                    id, Placement.WAITING.name());
             return moved == 1
                     ? Optional.of(jdbc.queryForObject("select segment from training_runs where id = ?", Integer.class, id))
                     : Optional.<Integer>empty();
@@ -388,34 +390,27 @@ public class ClusterStore {
         }
     }
 
-    // ---- what happened between nodes (the lead's; V8's notice column) ----------------------------------------
+    // ---- what happened between nodes (V8's notice column) --------------------------------------------------
 
     /** Sets what happened to run {@code id} between nodes (a takeover), for its pages and the API; null clears it. */
     public void notice(String id, String text) {
-        String t = text == null ? null : text.substring(0, Math.min(2000, text.length()));
-        shared(() -> jdbc.update("update training_runs set notice = ? where id = ?", t, id));
+        database(() -> jdbc.update("update training_runs set notice = ? where id = ?", message(text), id));
     }
 
-    /** What happened to run {@code id} between nodes, or null. */
+    /** What happened to run {@code id} between nodes, or null (also when it has no row). */
     public String notice(String id) {
-        return shared(() -> jdbc.query("select notice from training_runs where id = ?", rs -> rs.next() ? rs.getString(1) : null, id));
+        return database(() -> jdbc.queryForList("select notice from training_runs where id = ?", String.class, id))
+                .stream().filter(n -> n != null).findFirst().orElse(null);
     }
 
     /**
      * Background runs handed to JobRunr that no worker has taken (QUEUED, HANDED, no node) since before
-     * {@code before}: their job may have been lost (a node died between handing and enqueueing).
+     * {@code before} (their updated_at, which {@link #hand} sets): their job may have been lost (a node died
+     * between handing and enqueueing). Oldest first.
      */
     public List<TrainRun> handedUntaken(Instant before) {
-        return shared(() -> jdbc.query("select id, segment from training_runs where background = true and placement = 'HANDED'"
-                        + " and state = 'QUEUED' and node is null and updated_at < ?",
-                (rs, n) -> new TrainRun(rs.getString(1), rs.getInt(2)), java.sql.Timestamp.from(before)));
-    }
-
-    private static <T> T shared(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (org.springframework.dao.DataAccessException e) {
-            throw new RunJournal.Unreachable("The database cannot be reached (" + e.getMostSpecificCause().getMessage() + ")", e);
-        }
+        return database(() -> jdbc.query("select id, segment from training_runs where background = true"
+                        + " and placement = ? and state = 'QUEUED' and node is null and updated_at < ? order by updated_at, id",
+                (rs, n) -> new TrainRun(rs.getString("id"), rs.getInt("segment")), Placement.HANDED.name(), time(before)));
     }
 }

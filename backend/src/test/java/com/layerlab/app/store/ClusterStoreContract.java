@@ -421,6 +421,43 @@ abstract class ClusterStoreContract {
         assertEquals(2, cluster.epochs(id, 0).size());
     }
 
+    @Test
+    void aNoticeSaysWhatHappenedBetweenNodesUntilCleared() {
+        RunJournal.Entry e = running("user:n" + tag, workerA, "worker-a");
+        assertNull(cluster.notice(e.id()));
+        cluster.notice(e.id(), "Worker B took this run over: worker A stopped answering." + "!".repeat(3000));
+        assertTrue(cluster.notice(e.id()).startsWith("Worker B took this run over"));
+        assertEquals(2000, cluster.notice(e.id()).length(), "cut to the column's length");
+        workerB.write(e.as(RunState.RUNNING, "training", Instant.now()));
+        assertTrue(cluster.notice(e.id()).startsWith("Worker B"), "a journal write leaves it");
+        cluster.notice(e.id(), null);
+        assertNull(cluster.notice(e.id()));
+        assertNull(cluster.notice(tag + "missing"));
+    }
+
+    @Test
+    void aHandedRunNoWorkerTookSinceBeforeATimeIsFoundAsItsJob() throws Exception {
+        RunJournal.Entry lost = entry(id(), "user:l" + tag, Instant.now().minus(Duration.ofHours(1)));
+        cluster.submit(lost);
+        int segment = cluster.hand(lost.id()).orElseThrow();
+        assertTrue(find(lost.id()).entry().updated().isAfter(lost.updated()), "handed now, though submitted an hour ago");
+        RunJournal.Entry taken = submit("user:l" + tag);
+        cluster.take(taken.id(), cluster.hand(taken.id()).orElseThrow(), name("worker-a")).orElseThrow();
+        RunJournal.Entry waiting = submit("user:l" + tag);
+        Thread.sleep(20);
+        Instant now = Instant.now();
+        RunJournal.Entry recent = submit("user:l" + tag);
+        cluster.hand(recent.id()).orElseThrow();
+
+        List<com.layerlab.app.cluster.TrainRun> jobs = cluster.handedUntaken(now).stream()
+                .filter(j -> j.runId().startsWith(tag)).toList();
+        assertTrue(jobs.contains(new com.layerlab.app.cluster.TrainRun(lost.id(), segment)), jobs.toString());
+        assertFalse(jobs.stream().anyMatch(j -> j.runId().equals(taken.id()) || j.runId().equals(waiting.id())
+                || j.runId().equals(recent.id())), "taken, waiting, handed after: " + jobs);
+        assertTrue(cluster.handedUntaken(lost.started()).stream().noneMatch(j -> j.runId().equals(lost.id())),
+                "handed after that");
+    }
+
     // ---- the counts the hand-off and the API read ---------------------------------------------------------
 
     @Test
