@@ -107,13 +107,13 @@ public class ClusterStore {
     /**
      * The few changes that take two statements (an upsert, a change read back): a transaction manager of this
      * class's own over the JdbcTemplate's data source, so that it needs no more than the template; inside a
-     * transaction already open on that data source (the app's JPA one included) it joins that one.
+     * transaction already open on that data source (the app's JPA one included) it joins that one. Made on
+     * first use, so that a test's stand-in (a subclass without a database) can be built.
      */
-    private final TransactionTemplate transaction;
+    private volatile TransactionTemplate transaction;
 
     public ClusterStore(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
     }
 
     // ---- a web node: background runs in, what they do out -----------------------------------------------
@@ -225,7 +225,7 @@ public class ClusterStore {
      */
     public Optional<Integer> hand(String id) {
         // one transaction: the row stays locked by the update until the segment is read back
-        return database(() -> transaction.execute(status -> {
+        return database(() -> transaction().execute(status -> {
             int moved = jdbc.update("update training_runs set placement = ?, segment = segment + 1, updated_at = ?"
                     + " where id = ? and placement = ? and state = 'QUEUED'", Placement.HANDED.name(), time(Instant.now()),
                     id, Placement.WAITING.name());
@@ -247,7 +247,7 @@ public class ClusterStore {
     public Optional<Shared> take(String id, int segment, String node) {
         // the row is read locked (for update), so that the node returned is the one this take replaced even
         // when two workers take the same job at once (a takeover while the first is still finishing)
-        return database(() -> transaction.execute(status -> {
+        return database(() -> transaction().execute(status -> {
             List<Shared> before = jdbc.query(SHARED + " where id = ? for update", ClusterStore::shared, id);
             int taken = jdbc.update("update training_runs set node = ?, wanted = null where id = ? and placement = ?"
                     + " and segment = ? and state not in ('FINISHED', 'STOPPED', 'FAILED')", node, id,
@@ -273,7 +273,7 @@ public class ClusterStore {
         }
         // delete, then insert, in one transaction: the same statements on H2 and PostgreSQL (neither's upsert is
         // the other's), and a reader sees the old rows or the new ones, never none
-        database(() -> transaction.execute(status -> {
+        database(() -> transaction().execute(status -> {
             jdbc.batchUpdate("delete from training_run_epochs where run_id = ? and network = ? and epoch = ?",
                     stats.stream().map(s -> new Object[] {id, network, s.epoch()}).toList());
             jdbc.batchUpdate("insert into training_run_epochs (run_id, network, epoch, train_loss, test_loss,"
@@ -337,6 +337,16 @@ public class ClusterStore {
                 (rs, n) -> new Node(rs.getString("name"), rs.getString("role"), backends(rs.getString("backends")),
                         rs.getInt("runs"), instant(rs, "started_at"), instant(rs, "seen_at")),
                 time(Instant.now().minus(alive))));
+    }
+
+    private TransactionTemplate transaction() {
+        TransactionTemplate t = transaction;
+        if (t == null) {
+            // two threads may both make one: either does
+            t = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
+            transaction = t;
+        }
+        return t;
     }
 
     // ---- rows ---------------------------------------------------------------------------------------------
