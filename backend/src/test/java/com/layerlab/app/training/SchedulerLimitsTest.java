@@ -95,7 +95,8 @@ class SchedulerLimitsTest {
         int bobBefore = bob.status().epoch();
         await(ana, st -> st.epoch() >= anaBefore + 3, "ana's run training on");
         assertTrue(bob.status().epoch() > bobBefore, "bob's run trained on meanwhile: they take turns epoch by epoch");
-        assertEquals(1, runtime.computingCount(), "still one slot");
+        // at most one: between two turns (one run gave its slot at an epoch's end, the next not yet in) none
+        assertTrue(runtime.computingCount() <= 1, "still one slot: " + runtime.computingCount());
     }
 
     @Test
