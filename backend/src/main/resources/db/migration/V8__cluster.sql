@@ -22,6 +22,9 @@ alter table training_runs add column progress_batch integer default 0 not null;
 alter table training_runs add column progress_batches integer default 0 not null;
 alter table training_runs add column samples_per_second double precision;
 alter table training_runs add column progress_at timestamp with time zone;
+-- what happened to it between nodes, for its pages and the API ("worker B took it over from its checkpoint of
+-- epoch 4: worker A stopped answering"); null when nothing did
+alter table training_runs add column notice varchar(2000);
 
 create index training_runs_placement on training_runs (placement, started_at);
 
