@@ -2,13 +2,14 @@
 # one throwaway PostgreSQL (.ci/postgres.sh), as docs/cluster.md deploys them: one database, one shared data
 # folder and one shared runs folder for every node, each node with its own role and name.
 # The caller sets JAR and WORK (a temporary folder) and defines fail(); it calls start_postgres first.
-# Every node paces 2D runs at 5 epochs a second (a run's default is 120), so that a run lasts long enough
-# to be seen, killed and taken over.
+# Every node paces 2D runs at $NODE_PACE epochs a second (layerlab.live.max-epochs-per-second; 5 unless the
+# caller sets it, where a run's default is 120), so that a run lasts long enough to be seen, killed and taken over.
 
 declare -A NODE_PID NODE_PORT NODE_LOG
 
 # 1 GiB each: up to four JVMs on one small machine (the Dockerfile's 75% of memory is for one)
 NODE_HEAP="${NODE_HEAP:-1g}"
+NODE_PACE="${NODE_PACE:-5}"
 
 # $1 a name (also layerlab.node.name), $2 its role (web, worker, both), the rest more --settings.
 # Starts it in the background, its log in $WORK/$1.log; await_node waits until it answers.
@@ -22,7 +23,7 @@ start_node() {
     SPRING_DATASOURCE_URL="$LAYERLAB_TEST_POSTGRES_URL" SPRING_DATASOURCE_USERNAME="$LAYERLAB_TEST_POSTGRES_USER" \
     SPRING_DATASOURCE_PASSWORD= \
     java -Xmx"$NODE_HEAP" -jar "$JAR" --layerlab.node.role="$role" --layerlab.node.name="$name" \
-    --layerlab.live.max-epochs-per-second=5 "$@" >>"${NODE_LOG[$name]}" 2>&1 &
+    --layerlab.live.max-epochs-per-second="$NODE_PACE" "$@" >>"${NODE_LOG[$name]}" 2>&1 &
   NODE_PID[$name]=$!
 }
 
