@@ -220,4 +220,35 @@ public class ClusterStore {
     public List<Node> nodes(Duration alive) {
         throw new UnsupportedOperationException("not yet");
     }
+
+    // ---- what happened between nodes (the lead's; V8's notice column) ----------------------------------------
+
+    /** Sets what happened to run {@code id} between nodes (a takeover), for its pages and the API; null clears it. */
+    public void notice(String id, String text) {
+        String t = text == null ? null : text.substring(0, Math.min(2000, text.length()));
+        shared(() -> jdbc.update("update training_runs set notice = ? where id = ?", t, id));
+    }
+
+    /** What happened to run {@code id} between nodes, or null. */
+    public String notice(String id) {
+        return shared(() -> jdbc.query("select notice from training_runs where id = ?", rs -> rs.next() ? rs.getString(1) : null, id));
+    }
+
+    /**
+     * Background runs handed to JobRunr that no worker has taken (QUEUED, HANDED, no node) since before
+     * {@code before}: their job may have been lost (a node died between handing and enqueueing).
+     */
+    public List<TrainRun> handedUntaken(Instant before) {
+        return shared(() -> jdbc.query("select id, segment from training_runs where background = true and placement = 'HANDED'"
+                        + " and state = 'QUEUED' and node is null and updated_at < ?",
+                (rs, n) -> new TrainRun(rs.getString(1), rs.getInt(2)), java.sql.Timestamp.from(before)));
+    }
+
+    private static <T> T shared(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (org.springframework.dao.DataAccessException e) {
+            throw new RunJournal.Unreachable("The database cannot be reached (" + e.getMostSpecificCause().getMessage() + ")", e);
+        }
+    }
 }

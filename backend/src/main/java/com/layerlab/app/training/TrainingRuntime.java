@@ -408,6 +408,31 @@ public class TrainingRuntime implements AutoCloseable {
         });
     }
 
+    /**
+     * Trains here the journal's run {@code e}, which another node started or trained (a worker taking a
+     * background run from JobRunr, or taking it over from a worker that died): from the last checkpoint in
+     * its folder (a folder every node reads), or from the start where it has none (or no folder yet: it
+     * gets one here); under its id, as {@link #resume(Run, boolean, FrameMaker)} goes on with a run, its
+     * event files past the checkpoint dropped. It trains as a signed-in owner's run (it outlives any page).
+     *
+     * @throws IllegalStateException when a run of that id trains here already
+     * @throws OverLimit             as {@link #submit} does
+     */
+    public <F> Run<F> adopt(RunJournal.Entry e, FrameMaker<F> frames) {
+        Run<?> here = runs.get(e.id());
+        if (here != null && here.isAlive() && !here.state().ended()) {
+            throw new IllegalStateException("run " + e.id() + " trains on this node already");
+        }
+        Run<?> before = restored(e);
+        runs.put(before.id(), before);
+        try {
+            return resume(before, true, frames);
+        } catch (RuntimeException refused) {
+            runs.remove(before.id(), before);
+            throw refused;
+        }
+    }
+
     /** The checkpoints of {@code run}'s networks, one each, in order; empty when one of them has none. */
     private static List<Checkpoint> checkpoints(Run<?> run) {
         List<Checkpoint> found = new ArrayList<>();
@@ -607,8 +632,35 @@ public class TrainingRuntime implements AutoCloseable {
 
     /** Refuses a run over a limit of the server, naming the limit; the checks cost nothing (no model is built). */
     private void checkLimits(List<Experiment> experiments, RunOptions options, boolean image) {
+        long mine = runs.values().stream().filter(r -> r.owner().equals(options.owner()) && r.occupies()).count();
+        long all = runs.values().stream().filter(Run::occupies).count();
+        checkLimits(experiments, options, image, mine, all);
+    }
+
+    /**
+     * Checks a run that trains elsewhere (a background run of a cluster, on a worker) against this server's
+     * limits, the runs going counted by the caller (the cluster's, from the database); logs a refusal as
+     * {@link #submit} does.
+     *
+     * @param mine the owner's runs going now (waiting, training or paused)
+     * @param all  everyone's runs going now
+     * @throws OverLimit naming the limit the run is over
+     */
+    public void checkElsewhere(List<Experiment> experiments, RunOptions options, long mine, long all) {
+        try {
+            checkLimits(experiments, options, DataSets.isImage(experiments.get(0).data().dataset()), mine, all);
+        } catch (OverLimit e) {
+            throw refused(e, options.owner(), options.page(), RunDevice.resolve(backends, experiments.get(0).backend()));
+        }
+    }
+
+    /** A new run's id: 128 random bits, URL-safe. */
+    public static String newRunId() {
+        return newId();
+    }
+
+    private void checkLimits(List<Experiment> experiments, RunOptions options, boolean image, long mine, long all) {
         if (limits.runsPerUser() > 0) {
-            long mine = runs.values().stream().filter(r -> r.owner().equals(options.owner()) && r.occupies()).count();
             if (mine >= limits.runsPerUser()) {
                 throw new OverLimit("layerlab.limits.runs-per-user", limits.runsPerUser(), "You have " + mine
                         + (mine == 1 ? " run" : " runs") + " going (training, waiting or paused), as many as one user may have at once here "
@@ -617,7 +669,6 @@ public class TrainingRuntime implements AutoCloseable {
             }
         }
         if (limits.runsTotal() > 0) {
-            long all = runs.values().stream().filter(Run::occupies).count();
             if (all >= limits.runsTotal()) {
                 throw new OverLimit("layerlab.limits.runs-total", limits.runsTotal(), "The server has " + all
                         + " runs going, as many as it takes at once (layerlab.limits.runs-total = " + limits.runsTotal()

@@ -1,0 +1,115 @@
+package com.layerlab.app.cluster;
+
+import com.layerlab.app.training.RunJournal;
+import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.engine.tensor.BackendProvider;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.jobrunr.storage.JobNotFoundException;
+import org.jobrunr.storage.StorageProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * This node's part in the cluster, on one thread of its own: it says every few seconds that it is alive
+ * and what it has (cluster_nodes), hands waiting background runs to JobRunr ({@link RunDispatcher}) every
+ * second, and enqueues again a handed run whose job was lost (a node that died between handing and
+ * enqueueing). On a worker it starts JobRunr's job server once the app is up, and stops it first as the
+ * app shuts down: the runs it trained end interrupted, and JobRunr gives their jobs to another worker.
+ */
+@Component
+@Conditional(NodeSettings.Clustered.class)
+public class ClusterNode implements DisposableBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    static final Duration DISPATCH = Duration.ofSeconds(1);
+    /** A handed run no worker took for this long has its job looked for in JobRunr (and enqueued again if lost). */
+    static final Duration LOST_AFTER = Duration.ofMinutes(1);
+
+    private final NodeSettings node;
+    private final ClusterStore cluster;
+    private final TrainingRuntime runtime;
+    private final RunDispatcher dispatcher;
+    private final ClusterConfig.JobServerHolder jobServer;
+    private final StorageProvider jobStorage;
+    private final JobRequestScheduler jobs;
+    private final List<String> backends;
+    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cluster-node");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ClusterNode(NodeSettings node, ClusterStore cluster, TrainingRuntime runtime, RunDispatcher dispatcher,
+                       ClusterConfig.JobServerHolder jobServer, StorageProvider jobStorage, JobRequestScheduler jobs) {
+        this.node = node;
+        this.cluster = cluster;
+        this.runtime = runtime;
+        this.dispatcher = dispatcher;
+        this.jobServer = jobServer;
+        this.jobStorage = jobStorage;
+        this.jobs = jobs;
+        this.backends = runtime.backends().providers().stream().filter(p -> p.availability().available())
+                .map(BackendProvider::name).toList();
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void start() {
+        ticks.scheduleWithFixedDelay(() -> quietly("say it is alive", this::heartbeat), 0, HEARTBEAT.toMillis(),
+                TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(() -> quietly("hand runs to the workers", dispatcher::dispatch),
+                DISPATCH.toMillis(), DISPATCH.toMillis(), TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(() -> quietly("look for lost jobs", this::enqueueLost),
+                LOST_AFTER.toMillis(), LOST_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+        if (jobServer.server() != null) {
+            jobServer.server().start();
+        }
+        LOG.info("Node {} joined the cluster as {}: backends {}{}", node.name(), node.role().key(), backends,
+                jobServer.server() != null ? ", takes background runs (JobRunr server " + jobServer.server().getId() + ")" : "");
+    }
+
+    private void heartbeat() {
+        cluster.heartbeat(node.name(), node.role().key(), backends, runtime.runningCount() + runtime.waitingCount());
+    }
+
+    private void enqueueLost() {
+        for (TrainRun job : cluster.handedUntaken(Instant.now().minus(LOST_AFTER))) {
+            try {
+                jobStorage.getJobById(job.jobId());
+            } catch (JobNotFoundException lost) {
+                LOG.warn("Run {} was handed to the workers but its job is not in JobRunr: enqueued again", job.runId());
+                jobs.enqueue(job.jobId(), job);
+            }
+        }
+    }
+
+    private static void quietly(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RunJournal.Unreachable down) {
+            LOG.debug("Cannot {} now: {}", what, down.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot {} now", what, e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        ticks.shutdownNow();
+        if (jobServer.server() != null) {
+            jobServer.server().stop();
+        }
+        LOG.info("Node {} left the cluster", node.name());
+    }
+}

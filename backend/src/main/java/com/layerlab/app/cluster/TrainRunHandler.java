@@ -1,0 +1,199 @@
+package com.layerlab.app.cluster;
+
+import com.layerlab.app.store.ExperimentStore;
+import com.layerlab.app.store.TrainingRunJournal;
+import com.layerlab.app.training.Run;
+import com.layerlab.app.training.RunCheckpoints;
+import com.layerlab.app.training.RunDevice;
+import com.layerlab.app.training.RunJournal;
+import com.layerlab.app.training.RunState;
+import com.layerlab.app.training.RunStatus;
+import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.engine.train.Checkpoint;
+import com.layerlab.engine.train.EpochStats;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jobrunr.jobs.lambdas.JobRequestHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.stereotype.Component;
+
+/**
+ * A worker's side of a background run: JobRunr gives this node job {@link TrainRun}, and the run trains
+ * here, in this node's runtime, from its last checkpoint in its folder (on storage every node reads), while
+ * the job's thread tells the other nodes where it is, through the database, about twice a second: its
+ * progress and each epoch's metrics as it ends. It obeys a stop left in the database by a page or the API.
+ *
+ * <p>A job JobRunr gives again (its worker died: JobRunr found the job orphaned and retried it here) takes
+ * the run over from that checkpoint; the metrics of the epochs trained past it are deleted first, so that
+ * no epoch is counted twice, and the run's notice says what happened. A job whose run this node cannot
+ * train (a backend it does not have) fails, and JobRunr retries it later, on whichever worker takes it.
+ */
+@Component
+@Conditional(NodeSettings.Clustered.class)
+public class TrainRunHandler implements JobRequestHandler<TrainRun> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainRunHandler.class);
+    /** How often the job writes where the run is and reads what is asked of it. */
+    static final long TICK_MS = 500;
+
+    private final ClusterStore cluster;
+    private final TrainingRuntime runtime;
+    private final TrainingRunJournal journal;
+    private final ExperimentStore store;
+    private final NodeSettings node;
+
+    public TrainRunHandler(ClusterStore cluster, TrainingRuntime runtime, TrainingRunJournal journal,
+                           ExperimentStore store, NodeSettings node) {
+        this.cluster = cluster;
+        this.runtime = runtime;
+        this.journal = journal;
+        this.store = store;
+        this.node = node;
+    }
+
+    @Override
+    public void run(TrainRun job) throws Exception {
+        ClusterStore.Shared row = cluster.find(job.runId()).orElse(null);
+        if (row == null) {
+            LOG.info("Job of run {} (hand-off {}): the run is gone (discarded); nothing to train", job.runId(), job.segment());
+            return;
+        }
+        RunDevice device = RunDevice.resolve(runtime.backends(), row.entry().backend());
+        if (device.refused()) {
+            // JobRunr retries it later: another worker, one that has this backend, takes it then
+            throw new IllegalStateException("node " + node.name() + " cannot train run " + job.runId() + " on "
+                    + row.entry().backend() + ": " + device.refusal());
+        }
+        Optional<ClusterStore.Shared> taken = cluster.take(job.runId(), job.segment(), node.name());
+        if (taken.isEmpty()) {
+            LOG.info("Job of run {} (hand-off {}) is stale: the run was stopped, ended or handed again; nothing to train",
+                    job.runId(), job.segment());
+            return;
+        }
+        ClusterStore.Shared before = taken.get();
+        Run<?> run = runtime.adopt(before.entry(), TrainingRuntime.STATUS_FRAMES);
+        List<Checkpoint> resumed = run.options().resumeFrom();
+        int from = resumed.isEmpty() ? -1 : resumed.get(0).epoch();
+        // the epochs trained past the checkpoint (by a worker that died) are trained again: their rows go first
+        cluster.dropEpochsAfter(run.id(), from);
+        if (before.node() != null) {
+            String notice = "Worker " + node.name() + " took this run over "
+                    + (from < 0 ? "from the start (it had no checkpoint yet)" : "from its checkpoint of epoch " + from)
+                    + ": worker " + before.node() + " stopped answering.";
+            cluster.notice(run.id(), notice);
+            LOG.info("Run {} taken over by node {} from {}: node {} stopped answering: owner={} backend={}", run.id(),
+                    node.name(), from < 0 ? "the start" : "its checkpoint of epoch " + from, before.node(),
+                    run.owner(), run.device().backend());
+        }
+        LOG.info("Run {} trains on node {} (background, hand-off {}): owner={} device={}", run.id(), node.name(),
+                job.segment(), run.owner(), run.device().text());
+        RunState ended = follow(run);
+        if (ended == RunState.INTERRUPTED) {
+            // this node shuts down: JobRunr gives the job to another worker, which goes on from the checkpoint
+            throw new IllegalStateException("run " + run.id() + " was interrupted on node " + node.name()
+                    + " (it shuts down); another worker goes on from its last checkpoint");
+        }
+        keep(run, ended);
+        cluster.released(run.id());
+    }
+
+    /**
+     * Watches the run until it ends: every tick its progress and new epochs go to the database, and a stop
+     * asked there is passed on. Returns the state it ended in.
+     */
+    private RunState follow(Run<?> run) throws InterruptedException {
+        // subscribed as a page is: a run some page (here: this job) watches is never paused or closed as unwatched
+        try (Run<?>.Subscription watching = run.subscribe(frame -> { }, task -> {
+            task.run();
+            return true;
+        })) {
+            CompletableFuture<RunState> ending = run.ending().toCompletableFuture();
+            int[] written = new int[run.experiments().size()];
+            while (true) {
+                RunState state;
+                try {
+                    state = ending.get(TICK_MS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException notYet) {
+                    state = null;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("run " + run.id() + " ended with an error", e.getCause());
+                }
+                try {
+                    publish(run, written);
+                    if (state != null) {
+                        return state;
+                    }
+                    if (ClusterStore.STOP.equals(cluster.wanted(run.id()))) {
+                        run.stop();
+                    }
+                } catch (RunJournal.Unreachable down) {
+                    // the database is down: the run trains on (its own journal writes hold it if that lasts)
+                    LOG.debug("Run {}: progress not written, the database does not answer: {}", run.id(), down.getMessage());
+                    if (state != null) {
+                        return state;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Writes where the run is, and the epochs that ended since the last call ({@code written}: per network). */
+    private void publish(Run<?> run, int[] written) {
+        RunStatus s = run.status();
+        cluster.progress(run.id(), s.epoch(), s.batch(), s.batches(), s.samplesPerSecond());
+        List<List<EpochStats>> history = run.history();
+        for (int i = 0; i < history.size() && i < written.length; i++) {
+            List<EpochStats> mine = history.get(i);
+            if (mine.size() > written[i]) {
+                cluster.epochs(run.id(), i, mine.subList(written[i], mine.size()));
+                written[i] = mine.size();
+            }
+        }
+    }
+
+    /**
+     * Keeps what the run ended with, as a single server keeps an API run's (ApiRuns): its metrics with its
+     * journal row, and, where it finished, its weights with its saved experiment, unless a run of the same
+     * experiment submitted later finished already. A database that fails here costs only the copy.
+     */
+    private void keep(Run<?> run, RunState state) {
+        List<List<EpochStats>> history = run.history();
+        if (history.isEmpty()) {
+            return;
+        }
+        try {
+            journal.keepMetrics(run.id(), history.get(0));
+            String experimentId = run.options().experimentId();
+            if (state != RunState.FINISHED || experimentId == null || finishedLater(run, experimentId)
+                    || store.find(experimentId, run.owner()).filter(e -> e.ownerKey().equals(run.owner())).isEmpty()) {
+                return;
+            }
+            Path dir = run.checkpointDir(0);
+            if (dir == null || !Files.isDirectory(dir)) {
+                LOG.warn("Run {} finished without a checkpoint: experiment {} keeps what it had", run.id(), experimentId);
+                return;
+            }
+            Checkpoint c = RunCheckpoints.read(dir);
+            store.keepTrained(experimentId, run.owner(), c.weights(), c.history(), c.epoch());
+        } catch (RuntimeException e) {
+            LOG.warn("Run {} ended {}: what it learned is not kept in the database ({}); its checkpoint is in {}",
+                    run.id(), state.name().toLowerCase(Locale.ROOT), e.getMessage(), run.folder());
+        }
+    }
+
+    /** Whether a run of the same experiment and owner, submitted after {@code run}, has finished. */
+    private boolean finishedLater(Run<?> run, String experimentId) {
+        ClusterStore.Shared self = cluster.find(run.id()).orElse(null);
+        return self != null && cluster.ofExperiment(experimentId, run.owner()).stream()
+                .anyMatch(o -> o.entry().started().isAfter(self.entry().started()) && o.state() == RunState.FINISHED);
+    }
+}
