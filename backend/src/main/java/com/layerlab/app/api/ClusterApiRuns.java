@@ -1,28 +1,21 @@
 package com.layerlab.app.api;
 
+import com.layerlab.app.cluster.BackgroundRuns;
 import com.layerlab.app.cluster.ClusterStore;
 import com.layerlab.app.cluster.NodeSettings;
 import com.layerlab.app.training.RunCheckpoints;
-import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.RunLogs;
-import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunState;
-import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.summary.EventArchive;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -37,37 +30,29 @@ import org.springframework.stereotype.Component;
 @Conditional(NodeSettings.Clustered.class)
 class ClusterApiRuns implements ApiRunStore {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClusterApiRuns.class);
     /** How long a stop waits for the worker to end the run, so that its answer shows the run stopped. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
     /** A node that said nothing for this long is not counted among the workers a run could go to. */
     private static final Duration ALIVE = Duration.ofSeconds(30);
 
     private final ClusterStore cluster;
-    private final TrainingRuntime runtime;
+    private final BackgroundRuns runs;
     private final RunLogs logs;
 
-    ClusterApiRuns(ClusterStore cluster, TrainingRuntime runtime, RunLogs logs) {
+    ClusterApiRuns(ClusterStore cluster, BackgroundRuns runs, RunLogs logs) {
         this.cluster = cluster;
-        this.runtime = runtime;
+        this.runs = runs;
         this.logs = logs;
     }
 
     @Override
     public Map<String, Object> start(String experimentId, Experiment experiment, String owner, boolean signedIn, int epochs) {
         checkWorkers(experiment.backend());
-        RunOptions options = new RunOptions(owner, signedIn, ApiRuns.PAGE, false, epochs, List.of(), List.of(), experimentId);
-        runtime.checkElsewhere(List.of(experiment), options, cluster.unfinished(owner), cluster.unfinished(null));
-        Instant now = Instant.now();
-        RunJournal.Entry e = new RunJournal.Entry(TrainingRuntime.newRunId(), owner, ApiRuns.PAGE, experimentId,
-                List.of(experiment), RunState.QUEUED, epochs, -1, null, experiment.backend(), "", null, now, now);
-        cluster.submit(e);
-        LOG.info("Run {} submitted for the workers: owner={} page={} backend={} epochs={}", e.id(), owner, ApiRuns.PAGE,
-                experiment.backend(), epochs);
+        ClusterStore.Shared run = runs.submit(experiment, owner, signedIn, ApiRuns.PAGE, epochs, experimentId);
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("id", e.id());
+        o.put("id", run.id());
         o.put("state", ApiJson.state(RunState.QUEUED));
-        o.put("position", cluster.queuedBefore(now) + 1);
+        o.put("position", Math.max(1, runs.position(run)));
         return o;
     }
 
@@ -93,21 +78,18 @@ class ClusterApiRuns implements ApiRunStore {
 
     @Override
     public Map<String, Object> stop(String runId, String owner) {
-        ClusterStore.Shared run = find(runId, owner);
-        if (run.state().ended() && run.state() != RunState.INTERRUPTED) {
-            throw new ApiRefused(HttpStatus.CONFLICT, "Run " + runId + " has already ended ("
-                    + ApiJson.state(run.state()) + "): there is nothing to stop.");
+        try {
+            runs.stop(find(runId, owner));
+        } catch (IllegalStateException ended) {
+            throw new ApiRefused(HttpStatus.CONFLICT, ended.getMessage());
         }
-        if (!cluster.endUntaken(runId, RunState.STOPPED, "Stopped before a worker took it.")) {
-            cluster.want(runId, ClusterStore.STOP);
-            long end = System.nanoTime() + STOP_WAIT.toNanos();
-            while (!find(runId, owner).state().ended() && System.nanoTime() < end) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+        long end = System.nanoTime() + STOP_WAIT.toNanos();
+        while (!find(runId, owner).state().ended() && System.nanoTime() < end) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         return view(runId, owner);
@@ -116,24 +98,15 @@ class ClusterApiRuns implements ApiRunStore {
     @Override
     public Map<String, Object> resume(String runId, String owner, boolean signedIn) {
         ClusterStore.Shared run = find(runId, owner);
-        RunState state = run.state();
-        if (state != RunState.STOPPED && state != RunState.INTERRUPTED) {
-            throw new ApiRefused(HttpStatus.CONFLICT, "Run " + runId + " is " + ApiJson.state(state)
-                    + ": only a stopped or interrupted run can be resumed.");
-        }
         if (checkpoint(run).isEmpty() && run.epoch() > 0) {
             throw new ApiRefused(HttpStatus.CONFLICT, "Run " + runId + " has no checkpoint left to resume from: the "
                     + "server deleted its folder among the oldest (layerlab.runs.keep). Start a new run.");
         }
-        RunOptions options = new RunOptions(owner, signedIn, ApiRuns.PAGE, false, run.entry().epochs(), List.of(),
-                List.of(), run.entry().experimentId());
-        runtime.checkElsewhere(run.entry().experiments(), options, cluster.unfinished(owner), cluster.unfinished(null));
-        if (!cluster.requeue(runId, "Resumed: waiting for a worker.")) {
-            throw new ApiRefused(HttpStatus.CONFLICT, "Run " + runId + " changed meanwhile: it is "
-                    + ApiJson.state(find(runId, owner).state()) + " now.");
+        try {
+            runs.resume(run, signedIn);
+        } catch (IllegalStateException notNow) {
+            throw new ApiRefused(HttpStatus.CONFLICT, notNow.getMessage());
         }
-        LOG.info("Run {} resumed, for the workers: owner={} page={} backend={}", runId, owner, ApiRuns.PAGE,
-                run.entry().backend());
         return view(runId, owner);
     }
 
@@ -152,12 +125,12 @@ class ClusterApiRuns implements ApiRunStore {
     public byte[] events(String runId, String owner) {
         ClusterStore.Shared run = find(runId, owner);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            // one folder for all its hand-offs (a worker taking it over goes on in the same folder)
-            EventArchive.writeZip(run.entry().folder(), out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot zip the event files of run " + runId, e);
+        Path folder = run.entry().folder();
+        if (folder == null) {
+            throw new ApiRefused(HttpStatus.NOT_FOUND, "Run " + runId + " has no event files yet: no worker has taken it.");
         }
+        // one folder for all its hand-offs (a worker taking it over goes on in the same folder)
+        EventArchive.writeZip(folder, out);
         return out.toByteArray();
     }
 
@@ -180,7 +153,7 @@ class ClusterApiRuns implements ApiRunStore {
 
     /** The run if it is {@code owner}'s and the API's; 404 otherwise, as for one that never was. */
     private ClusterStore.Shared find(String runId, String owner) {
-        return cluster.find(runId).filter(r -> r.entry().owner().equals(owner) && r.entry().page().equals(ApiRuns.PAGE))
+        return runs.find(runId, owner).filter(r -> r.entry().page().equals(ApiRuns.PAGE))
                 .orElseThrow(() -> new ApiRefused(HttpStatus.NOT_FOUND, "There is no run \"" + runId + "\" of yours")); // TODO(lead): RunsApi.notFound after helper B
     }
 
@@ -199,7 +172,7 @@ class ClusterApiRuns implements ApiRunStore {
         o.put("experiment", e.experimentId());
         o.put("state", ApiJson.state(e.state()));
         if (e.state() == RunState.QUEUED) {
-            o.put("position", cluster.queuedBefore(e.started()) + 1);
+            o.put("position", runs.position(run));
         }
         var metrics = cluster.epochs(e.id(), 0);
         int epoch = metrics.isEmpty() ? run.epoch() : Math.max(run.epoch(), metrics.get(metrics.size() - 1).epoch());
@@ -208,27 +181,11 @@ class ClusterApiRuns implements ApiRunStore {
         o.put("backend", e.backend());
         o.put("device", e.device() == null || e.device().isEmpty() ? null : e.device());
         o.put("node", run.node());
-        String message = message(run);
+        String message = runs.message(run);
         if (message != null) {
             o.put("message", message);
         }
         o.put("metrics", ApiJson.metrics(metrics));
         return o;
-    }
-
-    /** Why it waits, what happened between nodes, and why it ended, as far as each applies. */
-    private String message(ClusterStore.Shared run) {
-        String why = run.entry().message();
-        if (run.state() == RunState.QUEUED && why == null) {
-            why = run.placement() == ClusterStore.Placement.WAITING
-                    ? "Waiting for its turn: at most " + Math.max(1, runtime.signedIn().maxTraining()) + " of one user's runs "
-                    + "go to the workers at once (" + TrainingRuntime.SignedInRuns.MAX_TRAINING_KEY + ")."
-                    : "Waiting for a worker to take it.";
-        }
-        String notice = cluster.notice(run.id());
-        if (notice == null) {
-            return why;
-        }
-        return why == null ? notice : notice + " " + why;
     }
 }
