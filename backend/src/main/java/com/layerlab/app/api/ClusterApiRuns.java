@@ -4,6 +4,7 @@ import com.layerlab.app.cluster.BackgroundRuns;
 import com.layerlab.app.cluster.ClusterStore;
 import com.layerlab.app.cluster.NodeSettings;
 import com.layerlab.app.training.RunCheckpoints;
+import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.RunLogs;
 import com.layerlab.app.training.RunState;
 import com.layerlab.engine.experiment.Experiment;
