@@ -14,7 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 
-/** The API's JSON of a run (API.md, "Runs"), from the runtime's state of its newest segment. */
+/**
+ * The API's JSON of a run (API.md, "Runs"), from the runtime's state of its newest segment; its
+ * {@link #state} and {@link #metrics} for a run known from elsewhere (the database of a cluster).
+ */
 final class ApiJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,6 +33,7 @@ final class ApiJson {
         return s == RunState.PAUSED ? "running" : s.name().toLowerCase(Locale.ROOT);
     }
 
+    /** A run of this node's API ({@link ApiRuns}) at its place in the queue, if it waits. */
     static Map<String, Object> run(ApiRuns.ApiRun api, OptionalInt position) {
         Run<?> run = api.current();
         // a resumed run, until its new segment has built its trainers from the checkpoint, shows where the

@@ -1,5 +1,6 @@
 package com.layerlab.app.api;
 
+import com.layerlab.app.cluster.NodeSettings;
 import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.TrainingRunJournal;
 import com.layerlab.app.training.FrameMaker;
@@ -13,12 +14,16 @@ import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.experiment.Experiment;
+import com.layerlab.engine.summary.EventArchive;
 import com.layerlab.engine.train.Checkpoint;
 import com.layerlab.engine.train.EpochStats;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,11 +32,13 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * The runs that scripts start through the API, over the one {@link TrainingRuntime} the pages use. An API
+ * The runs that scripts start through the API on a single server ({@link ApiRunStore}), over the one
+ * {@link TrainingRuntime} the pages use. An API
  * run keeps its id for its whole life: resumed, it goes on as a new runtime run from the last checkpoint
  * of the one before (a segment), and its id answers for the newest segment.
  *
@@ -45,13 +52,14 @@ import org.springframework.stereotype.Component;
  * rather than started and then paused by the runtime's sweep.
  */
 @Component
-class ApiRuns {
+@Conditional(NodeSettings.Single.class)
+class ApiRuns implements ApiRunStore {
 
     /** The page an API run's folder is named after. */
     static final String PAGE = "api";
     static final String UNWATCHED_LIMIT = TrainingRuntime.SignedInRuns.MAX_TRAINING_KEY;
-    /** API runs remembered (their state, metrics and folders), the newest; older ended ones are forgotten. */
-    static final int KEPT = 1_000;
+    /** How long a stop waits for the batch under way to end, so that its answer shows the run stopped. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(ApiRuns.class);
     /** The frames nobody subscribes to: an API client polls the run's status instead. */
     private static final FrameMaker<RunStatus> NO_FRAMES = TrainingRuntime.STATUS_FRAMES;
@@ -109,7 +117,7 @@ class ApiRuns {
         this.store = store;
         // the API's runs from before the restart: the interrupted ones the runtime found as it started (and,
         // configured so, resumed), the ended ones listed again as they ended
-        for (TrainingRunJournal.Recorded r : journal.ofPage(PAGE, KEPT)) {
+        for (TrainingRunJournal.Recorded r : journal.ofPage(PAGE, RunsApi.KEPT)) {
             RunJournal.Entry e = r.entry();
             try {
                 Optional<Run<?>> found = runtime.find(e.id(), e.owner());
@@ -135,29 +143,155 @@ class ApiRuns {
         keepWhenEnded(run, run.current());
     }
 
+    // ---- the API's answers (ApiRunStore) -------------------------------------------------------------
+
     /**
-     * Starts a run of {@code experiment} (saved as {@code experimentId}) for {@code owner}, training
-     * {@code epochs} epochs.
+     * {@inheritDoc}
      *
      * @throws OverLimit past the owner's unwatched runs, or any limit the runtime checks
      */
-    ApiRun start(String experimentId, Experiment experiment, String owner, boolean signedIn, int epochs) {
+    @Override
+    public Map<String, Object> start(String experimentId, Experiment experiment, String owner, boolean signedIn,
+                                     int epochs) {
         checkUnwatched(owner, signedIn, experiment.backend());
         Run<?> run = runtime.submit(List.of(experiment), new RunOptions(owner, signedIn, PAGE, false, epochs, List.of(),
                 List.of(), experimentId), NO_FRAMES);
-        ApiRun made = new ApiRun(experimentId, run, run.submittedAt());
-        add(made);
+        add(new ApiRun(experimentId, run, run.submittedAt()));
         forgetOld();
-        return made;
+        // API.md: the answer is the run as the scheduler took it, queued at place k. One whose thread took a free
+        // slot before this answer was at the head of the queue (1); GET /api/runs/{id} tells how it goes on.
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("id", run.id());
+        o.put("state", ApiJson.state(RunState.QUEUED));
+        o.put("position", position(run).orElse(1));
+        return o;
     }
 
+    @Override
+    public Map<String, Object> view(String runId, String owner) {
+        return json(require(runId, owner));
+    }
+
+    /** Stops the run after the batch under way, its last checkpoint written as it ends; 409 when it has ended. */
+    @Override
+    public Map<String, Object> stop(String runId, String owner) {
+        ApiRun run = require(runId, owner);
+        Run<?> current = run.current();
+        if (current.state().ended()) {
+            throw new ApiRefused(HttpStatus.CONFLICT, "Run " + run.id() + " has already ended ("
+                    + ApiJson.state(current.state()) + "): there is nothing to stop.");
+        }
+        current.stop();
+        long end = System.nanoTime() + STOP_WAIT.toNanos();
+        try {
+            while (!run.current().state().ended() && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            // the server shuts down: the run stops regardless, the answer shows it as far as it got
+            Thread.currentThread().interrupt();
+        }
+        return json(run);
+    }
+
+    /**
+     * Resumes a stopped or interrupted run (one a restart interrupted too) from its last checkpoint, to
+     * the epochs it was to train: a new segment, trained under the same id in the same folder
+     * ({@link TrainingRuntime#resume(Run, boolean, FrameMaker)}).
+     */
+    @Override
+    public Map<String, Object> resume(String runId, String owner, boolean signedIn) {
+        ApiRun run = require(runId, owner);
+        synchronized (run) {
+            Run<?> last = run.current();
+            RunState state = last.state();
+            if (state != RunState.STOPPED && state != RunState.INTERRUPTED) {
+                throw new ApiRefused(HttpStatus.CONFLICT, "Run " + run.id() + " is " + ApiJson.state(state)
+                        + ": only a stopped or interrupted run can be resumed.");
+            }
+            Optional<Checkpoint> from = latestCheckpoint(run);
+            if (from.isEmpty() && last.status().epoch() > 0) {
+                throw new ApiRefused(HttpStatus.CONFLICT, "Run " + run.id() + " has no checkpoint left to resume "
+                        + "from: the server deleted its folder among the oldest (layerlab.runs.keep). Start a new run.");
+            }
+            checkUnwatched(run.owner(), signedIn, last.experiments().get(0).backend());
+            try {
+                runtime.resume(last, signedIn, NO_FRAMES);
+            } catch (IllegalStateException forgotten) {
+                throw new ApiRefused(HttpStatus.CONFLICT, "Run " + run.id() + " ended too long ago to resume: the "
+                        + "server keeps the newest ended runs to go on with. Start a new run.");
+            }
+            // the resumed segment is the runtime's run of the same id, as one resumed on My runs
+            caughtUp(run);
+        }
+        return json(run);
+    }
+
+    @Override
+    public byte[] weights(String runId, String owner) {
+        ApiRun run = require(runId, owner);
+        return latestCheckpoint(run).map(Checkpoint::weights).orElseThrow(() -> new ApiRefused(HttpStatus.NOT_FOUND,
+                run.current().status().epoch() == 0
+                        ? "Run " + runId + " has no checkpoint yet: its first epoch has not ended."
+                        : "Run " + runId + " has no checkpoint left: the server deleted its folder among the oldest "
+                        + "(layerlab.runs.keep). A finished run's weights are its experiment's: GET /api/experiments/"
+                        + run.experimentId() + "/weights."));
+    }
+
+    /** Its folder's event files (a resumed run's segments share it), one sub-folder per segment's network. */
+    @Override
+    public byte[] events(String runId, String owner) {
+        ApiRun run = require(runId, owner);
+        // a run resumed in its own folder (after a restart, or stopped and resumed) has one folder for all its
+        // segments: its newest segment there writes them
+        Map<Path, Run<?>> byFolder = new LinkedHashMap<>();
+        for (Run<?> s : run.segments()) {
+            if (s.folder() != null) {
+                byFolder.put(s.folder(), s);
+            }
+        }
+        List<byte[]> zips = new ArrayList<>();
+        for (Run<?> segment : byFolder.values()) {
+            if (segment.isAlive()) {
+                segment.flushLogs();
+            }
+            ByteArrayOutputStream one = new ByteArrayOutputStream();
+            EventArchive.writeZip(segment.folder(), one);
+            zips.add(one.toByteArray());
+        }
+        return EventZips.join(runId, zips);
+    }
+
+    @Override
+    public List<Map<String, Object>> ofExperiment(String experimentId, String owner) {
+        return runsOf(experimentId, owner).stream()
+                .map(r -> Map.<String, Object>of("id", r.id(), "state", ApiJson.state(r.current().state()))).toList();
+    }
+
+    /** Its checkpoint's weights, while its folder is there (else the experiment's own are what it learned). */
+    @Override
+    public Optional<byte[]> finishedWeights(String experimentId, String owner) {
+        return latestFinished(experimentId, owner).flatMap(this::latestCheckpoint).map(Checkpoint::weights);
+    }
+
+    /** Run {@code runId} of {@code owner}'s; 404 otherwise. */
+    private ApiRun require(String runId, String owner) {
+        return find(runId, owner).orElseThrow(() -> RunsApi.notFound(runId));
+    }
+
+    private Map<String, Object> json(ApiRun run) {
+        return ApiJson.run(run, position(run.current()));
+    }
+
+    // ---- its runs -------------------------------------------------------------------------------------
+
     private void forgetOld() {
-        if (runs.size() <= KEPT) {
+        if (runs.size() <= RunsApi.KEPT) {
             return;
         }
         runs.values().stream().filter(r -> r.current().state().ended())
                 .sorted(Comparator.comparingLong(r -> r.started))
-                .limit(runs.size() - KEPT).toList().forEach(r -> runs.remove(r.id()));
+                .limit(runs.size() - RunsApi.KEPT).toList().forEach(r -> runs.remove(r.id()));
     }
 
     /**
@@ -174,7 +308,7 @@ class ApiRuns {
     }
 
     /** {@code owner}'s runs of experiment {@code experimentId}, oldest first (none discarded). */
-    List<ApiRun> ofExperiment(String experimentId, String owner) {
+    List<ApiRun> runsOf(String experimentId, String owner) {
         return runs.values().stream().filter(r -> r.experimentId().equals(experimentId) && r.owner().equals(owner)
                         && !r.current().isDiscarded())
                 .map(this::caughtUp).sorted(Comparator.comparingLong(r -> r.started)).toList();
@@ -200,53 +334,13 @@ class ApiRuns {
      * Its place in the scheduler's queue, 1 for the next to start; empty when it does not wait. The one
      * place the API learns a queue position.
      */
-    OptionalInt position(Run<?> run) {
+    private OptionalInt position(Run<?> run) {
         RunStatus status = run.status();
         if (status.state() != RunState.QUEUED) {
             return OptionalInt.empty();
         }
         // just submitted, its thread not yet at the scheduler: it will be behind whoever waits for its device now
         return OptionalInt.of(status.position() > 0 ? status.position() : runtime.queueLength(run) + 1);
-    }
-
-    /** Stops the run after the batch under way; its last checkpoint is written as it ends. */
-    void stop(ApiRun run) {
-        Run<?> current = run.current();
-        if (current.state().ended()) {
-            throw new ApiRefused(HttpStatus.CONFLICT, "Run " + run.id() + " has already ended ("
-                    + ApiJson.state(current.state()) + "): there is nothing to stop.");
-        }
-        current.stop();
-    }
-
-    /**
-     * Resumes a stopped or interrupted run (one a restart interrupted too) from its last checkpoint, to
-     * the epochs it was to train: a new segment, trained under the same id in the same folder
-     * ({@link TrainingRuntime#resume(Run, boolean, FrameMaker)}).
-     */
-    void resume(ApiRun run, boolean signedIn) {
-        synchronized (run) {
-            Run<?> last = run.current();
-            RunState state = last.state();
-            if (state != RunState.STOPPED && state != RunState.INTERRUPTED) {
-                throw new ApiRefused(HttpStatus.CONFLICT, "Run " + run.id() + " is " + ApiJson.state(state)
-                        + ": only a stopped or interrupted run can be resumed.");
-            }
-            Optional<Checkpoint> from = latestCheckpoint(run);
-            if (from.isEmpty() && last.status().epoch() > 0) {
-                throw new ApiRefused(HttpStatus.CONFLICT, "Run " + run.id() + " has no checkpoint left to resume "
-                        + "from: the server deleted its folder among the oldest (layerlab.runs.keep). Start a new run.");
-            }
-            checkUnwatched(run.owner(), signedIn, last.experiments().get(0).backend());
-            try {
-                runtime.resume(last, signedIn, NO_FRAMES);
-            } catch (IllegalStateException forgotten) {
-                throw new ApiRefused(HttpStatus.CONFLICT, "Run " + run.id() + " ended too long ago to resume: the "
-                        + "server keeps the newest ended runs to go on with. Start a new run.");
-            }
-            // the resumed segment is the runtime's run of the same id, as one resumed on My runs
-            caughtUp(run);
-        }
     }
 
     // ---- what outlives the server ---------------------------------------------------------------------
@@ -290,7 +384,7 @@ class ApiRuns {
 
     /** Whether a run of {@code run}'s experiment and owner that started after it has finished. */
     private boolean finishedAfter(ApiRun run) {
-        return ofExperiment(run.experimentId(), run.owner()).stream()
+        return runsOf(run.experimentId(), run.owner()).stream()
                 .anyMatch(r -> r.started > run.started && r.current().state() == RunState.FINISHED);
     }
 
@@ -300,7 +394,7 @@ class ApiRuns {
     }
 
     /** The newest checkpoint among the run's segments, newest segment first; empty before its first epoch's end. */
-    Optional<Checkpoint> latestCheckpoint(ApiRun run) {
+    private Optional<Checkpoint> latestCheckpoint(ApiRun run) {
         List<Run<?>> segments = run.segments();
         for (int i = segments.size() - 1; i >= 0; i--) {
             Path dir = segments.get(i).checkpointDir(0);
@@ -313,7 +407,7 @@ class ApiRuns {
 
     /** The newest run of {@code owner}'s on experiment {@code experimentId} that finished all its epochs. */
     Optional<ApiRun> latestFinished(String experimentId, String owner) {
-        List<ApiRun> mine = ofExperiment(experimentId, owner);
+        List<ApiRun> mine = runsOf(experimentId, owner);
         for (int i = mine.size() - 1; i >= 0; i--) {
             if (mine.get(i).current().state() == RunState.FINISHED) {
                 return Optional.of(mine.get(i));

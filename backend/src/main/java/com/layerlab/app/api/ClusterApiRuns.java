@@ -155,7 +155,7 @@ class ClusterApiRuns implements ApiRunStore {
     /** The run if it is {@code owner}'s and the API's; 404 otherwise, as for one that never was. */
     private ClusterStore.Shared find(String runId, String owner) {
         return runs.find(runId, owner).filter(r -> r.entry().page().equals(ApiRuns.PAGE))
-                .orElseThrow(() -> new ApiRefused(HttpStatus.NOT_FOUND, "There is no run \"" + runId + "\" of yours")); // TODO(lead): RunsApi.notFound after helper B
+                .orElseThrow(() -> RunsApi.notFound(runId));
     }
 
     /** Its first network's checkpoint folder, where it has one. */

@@ -47,12 +47,12 @@ class ExperimentsApi {
     private static final Set<String> PATCHABLE = Set.of("name", "public");
 
     private final ExperimentStore store;
-    private final ApiRuns runs;
+    private final ApiRunStore runs;
     private final ApiCaller caller;
     private final CnnDataService data;
     private final ObjectMapper json;
 
-    ExperimentsApi(ExperimentStore store, ApiRuns runs, ApiCaller caller, CnnDataService data, ObjectMapper json) {
+    ExperimentsApi(ExperimentStore store, ApiRunStore runs, ApiCaller caller, CnnDataService data, ObjectMapper json) {
         this.store = store;
         this.runs = runs;
         this.caller = caller;
@@ -106,8 +106,7 @@ class ExperimentsApi {
         o.put("public", saved.isPublic());
         o.put("created", saved.createdAt().toString());
         o.put("experiment", json.readTree(saved.experimentJson()));
-        o.put("runs", runs.ofExperiment(id, owner).stream().map(r -> Map.of("id", r.id(),
-                "state", ApiJson.state(r.current().state()))).toList());
+        o.put("runs", runs.ofExperiment(id, owner));
         return o;
     }
 
@@ -165,16 +164,15 @@ class ExperimentsApi {
     }
 
     /**
-     * The weights of its latest finished API run: its checkpoint's while its folder is there, else the
-     * experiment's own, which a finished run's become (ApiRuns), as a page's save after training does.
+     * The weights of its latest finished API run: its checkpoint's while it has one, else the experiment's
+     * own, which a finished run's become as it ends, as a page's save after training does.
      * An experiment never trained has none.
      */
     @GetMapping(value = "/{id}/weights", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     ResponseEntity<byte[]> weights(@PathVariable String id) {
         String owner = caller.ownerIfKnown();
         SavedExperiment saved = store.get(id, owner);
-        byte[] weights = runs.latestFinished(id, owner).flatMap(runs::latestCheckpoint).map(c -> c.weights())
-                .orElseGet(() -> saved.trainedEpoch() > 0 ? saved.weights() : null);
+        byte[] weights = runs.finishedWeights(id, owner).orElseGet(() -> saved.trainedEpoch() > 0 ? saved.weights() : null);
         if (weights == null) {
             throw new ApiRefused(HttpStatus.NOT_FOUND, "Experiment " + id + " has no trained weights yet: no run of "
                     + "it has finished. Start one with POST /api/experiments/" + id + "/runs.");

@@ -2,6 +2,7 @@ package com.layerlab.app.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.HttpStatus;
 
 /**
  * An API run a restart interrupted, then handled on My runs: discarded by its owner, the API knows it no
@@ -67,6 +69,9 @@ class ApiRunsDiscardTest {
             assertTrue(api.find("run-1", "user:ana").isPresent());
             assertTrue(runtime.discard("run-1", "user:ana"));
             assertTrue(api.find("run-1", "user:ana").isEmpty(), "GET /api/runs/run-1: 404");
+            ApiRefused gone = assertThrows(ApiRefused.class, () -> api.view("run-1", "user:ana"));
+            assertEquals(HttpStatus.NOT_FOUND, gone.status());
+            assertEquals(RunsApi.notFound("run-1").getMessage(), gone.getMessage());
             assertEquals(List.of(), api.ofExperiment("exp-1", "user:ana"), "nor among its experiment's runs");
             assertTrue(journal.rows.isEmpty());
             assertFalse(Files.exists(folder));
@@ -87,7 +92,7 @@ class ApiRunsDiscardTest {
             ApiRuns.ApiRun seen = api.find("run-2", "user:ana").orElseThrow();
             assertEquals(resumed, seen.current(), "GET /api/runs/run-2 follows the resumed run");
             assertEquals(List.of(interrupted, resumed), seen.segments());
-            assertEquals(List.of(seen), api.ofExperiment("exp-2", "user:ana"));
+            assertEquals(List.of(seen), api.runsOf("exp-2", "user:ana"));
             assertEquals(2, api.find("run-2", "user:ana").orElseThrow().segments().size(), "added once");
             resumed.stop();
             TestRuns.await(resumed, st -> st.state().ended(), "stopped");

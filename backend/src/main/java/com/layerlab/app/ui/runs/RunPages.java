@@ -43,7 +43,8 @@ public final class RunPages {
     /** The page's name for people ("CNN lab"); an unknown page's own name. */
     public static String label(String page) {
         Kind k = PAGES.get(page);
-        return k == null ? page : k.label();
+        // the REST API's runs have no page of their own
+        return k != null ? k.label() : page.equals("api") ? "REST API" : page;
     }
 
     /**

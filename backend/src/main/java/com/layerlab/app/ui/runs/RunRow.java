@@ -22,7 +22,7 @@ import java.util.Optional;
 /** One run in "My runs": what it trains, where it is, its latest metrics, and its controls. */
 final class RunRow extends Div {
 
-    private static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("d MMM, HH:mm", Locale.ENGLISH)
+    static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("d MMM, HH:mm", Locale.ENGLISH)
             .withZone(ZoneOffset.UTC);
 
     private final Run<?> run;
@@ -126,16 +126,21 @@ final class RunRow extends Div {
     }
 
     static String name(Run<?> run) {
-        Experiment first = run.experiments().get(0);
+        return name(run.experiments(), run.options().page());
+    }
+
+    /** A run's name in the list: its page and its (first) model, as {@link #name(Run)}. */
+    static String name(List<Experiment> experiments, String submittedBy) {
+        Experiment first = experiments.get(0);
         String model = first.name() == null || first.name().isBlank() ? "a network" : first.name();
-        int more = run.experiments().size() - 1;
-        String page = RunPages.label(run.options().page());
+        int more = experiments.size() - 1;
+        String page = RunPages.label(submittedBy);
         // the playground names its experiments after itself already ("Playground: xor")
         return (model.startsWith(page) ? model : page + ": " + model) + (more > 0 ? " and " + more + " more in lock step" : "");
     }
 
     /** The model in a few words: its data and size. */
-    private static String what(List<Experiment> experiments) {
+    static String what(List<Experiment> experiments) {
         Experiment e = experiments.get(0);
         int layers = e.model() == null ? 0 : e.model().size();
         return e.data().dataset() + ", " + layers + (layers == 1 ? " layer" : " layers");
@@ -167,10 +172,15 @@ final class RunRow extends Div {
     /** The first trainer's metrics after its latest epoch; nothing before its first epoch ends. */
     private static String metrics(Run<?> run) {
         List<List<EpochStats>> h = run.history();
-        if (h.isEmpty() || h.get(0).size() < 2) {
+        return h.isEmpty() ? "" : metrics(h.get(0));
+    }
+
+    /** " · test loss 0.123 · test accuracy 95.0% (after epoch 4)" of the latest epoch; nothing before epoch 1. */
+    static String metrics(List<EpochStats> history) {
+        if (history.size() < 2) {
             return "";
         }
-        EpochStats last = h.get(0).get(h.get(0).size() - 1);
+        EpochStats last = history.get(history.size() - 1);
         String loss = String.format(Locale.ROOT, " \u00b7 test loss %.3f", last.testLoss());
         String acc = last.testAccuracy() == null ? "" : String.format(Locale.ROOT, " \u00b7 test accuracy %.1f%%", last.testAccuracy() * 100);
         return loss + acc + " (after epoch " + last.epoch() + ")";

@@ -1,6 +1,8 @@
 package com.layerlab.app.ui.runs;
 
 import com.layerlab.app.account.CurrentOwner;
+import com.layerlab.app.cluster.BackgroundRuns;
+import com.layerlab.app.cluster.ClusterStore;
 import com.layerlab.app.training.OverLimit;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunJournal;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * "My runs": the trainings of this visitor (or user), newest first, whatever page started them, to open
@@ -44,11 +47,17 @@ public class RunsView extends Div implements BeforeEnterObserver {
     private final Div list = new Div();
     private final Paragraph none = new Paragraph("No runs yet: a training you start on any page shows up here.");
     private final Map<String, RunRow> rows = new HashMap<>();
+    /** The background runs on the worker nodes, on a server of several nodes; null on a single server. */
+    private final WorkerRuns workerRuns;
     private Registration poll;
 
-    public RunsView(TrainingRuntime runtime, CurrentOwner owner) {
+    public RunsView(TrainingRuntime runtime, CurrentOwner owner, ObjectProvider<BackgroundRuns> background,
+                    ClusterStore cluster) {
         this.runtime = runtime;
         this.owner = owner;
+        BackgroundRuns onWorkers = background.getIfAvailable();
+        this.workerRuns = onWorkers == null ? null
+                : new WorkerRuns(onWorkers, cluster, owner.key(), owner.username().isPresent());
         setId("my-runs");
         addClassName("ll-store-page");
         list.addClassName("ll-experiment-list");
@@ -62,6 +71,9 @@ public class RunsView extends Div implements BeforeEnterObserver {
         Paragraph about = new Paragraph("The trainings you started, newest first. " + signedIn);
         about.addClassName("ll-hint");
         add(new MyWorkTabs("runs"), new H1("My runs"), about, list);
+        if (workerRuns != null) {
+            add(workerRuns);
+        }
     }
 
     @Override
@@ -115,6 +127,9 @@ public class RunsView extends Div implements BeforeEnterObserver {
 
     /** Updates the rows in place (a button being clicked stays), adding new runs and dropping forgotten ones. */
     private void refresh() {
+        if (workerRuns != null) {
+            workerRuns.refresh();
+        }
         // a page opened and left untouched made a run that did nothing: not worth a row
         List<Run<?>> mine = runtime.runsOf(owner.key()).stream().filter(r -> !r.untouched()).toList();
         List<RunRow> shown = new ArrayList<>();
