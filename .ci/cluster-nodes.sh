@@ -88,9 +88,11 @@ sign_up() {
   curl -sf -o /dev/null -H 'Content-Type: application/json' \
     -d "{\"username\":\"$1\",\"password\":\"$password\"}" "http://127.0.0.1:$port/api/users" \
     || fail "cannot sign $1 up on $API_NODE"
-  curl -sf -u "$1:$password" -H 'Content-Type: application/json' -d '{"name":"cluster"}' \
-    "http://127.0.0.1:$port/api/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' \
-    || fail "cannot make a token for $1 on $API_NODE"
+  local body
+  body="$(curl -s -u "$1:$password" -H 'Content-Type: application/json' -d '{"name":"cluster"}' \
+    "http://127.0.0.1:$port/api/tokens")"
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' <<<"$body" 2>/dev/null \
+    || fail "cannot make a token for $1 on $API_NODE: $(head -c 300 <<<"$body")"
 }
 
 # saves the XOR example as $TOKEN's user and prints the experiment's id
