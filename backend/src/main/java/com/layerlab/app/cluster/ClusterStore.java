@@ -1,14 +1,27 @@
 package com.layerlab.app.cluster;
 
+import com.layerlab.app.store.TrainingRunJournal;
 import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.RunState;
 import com.layerlab.engine.train.EpochStats;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What the nodes of one server tell each other through the database (V8__cluster.sql): the background
@@ -76,7 +89,28 @@ public class ClusterStore {
     /** The command a page or the API leaves for the node training a run: stop it after the batch under way. */
     public static final String STOP = "stop";
 
+    /** training_runs.message's length (V4); a longer message is cut, as the journal cuts it. */
+    private static final int MESSAGE_LENGTH = 2000;
+
+    /** The columns {@link #shared} reads, in one place so that every query reads the same. */
+    private static final String SHARED = "select id, owner_key, page, experiment_id, experiments, state, epochs,"
+            + " checkpoint_epoch, folder, backend, device, message, started_at, updated_at, background, placement, segment,"
+            + " node, wanted, progress_epoch, progress_batch, progress_batches, samples_per_second, progress_at"
+            + " from training_runs";
+
+    // the states as SQL lists: a run that trains or will (not ended), and the ends a resume starts again from
+    private static final String NOT_ENDED = "('QUEUED', 'RUNNING', 'PAUSED')";
+    private static final String NOT_ENDED_OR_INTERRUPTED = "('QUEUED', 'RUNNING', 'PAUSED', 'INTERRUPTED')";
+    private static final String RESUMABLE = "('STOPPED', 'INTERRUPTED', 'FAILED')";
+
     private final JdbcTemplate jdbc;
+    /**
+     * The few changes that take two statements (an upsert, a change read back): a transaction manager of this
+     * class's own over the JdbcTemplate's data source, so that it needs no more than the template; inside a
+     * transaction already open on that data source (the app's JPA one included) it joins that one. Made on
+     * first use, so that a test's stand-in (a subclass without a database) can be built.
+     */
+    private volatile TransactionTemplate transaction;
 
     public ClusterStore(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -89,22 +123,30 @@ public class ClusterStore {
      * journal columns as {@code e} says, background true, placement WAITING, segment 0, node null.
      */
     public void submit(RunJournal.Entry e) {
-        throw new UnsupportedOperationException("not yet");
+        database(() -> jdbc.update("insert into training_runs (id, owner_key, page, experiment_id, experiments, state,"
+                        + " epochs, checkpoint_epoch, folder, backend, device, message, started_at, updated_at, background,"
+                        + " placement, segment, node) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?, 0, null)",
+                e.id(), e.owner(), e.page(), e.experimentId(), TrainingRunJournal.experimentsJson(e.experiments()),
+                e.state().name(), e.epochs(), e.checkpointEpoch(), e.folder() == null ? null : e.folder().toString(),
+                e.backend(), e.device(), message(e.message()), time(e.started()), time(e.updated()),
+                Placement.WAITING.name()));
     }
 
     /** Run {@code id} as the nodes share it, if the table holds it. */
     public Optional<Shared> find(String id) {
-        throw new UnsupportedOperationException("not yet");
+        return database(() -> jdbc.query(SHARED + " where id = ?", ClusterStore::shared, id)).stream().findFirst();
     }
 
     /** The background runs of {@code owner} on saved experiment {@code experimentId}, oldest first. */
     public List<Shared> ofExperiment(String experimentId, String owner) {
-        throw new UnsupportedOperationException("not yet");
+        return database(() -> jdbc.query(SHARED + " where background = true and experiment_id = ? and owner_key = ?"
+                + " order by started_at, id", ClusterStore::shared, experimentId, owner));
     }
 
     /** The background runs of {@code owner}, newest first, at most {@code newest}. */
     public List<Shared> ofOwner(String owner, int newest) {
-        throw new UnsupportedOperationException("not yet");
+        return database(() -> jdbc.query(SHARED + " where background = true and owner_key = ?"
+                + " order by started_at desc, id desc fetch first ? rows only", ClusterStore::shared, owner, newest));
     }
 
     /**
@@ -112,58 +154,85 @@ public class ClusterStore {
      * {@code owner}, or of everyone when {@code owner} is null.
      */
     public int unfinished(String owner) {
-        throw new UnsupportedOperationException("not yet");
+        String runs = "select count(*) from training_runs where background = true and state in " + NOT_ENDED;
+        return database(() -> owner == null
+                ? jdbc.queryForObject(runs, Integer.class)
+                : jdbc.queryForObject(runs + " and owner_key = ?", Integer.class, owner));
     }
 
     /** Background runs in state QUEUED submitted before {@code started}: the runs ahead of one submitted then. */
     public int queuedBefore(Instant started) {
-        throw new UnsupportedOperationException("not yet");
+        return database(() -> jdbc.queryForObject("select count(*) from training_runs where background = true"
+                + " and state = 'QUEUED' and started_at < ?", Integer.class, time(started)));
     }
 
     /** Leaves command {@code what} ({@link #STOP}) for the node training run {@code id}; false when it ended already. */
     public boolean want(String id, String what) {
-        throw new UnsupportedOperationException("not yet");
+        return database(() -> jdbc.update("update training_runs set wanted = ? where id = ? and state in " + NOT_ENDED,
+                what, id)) == 1;
     }
 
     /**
      * Ends a background run that no worker has yet: state QUEUED with placement WAITING, or HANDED with no
      * node (a job not yet taken) become {@code state} with {@code message}, placement null, wanted null.
+     * Its updated_at becomes now, as any change of state writes it.
      *
      * @return whether it did (false: a worker has the run, or it ended)
      */
     public boolean endUntaken(String id, RunState state, String message) {
-        throw new UnsupportedOperationException("not yet");
+        // a handed run stays QUEUED until its worker's journal says otherwise: a HANDED run with no node is QUEUED
+        return database(() -> jdbc.update("update training_runs set state = ?, message = ?, placement = null,"
+                        + " wanted = null, updated_at = ? where id = ? and background = true and state = 'QUEUED'"
+                        + " and (placement = 'WAITING' or (placement = 'HANDED' and node is null))",
+                state.name(), message(message), time(Instant.now()), id)) == 1;
     }
 
     /**
      * Queues an ended background run again (a resume): a STOPPED, INTERRUPTED or FAILED one becomes QUEUED,
-     * placement WAITING, node and wanted null, {@code message}, its segment one more.
+     * placement WAITING, node and wanted null, {@code message}, its segment one more. Its updated_at becomes
+     * now.
      *
      * @return whether it did (false: it is not in one of those states)
      */
     public boolean requeue(String id, String message) {
-        throw new UnsupportedOperationException("not yet");
+        // the segment moves on so that a job of the run's last hand-off still in JobRunr is refused by take
+        return database(() -> jdbc.update("update training_runs set state = 'QUEUED', placement = ?, node = null,"
+                        + " wanted = null, message = ?, segment = segment + 1, updated_at = ?"
+                        + " where id = ? and background = true and state in " + RESUMABLE,
+                Placement.WAITING.name(), message(message), time(Instant.now()), id)) == 1;
     }
 
     // ---- the fair hand-off (RunDispatcher) ---------------------------------------------------------------
 
     /** Background runs QUEUED with placement WAITING, oldest first. */
     public List<Shared> waiting() {
-        throw new UnsupportedOperationException("not yet");
+        return database(() -> jdbc.query(SHARED + " where background = true and state = 'QUEUED' and placement = ?"
+                + " order by started_at, id", ClusterStore::shared, Placement.WAITING.name()));
     }
 
     /** {@code owner}'s background runs with placement HANDED whose state has not ended (INTERRUPTED counts as not ended). */
     public int handed(String owner) {
-        throw new UnsupportedOperationException("not yet");
+        return database(() -> jdbc.queryForObject("select count(*) from training_runs where background = true"
+                        + " and placement = ? and owner_key = ? and state in " + NOT_ENDED_OR_INTERRUPTED, Integer.class,
+                Placement.HANDED.name(), owner));
     }
 
     /**
-     * Moves run {@code id} from WAITING to HANDED (state stays QUEUED), its segment one more.
+     * Moves run {@code id} from WAITING to HANDED (state stays QUEUED), its segment one more, its updated_at
+     * now (when it was handed: {@link #handedUntaken} finds a job lost since).
      *
      * @return the new segment, or empty when another node handed it first (or it is no longer waiting)
      */
     public Optional<Integer> hand(String id) {
-        throw new UnsupportedOperationException("not yet");
+        // one transaction: the row stays locked by the update until the segment is read back
+        return database(() -> transaction().execute(status -> {
+            int moved = jdbc.update("update training_runs set placement = ?, segment = segment + 1, updated_at = ?"
+                    + " where id = ? and placement = ? and state = 'QUEUED'", Placement.HANDED.name(), time(Instant.now()),
+                    id, Placement.WAITING.name());
+            return moved == 1
+                    ? Optional.of(jdbc.queryForObject("select segment from training_runs where id = ?", Integer.class, id))
+                    : Optional.<Integer>empty();
+        }));
     }
 
     // ---- a worker -----------------------------------------------------------------------------------------
@@ -176,79 +245,182 @@ public class ClusterStore {
      * @return the run as it was before this call (its node the one before), or empty when the job is stale
      */
     public Optional<Shared> take(String id, int segment, String node) {
-        throw new UnsupportedOperationException("not yet");
+        // the row is read locked (for update), so that the node returned is the one this take replaced even
+        // when two workers take the same job at once (a takeover while the first is still finishing)
+        return database(() -> transaction().execute(status -> {
+            List<Shared> before = jdbc.query(SHARED + " where id = ? for update", ClusterStore::shared, id);
+            int taken = jdbc.update("update training_runs set node = ?, wanted = null where id = ? and placement = ?"
+                    + " and segment = ? and state not in ('FINISHED', 'STOPPED', 'FAILED')", node, id,
+                    Placement.HANDED.name(), segment);
+            return taken == 1 ? before.stream().findFirst() : Optional.<Shared>empty();
+        }));
     }
 
-    /** Where run {@code id} is (progress columns, progress_at now); nothing when it has no row. */
+    /**
+     * Where run {@code id} is (progress columns, progress_at now); nothing when it has no row. A speed that is
+     * not a finite number is kept as unknown (null), read back as NaN.
+     */
     public void progress(String id, int epoch, int batch, int batches, double samplesPerSecond) {
-        throw new UnsupportedOperationException("not yet");
+        database(() -> jdbc.update("update training_runs set progress_epoch = ?, progress_batch = ?, progress_batches = ?,"
+                        + " samples_per_second = ?, progress_at = ? where id = ?", epoch, batch, batches,
+                Double.isFinite(samplesPerSecond) ? samplesPerSecond : null, time(Instant.now()), id));
     }
 
     /** Writes (inserts or replaces) the metrics of network {@code network} of run {@code id}, epoch by epoch. */
     public void epochs(String id, int network, List<EpochStats> stats) {
-        throw new UnsupportedOperationException("not yet");
+        if (stats.isEmpty()) {
+            return;
+        }
+        // delete, then insert, in one transaction: the same statements on H2 and PostgreSQL (neither's upsert is
+        // the other's), and a reader sees the old rows or the new ones, never none
+        database(() -> transaction().execute(status -> {
+            jdbc.batchUpdate("delete from training_run_epochs where run_id = ? and network = ? and epoch = ?",
+                    stats.stream().map(s -> new Object[] {id, network, s.epoch()}).toList());
+            jdbc.batchUpdate("insert into training_run_epochs (run_id, network, epoch, train_loss, test_loss,"
+                            + " train_accuracy, test_accuracy) values (?, ?, ?, ?, ?, ?, ?)",
+                    stats.stream().map(s -> new Object[] {id, network, s.epoch(), s.trainLoss(), s.testLoss(),
+                            s.trainAccuracy(), s.testAccuracy()}).toList());
+            return null;
+        }));
     }
 
     /** The metrics of network {@code network} of run {@code id}, epoch 0 first; empty when none were written. */
     public List<EpochStats> epochs(String id, int network) {
-        throw new UnsupportedOperationException("not yet");
+        return database(() -> jdbc.query("select epoch, train_loss, test_loss, train_accuracy, test_accuracy"
+                + " from training_run_epochs where run_id = ? and network = ? order by epoch", (rs, n) -> new EpochStats(
+                rs.getInt("epoch"), rs.getDouble("train_loss"), rs.getDouble("test_loss"), nullable(rs, "train_accuracy"),
+                nullable(rs, "test_accuracy")), id, network));
     }
 
     /** Deletes run {@code id}'s metrics of the epochs after {@code epoch} (trained past its last checkpoint). */
     public void dropEpochsAfter(String id, int epoch) {
-        throw new UnsupportedOperationException("not yet");
+        database(() -> jdbc.update("delete from training_run_epochs where run_id = ? and epoch > ?", id, epoch));
     }
 
-    /** What is asked of the node training run {@code id} ({@link #STOP}), or null. */
+    /** What is asked of the node training run {@code id} ({@link #STOP}), or null (also when it has no row). */
     public String wanted(String id) {
-        throw new UnsupportedOperationException("not yet");
+        return database(() -> jdbc.queryForList("select wanted from training_runs where id = ?", String.class, id))
+                .stream().filter(w -> w != null).findFirst().orElse(null);
     }
 
     /** A background run's job is over (it ended): placement null, wanted null; the row keeps its node. */
     public void released(String id) {
-        throw new UnsupportedOperationException("not yet");
+        database(() -> jdbc.update("update training_runs set placement = null, wanted = null where id = ?", id));
     }
 
     // ---- the nodes ----------------------------------------------------------------------------------------
 
     /** Node {@code name} says it is alive (inserted the first time, started_at then; seen_at now). */
     public void heartbeat(String name, String role, List<String> backends, int runs) {
-        throw new UnsupportedOperationException("not yet");
+        String available = String.join(",", backends);
+        OffsetDateTime now = time(Instant.now());
+        String update = "update cluster_nodes set role = ?, backends = ?, runs = ?, seen_at = ? where name = ?";
+        database(() -> {
+            if (jdbc.update(update, role, available, runs, now, name) == 1) {
+                return null;
+            }
+            try {
+                jdbc.update("insert into cluster_nodes (name, role, backends, runs, started_at, seen_at)"
+                        + " values (?, ?, ?, ?, ?, ?)", name, role, available, runs, now, now);
+            } catch (DuplicateKeyException inserted) {
+                // another node of the same name inserted it between the two statements: it is there now
+                jdbc.update(update, role, available, runs, now, name);
+            }
+            return null;
+        });
     }
 
     /** The nodes seen within {@code alive}, by name. */
     public List<Node> nodes(Duration alive) {
-        throw new UnsupportedOperationException("not yet");
+        return database(() -> jdbc.query("select name, role, backends, runs, started_at, seen_at from cluster_nodes"
+                        + " where seen_at >= ? order by name",
+                (rs, n) -> new Node(rs.getString("name"), rs.getString("role"), backends(rs.getString("backends")),
+                        rs.getInt("runs"), instant(rs, "started_at"), instant(rs, "seen_at")),
+                time(Instant.now().minus(alive))));
     }
 
-    // ---- what happened between nodes (the lead's; V8's notice column) ----------------------------------------
+    private TransactionTemplate transaction() {
+        TransactionTemplate t = transaction;
+        if (t == null) {
+            // two threads may both make one: either does
+            t = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
+            transaction = t;
+        }
+        return t;
+    }
+
+    // ---- rows ---------------------------------------------------------------------------------------------
+
+    /** A row of {@link #SHARED}; the journal's columns as {@link TrainingRunJournal} reads them. */
+    private static Shared shared(ResultSet rs, int row) throws SQLException {
+        String folder = rs.getString("folder");
+        RunJournal.Entry entry = new RunJournal.Entry(rs.getString("id"), rs.getString("owner_key"), rs.getString("page"),
+                rs.getString("experiment_id"), TrainingRunJournal.experimentsOf(rs.getString("experiments")),
+                RunState.valueOf(rs.getString("state")), rs.getInt("epochs"), rs.getInt("checkpoint_epoch"),
+                folder == null ? null : Path.of(folder), rs.getString("backend"), rs.getString("device"),
+                rs.getString("message"), instant(rs, "started_at"), instant(rs, "updated_at"));
+        String placement = rs.getString("placement");
+        Double speed = nullable(rs, "samples_per_second");
+        return new Shared(entry, rs.getBoolean("background"), placement == null ? null : Placement.valueOf(placement),
+                rs.getInt("segment"), rs.getString("node"), rs.getString("wanted"), rs.getInt("progress_epoch"),
+                rs.getInt("progress_batch"), rs.getInt("progress_batches"), speed == null ? Double.NaN : speed,
+                instant(rs, "progress_at"));
+    }
+
+    private static Double nullable(ResultSet rs, String column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** A timestamp with time zone: written and read as an offset date-time, which both databases' drivers take. */
+    private static OffsetDateTime time(Instant t) {
+        return t == null ? null : t.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static List<String> backends(String column) {
+        return column == null || column.isBlank() ? List.of() : Arrays.stream(column.split(",")).map(String::trim).toList();
+    }
+
+    private static String message(String message) {
+        return message == null ? null : message.substring(0, Math.min(MESSAGE_LENGTH, message.length()));
+    }
+
+    /** A database that cannot be reached is {@link RunJournal.Unreachable}, as the journal says it. */
+    private static <T> T database(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (DataAccessException | TransactionException e) {
+            throw new RunJournal.Unreachable("The database cannot be reached (" + e.getMostSpecificCause().getMessage()
+                    + ")", e);
+        }
+    }
+
+    // ---- what happened between nodes (V8's notice column) --------------------------------------------------
 
     /** Sets what happened to run {@code id} between nodes (a takeover), for its pages and the API; null clears it. */
     public void notice(String id, String text) {
-        String t = text == null ? null : text.substring(0, Math.min(2000, text.length()));
-        shared(() -> jdbc.update("update training_runs set notice = ? where id = ?", t, id));
+        database(() -> jdbc.update("update training_runs set notice = ? where id = ?", message(text), id));
     }
 
-    /** What happened to run {@code id} between nodes, or null. */
+    /** What happened to run {@code id} between nodes, or null (also when it has no row). */
     public String notice(String id) {
-        return shared(() -> jdbc.query("select notice from training_runs where id = ?", rs -> rs.next() ? rs.getString(1) : null, id));
+        return database(() -> jdbc.queryForList("select notice from training_runs where id = ?", String.class, id))
+                .stream().filter(n -> n != null).findFirst().orElse(null);
     }
 
     /**
      * Background runs handed to JobRunr that no worker has taken (QUEUED, HANDED, no node) since before
-     * {@code before}: their job may have been lost (a node died between handing and enqueueing).
+     * {@code before} (their updated_at, which {@link #hand} sets): their job may have been lost (a node died
+     * between handing and enqueueing). Oldest first.
      */
     public List<TrainRun> handedUntaken(Instant before) {
-        return shared(() -> jdbc.query("select id, segment from training_runs where background = true and placement = 'HANDED'"
-                        + " and state = 'QUEUED' and node is null and updated_at < ?",
-                (rs, n) -> new TrainRun(rs.getString(1), rs.getInt(2)), java.sql.Timestamp.from(before)));
-    }
-
-    private static <T> T shared(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (org.springframework.dao.DataAccessException e) {
-            throw new RunJournal.Unreachable("The database cannot be reached (" + e.getMostSpecificCause().getMessage() + ")", e);
-        }
+        return database(() -> jdbc.query("select id, segment from training_runs where background = true"
+                        + " and placement = ? and state = 'QUEUED' and node is null and updated_at < ? order by updated_at, id",
+                (rs, n) -> new TrainRun(rs.getString("id"), rs.getInt("segment")), Placement.HANDED.name(), time(before)));
     }
 }

@@ -86,13 +86,15 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
         // the epochs trained past the checkpoint (by a worker that died) are trained again: their rows go first
         cluster.dropEpochsAfter(run.id(), from);
         if (before.node() != null) {
+            // a worker that shut down marked its run interrupted; one that died (killed, power lost) could not
+            String why = before.state() == RunState.INTERRUPTED ? " shut down." : " stopped answering.";
             String notice = "Worker " + node.name() + " took this run over "
                     + (from < 0 ? "from the start (it had no checkpoint yet)" : "from its checkpoint of epoch " + from)
-                    + ": worker " + before.node() + " stopped answering.";
+                    + ": worker " + before.node() + why;
             cluster.notice(run.id(), notice);
-            LOG.info("Run {} taken over by node {} from {}: node {} stopped answering: owner={} backend={}", run.id(),
-                    node.name(), from < 0 ? "the start" : "its checkpoint of epoch " + from, before.node(),
-                    run.owner(), run.device().backend());
+            LOG.info("Run {} taken over by node {} from {}: node {}{} owner={} backend={}", run.id(), node.name(),
+                    from < 0 ? "the start" : "its checkpoint of epoch " + from, before.node(), why, run.owner(),
+                    run.device().backend());
         }
         LOG.info("Run {} trains on node {} (background, hand-off {}): owner={} device={}", run.id(), node.name(),
                 job.segment(), run.owner(), run.device().text());

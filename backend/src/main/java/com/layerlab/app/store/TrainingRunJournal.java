@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.layerlab.app.cluster.NodeSettings;
 import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.RunState;
 import com.layerlab.engine.experiment.Experiment;
@@ -17,7 +18,11 @@ import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 
-/** The runtime's {@link RunJournal} in the database: the training_runs table (V4__training_runs.sql). */
+/**
+ * The runtime's {@link RunJournal} in the database: the training_runs table (V4__training_runs.sql). Every
+ * write names this node (training_runs.node, V8__cluster.sql) and leaves the columns through which the
+ * nodes of a cluster share a run ({@link com.layerlab.app.cluster.ClusterStore}) as they are.
+ */
 @Component
 public class TrainingRunJournal implements RunJournal {
 
@@ -26,9 +31,11 @@ public class TrainingRunJournal implements RunJournal {
             RunState.PAUSED.name(), RunState.INTERRUPTED.name());
 
     private final TrainingRunRepository rows;
+    private final NodeSettings node;
 
-    TrainingRunJournal(TrainingRunRepository rows) {
+    TrainingRunJournal(TrainingRunRepository rows, NodeSettings node) {
         this.rows = rows;
+        this.node = node;
     }
 
     @Override
@@ -38,7 +45,7 @@ public class TrainingRunJournal implements RunJournal {
         r.ownerKey = e.owner();
         r.page = e.page();
         r.experimentId = e.experimentId();
-        r.experiments = experiments(e.experiments());
+        r.experiments = experimentsJson(e.experiments());
         r.state = e.state().name();
         r.epochs = e.epochs();
         r.checkpointEpoch = e.checkpointEpoch();
@@ -48,13 +55,22 @@ public class TrainingRunJournal implements RunJournal {
         r.message = e.message() == null ? null : e.message().substring(0, Math.min(2000, e.message().length()));
         r.startedAt = e.started();
         r.updatedAt = e.updated();
+        r.node = node.name();
         database(() -> rows.save(r));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On a single server, every such run of the table (rows from before nodes were named included). In a
+     * cluster, only this node's own runs: the runs its runtime trained as their node, not the background runs
+     * it trained for JobRunr (JobRunr hands those on when a worker stops), nor any other node's.
+     */
     @Override
     public List<Entry> unfinished() {
-        return database(() -> rows.findByStateInOrderByStartedAtAsc(UNFINISHED)).stream().map(TrainingRunJournal::entry)
-                .toList();
+        return database(() -> node.cluster()
+                ? rows.findByStateInAndNodeAndBackgroundFalseOrderByStartedAtAsc(UNFINISHED, node.name())
+                : rows.findByStateInOrderByStartedAtAsc(UNFINISHED)).stream().map(TrainingRunJournal::entry).toList();
     }
 
     // ---- what runs ended with (V5__training_run_metrics.sql): for the REST API's runs after a restart ----
@@ -94,18 +110,24 @@ public class TrainingRunJournal implements RunJournal {
     }
 
     private static Entry entry(TrainingRunRow r) {
-        return new Entry(r.id, r.ownerKey, r.page, r.experimentId, experiments(r.experiments), RunState.valueOf(r.state),
+        return new Entry(r.id, r.ownerKey, r.page, r.experimentId, experimentsOf(r.experiments), RunState.valueOf(r.state),
                 r.epochs, r.checkpointEpoch, r.folder == null ? null : Path.of(r.folder), r.backend, r.device, r.message,
                 r.startedAt, r.updatedAt);
     }
 
-    private static String experiments(List<Experiment> experiments) {
+    /**
+     * What training_runs.experiments holds for {@code experiments}: a JSON array of layerlab/experiment@1
+     * files; read back by {@link #experimentsOf}. Public for the other writer of the table
+     * ({@link com.layerlab.app.cluster.ClusterStore}).
+     */
+    public static String experimentsJson(List<Experiment> experiments) {
         ArrayNode files = JSON.createArrayNode();
         experiments.forEach(e -> files.add(ExperimentFiles.toJson(e)));
         return files.toString();
     }
 
-    private static List<Experiment> experiments(String json) {
+    /** The experiments of a training_runs.experiments value that {@link #experimentsJson} wrote. */
+    public static List<Experiment> experimentsOf(String json) {
         try {
             List<Experiment> out = new ArrayList<>();
             for (JsonNode file : JSON.readTree(json)) {

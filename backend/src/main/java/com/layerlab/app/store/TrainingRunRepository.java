@@ -14,6 +14,9 @@ interface TrainingRunRepository extends JpaRepository<TrainingRunRow, String> {
 
     List<TrainingRunRow> findByStateInOrderByStartedAtAsc(Collection<String> states);
 
+    /** The runs in {@code states} that node {@code node} trains in its own runtime (not JobRunr's), oldest first. */
+    List<TrainingRunRow> findByStateInAndNodeAndBackgroundFalseOrderByStartedAtAsc(Collection<String> states, String node);
+
     List<TrainingRunRow> findByPageOrderByStartedAtDesc(String page, Limit limit);
 
     /** Sets the metrics of run {@code id}: the one column the journal's writes leave alone. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.layerlab.app.cluster.NodeSettings;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunLogs;
 import com.layerlab.app.training.RunOptions;
@@ -71,7 +72,7 @@ class DatabaseDownTest {
         try (var context = StoreContext.start(Map.of("spring.datasource.url", "jdbc:h2:tcp://localhost:" + port + "/./store",
                 "spring.datasource.username", "sa", "spring.datasource.hikari.connection-timeout", "1000",
                 "layerlab.data.dir", dir.toString()))) {
-            TrainingRunJournal journal = new TrainingRunJournal(context.getBean(TrainingRunRepository.class));
+            TrainingRunJournal journal = new TrainingRunJournal(context.getBean(TrainingRunRepository.class), NodeSettings.SINGLE);
             TrainingRuntime.Pool points = new TrainingRuntime.Pool(4, 4, java.time.Duration.ofMillis(5), "networks", 0, 10);
             TrainingRuntime.Pool images = new TrainingRuntime.Pool(1, 1, java.time.Duration.ofMillis(5), "image networks");
             runtime = new TrainingRuntime(com.layerlab.engine.tensor.Backends.standard(),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.layerlab.app.cluster.NodeSettings;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.RunLogs;
@@ -115,7 +116,7 @@ class RunRestartTest {
 
     private TrainingRunJournal database() {
         store = StoreContext.start(Map.of("layerlab.data.dir", dir.toString(), "spring.datasource.url", ""));
-        return new TrainingRunJournal(store.getBean(TrainingRunRepository.class));
+        return new TrainingRunJournal(store.getBean(TrainingRunRepository.class), NodeSettings.SINGLE);
     }
 
     /** Trains a signed-in user's run to epoch 4 or later, its only checkpoint at epoch 1, and kills the server. */

@@ -1,6 +1,9 @@
 package com.layerlab.app.ui.devices;
 
+import com.layerlab.app.cluster.ClusterStore;
+import com.layerlab.app.cluster.NodeSettings;
 import com.layerlab.app.training.DevicesReport;
+import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.MainLayout;
 import com.vaadin.flow.component.html.Div;
@@ -13,6 +16,8 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The compute backends of this server ({@link DevicesReport}): each one available or not and why, its
@@ -23,12 +28,20 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
 @PageTitle("LayerLab · Devices")
 public class DevicesView extends Div implements BeforeEnterObserver {
 
+    /** A node that said nothing for this long is not listed (JobRunr takes it for dead after 20 s). */
+    static final Duration ALIVE = Duration.ofSeconds(30);
+
     private final TrainingRuntime runtime;
+    private final ClusterStore cluster;
+    private final NodeSettings node;
     private final Span auto = new Span();
     private final Div list = new Div();
+    private final Div nodes = new Div();
 
-    public DevicesView(TrainingRuntime runtime) {
+    public DevicesView(TrainingRuntime runtime, ClusterStore cluster, NodeSettings node) {
         this.runtime = runtime;
+        this.cluster = cluster;
+        this.node = node;
         setId("devices");
         addClassName("ll-store-page");
         Paragraph about = new Paragraph("Where this server trains. An experiment's backend field picks one; "
@@ -38,6 +51,15 @@ public class DevicesView extends Div implements BeforeEnterObserver {
         Paragraph autoLine = new Paragraph(new Span("auto trains on: "), auto);
         list.addClassName("ll-experiment-list");
         add(new H1("Devices"), about, autoLine, list);
+        if (node.cluster()) {
+            nodes.setId("devices-nodes");
+            nodes.addClassName("ll-experiment-list");
+            Paragraph aboutNodes = new Paragraph("This server runs as several nodes over one database. Pages and their "
+                    + "runs stay on the node that serves them (this one: " + node.name() + "); runs started through the "
+                    + "REST API train on the worker nodes.");
+            aboutNodes.addClassName("ll-hint");
+            add(new H2("Nodes"), aboutNodes, nodes);
+        }
     }
 
     @Override
@@ -46,6 +68,24 @@ public class DevicesView extends Div implements BeforeEnterObserver {
         auto.setText(report.auto());
         list.removeAll();
         report.backends().forEach(b -> list.add(backend(b)));
+        if (node.cluster()) {
+            nodes.removeAll();
+            try {
+                cluster.nodes(ALIVE).forEach(n -> nodes.add(node(n, n.name().equals(node.name()))));
+            } catch (RunJournal.Unreachable down) {
+                nodes.add(line("ll-backend-reason", down.getMessage() + ": the nodes cannot be listed now."));
+            }
+        }
+    }
+
+    private static Div node(ClusterStore.Node n, boolean self) {
+        long ago = Math.max(0, Duration.between(n.seen(), Instant.now()).toSeconds());
+        Div row = new Div(new Span(n.name() + (self ? " (this node)" : "")), new Span(n.role()),
+                new Span(String.join(", ", n.backends())), new Span(n.runs() == 1 ? "1 run" : n.runs() + " runs"),
+                new Span("seen " + ago + " s ago"));
+        row.addClassName("ll-device");
+        row.getElement().setAttribute("data-node", n.name());
+        return row;
     }
 
     private static Div backend(DevicesReport.Backend b) {
