@@ -32,8 +32,11 @@ import org.springframework.context.annotation.Configuration;
 @Conditional(NodeSettings.Clustered.class)
 public class ClusterConfig {
 
-    /** JobRunr retries a job this many times (a dead worker's, a node without the run's backend) before it gives up. */
-    static final int RETRIES = 20;
+    /**
+     * JobRunr retries a job this many times (a dead worker's, a node without the run's backend) before it
+     * gives up, waiting longer each time (3^n seconds: the tenth try comes after about a day).
+     */
+    static final int RETRIES = 10;
 
     @Bean(destroyMethod = "close")
     public StorageProvider jobStorage(DataSource dataSource) {

@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jobrunr.jobs.Job;
+import org.jobrunr.jobs.states.FailedState;
+import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.storage.JobNotFoundException;
 import org.jobrunr.storage.StorageProvider;
@@ -83,13 +86,33 @@ public class ClusterNode implements DisposableBean {
         cluster.heartbeat(node.name(), node.role().key(), backends, runtime.runningCount() + runtime.waitingCount());
     }
 
+    /**
+     * Looks after the jobs of the handed runs: a job that is not in JobRunr (lost between handing and
+     * enqueueing) is enqueued again; a run whose job JobRunr gave up on (it failed on every try) ends FAILED,
+     * saying why, rather than waiting for ever.
+     */
     private void enqueueLost() {
-        for (TrainRun job : cluster.handedUntaken(Instant.now().minus(LOST_AFTER))) {
+        Instant before = Instant.now().minus(LOST_AFTER);
+        List<TrainRun> untaken = cluster.handedUntaken(before);
+        for (TrainRun job : cluster.handedJobs()) {
+            Job found;
             try {
-                jobStorage.getJobById(job.jobId());
+                found = jobStorage.getJobById(job.jobId());
             } catch (JobNotFoundException lost) {
-                LOG.warn("Run {} was handed to the workers but its job is not in JobRunr: enqueued again", job.runId());
-                jobs.enqueue(job.jobId(), job);
+                if (untaken.contains(job)) {
+                    LOG.warn("Run {} was handed to the workers but its job is not in JobRunr: enqueued again", job.runId());
+                    jobs.enqueue(job.jobId(), job);
+                }
+                continue;
+            }
+            if (found.getState() == StateName.FAILED) {
+                String why = found.getLastJobStateOfType(FailedState.class)
+                        .map(f -> f.getExceptionMessage() == null ? f.getMessage() : f.getExceptionMessage()).orElse("no reason kept");
+                if (cluster.givenUp(job.runId(), job.segment(), "No worker could train it (" + ClusterConfig.RETRIES
+                        + " tries): " + why)) {
+                    LOG.warn("Run {} failed: JobRunr gave up on its job after {} tries: {}", job.runId(),
+                            ClusterConfig.RETRIES, why);
+                }
             }
         }
     }

@@ -423,4 +423,23 @@ public class ClusterStore {
                         + " and placement = ? and state = 'QUEUED' and node is null and updated_at < ? order by updated_at, id",
                 (rs, n) -> new TrainRun(rs.getString("id"), rs.getInt("segment")), Placement.HANDED.name(), time(before)));
     }
+
+    /** The jobs of the background runs handed to JobRunr whose run has not ended (INTERRUPTED counts as not ended). */
+    public List<TrainRun> handedJobs() {
+        return database(() -> jdbc.query("select id, segment from training_runs where background = true and placement = ?"
+                        + " and state in " + NOT_ENDED_OR_INTERRUPTED + " order by started_at, id",
+                (rs, n) -> new TrainRun(rs.getString("id"), rs.getInt("segment")), Placement.HANDED.name()));
+    }
+
+    /**
+     * Ends a handed run whose job JobRunr gave up on (it failed on every try): FAILED with {@code message},
+     * placement and wanted null, when it is still HANDED at {@code segment} and not ended.
+     *
+     * @return whether it did
+     */
+    public boolean givenUp(String id, int segment, String message) {
+        return database(() -> jdbc.update("update training_runs set state = 'FAILED', placement = null, wanted = null,"
+                + " message = ?, updated_at = ? where id = ? and placement = ? and segment = ? and state in "
+                + NOT_ENDED_OR_INTERRUPTED, message(message), time(Instant.now()), id, Placement.HANDED.name(), segment)) == 1;
+    }
 }

@@ -458,6 +458,24 @@ abstract class ClusterStoreContract {
                 "handed after that");
     }
 
+    @Test
+    void aRunWhoseJobJobRunrGaveUpOnFailsSayingWhyOnlyAtItsSegment() {
+        RunJournal.Entry handed = submit("user:g" + tag);
+        int segment = cluster.hand(handed.id()).orElseThrow();
+        RunJournal.Entry waiting = submit("user:g" + tag);
+        List<String> jobs = cluster.handedJobs().stream().map(com.layerlab.app.cluster.TrainRun::runId).toList();
+        assertTrue(jobs.contains(handed.id()) && !jobs.contains(waiting.id()), jobs.toString());
+
+        assertFalse(cluster.givenUp(handed.id(), segment + 1, "an older job"), "another hand-off's job changes nothing");
+        assertTrue(cluster.givenUp(handed.id(), segment, "No worker could train it: no cuda"));
+        Shared failed = find(handed.id());
+        assertEquals(RunState.FAILED, failed.state());
+        assertEquals("No worker could train it: no cuda", failed.entry().message());
+        assertEquals(null, failed.placement());
+        assertFalse(cluster.givenUp(handed.id(), segment, "again"), "an ended run is not failed twice");
+        assertFalse(cluster.handedJobs().stream().anyMatch(j -> j.runId().equals(handed.id())));
+    }
+
     // ---- the counts the hand-off and the API read ---------------------------------------------------------
 
     @Test

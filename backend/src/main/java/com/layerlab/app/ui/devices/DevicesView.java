@@ -83,7 +83,7 @@ public class DevicesView extends Div implements BeforeEnterObserver {
         Div row = new Div(new Span(n.name() + (self ? " (this node)" : "")), new Span(n.role()),
                 new Span(String.join(", ", n.backends())), new Span(n.runs() == 1 ? "1 run" : n.runs() + " runs"),
                 new Span("seen " + ago + " s ago"));
-        row.addClassName("ll-device");
+        row.addClassName("ll-node");
         row.getElement().setAttribute("data-node", n.name());
         return row;
     }

@@ -45,18 +45,7 @@ final class RunRow extends Div {
     RunRow(Run<?> run, Runnable changed, Runnable resume, Runnable discard, Optional<Instant> dropped) {
         this.run = run;
         this.dropped = dropped;
-        addClassNames("ll-experiment-row", "ll-run-row");
-        getElement().setAttribute("data-id", run.id());
-        Span name = new Span(name(run));
-        name.addClassName("ll-row-name");
-        state.addClassName("ll-run-state");
-        details.addClassName("ll-hint");
-        progress.addClassName("ll-run-progress");
-        message.addClassName("ll-run-message");
-        Div head = new Div(name, state);
-        head.addClassName("ll-run-head");
-        Div main = new Div(head, details, progress, message);
-        main.addClassName("ll-run-main");
+        Div main = main(this, run.id(), name(run), state, details, progress, message);
 
         open.setText("Open");
         open.addClassName("ll-run-open");
@@ -88,6 +77,26 @@ final class RunRow extends Div {
         Div tools = new Div(open, pause, this.resume, this.discard, stop);
         tools.addClassName("ll-row-tools");
         add(main, tools);
+    }
+
+    /**
+     * The left part of a run's row in the list, the same for a run of this node and one on a worker: its
+     * name and state, then what it trains, its progress and a message; {@code row} gets the row's classes.
+     */
+    static Div main(Div row, String id, String name, Span state, Span details, Span progress, Div message) {
+        row.addClassNames("ll-experiment-row", "ll-run-row");
+        row.getElement().setAttribute("data-id", id);
+        Span title = new Span(name);
+        title.addClassName("ll-row-name");
+        state.addClassName("ll-run-state");
+        details.addClassName("ll-hint");
+        progress.addClassName("ll-run-progress");
+        message.addClassName("ll-run-message");
+        Div head = new Div(title, state);
+        head.addClassName("ll-run-head");
+        Div main = new Div(head, details, progress, message);
+        main.addClassName("ll-run-main");
+        return main;
     }
 
     Run<?> run() {

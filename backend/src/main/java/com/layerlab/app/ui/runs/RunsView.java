@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
@@ -127,11 +128,10 @@ public class RunsView extends Div implements BeforeEnterObserver {
 
     /** Updates the rows in place (a button being clicked stays), adding new runs and dropping forgotten ones. */
     private void refresh() {
-        if (workerRuns != null) {
-            workerRuns.refresh();
-        }
+        Set<String> onWorkers = workerRuns == null ? Set.of() : workerRuns.refresh();
         // a page opened and left untouched made a run that did nothing: not worth a row
-        List<Run<?>> mine = runtime.runsOf(owner.key()).stream().filter(r -> !r.untouched()).toList();
+        List<Run<?>> mine = runtime.runsOf(owner.key()).stream()
+                .filter(r -> !r.untouched() && !onWorkers.contains(r.id())).toList();
         List<RunRow> shown = new ArrayList<>();
         Map<String, RunRow> kept = new HashMap<>();
         for (Run<?> r : mine) {
@@ -147,6 +147,8 @@ public class RunsView extends Div implements BeforeEnterObserver {
         }
         rows.keySet().retainAll(kept.keySet());
         List<Object> now = list.getChildren().map(Object.class::cast).toList();
+        none.setText(onWorkers.isEmpty() ? "No runs yet: a training you start on any page shows up here."
+                : "No trainings of a page: your runs below train on the worker nodes.");
         List<Object> wanted = shown.isEmpty() ? List.of(none) : List.copyOf(shown);
         if (!now.equals(wanted)) {
             list.removeAll();

@@ -35,18 +35,9 @@ final class WorkerRunRow extends Div {
 
     WorkerRunRow(ClusterStore.Shared run, Actions actions) {
         this.run = run;
-        addClassNames("ll-experiment-row", "ll-run-row", "ll-worker-run");
-        getElement().setAttribute("data-id", run.id());
-        Span name = new Span(RunRow.name(run.entry().experiments(), run.entry().page()));
-        name.addClassName("ll-row-name");
-        state.addClassName("ll-run-state");
-        details.addClassName("ll-hint");
-        progress.addClassName("ll-run-progress");
-        message.addClassName("ll-run-message");
-        Div head = new Div(name, state);
-        head.addClassName("ll-run-head");
-        Div main = new Div(head, details, progress, message);
-        main.addClassName("ll-run-main");
+        Div main = RunRow.main(this, run.id(), RunRow.name(run.entry().experiments(), run.entry().page()), state, details,
+                progress, message);
+        addClassName("ll-worker-run");
         stop.addClassName("ll-run-stop");
         stop.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
         stop.addClickListener(e -> actions.stop(this.run));

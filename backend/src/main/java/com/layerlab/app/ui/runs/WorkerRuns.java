@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * "My runs" on a server of several nodes: the visitor's background runs (the REST API's), which worker
@@ -48,14 +49,19 @@ final class WorkerRuns extends Div {
         setVisible(false);
     }
 
-    /** Looks again: rows updated in place, new runs added, forgotten ones dropped. */
-    void refresh() {
+    /**
+     * Looks again: rows updated in place, new runs added, forgotten ones dropped.
+     *
+     * @return the ids of the runs listed (a node that is a worker too trains some of them itself: "My runs"
+     *         lists them here only)
+     */
+    Set<String> refresh() {
         List<ClusterStore.Shared> mine;
         try {
             mine = runs.of(owner).stream().limit(SHOWN).toList();
         } catch (RunJournal.Unreachable down) {
             // the database is down for a moment: the rows stay as they were
-            return;
+            return Set.copyOf(rows.keySet());
         }
         List<WorkerRunRow> shown = new ArrayList<>();
         for (ClusterStore.Shared r : mine) {
@@ -80,6 +86,7 @@ final class WorkerRuns extends Div {
             shown.forEach(list::add);
         }
         setVisible(!shown.isEmpty());
+        return Set.copyOf(rows.keySet());
     }
 
     private String metricsOf(ClusterStore.Shared r) {
