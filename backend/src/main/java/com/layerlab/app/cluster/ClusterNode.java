@@ -13,6 +13,7 @@ import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.states.FailedState;
 import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.scheduling.JobRequestScheduler;
+import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.storage.JobNotFoundException;
 import org.jobrunr.storage.StorageProvider;
 import org.slf4j.Logger;
@@ -48,6 +49,10 @@ public class ClusterNode implements DisposableBean {
     private final StorageProvider jobStorage;
     private final JobRequestScheduler jobs;
     private final List<String> backends;
+    /** Set as the app shuts down: the job server stopped then stays stopped. */
+    private volatile boolean stopping;
+    /** Whether the heartbeat saw the job server running (it starts a moment after {@link #start}). */
+    private boolean jobServerSeenRunning;
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cluster-node");
         t.setDaemon(true);
@@ -69,21 +74,36 @@ public class ClusterNode implements DisposableBean {
 
     @EventListener(ApplicationReadyEvent.class)
     public void start() {
+        // before the ticks: the heartbeat starts a job server it finds stopped
+        if (jobServer.server() != null) {
+            jobServer.server().start();
+        }
         ticks.scheduleWithFixedDelay(() -> quietly("say it is alive", this::heartbeat), 0, HEARTBEAT.toMillis(),
                 TimeUnit.MILLISECONDS);
         ticks.scheduleWithFixedDelay(() -> quietly("hand runs to the workers", dispatcher::dispatch),
                 DISPATCH.toMillis(), DISPATCH.toMillis(), TimeUnit.MILLISECONDS);
         ticks.scheduleWithFixedDelay(() -> quietly("look for lost jobs", this::enqueueLost),
                 LOST_AFTER.toMillis(), LOST_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-        if (jobServer.server() != null) {
-            jobServer.server().start();
-        }
         LOG.info("Node {} joined the cluster as {}: backends {}{}", node.name(), node.role().key(), backends,
                 jobServer.server() != null ? ", takes background runs (JobRunr server " + jobServer.server().getId() + ")" : "");
     }
 
     private void heartbeat() {
         cluster.heartbeat(node.name(), node.role().key(), backends, runtime.runningCount() + runtime.waitingCount());
+        // the database answers again: a job server JobRunr stopped meanwhile (its open-source edition stops it
+        // after too many failed reads of the database) takes runs again
+        BackgroundJobServer server = jobServer.server();
+        if (server == null || stopping) {
+            return;
+        }
+        if (server.isRunning()) {
+            jobServerSeenRunning = true;
+        } else if (jobServerSeenRunning) {
+            jobServerSeenRunning = false;
+            LOG.warn("Node {}: JobRunr's job server had stopped (the database did not answer); it takes runs again",
+                    node.name());
+            server.start();
+        }
     }
 
     /**
@@ -129,6 +149,7 @@ public class ClusterNode implements DisposableBean {
 
     @Override
     public void destroy() {
+        stopping = true;
         ticks.shutdownNow();
         if (jobServer.server() != null) {
             jobServer.server().stop();

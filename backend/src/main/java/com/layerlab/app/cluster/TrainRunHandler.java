@@ -98,7 +98,16 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
         }
         LOG.info("Run {} trains on node {} (background, hand-off {}): owner={} device={}", run.id(), node.name(),
                 job.segment(), run.owner(), run.device().text());
-        RunState ended = follow(run);
+        RunState ended;
+        try {
+            ended = follow(run);
+        } catch (InterruptedException stopping) {
+            // JobRunr's server stops (this node shuts down, or the database failed it too often): JobRunr gives the
+            // job to a worker again, which must find the run interrupted at its checkpoint, not training here
+            runtime.interrupt(run, "Worker " + node.name() + " stopped taking runs: another worker goes on from the last "
+                    + "checkpoint.");
+            throw stopping;
+        }
         if (ended == RunState.INTERRUPTED) {
             // this node shuts down: JobRunr gives the job to another worker, which goes on from the checkpoint
             throw new IllegalStateException("run " + run.id() + " was interrupted on node " + node.name()

@@ -433,6 +433,14 @@ public class TrainingRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends {@code run} INTERRUPTED, as a shutdown does, with {@code why}: its last checkpoint is written as it
+     * ends, and it can be resumed, here or on another node (a worker whose job was taken from it).
+     */
+    public void interrupt(Run<?> run, String why) {
+        run.close(RunState.INTERRUPTED, why);
+    }
+
     /** The checkpoints of {@code run}'s networks, one each, in order; empty when one of them has none. */
     private static List<Checkpoint> checkpoints(Run<?> run) {
         List<Checkpoint> found = new ArrayList<>();
