@@ -45,3 +45,14 @@ stop_postgres() {
   fi
   [ -z "${PG_DIR:-}" ] || rm -rf "$PG_DIR"
 }
+
+# Stops the server started by start_postgres (as a database that goes away: its clients' connections break)
+# and keeps its data; restart_postgres starts it again on the same port with the same data.
+pause_postgres() {
+  as_pg "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop >/dev/null
+}
+
+restart_postgres() {
+  as_pg "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+}
