@@ -24,6 +24,8 @@ import org.jobrunr.jobs.lambdas.JobRequestHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -50,6 +52,8 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
     private final TrainingRunJournal journal;
     private final ExperimentStore store;
     private final NodeSettings node;
+    /** Set as the app shuts down (before JobRunr's server stops and interrupts the jobs). */
+    private volatile boolean closing;
 
     public TrainRunHandler(ClusterStore cluster, TrainingRuntime runtime, TrainingRunJournal journal,
                            ExperimentStore store, NodeSettings node) {
@@ -58,6 +62,11 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
         this.journal = journal;
         this.store = store;
         this.node = node;
+    }
+
+    @EventListener(ContextClosedEvent.class)
+    public void closing() {
+        closing = true;
     }
 
     @Override
@@ -80,6 +89,42 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
             return;
         }
         ClusterStore.Shared before = taken.get();
+        // a run of this id still training here (not one resting stopped or finished: a resume trains that anew)
+        Run<?> run = runtime.find(job.runId(), before.entry().owner()).filter(r -> r.isAlive() && !r.state().ended())
+                .orElse(null);
+        if (run != null) {
+            // its job came back to the node that still trains it: JobRunr stopped this node's job server while
+            // the database was down, and gave the job again once it was back
+            LOG.info("Run {}: its job is back on node {}, which trained it on meanwhile (hand-off {})", run.id(),
+                    node.name(), job.segment());
+        } else {
+            run = adopt(before, job);
+        }
+        RunState ended;
+        try {
+            ended = follow(run);
+        } catch (InterruptedException stopping) {
+            if (closing) {
+                // this node shuts down: JobRunr gives the job to another worker, which must find the run
+                // interrupted at its checkpoint, not training here
+                runtime.interrupt(run, "Worker " + node.name() + " shut down: another worker goes on from the last "
+                        + "checkpoint.");
+            }
+            // else JobRunr stopped its job server (the database failed it): the run trains on here, and the job,
+            // given again once the database is back, finds it
+            throw stopping;
+        }
+        if (ended == RunState.INTERRUPTED) {
+            // this node shuts down: JobRunr gives the job to another worker, which goes on from the checkpoint
+            throw new IllegalStateException("run " + run.id() + " was interrupted on node " + node.name()
+                    + " (it shuts down); another worker goes on from its last checkpoint");
+        }
+        keep(run, ended);
+        cluster.released(run.id());
+    }
+
+    /** Adopts the run in this node's runtime from its last checkpoint; a takeover says so in the run's notice. */
+    private Run<?> adopt(ClusterStore.Shared before, TrainRun job) {
         Run<?> run = runtime.adopt(before.entry(), TrainingRuntime.STATUS_FRAMES);
         List<Checkpoint> resumed = run.options().resumeFrom();
         int from = resumed.isEmpty() ? -1 : resumed.get(0).epoch();
@@ -98,23 +143,7 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
         }
         LOG.info("Run {} trains on node {} (background, hand-off {}): owner={} device={}", run.id(), node.name(),
                 job.segment(), run.owner(), run.device().text());
-        RunState ended;
-        try {
-            ended = follow(run);
-        } catch (InterruptedException stopping) {
-            // JobRunr's server stops (this node shuts down, or the database failed it too often): JobRunr gives the
-            // job to a worker again, which must find the run interrupted at its checkpoint, not training here
-            runtime.interrupt(run, "Worker " + node.name() + " stopped taking runs: another worker goes on from the last "
-                    + "checkpoint.");
-            throw stopping;
-        }
-        if (ended == RunState.INTERRUPTED) {
-            // this node shuts down: JobRunr gives the job to another worker, which goes on from the checkpoint
-            throw new IllegalStateException("run " + run.id() + " was interrupted on node " + node.name()
-                    + " (it shuts down); another worker goes on from its last checkpoint");
-        }
-        keep(run, ended);
-        cluster.released(run.id());
+        return run;
     }
 
     /**
