@@ -162,6 +162,67 @@ class ClusterApiTest {
         assertEquals(7, cluster.epochs(id, 0).size());
     }
 
+    /**
+     * JobRunr stops a worker's job server when the database fails it too often (its open-source edition),
+     * interrupting the jobs: the run trains on, and the job, given again once the database is back, follows
+     * that same run rather than starting it anew.
+     */
+    @Test
+    void aJobInterruptedWhileTheNodeRunsOnFindsItsRunStillTrainingWhenGivenAgain() throws Exception {
+        String id = TrainingRuntime.newRunId();
+        Instant now = Instant.now();
+        cluster.submit(new RunJournal.Entry(id, "user:yan", "api", null, List.of(TestRuns.POINTS), RunState.QUEUED, 100_000,
+                -1, null, "cpu", "", null, now, now));
+        int segment = cluster.hand(id).orElseThrow();
+        Thread first = new Thread(() -> {
+            try {
+                handler.run(new TrainRun(id, segment));
+            } catch (Exception interrupted) {
+                // as JobRunr's server sees it: the job failed
+            }
+        });
+        first.start();
+        Run<?> run = awaitRun(id, "user:yan");
+        TestRuns.await(run, s -> s.epoch() >= 2, "training");
+        first.interrupt();
+        first.join(10_000);
+        assertTrue(!first.isAlive(), "the job's thread ended");
+        int at = run.status().epoch();
+        TestRuns.await(run, s -> s.epoch() >= at + 2, "training on without its job");
+
+        Thread again = new Thread(() -> {
+            try {
+                handler.run(new TrainRun(id, segment));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        again.start();
+        // the job follows the run again: what it writes moves on, and a stop left in the database reaches the run
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (cluster.find(id).orElseThrow().epoch() <= at + 2 && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertTrue(runtime.find(id, "user:yan").orElseThrow() == run, "the same run, not one started anew");
+        cluster.want(id, ClusterStore.STOP);
+        again.join(30_000);
+        assertEquals(RunState.STOPPED, run.state());
+        List<Integer> epochs = cluster.epochs(id, 0).stream().map(EpochStats::epoch).toList();
+        assertEquals(IntStream.rangeClosed(0, epochs.get(epochs.size() - 1)).boxed().toList(), epochs, "every epoch once");
+    }
+
+    private Run<?> awaitRun(String id, String owner) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end) {
+            var found = runtime.find(id, owner);
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("run " + id + " never trained here");
+    }
+
     // ---- HTTP, as a script drives the API -------------------------------------------------------------
 
     private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
