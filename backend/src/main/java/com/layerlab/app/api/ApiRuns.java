@@ -309,7 +309,7 @@ class ApiRuns implements ApiRunStore {
 
     /** {@code owner}'s runs of experiment {@code experimentId}, oldest first (none discarded). */
     List<ApiRun> runsOf(String experimentId, String owner) {
-        return runs.values().stream().filter(r -> r.experimentId().equals(experimentId) && r.owner().equals(owner)
+        return runs.values().stream().filter(r -> experimentId.equals(r.experimentId()) && r.owner().equals(owner)
                         && !r.current().isDiscarded())
                 .map(this::caughtUp).sorted(Comparator.comparingLong(r -> r.started)).toList();
     }

@@ -125,7 +125,7 @@ class ClusterApiTest {
     @Test
     void aDeadWorkersRunIsTakenOverFromItsCheckpoint() throws Exception {
         // a run of 3 epochs, here, leaves a folder with its checkpoint of epoch 3: the dead worker's
-        Run<?> first = runtime.submit(List.of(TestRuns.POINTS), new RunOptions("user:zoe", true, "api", false, 3),
+        Run<?> first = runtime.submit(List.of(TestRuns.POINTS), new RunOptions("user:zoe", true, "playground", false, 3),
                 TestRuns.STATUS);
         TestRuns.await(first, s -> s.state() == RunState.FINISHED, "finished");
         Experiment experiment = first.experiments().get(0);
@@ -147,7 +147,12 @@ class ClusterApiTest {
 
         handler.run(new TrainRun(id, segment));
 
+        // the run's thread writes its journal row a moment after the run ended
         ClusterStore.Shared after = cluster.find(id).orElseThrow();
+        for (int i = 0; i < 200 && after.state() != RunState.FINISHED; i++) {
+            Thread.sleep(50);
+            after = cluster.find(id).orElseThrow();
+        }
         assertEquals(RunState.FINISHED, after.state());
         assertEquals(node.name(), after.node());
         List<EpochStats> metrics = cluster.epochs(id, 0);
