@@ -423,6 +423,16 @@ public class TrainingRuntime implements AutoCloseable {
         if (here != null && here.isAlive() && !here.state().ended()) {
             throw new IllegalStateException("run " + e.id() + " trains on this node already");
         }
+        if (here != null) {
+            // the same run ended here before (stopped, and now resumed): its thread, resting with its model, ends
+            // first, or it would outlive the runtime that no longer lists it
+            here.close(here.state(), null);
+            try {
+                here.awaitTermination(Duration.ofSeconds(5));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Run<?> before = restored(e);
         runs.put(before.id(), before);
         try {

@@ -115,6 +115,10 @@ class ClusterApiTest {
         List<Integer> seen = epochs(end);
         assertEquals(IntStream.rangeClosed(0, seen.get(seen.size() - 1)).boxed().toList(), seen,
                 "every epoch once, across the stop and the resume: " + again);
+        // the segment before the resume let its thread go: one thread of the run at most (the last, resting)
+        String thread = "run-" + id.substring(0, 8);
+        assertTrue(Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals(thread))
+                .count() <= 1, "one thread of the run at most");
     }
 
     /**
