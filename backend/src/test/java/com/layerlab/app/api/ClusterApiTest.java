@@ -223,7 +223,8 @@ class ClusterApiTest {
     private Run<?> awaitRun(String id, String owner) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < end) {
-            var found = runtime.find(id, owner);
+            // the run that trains (adopting it lists first, for a moment, one at its checkpoint that never starts)
+            var found = runtime.find(id, owner).filter(Run::isAlive);
             if (found.isPresent()) {
                 return found.get();
             }
