@@ -130,7 +130,10 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
         int from = resumed.isEmpty() ? -1 : resumed.get(0).epoch();
         // the epochs trained past the checkpoint (by a worker that died) are trained again: their rows go first
         cluster.dropEpochsAfter(run.id(), from);
-        if (before.node() != null) {
+        if (before.node() == null) {
+            // handed anew (a resume): what happened to an earlier hand-off is no news now
+            cluster.notice(run.id(), null);
+        } else {
             // a worker that shut down marked its run interrupted; one that died (killed, power lost) could not
             String why = before.state() == RunState.INTERRUPTED ? " shut down." : " stopped answering.";
             String notice = "Worker " + node.name() + " took this run over "
