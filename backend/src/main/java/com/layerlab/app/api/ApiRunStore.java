@@ -1,9 +1,11 @@
 package com.layerlab.app.api;
 
 import com.layerlab.engine.experiment.Experiment;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * The REST API's runs (API.md, "Runs"), wherever they train: in this node's runtime on a single server
@@ -22,6 +24,24 @@ interface ApiRunStore {
      * @throws com.layerlab.app.training.OverLimit over a limit of the server (422 naming it)
      */
     Map<String, Object> start(String experimentId, Experiment experiment, String owner, boolean signedIn, int epochs);
+
+    /** How long a stop waits for the batch under way to end, so that its answer shows the run stopped. */
+    Duration STOP_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * Waits up to {@link #STOP_WAIT} for a stopped run to have {@code ended}, looking every {@code everyMs};
+     * a server shutting down (an interrupt) ends the wait: the answer shows the run as far as it got.
+     */
+    static void awaitStopped(BooleanSupplier ended, long everyMs) {
+        long end = System.nanoTime() + STOP_WAIT.toNanos();
+        try {
+            while (!ended.getAsBoolean() && System.nanoTime() < end) {
+                Thread.sleep(everyMs);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     /** {@code GET /api/runs/{runId}}: the run's JSON (ApiJson). */
     Map<String, Object> view(String runId, String owner);

@@ -1,7 +1,7 @@
 package com.layerlab.app.api;
 
 import com.layerlab.app.cluster.NodeSettings;
-import com.layerlab.app.store.ExperimentStore;
+import com.layerlab.app.store.EndedRuns;
 import com.layerlab.app.store.TrainingRunJournal;
 import com.layerlab.app.training.FrameMaker;
 import com.layerlab.app.training.OverLimit;
@@ -16,16 +16,13 @@ import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.experiment.Experiment;
 import com.layerlab.engine.summary.EventArchive;
 import com.layerlab.engine.train.Checkpoint;
-import com.layerlab.engine.train.EpochStats;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -58,8 +55,6 @@ class ApiRuns implements ApiRunStore {
     /** The page an API run's folder is named after. */
     static final String PAGE = "api";
     static final String UNWATCHED_LIMIT = TrainingRuntime.SignedInRuns.MAX_TRAINING_KEY;
-    /** How long a stop waits for the batch under way to end, so that its answer shows the run stopped. */
-    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(ApiRuns.class);
     /** The frames nobody subscribes to: an API client polls the run's status instead. */
     private static final FrameMaker<RunStatus> NO_FRAMES = TrainingRuntime.STATUS_FRAMES;
@@ -107,14 +102,12 @@ class ApiRuns implements ApiRunStore {
     }
 
     private final TrainingRuntime runtime;
-    private final TrainingRunJournal journal;
-    private final ExperimentStore store;
+    private final EndedRuns ended;
     private final Map<String, ApiRun> runs = new ConcurrentHashMap<>();
 
-    ApiRuns(TrainingRuntime runtime, TrainingRunJournal journal, ExperimentStore store) {
+    ApiRuns(TrainingRuntime runtime, TrainingRunJournal journal, EndedRuns ended) {
         this.runtime = runtime;
-        this.journal = journal;
-        this.store = store;
+        this.ended = ended;
         // the API's runs from before the restart: the interrupted ones the runtime found as it started (and,
         // configured so, resumed), the ended ones listed again as they ended
         for (TrainingRunJournal.Recorded r : journal.ofPage(PAGE, RunsApi.KEPT)) {
@@ -182,15 +175,7 @@ class ApiRuns implements ApiRunStore {
                     + ApiJson.state(current.state()) + "): there is nothing to stop.");
         }
         current.stop();
-        long end = System.nanoTime() + STOP_WAIT.toNanos();
-        try {
-            while (!run.current().state().ended() && System.nanoTime() < end) {
-                Thread.sleep(10);
-            }
-        } catch (InterruptedException e) {
-            // the server shuts down: the run stops regardless, the answer shows it as far as it got
-            Thread.currentThread().interrupt();
-        }
+        ApiRunStore.awaitStopped(() -> run.current().state().ended(), 10);
         return json(run);
     }
 
@@ -347,50 +332,13 @@ class ApiRuns implements ApiRunStore {
 
     /** Keeps what {@code segment} of {@code run} learned as it ends ({@link Run#ending()}: before anyone sees it ended). */
     private void keepWhenEnded(ApiRun run, Run<?> segment) {
-        segment.ending().thenAccept(state -> keep(run, segment, state));
-    }
-
-    /**
-     * Keeps the metrics of a segment that ended with its journal row (a signed-in owner's run; an
-     * interrupted one goes on from its checkpoint instead), and, when it finished, what it learned with
-     * its experiment: unless a run of the experiment started later finished already, whose weights the
-     * experiment keeps then. A database that fails here costs only the copy: the run's checkpoint stays
-     * in its folder.
-     */
-    private void keep(ApiRun run, Run<?> segment, RunState state) {
-        List<List<EpochStats>> history = segment.history();
-        if (state == RunState.INTERRUPTED || history.isEmpty()) {
-            return;
-        }
-        try {
-            if (segment.options().signedIn()) {
-                journal.keepMetrics(run.id(), history.get(0));
-            }
-            if (state == RunState.FINISHED && !finishedAfter(run) && ownsExperiment(run)) {
-                Optional<Checkpoint> trained = latestCheckpoint(run);
-                if (trained.isEmpty()) {
-                    LOG.warn("Run {} finished without a checkpoint (no folder): experiment {} keeps what it had",
-                            run.id(), run.experimentId());
-                    return;
-                }
-                Checkpoint c = trained.get();
-                store.keepTrained(run.experimentId(), run.owner(), c.weights(), c.history(), c.epoch());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Run {} ended {}: what it learned is not kept in the database ({}); its checkpoint is in {}",
-                    run.id(), state.name().toLowerCase(Locale.ROOT), e.getMessage(), segment.folder());
-        }
+        segment.ending().thenAccept(state -> ended.keep(segment, state, () -> finishedAfter(run), () -> latestCheckpoint(run)));
     }
 
     /** Whether a run of {@code run}'s experiment and owner that started after it has finished. */
     private boolean finishedAfter(ApiRun run) {
         return runsOf(run.experimentId(), run.owner()).stream()
                 .anyMatch(r -> r.started > run.started && r.current().state() == RunState.FINISHED);
-    }
-
-    /** Whether the run's experiment is its owner's (another user's public one is trained, not changed). */
-    private boolean ownsExperiment(ApiRun run) {
-        return store.find(run.experimentId(), run.owner()).filter(e -> e.ownerKey().equals(run.owner())).isPresent();
     }
 
     /** The newest checkpoint among the run's segments, newest segment first; empty before its first epoch's end. */

@@ -12,7 +12,6 @@ import com.layerlab.engine.summary.EventArchive;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +30,6 @@ import org.springframework.stereotype.Component;
 @Conditional(NodeSettings.Clustered.class)
 class ClusterApiRuns implements ApiRunStore {
 
-    /** How long a stop waits for the worker to end the run, so that its answer shows the run stopped. */
-    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
-    /** A node that said nothing for this long is not counted among the workers a run could go to. */
-    private static final Duration ALIVE = Duration.ofSeconds(30);
 
     private final ClusterStore cluster;
     private final BackgroundRuns runs;
@@ -48,28 +43,17 @@ class ClusterApiRuns implements ApiRunStore {
 
     @Override
     public Map<String, Object> start(String experimentId, Experiment experiment, String owner, boolean signedIn, int epochs) {
-        checkWorkers(experiment.backend());
-        ClusterStore.Shared run = runs.submit(experiment, owner, signedIn, ApiRuns.PAGE, epochs, experimentId);
+        ClusterStore.Shared run;
+        try {
+            run = runs.submit(experiment, owner, signedIn, ApiRuns.PAGE, epochs, experimentId);
+        } catch (BackgroundRuns.NoWorker none) {
+            throw new ApiRefused(HttpStatus.UNPROCESSABLE_ENTITY, none.getMessage());
+        }
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("id", run.id());
         o.put("state", ApiJson.state(RunState.QUEUED));
         o.put("position", Math.max(1, runs.position(run)));
         return o;
-    }
-
-    /** A run asking for a backend by name goes only where a worker has it: refused now rather than waiting for ever. */
-    private void checkWorkers(String backend) {
-        if (backend.equals("auto")) {
-            return;
-        }
-        List<ClusterStore.Node> workers = cluster.nodes(ALIVE).stream()
-                .filter(n -> !n.role().equals(NodeSettings.Role.WEB.key())).toList();
-        if (workers.stream().noneMatch(n -> n.backends().contains(backend))) {
-            throw new ApiRefused(HttpStatus.UNPROCESSABLE_ENTITY, "No worker node of this server has the " + backend
-                    + " backend now (" + (workers.isEmpty() ? "no worker node is up" : "workers: " + String.join("; ",
-                    workers.stream().map(n -> n.name() + " has " + String.join(", ", n.backends())).toList()))
-                    + "). Ask for \"auto\", or start a worker that has it.");
-        }
     }
 
     @Override
@@ -84,15 +68,7 @@ class ClusterApiRuns implements ApiRunStore {
         } catch (IllegalStateException ended) {
             throw new ApiRefused(HttpStatus.CONFLICT, ended.getMessage());
         }
-        long end = System.nanoTime() + STOP_WAIT.toNanos();
-        while (!find(runId, owner).state().ended() && System.nanoTime() < end) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        ApiRunStore.awaitStopped(() -> find(runId, owner).state().ended(), 50);
         return view(runId, owner);
     }
 
@@ -105,6 +81,8 @@ class ClusterApiRuns implements ApiRunStore {
         }
         try {
             runs.resume(run, signedIn);
+        } catch (BackgroundRuns.NoWorker none) {
+            throw new ApiRefused(HttpStatus.UNPROCESSABLE_ENTITY, none.getMessage());
         } catch (IllegalStateException notNow) {
             throw new ApiRefused(HttpStatus.CONFLICT, notNow.getMessage());
         }

@@ -6,6 +6,7 @@ import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.experiment.Experiment;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,15 @@ import org.springframework.stereotype.Component;
 public class BackgroundRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundRuns.class);
+    /** A node that said nothing for this long is not counted among the workers a run could go to. */
+    static final Duration ALIVE = Duration.ofSeconds(30);
+
+    /** No live worker has the backend a run names: it would wait for ever, so it is refused (the message says which workers have what). */
+    public static final class NoWorker extends IllegalStateException {
+        NoWorker(String message) {
+            super(message);
+        }
+    }
 
     private final ClusterStore cluster;
     private final TrainingRuntime runtime;
@@ -41,9 +51,11 @@ public class BackgroundRuns {
      * @param experimentId the saved experiment it trains, or null
      * @return the run as queued
      * @throws OverLimit over a limit of the server, counted over every node
+     * @throws NoWorker  it names a backend no live worker has
      */
     public ClusterStore.Shared submit(Experiment experiment, String owner, boolean signedIn, String page, int epochs,
                                       String experimentId) {
+        checkWorkers(experiment.backend());
         RunOptions options = new RunOptions(owner, signedIn, page, false, epochs, List.of(), List.of(), experimentId);
         runtime.checkElsewhere(List.of(experiment), options, cluster.unfinished(owner), cluster.unfinished(null));
         Instant now = Instant.now();
@@ -93,6 +105,7 @@ public class BackgroundRuns {
      *
      * @throws IllegalStateException when it is not stopped or interrupted (or changed meanwhile)
      * @throws OverLimit             over a limit of the server
+     * @throws NoWorker              it names a backend no live worker has now
      */
     public void resume(ClusterStore.Shared run, boolean signedIn) {
         RunState state = run.state();
@@ -101,12 +114,28 @@ public class BackgroundRuns {
                     + ": only a stopped or interrupted run can be resumed.");
         }
         RunJournal.Entry e = run.entry();
+        checkWorkers(e.backend());
         runtime.checkElsewhere(e.experiments(), new RunOptions(e.owner(), signedIn, e.page(), false, e.epochs(), List.of(),
                 List.of(), e.experimentId()), cluster.unfinished(e.owner()), cluster.unfinished(null));
         if (!cluster.requeue(run.id(), "Resumed: waiting for a worker.")) {
             throw new IllegalStateException("Run " + run.id() + " changed meanwhile: try again.");
         }
         LOG.info("Run {} resumed, for the workers: owner={} page={} backend={}", run.id(), e.owner(), e.page(), e.backend());
+    }
+
+    /** A run asking for a backend by name goes only where a worker has it: refused now rather than waiting for ever. */
+    private void checkWorkers(String backend) {
+        if (backend == null || backend.equals("auto")) {
+            return;
+        }
+        List<ClusterStore.Node> workers = cluster.nodes(ALIVE).stream()
+                .filter(n -> !n.role().equals(NodeSettings.Role.WEB.key())).toList();
+        if (workers.stream().noneMatch(n -> n.backends().contains(backend))) {
+            throw new NoWorker("No worker node of this server has the " + backend + " backend now ("
+                    + (workers.isEmpty() ? "no worker node is up" : "workers: " + String.join("; ", workers.stream()
+                    .map(n -> n.name() + " has " + String.join(", ", n.backends())).toList()))
+                    + "). Ask for \"auto\", or start a worker that has it.");
+        }
     }
 
     /** Why it waits, what happened between nodes (a takeover), and why it ended, as far as each applies; or null. */
@@ -118,7 +147,7 @@ public class BackgroundRuns {
                     + "go to the workers at once (" + TrainingRuntime.SignedInRuns.MAX_TRAINING_KEY + ")."
                     : "Waiting for a worker to take it.";
         }
-        String notice = cluster.notice(run.id());
+        String notice = run.notice();
         if (notice == null) {
             return why;
         }

@@ -59,9 +59,11 @@ public class ClusterStore {
      * @param batches          batches per epoch (0 before its models are built)
      * @param samplesPerSecond training samples a second, NaN when unknown
      * @param progressAt       when the node last said where it is; null before it first did
+     * @param notice           what happened to it between nodes (a takeover), or null
      */
     public record Shared(RunJournal.Entry entry, boolean background, Placement placement, int segment, String node,
-                         String wanted, int epoch, int batch, int batches, double samplesPerSecond, Instant progressAt) {
+                         String wanted, int epoch, int batch, int batches, double samplesPerSecond, Instant progressAt,
+                         String notice) {
 
         public String id() {
             return entry.id();
@@ -95,8 +97,8 @@ public class ClusterStore {
     /** The columns {@link #shared} reads, in one place so that every query reads the same. */
     private static final String SHARED = "select id, owner_key, page, experiment_id, experiments, state, epochs,"
             + " checkpoint_epoch, folder, backend, device, message, started_at, updated_at, background, placement, segment,"
-            + " node, wanted, progress_epoch, progress_batch, progress_batches, samples_per_second, progress_at"
-            + " from training_runs";
+            + " node, wanted, progress_epoch, progress_batch, progress_batches, samples_per_second, progress_at,"
+            + " notice from training_runs";
 
     // the states as SQL lists: a run that trains or will (not ended), and the ends a resume starts again from
     private static final String NOT_ENDED = "('QUEUED', 'RUNNING', 'PAUSED')";
@@ -364,7 +366,7 @@ public class ClusterStore {
         return new Shared(entry, rs.getBoolean("background"), placement == null ? null : Placement.valueOf(placement),
                 rs.getInt("segment"), rs.getString("node"), rs.getString("wanted"), rs.getInt("progress_epoch"),
                 rs.getInt("progress_batch"), rs.getInt("progress_batches"), speed == null ? Double.NaN : speed,
-                instant(rs, "progress_at"));
+                instant(rs, "progress_at"), rs.getString("notice"));
     }
 
     private static Double nullable(ResultSet rs, String column) throws SQLException {
@@ -405,12 +407,6 @@ public class ClusterStore {
     /** Sets what happened to run {@code id} between nodes (a takeover), for its pages and the API; null clears it. */
     public void notice(String id, String text) {
         database(() -> jdbc.update("update training_runs set notice = ? where id = ?", message(text), id));
-    }
-
-    /** What happened to run {@code id} between nodes, or null (also when it has no row). */
-    public String notice(String id) {
-        return database(() -> jdbc.queryForList("select notice from training_runs where id = ?", String.class, id))
-                .stream().filter(n -> n != null).findFirst().orElse(null);
     }
 
     /**

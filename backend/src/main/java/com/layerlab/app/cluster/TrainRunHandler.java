@@ -1,7 +1,6 @@
 package com.layerlab.app.cluster;
 
-import com.layerlab.app.store.ExperimentStore;
-import com.layerlab.app.store.TrainingRunJournal;
+import com.layerlab.app.store.EndedRuns;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunCheckpoints;
 import com.layerlab.app.training.RunDevice;
@@ -12,9 +11,7 @@ import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.train.Checkpoint;
 import com.layerlab.engine.train.EpochStats;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -49,18 +46,15 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
 
     private final ClusterStore cluster;
     private final TrainingRuntime runtime;
-    private final TrainingRunJournal journal;
-    private final ExperimentStore store;
+    private final EndedRuns ended;
     private final NodeSettings node;
     /** Set as the app shuts down (before JobRunr's server stops and interrupts the jobs). */
     private volatile boolean closing;
 
-    public TrainRunHandler(ClusterStore cluster, TrainingRuntime runtime, TrainingRunJournal journal,
-                           ExperimentStore store, NodeSettings node) {
+    public TrainRunHandler(ClusterStore cluster, TrainingRuntime runtime, EndedRuns ended, NodeSettings node) {
         this.cluster = cluster;
         this.runtime = runtime;
-        this.journal = journal;
-        this.store = store;
+        this.ended = ended;
         this.node = node;
     }
 
@@ -100,9 +94,9 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
         } else {
             run = adopt(before, job);
         }
-        RunState ended;
+        RunState state;
         try {
-            ended = follow(run);
+            state = follow(run);
         } catch (InterruptedException stopping) {
             if (closing) {
                 // this node shuts down: JobRunr gives the job to another worker, which must find the run
@@ -114,12 +108,14 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
             // given again once the database is back, finds it
             throw stopping;
         }
-        if (ended == RunState.INTERRUPTED) {
+        if (state == RunState.INTERRUPTED) {
             // this node shuts down: JobRunr gives the job to another worker, which goes on from the checkpoint
             throw new IllegalStateException("run " + run.id() + " was interrupted on node " + node.name()
                     + " (it shuts down); another worker goes on from its last checkpoint");
         }
-        keep(run, ended);
+        Run<?> done = run;
+        ended.keep(run, state, () -> finishedLater(done), () -> Optional.ofNullable(done.checkpointDir(0))
+                .filter(Files::isDirectory).map(RunCheckpoints::read));
         cluster.released(run.id());
     }
 
@@ -203,40 +199,10 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
         }
     }
 
-    /**
-     * Keeps what the run ended with, as a single server keeps an API run's (ApiRuns): its metrics with its
-     * journal row, and, where it finished, its weights with its saved experiment, unless a run of the same
-     * experiment submitted later finished already. A database that fails here costs only the copy.
-     */
-    private void keep(Run<?> run, RunState state) {
-        List<List<EpochStats>> history = run.history();
-        if (history.isEmpty()) {
-            return;
-        }
-        try {
-            journal.keepMetrics(run.id(), history.get(0));
-            String experimentId = run.options().experimentId();
-            if (state != RunState.FINISHED || experimentId == null || finishedLater(run, experimentId)
-                    || store.find(experimentId, run.owner()).filter(e -> e.ownerKey().equals(run.owner())).isEmpty()) {
-                return;
-            }
-            Path dir = run.checkpointDir(0);
-            if (dir == null || !Files.isDirectory(dir)) {
-                LOG.warn("Run {} finished without a checkpoint: experiment {} keeps what it had", run.id(), experimentId);
-                return;
-            }
-            Checkpoint c = RunCheckpoints.read(dir);
-            store.keepTrained(experimentId, run.owner(), c.weights(), c.history(), c.epoch());
-        } catch (RuntimeException e) {
-            LOG.warn("Run {} ended {}: what it learned is not kept in the database ({}); its checkpoint is in {}",
-                    run.id(), state.name().toLowerCase(Locale.ROOT), e.getMessage(), run.folder());
-        }
-    }
-
     /** Whether a run of the same experiment and owner, submitted after {@code run}, has finished. */
-    private boolean finishedLater(Run<?> run, String experimentId) {
+    private boolean finishedLater(Run<?> run) {
         ClusterStore.Shared self = cluster.find(run.id()).orElse(null);
-        return self != null && cluster.ofExperiment(experimentId, run.owner()).stream()
+        return self != null && cluster.ofExperiment(run.options().experimentId(), run.owner()).stream()
                 .anyMatch(o -> o.entry().started().isAfter(self.entry().started()) && o.state() == RunState.FINISHED);
     }
 }

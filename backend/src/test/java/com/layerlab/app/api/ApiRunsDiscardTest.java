@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 
-import com.layerlab.app.store.ExperimentStore;
+import com.layerlab.app.store.EndedRuns;
 import com.layerlab.app.store.TrainingRunJournal;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunJournal;
@@ -62,7 +62,7 @@ class ApiRunsDiscardTest {
         Path folder = logs.open(ApiRuns.PAGE).dir();
         MemoryJournal journal = new MemoryJournal();
         try (TrainingRuntime runtime = afterARestart(logs, journal, "run-1", "exp-1", folder)) {
-            ApiRuns api = new ApiRuns(runtime, mock(TrainingRunJournal.class), mock(ExperimentStore.class));
+            ApiRuns api = new ApiRuns(runtime, mock(TrainingRunJournal.class), mock(EndedRuns.class));
             assertTrue(api.find("run-1", "user:ana").isPresent(), "interrupted, the API lists it");
 
             assertFalse(runtime.discard("run-1", "user:bob"), "not bob's to discard");
@@ -84,7 +84,7 @@ class ApiRunsDiscardTest {
         Path folder = logs.open(ApiRuns.PAGE).dir();
         try (TrainingRuntime runtime = afterARestart(logs, new MemoryJournal(), "run-2", "exp-2", folder)) {
             Run<?> interrupted = runtime.find("run-2", "user:ana").orElseThrow();
-            ApiRuns api = new ApiRuns(runtime, mock(TrainingRunJournal.class), mock(ExperimentStore.class));
+            ApiRuns api = new ApiRuns(runtime, mock(TrainingRunJournal.class), mock(EndedRuns.class));
             assertEquals(RunState.INTERRUPTED, api.find("run-2", "user:ana").orElseThrow().current().state());
 
             // as My runs' Resume button does: through the runtime, not the API

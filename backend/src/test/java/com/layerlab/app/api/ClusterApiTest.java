@@ -164,7 +164,7 @@ class ClusterApiTest {
         assertNotEquals(99.0, metrics.get(4).trainLoss(), "epoch 4 was trained again, not kept from the dead worker");
         assertEquals(first.history().get(0).get(3).trainLoss(), metrics.get(3).trainLoss(), 0.0,
                 "epochs up to the checkpoint are the dead worker's");
-        String notice = cluster.notice(id);
+        String notice = cluster.find(id).orElseThrow().notice();
         assertTrue(notice.contains("from its checkpoint of epoch 3") && notice.contains("dead-worker"), notice);
         // a job given again once its run ended trains nothing
         handler.run(new TrainRun(id, segment));

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.layerlab.app.account.Accounts;
+import com.layerlab.app.store.EndedRuns;
 import com.layerlab.app.store.ExperimentStore;
 import com.layerlab.app.store.TrainingRunJournal;
 import com.layerlab.app.training.RunLogs;
@@ -437,7 +438,7 @@ abstract class RestApiContract {
         // the server restarts: a fresh runtime, and the API's runs found again from the database alone
         try (TrainingRuntime restarted = new TrainingRuntime(runtime.backends(), logs, null, runtime.points(),
                 runtime.images(), runtime.unwatched(), runtime.signedIn(), Duration.ZERO)) {
-            ApiRuns after = new ApiRuns(restarted, journal, store);
+            ApiRuns after = new ApiRuns(restarted, journal, new EndedRuns(journal, store));
             ApiRuns.ApiRun run = after.find(runId, owner).orElseThrow(() -> new AssertionError("not found after the restart"));
             assertEquals(finished, json.valueToTree(after.view(runId, owner)),
                     "GET /api/runs/{id} answers as before the restart");

@@ -34,7 +34,7 @@ class RunDispatcherTest {
         void submit(String owner, String id) {
             Instant at = Instant.ofEpochSecond(++clock);
             waiting.add(new Shared(new RunJournal.Entry(id, owner, "api", null, List.of(TestRuns.POINTS), RunState.QUEUED,
-                    5, -1, null, "auto", "", null, at, at), true, Placement.WAITING, 0, null, null, 0, 0, 0, Double.NaN, null));
+                    5, -1, null, "auto", "", null, at, at), true, Placement.WAITING, 0, null, null, 0, 0, 0, Double.NaN, null, null));
         }
 
         @Override

@@ -424,15 +424,15 @@ abstract class ClusterStoreContract {
     @Test
     void aNoticeSaysWhatHappenedBetweenNodesUntilCleared() {
         RunJournal.Entry e = running("user:n" + tag, workerA, "worker-a");
-        assertNull(cluster.notice(e.id()));
+        assertNull(notice(e.id()));
         cluster.notice(e.id(), "Worker B took this run over: worker A stopped answering." + "!".repeat(3000));
-        assertTrue(cluster.notice(e.id()).startsWith("Worker B took this run over"));
-        assertEquals(2000, cluster.notice(e.id()).length(), "cut to the column's length");
+        assertTrue(notice(e.id()).startsWith("Worker B took this run over"));
+        assertEquals(2000, notice(e.id()).length(), "cut to the column's length");
         workerB.write(e.as(RunState.RUNNING, "training", Instant.now()));
-        assertTrue(cluster.notice(e.id()).startsWith("Worker B"), "a journal write leaves it");
+        assertTrue(notice(e.id()).startsWith("Worker B"), "a journal write leaves it");
         cluster.notice(e.id(), null);
-        assertNull(cluster.notice(e.id()));
-        assertNull(cluster.notice(tag + "missing"));
+        assertNull(notice(e.id()));
+        assertTrue(cluster.find(tag + "missing").isEmpty());
     }
 
     @Test
@@ -650,5 +650,9 @@ abstract class ClusterStoreContract {
 
     private static List<String> ids(List<Shared> runs) {
         return runs.stream().map(Shared::id).toList();
+    }
+
+    private String notice(String id) {
+        return cluster.find(id).orElseThrow().notice();
     }
 }
