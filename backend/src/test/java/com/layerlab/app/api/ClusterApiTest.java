@@ -96,6 +96,26 @@ class ClusterApiTest {
     }
 
     @Test
+    void aRunNamingABackendNoWorkerHasIsRefusedNamingTheWorkers() throws Exception {
+        String[] kim = newUser("clusterkim");
+        // the heartbeat lists this node's backends within a second or so of its start
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (cluster.nodes(java.time.Duration.ofSeconds(30)).stream().noneMatch(n -> n.name().equals(node.name()))
+                && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        ObjectNode onCuda = xor(4);
+        // a backend this machine lacks (CI has no NVIDIA driver), named rather than auto
+        onCuda.put("backend", "cuda");
+        String experiment = save(kim, onCuda);
+        JsonNode refused = ok(send("POST", "/api/experiments/" + experiment + "/runs", "{}", kim), 422);
+        String detail = refused.get("detail").asText();
+        assertTrue(detail.contains("No worker node of this server has the cuda backend")
+                && detail.contains(node.name() + " has cpu") && detail.contains("\"auto\""), detail);
+        assertTrue(cluster.ofOwner("user:clusterkim", 10).isEmpty(), "nothing queued for ever");
+    }
+
+    @Test
     void aStopReachesTheWorkerAndAResumeGoesOnFromTheCheckpoint() throws Exception {
         String[] eve = newUser("clustereve");
         String experiment = save(eve, xor(200));
