@@ -1,6 +1,7 @@
 package com.layerlab.app.cluster;
 
 import com.layerlab.app.training.RunJournal;
+import com.layerlab.app.training.RunLogs;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.tensor.BackendProvider;
 import java.time.Duration;
@@ -60,7 +61,8 @@ public class ClusterNode implements DisposableBean {
     });
 
     public ClusterNode(NodeSettings node, ClusterStore cluster, TrainingRuntime runtime, RunDispatcher dispatcher,
-                       ClusterConfig.JobServerHolder jobServer, StorageProvider jobStorage, JobRequestScheduler jobs) {
+                       ClusterConfig.JobServerHolder jobServer, StorageProvider jobStorage, JobRequestScheduler jobs,
+                       RunLogs logs) {
         this.node = node;
         this.cluster = cluster;
         this.runtime = runtime;
@@ -70,6 +72,8 @@ public class ClusterNode implements DisposableBean {
         this.jobs = jobs;
         this.backends = runtime.backends().providers().stream().filter(p -> p.availability().available())
                 .map(BackendProvider::name).toList();
+        // the nodes share the runs folder: a prune here must not delete a folder a run on another node goes on in
+        logs.keepAlso(cluster::unendedFolders);
     }
 
     @EventListener(ApplicationReadyEvent.class)

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
@@ -425,6 +426,15 @@ public class ClusterStore {
         return database(() -> jdbc.query("select id, segment from training_runs where background = true and placement = ?"
                         + " and state in " + NOT_ENDED_OR_INTERRUPTED + " order by started_at, id",
                 (rs, n) -> new TrainRun(rs.getString("id"), rs.getInt("segment")), Placement.HANDED.name()));
+    }
+
+    /**
+     * The folders of the runs that have not ended, or that were interrupted and go on from their checkpoint
+     * (whichever node trains them): a node's prune of the shared runs folder keeps them.
+     */
+    public Set<Path> unendedFolders() {
+        return Set.copyOf(database(() -> jdbc.queryForList("select folder from training_runs where folder is not null"
+                + " and state in " + NOT_ENDED_OR_INTERRUPTED, String.class)).stream().map(Path::of).toList());
     }
 
     /**

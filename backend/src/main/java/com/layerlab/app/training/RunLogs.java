@@ -9,11 +9,13 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -48,6 +50,8 @@ public class RunLogs {
     private final int keep;
     private final long maxRunBytes;
     private final Set<Path> active = ConcurrentHashMap.newKeySet();
+    /** The folders of runs other nodes of a cluster train or will go on with ({@link #keepAlso}); none on a single server. */
+    private volatile Supplier<Set<Path>> usedElsewhere = Set::of;
     private final AtomicLong sequence = new AtomicLong();
 
     @Autowired
@@ -155,12 +159,28 @@ public class RunLogs {
     }
 
     /**
-     * Deletes the oldest of this class's folders until at most {@code room} remain; folders in use are kept
-     * (and counted). Returns the folders deleted.
+     * On a cluster, whose nodes share this folder: {@code used} lists the folders of the runs another node
+     * trains (or that wait to go on from their checkpoint there), which a prune here keeps as it keeps its own
+     * runs' folders. Asked once per prune; a prune that cannot ask (the database down) deletes nothing.
+     */
+    public void keepAlso(Supplier<Set<Path>> used) {
+        usedElsewhere = used;
+    }
+
+    /**
+     * Deletes the oldest of this class's folders until at most {@code room} remain; folders in use here or
+     * elsewhere ({@link #keepAlso}) are kept (and counted). Returns the folders deleted.
      */
     synchronized List<Path> prune(int room) {
         List<Path> deleted = new ArrayList<>();
         if (!Files.isDirectory(root)) {
+            return deleted;
+        }
+        Set<Path> inUse = new HashSet<>(active);
+        try {
+            usedElsewhere.get().forEach(p -> inUse.add(p.toAbsolutePath().normalize()));
+        } catch (RuntimeException e) {
+            LOG.debug("Not pruning the TensorBoard folders now: which ones other nodes use is unknown ({})", e.getMessage());
             return deleted;
         }
         List<Path> folders;
@@ -172,9 +192,9 @@ public class RunLogs {
             return deleted;
         }
         // the folders in use stay whatever their age, and take their share of the room first
-        int kept = (int) folders.stream().filter(active::contains).count();
+        int kept = (int) folders.stream().filter(inUse::contains).count();
         for (Path f : folders) {
-            if (active.contains(f)) {
+            if (inUse.contains(f)) {
                 continue;
             }
             if (kept < room) {

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -504,6 +505,11 @@ abstract class ClusterStoreContract {
         submit("user:other" + tag);
 
         assertEquals(4, cluster.unfinished(owner), "waiting, handed, running, paused");
+        Set<Path> folders = cluster.unendedFolders();
+        for (RunJournal.Entry e : List.of(waiting, handed, running, paused, interrupted)) {
+            assertTrue(folders.contains(e.folder()), "the folder of a run that goes on: " + e.id());
+        }
+        assertFalse(folders.contains(finished.folder()) || folders.contains(released.folder()), "ended runs' folders");
         assertEquals(everyone + 5, cluster.unfinished(null), "and the other owner's");
         assertEquals(4, cluster.handed(owner), "handed, running, paused, interrupted");
         assertEquals(0, cluster.handed("user:other" + tag));

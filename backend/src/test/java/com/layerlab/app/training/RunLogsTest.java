@@ -75,6 +75,35 @@ class RunLogsTest {
     }
 
     @Test
+    void aFolderAnotherNodeTrainsInIsKeptAndAPruneThatCannotAskDeletesNothing() throws IOException {
+        RunLogs logs = new RunLogs(root, 2, 1 << 20);
+        // a worker's run: its folder in the shared root, made there, in use on another node
+        Path elsewhere = finished(logs, "api").dir();
+        Set<Path> used = new java.util.HashSet<>(Set.of(elsewhere));
+        logs.keepAlso(() -> used);
+        for (int i = 0; i < 4; i++) {
+            finished(logs, "cnn");
+        }
+        assertTrue(Files.isDirectory(elsewhere), "the other node's run goes on in it");
+        assertEquals(2, folders().stream().filter(n -> RunLogs.FOLDER.matcher(n).matches()).count(),
+                "it takes its share of the room");
+
+        // the database down: which folders the other nodes use is unknown, so none goes
+        logs.keepAlso(() -> {
+            throw new RunJournal.Unreachable("down", null);
+        });
+        Set<String> before = folders();
+        finished(logs, "cnn");
+        assertTrue(folders().containsAll(before), "nothing deleted while it cannot tell");
+
+        // its run ended: the next prune may delete it as any old folder
+        used.clear();
+        logs.keepAlso(() -> used);
+        finished(logs, "cnn");
+        assertFalse(Files.exists(elsewhere));
+    }
+
+    @Test
     void anEmptyFolderGoesWhenItsTrainingEnds() throws IOException {
         RunLogs logs = new RunLogs(root, 10, 1 << 20);
         RunLogs.Folder f = logs.open("playground");
