@@ -1,15 +1,18 @@
 package com.layerlab.app.cluster;
 
 import com.layerlab.app.training.RunJournal;
+import com.layerlab.app.training.RunDevice;
 import com.layerlab.app.training.RunLogs;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.tensor.BackendProvider;
+import com.layerlab.engine.tensor.Backends;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.states.FailedState;
 import org.jobrunr.jobs.states.StateName;
@@ -70,10 +73,25 @@ public class ClusterNode implements DisposableBean {
         this.jobServer = jobServer;
         this.jobStorage = jobStorage;
         this.jobs = jobs;
-        this.backends = runtime.backends().providers().stream().filter(p -> p.availability().available())
-                .map(BackendProvider::name).toList();
+        this.backends = backendsOf(runtime.backends());
         // the nodes share the runs folder: a prune here must not delete a folder a run on another node goes on in
         logs.keepAlso(cluster::unendedFolders);
+    }
+
+    /**
+     * The backends available here, as the heartbeat says them: what {@code auto} gives first (the other nodes
+     * read from it whether this one is a GPU worker: {@link WorkerRouting}), then the others.
+     */
+    static List<String> backendsOf(Backends backends) {
+        String auto = autoBackend(backends);
+        return Stream.concat(Stream.of(auto), backends.providers().stream().filter(p -> p.availability().available())
+                .map(BackendProvider::name).filter(n -> !n.equals(auto))).toList();
+    }
+
+    /** What {@code auto} gives on this node ("cuda", "cpu"). */
+    static String autoBackend(Backends backends) {
+        RunDevice auto = RunDevice.resolve(backends, Backends.AUTO);
+        return auto.refused() ? "cpu" : auto.backend();
     }
 
     @EventListener(ApplicationReadyEvent.class)

@@ -79,7 +79,7 @@ public class ClusterStore {
      * A node of the server, as it last said.
      *
      * @param role     web, worker or both
-     * @param backends the backends available on it (cpu, opencl, cuda)
+     * @param backends the backends available on it (cpu, opencl, cuda), what {@code auto} gives there first
      * @param runs     runs its runtime trains now
      */
     public record Node(String name, String role, List<String> backends, int runs, Instant started, Instant seen) {
@@ -304,6 +304,21 @@ public class ClusterStore {
     public String wanted(String id) {
         return database(() -> jdbc.queryForList("select wanted from training_runs where id = ?", String.class, id))
                 .stream().filter(w -> w != null).findFirst().orElse(null);
+    }
+
+    /**
+     * A worker leaves run {@code id}, handed at {@code segment}, to another (it lacks the run's backend, or
+     * leaves an {@code auto} run to a GPU worker first: {@link WorkerRouting}): back to QUEUED and WAITING with
+     * {@code message}, for the next hand-off, when it is still HANDED at that segment, QUEUED or INTERRUPTED (a
+     * run a worker may still train, RUNNING there, is not moved; its node, a worker that shut down, stays for
+     * the notice of whoever takes it over).
+     *
+     * @return whether it did
+     */
+    public boolean leave(String id, int segment, String message) {
+        return database(() -> jdbc.update("update training_runs set state = 'QUEUED', placement = ?, message = ?,"
+                        + " updated_at = ? where id = ? and placement = ? and segment = ? and state in ('QUEUED', 'INTERRUPTED')",
+                Placement.WAITING.name(), message(message), time(Instant.now()), id, Placement.HANDED.name(), segment)) == 1;
     }
 
     /** A background run's job is over (it ended): placement null, wanted null; the row keeps its node. */

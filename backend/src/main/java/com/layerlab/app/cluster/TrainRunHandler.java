@@ -3,7 +3,6 @@ package com.layerlab.app.cluster;
 import com.layerlab.app.store.EndedRuns;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunCheckpoints;
-import com.layerlab.app.training.RunDevice;
 import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.RunStatus;
@@ -11,6 +10,7 @@ import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.train.Checkpoint;
 import com.layerlab.engine.train.EpochStats;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -33,8 +33,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>A job JobRunr gives again (its worker died: JobRunr found the job orphaned and retried it here) takes
  * the run over from that checkpoint; the metrics of the epochs trained past it are deleted first, so that
- * no epoch is counted twice, and the run's notice says what happened. A job whose run this node cannot
- * train (a backend it does not have) fails, and JobRunr retries it later, on whichever worker takes it.
+ * no epoch is counted twice, and the run's notice says what happened. A run this node does not train (a
+ * backend it lacks; an {@code auto} run offered to a GPU worker first) it leaves for the next hand-off
+ * ({@link WorkerRouting}).
  */
 @Component
 @Conditional(NodeSettings.Clustered.class)
@@ -48,6 +49,7 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
     private final TrainingRuntime runtime;
     private final EndedRuns ended;
     private final NodeSettings node;
+    private final WorkerRouting routing;
     /** Set as the app shuts down (before JobRunr's server stops and interrupts the jobs). */
     private volatile boolean closing;
 
@@ -56,6 +58,7 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
         this.runtime = runtime;
         this.ended = ended;
         this.node = node;
+        this.routing = WorkerRouting.of(node, runtime, cluster);
     }
 
     @EventListener(ContextClosedEvent.class)
@@ -70,11 +73,21 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
             LOG.info("Job of run {} (hand-off {}): the run is gone (discarded); nothing to train", job.runId(), job.segment());
             return;
         }
-        RunDevice device = RunDevice.resolve(runtime.backends(), row.entry().backend());
-        if (device.refused()) {
-            // JobRunr retries it later: another worker, one that has this backend, takes it then
-            throw new IllegalStateException("node " + node.name() + " cannot train run " + job.runId() + " on "
-                    + row.entry().backend() + ": " + device.refusal());
+        WorkerRouting.Decision decision = routing.decide(job.runId(), row.entry().backend(), Instant.now());
+        if (decision.kind() == WorkerRouting.Decision.Kind.FAIL) {
+            if (cluster.givenUp(job.runId(), job.segment(), decision.why())) {
+                LOG.warn("Run {} failed on node {}: {}", job.runId(), node.name(), decision.why());
+            }
+            return;
+        }
+        if (decision.kind() == WorkerRouting.Decision.Kind.LEAVE) {
+            if (cluster.leave(job.runId(), job.segment(), decision.why())) {
+                LOG.debug("Run {} left by node {} for another worker: {}", job.runId(), node.name(), decision.why());
+                return;
+            }
+            // a run a worker trains or trained (RUNNING: a dead worker's) stays where it is: JobRunr tries again later
+            throw new IllegalStateException("node " + node.name() + " does not train run " + job.runId() + " on "
+                    + row.entry().backend() + ": " + decision.why());
         }
         Optional<ClusterStore.Shared> taken = cluster.take(job.runId(), job.segment(), node.name());
         if (taken.isEmpty()) {

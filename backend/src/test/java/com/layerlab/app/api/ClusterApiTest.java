@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 
 /**
@@ -68,6 +69,8 @@ class ClusterApiTest {
     NodeSettings node;
     @Autowired
     TrainingRunJournal journal;
+    @Autowired
+    JdbcTemplate jdbc;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -113,6 +116,31 @@ class ClusterApiTest {
         assertTrue(detail.contains("No worker node of this server has the cuda backend")
                 && detail.contains(node.name() + " has cpu") && detail.contains("\"auto\""), detail);
         assertTrue(cluster.ofOwner("user:clusterkim", 10).isEmpty(), "nothing queued for ever");
+    }
+
+    @Test
+    void aRunForABackendThisWorkerLacksWaitsForOneThatHasItAndFailsOnceNoneHas() throws Exception {
+        String[] lee = newUser("clusterlee");
+        // a GPU worker, as its heartbeat says it (what auto gives there first)
+        cluster.heartbeat("gpu-worker-test", "worker", List.of("cuda", "cpu"), 0);
+        try {
+            ObjectNode onCuda = xor(4);
+            onCuda.put("backend", "cuda");
+            String experiment = save(lee, onCuda);
+            String id = ok(send("POST", "/api/experiments/" + experiment + "/runs", "{}", lee), 202).get("id").asText();
+            // this node's worker is given its job and leaves it for the one that has the backend
+            JsonNode waiting = await(lee, id, r -> r.path("message").asText()
+                    .contains("Waiting for a worker with the cuda backend (gpu-worker-test)"), "left for the GPU worker");
+            assertEquals("queued", waiting.get("state").asText(), waiting.toString());
+            assertEquals(0, runtime.runsOf("user:clusterlee").size(), "nothing trains here");
+
+            // that worker is gone: the run fails saying so rather than waiting for ever
+            jdbc.update("delete from cluster_nodes where name = ?", "gpu-worker-test");
+            JsonNode failed = await(lee, id, r -> r.get("state").asText().equals("failed"), "failed");
+            assertTrue(failed.get("message").asText().contains("No worker node has the cuda backend now"), failed.toString());
+        } finally {
+            jdbc.update("delete from cluster_nodes where name = ?", "gpu-worker-test");
+        }
     }
 
     @Test

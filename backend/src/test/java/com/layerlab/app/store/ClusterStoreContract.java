@@ -239,6 +239,25 @@ abstract class ClusterStoreContract {
     }
 
     @Test
+    void aWorkerLeavesARunForTheNextHandOffOnlyWhileNoWorkerTrainsIt() {
+        RunJournal.Entry e = submit("user:l" + tag);
+        int segment = cluster.hand(e.id()).orElseThrow();
+        assertFalse(cluster.leave(e.id(), segment - 1, "stale"), "a stale job leaves nothing");
+        assertTrue(cluster.leave(e.id(), segment, "Waiting for a worker with the cuda backend (gpu-1)."));
+        Shared left = find(e.id());
+        assertEquals(Placement.WAITING, left.placement());
+        assertEquals(RunState.QUEUED, left.state());
+        assertEquals("Waiting for a worker with the cuda backend (gpu-1).", left.entry().message());
+        assertTrue(cluster.waiting().stream().anyMatch(w -> w.id().equals(e.id())), "waits for the next hand-off");
+        assertEquals(segment + 1, cluster.hand(e.id()).orElseThrow());
+
+        RunJournal.Entry running = running("user:l" + tag, workerA, "worker-a");
+        int at = find(running.id()).segment();
+        assertFalse(cluster.leave(running.id(), at, "no"), "a run a worker trains stays with it");
+        assertEquals(Placement.HANDED, find(running.id()).placement());
+    }
+
+    @Test
     void theWaitingRunsAreTheQueuedOnesNotYetHandedOldestFirst() {
         Instant t = Instant.now().minus(Duration.ofDays(1));
         RunJournal.Entry newer = entry(id(), "user:w" + tag, t.plusSeconds(1));
