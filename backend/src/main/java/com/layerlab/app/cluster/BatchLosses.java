@@ -7,6 +7,7 @@ import com.layerlab.engine.train.StepResult;
 import com.layerlab.engine.train.Trainer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 
@@ -44,7 +45,11 @@ final class BatchLosses implements FrameMaker<RunStatus> {
 
     @Override
     public void stepped(List<Trainer> trainers, List<StepResult> steps) {
-        for (int i = 0; i < steps.size() && i < sums.length; i++) {
+        if (sums.length < steps.size()) {
+            sums = Arrays.copyOf(sums, steps.size());
+            counts = Arrays.copyOf(counts, steps.size());
+        }
+        for (int i = 0; i < steps.size(); i++) {
             StepResult s = steps.get(i);
             if (Double.isFinite(s.loss())) {
                 sums[i] += s.loss();

@@ -40,8 +40,8 @@ import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * One background run, live, on whichever web node serves the page while a worker node trains it: its state,
- * node, progress and speed, its loss curve (the training loss batch by batch, between the epochs' training and
- * test losses) and its accuracy, and its controls. What it shows comes from the database when
+ * node, progress and speed, its loss curves (the training loss batch by batch, the test loss after each epoch)
+ * and its accuracy, and its controls. What it shows comes from the database when
  * {@link RunWatch}'s signal wakes it (within a second of the worker's write), never from the run itself, which
  * is on another machine. Only the run's owner sees it; anyone else is told there is no such run.
  */
@@ -52,7 +52,6 @@ public class WorkerRunView extends Div implements HasUrlParameter<String> {
 
     private static final String TEST_COLOR = "#f59322";
     private static final String TRAIN_COLOR = "#0877bd";
-    private static final String BATCH_COLOR = "#9cc7e6";
     private static final List<Integer> DASH = List.of(6, 4);
 
     private final RunWatch watch;
@@ -131,8 +130,7 @@ public class WorkerRunView extends Div implements HasUrlParameter<String> {
         Paragraph about = new Paragraph("A worker node trains this run; this page shows what it writes to the database, "
                 + "within a second or two, and its buttons reach the worker the same way.");
         about.addClassName("ll-hint");
-        Div lossBox = new Div(caption("Loss (light: training batch by batch; solid: training, dashed: test, per epoch)"),
-                loss);
+        Div lossBox = new Div(caption("Loss (solid: training, batch by batch; dashed: test, after each epoch)"), loss);
         accuracyBox.add(caption("Accuracy % (solid: training, dashed: test)"), accuracy);
         body.add(head, details, progress, message, tools, about, lossBox, accuracyBox);
         add(back, body, missing);
@@ -150,8 +148,7 @@ public class WorkerRunView extends Div implements HasUrlParameter<String> {
         shown = null;
         charted = 0;
         chartedEpochs = 0;
-        loss.setSeries(List.of(new LossChart.Series("training, batch by batch", BATCH_COLOR),
-                new LossChart.Series("training", TRAIN_COLOR), new LossChart.Series("test", TEST_COLOR, DASH)));
+        loss.setSeries(List.of(new LossChart.Series("training", TRAIN_COLOR), new LossChart.Series("test", TEST_COLOR, DASH)));
         accuracy.setSeries(List.of(new LossChart.Series("training", TRAIN_COLOR),
                 new LossChart.Series("test", TEST_COLOR, DASH)));
         // shown once an epoch has accuracies (a regression has none)
@@ -280,14 +277,16 @@ public class WorkerRunView extends Div implements HasUrlParameter<String> {
         // the first network's curves: the REST API trains one network a run
         for (RunPoints.Point p : look.points()) {
             if (p.network() == 0) {
-                loss.add(p.x(), p.trainLoss(), Double.NaN, Double.NaN);
+                loss.add(p.x(), p.trainLoss(), Double.NaN);
                 charted++;
             }
         }
         if (networks > 0) {
             boolean accuracies = false;
             for (EpochStats e : look.epochs().get(0)) {
-                loss.add(e.epoch(), Double.NaN, e.trainLoss(), e.testLoss());
+                // the untrained model's loss starts the training curve; later, the batches draw it (an epoch's
+                // training loss is its batches' mean, a coarser view of the same curve), as in the CNN lab
+                loss.add(e.epoch(), e.epoch() == 0 ? e.trainLoss() : Double.NaN, e.testLoss());
                 accuracy.add(e.epoch(), percent(e.trainAccuracy()), percent(e.testAccuracy()));
                 accuracies |= e.testAccuracy() != null;
                 chartedEpochs++;
