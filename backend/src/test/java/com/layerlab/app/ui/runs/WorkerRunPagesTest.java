@@ -51,6 +51,11 @@ class WorkerRunPagesTest extends BrowserTestBase {
     @Autowired
     TrainingRuntime runtime;
 
+    /** Whether this node listens for the worker's NOTIFY (PostgreSQL) rather than polling (H2). */
+    boolean listens() {
+        return false;
+    }
+
     /** An MNIST LeNet with small batches: about a hundred batches an epoch, an epoch taking seconds on a CPU. */
     private static Experiment slowEpochs() {
         Experiment e = CnnPresets.byKey(CnnPresets.LENET, false).experiment();
@@ -75,6 +80,7 @@ class WorkerRunPagesTest extends BrowserTestBase {
             assertTrue(page.locator("#worker-run-name").innerText().startsWith("REST API: "),
                     page.locator("#worker-run-name").innerText());
             assertEquals(subscribedBefore + 1, signals.subscriptions(), "the page holds one subscription");
+            await(() -> signals.listening() == listens(), 10_000, listens() ? "listening" : "polling");
 
             // JobRunr looks for jobs every 5 s; then points come within the first epochs, batch by batch
             awaitState("running");
