@@ -129,7 +129,8 @@ public class RunSignals implements DisposableBean {
         if (thread != null || closed) {
             return;
         }
-        thread = new Thread(this::loop, "run-signals");
+        // not "run-...": the tests count the runs' own threads by that prefix
+        thread = new Thread(this::loop, "signals-of-runs");
         thread.setDaemon(true);
         thread.start();
     }

@@ -247,6 +247,7 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
         boolean changed = !where.equals(written.where);
         written.where = where;
         if (written.losses != null) {
+            // taken, then written: points of a tick whose write fails (the database down) are a gap in the curve
             List<RunPoints.Point> batches = written.losses.take();
             points.write(run.id(), batches);
             changed |= !batches.isEmpty();

@@ -13,6 +13,7 @@ import com.layerlab.app.cluster.RunSignals;
 import com.layerlab.app.lab.CnnPresets;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunState;
+import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.engine.experiment.Experiment;
 import com.microsoft.playwright.Locator;
@@ -101,10 +102,16 @@ class WorkerRunPagesTest extends BrowserTestBase {
             Run<?> onWorker = runtime.find(id, owner).orElseThrow();
             assertTrue(onWorker.isPaused(), "paused on the worker");
             await(() -> cluster.find(id).orElseThrow().wanted() == null, 5_000, "the pause cleared once done");
+            // the run writes its state itself as it holds, the worker's tick its progress up to half a second later
+            Thread.sleep(2 * 500 + 200);
             ClusterStore.Shared held = cluster.find(id).orElseThrow();
+            double there = onWorker.status().progress();
             Thread.sleep(1_500);
             ClusterStore.Shared later = cluster.find(id).orElseThrow();
             assertEquals(held.epoch() + "/" + held.batch(), later.epoch() + "/" + later.batch(), "no batch trained while paused");
+            assertEquals(there, onWorker.status().progress(), "the run on the worker stands still");
+            assertEquals(RunStatus.epochs(there), page.locator("#worker-run-progress").innerText()
+                    .replaceFirst("^Epoch ([0-9.]+) .*", "$1"), "the page shows where it holds");
             assertEquals("Resume", page.locator("#worker-run-pause").innerText().trim());
             screenshot(page, "worker-run-watch-paused");
 
