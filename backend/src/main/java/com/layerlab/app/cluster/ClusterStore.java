@@ -91,6 +91,10 @@ public class ClusterStore {
 
     /** The command a page or the API leaves for the node training a run: stop it after the batch under way. */
     public static final String STOP = "stop";
+    /** The command that pauses a run after the batch under way (its node clears it once done: RunPoints.obeyed). */
+    public static final String PAUSE = "pause";
+    /** The command that has a paused run train on (its node clears it once done). */
+    public static final String PLAY = "play";
 
     /** training_runs.message's length (V4); a longer message is cut, as the journal cuts it. */
     private static final int MESSAGE_LENGTH = 2000;
@@ -169,7 +173,10 @@ public class ClusterStore {
                 + " and state = 'QUEUED' and started_at < ?", Integer.class, time(started)));
     }
 
-    /** Leaves command {@code what} ({@link #STOP}) for the node training run {@code id}; false when it ended already. */
+    /**
+     * Leaves command {@code what} ({@link #STOP}, {@link #PAUSE}, {@link #PLAY}) for the node training run {@code id};
+     * false when it ended already.
+     */
     public boolean want(String id, String what) {
         return database(() -> jdbc.update("update training_runs set wanted = ? where id = ? and state in " + NOT_ENDED,
                 what, id)) == 1;

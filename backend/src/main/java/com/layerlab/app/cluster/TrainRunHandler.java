@@ -29,7 +29,9 @@ import org.springframework.stereotype.Component;
  * A worker's side of a background run: JobRunr gives this node job {@link TrainRun}, and the run trains
  * here, in this node's runtime, from its last checkpoint in its folder (on storage every node reads), while
  * the job's thread tells the other nodes where it is, through the database, about twice a second: its
- * progress and each epoch's metrics as it ends. It obeys a stop left in the database by a page or the API.
+ * progress, the points within its epochs (its training loss batch by batch: {@link RunPoints}) and each epoch's
+ * metrics as it ends, and wakes the pages watching the run on every node ({@link RunSignals}). It obeys a stop,
+ * a pause and a play left in the database by a page or the API.
  *
  * <p>A job JobRunr gives again (its worker died: JobRunr found the job orphaned and retried it here) takes
  * the run over from that checkpoint; the metrics of the epochs trained past it are deleted first, so that
@@ -50,15 +52,20 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
     private final EndedRuns ended;
     private final NodeSettings node;
     private final WorkerRouting routing;
+    private final RunPoints points;
+    private final RunSignals signals;
     /** Set as the app shuts down (before JobRunr's server stops and interrupts the jobs). */
     private volatile boolean closing;
 
-    public TrainRunHandler(ClusterStore cluster, TrainingRuntime runtime, EndedRuns ended, NodeSettings node) {
+    public TrainRunHandler(ClusterStore cluster, TrainingRuntime runtime, EndedRuns ended, NodeSettings node,
+                           RunPoints points, RunSignals signals) {
         this.cluster = cluster;
         this.runtime = runtime;
         this.ended = ended;
         this.node = node;
         this.routing = WorkerRouting.of(node, runtime, cluster);
+        this.points = points;
+        this.signals = signals;
     }
 
     @EventListener(ContextClosedEvent.class)
@@ -130,15 +137,18 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
         ended.keep(run, state, () -> finishedLater(done), () -> Optional.ofNullable(done.checkpointDir(0))
                 .filter(Files::isDirectory).map(RunCheckpoints::read));
         cluster.released(run.id());
+        signals.signal(run.id());
     }
 
     /** Adopts the run in this node's runtime from its last checkpoint; a takeover says so in the run's notice. */
     private Run<?> adopt(ClusterStore.Shared before, TrainRun job) {
-        Run<?> run = runtime.adopt(before.entry(), TrainingRuntime.STATUS_FRAMES);
+        // status frames, and the training loss batch by batch on the side for the pages of other nodes
+        Run<?> run = runtime.adopt(before.entry(), new BatchLosses());
         List<Checkpoint> resumed = run.options().resumeFrom();
         int from = resumed.isEmpty() ? -1 : resumed.get(0).epoch();
         // the epochs trained past the checkpoint (by a worker that died) are trained again: their rows go first
         cluster.dropEpochsAfter(run.id(), from);
+        points.dropAfter(run.id(), from);
         if (before.node() == null) {
             // handed anew (a resume): what happened to an earlier hand-off is no news now
             cluster.notice(run.id(), null);
@@ -159,8 +169,9 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
     }
 
     /**
-     * Watches the run until it ends: every tick its progress and new epochs go to the database, and a stop
-     * asked there is passed on. Returns the state it ended in.
+     * Watches the run until it ends: every tick its progress, new points and new epochs go to the database
+     * (the pages watching it woken when anything changed), and a stop, pause or play asked there is passed on.
+     * Returns the state it ended in.
      */
     private RunState follow(Run<?> run) throws InterruptedException {
         // subscribed as a page is: a run some page (here: this job) watches is never paused or closed as unwatched
@@ -169,7 +180,8 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
             return true;
         })) {
             CompletableFuture<RunState> ending = run.ending().toCompletableFuture();
-            int[] written = new int[run.experiments().size()];
+            Published written = new Published(run.experiments().size(),
+                    run.frames() instanceof BatchLosses losses ? losses : null);
             while (true) {
                 RunState state;
                 try {
@@ -184,9 +196,7 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
                     if (state != null) {
                         return state;
                     }
-                    if (ClusterStore.STOP.equals(cluster.wanted(run.id()))) {
-                        run.stop();
-                    }
+                    obey(run, cluster.wanted(run.id()));
                 } catch (RunJournal.Unreachable down) {
                     // the database is down: the run trains on (its own journal writes hold it if that lasts)
                     LOG.debug("Run {}: progress not written, the database does not answer: {}", run.id(), down.getMessage());
@@ -198,18 +208,76 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
         }
     }
 
-    /** Writes where the run is, and the epochs that ended since the last call ({@code written}: per network). */
-    private void publish(Run<?> run, int[] written) {
+    /**
+     * Passes on what a page or the API asked ({@link ClusterStore#STOP}, {@link ClusterStore#PAUSE},
+     * {@link ClusterStore#PLAY}; null: nothing). A stop stays asked until the run's job is over; a pause or play,
+     * done at once (the run holds or goes on after the batch under way), is cleared.
+     */
+    private void obey(Run<?> run, String wanted) {
+        if (ClusterStore.STOP.equals(wanted)) {
+            run.stop();
+        } else if (ClusterStore.PAUSE.equals(wanted) || ClusterStore.PLAY.equals(wanted)) {
+            if (ClusterStore.PAUSE.equals(wanted)) {
+                run.pause();
+            } else {
+                run.play();
+            }
+            points.obeyed(run.id(), wanted);
+            LOG.info("Run {} {} on node {}, as asked", run.id(), wanted.equals(ClusterStore.PAUSE) ? "pauses" : "plays",
+                    node.name());
+        }
+    }
+
+    /** What {@link #publish} wrote so far of one run. */
+    private static final class Published {
+
+        /** Per network, the epochs written. */
+        final int[] epochs;
+        /** The run's points within epochs, or null (a run adopted before this node made them). */
+        final BatchLosses losses;
+        /** Where the run was at the last write (state, epoch, batch), to wake the pages only when it moved. */
+        String where;
+        /**
+         * Whether the last write changed anything: the pages are woken once more after a change, since the run
+         * writes its state to the database itself, on its own thread, and may do so just after this tick read it.
+         */
+        boolean changedLast;
+
+        Published(int networks, BatchLosses losses) {
+            this.epochs = new int[networks];
+            this.losses = losses;
+        }
+    }
+
+    /**
+     * Writes where the run is, the points and the epochs that ended since the last call ({@code written}), and
+     * wakes the pages watching it when anything changed.
+     */
+    private void publish(Run<?> run, Published written) {
         RunStatus s = run.status();
         cluster.progress(run.id(), s.epoch(), s.batch(), s.batches(), s.samplesPerSecond());
+        String where = s.state() + " " + s.epoch() + " " + s.batch() + " " + s.message();
+        boolean changed = !where.equals(written.where);
+        written.where = where;
+        if (written.losses != null) {
+            // taken, then written: points of a tick whose write fails (the database down) are a gap in the curve
+            List<RunPoints.Point> batches = written.losses.take();
+            points.write(run.id(), batches);
+            changed |= !batches.isEmpty();
+        }
         List<List<EpochStats>> history = run.history();
-        for (int i = 0; i < history.size() && i < written.length; i++) {
+        for (int i = 0; i < history.size() && i < written.epochs.length; i++) {
             List<EpochStats> mine = history.get(i);
-            if (mine.size() > written[i]) {
-                cluster.epochs(run.id(), i, mine.subList(written[i], mine.size()));
-                written[i] = mine.size();
+            if (mine.size() > written.epochs[i]) {
+                cluster.epochs(run.id(), i, mine.subList(written.epochs[i], mine.size()));
+                written.epochs[i] = mine.size();
+                changed = true;
             }
         }
+        if (changed || written.changedLast) {
+            signals.signal(run.id());
+        }
+        written.changedLast = changed;
     }
 
     /** Whether a run of the same experiment and owner, submitted after {@code run}, has finished. */

@@ -10,6 +10,7 @@ import com.layerlab.app.cluster.ClusterStore;
 import com.layerlab.app.cluster.ClusterStore.Placement;
 import com.layerlab.app.cluster.ClusterStore.Shared;
 import com.layerlab.app.cluster.NodeSettings;
+import com.layerlab.app.cluster.RunPoints;
 import com.layerlab.app.lab.PlaygroundSettings;
 import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.RunState;
@@ -325,6 +326,80 @@ abstract class ClusterStoreContract {
         assertNull(cluster.wanted(e.id()));
         assertNull(cluster.wanted(tag + "missing"));
         assertFalse(cluster.want(tag + "missing", ClusterStore.STOP));
+    }
+
+    @Test
+    void aPauseOrPlayObeyedIsClearedUnlessAnotherWasAskedMeanwhile() {
+        RunJournal.Entry e = running("user:p" + tag, workerA, "worker-a");
+        RunPoints points = new RunPoints(jdbc);
+        assertTrue(cluster.want(e.id(), ClusterStore.PAUSE));
+        assertEquals(ClusterStore.PAUSE, cluster.wanted(e.id()));
+        points.obeyed(e.id(), ClusterStore.PAUSE);
+        assertNull(cluster.wanted(e.id()), "done: cleared");
+
+        assertTrue(cluster.want(e.id(), ClusterStore.PLAY));
+        // a stop asked between the worker's read of the play and its clearing of it
+        assertTrue(cluster.want(e.id(), ClusterStore.STOP));
+        points.obeyed(e.id(), ClusterStore.PLAY);
+        assertEquals(ClusterStore.STOP, cluster.wanted(e.id()), "the stop stays for the worker's next tick");
+    }
+
+    @Test
+    void thePointsWithinEpochsAreReadInOrderAfterTheLastReadTheNewestKeptAndGoWithTheRun() {
+        RunPoints points = new RunPoints(jdbc, 50);
+        RunJournal.Entry e = running("user:pt" + tag, workerA, "worker-a");
+        RunJournal.Entry other = running("user:pt" + tag, workerA, "worker-a");
+        points.write(e.id(), batches(0, 1, 1, 30));
+        points.write(other.id(), batches(0, 1, 1, 5));
+
+        List<RunPoints.Point> first = points.after(e.id(), 0, 1_000);
+        assertEquals(30, first.size());
+        assertEquals(List.of(1, 2, 3), first.subList(0, 3).stream().map(RunPoints.Point::batch).toList(), "in order");
+        for (int i = 1; i < first.size(); i++) {
+            assertTrue(first.get(i).seq() > first.get(i - 1).seq(), "seq grows with every point written");
+        }
+        RunPoints.Point p = first.get(9);
+        assertEquals(0, p.network());
+        assertEquals(1, p.epoch());
+        assertEquals(10, p.batch());
+        assertEquals(40, p.batches());
+        assertEquals(1.0 / 10, p.trainLoss(), 1e-12);
+        assertEquals(0.25, p.x(), 1e-12, "a quarter into epoch 1");
+        long seen = first.get(first.size() - 1).seq();
+        assertEquals(List.of(), points.after(e.id(), seen, 1_000), "nothing new");
+
+        // epoch 1 goes on, and epoch 2 begins: 40 more, of which the newest 50 of all 70 are kept
+        points.write(e.id(), batches(0, 1, 31, 40));
+        points.write(e.id(), batches(1, 2, 1, 30));
+        List<RunPoints.Point> kept = points.after(e.id(), 0, 1_000);
+        assertEquals(50, kept.size(), "bounded to the newest 50");
+        assertEquals(21, kept.get(0).batch(), "the oldest kept is the 21st of epoch 1");
+        assertEquals(List.of(31, 32, 33, 34, 35, 36, 37, 38, 39, 40), points.after(e.id(), seen, 10).stream()
+                .map(RunPoints.Point::batch).toList(), "after the last read, at most 10: epoch 1's rest");
+        assertTrue(points.after(e.id(), seen, 1_000).stream().filter(q -> q.epoch() == 2)
+                .allMatch(q -> q.network() == 1), "the second network's, as written");
+        assertEquals(5, points.after(other.id(), 0, 1_000).size(), "another run's points are its own");
+
+        // a node that goes on from the checkpoint of epoch 1 trains epoch 2 again
+        points.dropAfter(e.id(), 1);
+        assertEquals(20, points.after(e.id(), 0, 1_000).size());
+        assertTrue(points.after(e.id(), 0, 1_000).stream().allMatch(q -> q.epoch() == 1));
+
+        // the run's row deleted (discarded): its points go with it, and a late write of its node does nothing
+        workerA.forget(e.id());
+        assertEquals(List.of(), points.after(e.id(), 0, 1_000));
+        points.write(e.id(), batches(0, 2, 1, 3));
+        assertEquals(List.of(), points.after(e.id(), 0, 1_000));
+        assertEquals(5, points.after(other.id(), 0, 1_000).size());
+    }
+
+    /** Points of {@code network}, epoch {@code epoch}, batches {@code from} to {@code to} of 40, loss 1/batch. */
+    private static List<RunPoints.Point> batches(int network, int epoch, int from, int to) {
+        List<RunPoints.Point> out = new ArrayList<>();
+        for (int b = from; b <= to; b++) {
+            out.add(new RunPoints.Point(0, network, epoch, b, 40, 1.0 / b));
+        }
+        return out;
     }
 
     @Test

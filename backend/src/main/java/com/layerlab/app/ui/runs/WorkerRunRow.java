@@ -5,6 +5,7 @@ import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.RunStatus;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
@@ -14,7 +15,7 @@ import java.util.Locale;
  * One background run in "My runs" on a server of several nodes: it trains on a worker node (or waits for
  * one), and this row shows what that node last wrote to the database: its state, which node trains it, its
  * progress and latest metrics, and what happened between nodes (a takeover). Stop and resume reach the
- * worker through the database.
+ * worker through the database; Watch opens the run's live page ({@link WorkerRunView}).
  */
 final class WorkerRunRow extends Div {
 
@@ -44,7 +45,11 @@ final class WorkerRunRow extends Div {
         resume.addClassName("ll-run-resume");
         resume.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
         resume.addClickListener(e -> actions.resume(this.run));
-        Div tools = new Div(resume, stop);
+        Anchor watch = new Anchor("runs/worker/" + run.id(), "Watch");
+        watch.addClassNames("ll-run-open", "ll-run-watch");
+        // navigate inside the app, as the layout's links do
+        watch.getElement().setAttribute("router-link", true);
+        Div tools = new Div(watch, resume, stop);
         tools.addClassName("ll-row-tools");
         add(main, tools);
     }
