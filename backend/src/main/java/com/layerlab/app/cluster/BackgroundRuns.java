@@ -55,15 +55,31 @@ public class BackgroundRuns {
      */
     public ClusterStore.Shared submit(Experiment experiment, String owner, boolean signedIn, String page, int epochs,
                                       String experimentId) {
-        checkWorkers(experiment.backend());
+        return submit(List.of(experiment), owner, signedIn, page, epochs, experimentId);
+    }
+
+    /**
+     * Queues a background run of {@code experiments} for the workers: one, or several trained in lock step (the
+     * CNN lab's comparison of activations; the same data and backend), as a page's run trains them.
+     *
+     * @param page         what submitted it ("api", "cnn")
+     * @param experimentId the saved experiment it trains, or null
+     * @return the run as queued
+     * @throws OverLimit over a limit of the server, counted over every node
+     * @throws NoWorker  it names a backend no live worker has
+     */
+    public ClusterStore.Shared submit(List<Experiment> experiments, String owner, boolean signedIn, String page,
+                                      int epochs, String experimentId) {
+        Experiment first = experiments.get(0);
+        checkWorkers(first.backend());
         RunOptions options = new RunOptions(owner, signedIn, page, false, epochs, List.of(), List.of(), experimentId);
-        runtime.checkElsewhere(List.of(experiment), options, cluster.unfinished(owner), cluster.unfinished(null));
+        runtime.checkElsewhere(experiments, options, cluster.unfinished(owner), cluster.unfinished(null));
         Instant now = Instant.now();
         RunJournal.Entry e = new RunJournal.Entry(TrainingRuntime.newRunId(), owner, page, experimentId,
-                List.of(experiment), RunState.QUEUED, epochs, -1, null, experiment.backend(), "", null, now, now);
+                experiments, RunState.QUEUED, epochs, -1, null, first.backend(), "", null, now, now);
         cluster.submit(e);
-        LOG.info("Run {} submitted for the workers: owner={} page={} backend={} epochs={}", e.id(), owner, page,
-                experiment.backend(), epochs);
+        LOG.info("Run {} submitted for the workers: owner={} page={} backend={} epochs={} networks={}", e.id(), owner,
+                page, first.backend(), epochs, experiments.size());
         return cluster.find(e.id()).orElseThrow();
     }
 
