@@ -30,7 +30,7 @@ public final class WorkersNotice {
 
     /** A run the learner sent to the workers is queued there. */
     public static void submitted(String what) {
-        show("run-on-workers", what + " goes to the worker nodes: it trains there whatever page you open, and is in "
+        show("run-on-workers", "\u201c" + what + "\u201d goes to the worker nodes: it trains there whatever page you open, and is in "
                 + "My runs, under On the workers.", NotificationVariant.LUMO_SUCCESS);
     }
 
@@ -42,10 +42,13 @@ public final class WorkersNotice {
         n.setDuration(15_000);
         Anchor myRuns = new Anchor(MY_RUNS, "Open My runs");
         myRuns.addClassName("ll-workers-link");
+        // My runs lists it: the notice has said what it had to
+        myRuns.getElement().addEventListener("click", e -> n.close());
         Button close = new Button(VaadinIcon.CLOSE_SMALL.create(), e -> n.close());
         close.addThemeVariants(ButtonVariant.LUMO_TERTIARY_INLINE);
         close.setAriaLabel("Close");
-        Div row = new Div(new Span(text + " "), myRuns, close);
+        // the link flows on after the text, not in a column of its own
+        Div row = new Div(new Div(new Span(text + " "), myRuns), close);
         row.addClassName("ll-notification-row");
         n.add(row);
         n.open();

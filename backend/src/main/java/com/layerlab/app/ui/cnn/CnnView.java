@@ -398,7 +398,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
             n.addThemeVariants(NotificationVariant.LUMO_ERROR);
             return;
         }
-        WorkersNotice.submitted(runs.size() == 1 ? runs.get(0).name() : "The comparison of " + runs.size() + " networks");
+        WorkersNotice.submitted(runs.size() == 1 ? runs.get(0).name() : "Comparison of " + runs.size() + " networks");
     }
 
     private void step() {

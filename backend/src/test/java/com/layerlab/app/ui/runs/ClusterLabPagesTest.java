@@ -53,7 +53,10 @@ class ClusterLabPagesTest extends BrowserTestBase {
         CnnLabSteps.smallMnist(page);
         assertTrue(workers.isEnabled());
         workers.click();
-        page.locator("#run-on-workers").waitFor();
+        Locator sent = page.locator("vaadin-notification-card:has-text('goes to the worker nodes')");
+        sent.waitFor();
+        // the notification fades in
+        page.waitForTimeout(600);
         screenshot(page, "cluster-cnn-train-on-workers");
         List<ClusterStore.Shared> mine = cluster.ofOwner(owner, 10);
         assertEquals(1, mine.size(), "one background run queued");
@@ -64,7 +67,7 @@ class ClusterLabPagesTest extends BrowserTestBase {
             assertEquals(2, queued.entry().epochs(), "the lab's epochs");
             assertTrue(queued.background());
 
-            page.locator("#run-on-workers a.ll-workers-link").click();
+            sent.locator("a.ll-workers-link").click();
             waitForVaadin(page);
             Locator row = page.locator("#worker-runs .ll-worker-run[data-id='" + id + "']");
             // JobRunr looks for jobs every 5 s; the page looks at the database every second
@@ -83,7 +86,7 @@ class ClusterLabPagesTest extends BrowserTestBase {
         String name = AccountSteps.newName("pgworker");
         AccountSteps.signUp(page, name);
         String owner = "user:" + name;
-        open("playground");
+        open("");
         page.locator("#play-button").click();
         page.waitForFunction("() => Number(document.querySelector('#epoch').dataset.epoch) >= 3", null,
                 new Page.WaitForFunctionOptions().setTimeout(30_000));
@@ -96,12 +99,17 @@ class ClusterLabPagesTest extends BrowserTestBase {
             row.first().locator(".ll-run-state[data-state='running']").waitFor(new Locator.WaitForOptions()
                     .setTimeout(TimeUnit.SECONDS.toMillis(60)));
             assertTrue(row.first().locator(".ll-row-name").innerText().startsWith("Playground"), row.first().innerText());
+            // it goes on from the epochs trained on the page's node (3 at least), not from 0
+            page.waitForFunction("r => /Epoch ([3-9]|[1-9][0-9]+) of/.test(r.innerText)", row.first().elementHandle(),
+                    new Page.WaitForFunctionOptions().setTimeout(30_000));
             screenshot(page, "cluster-playground-run-on-workers");
             assertTrue(cluster.find(id).orElseThrow().background());
 
-            open("playground");
-            Locator notice = page.locator("#run-handed-away");
+            open("");
+            Locator notice = page.locator("vaadin-notification-card:has-text('went on on the worker nodes')");
             notice.waitFor();
+            page.waitForTimeout(600);
+            assertTrue(notice.locator("a.ll-workers-link").getAttribute("href").endsWith("runs"));
             assertTrue(notice.innerText().contains("went on on the worker nodes"), notice.innerText());
             screenshot(page, "cluster-playground-run-went-to-workers");
         } finally {
