@@ -190,6 +190,12 @@ public class TrainingRuntime implements AutoCloseable {
     private final Set<String> handing = ConcurrentHashMap.newKeySet();
     /** The runs {@link #leftRunning} took, by id, with their owners (for a page that comes back): the newest. */
     private final Map<String, String> handedAway = new ConcurrentHashMap<>();
+    /**
+     * The runs that train here whatever pages watch them, by id: those this runtime trains for another node
+     * ({@link #adopt}: a worker's background runs, whose job may let them go unwatched a while, the database
+     * down), and those {@link #leftRunning} did not take (handed again, they would only be interrupted again).
+     */
+    private final Set<String> staysHere = ConcurrentHashMap.newKeySet();
 
     /**
      * Where a signed-in owner's page run goes when no page watches it and it would train on here (a cluster's
@@ -463,10 +469,12 @@ public class TrainingRuntime implements AutoCloseable {
         }
         Run<?> before = restored(e);
         runs.put(before.id(), before);
+        staysHere.add(before.id());
         try {
             return resume(before, true, frames);
         } catch (RuntimeException refused) {
             runs.remove(before.id(), before);
+            staysHere.remove(before.id());
             throw refused;
         }
     }
@@ -617,6 +625,7 @@ public class TrainingRuntime implements AutoCloseable {
             }
             forget(run.id(), run.folder());
             runs.remove(run.id(), run);
+            staysHere.remove(run.id());
             run.discard();
             return true;
         }
@@ -939,13 +948,14 @@ public class TrainingRuntime implements AutoCloseable {
     }
 
     /**
-     * Whether a signed-in owner's run left training goes to {@link #leftRunning}: a page's run (the API's go
-     * there when submitted, or train here as their node's), not held by a class, and, where it started from
+     * Whether a signed-in owner's run left training goes to {@link #leftRunning}: a page's run of this node's
+     * (the API's go there when submitted, or train here as their node's; one adopted here is another node's;
+     * one refused there once stays), not held by a class, and, where it started from
      * saved weights (a fork), only once it has a checkpoint: the journal keeps no start weights, so it would
      * start elsewhere from its seed's; it trains on here until its first epoch has ended.
      */
     private boolean goesElsewhere(Run<?> r) {
-        return !r.options().page().equals("api") && holds.get(r.owner()) == null
+        return !r.options().page().equals("api") && !staysHere.contains(r.id()) && holds.get(r.owner()) == null
                 && (r.options().startWeights().isEmpty() || r.status().epoch() > 0);
     }
 
@@ -961,10 +971,10 @@ public class TrainingRuntime implements AutoCloseable {
         try {
             handOvers.execute(() -> {
                 try {
-                    interrupt(run, "Left running with no page watching it: handed to the worker nodes.");
+                    interrupt(run, "Left training with no page watching it: handed over, to go on from its last checkpoint.");
                     if (!run.awaitTermination(Duration.ofSeconds(30))) {
-                        LOG.warn("Run {}: its thread did not end within 30 s of its hand-over; it is not handed over",
-                                run.id());
+                        LOG.warn("Run {}: its thread did not end within 30 s of its hand-over; it is not handed over, and "
+                                + "stays interrupted here for its owner to resume (My runs)", run.id());
                         return;
                     }
                     boolean taken;
@@ -983,6 +993,7 @@ public class TrainingRuntime implements AutoCloseable {
                                     .forEach(handedAway::remove);
                         }
                     } else if (runs.get(run.id()) == run) {
+                        staysHere.add(run.id());
                         resume(run, true);
                     }
                 } catch (InterruptedException e) {
@@ -1040,6 +1051,7 @@ public class TrainingRuntime implements AutoCloseable {
         ended.sort(Comparator.comparingLong(Run::submittedAt));
         for (Run<?> r : ended.subList(0, ended.size() - ENDED_KEPT)) {
             runs.remove(r.id());
+            staysHere.remove(r.id());
         }
     }
 

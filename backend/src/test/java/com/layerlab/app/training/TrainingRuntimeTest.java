@@ -20,6 +20,7 @@ import com.layerlab.engine.tensor.Backends;
 import com.layerlab.engine.train.Checkpoint;
 import com.layerlab.engine.train.StepResult;
 import com.layerlab.engine.train.Trainer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -283,6 +284,67 @@ class TrainingRuntimeTest {
         assertEquals(List.of(run), rt.runsOf("user:ana"));
         run.stop();
         await(run, st -> st.state() == RunState.STOPPED, "stopped by its owner");
+    }
+
+    /**
+     * Where a place for runs left training is installed (a cluster's web node): the signed-in owner's page runs
+     * that would train on end interrupted and go there, the runtime forgets them (their folder stays) and knows
+     * they went; one it does not take resumes here; one past the limit stays paused here; an anonymous
+     * visitor's stops, and an API run trains on.
+     */
+    @Test
+    void aSignedInOwnersPageRunLeftTrainingGoesWhereTheLeftRunningHookTakesIt() throws Exception {
+        TrainingRuntime rt = runtime(8, 8, new TrainingRuntime.SignedInRuns(2, Duration.ofHours(1)));
+        List<Run<?>> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<RunState> handedAs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Boolean> aliveWhenHanded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        rt.leaveRunningTo(run -> {
+            handed.add(run);
+            handedAs.add(run.state());
+            aliveWhenHanded.add(run.isAlive());
+            // the refused one (bob's) trains on here
+            return !run.owner().equals("user:bob");
+        });
+        assertThrows(IllegalStateException.class, () -> rt.leaveRunningTo(run -> true), "one place only");
+        List<Run<RunStatus>> ana = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ana.add(rt.submit(List.of(POINTS), new RunOptions("user:ana", true, "playground", false, 0), STATUS));
+            Thread.sleep(5);
+        }
+        Run<RunStatus> bob = rt.submit(List.of(POINTS), new RunOptions("user:bob", true, "cnn-like", false, 0), STATUS);
+        Run<RunStatus> api = rt.submit(List.of(POINTS), new RunOptions("user:cy", true, "api", false, 0), STATUS);
+        Run<RunStatus> anonymous = rt.submit(List.of(POINTS), new RunOptions("visitor:dee", false, "playground", false, 0),
+                STATUS);
+        await(anonymous, st -> st.state() == RunState.STOPPED, "the anonymous one stopped");
+        await(ana.get(2), st -> st.state() == RunState.PAUSED, "the third paused here");
+        long end = System.nanoTime() + 10_000_000_000L;
+        while ((handed.size() < 3 || rt.find(ana.get(1).id(), "user:ana").isPresent()) && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(ana.get(0), ana.get(1)), handed.stream().filter(r -> r.owner().equals("user:ana"))
+                .sorted(java.util.Comparator.comparingLong(Run::submittedAt)).toList(), "ana's first two went");
+        assertTrue(handedAs.stream().allMatch(s -> s == RunState.INTERRUPTED), handedAs.toString());
+        assertTrue(aliveWhenHanded.stream().noneMatch(a -> a), "handed once its thread had ended");
+        for (Run<RunStatus> r : List.of(ana.get(0), ana.get(1))) {
+            assertTrue(rt.find(r.id(), "user:ana").isEmpty(), "forgotten here");
+            assertTrue(rt.handedAway(r.id(), "user:ana"));
+            assertFalse(rt.handedAway(r.id(), "user:bob"));
+            assertTrue(Files.isDirectory(r.folder().resolve("checkpoints")), "its folder and checkpoint stay");
+        }
+        assertEquals(RunState.PAUSED, ana.get(2).state(), "past the limit: paused here, not handed");
+        assertFalse(rt.handedAway(ana.get(2).id(), "user:ana"));
+        // bob's was not taken: it trains on here, resumed under its id
+        Run<?> bobNow = rt.find(bob.id(), "user:bob").orElseThrow();
+        assertFalse(rt.handedAway(bob.id(), "user:bob"));
+        assertTrue(handed.contains(bob));
+        double before = bobNow.status().progress();
+        await(bobNow, st -> st.state() == RunState.RUNNING && st.progress() > before + 0.5, "bob's trains on here");
+        Thread.sleep(UNWATCHED.toMillis() * 3);
+        assertEquals(1, handed.stream().filter(r -> r.owner().equals("user:bob")).count(), "refused once, it stays here");
+        assertTrue(rt.find(bob.id(), "user:bob").orElseThrow() == bobNow && bobNow.isAlive());
+        assertFalse(handed.contains(api), "an API run trains on");
+        assertEquals(RunState.RUNNING, api.state());
+        assertFalse(handed.contains(anonymous));
     }
 
     @Test
