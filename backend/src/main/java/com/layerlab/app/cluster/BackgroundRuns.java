@@ -144,14 +144,24 @@ public class BackgroundRuns {
         if (backend == null || backend.equals("auto")) {
             return;
         }
-        List<ClusterStore.Node> workers = cluster.nodes(ALIVE).stream()
-                .filter(n -> !n.role().equals(NodeSettings.Role.WEB.key())).toList();
-        if (workers.stream().noneMatch(n -> n.backends().contains(backend))) {
+        List<ClusterStore.Node> workers = liveWorkers(cluster);
+        if (!someWorkerHas(workers, backend)) {
             throw new NoWorker("No worker node of this server has the " + backend + " backend now ("
                     + (workers.isEmpty() ? "no worker node is up" : "workers: " + String.join("; ", workers.stream()
                     .map(n -> n.name() + " has " + String.join(", ", n.backends())).toList()))
                     + "). Ask for \"auto\", or start a worker that has it.");
         }
+    }
+
+    /** The nodes that take background runs (workers, and nodes that are both) and said lately that they live. */
+    static List<ClusterStore.Node> liveWorkers(ClusterStore cluster) {
+        return cluster.nodes(ALIVE).stream().filter(n -> !n.role().equals(NodeSettings.Role.WEB.key())).toList();
+    }
+
+    /** Whether one of {@code workers} can train a run that asks for {@code backend} (any of them, for "auto"). */
+    static boolean someWorkerHas(List<ClusterStore.Node> workers, String backend) {
+        return backend == null || backend.equals("auto") ? !workers.isEmpty()
+                : workers.stream().anyMatch(n -> n.backends().contains(backend));
     }
 
     /** Why it waits, what happened between nodes (a takeover), and why it ended, as far as each applies; or null. */

@@ -38,9 +38,24 @@ public class LeftRunningToWorkers implements TrainingRuntime.LeftRunning {
         }
     }
 
+    /**
+     * Only where a live worker can train it (one that has the backend it names; any, for "auto"): with none, it
+     * would wait in the database (or fail) rather than train, so it trains on here, as on a single server.
+     */
+    @Override
+    public boolean takes(Run<?> run) {
+        String backend = asked(run);
+        if (BackgroundRuns.someWorkerHas(BackgroundRuns.liveWorkers(cluster), backend)) {
+            return true;
+        }
+        LOG.info("Run {} left running with no page watching it trains on here: no live worker node has its backend {}: "
+                + "owner={} page={} node={}", run.id(), backend, run.owner(), run.options().page(), node.name());
+        return false;
+    }
+
     @Override
     public boolean handOver(Run<?> run) {
-        if (!cluster.toWorkers(run.id(), run.owner(), node.name(), WAITING)) {
+        if (!cluster.toWorkers(run.id(), run.owner(), node.name(), asked(run), WAITING)) {
             LOG.warn("Run {} could not go to the workers (its row is not this node's interrupted page run): it trains "
                     + "on here: owner={} page={}", run.id(), run.owner(), run.options().page());
             return false;
@@ -49,5 +64,13 @@ public class LeftRunningToWorkers implements TrainingRuntime.LeftRunning {
                 + "its last checkpoint): owner={} page={} node={}", run.id(), run.status().epochText(), run.owner(), run.options().page(),
                 node.name());
         return true;
+    }
+
+    /**
+     * The backend its experiments ask for ("auto", "cuda"), not the one it resolved to here (its journal row's):
+     * an "auto" run goes to whichever worker takes it, and trains on what "auto" gives there.
+     */
+    private static String asked(Run<?> run) {
+        return run.experiments().get(0).backend();
     }
 }

@@ -193,7 +193,7 @@ public class TrainingRuntime implements AutoCloseable {
     /**
      * The runs that train here whatever pages watch them, by id: those this runtime trains for another node
      * ({@link #adopt}: a worker's background runs, whose job may let them go unwatched a while, the database
-     * down), and those {@link #leftRunning} did not take (handed again, they would only be interrupted again).
+     * down), and those {@link #leftRunning} did not take (asked again, it would only refuse, or interrupt them again).
      */
     private final Set<String> staysHere = ConcurrentHashMap.newKeySet();
 
@@ -203,6 +203,14 @@ public class TrainingRuntime implements AutoCloseable {
      * {@link #leaveRunningTo}. Without one (a single server) such a run trains on here.
      */
     public interface LeftRunning {
+
+        /**
+         * Whether it would take {@code run} now (asked before the run is interrupted, off the sweeper's thread);
+         * a run it would not take trains on here.
+         */
+        default boolean takes(Run<?> run) {
+            return true;
+        }
 
         /**
          * Takes {@code run}, which has just ended INTERRUPTED here with its last checkpoint in its folder and its
@@ -906,8 +914,14 @@ public class TrainingRuntime implements AutoCloseable {
         Map<String, List<Run<?>>> trainingUnwatched = new HashMap<>();
         for (Run<?> r : runs.values()) {
             try {
+                if (handing.contains(r.id())) {
+                    // going elsewhere now: it still counts among its owner's runs that train on, so that a further
+                    // one left at the same time is paused as it would be here
+                    trainingUnwatched.computeIfAbsent(r.owner(), o -> new ArrayList<>()).add(r);
+                    continue;
+                }
                 Duration away = r.unwatchedFor();
-                if (!r.isAlive() || r.subscriberCount() > 0 || away.compareTo(unwatched) < 0 || handing.contains(r.id())) {
+                if (!r.isAlive() || r.subscriberCount() > 0 || away.compareTo(unwatched) < 0) {
                     continue;
                 }
                 RunState state = r.state();
@@ -934,12 +948,15 @@ public class TrainingRuntime implements AutoCloseable {
             if (elsewhere != null) {
                 // the ones that would train on here go there instead; the ones paused below stay paused here
                 for (Run<?> r : mine.subList(0, Math.min(mine.size(), signedIn.maxTraining()))) {
-                    if (goesElsewhere(r)) {
+                    if (!handing.contains(r.id()) && goesElsewhere(r)) {
                         handOver(r, elsewhere);
                     }
                 }
             }
             for (Run<?> r : mine.subList(Math.min(mine.size(), signedIn.maxTraining()), mine.size())) {
+                if (handing.contains(r.id())) {
+                    continue;
+                }
                 r.pause(SignedInRuns.MAX_TRAINING_KEY, signedIn.maxTraining(), "Paused: at most " + signedIn.maxTraining()
                         + " of your runs train with no page watching them (" + SignedInRuns.MAX_TRAINING_KEY + "). Open "
                         + "this one to train it on, or stop another.");
@@ -971,6 +988,10 @@ public class TrainingRuntime implements AutoCloseable {
         try {
             handOvers.execute(() -> {
                 try {
+                    if (!where.takes(run)) {
+                        staysHere.add(run.id());
+                        return;
+                    }
                     interrupt(run, "Left training with no page watching it: handed over, to go on from its last checkpoint.");
                     if (!run.awaitTermination(Duration.ofSeconds(30))) {
                         LOG.warn("Run {}: its thread did not end within 30 s of its hand-over; it is not handed over, and "

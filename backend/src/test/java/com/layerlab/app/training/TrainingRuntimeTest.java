@@ -298,12 +298,28 @@ class TrainingRuntimeTest {
         List<Run<?>> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<RunState> handedAs = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<Boolean> aliveWhenHanded = new java.util.concurrent.CopyOnWriteArrayList<>();
-        rt.leaveRunningTo(run -> {
-            handed.add(run);
-            handedAs.add(run.state());
-            aliveWhenHanded.add(run.isAlive());
-            // the refused one (bob's) trains on here
-            return !run.owner().equals("user:bob");
+        // the hand-overs wait until the third of ana's runs, left at about the same time, is paused: while they
+        // are under way, her first two count as training on
+        java.util.concurrent.CountDownLatch thirdPaused = new java.util.concurrent.CountDownLatch(1);
+        rt.leaveRunningTo(new TrainingRuntime.LeftRunning() {
+            @Override
+            public boolean takes(Run<?> run) {
+                try {
+                    thirdPaused.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return true;
+            }
+
+            @Override
+            public boolean handOver(Run<?> run) {
+                handed.add(run);
+                handedAs.add(run.state());
+                aliveWhenHanded.add(run.isAlive());
+                // the refused one (bob's) trains on here
+                return !run.owner().equals("user:bob");
+            }
         });
         assertThrows(IllegalStateException.class, () -> rt.leaveRunningTo(run -> true), "one place only");
         List<Run<RunStatus>> ana = new ArrayList<>();
@@ -317,8 +333,12 @@ class TrainingRuntimeTest {
                 STATUS);
         await(anonymous, st -> st.state() == RunState.STOPPED, "the anonymous one stopped");
         await(ana.get(2), st -> st.state() == RunState.PAUSED, "the third paused here");
+        thirdPaused.countDown();
         long end = System.nanoTime() + 10_000_000_000L;
-        while ((handed.size() < 3 || rt.find(ana.get(1).id(), "user:ana").isPresent()) && System.nanoTime() < end) {
+        // until ana's second is forgotten and bob's refused one is resumed (its hand-over over)
+        while ((handed.size() < 3 || rt.find(ana.get(1).id(), "user:ana").isPresent()
+                || rt.find(bob.id(), "user:bob").filter(r -> r != bob).isEmpty()
+                || rt.handedAway(bob.id(), "user:bob")) && System.nanoTime() < end) {
             Thread.sleep(20);
         }
         assertEquals(List.of(ana.get(0), ana.get(1)), handed.stream().filter(r -> r.owner().equals("user:ana"))
@@ -345,6 +365,35 @@ class TrainingRuntimeTest {
         assertFalse(handed.contains(api), "an API run trains on");
         assertEquals(RunState.RUNNING, api.state());
         assertFalse(handed.contains(anonymous));
+    }
+
+    /** A run the place for runs left training would not take now (no worker has its backend) is not interrupted. */
+    @Test
+    void aRunTheLeftRunningHookWouldNotTakeTrainsOnUninterrupted() throws Exception {
+        TrainingRuntime rt = runtime(4, 4);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger handed = new java.util.concurrent.atomic.AtomicInteger();
+        rt.leaveRunningTo(new TrainingRuntime.LeftRunning() {
+            @Override
+            public boolean takes(Run<?> run) {
+                asked.incrementAndGet();
+                return false;
+            }
+
+            @Override
+            public boolean handOver(Run<?> run) {
+                handed.incrementAndGet();
+                return true;
+            }
+        });
+        Run<RunStatus> run = rt.submit(List.of(POINTS), new RunOptions("user:eve", true, "playground", false, 0), STATUS);
+        Thread.sleep(UNWATCHED.toMillis() * 4);
+        double before = run.status().progress();
+        await(run, st -> st.state() == RunState.RUNNING && st.progress() > before + 0.5, "training on here");
+        assertEquals(1, asked.get(), "asked once: it stays here after");
+        assertEquals(0, handed.get());
+        assertTrue(rt.find(run.id(), "user:eve").orElseThrow() == run, "the same run, never interrupted");
+        assertFalse(rt.handedAway(run.id(), "user:eve"));
     }
 
     @Test
