@@ -61,8 +61,8 @@ public class LeftRunningToWorkers implements TrainingRuntime.LeftRunning {
             return false;
         }
         LOG.info("Run {} left running with no page watching it: handed to the workers at {} (a worker goes on from "
-                + "its last checkpoint): owner={} page={} node={}", run.id(), run.status().epochText(), run.owner(), run.options().page(),
-                node.name());
+                + "its last checkpoint): owner={} page={} node={}", run.id(), run.status().epochText(), run.owner(),
+                run.options().page(), node.name());
         return true;
     }
 

@@ -988,7 +988,15 @@ public class TrainingRuntime implements AutoCloseable {
         try {
             handOvers.execute(() -> {
                 try {
-                    if (!where.takes(run)) {
+                    boolean takes;
+                    try {
+                        takes = where.takes(run);
+                    } catch (RuntimeException notNow) {
+                        // it cannot say now (its database down): the run trains on, and is asked again next sweep
+                        LOG.debug("Run {}: where runs left running go cannot say now: {}", run.id(), notNow.toString());
+                        return;
+                    }
+                    if (!takes) {
                         staysHere.add(run.id());
                         return;
                     }
