@@ -55,15 +55,31 @@ public class BackgroundRuns {
      */
     public ClusterStore.Shared submit(Experiment experiment, String owner, boolean signedIn, String page, int epochs,
                                       String experimentId) {
-        checkWorkers(experiment.backend());
+        return submit(List.of(experiment), owner, signedIn, page, epochs, experimentId);
+    }
+
+    /**
+     * Queues a background run of {@code experiments} for the workers: one, or several trained in lock step (the
+     * CNN lab's comparison of activations; the same data and backend), as a page's run trains them.
+     *
+     * @param page         what submitted it ("api", "cnn")
+     * @param experimentId the saved experiment it trains, or null
+     * @return the run as queued
+     * @throws OverLimit over a limit of the server, counted over every node
+     * @throws NoWorker  it names a backend no live worker has
+     */
+    public ClusterStore.Shared submit(List<Experiment> experiments, String owner, boolean signedIn, String page,
+                                      int epochs, String experimentId) {
+        Experiment first = experiments.get(0);
+        checkWorkers(first.backend());
         RunOptions options = new RunOptions(owner, signedIn, page, false, epochs, List.of(), List.of(), experimentId);
-        runtime.checkElsewhere(List.of(experiment), options, cluster.unfinished(owner), cluster.unfinished(null));
+        runtime.checkElsewhere(experiments, options, cluster.unfinished(owner), cluster.unfinished(null));
         Instant now = Instant.now();
         RunJournal.Entry e = new RunJournal.Entry(TrainingRuntime.newRunId(), owner, page, experimentId,
-                List.of(experiment), RunState.QUEUED, epochs, -1, null, experiment.backend(), "", null, now, now);
+                experiments, RunState.QUEUED, epochs, -1, null, first.backend(), "", null, now, now);
         cluster.submit(e);
-        LOG.info("Run {} submitted for the workers: owner={} page={} backend={} epochs={}", e.id(), owner, page,
-                experiment.backend(), epochs);
+        LOG.info("Run {} submitted for the workers: owner={} page={} backend={} epochs={} networks={}", e.id(), owner,
+                page, first.backend(), epochs, experiments.size());
         return cluster.find(e.id()).orElseThrow();
     }
 
@@ -128,14 +144,24 @@ public class BackgroundRuns {
         if (backend == null || backend.equals("auto")) {
             return;
         }
-        List<ClusterStore.Node> workers = cluster.nodes(ALIVE).stream()
-                .filter(n -> !n.role().equals(NodeSettings.Role.WEB.key())).toList();
-        if (workers.stream().noneMatch(n -> n.backends().contains(backend))) {
+        List<ClusterStore.Node> workers = liveWorkers(cluster);
+        if (!someWorkerHas(workers, backend)) {
             throw new NoWorker("No worker node of this server has the " + backend + " backend now ("
                     + (workers.isEmpty() ? "no worker node is up" : "workers: " + String.join("; ", workers.stream()
                     .map(n -> n.name() + " has " + String.join(", ", n.backends())).toList()))
                     + "). Ask for \"auto\", or start a worker that has it.");
         }
+    }
+
+    /** The nodes that take background runs (workers, and nodes that are both) and said lately that they live. */
+    static List<ClusterStore.Node> liveWorkers(ClusterStore cluster) {
+        return cluster.nodes(ALIVE).stream().filter(n -> !n.role().equals(NodeSettings.Role.WEB.key())).toList();
+    }
+
+    /** Whether one of {@code workers} can train a run that asks for {@code backend} (any of them, for "auto"). */
+    static boolean someWorkerHas(List<ClusterStore.Node> workers, String backend) {
+        return backend == null || backend.equals("auto") ? !workers.isEmpty()
+                : workers.stream().anyMatch(n -> n.backends().contains(backend));
     }
 
     /** Why it waits, what happened between nodes (a takeover), and why it ended, as far as each applies; or null. */

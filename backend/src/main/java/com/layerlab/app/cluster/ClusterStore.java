@@ -212,6 +212,24 @@ public class ClusterStore {
                 Placement.WAITING.name(), message(message), time(Instant.now()), id)) == 1;
     }
 
+    /**
+     * Makes node {@code node}'s page run {@code id} of {@code owner}, which ended INTERRUPTED there (left
+     * running with no page watching it: its last checkpoint in its folder), a background run waiting for the
+     * hand-off: background true, placement WAITING, state QUEUED, node and wanted null, the backend its
+     * experiments ask for ({@code backend}: "auto" rather than what it resolved to there), {@code message}, no
+     * notice, its progress where it goes on (its checkpoint's epoch) until a worker says more. Its segment stays
+     * (the hand-off moves it on); its updated_at becomes now.
+     *
+     * @return whether it did (false: the row is not that: another node's, not interrupted, or background already)
+     */
+    public boolean toWorkers(String id, String owner, String node, String backend, String message) {
+        return database(() -> jdbc.update("update training_runs set background = true, placement = ?, state = 'QUEUED',"
+                        + " node = null, wanted = null, notice = null, backend = ?, message = ?, updated_at = ?,"
+                        + " progress_batch = 0, progress_epoch = case when checkpoint_epoch > 0 then checkpoint_epoch else 0 end"
+                        + " where id = ? and owner_key = ? and node = ? and background = false and state = 'INTERRUPTED'",
+                Placement.WAITING.name(), backend, message(message), time(Instant.now()), id, owner, node)) == 1;
+    }
+
     // ---- the fair hand-off (RunDispatcher) ---------------------------------------------------------------
 
     /** Background runs QUEUED with placement WAITING, oldest first. */

@@ -22,8 +22,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -179,6 +182,45 @@ public class TrainingRuntime implements AutoCloseable {
     /** The interrupted runs' expiry, by run id ({@link #droppedAt}); written as the server starts. */
     private final Map<String, Instant> droppedAt = new ConcurrentHashMap<>();
     private final PageFrames pageFrames;
+    /** Where a signed-in owner's page run left training goes instead of training on here; null: it stays here. */
+    private volatile LeftRunning leftRunning;
+    /** The thread that hands runs over ({@link #leaveRunningTo}): it waits for each run's thread to end. */
+    private volatile ExecutorService handOvers;
+    /** The runs being handed over now, by id: the sweep leaves them alone meanwhile. */
+    private final Set<String> handing = ConcurrentHashMap.newKeySet();
+    /** The runs {@link #leftRunning} took, by id, with their owners (for a page that comes back): the newest. */
+    private final Map<String, String> handedAway = new ConcurrentHashMap<>();
+    /**
+     * The runs that train here whatever pages watch them, by id: those this runtime trains for another node
+     * ({@link #adopt}: a worker's background runs, whose job may let them go unwatched a while, the database
+     * down), and those {@link #leftRunning} did not take (asked again, it would only refuse, or interrupt them again).
+     */
+    private final Set<String> staysHere = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Where a signed-in owner's page run goes when no page watches it and it would train on here (a cluster's
+     * worker nodes, docs/cluster.md): installed by the component that takes such runs, with
+     * {@link #leaveRunningTo}. Without one (a single server) such a run trains on here.
+     */
+    public interface LeftRunning {
+
+        /**
+         * Whether it would take {@code run} now (asked before the run is interrupted, off the sweeper's thread);
+         * a run it would not take trains on here.
+         */
+        default boolean takes(Run<?> run) {
+            return true;
+        }
+
+        /**
+         * Takes {@code run}, which has just ended INTERRUPTED here with its last checkpoint in its folder and its
+         * journal row saying so, to train elsewhere from that checkpoint (or from the start, where it had none).
+         * Called off the sweeper's thread, once the run's thread has ended.
+         *
+         * @return whether it took it; false: the run goes on here, resumed from that checkpoint
+         */
+        boolean handOver(Run<?> run);
+    }
 
     /** Frames that are the run's status: a run no page draws (resumed by the runtime, or one of the API's). */
     public static final FrameMaker<RunStatus> STATUS_FRAMES = (status, trainers, seen) -> status;
@@ -435,10 +477,12 @@ public class TrainingRuntime implements AutoCloseable {
         }
         Run<?> before = restored(e);
         runs.put(before.id(), before);
+        staysHere.add(before.id());
         try {
             return resume(before, true, frames);
         } catch (RuntimeException refused) {
             runs.remove(before.id(), before);
+            staysHere.remove(before.id());
             throw refused;
         }
     }
@@ -589,6 +633,7 @@ public class TrainingRuntime implements AutoCloseable {
             }
             forget(run.id(), run.folder());
             runs.remove(run.id(), run);
+            staysHere.remove(run.id());
             run.discard();
             return true;
         }
@@ -862,12 +907,19 @@ public class TrainingRuntime implements AutoCloseable {
      * Applies the rules for runs no page has watched for {@code unwatched} to every run: an ended one is
      * closed; an anonymous owner's stops; a signed-in user's trains on, but past
      * {@link SignedInRuns#maxTraining} of them (the oldest go on) a further one is paused, and a paused
-     * one is closed once unwatched for {@link SignedInRuns#idle}.
+     * one is closed once unwatched for {@link SignedInRuns#idle}. Where a {@link LeftRunning} is installed (a
+     * cluster's web node), a page's run that would train on here goes there instead ({@link #handOver}).
      */
     void sweep() {
         Map<String, List<Run<?>>> trainingUnwatched = new HashMap<>();
         for (Run<?> r : runs.values()) {
             try {
+                if (handing.contains(r.id())) {
+                    // going elsewhere now: it still counts among its owner's runs that train on, so that a further
+                    // one left at the same time is paused as it would be here
+                    trainingUnwatched.computeIfAbsent(r.owner(), o -> new ArrayList<>()).add(r);
+                    continue;
+                }
                 Duration away = r.unwatchedFor();
                 if (!r.isAlive() || r.subscriberCount() > 0 || away.compareTo(unwatched) < 0) {
                     continue;
@@ -892,12 +944,125 @@ public class TrainingRuntime implements AutoCloseable {
         }
         for (List<Run<?>> mine : trainingUnwatched.values()) {
             mine.sort(Comparator.comparingLong(Run::submittedAt));
+            LeftRunning elsewhere = leftRunning;
+            if (elsewhere != null) {
+                // the ones that would train on here go there instead; the ones paused below stay paused here
+                for (Run<?> r : mine.subList(0, Math.min(mine.size(), signedIn.maxTraining()))) {
+                    if (!handing.contains(r.id()) && goesElsewhere(r)) {
+                        handOver(r, elsewhere);
+                    }
+                }
+            }
             for (Run<?> r : mine.subList(Math.min(mine.size(), signedIn.maxTraining()), mine.size())) {
+                if (handing.contains(r.id())) {
+                    continue;
+                }
                 r.pause(SignedInRuns.MAX_TRAINING_KEY, signedIn.maxTraining(), "Paused: at most " + signedIn.maxTraining()
                         + " of your runs train with no page watching them (" + SignedInRuns.MAX_TRAINING_KEY + "). Open "
                         + "this one to train it on, or stop another.");
             }
         }
+    }
+
+    /**
+     * Whether a signed-in owner's run left training goes to {@link #leftRunning}: a page's run of this node's
+     * (the API's go there when submitted, or train here as their node's; one adopted here is another node's;
+     * one refused there once stays), not held by a class, and, where it started from
+     * saved weights (a fork), only once it has a checkpoint: the journal keeps no start weights, so it would
+     * start elsewhere from its seed's; it trains on here until its first epoch has ended.
+     */
+    private boolean goesElsewhere(Run<?> r) {
+        return !r.options().page().equals("api") && !staysHere.contains(r.id()) && holds.get(r.owner()) == null
+                && (r.options().startWeights().isEmpty() || r.status().epoch() > 0);
+    }
+
+    /**
+     * Hands {@code run} to {@code where}, on the hand-over thread: it ends INTERRUPTED here (its last checkpoint
+     * written), then {@code where} takes it and this runtime forgets it, leaving its folder where it is (it goes
+     * on from the checkpoint in it); one that {@code where} does not take resumes here from that checkpoint.
+     */
+    private void handOver(Run<?> run, LeftRunning where) {
+        if (!handing.add(run.id())) {
+            return;
+        }
+        try {
+            handOvers.execute(() -> {
+                try {
+                    boolean takes;
+                    try {
+                        takes = where.takes(run);
+                    } catch (RuntimeException notNow) {
+                        // it cannot say now (its database down): the run trains on, and is asked again next sweep
+                        LOG.debug("Run {}: where runs left running go cannot say now: {}", run.id(), notNow.toString());
+                        return;
+                    }
+                    if (!takes) {
+                        staysHere.add(run.id());
+                        return;
+                    }
+                    interrupt(run, "Left training with no page watching it: handed over, to go on from its last checkpoint.");
+                    if (!run.awaitTermination(Duration.ofSeconds(30))) {
+                        LOG.warn("Run {}: its thread did not end within 30 s of its hand-over; it is not handed over, and "
+                                + "stays interrupted here for its owner to resume (My runs)", run.id());
+                        return;
+                    }
+                    boolean taken;
+                    try {
+                        taken = where.handOver(run);
+                    } catch (RuntimeException e) {
+                        LOG.warn("Run {} could not be handed over ({}): it trains on here", run.id(), e.toString());
+                        taken = false;
+                    }
+                    if (taken) {
+                        runs.remove(run.id(), run);
+                        handedAway.put(run.id(), run.owner());
+                        if (handedAway.size() > ENDED_KEPT) {
+                            // the oldest hand-overs are no news to a page any more: any few go
+                            handedAway.keySet().stream().limit(handedAway.size() - ENDED_KEPT).toList()
+                                    .forEach(handedAway::remove);
+                        }
+                    } else if (runs.get(run.id()) == run) {
+                        staysHere.add(run.id());
+                        resume(run, true);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    LOG.warn("Handing run {} over failed", run.id(), e);
+                } finally {
+                    handing.remove(run.id());
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            handing.remove(run.id());
+        }
+    }
+
+    /**
+     * Installs where signed-in owners' page runs go when left training ({@link LeftRunning}), once: a
+     * cluster's component that takes them.
+     *
+     * @throws IllegalStateException when one is installed already
+     */
+    public synchronized void leaveRunningTo(LeftRunning where) {
+        if (leftRunning != null) {
+            throw new IllegalStateException("the runtime hands its runs left running to one place only");
+        }
+        handOvers = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "training-runtime-hand-over");
+            t.setDaemon(true);
+            return t;
+        });
+        leftRunning = Objects.requireNonNull(where);
+    }
+
+    /**
+     * Whether {@code owner}'s run {@code id} was handed to {@link LeftRunning} (or is being handed now): it
+     * trains elsewhere, and a page that shows it no more says where.
+     */
+    public boolean handedAway(String id, String owner) {
+        return id != null && (owner.equals(handedAway.get(id))
+                || (handing.contains(id) && find(id, owner).isPresent()));
     }
 
     /** "30 min", or "400 ms" for a test's short times. */
@@ -915,6 +1080,7 @@ public class TrainingRuntime implements AutoCloseable {
         ended.sort(Comparator.comparingLong(Run::submittedAt));
         for (Run<?> r : ended.subList(0, ended.size() - ENDED_KEPT)) {
             runs.remove(r.id());
+            staysHere.remove(r.id());
         }
     }
 
@@ -922,6 +1088,11 @@ public class TrainingRuntime implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        ExecutorService handOver = handOvers;
+        if (handOver != null) {
+            // a hand-over under way: its run ends interrupted below with the others (its row waits for a resume)
+            handOver.shutdownNow();
+        }
         for (Run<?> r : runs.values()) {
             r.close(RunState.INTERRUPTED, "the server shut down");
         }

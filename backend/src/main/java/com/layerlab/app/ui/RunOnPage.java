@@ -121,7 +121,9 @@ public final class RunOnPage<F> {
     /**
      * The run the page's link names ({@link #openLinked}), else the session's latest run of this page, when
      * it is still there, {@code owner}'s, no other page shows it (a run another tab shows stays that tab's)
-     * and {@code fits} (it trains what the page's link says).
+     * and {@code fits} (it trains what the page's link says). A session's run that went to a cluster's
+     * workers when no page watched it ({@link TrainingRuntime#handedAway}) is not found here: the page says
+     * where it went, once ({@link WorkersNotice#handedAway}), and starts anew.
      */
     @SuppressWarnings("unchecked")
     public Optional<Run<F>> findAgain(UI ui, String owner, Predicate<Run<F>> fits) {
@@ -131,6 +133,12 @@ public final class RunOnPage<F> {
             return Optional.of(opened);
         }
         Object id = ui.getSession().getAttribute(sessionKey);
+        if (id != null && runtime.handedAway(id.toString(), owner)) {
+            // no longer this page's run: the next reload has nothing to say about it
+            ui.getSession().setAttribute(sessionKey, null);
+            WorkersNotice.handedAway();
+            return Optional.empty();
+        }
         Run<?> found = id == null ? null : runtime.find(id.toString(), owner).orElse(null);
         if (found == null || !found.isAlive() || (found.state().ended() && !showsEnded) || found.subscriberCount() > 0
                 || !frames.isInstance(found.frames())) {

@@ -20,6 +20,7 @@ import com.layerlab.engine.tensor.Backends;
 import com.layerlab.engine.train.Checkpoint;
 import com.layerlab.engine.train.StepResult;
 import com.layerlab.engine.train.Trainer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -283,6 +284,116 @@ class TrainingRuntimeTest {
         assertEquals(List.of(run), rt.runsOf("user:ana"));
         run.stop();
         await(run, st -> st.state() == RunState.STOPPED, "stopped by its owner");
+    }
+
+    /**
+     * Where a place for runs left training is installed (a cluster's web node): the signed-in owner's page runs
+     * that would train on end interrupted and go there, the runtime forgets them (their folder stays) and knows
+     * they went; one it does not take resumes here; one past the limit stays paused here; an anonymous
+     * visitor's stops, and an API run trains on.
+     */
+    @Test
+    void aSignedInOwnersPageRunLeftTrainingGoesWhereTheLeftRunningHookTakesIt() throws Exception {
+        TrainingRuntime rt = runtime(8, 8, new TrainingRuntime.SignedInRuns(2, Duration.ofHours(1)));
+        List<Run<?>> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<RunState> handedAs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Boolean> aliveWhenHanded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // the hand-overs wait until the third of ana's runs, left at about the same time, is paused: while they
+        // are under way, her first two count as training on
+        java.util.concurrent.CountDownLatch thirdPaused = new java.util.concurrent.CountDownLatch(1);
+        rt.leaveRunningTo(new TrainingRuntime.LeftRunning() {
+            @Override
+            public boolean takes(Run<?> run) {
+                try {
+                    thirdPaused.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return true;
+            }
+
+            @Override
+            public boolean handOver(Run<?> run) {
+                handed.add(run);
+                handedAs.add(run.state());
+                aliveWhenHanded.add(run.isAlive());
+                // the refused one (bob's) trains on here
+                return !run.owner().equals("user:bob");
+            }
+        });
+        assertThrows(IllegalStateException.class, () -> rt.leaveRunningTo(run -> true), "one place only");
+        List<Run<RunStatus>> ana = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ana.add(rt.submit(List.of(POINTS), new RunOptions("user:ana", true, "playground", false, 0), STATUS));
+            Thread.sleep(5);
+        }
+        Run<RunStatus> bob = rt.submit(List.of(POINTS), new RunOptions("user:bob", true, "cnn-like", false, 0), STATUS);
+        Run<RunStatus> api = rt.submit(List.of(POINTS), new RunOptions("user:cy", true, "api", false, 0), STATUS);
+        Run<RunStatus> anonymous = rt.submit(List.of(POINTS), new RunOptions("visitor:dee", false, "playground", false, 0),
+                STATUS);
+        await(anonymous, st -> st.state() == RunState.STOPPED, "the anonymous one stopped");
+        await(ana.get(2), st -> st.state() == RunState.PAUSED, "the third paused here");
+        thirdPaused.countDown();
+        long end = System.nanoTime() + 10_000_000_000L;
+        // until ana's second is forgotten and bob's refused one is resumed (its hand-over over)
+        while ((handed.size() < 3 || rt.find(ana.get(1).id(), "user:ana").isPresent()
+                || rt.find(bob.id(), "user:bob").filter(r -> r != bob).isEmpty()
+                || rt.handedAway(bob.id(), "user:bob")) && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(ana.get(0), ana.get(1)), handed.stream().filter(r -> r.owner().equals("user:ana"))
+                .sorted(java.util.Comparator.comparingLong(Run::submittedAt)).toList(), "ana's first two went");
+        assertTrue(handedAs.stream().allMatch(s -> s == RunState.INTERRUPTED), handedAs.toString());
+        assertTrue(aliveWhenHanded.stream().noneMatch(a -> a), "handed once its thread had ended");
+        for (Run<RunStatus> r : List.of(ana.get(0), ana.get(1))) {
+            assertTrue(rt.find(r.id(), "user:ana").isEmpty(), "forgotten here");
+            assertTrue(rt.handedAway(r.id(), "user:ana"));
+            assertFalse(rt.handedAway(r.id(), "user:bob"));
+            assertTrue(Files.isDirectory(r.folder().resolve("checkpoints")), "its folder and checkpoint stay");
+        }
+        assertEquals(RunState.PAUSED, ana.get(2).state(), "past the limit: paused here, not handed");
+        assertFalse(rt.handedAway(ana.get(2).id(), "user:ana"));
+        // bob's was not taken: it trains on here, resumed under its id
+        Run<?> bobNow = rt.find(bob.id(), "user:bob").orElseThrow();
+        assertFalse(rt.handedAway(bob.id(), "user:bob"));
+        assertTrue(handed.contains(bob));
+        double before = bobNow.status().progress();
+        await(bobNow, st -> st.state() == RunState.RUNNING && st.progress() > before + 0.5, "bob's trains on here");
+        Thread.sleep(UNWATCHED.toMillis() * 3);
+        assertEquals(1, handed.stream().filter(r -> r.owner().equals("user:bob")).count(), "refused once, it stays here");
+        assertTrue(rt.find(bob.id(), "user:bob").orElseThrow() == bobNow && bobNow.isAlive());
+        assertFalse(handed.contains(api), "an API run trains on");
+        assertEquals(RunState.RUNNING, api.state());
+        assertFalse(handed.contains(anonymous));
+    }
+
+    /** A run the place for runs left training would not take now (no worker has its backend) is not interrupted. */
+    @Test
+    void aRunTheLeftRunningHookWouldNotTakeTrainsOnUninterrupted() throws Exception {
+        TrainingRuntime rt = runtime(4, 4);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger handed = new java.util.concurrent.atomic.AtomicInteger();
+        rt.leaveRunningTo(new TrainingRuntime.LeftRunning() {
+            @Override
+            public boolean takes(Run<?> run) {
+                asked.incrementAndGet();
+                return false;
+            }
+
+            @Override
+            public boolean handOver(Run<?> run) {
+                handed.incrementAndGet();
+                return true;
+            }
+        });
+        Run<RunStatus> run = rt.submit(List.of(POINTS), new RunOptions("user:eve", true, "playground", false, 0), STATUS);
+        Thread.sleep(UNWATCHED.toMillis() * 4);
+        double before = run.status().progress();
+        await(run, st -> st.state() == RunState.RUNNING && st.progress() > before + 0.5, "training on here");
+        assertEquals(1, asked.get(), "asked once: it stays here after");
+        assertEquals(0, handed.get());
+        assertTrue(rt.find(run.id(), "user:eve").orElseThrow() == run, "the same run, never interrupted");
+        assertFalse(rt.handedAway(run.id(), "user:eve"));
     }
 
     @Test

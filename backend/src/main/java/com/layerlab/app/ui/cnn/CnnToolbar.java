@@ -42,6 +42,9 @@ class CnnToolbar extends Div {
     private final Anchor shareLink = new Anchor();
     private final Button copyLink = new Button("Copy link", VaadinIcon.LINK.create());
     private final Button export = new Button("Export to PyTorch", VaadinIcon.CODE.create());
+    private final Button workers = new Button("Train on the workers", VaadinIcon.SERVER.create());
+    /** Whether the visitor may send a run to the workers: signed in, on a node of a cluster. */
+    private boolean workersAllowed;
     /** Where the share link points; null while the model is broken. */
     private String location;
     /** Whether a class's challenge locks the layer stack, which a comparison changes. */
@@ -57,9 +60,11 @@ class CnnToolbar extends Div {
      * @param onCompare the comparison of activations turned on or off
      * @param onSave    "Save"
      * @param onExport  "Export to PyTorch"
+     * @param onWorkers "Train on the workers" (shown only on a node of a cluster: {@link #showWorkers})
      */
     CnnToolbar(List<CnnPresets.Preset> presets, int maxEpochs, BackendChoices backends, CnnTransport transport, Consumer<CnnPresets.Preset> onPreset,
-               Consumer<UnaryOperator<Experiment>> edit, Consumer<Boolean> onCompare, Runnable onSave, Runnable onExport) {
+               Consumer<UnaryOperator<Experiment>> edit, Consumer<Boolean> onCompare, Runnable onSave, Runnable onExport,
+               Runnable onWorkers) {
         preset.setId("cnn-preset");
         preset.setLabel("Preset");
         preset.setItems(presets);
@@ -134,7 +139,11 @@ class CnnToolbar extends Div {
         save.addThemeVariants(ButtonVariant.LUMO_SMALL);
         save.setTooltipText("Save this model with what its training learned, and get a short link to it");
         save.addClickListener(e -> onSave.run());
-        Div links = new Div(shareLink, copyLink, save, export);
+        workers.setId("cnn-train-workers");
+        workers.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        workers.addClickListener(e -> onWorkers.run());
+        workers.setVisible(false);
+        Div links = new Div(shareLink, copyLink, save, export, workers);
         links.addClassName("cnn-links");
         Div controls = new Div(preset, epochs, optimizer, learningRate, backend, compare, transport);
         controls.addClassName("cnn-toolbar-row");
@@ -198,6 +207,21 @@ class CnnToolbar extends Div {
         learningRate.setEnabled(!locked.contains(ControlLocks.Control.LEARNING_RATE));
         layersLocked = locked.contains(ControlLocks.Control.LAYER_STACK);
         showCompare(comparable, compare.getValue());
+    }
+
+    /**
+     * "Train on the workers": shown on a node of a cluster ({@code cluster}) only; there, for a signed-in
+     * visitor whose model can train ({@code problem} null), else disabled, its tooltip saying why.
+     */
+    void showWorkers(boolean cluster, boolean signedIn, String problem) {
+        workers.setVisible(cluster);
+        workersAllowed = cluster && signedIn;
+        workers.setEnabled(workersAllowed && problem == null);
+        workers.setTooltipText(!signedIn ? "Sign in to train on the server's worker nodes: such a run is kept under your "
+                + "account, in My runs."
+                : problem != null ? problem
+                : "Trains this experiment on the server's worker nodes, from its seed's weights, for the epochs set "
+                + "here: it goes on whatever page you open, and My runs shows it under On the workers.");
     }
 
     /** The experiment's link; null while the model is broken (a link must open a working model). */

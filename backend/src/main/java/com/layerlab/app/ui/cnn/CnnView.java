@@ -4,6 +4,7 @@ import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.classroom.ChallengeScorer;
 import com.layerlab.app.classroom.ClassEvents;
 import com.layerlab.app.classroom.Classrooms;
+import com.layerlab.app.cluster.BackgroundRuns;
 import com.layerlab.app.lab.CnnDataService;
 import com.layerlab.app.lab.CnnDataSettings;
 import com.layerlab.app.lab.CnnInspection;
@@ -19,12 +20,14 @@ import com.layerlab.app.training.CnnFrames;
 import com.layerlab.app.training.OverLimit;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunDevice;
+import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.LimitNotice;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
+import com.layerlab.app.ui.WorkersNotice;
 import com.layerlab.app.ui.classroom.StudentClass;
 import com.layerlab.app.ui.runs.RunPages;
 import com.layerlab.datasets.ImageFolders;
@@ -39,6 +42,8 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
@@ -48,6 +53,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * The CNN lab: build a network layer by layer (each layer's shape, parameters and size formula as
@@ -70,6 +76,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final CurrentOwner owner;
     private final CnnLimits limits;
     private final BackendChoices backends;
+    /** The cluster's background runs ("Train on the workers"); null on a single server. */
+    private final BackgroundRuns workers;
     /** A fork's saved model and weights; used while the editor still holds that model. */
     private ForkStart fork = ForkStart.NONE;
 
@@ -98,8 +106,10 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final CnnClass classroom;
 
     public CnnView(TrainingRuntime runtime, PageWatch pages, CnnDataService data, ExperimentStore store,
-                   CurrentOwner owner, BackendChoices backends, Classrooms classrooms, ClassEvents events, ChallengeScorer scorer) {
+                   CurrentOwner owner, BackendChoices backends, Classrooms classrooms, ClassEvents events, ChallengeScorer scorer,
+                   ObjectProvider<BackgroundRuns> background) {
         this.runtime = runtime;
+        this.workers = background.getIfAvailable();
         this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, CnnFrames.class, true);
         this.data = data;
         this.owner = owner;
@@ -107,7 +117,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
         this.saving = new CnnSaving(store, owner);
         this.backends = backends;
         this.toolbar = new CnnToolbar(CnnPresets.all(data.cifar10Present()), limits.maxEpochs(), backends, transport,
-                this::usePreset, this::edit, this::compare, this::openSave, this::openExport);
+                this::usePreset, this::edit, this::compare, this::openSave, this::openExport, this::trainOnWorkers);
         this.dataPanel = new CnnDataPanel(data, owner::key, this::useDataset, this::edit, this::useUploaded);
         this.classroom = new CnnClass(classrooms, events, scorer, store, this::leftClass);
         shown.linkLogs(progressRow.logsLink(), "layerlab-cnn-logs.zip");
@@ -332,6 +342,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
     private void showButtons() {
         transport.show(isRunning(), phase, trainProblem);
+        toolbar.showWorkers(workers != null, owner.username().isPresent(), trainProblem);
         if (phase == null) {
             progressRow.ready(trainProblem);
         }
@@ -363,6 +374,31 @@ public class CnnView extends Div implements BeforeEnterObserver {
         getElement().executeJs("const t = document.getElementById('cnn-training');"
                 + "if (t) t.scrollIntoView({behavior: 'smooth', block: 'start'});");
         showButtons();
+    }
+
+    /**
+     * "Train on the workers" (a node of a cluster, signed in): the lab's experiment (its comparison too) as a
+     * background run, for the epochs set here, from its seed's weights; it is listed in My runs.
+     */
+    private void trainOnWorkers() {
+        if (workers == null || trainProblem != null || owner.username().isEmpty()) {
+            return;
+        }
+        List<Experiment> runs = CnnLinks.runsOf(state);
+        int epochs = runs.get(0).epochs() == null ? 1 : runs.get(0).epochs();
+        // the saved experiment it trains, where the lab opened one (a finished run's weights become its owner's)
+        String saved = runs.size() == 1 && fork.appliesTo(runs) ? fork.id() : null;
+        try {
+            workers.submit(runs, owner.key(), true, RunPages.CNN, epochs, saved);
+        } catch (OverLimit refused) {
+            LimitNotice.show(refused);
+            return;
+        } catch (BackgroundRuns.NoWorker | RunJournal.Unreachable refused) {
+            Notification n = Notification.show(refused.getMessage(), 10_000, Notification.Position.TOP_CENTER);
+            n.addThemeVariants(NotificationVariant.LUMO_ERROR);
+            return;
+        }
+        WorkersNotice.submitted(runs.size() == 1 ? runs.get(0).name() : "Comparison of " + runs.size() + " networks");
     }
 
     private void step() {

@@ -64,7 +64,8 @@ public class RunsView extends Div implements BeforeEnterObserver {
         list.addClassName("ll-experiment-list");
         none.setId("my-runs-empty");
         String signedIn = owner.username().isPresent()
-                ? "Signed in, your runs train on when their page closes (at most " + runtime.signedIn().maxTraining()
+                ? "Signed in, your runs train on when their page closes" + (onWorkers == null ? "" : ", on the worker nodes")
+                + " (at most " + runtime.signedIn().maxTraining()
                 + " at once; a further one pauses), and one left paused or finished with no page"
                 + (runtime.signedIn().idle().isZero() ? "" : " for " + RunRow.ago(runtime.signedIn().idle())) + " is closed."
                 : "Without an account a run stops once no page has shown it for " + runtime.unwatched().toSeconds()

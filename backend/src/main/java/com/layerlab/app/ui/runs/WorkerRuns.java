@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * "My runs" on a server of several nodes: the visitor's background runs (the REST API's), which worker
- * nodes train, read from the database at each of the page's looks, whichever node serves the page. Hidden
- * while there are none.
+ * "My runs" on a server of several nodes: the visitor's background runs (the REST API's, the CNN lab's sent
+ * there, and the pages' runs left training), which worker nodes train, read from the database at each of the
+ * page's looks, whichever node serves the page. Hidden while there are none.
  */
 final class WorkerRuns extends Div {
 
@@ -42,8 +42,9 @@ final class WorkerRuns extends Div {
         this.signedIn = signedIn;
         setId("worker-runs");
         list.addClassName("ll-experiment-list");
-        Paragraph about = new Paragraph("Runs started through the REST API train on the server's worker nodes, and "
-                + "go on whatever page is open. What each worker last said, within a second or two:");
+        Paragraph about = new Paragraph("Background runs train on the server's worker nodes and go on whatever page "
+                + "is open: runs started through the REST API or sent from the CNN lab (Train on the workers), and your "
+                + "page runs left training when you left their page. What each worker last said, within a second or two:");
         about.addClassName("ll-hint");
         add(new H2("On the workers"), about, list);
         setVisible(false);

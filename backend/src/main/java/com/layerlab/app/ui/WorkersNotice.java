@@ -1,0 +1,56 @@
+package com.layerlab.app.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+
+/**
+ * How every page says that a run of the learner's trains on a cluster's worker nodes (docs/cluster.md), with a
+ * link to "My runs", where it is listed under "On the workers": a page's run handed there when its page was
+ * left, or a run the learner sent there.
+ */
+public final class WorkersNotice {
+
+    /** Where "My runs" lists the runs on the workers. */
+    public static final String MY_RUNS = "runs";
+
+    private WorkersNotice() {
+    }
+
+    /** The page's run went on on the workers when the learner left the page: it is not this page's any more. */
+    public static void handedAway() {
+        show("run-handed-away", "Your run went on on the worker nodes when you left this page: it is in My runs, "
+                + "under On the workers. This page starts anew.", NotificationVariant.LUMO_CONTRAST);
+    }
+
+    /** A run the learner sent to the workers is queued there. */
+    public static void submitted(String what) {
+        show("run-on-workers", "\u201c" + what + "\u201d goes to the worker nodes: it trains there whatever page you open, and is in "
+                + "My runs, under On the workers.", NotificationVariant.LUMO_SUCCESS);
+    }
+
+    private static void show(String id, String text, NotificationVariant variant) {
+        Notification n = new Notification();
+        n.setId(id);
+        n.addThemeVariants(variant);
+        n.setPosition(Notification.Position.TOP_CENTER);
+        n.setDuration(15_000);
+        Anchor myRuns = new Anchor(MY_RUNS, "Open My runs");
+        myRuns.addClassName("ll-workers-link");
+        // My runs lists it: the notice has said what it had to
+        myRuns.getElement().addEventListener("click", e -> n.close());
+        Button close = new Button(VaadinIcon.CLOSE_SMALL.create(), e -> n.close());
+        close.addThemeVariants(ButtonVariant.LUMO_TERTIARY_INLINE);
+        close.setAriaLabel("Close");
+        // the link flows on after the text, not in a column of its own
+        Div row = new Div(new Div(new Span(text + " "), myRuns), close);
+        row.addClassName("ll-notification-row");
+        n.add(row);
+        n.open();
+    }
+}
