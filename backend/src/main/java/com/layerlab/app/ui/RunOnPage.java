@@ -136,7 +136,7 @@ public final class RunOnPage<F> {
         if (id != null && runtime.handedAway(id.toString(), owner)) {
             // no longer this page's run: the next reload has nothing to say about it
             ui.getSession().setAttribute(sessionKey, null);
-            WorkersNotice.handedAway();
+            WorkersNotice.handedAway(id.toString());
             return Optional.empty();
         }
         Run<?> found = id == null ? null : runtime.find(id.toString(), owner).orElse(null);

@@ -388,8 +388,9 @@ public class CnnView extends Div implements BeforeEnterObserver {
         int epochs = runs.get(0).epochs() == null ? 1 : runs.get(0).epochs();
         // the saved experiment it trains, where the lab opened one (a finished run's weights become its owner's)
         String saved = runs.size() == 1 && fork.appliesTo(runs) ? fork.id() : null;
+        String id;
         try {
-            workers.submit(runs, owner.key(), true, RunPages.CNN, epochs, saved);
+            id = workers.submit(runs, owner.key(), true, RunPages.CNN, epochs, saved).id();
         } catch (OverLimit refused) {
             LimitNotice.show(refused);
             return;
@@ -398,7 +399,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
             n.addThemeVariants(NotificationVariant.LUMO_ERROR);
             return;
         }
-        WorkersNotice.submitted(runs.size() == 1 ? runs.get(0).name() : "Comparison of " + runs.size() + " networks");
+        WorkersNotice.submitted(runs.size() == 1 ? runs.get(0).name() : "Comparison of " + runs.size() + " networks", id);
     }
 
     private void step() {

@@ -45,7 +45,7 @@ final class WorkerRunRow extends Div {
         resume.addClassName("ll-run-resume");
         resume.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
         resume.addClickListener(e -> actions.resume(this.run));
-        Anchor watch = new Anchor("runs/worker/" + run.id(), "Watch");
+        Anchor watch = new Anchor(WorkerRunView.link(run.id()), "Watch");
         watch.addClassNames("ll-run-open", "ll-run-watch");
         // navigate inside the app, as the layout's links do
         watch.getElement().setAttribute("router-link", true);

@@ -50,6 +50,11 @@ import org.springframework.beans.factory.ObjectProvider;
 @PageTitle("LayerLab · A run on the workers")
 public class WorkerRunView extends Div implements HasUrlParameter<String> {
 
+    /** Its address for run {@code runId}. */
+    public static String link(String runId) {
+        return "runs/worker/" + runId;
+    }
+
     private static final String TEST_COLOR = "#f59322";
     private static final String TRAIN_COLOR = "#0877bd";
     private static final List<Integer> DASH = List.of(6, 4);

@@ -112,6 +112,14 @@ class ClusterLabPagesTest extends BrowserTestBase {
             assertTrue(notice.locator("a.ll-workers-link").getAttribute("href").endsWith("runs"));
             assertTrue(notice.innerText().contains("went on on the worker nodes"), notice.innerText());
             screenshot(page, "cluster-playground-run-went-to-workers");
+            // its live page, from the notice: the run the worker trains, on whichever node serves the page
+            Locator watch = notice.locator("a.ll-workers-watch");
+            assertTrue(watch.getAttribute("href").endsWith("runs/worker/" + id), watch.getAttribute("href"));
+            watch.click();
+            page.locator("#worker-run-state[data-state='running']").waitFor(new Locator.WaitForOptions()
+                    .setTimeout(TimeUnit.SECONDS.toMillis(30)));
+            assertTrue(page.locator("#worker-run-name").innerText().startsWith("Playground"),
+                    page.locator("#worker-run-name").innerText());
         } finally {
             runs.find(id, owner).filter(r -> !r.state().ended()).ifPresent(runs::stop);
         }
