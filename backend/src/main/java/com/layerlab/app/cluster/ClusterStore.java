@@ -433,8 +433,8 @@ public class ClusterStore {
         return message == null ? null : message.substring(0, Math.min(MESSAGE_LENGTH, message.length()));
     }
 
-    /** A database that cannot be reached is {@link RunJournal.Unreachable}, as the journal says it. */
-    private static <T> T database(Supplier<T> call) {
+    /** A database that cannot be reached is {@link RunJournal.Unreachable}, as the journal says it (RunPoints' too). */
+    static <T> T database(Supplier<T> call) {
         try {
             return call.get();
         } catch (DataAccessException | TransactionException e) {

@@ -5,14 +5,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -75,7 +72,7 @@ public class RunPoints {
             return;
         }
         OffsetDateTime now = Instant.now().atOffset(ZoneOffset.UTC);
-        database(() -> {
+        ClusterStore.database(() -> {
             try {
                 return transaction.execute(status -> {
                     jdbc.batchUpdate("insert into training_run_points (run_id, network, epoch, batch, batches, train_loss,"
@@ -99,7 +96,7 @@ public class RunPoints {
 
     /** Run {@code id}'s points written after {@code seq} (0: all kept), oldest first, at most {@code max}. */
     public List<Point> after(String id, long seq, int max) {
-        return database(() -> jdbc.query("select seq, network, epoch, batch, batches, train_loss from training_run_points"
+        return ClusterStore.database(() -> jdbc.query("select seq, network, epoch, batch, batches, train_loss from training_run_points"
                         + " where run_id = ? and seq > ? order by seq fetch first ? rows only",
                 (rs, n) -> new Point(rs.getLong("seq"), rs.getInt("network"), rs.getInt("epoch"), rs.getInt("batch"),
                         rs.getInt("batches"), rs.getDouble("train_loss")), id, seq, max));
@@ -110,7 +107,7 @@ public class RunPoints {
      * a node that goes on from that checkpoint trains them again.
      */
     public void dropAfter(String id, int epoch) {
-        database(() -> jdbc.update("delete from training_run_points where run_id = ? and epoch > ?", id, epoch));
+        ClusterStore.database(() -> jdbc.update("delete from training_run_points where run_id = ? and epoch > ?", id, epoch));
     }
 
     /**
@@ -118,16 +115,6 @@ public class RunPoints {
      * the command is cleared, unless another was left meanwhile (a stop asked just after a pause stays).
      */
     public void obeyed(String id, String what) {
-        database(() -> jdbc.update("update training_runs set wanted = null where id = ? and wanted = ?", id, what));
-    }
-
-    /** As ClusterStore's: a database that cannot be reached is {@link RunJournal.Unreachable}. */
-    private static <T> T database(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (DataAccessException | TransactionException e) {
-            throw new RunJournal.Unreachable("The database cannot be reached (" + e.getMostSpecificCause().getMessage()
-                    + ")", e);
-        }
+        ClusterStore.database(() -> jdbc.update("update training_runs set wanted = null where id = ? and wanted = ?", id, what));
     }
 }

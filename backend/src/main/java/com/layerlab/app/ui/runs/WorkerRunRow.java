@@ -1,6 +1,11 @@
 package com.layerlab.app.ui.runs;
 
 import com.layerlab.app.cluster.ClusterStore;
+import com.layerlab.app.training.OverLimit;
+import com.layerlab.app.training.RunJournal;
+import com.layerlab.app.ui.LimitNotice;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
 import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.RunStatus;
 import com.vaadin.flow.component.button.Button;
@@ -80,5 +85,20 @@ final class WorkerRunRow extends Div {
 
     ClusterStore.Shared run() {
         return run;
+    }
+
+    /**
+     * Does what a button asks of a run on the workers (stop, pause, resume), showing a refusal as the pages
+     * show one: a limit's notice, or why (it ended meanwhile, no worker has its backend, the database is down).
+     */
+    static void act(Runnable action) {
+        try {
+            action.run();
+        } catch (OverLimit over) {
+            LimitNotice.show(over);
+        } catch (IllegalStateException | RunJournal.Unreachable refused) {
+            Notification n = Notification.show(refused.getMessage(), 6000, Notification.Position.MIDDLE);
+            n.addThemeVariants(NotificationVariant.LUMO_ERROR);
+        }
     }
 }

@@ -4,11 +4,9 @@ import com.layerlab.app.account.CurrentOwner;
 import com.layerlab.app.cluster.ClusterStore;
 import com.layerlab.app.cluster.RunPoints;
 import com.layerlab.app.cluster.RunWatch;
-import com.layerlab.app.training.OverLimit;
 import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.RunStatus;
-import com.layerlab.app.ui.LimitNotice;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.components.LiveText;
@@ -26,8 +24,6 @@ import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.router.BeforeEvent;
 import com.vaadin.flow.router.HasUrlParameter;
 import com.vaadin.flow.router.PageTitle;
@@ -309,14 +305,7 @@ public class WorkerRunView extends Div implements HasUrlParameter<String> {
     }
 
     private void act(Runnable action) {
-        try {
-            action.run();
-        } catch (OverLimit over) {
-            LimitNotice.show(over);
-        } catch (IllegalStateException | RunJournal.Unreachable refused) {
-            Notification n = Notification.show(refused.getMessage(), 6000, Notification.Position.MIDDLE);
-            n.addThemeVariants(NotificationVariant.LUMO_ERROR);
-        }
+        WorkerRunRow.act(action);
         look();
     }
 }

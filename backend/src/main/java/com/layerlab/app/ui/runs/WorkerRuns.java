@@ -2,14 +2,10 @@ package com.layerlab.app.ui.runs;
 
 import com.layerlab.app.cluster.BackgroundRuns;
 import com.layerlab.app.cluster.ClusterStore;
-import com.layerlab.app.training.OverLimit;
 import com.layerlab.app.training.RunJournal;
-import com.layerlab.app.ui.LimitNotice;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -100,14 +96,7 @@ final class WorkerRuns extends Div {
     }
 
     private void act(Runnable action) {
-        try {
-            action.run();
-        } catch (OverLimit over) {
-            LimitNotice.show(over);
-        } catch (IllegalStateException | RunJournal.Unreachable refused) {
-            Notification n = Notification.show(refused.getMessage(), 6000, Notification.Position.MIDDLE);
-            n.addThemeVariants(NotificationVariant.LUMO_ERROR);
-        }
+        WorkerRunRow.act(action);
         refresh();
     }
 }
