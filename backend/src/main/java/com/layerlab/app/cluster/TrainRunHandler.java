@@ -182,8 +182,6 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
             CompletableFuture<RunState> ending = run.ending().toCompletableFuture();
             Published written = new Published(run.experiments().size(),
                     run.frames() instanceof BatchLosses losses ? losses : null);
-            // since when the run is paused here: a paused run holds one of this worker's JobRunr workers
-            Instant pausedSince = null;
             while (true) {
                 RunState state;
                 try {
@@ -199,11 +197,6 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
                         return state;
                     }
                     obey(run, cluster.wanted(run.id()));
-                    pausedSince = run.isPaused() ? (pausedSince == null ? Instant.now() : pausedSince) : null;
-                    if (pausedSince != null && !pausedSince.plus(runtime.signedIn().idle()).isAfter(Instant.now())) {
-                        stopIdle(run);
-                        pausedSince = null;
-                    }
                 } catch (RunJournal.Unreachable down) {
                     // the database is down: the run trains on (its own journal writes hold it if that lasts)
                     LOG.debug("Run {}: progress not written, the database does not answer: {}", run.id(), down.getMessage());
@@ -220,19 +213,6 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
      * {@link ClusterStore#PLAY}; null: nothing). A stop stays asked until the run's job is over; a pause or play,
      * done at once (the run holds or goes on after the batch under way), is cleared.
      */
-    /**
-     * A run paused for {@code layerlab.runs.idle-minutes} stops, as a single server closes a signed-in user's
-     * paused run no page watched for that long: its worker slot goes back to the other runs, its last
-     * checkpoint stays, and Resume (My runs, its page, the API) goes on from it, on whichever worker takes it.
-     */
-    private void stopIdle(Run<?> run) {
-        String idle = TrainingRuntime.text(runtime.signedIn().idle());
-        cluster.notice(run.id(), "Stopped after " + idle + " paused on worker " + node.name() + " (layerlab.runs.idle-minutes), "
-                + "so that its worker trains other runs; its last checkpoint is kept: Resume goes on from it.");
-        LOG.info("Run {} stopped after {} paused on node {}: owner={}", run.id(), idle, node.name(), run.owner());
-        run.stop();
-    }
-
     private void obey(Run<?> run, String wanted) {
         if (ClusterStore.STOP.equals(wanted)) {
             run.stop();

@@ -1066,7 +1066,7 @@ public class TrainingRuntime implements AutoCloseable {
     }
 
     /** "30 min", or "400 ms" for a test's short times. */
-    public static String text(Duration d) {
+    static String text(Duration d) {
         return d.toMinutes() >= 1 ? d.toMinutes() + " min" : d.toSeconds() >= 1 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
