@@ -62,7 +62,7 @@ public class TrainingConfig {
                                            @Value("${layerlab.runs.unwatched-seconds:60}") int unwatchedSeconds,
                                            @Value("${layerlab.runs.checkpoint-seconds:2}") int checkpointSeconds,
                                            @Value("${layerlab.runs.max-unwatched-per-user:2}") int maxUnwatchedPerUser,
-                                           @Value("${layerlab.runs.idle-minutes:30}") int idleMinutes,
+                                           @Value("${layerlab.runs.idle-minutes:30}") double idleMinutes,
                                            @Value("${layerlab.limits.computing:0}") int computing,
                                            @Value("${layerlab.limits.slots-per-device:1}") int slotsPerDevice,
                                            @Value("${layerlab.limits.turn-ms:1000}") int turnMs,
@@ -105,7 +105,8 @@ public class TrainingConfig {
                 new TrainingRuntime.Pool(cnn.maxSessions(), cnn.maxPerVisitor(), cnn.frameInterval(), "image networks",
                         cnn.maxEpochs(), 0),
                 limits, Duration.ofSeconds(unwatchedSeconds),
-                new TrainingRuntime.SignedInRuns(maxUnwatchedPerUser, Duration.ofMinutes(idleMinutes)),
+                // minutes, a fraction allowed (a test's 0.05 is 3 s)
+                new TrainingRuntime.SignedInRuns(maxUnwatchedPerUser, Duration.ofMillis(Math.round(idleMinutes * 60_000))),
                 Duration.ofSeconds(checkpointSeconds), journal, TrainingConfig::pageFrames);
         runtime.restoreInterrupted(resumeAfterRestart.equals("auto"), duration(EXPIRY_KEY, interruptedExpiry));
         return runtime;

@@ -15,6 +15,7 @@ import com.microsoft.playwright.Route;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -88,7 +89,19 @@ class TrainingLifecycleTest extends BrowserTestBase {
 
     private void awaitThreads(String prefix, long count, String when) {
         awaitTrue(() -> threads(prefix) == count, Duration.ofSeconds(30),
-                () -> threads(prefix) + " " + prefix + "* threads " + when + ", expected " + count);
+                () -> threads(prefix) + " " + prefix + "* threads " + when + ", expected " + count + ":" + where(prefix));
+    }
+
+    /** The threads named {@code prefix}*, each with where it is (what a failure needs to find who left them). */
+    private static String where(String prefix) {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.isAlive() && t.getName().startsWith(prefix)) {
+                out.append("\n  ").append(t.getName()).append(" (").append(t.getState()).append(")");
+                Arrays.stream(stack).limit(12).forEach(f -> out.append("\n    at ").append(f));
+            }
+        });
+        return out.toString();
     }
 
     /** Waits until this app's runs of one kind ({@code image}: the CNN lab's) whose thread runs are {@code count}. */

@@ -68,7 +68,7 @@ class ClusterApiRuns implements ApiRunStore {
         } catch (IllegalStateException ended) {
             throw new ApiRefused(HttpStatus.CONFLICT, ended.getMessage());
         }
-        ApiRunStore.awaitStopped(() -> find(runId, owner).state().ended(), 50);
+        ApiRunStore.awaitStopped(() -> find(runId, owner).shown().ended(), 50);
         return view(runId, owner);
     }
 
@@ -116,7 +116,7 @@ class ClusterApiRuns implements ApiRunStore {
     @Override
     public List<Map<String, Object>> ofExperiment(String experimentId, String owner) {
         return cluster.ofExperiment(experimentId, owner).stream()
-                .map(r -> Map.<String, Object>of("id", r.id(), "state", ApiJson.state(r.state()))).toList();
+                .map(r -> Map.<String, Object>of("id", r.id(), "state", ApiJson.state(r.shown()))).toList();
     }
 
     @Override
@@ -149,7 +149,7 @@ class ClusterApiRuns implements ApiRunStore {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("id", e.id());
         o.put("experiment", e.experimentId());
-        o.put("state", ApiJson.state(e.state()));
+        o.put("state", ApiJson.state(run.shown()));
         if (e.state() == RunState.QUEUED) {
             o.put("position", runs.position(run));
         }

@@ -73,6 +73,17 @@ public class ClusterStore {
         public RunState state() {
             return entry.state();
         }
+
+        /**
+         * Its state as the API and the pages show it: a background run whose training ended while its job still
+         * holds it is running until the worker has written its last progress and epochs and let it go (a
+         * tick later), so that no one reads "finished" beside the epoch of the tick before.
+         */
+        public RunState shown() {
+            RunState s = entry.state();
+            return background && placement == Placement.HANDED && s.ended() && s != RunState.INTERRUPTED
+                    ? RunState.RUNNING : s;
+        }
     }
 
     /**
@@ -349,6 +360,18 @@ public class ClusterStore {
     /** A background run's job is over (it ended): placement null, wanted null; the row keeps its node. */
     public void released(String id) {
         database(() -> jdbc.update("update training_runs set placement = null, wanted = null where id = ?", id));
+    }
+
+    /**
+     * Lets go of run {@code id} if it ended while its job of segment {@code segment} held it: the worker that
+     * trained it died between the run's end and {@link #released}, and JobRunr gave the job again.
+     *
+     * @return whether it did
+     */
+    public boolean releaseEnded(String id, int segment) {
+        return database(() -> jdbc.update("update training_runs set placement = null, wanted = null where id = ?"
+                + " and placement = ? and segment = ? and state in ('FINISHED', 'STOPPED', 'FAILED')", id,
+                Placement.HANDED.name(), segment)) == 1;
     }
 
     // ---- the nodes ----------------------------------------------------------------------------------------

@@ -98,6 +98,12 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
         }
         Optional<ClusterStore.Shared> taken = cluster.take(job.runId(), job.segment(), node.name());
         if (taken.isEmpty()) {
+            if (cluster.releaseEnded(job.runId(), job.segment())) {
+                LOG.info("Run {} had ended on node {}, which stopped before it let the run go; let go now", job.runId(),
+                        row.node());
+                signals.signal(job.runId());
+                return;
+            }
             LOG.info("Job of run {} (hand-off {}) is stale: the run was stopped, ended or handed again; nothing to train",
                     job.runId(), job.segment());
             return;
@@ -182,6 +188,8 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
             CompletableFuture<RunState> ending = run.ending().toCompletableFuture();
             Published written = new Published(run.experiments().size(),
                     run.frames() instanceof BatchLosses losses ? losses : null);
+            // since when the run is paused here: a paused run holds one of this worker's JobRunr workers
+            Instant pausedSince = null;
             while (true) {
                 RunState state;
                 try {
@@ -197,6 +205,11 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
                         return state;
                     }
                     obey(run, cluster.wanted(run.id()));
+                    pausedSince = run.isPaused() ? (pausedSince == null ? Instant.now() : pausedSince) : null;
+                    if (pausedSince != null && !pausedSince.plus(runtime.signedIn().idle()).isAfter(Instant.now())) {
+                        stopIdle(run);
+                        pausedSince = null;
+                    }
                 } catch (RunJournal.Unreachable down) {
                     // the database is down: the run trains on (its own journal writes hold it if that lasts)
                     LOG.debug("Run {}: progress not written, the database does not answer: {}", run.id(), down.getMessage());
@@ -206,6 +219,19 @@ public class TrainRunHandler implements JobRequestHandler<TrainRun> {
                 }
             }
         }
+    }
+
+    /**
+     * A run paused for {@code layerlab.runs.idle-minutes} stops, as a single server closes a signed-in user's
+     * paused run no page watched for that long: its worker slot goes back to the other runs, its last
+     * checkpoint stays, and Resume (My runs, its page, the API) goes on from it, on whichever worker takes it.
+     */
+    private void stopIdle(Run<?> run) {
+        String idle = TrainingRuntime.text(runtime.signedIn().idle());
+        cluster.notice(run.id(), "Stopped after " + idle + " paused on worker " + node.name() + " (layerlab.runs.idle-minutes), "
+                + "so that its worker trains other runs; its last checkpoint is kept: Resume goes on from it.");
+        LOG.info("Run {} stopped after {} paused on node {}: owner={}", run.id(), idle, node.name(), run.owner());
+        run.stop();
     }
 
     /**

@@ -172,6 +172,8 @@ public class TrainingRuntime implements AutoCloseable {
     private final SignedInRuns signedIn;
     private final Duration checkpointInterval;
     private final Map<String, Run<?>> runs = new ConcurrentHashMap<>();
+    /** Replaced runs whose threads were still ending when their replacement started ({@link #retire}). */
+    private final Set<Run<?>> retiring = ConcurrentHashMap.newKeySet();
     /** The owners whose runs are held ({@link #hold}), with why; every run asks it of its owner at every look. */
     private final Map<String, String> holds = new ConcurrentHashMap<>();
     private final RunTally tally;
@@ -428,12 +430,7 @@ public class TrainingRuntime implements AutoCloseable {
 
     private <F> Run<F> resumeNow(Run<?> before, RunState state, boolean signedIn, FrameMaker<F> frames) {
         // its thread (resting with its model) lets its folder go before the new run takes it
-        before.close(state, null);
-        try {
-            before.awaitTermination(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        retire(before, state);
         List<Checkpoint> from = checkpoints(before);
         Path folder = before.folder();
         if (folder != null) {
@@ -468,12 +465,7 @@ public class TrainingRuntime implements AutoCloseable {
         if (here != null) {
             // the same run ended here before (stopped, and now resumed): its thread, resting with its model, ends
             // first, or it would outlive the runtime that no longer lists it
-            here.close(here.state(), null);
-            try {
-                here.awaitTermination(Duration.ofSeconds(5));
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            retire(here, here.state());
         }
         Run<?> before = restored(e);
         runs.put(before.id(), before);
@@ -485,6 +477,26 @@ public class TrainingRuntime implements AutoCloseable {
             staysHere.remove(before.id());
             throw refused;
         }
+    }
+
+    /**
+     * Ends the thread of {@code run}, which a new run under its id replaces, waiting a few seconds for it. One
+     * that takes longer (a loaded machine) is remembered until it has ended, so that {@link #close} waits for
+     * it too: no thread of a run outlives the runtime.
+     */
+    private void retire(Run<?> run, RunState as) {
+        run.close(as, null);
+        try {
+            if (!run.awaitTermination(Duration.ofSeconds(5))) {
+                LOG.warn("Run {}: the thread of the segment it replaces did not end within 5 s; it ends in the background",
+                        run.id());
+                retiring.add(run);
+            }
+        } catch (InterruptedException e) {
+            retiring.add(run);
+            Thread.currentThread().interrupt();
+        }
+        retiring.removeIf(r -> !r.isAlive());
     }
 
     /**
@@ -1066,7 +1078,7 @@ public class TrainingRuntime implements AutoCloseable {
     }
 
     /** "30 min", or "400 ms" for a test's short times. */
-    static String text(Duration d) {
+    public static String text(Duration d) {
         return d.toMinutes() >= 1 ? d.toMinutes() + " min" : d.toSeconds() >= 1 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
@@ -1096,7 +1108,9 @@ public class TrainingRuntime implements AutoCloseable {
         for (Run<?> r : runs.values()) {
             r.close(RunState.INTERRUPTED, "the server shut down");
         }
-        for (Run<?> r : runs.values()) {
+        List<Run<?>> all = new ArrayList<>(runs.values());
+        all.addAll(retiring);
+        for (Run<?> r : all) {
             try {
                 r.awaitTermination(Duration.ofSeconds(5));
             } catch (InterruptedException e) {

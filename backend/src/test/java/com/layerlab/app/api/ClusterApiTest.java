@@ -49,6 +49,8 @@ import org.springframework.test.annotation.DirtiesContext;
         "layerlab.node.name=test-node",
         "layerlab.runs.checkpoint-seconds=0",
         "layerlab.runs.max-unwatched-per-user=1",
+        // a run paused on a worker stops after 3 s (minutes, a fraction allowed)
+        "layerlab.runs.idle-minutes=0.05",
         "layerlab.live.max-epochs-per-second=20",
         "layerlab.api.max-requests-per-minute=0"})
 // its runs and JobRunr's threads end with its context
@@ -141,6 +143,37 @@ class ClusterApiTest {
         } finally {
             jdbc.update("delete from cluster_nodes where name = ?", "gpu-worker-test");
         }
+    }
+
+    @Test
+    void aRunPausedOnAWorkerForTheIdleTimeStopsAndGivesItsWorkerBack() throws Exception {
+        String[] pia = newUser("clusterpia");
+        String experiment = save(pia, xor(10_000));
+        String id = ok(send("POST", "/api/experiments/" + experiment + "/runs", "{}", pia), 202).get("id").asText();
+        await(pia, id, r -> r.get("epoch").asInt() >= 1, "training");
+        // a page's Pause (WorkerRunView) leaves it in the database
+        cluster.want(id, ClusterStore.PAUSE);
+        Run<?> run = awaitRun(id, "user:clusterpia");
+        long wait = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!run.isPaused() && System.nanoTime() < wait) {
+            Thread.sleep(20);
+        }
+        assertTrue(run.isPaused(), "paused on the worker");
+        long pausedAt = System.nanoTime();
+        JsonNode stopped = await(pia, id, r -> r.get("state").asText().equals("stopped"), "stopped after the idle time");
+        assertTrue(System.nanoTime() - pausedAt >= TimeUnit.MILLISECONDS.toNanos(2_500), "not before its idle time");
+        assertTrue(stopped.get("message").asText().contains("paused on worker " + node.name()), stopped.toString());
+        // its job is over: the run's thread rests, no job of it holds a worker
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (cluster.find(id).orElseThrow().placement() != null && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertTrue(cluster.find(id).orElseThrow().placement() == null, "released");
+        // Resume goes on from its checkpoint, and the notice of the stop goes
+        ok(send("POST", "/api/runs/" + id + "/resume", null, pia), 202);
+        JsonNode again = await(pia, id, r -> r.get("state").asText().equals("running"), "training again");
+        assertTrue(!again.has("message") || !again.get("message").asText().contains("paused on worker"), again.toString());
+        ok(send("POST", "/api/runs/" + id + "/stop", null, pia), 200);
     }
 
     @Test

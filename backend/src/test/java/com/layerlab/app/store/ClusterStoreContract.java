@@ -329,6 +329,24 @@ abstract class ClusterStoreContract {
     }
 
     @Test
+    void aRunThatEndedWhileItsJobHoldsItShowsRunningUntilReleasedAndADeadWorkersEndedRunIsLetGo() {
+        RunJournal.Entry e = running("user:r" + tag, workerA, "worker-a");
+        int segment = find(e.id()).segment();
+        assertFalse(cluster.releaseEnded(e.id(), segment), "a run still training is not let go");
+        workerA.write(e.as(RunState.FINISHED, null, Instant.now()));
+        Shared ended = find(e.id());
+        assertEquals(RunState.FINISHED, ended.state());
+        assertEquals(RunState.RUNNING, ended.shown(), "its worker has not written its last progress yet");
+
+        assertFalse(cluster.releaseEnded(e.id(), segment + 1), "only at the job's own segment");
+        assertTrue(cluster.releaseEnded(e.id(), segment), "its worker died before letting it go");
+        Shared released = find(e.id());
+        assertNull(released.placement());
+        assertEquals(RunState.FINISHED, released.shown());
+        assertFalse(cluster.releaseEnded(e.id(), segment), "once");
+    }
+
+    @Test
     void aPauseOrPlayObeyedIsClearedUnlessAnotherWasAskedMeanwhile() {
         RunJournal.Entry e = running("user:p" + tag, workerA, "worker-a");
         RunPoints points = new RunPoints(jdbc);

@@ -57,10 +57,13 @@ class WorkerRunPagesTest extends BrowserTestBase {
         return false;
     }
 
-    /** An MNIST LeNet with small batches: about a hundred batches an epoch, an epoch taking seconds on a CPU. */
+    /**
+     * An MNIST LeNet with small batches: over a thousand batches an epoch, so that an epoch takes seconds even on a
+     * fast CPU (with 3,000 images a fast CI machine trained all 30 epochs before the page had seen one poll within one).
+     */
     private static Experiment slowEpochs() {
         Experiment e = CnnPresets.byKey(CnnPresets.LENET, false).experiment();
-        return e.withData(e.data().withOption("limit", 3000).withBatchSize(16)).withEpochs(30);
+        return e.withData(e.data().withOption("limit", 20_000).withBatchSize(16)).withEpochs(30);
     }
 
     @Test
