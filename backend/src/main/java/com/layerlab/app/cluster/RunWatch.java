@@ -6,6 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
@@ -17,7 +24,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Conditional(NodeSettings.Clustered.class)
-public class RunWatch {
+public class RunWatch implements DisposableBean {
 
     /**
      * What one page has read of one run so far; {@link #look} moves it on. Not shared between pages.
@@ -53,16 +60,31 @@ public class RunWatch {
                        List<RunPoints.Point> points) {
     }
 
+    /** The threads the pages' wake-ups run on (they read the database); each page is woken once at a time. */
+    private static final int READERS = 4;
+
     private final BackgroundRuns runs;
     private final ClusterStore cluster;
     private final RunPoints points;
     private final RunSignals signals;
+    private final ExecutorService readers;
 
     public RunWatch(BackgroundRuns runs, ClusterStore cluster, RunPoints points, RunSignals signals) {
         this.runs = runs;
         this.cluster = cluster;
         this.points = points;
         this.signals = signals;
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(READERS, READERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    // not "run-...": the tests count the runs' own threads by that prefix
+                    Thread t = new Thread(r, "watch-reader-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        // idle threads end: a server with no page watching holds none
+        pool.allowCoreThreadTimeOut(true);
+        this.readers = pool;
     }
 
     /** {@code owner}'s background run {@code id}; empty when there is none or it is another's (the same answer). */
@@ -106,9 +128,25 @@ public class RunWatch {
         return Optional.of(new Look(run, runs.message(run), ended, fresh));
     }
 
-    /** Wakes {@code wake} when the run may have changed ({@link RunSignals#subscribe}); close it with the page. */
+    /**
+     * Wakes {@code wake} when the run may have changed ({@link RunSignals#subscribe}); close it with the page.
+     * The wake-up runs on one of a few threads of this class, not on the signals' own: a page reads the
+     * database as it wakes ({@code UI.access} runs at once where it can), and a slow read must not hold up
+     * the wake-ups of every other page.
+     */
     public AutoCloseable subscribe(Cursor c, Runnable wake) {
-        return signals.subscribe(c.id, wake);
+        return signals.subscribe(c.id, () -> {
+            try {
+                readers.execute(wake);
+            } catch (RejectedExecutionException closing) {
+                // the server shuts down: no page is woken any more
+            }
+        });
+    }
+
+    @Override
+    public void destroy() {
+        readers.shutdownNow();
     }
 
     /**

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.layerlab.app.TestPostgres;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,39 @@ class RunSignalsTest {
             signals.destroy();
         }
         assertFalse(signals.running(), "the thread ends with the context");
+    }
+
+    @Test
+    void aPageIsWokenOnAReaderThreadSoThatASlowReadHoldsUpNoOtherPage() throws Exception {
+        DataSource h2 = new DriverManagerDataSource("jdbc:h2:mem:watch-" + tag + ";DB_CLOSE_DELAY=-1", "sa", "");
+        RunSignals signals = new RunSignals(h2);
+        RunWatch watch = new RunWatch(null, null, null, signals);
+        try {
+            CountDownLatch slowWoken = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger fast = new AtomicInteger();
+            AtomicReference<String> where = new AtomicReference<>();
+            // a page whose read hangs (a slow database), and another page of another run
+            watch.subscribe(new RunWatch.Cursor("run-slow", "user:a"), () -> {
+                where.set(Thread.currentThread().getName());
+                slowWoken.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            watch.subscribe(new RunWatch.Cursor("run-fast", "user:b"), fast::incrementAndGet);
+            assertTrue(slowWoken.await(5, TimeUnit.SECONDS), "woken by the poll");
+            assertTrue(where.get().startsWith("watch-reader-"), where.get());
+            int before = fast.get();
+            // the slow page still reads: the other page is woken at every poll regardless
+            await(() -> fast.get() >= before + 2, 5_000, "the other page woken twice more");
+            release.countDown();
+        } finally {
+            watch.destroy();
+            signals.destroy();
+        }
     }
 
     @Test

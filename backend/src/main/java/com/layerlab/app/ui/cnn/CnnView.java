@@ -20,14 +20,12 @@ import com.layerlab.app.training.CnnFrames;
 import com.layerlab.app.training.OverLimit;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunDevice;
-import com.layerlab.app.training.RunJournal;
 import com.layerlab.app.training.RunOptions;
 import com.layerlab.app.training.TrainingRuntime;
 import com.layerlab.app.ui.LimitNotice;
 import com.layerlab.app.ui.MainLayout;
 import com.layerlab.app.ui.PageWatch;
 import com.layerlab.app.ui.RunOnPage;
-import com.layerlab.app.ui.WorkersNotice;
 import com.layerlab.app.ui.classroom.StudentClass;
 import com.layerlab.app.ui.runs.RunPages;
 import com.layerlab.datasets.ImageFolders;
@@ -42,8 +40,6 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
@@ -76,8 +72,8 @@ public class CnnView extends Div implements BeforeEnterObserver {
     private final CurrentOwner owner;
     private final CnnLimits limits;
     private final BackendChoices backends;
-    /** The cluster's background runs ("Train on the workers"); null on a single server. */
-    private final BackgroundRuns workers;
+    /** "Train on the workers", on a node of a cluster. */
+    private final CnnWorkers workers;
     /** A fork's saved model and weights; used while the editor still holds that model. */
     private ForkStart fork = ForkStart.NONE;
 
@@ -109,7 +105,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
                    CurrentOwner owner, BackendChoices backends, Classrooms classrooms, ClassEvents events, ChallengeScorer scorer,
                    ObjectProvider<BackgroundRuns> background) {
         this.runtime = runtime;
-        this.workers = background.getIfAvailable();
+        this.workers = new CnnWorkers(background.getIfAvailable(), owner);
         this.shown = new RunOnPage<>(runtime, pages, RUN_ATTRIBUTE, CnnFrames.class, true);
         this.data = data;
         this.owner = owner;
@@ -342,7 +338,7 @@ public class CnnView extends Div implements BeforeEnterObserver {
 
     private void showButtons() {
         transport.show(isRunning(), phase, trainProblem);
-        toolbar.showWorkers(workers != null, owner.username().isPresent(), trainProblem);
+        workers.show(toolbar, trainProblem);
         if (phase == null) {
             progressRow.ready(trainProblem);
         }
@@ -376,30 +372,10 @@ public class CnnView extends Div implements BeforeEnterObserver {
         showButtons();
     }
 
-    /**
-     * "Train on the workers" (a node of a cluster, signed in): the lab's experiment (its comparison too) as a
-     * background run, for the epochs set here, from its seed's weights; it is listed in My runs.
-     */
     private void trainOnWorkers() {
-        if (workers == null || trainProblem != null || owner.username().isEmpty()) {
-            return;
+        if (trainProblem == null) {
+            workers.train(CnnLinks.runsOf(state), fork);
         }
-        List<Experiment> runs = CnnLinks.runsOf(state);
-        int epochs = runs.get(0).epochs() == null ? 1 : runs.get(0).epochs();
-        // the saved experiment it trains, where the lab opened one (a finished run's weights become its owner's)
-        String saved = runs.size() == 1 && fork.appliesTo(runs) ? fork.id() : null;
-        String id;
-        try {
-            id = workers.submit(runs, owner.key(), true, RunPages.CNN, epochs, saved).id();
-        } catch (OverLimit refused) {
-            LimitNotice.show(refused);
-            return;
-        } catch (BackgroundRuns.NoWorker | RunJournal.Unreachable refused) {
-            Notification n = Notification.show(refused.getMessage(), 10_000, Notification.Position.TOP_CENTER);
-            n.addThemeVariants(NotificationVariant.LUMO_ERROR);
-            return;
-        }
-        WorkersNotice.submitted(runs.size() == 1 ? runs.get(0).name() : "Comparison of " + runs.size() + " networks", id);
     }
 
     private void step() {

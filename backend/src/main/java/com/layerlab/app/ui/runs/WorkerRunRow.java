@@ -67,7 +67,7 @@ final class WorkerRunRow extends Div {
      */
     void update(ClusterStore.Shared now, String metrics, String why) {
         this.run = now;
-        RunState st = now.state();
+        RunState st = now.shown();
         String stateText = st.name().toLowerCase(Locale.ROOT);
         state.setText(stateText);
         state.getElement().setAttribute("data-state", stateText);

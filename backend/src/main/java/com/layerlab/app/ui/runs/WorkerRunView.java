@@ -239,7 +239,7 @@ public class WorkerRunView extends Div implements HasUrlParameter<String> {
         ClusterStore.Shared r = look.run();
         shown = r;
         name.setText(RunRow.name(r.entry().experiments(), r.entry().page()));
-        RunState st = r.state();
+        RunState st = r.shown();
         String stateText = st.name().toLowerCase(Locale.ROOT);
         LiveText.set(state, stateText);
         state.getElement().setAttribute("data-state", stateText);

@@ -10,11 +10,13 @@ import com.layerlab.app.cluster.BackgroundRuns;
 import com.layerlab.app.cluster.ClusterStore;
 import com.layerlab.app.cluster.RunPoints;
 import com.layerlab.app.cluster.RunSignals;
+import com.layerlab.app.lab.CnnDataSettings;
 import com.layerlab.app.lab.CnnPresets;
 import com.layerlab.app.training.Run;
 import com.layerlab.app.training.RunState;
 import com.layerlab.app.training.RunStatus;
 import com.layerlab.app.training.TrainingRuntime;
+import com.layerlab.datasets.ImageSets;
 import com.layerlab.engine.experiment.Experiment;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -58,12 +60,14 @@ class WorkerRunPagesTest extends BrowserTestBase {
     }
 
     /**
-     * An MNIST LeNet with small batches: over a thousand batches an epoch, so that an epoch takes seconds even on a
-     * fast CPU (with 3,000 images a fast CI machine trained all 30 epochs before the page had seen one poll within one).
+     * A LeNet on Fashion-MNIST (Debian's 60,000 training images, which CI installs) with small batches: well over a
+     * thousand batches an epoch, so that an epoch takes seconds even on a fast CPU (on the 10,000 MNIST digits a
+     * fast CI machine trained all 30 epochs before the page had seen one poll within an epoch).
      */
     private static Experiment slowEpochs() {
         Experiment e = CnnPresets.byKey(CnnPresets.LENET, false).experiment();
-        return e.withData(e.data().withOption("limit", 20_000).withBatchSize(16)).withEpochs(30);
+        return e.withData(CnnDataSettings.switchTo(e.data(), ImageSets.FASHION_MNIST).withOption(ImageSets.LIMIT, 30_000)
+                .withBatchSize(16)).withEpochs(30);
     }
 
     @Test
