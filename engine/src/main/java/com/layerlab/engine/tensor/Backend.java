@@ -49,6 +49,14 @@ public interface Backend {
 
     String name();
 
+    /**
+     * Whether this backend's storages are Java arrays on the heap (the CPU's {@link CpuStorage}), so that a
+     * step's memory can keep them and the host reads them without a copy ({@link Device#isCpu()}).
+     */
+    default boolean inHeap() {
+        return false;
+    }
+
     // ---- memory
 
     /** Fresh storage for {@code size} float32 elements on {@code device}, all zero. */

@@ -86,6 +86,11 @@ public final class CpuBackend implements Backend {
         return "cpu";
     }
 
+    @Override
+    public boolean inHeap() {
+        return true;
+    }
+
     public int threads() {
         return threads;
     }
@@ -977,13 +982,20 @@ public final class CpuBackend implements Backend {
         if (to > from) {
             System.arraycopy(x, src + from, dst, a + from, to - from);
         }
-        for (int zh = za; zh < zb; zh++) {
-            int r = dst0 + (zh - z0) * w;
-            for (int z = 0; z < lo; z++) {
-                dst[r + z] = 0f;
+        // a tap left of centre ran over the left edge (lo columns), one right of it over the right edge
+        // (w - hi columns), the centre tap over neither: one loop over the rows for the edge there is
+        if (lo > 0) {
+            for (int r = a; r < a + (zb - za) * w; r += w) {
+                for (int z = 0; z < lo; z++) {
+                    dst[r + z] = 0f;
+                }
             }
-            for (int z = hi; z < w; z++) {
-                dst[r + z] = 0f;
+        }
+        if (hi < w) {
+            for (int r = a; r < a + (zb - za) * w; r += w) {
+                for (int z = hi; z < w; z++) {
+                    dst[r + z] = 0f;
+                }
             }
         }
     }

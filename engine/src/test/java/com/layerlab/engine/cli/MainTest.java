@@ -367,6 +367,12 @@ class MainTest {
         // the MLP's step: its matrix products, and the rest of the step
         assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith("matmul ")), r.out());
         assertTrue(r.out().contains("outside the primitives"), r.out());
+        // the profiled step takes its arrays from the step's memory as the timed steps do (0.7 MB a step
+        // came fresh when the timing proxy kept the memory out): only arrays too small to keep are allocated
+        for (String l : r.out().lines().filter(l -> l.trim().startsWith("allocate (")).toList()) {
+            double mb = Double.parseDouble(l.substring(l.indexOf('(') + 1, l.indexOf(" MB)")));
+            assertTrue(mb < 0.1, l);
+        }
     }
 
     @Test

@@ -52,14 +52,17 @@ import java.util.stream.Stream;
  * <p>Runs on the engine's test class path (DJL lives there):
  * {@code mvn -B -q -pl engine -am -Pbench -DskipTests verify -Dbench.main=com.layerlab.engine.cli.TrainEndToEnd
  * -Dbench.args="--epochs 1 --rounds 3"}. Without {@code --data-dir}, it writes CIFAR-10 batch files of
- * random images (5,000 for training, 1,000 for testing) into a temporary folder: the speed does not
- * depend on the pixels.
+ * random images into a temporary folder (the speed does not depend on the pixels): as many as CIFAR-10
+ * has, 50,000 for training in its five batch files and 10,000 for testing, or {@code --images N} for
+ * training and a fifth of that for testing. What a run does once (the untrained model's evaluation
+ * before the first epoch, loading, writing the files) weighs on a small set as it does not on the real
+ * one.
  */
 public final class TrainEndToEnd {
 
     private static final String EXAMPLE = "/layerlab/examples/cifar10-tutorial.json";
-    private static final int SYNTHETIC_TRAIN = 5_000;
-    private static final int SYNTHETIC_TEST = 1_000;
+    /** CIFAR-10's training images, in its five batch files. */
+    private static final int CIFAR_TRAIN = 50_000;
 
     private TrainEndToEnd() {
     }
@@ -69,15 +72,17 @@ public final class TrainEndToEnd {
         Path dataDir = null;
         int epochs = 1;
         int rounds = 3;
+        int images = CIFAR_TRAIN;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i));
                 case "--epochs" -> epochs = Integer.parseInt(value(args, ++i));
                 case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
+                case "--images" -> images = Integer.parseInt(value(args, ++i));
                 default -> {
                     if (args[i].startsWith("--") || file != null) {
                         throw new IllegalArgumentException("TrainEndToEnd: unknown argument " + args[i]
-                                + " (arguments: [FILE] [--data-dir D] [--epochs N] [--rounds R])");
+                                + " (arguments: [FILE] [--data-dir D] [--images N] [--epochs N] [--rounds R])");
                     }
                     file = args[i];
                 }
@@ -86,7 +91,7 @@ public final class TrainEndToEnd {
         Path work = Files.createTempDirectory("layerlab-e2e");
         try {
             Path experiment = file != null ? Path.of(file) : example(work);
-            Path data = dataDir != null ? dataDir : syntheticCifar(work.resolve("data"));
+            Path data = dataDir != null ? dataDir : syntheticCifar(work.resolve("data"), images);
             run(System.out, experiment, data, epochs, rounds, work);
         } finally {
             try (Stream<Path> paths = Files.walk(work)) {
@@ -115,12 +120,22 @@ public final class TrainEndToEnd {
         return p;
     }
 
-    /** CIFAR-10 batch files of random images and labels under {@code dataDir}/cifar10. */
-    static Path syntheticCifar(Path dataDir) throws IOException {
+    /**
+     * CIFAR-10 batch files of random images and labels under {@code dataDir}/cifar10: {@code train} images
+     * spread over the five training files, a fifth of that in the test file.
+     */
+    static Path syntheticCifar(Path dataDir, int train) throws IOException {
+        if (train < Cifar10.TRAIN_FILES.size()) {
+            throw new IllegalArgumentException("TrainEndToEnd: --images must be at least " + Cifar10.TRAIN_FILES.size()
+                    + ", got " + train);
+        }
         Path dir = Files.createDirectories(dataDir.resolve(Cifar10.ID));
         Random rng = new Random(3);
-        writeBatch(dir.resolve(Cifar10.TRAIN_FILES.get(0)), SYNTHETIC_TRAIN, rng);
-        writeBatch(dir.resolve(Cifar10.TEST_FILE), SYNTHETIC_TEST, rng);
+        int files = Cifar10.TRAIN_FILES.size();
+        for (int f = 0; f < files; f++) {
+            writeBatch(dir.resolve(Cifar10.TRAIN_FILES.get(f)), train * (f + 1) / files - train * f / files, rng);
+        }
+        writeBatch(dir.resolve(Cifar10.TEST_FILE), Math.max(1, train / 5), rng);
         return dataDir;
     }
 

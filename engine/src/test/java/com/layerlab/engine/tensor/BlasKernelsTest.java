@@ -2,6 +2,7 @@ package com.layerlab.engine.tensor;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -104,7 +105,16 @@ class BlasKernelsTest {
                 new int[] {2, 1, 1}, 1),
         new Case(3, 4, new int[] {5, 5}, 6, new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 2),
         new Case(2, 2, new int[] {1, 2}, 3, new int[] {3, 3}, new int[] {1, 1}, new int[] {3, 3}, new int[] {3, 3}, 1),
+        // grouped, with the weight gradient's transposed product (100 rows per group, 3 output channels)
+        new Case(11, 8, new int[] {9, 9}, 6, new int[] {5, 5}, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, 2),
     };
+
+    @Test
+    void theCasesTakeBothRoutesOfTheWeightGradient() {
+        assertTrue(Arrays.stream(CASES).anyMatch(c -> BlasKernels.transposesWeightGradient(c.shape()) && c.g() > 1));
+        assertTrue(Arrays.stream(CASES).anyMatch(c -> !BlasKernels.transposesWeightGradient(c.shape())));
+        assertTrue(BlasKernels.transposesWeightGradient(CASES[1].shape()), "CIFAR's 32 to 32 channels: " + CASES[1]);
+    }
 
     @Test
     void convolutionsAgreeWithThePlainJavaKernelsAndKeepTheirBits() {
