@@ -5,12 +5,16 @@ import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
- * The CPU backend's matrix products and convolutions through OpenBLAS ({@link Blas}). A convolution is
- * the same im2col route as the plain-Java kernels in {@link CpuBackend}: the weight times the unfolded
- * input of a few samples side by side (forward), the weight's transpose times the output gradient,
- * added back with col2im (input gradient), the output gradient times the unfolded input's transpose
- * (weight gradient). Here the unfolded input is written row by row into the native buffer the product
- * reads.
+ * The CPU backend's matrix products and convolutions through OpenBLAS ({@link Blas}). A stride-1
+ * convolution with 16 input channels or more runs as one product per kernel tap over its input laid
+ * out channels-last ({@link #shiftedConvolution}, {@link #shiftedWeightGradient}), which unfolds
+ * nothing. The others take the im2col route of the plain-Java kernels in {@link CpuBackend}: the
+ * weight times the unfolded input of a few samples side by side (forward), the weight's transpose
+ * times the output gradient, added back with col2im (input gradient), the output gradient times the
+ * unfolded input's transpose (weight gradient); the unfolded input is written row by row into the
+ * native buffer the product reads. (Unfolding per position instead, im2row, into the product shape
+ * OpenBLAS runs fastest, was tried for the few-channel convolutions and measured slower: a copy of
+ * KW * C_in floats per kernel row and position costs more than the product gains.)
  *
  * <p>Every product is cut into calls by the shapes alone (rows of a matrix product in blocks of
  * {@link #ROWS}; convolutions in fixed blocks of samples, as many side by side as the plain-Java
@@ -108,8 +112,260 @@ final class BlasKernels {
         }
     }
 
+    /**
+     * Input channels from which each kernel tap is a product of its own ({@link #shifts}); below, a
+     * frame position holds the input channels under a whole kernel row, so that a product sums over
+     * KW * C_in (3 channels: 116 GFLOP/s for a sum over 3, 197 over 15, one core).
+     */
+    static final int SHIFT_MIN_CHANNELS = 16;
+
+    /**
+     * Whether a convolution runs as products over its input laid out channels-last and padded
+     * ({@link #shiftedConvolution}) instead of unfolding it: stride 1 and one group, in 2D (or 1D), at least
+     * {@link #SHIFT_MIN_CHANNELS} output channels (a product with fewer columns wastes most of OpenBLAS's
+     * kernel: LeNet's 1 to 6 channels ran 4.7 times slower); with fewer input channels, no dilation
+     * along the width.
+     */
+    static boolean shifts(ConvShape s) {
+        return s.groups() == 1 && s.in(0) == 1 && s.kernel(0) == 1 && s.padding(0) == 0 && s.stride(1) == 1
+                && s.stride(2) == 1 && s.outChannels() >= SHIFT_MIN_CHANNELS
+                && (s.inChannels() >= SHIFT_MIN_CHANNELS || s.dilation(2) == 1);
+    }
+
+    /** Kernel columns whose input values a frame position holds: the whole kernel row for few channels, else one. */
+    private static int span(ConvShape s) {
+        return s.inChannels() < SHIFT_MIN_CHANNELS ? s.kernel(2) : 1;
+    }
+
+    /** The products per sample: one per kernel tap, or per kernel row where a position holds the row ({@link #span}). */
+    private static int products(ConvShape s) {
+        return s.kernel(1) * s.kernel(2) / span(s);
+    }
+
+    /**
+     * A stride-1 convolution without the unfolding. Each sample is copied once, channels-last, into a
+     * zero frame as large as the padded input (Hp x Wp positions of C_in values, and a few zero positions
+     * after it). Output position (oh, ow) under kernel tap (kh, kw) reads frame position
+     * (oh + kh * dh) * Wp + ow + kw * dw: for all outputs taken as Wp wide (oh * Wp + ow), one tap's
+     * inputs are one contiguous block of the frame, shifted. So the output [OH * Wp, C_out] is the sum
+     * over taps of frame block [OH * Wp, C_in] x w_tap [C_in, C_out], one product each with nothing
+     * copied, of which the columns ow &gt;= OW (read across a row's edge) are dropped. Products of this
+     * shape, many rows and few columns, all in the core's caches, ran at 190-200 GFLOP/s on one core
+     * here, against 100-110 for the unfolded route's 32 x 800 times 800 x 256; the extra columns cost
+     * Wp / OW (1.25 on CIFAR-10's 16x16 planes). The bits follow the shapes alone: a product per sample
+     * and tap, in tap order.
+     */
+    static void shiftedConvolution(float[] x, float[] w, float[] bias, float[] y, ConvShape s, int threads,
+                                   Parallel parallel) {
+        int cout = s.outChannels();
+        int wp = s.in(2) + 2 * s.padding(2);
+        int oh = s.out(1);
+        int ow = s.out(2);
+        int run = span(s) * s.inChannels();
+        int rows = oh * wp;
+        int frame = operandSize(s);
+        int outPlane = oh * ow;
+        TensorTooLargeException.checkedProduct("the convolution's output of 1 sample", rows, cout);
+        float[] wt = tapMatrices(w, s);
+        forBlocks(s.batch(), 1, threads, parallel, wt, (first, count, ws) -> {
+            CpuBackend.Scratch sc = CpuBackend.scratch();
+            float[] q = frame(x, first, s, sc);
+            FloatPointer weights = ws.buffer(0, wt.length);
+            FloatPointer pq = ws.buffer(1, frame);
+            ws.put(1, 0, q, 0, frame);
+            FloatPointer out = ws.buffer(2, (long) rows * cout);
+            for (int t = 0; t < products(s); t++) {
+                Blas.sgemm(false, false, rows, cout, run, pq, productShift(s, t), run, weights, (long) t * run * cout, cout,
+                        out, 0, cout, t > 0);
+            }
+            float[] r = sc.aux(rows * cout);
+            ws.get(2, 0, r, 0, rows * cout);
+            int ys = first * cout * outPlane;
+            // an output row at a time: its block of the product, Wp x C_out floats, stays in L1
+            for (int i = 0; i < oh; i++) {
+                for (int o = 0; o < cout; o++) {
+                    int to = ys + o * outPlane + i * ow;
+                    int from = i * wp * cout + o;
+                    for (int j = 0; j < ow; j++) {
+                        y[to + j] = r[from + j * cout];
+                    }
+                }
+            }
+            for (int o = 0; o < cout; o++) {
+                if (bias != null) {
+                    float b = bias[o];
+                    for (int i = ys + o * outPlane; i < ys + (o + 1) * outPlane; i++) {
+                        y[i] += b;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Sample {@code k} of x [N, C_in, H, W] as {@link #shiftedConvolution}'s frame, in the thread's
+     * scratch: channels-last, inside a border of zeros as wide as the padding, zeros after; where a
+     * position holds a kernel row ({@link #span} &gt; 1), position p holds the C_in values of positions
+     * p .. p + KW - 1, one copy each. Its first {@link #operandSize} floats are the products' operand.
+     */
+    private static float[] frame(float[] x, int k, ConvShape s, CpuBackend.Scratch sc) {
+        int cin = s.inChannels();
+        int h = s.in(1);
+        int wd = s.in(2);
+        int wp = wd + 2 * s.padding(2);
+        int inPlane = h * wd;
+        int size = frameSize(s);
+        float[] q = sc.frame(size);
+        Arrays.fill(q, 0, size, 0f);
+        int xs = k * cin * inPlane;
+        for (int i = 0; i < h; i++) {
+            for (int c = 0; c < cin; c++) {
+                int to = ((i + s.padding(1)) * wp + s.padding(2)) * cin + c;
+                int from = xs + c * inPlane + i * wd;
+                for (int j = 0; j < wd; j++) {
+                    q[to + j * cin] = x[from + j];
+                }
+            }
+        }
+        int run = span(s) * cin;
+        if (run == cin) {
+            return q;
+        }
+        int positions = (h + 2 * s.padding(1)) * wp;
+        float[] rows = sc.cols(positions * run);
+        for (int p = 0; p < positions; p++) {
+            System.arraycopy(q, p * cin, rows, p * run, run);
+        }
+        return rows;
+    }
+
+    /** The floats of {@link #frame}'s frame that the products read. */
+    private static int operandSize(ConvShape s) {
+        int positions = (s.in(1) + 2 * s.padding(1)) * (s.in(2) + 2 * s.padding(2));
+        return span(s) == 1 ? frameSize(s)
+                : TensorTooLargeException.checkedProduct("the convolution's padded input of 1 sample", positions,
+                        s.kernel(2), s.inChannels());
+    }
+
+    /** Floats in {@link #frame}'s frame of one sample: the padded input and the zeros a tap reads past its end. */
+    private static int frameSize(ConvShape s) {
+        int hp = s.in(1) + 2 * s.padding(1);
+        int wp = s.in(2) + 2 * s.padding(2);
+        int positions = hp * wp + (s.kernel(2) - 1) * s.dilation(2);
+        TensorTooLargeException.checkedProduct("the convolution's padded input of 1 sample", positions, s.inChannels());
+        return positions * s.inChannels();
+    }
+
+    /** Where product t's block starts in {@link #frame}'s frame, in floats: kernel row t / columns, column t % columns. */
+    private static int productShift(ConvShape s, int t) {
+        int wp = s.in(2) + 2 * s.padding(2);
+        int columns = s.kernel(2) / span(s);
+        return ((t / columns) * s.dilation(1) * wp + (t % columns) * s.dilation(2)) * span(s) * s.inChannels();
+    }
+
+    /**
+     * The weight gradient of a convolution that {@link #shifts}: per sample and tap,
+     * gw_tap [C_in, C_out] += (frame block [OH * Wp, C_in])^T x g [OH * Wp, C_out], with the output
+     * gradient laid out as {@link #shiftedConvolution}'s output and zero in the columns it drops. Summed
+     * over the samples of each chunk of {@link CpuBackend#WEIGHT_GRAD_CHUNK} in order, then the chunks in
+     * order, as the unfolded route: the bits do not depend on the thread count.
+     */
+    static void shiftedWeightGradient(float[] x, float[] gy, float[] gw, ConvShape s, int threads, Parallel parallel) {
+        int n = s.batch();
+        int cout = s.outChannels();
+        int wp = s.in(2) + 2 * s.padding(2);
+        int oh = s.out(1);
+        int ow = s.out(2);
+        int run = span(s) * s.inChannels();
+        int rows = oh * wp;
+        int outPlane = oh * ow;
+        int size = cout * s.groupRows();
+        if (n == 0) {
+            Arrays.fill(gw, 0, size, 0f);
+            return;
+        }
+        int frame = operandSize(s);
+        TensorTooLargeException.checkedProduct("the convolution's output of 1 sample", rows, cout);
+        int chunk = CpuBackend.WEIGHT_GRAD_CHUNK;
+        int chunks = (n + chunk - 1) / chunk;
+        float[] later = CpuBackend.scratch().sums((chunks - 1) * size);
+        forBlocks(n, chunk, threads, parallel, null, (first, count, ws) -> {
+            CpuBackend.Scratch sc = CpuBackend.scratch();
+            float[] g = sc.aux(Math.max(rows * cout, size));
+            FloatPointer pq = ws.buffer(0, frame);
+            FloatPointer pg = ws.buffer(1, (long) rows * cout);
+            FloatPointer out = ws.buffer(2, size);
+            for (int k = 0; k < count; k++) {
+                ws.put(0, 0, frame(x, first + k, s, sc), 0, frame);
+                Arrays.fill(g, 0, rows * cout, 0f);
+                int gs = (first + k) * cout * outPlane;
+                for (int i = 0; i < oh; i++) {
+                    for (int o = 0; o < cout; o++) {
+                        int from = gs + o * outPlane + i * ow;
+                        int to = i * wp * cout + o;
+                        for (int j = 0; j < ow; j++) {
+                            g[to + j * cout] = gy[from + j];
+                        }
+                    }
+                }
+                ws.put(1, 0, g, 0, rows * cout);
+                for (int t = 0; t < products(s); t++) {
+                    Blas.sgemm(true, false, run, cout, rows, pq, productShift(s, t), run, pg, 0, cout, out,
+                            (long) t * run * cout, cout, k > 0);
+                }
+            }
+            ws.get(2, 0, g, 0, size);
+            fromTapMatrices(g, s, first == 0 ? gw : later, first == 0 ? 0 : (first / chunk - 1) * size);
+        });
+        addChunks(gw, later, size, chunks);
+    }
+
+    /** w [C_out, C_in, kh, kw] as one [C_in, C_out] matrix per tap, tap after tap: row (tap, c), column o. */
+    private static float[] tapMatrices(float[] w, ConvShape s) {
+        int cin = s.inChannels();
+        int cout = s.outChannels();
+        int taps = s.kernelVolume();
+        float[] wt = new float[taps * cin * cout];
+        for (int o = 0; o < cout; o++) {
+            for (int c = 0; c < cin; c++) {
+                for (int t = 0; t < taps; t++) {
+                    wt[(t * cin + c) * cout + o] = w[(o * cin + c) * taps + t];
+                }
+            }
+        }
+        return wt;
+    }
+
+    /** The inverse of {@link #tapMatrices}: src's per-tap matrices into dst [C_out, C_in, kh, kw] from {@code at}. */
+    private static void fromTapMatrices(float[] src, ConvShape s, float[] dst, int at) {
+        int cin = s.inChannels();
+        int cout = s.outChannels();
+        int taps = s.kernelVolume();
+        for (int o = 0; o < cout; o++) {
+            for (int c = 0; c < cin; c++) {
+                for (int t = 0; t < taps; t++) {
+                    dst[at + (o * cin + c) * taps + t] = src[(t * cin + c) * cout + o];
+                }
+            }
+        }
+    }
+
+    /** The weight gradient's chunks after the first (in {@code later}, one after another) added onto gw in chunk order. */
+    private static void addChunks(float[] gw, float[] later, int size, int chunks) {
+        for (int c = 1; c < chunks; c++) {
+            int at = (c - 1) * size;
+            for (int j = 0; j < size; j++) {
+                gw[j] += later[at + j];
+            }
+        }
+    }
+
     /** The contract of {@link Backend#convolution}. */
     static void convolution(float[] x, float[] w, float[] bias, float[] y, ConvShape s, int threads, Parallel parallel) {
+        if (shifts(s)) {
+            shiftedConvolution(x, w, bias, y, s, threads, parallel);
+            return;
+        }
         int groups = s.groups();
         int cout = s.outChannels();
         int coutG = cout / groups;
@@ -151,10 +407,12 @@ final class BlasKernels {
      * multiply-adds; col2im writes and adds back an unfolded matrix with C_in rows per kernel tap, the
      * other unfolds one with C_out rows per tap, and its product sums over C_out * taps instead of C_out
      * (longer sums run faster in OpenBLAS). Measured on the CIFAR-10 tutorial model (1 thread): 3 to 32
-     * channels, col2im 4.5 times faster; 32 to 64, 1.6 times; 32 to 32, 1.3 to 1.6 times slower.
+     * channels, col2im 4.5 times faster; 32 to 64, 1.6 times; 32 to 32, 1.3 to 1.6 times slower. Where
+     * {@code full}, the flipped convolution, {@link #shifts} (it unfolds nothing then), that convolution
+     * wins: 32 to 64 channels at 8x8, 4.2 ms against col2im's 6.3.
      */
-    static boolean scattersInputGradient(ConvShape s) {
-        return s.outChannels() > s.inChannels();
+    static boolean scattersInputGradient(ConvShape s, ConvShape full) {
+        return !shifts(full) && s.outChannels() > s.inChannels();
     }
 
     /** The contract of {@link Backend#convolutionBackwardInput}, by col2im. */
@@ -211,6 +469,10 @@ final class BlasKernels {
      * chunks' sums are then added in chunk order.
      */
     static void convolutionBackwardWeight(float[] x, float[] gy, float[] gw, ConvShape s, int threads, Parallel parallel) {
+        if (shifts(s)) {
+            shiftedWeightGradient(x, gy, gw, s, threads, parallel);
+            return;
+        }
         int n = s.batch();
         int groups = s.groups();
         int cout = s.outChannels();
@@ -262,12 +524,7 @@ final class BlasKernels {
             }
             ws.get(2, 0, dst, at, size);
         });
-        for (int c = 1; c < chunks; c++) {
-            int at = (c - 1) * size;
-            for (int j = 0; j < size; j++) {
-                gw[j] += later[at + j];
-            }
-        }
+        addChunks(gw, later, size, chunks);
     }
 
     /** Samples first..first+count-1 of t [N, channels, plane] side by side into operand {@code which}: [channels, count * plane]. */

@@ -7,6 +7,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -107,7 +108,27 @@ class BlasKernelsTest {
         new Case(2, 2, new int[] {1, 2}, 3, new int[] {3, 3}, new int[] {1, 1}, new int[] {3, 3}, new int[] {3, 3}, 1),
         // grouped, with the weight gradient's transposed product (100 rows per group, 3 output channels)
         new Case(11, 8, new int[] {9, 9}, 6, new int[] {5, 5}, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, 2),
+        // shifted products (stride 1, one group, 16 output channels and more): dilated, uneven padding and
+        // kernel, 1D, unpadded with more samples than a chunk of the weight gradient, few input channels
+        // (a kernel row per position) with a dilated height
+        new Case(3, 16, new int[] {7, 9}, 16, new int[] {3, 2}, new int[] {1, 1}, new int[] {1, 0}, new int[] {2, 1}, 1),
+        new Case(2, 17, new int[] {11}, 18, new int[] {3}, new int[] {1}, new int[] {2}, new int[] {2}, 1),
+        new Case(10, 20, new int[] {6, 5}, 16, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1),
+        new Case(3, 5, new int[] {9, 8}, 16, new int[] {3, 4}, new int[] {1, 1}, new int[] {2, 1}, new int[] {2, 1}, 1),
     };
+
+    @Test
+    void theCasesTakeBothRoutesOfTheConvolutions() {
+        assertTrue(Arrays.stream(CASES).filter(c -> BlasKernels.shifts(c.shape())).count() >= 5);
+        assertTrue(Arrays.stream(CASES).filter(c -> !BlasKernels.shifts(c.shape())).count() >= 4);
+        // the CIFAR-10 model's convolutions and LeNet's second shift (the first two with a kernel row per
+        // position: 3 and 6 input channels); fewer than 16 output channels unfold
+        for (int i = 0; i < 4; i++) {
+            assertTrue(BlasKernels.shifts(CASES[i].shape()), CASES[i].toString());
+        }
+        assertFalse(BlasKernels.shifts(ConvShape.of(4, 1, new int[] {28, 28}, 6, new int[] {5, 5}, new int[] {1, 1},
+                new int[] {0, 0}, new int[] {1, 1}, 1)), "LeNet's first convolution, 6 output channels");
+    }
 
     @Test
     void theCasesTakeBothRoutesOfTheWeightGradient() {
