@@ -152,8 +152,9 @@ final class BlasKernels {
      * copied, of which the columns ow &gt;= OW (read across a row's edge) are dropped. Products of this
      * shape, many rows and few columns, all in the core's caches, ran at 190-200 GFLOP/s on one core
      * here, against 100-110 for the unfolded route's 32 x 800 times 800 x 256; the extra columns cost
-     * Wp / OW (1.25 on CIFAR-10's 16x16 planes). The bits follow the shapes alone: a product per sample
-     * and tap, in tap order.
+     * Wp / OW (1.25 on CIFAR-10's 16x16 planes). With few input channels a position holds a whole kernel
+     * row ({@link #span}) and each product covers that row's taps. The bits follow the shapes alone: a
+     * product per sample and tap (or kernel row), in order.
      */
     static void shiftedConvolution(float[] x, float[] w, float[] bias, float[] y, ConvShape s, int threads,
                                    Parallel parallel) {
