@@ -418,10 +418,9 @@ public final class Benchmark {
     /**
      * Runs rounds of {@code seconds} on one side until its speed holds steady (a round no more than 3 %
      * faster than the best before it) or {@link #WARM_UP_SECONDS} have passed; the rates of the rounds.
-     * PyTorch needs it: through DJL its CIFAR-10 training kept getting faster for 10 to 30 s after the
-     * first round (2 threads on this machine: 806, 1,897, 1,826 images/s in three rounds of 35 s; 1,302,
-     * 1,615, 1,692 in rounds of 10 s; 802 to 968 in rounds of 2 s after a warm-up of 1 s), so a short
-     * warm-up measured it below its best. The engine (JIT only) is steady after a round or two.
+     * The fixed warm-up of 1 s before it left either side below its best when it needed longer (the JIT
+     * on a loaded machine; PyTorch under glibc's default malloc kept moving for tens of seconds, see the
+     * {@code bench.malloc} property of the engine's pom); now the printed rounds show how long it took.
      */
     static List<Double> warmUp(ImagePeer p, ImageWork w, double seconds, int threads) {
         // the slow backends (OpenCL on PoCL) get one short round: they are measured for the record, not raced
@@ -448,8 +447,8 @@ public final class Benchmark {
      * The image-model part of the benchmark command. For each model: the loss after 3 steps on every
      * side (the same work), then, with 1 thread each and with every core each, {@code rounds}
      * alternating rounds of {@code seconds} after each side's warm-up until its speed holds steady
-     * ({@link #warmUp}; skipped for rounds under half a second, as in a smoke test), the median images per second of each side and the ratio of each LayerLab
-     * backend to PyTorch; then the profile of one step of the first backend on one thread, where the
+     * ({@link #warmUp}; skipped for rounds under half a second, as in a smoke test), the median images
+     * per second of each side and the ratio of each LayerLab backend to PyTorch; then the profile of one step of the first backend on one thread, where the
      * calling thread's CPU time is all the work ({@link StepProfile}). {@code peer} may be null.
      * Backends other than the CPU run one round of at most {@link #OTHER_BACKEND_SECONDS}, with every
      * core only (their threads are their own).
