@@ -132,14 +132,51 @@ final class BlasKernels {
                 && (s.inChannels() >= SHIFT_MIN_CHANNELS || s.dilation(2) == 1);
     }
 
-    /** Kernel columns whose input values a frame position holds: the whole kernel row for few channels, else one. */
-    private static int span(ConvShape s) {
-        return s.inChannels() < SHIFT_MIN_CHANNELS ? s.kernel(2) : 1;
-    }
+    /**
+     * The geometry of a convolution's shifted products ({@link #shifts}): the padded input's width
+     * {@code wp}, the output's rows {@code oh} and columns {@code ow}, {@code span} kernel columns per frame
+     * position (the whole kernel row for fewer than {@link #SHIFT_MIN_CHANNELS} input channels, else one),
+     * a position's {@code run} of floats (span x C_in) and the product's {@code rows} (OH x Wp, the outputs
+     * taken Wp wide).
+     */
+    private record Shift(ConvShape s, int wp, int oh, int ow, int span, int run, int rows) {
 
-    /** The products per sample: one per kernel tap, or per kernel row where a position holds the row ({@link #span}). */
-    private static int products(ConvShape s) {
-        return s.kernel(1) * s.kernel(2) / span(s);
+        static Shift of(ConvShape s) {
+            int wp = s.in(2) + 2 * s.padding(2);
+            int span = s.inChannels() < SHIFT_MIN_CHANNELS ? s.kernel(2) : 1;
+            Shift f = new Shift(s, wp, s.out(1), s.out(2), span, span * s.inChannels(), s.out(1) * wp);
+            TensorTooLargeException.checkedProduct("the convolution's output of 1 sample", f.rows, s.outChannels());
+            return f;
+        }
+
+        int outPlane() {
+            return oh * ow;
+        }
+
+        /** The products per sample: one per kernel tap, or per kernel row where a position holds the row. */
+        int products() {
+            return s.kernel(1) * s.kernel(2) / span;
+        }
+
+        /** Where product t's block starts in the frame, in floats: kernel row t / columns, column t % columns. */
+        int productShift(int t) {
+            int columns = s.kernel(2) / span;
+            return ((t / columns) * s.dilation(1) * wp + (t % columns) * s.dilation(2)) * run;
+        }
+
+        /** Floats in a sample's frame of C_in per position: the padded input and the zeros a tap reads past its end. */
+        int frameSize() {
+            int positions = (s.in(1) + 2 * s.padding(1)) * wp + (s.kernel(2) - 1) * s.dilation(2);
+            TensorTooLargeException.checkedProduct("the convolution's padded input of 1 sample", positions, s.inChannels());
+            return positions * s.inChannels();
+        }
+
+        /** The floats of {@link #frame}'s frame that the products read. */
+        int operandSize() {
+            int positions = (s.in(1) + 2 * s.padding(1)) * wp;
+            return span == 1 ? frameSize()
+                    : TensorTooLargeException.checkedProduct("the convolution's padded input of 1 sample", positions, run);
+        }
     }
 
     /**
@@ -153,47 +190,44 @@ final class BlasKernels {
      * shape, many rows and few columns, all in the core's caches, ran at 190-200 GFLOP/s on one core
      * here, against 100-110 for the unfolded route's 32 x 800 times 800 x 256; the extra columns cost
      * Wp / OW (1.25 on CIFAR-10's 16x16 planes). With few input channels a position holds a whole kernel
-     * row ({@link #span}) and each product covers that row's taps. The bits follow the shapes alone: a
+     * row ({@link Shift#span}) and each product covers that row's taps. The bits follow the shapes alone: a
      * product per sample and tap (or kernel row), in order.
      */
     static void shiftedConvolution(float[] x, float[] w, float[] bias, float[] y, ConvShape s, int threads,
                                    Parallel parallel) {
+        Shift f = Shift.of(s);
         int cout = s.outChannels();
-        int wp = s.in(2) + 2 * s.padding(2);
-        int oh = s.out(1);
-        int ow = s.out(2);
-        int run = span(s) * s.inChannels();
-        int rows = oh * wp;
-        int frame = operandSize(s);
-        int outPlane = oh * ow;
-        TensorTooLargeException.checkedProduct("the convolution's output of 1 sample", rows, cout);
+        int rows = f.rows();
+        int run = f.run();
+        int operand = f.operandSize();
+        int outPlane = f.outPlane();
         float[] wt = tapMatrices(w, s);
         forBlocks(s.batch(), 1, threads, parallel, wt, (first, count, ws) -> {
             CpuBackend.Scratch sc = CpuBackend.scratch();
-            float[] q = frame(x, first, s, sc);
+            float[] q = frame(x, first, f, sc);
             FloatPointer weights = ws.buffer(0, wt.length);
-            FloatPointer pq = ws.buffer(1, frame);
-            ws.put(1, 0, q, 0, frame);
+            FloatPointer pq = ws.buffer(1, operand);
+            ws.put(1, 0, q, 0, operand);
             FloatPointer out = ws.buffer(2, (long) rows * cout);
-            for (int t = 0; t < products(s); t++) {
-                Blas.sgemm(false, false, rows, cout, run, pq, productShift(s, t), run, weights, (long) t * run * cout, cout,
+            for (int t = 0; t < f.products(); t++) {
+                Blas.sgemm(false, false, rows, cout, run, pq, f.productShift(t), run, weights, (long) t * run * cout, cout,
                         out, 0, cout, t > 0);
             }
             float[] r = sc.aux(rows * cout);
             ws.get(2, 0, r, 0, rows * cout);
             int ys = first * cout * outPlane;
             // an output row at a time: its block of the product, Wp x C_out floats, stays in L1
-            for (int i = 0; i < oh; i++) {
+            for (int i = 0; i < f.oh(); i++) {
                 for (int o = 0; o < cout; o++) {
-                    int to = ys + o * outPlane + i * ow;
-                    int from = i * wp * cout + o;
-                    for (int j = 0; j < ow; j++) {
+                    int to = ys + o * outPlane + i * f.ow();
+                    int from = i * f.wp() * cout + o;
+                    for (int j = 0; j < f.ow(); j++) {
                         y[to + j] = r[from + j * cout];
                     }
                 }
             }
-            for (int o = 0; o < cout; o++) {
-                if (bias != null) {
+            if (bias != null) {
+                for (int o = 0; o < cout; o++) {
                     float b = bias[o];
                     for (int i = ys + o * outPlane; i < ys + (o + 1) * outPlane; i++) {
                         y[i] += b;
@@ -206,16 +240,18 @@ final class BlasKernels {
     /**
      * Sample {@code k} of x [N, C_in, H, W] as {@link #shiftedConvolution}'s frame, in the thread's
      * scratch: channels-last, inside a border of zeros as wide as the padding, zeros after; where a
-     * position holds a kernel row ({@link #span} &gt; 1), position p holds the C_in values of positions
-     * p .. p + KW - 1, one copy each. Its first {@link #operandSize} floats are the products' operand.
+     * position holds a kernel row ({@link Shift#span} &gt; 1), position p holds the C_in values of
+     * positions p .. p + KW - 1, one copy each. Its first {@link Shift#operandSize} floats are the
+     * products' operand.
      */
-    private static float[] frame(float[] x, int k, ConvShape s, CpuBackend.Scratch sc) {
+    private static float[] frame(float[] x, int k, Shift f, CpuBackend.Scratch sc) {
+        ConvShape s = f.s();
         int cin = s.inChannels();
         int h = s.in(1);
         int wd = s.in(2);
-        int wp = wd + 2 * s.padding(2);
+        int wp = f.wp();
         int inPlane = h * wd;
-        int size = frameSize(s);
+        int size = f.frameSize();
         float[] q = sc.frame(size);
         Arrays.fill(q, 0, size, 0f);
         int xs = k * cin * inPlane;
@@ -228,7 +264,7 @@ final class BlasKernels {
                 }
             }
         }
-        int run = span(s) * cin;
+        int run = f.run();
         if (run == cin) {
             return q;
         }
@@ -238,30 +274,6 @@ final class BlasKernels {
             System.arraycopy(q, p * cin, rows, p * run, run);
         }
         return rows;
-    }
-
-    /** The floats of {@link #frame}'s frame that the products read. */
-    private static int operandSize(ConvShape s) {
-        int positions = (s.in(1) + 2 * s.padding(1)) * (s.in(2) + 2 * s.padding(2));
-        return span(s) == 1 ? frameSize(s)
-                : TensorTooLargeException.checkedProduct("the convolution's padded input of 1 sample", positions,
-                        s.kernel(2), s.inChannels());
-    }
-
-    /** Floats in {@link #frame}'s frame of one sample: the padded input and the zeros a tap reads past its end. */
-    private static int frameSize(ConvShape s) {
-        int hp = s.in(1) + 2 * s.padding(1);
-        int wp = s.in(2) + 2 * s.padding(2);
-        int positions = hp * wp + (s.kernel(2) - 1) * s.dilation(2);
-        TensorTooLargeException.checkedProduct("the convolution's padded input of 1 sample", positions, s.inChannels());
-        return positions * s.inChannels();
-    }
-
-    /** Where product t's block starts in {@link #frame}'s frame, in floats: kernel row t / columns, column t % columns. */
-    private static int productShift(ConvShape s, int t) {
-        int wp = s.in(2) + 2 * s.padding(2);
-        int columns = s.kernel(2) / span(s);
-        return ((t / columns) * s.dilation(1) * wp + (t % columns) * s.dilation(2)) * span(s) * s.inChannels();
     }
 
     /**
@@ -274,44 +286,41 @@ final class BlasKernels {
     static void shiftedWeightGradient(float[] x, float[] gy, float[] gw, ConvShape s, int threads, Parallel parallel) {
         int n = s.batch();
         int cout = s.outChannels();
-        int wp = s.in(2) + 2 * s.padding(2);
-        int oh = s.out(1);
-        int ow = s.out(2);
-        int run = span(s) * s.inChannels();
-        int rows = oh * wp;
-        int outPlane = oh * ow;
         int size = cout * s.groupRows();
         if (n == 0) {
             Arrays.fill(gw, 0, size, 0f);
             return;
         }
-        int frame = operandSize(s);
-        TensorTooLargeException.checkedProduct("the convolution's output of 1 sample", rows, cout);
+        Shift f = Shift.of(s);
+        int rows = f.rows();
+        int run = f.run();
+        int operand = f.operandSize();
+        int outPlane = f.outPlane();
         int chunk = CpuBackend.WEIGHT_GRAD_CHUNK;
         int chunks = (n + chunk - 1) / chunk;
         float[] later = CpuBackend.scratch().sums((chunks - 1) * size);
         forBlocks(n, chunk, threads, parallel, null, (first, count, ws) -> {
             CpuBackend.Scratch sc = CpuBackend.scratch();
             float[] g = sc.aux(Math.max(rows * cout, size));
-            FloatPointer pq = ws.buffer(0, frame);
+            FloatPointer pq = ws.buffer(0, operand);
             FloatPointer pg = ws.buffer(1, (long) rows * cout);
             FloatPointer out = ws.buffer(2, size);
             for (int k = 0; k < count; k++) {
-                ws.put(0, 0, frame(x, first + k, s, sc), 0, frame);
+                ws.put(0, 0, frame(x, first + k, f, sc), 0, operand);
                 Arrays.fill(g, 0, rows * cout, 0f);
                 int gs = (first + k) * cout * outPlane;
-                for (int i = 0; i < oh; i++) {
+                for (int i = 0; i < f.oh(); i++) {
                     for (int o = 0; o < cout; o++) {
-                        int from = gs + o * outPlane + i * ow;
-                        int to = i * wp * cout + o;
-                        for (int j = 0; j < ow; j++) {
+                        int from = gs + o * outPlane + i * f.ow();
+                        int to = i * f.wp() * cout + o;
+                        for (int j = 0; j < f.ow(); j++) {
                             g[to + j * cout] = gy[from + j];
                         }
                     }
                 }
                 ws.put(1, 0, g, 0, rows * cout);
-                for (int t = 0; t < products(s); t++) {
-                    Blas.sgemm(true, false, run, cout, rows, pq, productShift(s, t), run, pg, 0, cout, out,
+                for (int t = 0; t < f.products(); t++) {
+                    Blas.sgemm(true, false, run, cout, rows, pq, f.productShift(t), run, pg, 0, cout, out,
                             (long) t * run * cout, cout, k > 0);
                 }
             }
