@@ -93,6 +93,8 @@ final class Blas {
     static final class Workspace {
         private final FloatPointer[] pointers = new FloatPointer[3];
         private final FloatBuffer[] views = new FloatBuffer[3];
+        /** The call whose operand 0 this holds ({@link #holds}); null once anything else is put there. */
+        private Object operand0Of;
 
         /** Operand {@code which} (0, 1, 2: A, B, C), at least {@code n} floats. */
         FloatPointer buffer(int which, long n) {
@@ -105,13 +107,32 @@ final class Blas {
                 p = new FloatPointer(Math.max(n + n / 8, 1 << 12));
                 pointers[which] = p;
                 views[which] = p.asBuffer();
+                if (which == 0) {
+                    operand0Of = null;
+                }
             }
             return p.position(0);
         }
 
         /** Copies src[off .. off+n) into operand {@code which} from float index {@code at}. */
         void put(int which, long at, float[] src, int off, int n) {
+            if (which == 0) {
+                operand0Of = null;
+            }
             views[which].put(Math.toIntExact(at), src, off, n);
+        }
+
+        /**
+         * Whether operand 0 still holds what {@code call} (an object made for one call, never reused)
+         * put there: the thread's later tasks of a call skip copying the same weights again.
+         */
+        boolean holds(Object call) {
+            return operand0Of == call;
+        }
+
+        /** Marks operand 0 as holding {@code call}'s operand, just put there. */
+        void holding(Object call) {
+            operand0Of = call;
         }
 
         /** Copies operand {@code which}'s floats from index {@code at} into dst[off .. off+n). */

@@ -74,16 +74,18 @@ final class BlasKernels {
 
     /**
      * The batch in fixed blocks of {@code block} samples, the blocks spread over the threads; {@code weight},
-     * when not null, goes into operand 0 once per task, for all of its blocks.
+     * when not null, goes into operand 0 once per thread, for all of its tasks' blocks.
      */
     private static void forBlocks(int n, int block, int threads, Parallel parallel, float[] weight, BlockBody body) {
         int blocks = (n + block - 1) / block;
         int tasks = Math.min(blocks, threads * CpuBackend.TASKS_PER_THREAD);
+        Object call = new Object();
         parallel.run(tasks, t -> {
             Blas.Workspace ws = Blas.workspace();
-            if (weight != null) {
+            if (weight != null && !ws.holds(call)) {
                 ws.buffer(0, weight.length);
                 ws.put(0, 0, weight, 0, weight.length);
+                ws.holding(call);
             }
             for (int blk = blocks * t / tasks, end = blocks * (t + 1) / tasks; blk < end; blk++) {
                 int first = blk * block;
@@ -158,17 +160,37 @@ final class BlasKernels {
             return s.kernel(1) * s.kernel(2) / span;
         }
 
-        /** Where product t's block starts in the frame, in floats: kernel row t / columns, column t % columns. */
-        int productShift(int t) {
+        /**
+         * How far product t's block is shifted from the frame's start, in positions: kernel row t / columns,
+         * column t % columns.
+         */
+        int positionShift(int t) {
             int columns = s.kernel(2) / span;
-            return ((t / columns) * s.dilation(1) * wp + (t % columns) * s.dilation(2)) * run;
+            return (t / columns) * s.dilation(1) * wp + (t % columns) * s.dilation(2);
+        }
+
+        /** Where product t's block starts in {@link #frame}'s channels-last frame, in floats. */
+        int productShift(int t) {
+            return positionShift(t) * run;
+        }
+
+        /**
+         * Positions in a row of {@link #planes}' operand: the padded plane, and the zeros a tap reads past
+         * its end where each product is one tap.
+         */
+        int planeStride() {
+            return span == 1 ? paddedPlane() : (s.in(1) + 2 * s.padding(1)) * wp;
+        }
+
+        /** Positions in one channel's padded plane with the zeros after it that the shifted products read. */
+        int paddedPlane() {
+            return (s.in(1) + 2 * s.padding(1)) * wp + (s.kernel(2) - 1) * s.dilation(2);
         }
 
         /** Floats in a sample's frame of C_in per position: the padded input and the zeros a tap reads past its end. */
         int frameSize() {
-            int positions = (s.in(1) + 2 * s.padding(1)) * wp + (s.kernel(2) - 1) * s.dilation(2);
-            TensorTooLargeException.checkedProduct("the convolution's padded input of 1 sample", positions, s.inChannels());
-            return positions * s.inChannels();
+            return TensorTooLargeException.checkedProduct("the convolution's padded input of 1 sample", paddedPlane(),
+                    s.inChannels());
         }
 
         /** The floats of {@link #frame}'s frame that the products read. */
@@ -180,18 +202,20 @@ final class BlasKernels {
     }
 
     /**
-     * A stride-1 convolution without the unfolding. Each sample is copied once, channels-last, into a
-     * zero frame as large as the padded input (Hp x Wp positions of C_in values, and a few zero positions
-     * after it). Output position (oh, ow) under kernel tap (kh, kw) reads frame position
-     * (oh + kh * dh) * Wp + ow + kw * dw: for all outputs taken as Wp wide (oh * Wp + ow), one tap's
-     * inputs are one contiguous block of the frame, shifted. So the output [OH * Wp, C_out] is the sum
-     * over taps of frame block [OH * Wp, C_in] x w_tap [C_in, C_out], one product each with nothing
-     * copied, of which the columns ow &gt;= OW (read across a row's edge) are dropped. Products of this
-     * shape, many rows and few columns, all in the core's caches, ran at 190-200 GFLOP/s on one core
+     * A stride-1 convolution without the unfolding. Each sample is copied once into zero-padded planes
+     * (Hp x Wp positions per input channel, and a few zero positions after each). Output position
+     * (oh, ow) under kernel tap (kh, kw) reads padded position (oh + kh * dh) * Wp + ow + kw * dw: for all
+     * outputs taken as Wp wide (oh * Wp + ow), one tap's inputs are the planes' columns from a shift on,
+     * a block of the planes with their own row stride. So the output [C_out, OH * Wp] is the sum over taps
+     * of w_tap [C_out, C_in] x that block [C_in, OH * Wp], one product each with nothing copied, of which
+     * the columns ow &gt;= OW (read across a row's edge) are dropped as the rows are copied out. Products
+     * of this shape, few rows and many columns, all in the core's caches, ran at 190-200 GFLOP/s on one core
      * here, against 100-110 for the unfolded route's 32 x 800 times 800 x 256; the extra columns cost
-     * Wp / OW (1.25 on CIFAR-10's 16x16 planes). With few input channels a position holds a whole kernel
-     * row ({@link Shift#span}) and each product covers that row's taps. The bits follow the shapes alone: a
-     * product per sample and tap (or kernel row), in order.
+     * Wp / OW (1.25 on CIFAR-10's 16x16 planes). The copies in and out are whole rows, with no transposition
+     * (the channels-last layout this first had spent a third of the first layer's time transposing). With
+     * few input channels the operand holds each padded plane {@link Shift#span} times, shifted by one
+     * column more each time, and each product covers a kernel row's taps. The bits follow the shapes
+     * alone: a product per sample and tap (or kernel row), in order.
      */
     static void shiftedConvolution(float[] x, float[] w, float[] bias, float[] y, ConvShape s, int threads,
                                    Parallel parallel) {
@@ -199,38 +223,35 @@ final class BlasKernels {
         int cout = s.outChannels();
         int rows = f.rows();
         int run = f.run();
-        int operand = f.operandSize();
+        int stride = f.planeStride();
         int outPlane = f.outPlane();
-        float[] wt = tapMatrices(w, s);
-        forBlocks(s.batch(), 1, threads, parallel, wt, (first, count, ws) -> {
+        int ow = f.ow();
+        float[] wk = kernelMatrices(w, f);
+        forBlocks(s.batch(), 1, threads, parallel, wk, (first, count, ws) -> {
             CpuBackend.Scratch sc = CpuBackend.scratch();
-            float[] q = frame(x, first, f, sc);
-            FloatPointer weights = ws.buffer(0, wt.length);
-            FloatPointer pq = ws.buffer(1, operand);
-            ws.put(1, 0, q, 0, operand);
-            FloatPointer out = ws.buffer(2, (long) rows * cout);
+            float[] q = planes(x, first, f, sc);
+            FloatPointer weights = ws.buffer(0, wk.length);
+            FloatPointer pq = ws.buffer(1, (long) run * stride);
+            ws.put(1, 0, q, 0, run * stride);
+            FloatPointer out = ws.buffer(2, (long) cout * rows);
             for (int t = 0; t < f.products(); t++) {
-                Blas.sgemm(false, false, rows, cout, run, pq, f.productShift(t), run, weights, (long) t * run * cout, cout,
-                        out, 0, cout, t > 0);
+                Blas.sgemm(false, false, cout, rows, run, weights, (long) t * cout * run, run, pq, f.positionShift(t), stride,
+                        out, 0, rows, t > 0);
             }
-            float[] r = sc.aux(rows * cout);
-            ws.get(2, 0, r, 0, rows * cout);
+            float[] r = sc.aux(cout * rows);
+            ws.get(2, 0, r, 0, cout * rows);
             int ys = first * cout * outPlane;
-            // an output row at a time: its block of the product, Wp x C_out floats, stays in L1
-            for (int i = 0; i < f.oh(); i++) {
-                for (int o = 0; o < cout; o++) {
-                    int to = ys + o * outPlane + i * f.ow();
-                    int from = i * f.wp() * cout + o;
-                    for (int j = 0; j < f.ow(); j++) {
-                        y[to + j] = r[from + j * cout];
-                    }
-                }
-            }
-            if (bias != null) {
-                for (int o = 0; o < cout; o++) {
-                    float b = bias[o];
-                    for (int i = ys + o * outPlane; i < ys + (o + 1) * outPlane; i++) {
-                        y[i] += b;
+            for (int o = 0; o < cout; o++) {
+                for (int i = 0; i < f.oh(); i++) {
+                    int to = ys + o * outPlane + i * ow;
+                    int from = o * rows + i * f.wp();
+                    if (bias == null) {
+                        System.arraycopy(r, from, y, to, ow);
+                    } else {
+                        float b = bias[o];
+                        for (int j = 0; j < ow; j++) {
+                            y[to + j] = r[from + j] + b;
+                        }
                     }
                 }
             }
@@ -238,8 +259,54 @@ final class BlasKernels {
     }
 
     /**
-     * Sample {@code k} of x [N, C_in, H, W] as {@link #shiftedConvolution}'s frame, in the thread's
-     * scratch: channels-last, inside a border of zeros as wide as the padding, zeros after; where a
+     * Sample {@code k} of x [N, C_in, H, W] as {@link #shiftedConvolution}'s operand, in the thread's
+     * scratch: row (c, s) of {@link Shift#planeStride} positions is channel c's padded plane
+     * ({@link #paddedPlanes}) shifted left by s columns (s &lt; {@link Shift#span}).
+     */
+    private static float[] planes(float[] x, int k, Shift f, CpuBackend.Scratch sc) {
+        int cin = f.s().inChannels();
+        int span = f.span();
+        int stride = f.planeStride();
+        float[] q = sc.cols(f.run() * stride);
+        if (span == 1) {
+            paddedPlanes(x, k, f, q, stride);
+            return q;
+        }
+        int padded = f.paddedPlane();
+        float[] p = sc.frame(cin * padded);
+        paddedPlanes(x, k, f, p, padded);
+        for (int c = 0; c < cin; c++) {
+            for (int sh = 0; sh < span; sh++) {
+                System.arraycopy(p, c * padded + sh, q, (c * span + sh) * stride, stride);
+            }
+        }
+        return q;
+    }
+
+    /**
+     * Sample {@code k}'s channels into dst, channel c from c * stride: its plane inside a border of zeros
+     * as wide as the padding (Hp x Wp positions), then zeros up to {@link Shift#paddedPlane}.
+     */
+    private static void paddedPlanes(float[] x, int k, Shift f, float[] dst, int stride) {
+        ConvShape s = f.s();
+        int cin = s.inChannels();
+        int h = s.in(1);
+        int wd = s.in(2);
+        int inPlane = h * wd;
+        int padded = f.paddedPlane();
+        for (int c = 0; c < cin; c++) {
+            int base = c * stride;
+            Arrays.fill(dst, base, base + padded, 0f);
+            for (int i = 0; i < h; i++) {
+                System.arraycopy(x, (k * cin + c) * inPlane + i * wd, dst, base + (i + s.padding(1)) * f.wp() + s.padding(2), wd);
+            }
+        }
+    }
+
+    /**
+     * Sample {@code k} of x [N, C_in, H, W] as {@link #shiftedWeightGradient}'s frame, in the thread's
+     * scratch: channels-last (the products' sum runs over the output positions, which this layout keeps
+     * as the rows of both operands), inside a border of zeros as wide as the padding, zeros after; where a
      * position holds a kernel row ({@link Shift#span} &gt; 1), position p holds the C_in values of
      * positions p .. p + KW - 1, one copy each. Its first {@link Shift#operandSize} floats are the
      * products' operand.
@@ -247,6 +314,26 @@ final class BlasKernels {
     private static float[] frame(float[] x, int k, Shift f, CpuBackend.Scratch sc) {
         ConvShape s = f.s();
         int cin = s.inChannels();
+        int run = f.run();
+        if (run != cin) {
+            // gathered from the padded planes: one pass, where copying each position's run from a
+            // channels-last frame took a call per position
+            int padded = f.paddedPlane();
+            float[] p = sc.frame(cin * padded);
+            paddedPlanes(x, k, f, p, padded);
+            int positions = (s.in(1) + 2 * s.padding(1)) * f.wp();
+            float[] rows = sc.cols(positions * run);
+            for (int c = 0; c < cin; c++) {
+                for (int sh = 0; sh < f.span(); sh++) {
+                    int to = sh * cin + c;
+                    int from = c * padded + sh;
+                    for (int q = 0; q < positions; q++) {
+                        rows[q * run + to] = p[from + q];
+                    }
+                }
+            }
+            return rows;
+        }
         int h = s.in(1);
         int wd = s.in(2);
         int wp = f.wp();
@@ -264,22 +351,15 @@ final class BlasKernels {
                 }
             }
         }
-        int run = f.run();
-        if (run == cin) {
-            return q;
-        }
-        int positions = (h + 2 * s.padding(1)) * wp;
-        float[] rows = sc.cols(positions * run);
-        for (int p = 0; p < positions; p++) {
-            System.arraycopy(q, p * cin, rows, p * run, run);
-        }
-        return rows;
+        return q;
     }
 
     /**
      * The weight gradient of a convolution that {@link #shifts}: per sample and tap,
      * gw_tap [C_in, C_out] += (frame block [OH * Wp, C_in])^T x g [OH * Wp, C_out], with the output
-     * gradient laid out as {@link #shiftedConvolution}'s output and zero in the columns it drops. Summed
+     * gradient taken Wp wide as in {@link #shiftedConvolution}, channels-last, and zero in the columns that
+     * drops. (With both operands channels-first the product takes the other operand transposed, which
+     * OpenBLAS ran at 120-140 GFLOP/s against 160-210 for this one.) Summed
      * over the samples of each chunk of {@link CpuBackend#WEIGHT_GRAD_CHUNK} in order, then the chunks in
      * order, as the unfolded route: the bits do not depend on the thread count.
      */
@@ -298,72 +378,98 @@ final class BlasKernels {
         int outPlane = f.outPlane();
         int chunk = CpuBackend.WEIGHT_GRAD_CHUNK;
         int chunks = (n + chunk - 1) / chunk;
-        float[] later = CpuBackend.scratch().sums((chunks - 1) * size);
+        // every chunk's sum in the per-tap layout of the products, added up in chunk order and laid out as
+        // gw once (laying out each chunk took as long as a tenth of the products)
+        float[] sums = CpuBackend.scratch().sums(chunks * size);
         forBlocks(n, chunk, threads, parallel, null, (first, count, ws) -> {
             CpuBackend.Scratch sc = CpuBackend.scratch();
-            float[] g = sc.aux(Math.max(rows * cout, size));
+            // the output gradient taken Wp wide: the columns past the output's width read across a row's
+            // edge and stay zero, so they add nothing
+            float[] g = sc.aux(cout * rows);
+            Arrays.fill(g, 0, cout * rows, 0f);
             FloatPointer pq = ws.buffer(0, operand);
-            FloatPointer pg = ws.buffer(1, (long) rows * cout);
+            FloatPointer pg = ws.buffer(1, (long) cout * rows);
             FloatPointer out = ws.buffer(2, size);
             for (int k = 0; k < count; k++) {
                 ws.put(0, 0, frame(x, first + k, f, sc), 0, operand);
-                Arrays.fill(g, 0, rows * cout, 0f);
                 int gs = (first + k) * cout * outPlane;
-                for (int i = 0; i < f.oh(); i++) {
-                    for (int o = 0; o < cout; o++) {
-                        int from = gs + o * outPlane + i * f.ow();
-                        int to = i * f.wp() * cout + o;
-                        for (int j = 0; j < f.ow(); j++) {
-                            g[to + j * cout] = gy[from + j];
-                        }
+                for (int o = 0; o < cout; o++) {
+                    for (int i = 0; i < f.oh(); i++) {
+                        System.arraycopy(gy, gs + o * outPlane + i * f.ow(), g, o * rows + i * f.wp(), f.ow());
                     }
                 }
-                ws.put(1, 0, g, 0, rows * cout);
+                ws.put(1, 0, g, 0, cout * rows);
                 for (int t = 0; t < f.products(); t++) {
-                    Blas.sgemm(true, false, run, cout, rows, pq, f.productShift(t), run, pg, 0, cout, out,
-                            (long) t * run * cout, cout, k > 0);
+                    Blas.sgemm(false, false, cout, run, rows, pg, 0, rows, pq, f.productShift(t), run, out,
+                            (long) t * cout * run, run, k > 0);
                 }
             }
-            ws.get(2, 0, g, 0, size);
-            fromTapMatrices(g, s, first == 0 ? gw : later, first == 0 ? 0 : (first / chunk - 1) * size);
+            ws.get(2, 0, sums, first / chunk * size, size);
         });
-        addChunks(gw, later, size, chunks);
+        addChunks(sums, sums, size, size, chunks);
+        fromProductMatrices(sums, f, gw);
     }
 
-    /** w [C_out, C_in, kh, kw] as one [C_in, C_out] matrix per tap, tap after tap: row (tap, c), column o. */
-    private static float[] tapMatrices(float[] w, ConvShape s) {
+    /**
+     * w [C_out, C_in, kh, kw] as one [C_out, C_in x span] matrix per product of {@link #shiftedConvolution},
+     * product after product: column (c, s) of product t is tap (t / columns, (t % columns) * span + s).
+     */
+    private static float[] kernelMatrices(float[] w, Shift f) {
+        ConvShape s = f.s();
         int cin = s.inChannels();
         int cout = s.outChannels();
-        int taps = s.kernelVolume();
-        float[] wt = new float[taps * cin * cout];
-        for (int o = 0; o < cout; o++) {
-            for (int c = 0; c < cin; c++) {
-                for (int t = 0; t < taps; t++) {
-                    wt[(t * cin + c) * cout + o] = w[(o * cin + c) * taps + t];
+        int kh = s.kernel(1);
+        int kw = s.kernel(2);
+        int span = f.span();
+        int columns = kw / span;
+        int run = f.run();
+        int products = f.products();
+        float[] wk = new float[products * cout * run];
+        for (int t = 0; t < products; t++) {
+            for (int o = 0; o < cout; o++) {
+                for (int c = 0; c < cin; c++) {
+                    for (int sh = 0; sh < span; sh++) {
+                        int tap = (t / columns) * kw + (t % columns) * span + sh;
+                        wk[(t * cout + o) * run + c * span + sh] = w[(o * cin + c) * kh * kw + tap];
+                    }
                 }
             }
         }
-        return wt;
+        return wk;
     }
 
-    /** The inverse of {@link #tapMatrices}: src's per-tap matrices into dst [C_out, C_in, kh, kw] from {@code at}. */
-    private static void fromTapMatrices(float[] src, ConvShape s, float[] dst, int at) {
+    /**
+     * {@link #shiftedWeightGradient}'s products' sums, one [C_out, run] matrix per product (column (s, c):
+     * channel c under the product's s-th kernel column), into dst [C_out, C_in, kh, kw].
+     */
+    private static void fromProductMatrices(float[] src, Shift f, float[] dst) {
+        ConvShape s = f.s();
         int cin = s.inChannels();
         int cout = s.outChannels();
+        int kw = s.kernel(2);
         int taps = s.kernelVolume();
-        for (int o = 0; o < cout; o++) {
-            for (int c = 0; c < cin; c++) {
-                for (int t = 0; t < taps; t++) {
-                    dst[at + (o * cin + c) * taps + t] = src[(t * cin + c) * cout + o];
+        int span = f.span();
+        int columns = kw / span;
+        int run = f.run();
+        for (int t = 0; t < f.products(); t++) {
+            for (int o = 0; o < cout; o++) {
+                for (int sh = 0; sh < span; sh++) {
+                    int tap = (t / columns) * kw + (t % columns) * span + sh;
+                    for (int c = 0; c < cin; c++) {
+                        dst[(o * cin + c) * taps + tap] = src[(t * cout + o) * run + sh * cin + c];
+                    }
                 }
             }
         }
     }
 
-    /** The weight gradient's chunks after the first (in {@code later}, one after another) added onto gw in chunk order. */
-    private static void addChunks(float[] gw, float[] later, int size, int chunks) {
+    /**
+     * The weight gradient's chunks after the first (in {@code later} from {@code from}, one after another)
+     * added onto the first, gw [0, size), in chunk order.
+     */
+    private static void addChunks(float[] gw, float[] later, int from, int size, int chunks) {
         for (int c = 1; c < chunks; c++) {
-            int at = (c - 1) * size;
+            int at = from + (c - 1) * size;
             for (int j = 0; j < size; j++) {
                 gw[j] += later[at + j];
             }
@@ -534,7 +640,7 @@ final class BlasKernels {
             }
             ws.get(2, 0, dst, at, size);
         });
-        addChunks(gw, later, size, chunks);
+        addChunks(gw, later, 0, size, chunks);
     }
 
     /** Samples first..first+count-1 of t [N, channels, plane] side by side into operand {@code which}: [channels, count * plane]. */

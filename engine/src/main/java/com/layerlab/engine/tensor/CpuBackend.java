@@ -206,32 +206,52 @@ public final class CpuBackend implements Backend {
     }
 
     public void sum(float[] x, int outer, int reduce, int inner, float[] out) {
-        if (inner == 1) {
-            for (int o = 0; o < outer; o++) {
-                // four running sums, each waiting only on itself: one sum waited on every addition's
-                // latency (4 cycles), and a convolution's bias gradient sums a million values and more
-                int base = o * reduce;
-                int end = base + reduce - reduce % 4;
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                for (int r = base; r < end; r += 4) {
-                    s0 += x[r];
-                    s1 += x[r + 1];
-                    s2 += x[r + 2];
-                    s3 += x[r + 3];
-                }
-                double s = (s0 + s1) + (s2 + s3);
-                for (int r = end; r < base + reduce; r++) {
-                    s += x[r];
-                }
-                out[o] = (float) s;
+        // each output is summed by one task in a fixed order, so the split does not change the bits
+        long values = (long) outer * reduce * inner;
+        int tasks = values < PARALLEL_SUM_VALUES ? 1 : Math.min(outer, threads * TASKS_PER_THREAD);
+        parallel(tasks, t -> {
+            int from = (int) ((long) outer * t / tasks);
+            int to = (int) ((long) outer * (t + 1) / tasks);
+            if (inner == 1) {
+                sumRows(x, from, to, reduce, out);
+            } else {
+                sumColumns(x, from, to, reduce, inner, out);
             }
-            return;
+        });
+    }
+
+    /** Below this many values a sum stays on the calling thread. */
+    private static final int PARALLEL_SUM_VALUES = 1 << 15;
+
+    /** out[o] = the sum of row o of x [outer, reduce], for o in from..to-1. */
+    private static void sumRows(float[] x, int from, int to, int reduce, float[] out) {
+        for (int o = from; o < to; o++) {
+            // four running sums, each waiting only on itself: one sum waited on every addition's
+            // latency (4 cycles), and a convolution's bias gradient sums a million values and more
+            int base = o * reduce;
+            int end = base + reduce - reduce % 4;
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            for (int r = base; r < end; r += 4) {
+                s0 += x[r];
+                s1 += x[r + 1];
+                s2 += x[r + 2];
+                s3 += x[r + 3];
+            }
+            double s = (s0 + s1) + (s2 + s3);
+            for (int r = end; r < base + reduce; r++) {
+                s += x[r];
+            }
+            out[o] = (float) s;
         }
+    }
+
+    /** out[o, i] = the sum over r of x[o, r, i], for o in from..to-1. */
+    private static void sumColumns(float[] x, int from, int to, int reduce, int inner, float[] out) {
         double[] acc = new double[inner];
-        for (int o = 0; o < outer; o++) {
+        for (int o = from; o < to; o++) {
             Arrays.fill(acc, 0.0);
             for (int r = 0; r < reduce; r++) {
                 int base = (o * reduce + r) * inner;

@@ -272,7 +272,10 @@ public final class Tensor {
         return data.device().backend();
     }
 
-    /** Storage for an operation's result or a gradient: from the step open on this thread, if any ({@link StepMemory}). */
+    /**
+     * Storage for an operation's result or a gradient, which the primitive called next overwrites: from the
+     * step open on this thread, if any ({@link StepMemory}; then it holds the last step's values, not zeros).
+     */
     private Storage alloc(int n) {
         return StepMemory.allocate(data.device(), n);
     }

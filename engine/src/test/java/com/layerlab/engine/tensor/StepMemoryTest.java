@@ -8,43 +8,68 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.layerlab.engine.nn.AvgPool2d;
+import com.layerlab.engine.nn.BatchNorm2d;
 import com.layerlab.engine.nn.Conv2d;
+import com.layerlab.engine.nn.ConvTranspose2d;
 import com.layerlab.engine.nn.CrossEntropyLoss;
 import com.layerlab.engine.nn.Flatten;
+import com.layerlab.engine.nn.LeakyReLU;
 import com.layerlab.engine.nn.Linear;
 import com.layerlab.engine.nn.MaxPool2d;
 import com.layerlab.engine.nn.ReLU;
 import com.layerlab.engine.nn.Sequential;
+import com.layerlab.engine.nn.Sigmoid;
+import com.layerlab.engine.nn.Tanh;
 import com.layerlab.engine.optim.SGD;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Steps whose temporaries are the last step's arrays train to the same bits, and a stale result fails. */
+/**
+ * Steps whose temporaries are the last step's arrays (not zeroed: every primitive overwrites its output)
+ * train to the same bits, and a stale result fails.
+ */
 class StepMemoryTest {
 
     private static final int STEPS = 4;
 
+    /**
+     * A model through the primitives of a CNN step and both convolution routes: shifted products (16
+     * output channels, fewer and as many input channels), unfolding (stride 2), the transposed convolution,
+     * batch norm, pooling of both kinds and the element-wise functions.
+     */
     private static Sequential model() {
         Random rng = new Random(3);
-        return new Sequential(new Conv2d(3, 8, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1,
-                true, rng), new ReLU(), new MaxPool2d(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, new int[] {1, 1},
-                false), new Flatten(), new Linear(8 * 8 * 8, 10, true, rng));
+        int[] one = {1, 1};
+        int[] two = {2, 2};
+        int[] zero = {0, 0};
+        int[] three = {3, 3};
+        return new Sequential(new Conv2d(3, 16, three, one, one, one, 1, true, rng), new BatchNorm2d(16, 1e-5, 0.1),
+                new ReLU(), new Conv2d(16, 16, three, one, one, one, 1, true, rng), new LeakyReLU(0.1f),
+                new MaxPool2d(two, two, zero, one, false), new Conv2d(16, 8, three, two, one, one, 1, true, rng), new Tanh(),
+                new ConvTranspose2d(8, 4, two, two, zero, zero, one, 1, true, rng), new Sigmoid(),
+                new AvgPool2d(two, two, zero, false), new Flatten(), new Linear(4 * 4 * 4, 10, true, rng));
     }
 
-    /** The weights' bits after {@link #STEPS} steps with momentum, each step in a step of {@code memory} when given. */
-    private static int[] train(StepMemory memory) {
+    /**
+     * The weights' bits after {@link #STEPS} steps with momentum on {@code device}, each step in a step of
+     * {@code memory} when given.
+     */
+    private static int[] train(Device device, StepMemory memory) {
         Sequential m = model();
+        m.to(device);
         SGD opt = new SGD(m.parameters(), 0.05, 0.9, 0.01, false);
         Random data = new Random(11);
         for (int s = 0; s < STEPS; s++) {
-            float[] x = new float[16 * 3 * 16 * 16];
-            float[] y = new float[16];
+            float[] x = new float[8 * 3 * 16 * 16];
+            float[] y = new float[8];
             for (int i = 0; i < x.length; i++) x[i] = (float) data.nextGaussian();
             for (int i = 0; i < y.length; i++) y[i] = data.nextInt(10);
             StepMemory.Step step = memory == null ? null : memory.open();
             try {
                 opt.zeroGrad();
-                Tensor loss = new CrossEntropyLoss().apply(m.forward(Tensor.of(x, 16, 3, 16, 16)), Tensor.of(y, 16));
+                Tensor loss = new CrossEntropyLoss().apply(m.forward(Tensor.of(device, x, 8, 3, 16, 16)),
+                        Tensor.of(device, y, 8));
                 loss.backward();
                 opt.step();
             } finally {
@@ -65,7 +90,11 @@ class StepMemoryTest {
 
     @Test
     void stepsReusingTheirArraysTrainToTheSameBits() {
-        assertArrayEquals(train(null), train(new StepMemory(Device.cpu())));
+        Device blas = Device.cpu();
+        assertArrayEquals(train(blas, null), train(blas, new StepMemory(blas)));
+        // the plain-Java kernels, on two threads
+        Device java = Device.of(new CpuBackend(2, false), 0);
+        assertArrayEquals(train(java, null), train(java, new StepMemory(java)));
     }
 
     @Test
