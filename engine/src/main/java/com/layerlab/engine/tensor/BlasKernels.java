@@ -136,17 +136,25 @@ final class BlasKernels {
 
     /**
      * The geometry of a convolution's shifted products ({@link #shifts}): the padded input's width
-     * {@code wp}, the output's rows {@code oh} and columns {@code ow}, {@code span} kernel columns per frame
-     * position (the whole kernel row for fewer than {@link #SHIFT_MIN_CHANNELS} input channels, else one),
-     * a position's {@code run} of floats (span x C_in) and the product's {@code rows} (OH x Wp, the outputs
-     * taken Wp wide).
+     * {@code wp}, the output's rows {@code oh} and columns {@code ow}, {@code span} kernel columns per
+     * operand position, a position's {@code run} of floats (span x C_in), the {@code width} of the
+     * products' rows of positions and the products' {@code rows} (OH x width).
+     *
+     * <p>With one kernel column per position (span 1) the positions are the padded input's, Wp wide, and
+     * the outputs are taken Wp wide too: the columns past OW are computed and dropped. With the whole kernel
+     * row per position (span KW) each position already holds its row's kernel columns, so the positions and
+     * outputs are OW wide and nothing is dropped; the operand is KW times larger. That layout is taken for
+     * fewer than {@link #SHIFT_MIN_CHANNELS} input channels, and where Wp is 1.5 OW or more (8x8 planes under
+     * 5x5 kernels: a third of the products' work went to dropped columns).
      */
-    private record Shift(ConvShape s, int wp, int oh, int ow, int span, int run, int rows) {
+    private record Shift(ConvShape s, int wp, int oh, int ow, int span, int run, int width, int rows) {
 
         static Shift of(ConvShape s) {
             int wp = s.in(2) + 2 * s.padding(2);
-            int span = s.inChannels() < SHIFT_MIN_CHANNELS ? s.kernel(2) : 1;
-            Shift f = new Shift(s, wp, s.out(1), s.out(2), span, span * s.inChannels(), s.out(1) * wp);
+            int ow = s.out(2);
+            int span = s.inChannels() < SHIFT_MIN_CHANNELS || (2 * wp >= 3 * ow && s.dilation(2) == 1) ? s.kernel(2) : 1;
+            int width = span == 1 ? wp : ow;
+            Shift f = new Shift(s, wp, s.out(1), ow, span, span * s.inChannels(), width, s.out(1) * width);
             TensorTooLargeException.checkedProduct("the convolution's output of 1 sample", f.rows, s.outChannels());
             return f;
         }
@@ -161,12 +169,12 @@ final class BlasKernels {
         }
 
         /**
-         * How far product t's block is shifted from the frame's start, in positions: kernel row t / columns,
+         * How far product t's block is shifted from the operand's start, in positions: kernel row t / columns,
          * column t % columns.
          */
         int positionShift(int t) {
             int columns = s.kernel(2) / span;
-            return (t / columns) * s.dilation(1) * wp + (t % columns) * s.dilation(2);
+            return (t / columns) * s.dilation(1) * width + (t % columns) * s.dilation(2);
         }
 
         /** Where product t's block starts in {@link #frame}'s channels-last frame, in floats. */
@@ -174,30 +182,28 @@ final class BlasKernels {
             return positionShift(t) * run;
         }
 
+        /** The rows of positions of the padded input: Hp. */
+        int paddedRows() {
+            return s.in(1) + 2 * s.padding(1);
+        }
+
         /**
          * Positions in a row of {@link #planes}' operand: the padded plane, and the zeros a tap reads past
          * its end where each product is one tap.
          */
         int planeStride() {
-            return span == 1 ? paddedPlane() : (s.in(1) + 2 * s.padding(1)) * wp;
+            return span == 1 ? paddedPlane() : paddedRows() * width;
         }
 
         /** Positions in one channel's padded plane with the zeros after it that the shifted products read. */
         int paddedPlane() {
-            return (s.in(1) + 2 * s.padding(1)) * wp + (s.kernel(2) - 1) * s.dilation(2);
+            return paddedRows() * wp + (s.kernel(2) - 1) * s.dilation(2);
         }
 
-        /** Floats in a sample's frame of C_in per position: the padded input and the zeros a tap reads past its end. */
-        int frameSize() {
-            return TensorTooLargeException.checkedProduct("the convolution's padded input of 1 sample", paddedPlane(),
-                    s.inChannels());
-        }
-
-        /** The floats of {@link #frame}'s frame that the products read. */
+        /** The floats of {@link #frame}'s frame, which the products read. */
         int operandSize() {
-            int positions = (s.in(1) + 2 * s.padding(1)) * wp;
-            return span == 1 ? frameSize()
-                    : TensorTooLargeException.checkedProduct("the convolution's padded input of 1 sample", positions, run);
+            return TensorTooLargeException.checkedProduct("the convolution's padded input of 1 sample",
+                    span == 1 ? paddedPlane() : paddedRows() * width, run);
         }
     }
 
@@ -212,9 +218,10 @@ final class BlasKernels {
      * of this shape, few rows and many columns, all in the core's caches, ran at 190-200 GFLOP/s on one core
      * here, against 100-110 for the unfolded route's 32 x 800 times 800 x 256; the extra columns cost
      * Wp / OW (1.25 on CIFAR-10's 16x16 planes). The copies in and out are whole rows, with no transposition
-     * (the channels-last layout this first had spent a third of the first layer's time transposing). With
-     * few input channels the operand holds each padded plane {@link Shift#span} times, shifted by one
-     * column more each time, and each product covers a kernel row's taps. The bits follow the shapes
+     * (the channels-last layout this first had spent a third of the first layer's time transposing). Where
+     * a position holds a kernel row ({@link Shift}: few input channels, or narrow planes) the operand holds
+     * each padded plane KW times, OW wide, shifted by one kernel column more each time, each product covers
+     * a kernel row's taps, and the output comes out OW wide, as it is laid out. The bits follow the shapes
      * alone: a product per sample and tap (or kernel row), in order.
      */
     static void shiftedConvolution(float[] x, float[] w, float[] bias, float[] y, ConvShape s, int threads,
@@ -238,21 +245,22 @@ final class BlasKernels {
                 Blas.sgemm(false, false, cout, rows, run, weights, (long) t * cout * run, run, pq, f.positionShift(t), stride,
                         out, 0, rows, t > 0);
             }
-            float[] r = sc.aux(cout * rows);
-            ws.get(2, 0, r, 0, cout * rows);
             int ys = first * cout * outPlane;
-            for (int o = 0; o < cout; o++) {
-                for (int i = 0; i < f.oh(); i++) {
-                    int to = ys + o * outPlane + i * ow;
-                    int from = o * rows + i * f.wp();
-                    if (bias == null) {
-                        System.arraycopy(r, from, y, to, ow);
-                    } else {
-                        float b = bias[o];
-                        for (int j = 0; j < ow; j++) {
-                            y[to + j] = r[from + j] + b;
-                        }
+            if (f.width() == ow) {
+                ws.get(2, 0, y, ys, cout * outPlane);
+            } else {
+                float[] r = sc.aux(cout * rows);
+                ws.get(2, 0, r, 0, cout * rows);
+                for (int o = 0; o < cout; o++) {
+                    for (int i = 0; i < f.oh(); i++) {
+                        System.arraycopy(r, o * rows + i * f.wp(), y, ys + o * outPlane + i * ow, ow);
                     }
+                }
+            }
+            for (int o = 0; bias != null && o < cout; o++) {
+                float b = bias[o];
+                for (int i = ys + o * outPlane; i < ys + (o + 1) * outPlane; i++) {
+                    y[i] += b;
                 }
             }
         });
@@ -261,10 +269,12 @@ final class BlasKernels {
     /**
      * Sample {@code k} of x [N, C_in, H, W] as {@link #shiftedConvolution}'s operand, in the thread's
      * scratch: row (c, s) of {@link Shift#planeStride} positions is channel c's padded plane
-     * ({@link #paddedPlanes}) shifted left by s columns (s &lt; {@link Shift#span}).
+     * ({@link #paddedPlanes}), or where a position holds a kernel row, that plane OW wide from column
+     * s * dw on (s &lt; {@link Shift#span}).
      */
     private static float[] planes(float[] x, int k, Shift f, CpuBackend.Scratch sc) {
-        int cin = f.s().inChannels();
+        ConvShape s = f.s();
+        int cin = s.inChannels();
         int span = f.span();
         int stride = f.planeStride();
         float[] q = sc.cols(f.run() * stride);
@@ -275,9 +285,14 @@ final class BlasKernels {
         int padded = f.paddedPlane();
         float[] p = sc.frame(cin * padded);
         paddedPlanes(x, k, f, p, padded);
+        int ow = f.ow();
         for (int c = 0; c < cin; c++) {
             for (int sh = 0; sh < span; sh++) {
-                System.arraycopy(p, c * padded + sh, q, (c * span + sh) * stride, stride);
+                int to = (c * span + sh) * stride;
+                int from = c * padded + sh * s.dilation(2);
+                for (int i = 0; i < f.paddedRows(); i++) {
+                    System.arraycopy(p, from + i * f.wp(), q, to + i * ow, ow);
+                }
             }
         }
         return q;
@@ -305,30 +320,32 @@ final class BlasKernels {
 
     /**
      * Sample {@code k} of x [N, C_in, H, W] as {@link #shiftedWeightGradient}'s frame, in the thread's
-     * scratch: channels-last (the products' sum runs over the output positions, which this layout keeps
-     * as the rows of both operands), inside a border of zeros as wide as the padding, zeros after; where a
-     * position holds a kernel row ({@link Shift#span} &gt; 1), position p holds the C_in values of
-     * positions p .. p + KW - 1, one copy each. Its first {@link Shift#operandSize} floats are the
-     * products' operand.
+     * scratch: channels-last (the products' sum runs over the positions, which this layout keeps as the
+     * rows of both operands), the padded input's positions with C_in values each, zeros after; where a
+     * position holds a kernel row ({@link Shift#span} &gt; 1), positions are OW wide and position (i, j)
+     * holds the C_in values under each of the row's kernel columns, kernel column after kernel column.
+     * Its {@link Shift#operandSize} floats are the products' operand.
      */
     private static float[] frame(float[] x, int k, Shift f, CpuBackend.Scratch sc) {
         ConvShape s = f.s();
         int cin = s.inChannels();
         int run = f.run();
+        float[] rows = sc.cols(f.operandSize());
         if (run != cin) {
-            // gathered from the padded planes: one pass, where copying each position's run from a
-            // channels-last frame took a call per position
+            // gathered from the padded planes, one (channel, kernel column) at a time
             int padded = f.paddedPlane();
             float[] p = sc.frame(cin * padded);
             paddedPlanes(x, k, f, p, padded);
-            int positions = (s.in(1) + 2 * s.padding(1)) * f.wp();
-            float[] rows = sc.cols(positions * run);
+            int ow = f.ow();
             for (int c = 0; c < cin; c++) {
                 for (int sh = 0; sh < f.span(); sh++) {
-                    int to = sh * cin + c;
-                    int from = c * padded + sh;
-                    for (int q = 0; q < positions; q++) {
-                        rows[q * run + to] = p[from + q];
+                    int from = c * padded + sh * s.dilation(2);
+                    for (int i = 0; i < f.paddedRows(); i++) {
+                        int to = i * ow * run + sh * cin + c;
+                        int at = from + i * f.wp();
+                        for (int j = 0; j < ow; j++) {
+                            rows[to + j * run] = p[at + j];
+                        }
                     }
                 }
             }
@@ -338,30 +355,28 @@ final class BlasKernels {
         int wd = s.in(2);
         int wp = f.wp();
         int inPlane = h * wd;
-        int size = f.frameSize();
-        float[] q = sc.frame(size);
-        Arrays.fill(q, 0, size, 0f);
+        Arrays.fill(rows, 0, f.operandSize(), 0f);
         int xs = k * cin * inPlane;
         for (int i = 0; i < h; i++) {
             for (int c = 0; c < cin; c++) {
                 int to = ((i + s.padding(1)) * wp + s.padding(2)) * cin + c;
                 int from = xs + c * inPlane + i * wd;
                 for (int j = 0; j < wd; j++) {
-                    q[to + j * cin] = x[from + j];
+                    rows[to + j * cin] = x[from + j];
                 }
             }
         }
-        return q;
+        return rows;
     }
 
     /**
-     * The weight gradient of a convolution that {@link #shifts}: per sample and tap,
-     * gw_tap [C_in, C_out] += (frame block [OH * Wp, C_in])^T x g [OH * Wp, C_out], with the output
-     * gradient taken Wp wide as in {@link #shiftedConvolution}, channels-last, and zero in the columns that
-     * drops. (With both operands channels-first the product takes the other operand transposed, which
-     * OpenBLAS ran at 120-140 GFLOP/s against 160-210 for this one.) Summed
-     * over the samples of each chunk of {@link CpuBackend#WEIGHT_GRAD_CHUNK} in order, then the chunks in
-     * order, as the unfolded route: the bits do not depend on the thread count.
+     * The weight gradient of a convolution that {@link #shifts}: per sample and product,
+     * gw_t [C_out, run] += g [C_out, rows] x frame block [rows, run], with the output gradient channels-first
+     * and taken as wide as the products' rows ({@link Shift#width}: zero in the columns that
+     * {@link #shiftedConvolution} drops), the frame channels-last ({@link #frame}). (With the frame
+     * channels-first too the product takes it transposed, which OpenBLAS ran at 120-140 GFLOP/s against
+     * 120-200 for this one.) Summed over the samples of each chunk of {@link CpuBackend#WEIGHT_GRAD_CHUNK}
+     * in order, then the chunks in order, as the unfolded route: the bits do not depend on the thread count.
      */
     static void shiftedWeightGradient(float[] x, float[] gy, float[] gw, ConvShape s, int threads, Parallel parallel) {
         int n = s.batch();
@@ -378,27 +393,33 @@ final class BlasKernels {
         int outPlane = f.outPlane();
         int chunk = CpuBackend.WEIGHT_GRAD_CHUNK;
         int chunks = (n + chunk - 1) / chunk;
-        // every chunk's sum in the per-tap layout of the products, added up in chunk order and laid out as
-        // gw once (laying out each chunk took as long as a tenth of the products)
+        // every chunk's sum in the per-product layout, added up in chunk order and laid out as gw once
+        // (laying out each chunk took as long as a tenth of the products)
         float[] sums = CpuBackend.scratch().sums(chunks * size);
         forBlocks(n, chunk, threads, parallel, null, (first, count, ws) -> {
             CpuBackend.Scratch sc = CpuBackend.scratch();
-            // the output gradient taken Wp wide: the columns past the output's width read across a row's
-            // edge and stay zero, so they add nothing
-            float[] g = sc.aux(cout * rows);
-            Arrays.fill(g, 0, cout * rows, 0f);
+            boolean wide = f.width() != f.ow();
+            float[] g = wide ? sc.aux(cout * rows) : null;
+            if (wide) {
+                // the columns past the output's width stay zero, so they add nothing
+                Arrays.fill(g, 0, cout * rows, 0f);
+            }
             FloatPointer pq = ws.buffer(0, operand);
             FloatPointer pg = ws.buffer(1, (long) cout * rows);
             FloatPointer out = ws.buffer(2, size);
             for (int k = 0; k < count; k++) {
                 ws.put(0, 0, frame(x, first + k, f, sc), 0, operand);
                 int gs = (first + k) * cout * outPlane;
-                for (int o = 0; o < cout; o++) {
-                    for (int i = 0; i < f.oh(); i++) {
-                        System.arraycopy(gy, gs + o * outPlane + i * f.ow(), g, o * rows + i * f.wp(), f.ow());
+                if (wide) {
+                    for (int o = 0; o < cout; o++) {
+                        for (int i = 0; i < f.oh(); i++) {
+                            System.arraycopy(gy, gs + o * outPlane + i * f.ow(), g, o * rows + i * f.wp(), f.ow());
+                        }
                     }
+                    ws.put(1, 0, g, 0, cout * rows);
+                } else {
+                    ws.put(1, 0, gy, gs, cout * rows);
                 }
-                ws.put(1, 0, g, 0, cout * rows);
                 for (int t = 0; t < f.products(); t++) {
                     Blas.sgemm(false, false, cout, run, rows, pg, 0, rows, pq, f.productShift(t), run, out,
                             (long) t * cout * run, run, k > 0);
@@ -421,10 +442,16 @@ final class BlasKernels {
         int kh = s.kernel(1);
         int kw = s.kernel(2);
         int span = f.span();
-        int columns = kw / span;
-        int run = f.run();
         int products = f.products();
-        float[] wk = new float[products * cout * run];
+        float[] wk = new float[products * cout * f.run()];
+        if (span == 1) {
+            // w as [C_out * C_in, taps] transposed: [taps, C_out * C_in], in tiles (a plain loop read w
+            // across the cache and took a tenth of the 8x8 layer's forward pass)
+            CpuBackend.transposeBlocked(w, cout * cin, kh * kw, wk);
+            return wk;
+        }
+        int run = f.run();
+        int columns = kw / span;
         for (int t = 0; t < products; t++) {
             for (int o = 0; o < cout; o++) {
                 for (int c = 0; c < cin; c++) {
@@ -449,6 +476,10 @@ final class BlasKernels {
         int kw = s.kernel(2);
         int taps = s.kernelVolume();
         int span = f.span();
+        if (span == 1) {
+            CpuBackend.transposeBlocked(src, taps, cout * cin, dst);
+            return;
+        }
         int columns = kw / span;
         int run = f.run();
         for (int t = 0; t < f.products(); t++) {

@@ -95,6 +95,8 @@ class BlasKernelsTest {
 
     private static final Case[] CASES = {
         // the CIFAR-10 tutorial model's three convolutions and LeNet's two, at a batch that spans several blocks
+        // (the first, second and fourth shifted with a kernel row per position: few input channels, or 8x8
+        // planes under a 5x5 kernel)
         new Case(9, 3, new int[] {32, 32}, 32, new int[] {5, 5}, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, 1),
         new Case(9, 32, new int[] {16, 16}, 32, new int[] {5, 5}, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, 1),
         new Case(21, 32, new int[] {8, 8}, 64, new int[] {5, 5}, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, 1),
@@ -121,8 +123,7 @@ class BlasKernelsTest {
     void theCasesTakeBothRoutesOfTheConvolutions() {
         assertTrue(Arrays.stream(CASES).filter(c -> BlasKernels.shifts(c.shape())).count() >= 5);
         assertTrue(Arrays.stream(CASES).filter(c -> !BlasKernels.shifts(c.shape())).count() >= 4);
-        // the CIFAR-10 model's convolutions and LeNet's second shift (the first two with a kernel row per
-        // position: 3 and 6 input channels); fewer than 16 output channels unfold
+        // the CIFAR-10 model's convolutions and LeNet's second shift; fewer than 16 output channels unfold
         for (int i = 0; i < 4; i++) {
             assertTrue(BlasKernels.shifts(CASES[i].shape()), CASES[i].toString());
         }
