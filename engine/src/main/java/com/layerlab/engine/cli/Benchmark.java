@@ -416,8 +416,17 @@ public final class Benchmark {
     static final double WARM_UP_SECONDS = 30;
 
     /**
+     * The fewest rounds of a side's warm-up (12 s of the benchmark's 2 s rounds): the engine's step kept
+     * getting faster for 10 to 15 s of training (the JIT compiling its kernels' loops), by a few per cent
+     * per round, which a noisy round could pass for steady (CIFAR-10's one-thread step went on from 49 ms
+     * to 40 after the warm-up had stopped at its second round).
+     */
+    static final int MIN_WARM_UP_ROUNDS = 6;
+
+    /**
      * Runs rounds of {@code seconds} on one side until its speed holds steady (a round no more than 3 %
-     * faster than the best before it) or {@link #WARM_UP_SECONDS} have passed; the rates of the rounds.
+     * faster than the best before it, after {@link #MIN_WARM_UP_ROUNDS} rounds at least) or
+     * {@link #WARM_UP_SECONDS} have passed; the rates of the rounds.
      * The fixed warm-up of 1 s before it left either side below its best when it needed longer (the JIT
      * on a loaded machine; PyTorch under glibc's default malloc kept moving for tens of seconds, see the
      * {@code bench.malloc} property of the engine's pom); now the printed rounds show how long it took.
@@ -432,7 +441,7 @@ public final class Benchmark {
             System.gc();
             double rate = p.imagesPerSecond(w, slow ? Math.min(seconds, OTHER_BACKEND_SECONDS) : seconds, threads);
             rates.add(rate);
-            boolean steady = rates.size() >= 2 && rate <= best * 1.03;
+            boolean steady = rates.size() >= MIN_WARM_UP_ROUNDS && rate <= best * 1.03;
             best = Math.max(best, rate);
             if (slow || steady || System.nanoTime() >= end) {
                 return rates;
