@@ -122,8 +122,8 @@ final class BlasKernels {
     static final int SHIFT_MIN_CHANNELS = 16;
 
     /**
-     * Whether a convolution runs as products over its input laid out channels-last and padded
-     * ({@link #shiftedConvolution}) instead of unfolding it: stride 1 and one group, in 2D (or 1D), at least
+     * Whether a convolution runs as products over its zero-padded input ({@link #shiftedConvolution},
+     * {@link #shiftedWeightGradient}) instead of unfolding it: stride 1 and one group, in 2D (or 1D), at least
      * {@link #SHIFT_MIN_CHANNELS} output channels (a product with fewer columns wastes most of OpenBLAS's
      * kernel: LeNet's 1 to 6 channels ran 4.7 times slower); with fewer input channels, no dilation
      * along the width.
@@ -163,6 +163,11 @@ final class BlasKernels {
             return oh * ow;
         }
 
+        /** Whether the products' rows are wider than the output's (span 1 with padding): columns to drop. */
+        boolean wide() {
+            return width != ow;
+        }
+
         /** The products per sample: one per kernel tap, or per kernel row where a position holds the row. */
         int products() {
             return s.kernel(1) * s.kernel(2) / span;
@@ -188,8 +193,8 @@ final class BlasKernels {
         }
 
         /**
-         * Positions in a row of {@link #planes}' operand: the padded plane, and the zeros a tap reads past
-         * its end where each product is one tap.
+         * Positions in a row of {@link #planes}' operand (and in {@link #frame}'s frame): the padded plane, and
+         * the zeros a tap reads past its end where each product is one tap.
          */
         int planeStride() {
             return span == 1 ? paddedPlane() : paddedRows() * width;
@@ -202,8 +207,7 @@ final class BlasKernels {
 
         /** The floats of {@link #frame}'s frame, which the products read. */
         int operandSize() {
-            return TensorTooLargeException.checkedProduct("the convolution's padded input of 1 sample",
-                    span == 1 ? paddedPlane() : paddedRows() * width, run);
+            return TensorTooLargeException.checkedProduct("the convolution's padded input of 1 sample", planeStride(), run);
         }
     }
 
@@ -246,7 +250,7 @@ final class BlasKernels {
                         out, 0, rows, t > 0);
             }
             int ys = first * cout * outPlane;
-            if (f.width() == ow) {
+            if (!f.wide()) {
                 ws.get(2, 0, y, ys, cout * outPlane);
             } else {
                 float[] r = sc.aux(cout * rows);
@@ -398,7 +402,7 @@ final class BlasKernels {
         float[] sums = CpuBackend.scratch().sums(chunks * size);
         forBlocks(n, chunk, threads, parallel, null, (first, count, ws) -> {
             CpuBackend.Scratch sc = CpuBackend.scratch();
-            boolean wide = f.width() != f.ow();
+            boolean wide = f.wide();
             float[] g = wide ? sc.aux(cout * rows) : null;
             if (wide) {
                 // the columns past the output's width stay zero, so they add nothing
@@ -433,7 +437,8 @@ final class BlasKernels {
 
     /**
      * w [C_out, C_in, kh, kw] as one [C_out, C_in x span] matrix per product of {@link #shiftedConvolution},
-     * product after product: column (c, s) of product t is tap (t / columns, (t % columns) * span + s).
+     * product after product: a product per tap (span 1), or per kernel row (span KW), whose column (c, s)
+     * is channel c under the row's kernel column s.
      */
     private static float[] kernelMatrices(float[] w, Shift f) {
         ConvShape s = f.s();
@@ -450,14 +455,13 @@ final class BlasKernels {
             CpuBackend.transposeBlocked(w, cout * cin, kh * kw, wk);
             return wk;
         }
+        // a product per kernel row t: column (c, s) is tap (t, s)
         int run = f.run();
-        int columns = kw / span;
         for (int t = 0; t < products; t++) {
             for (int o = 0; o < cout; o++) {
                 for (int c = 0; c < cin; c++) {
                     for (int sh = 0; sh < span; sh++) {
-                        int tap = (t / columns) * kw + (t % columns) * span + sh;
-                        wk[(t * cout + o) * run + c * span + sh] = w[(o * cin + c) * kh * kw + tap];
+                        wk[(t * cout + o) * run + c * span + sh] = w[(o * cin + c) * kh * kw + t * kw + sh];
                     }
                 }
             }
@@ -480,12 +484,12 @@ final class BlasKernels {
             CpuBackend.transposeBlocked(src, taps, cout * cin, dst);
             return;
         }
-        int columns = kw / span;
+        // a product per kernel row t: column (s, c) is tap (t, s)
         int run = f.run();
         for (int t = 0; t < f.products(); t++) {
             for (int o = 0; o < cout; o++) {
                 for (int sh = 0; sh < span; sh++) {
-                    int tap = (t / columns) * kw + (t % columns) * span + sh;
+                    int tap = t * kw + sh;
                     for (int c = 0; c < cin; c++) {
                         dst[(o * cin + c) * taps + tap] = src[(t * cout + o) * run + sh * cin + c];
                     }
