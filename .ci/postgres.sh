@@ -11,11 +11,15 @@ as_pg() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# a TCP port nobody listens on (bash's /dev/tcp connects when one does)
+# a TCP port nobody listens on (bash's /dev/tcp connects when one does), below the kernel's range for
+# outgoing connections: a port taken from inside it could be some connection's local port by the time the
+# server binds it (a cluster-check node once failed to start so: "Port 32996 was already in use")
 free_port() {
-  local p
+  local p low
+  low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+  [ "$low" -gt 20000 ] 2>/dev/null || low=32768
   for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % (low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
   done
   echo "no free port found" >&2; return 1
