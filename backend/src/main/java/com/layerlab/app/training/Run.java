@@ -739,7 +739,9 @@ public final class Run<F> {
                         throw e;
                     }
                 }
-                flush();
+                // a frame computes on the device too (the playground's decision boundary): a failure there
+                // falls back as one in the step does, instead of failing the run
+                onDevice(this::flush);
                 // its turn is over when others wait (TrainingSlots); it takes a slot again at the loop's top
                 turnGiven |= slot.turnOver(false);
                 pace();
